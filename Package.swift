@@ -1,0 +1,44 @@
+// swift-tools-version: 6.0
+// disrupt: a perpetrator disruption and tasking service for Marac, MAPPA, MATAC and IOM.
+// No Swift package dependencies: Foundation, Dispatch, the toolchain's test libraries, and
+// libpq (Debian `libpq-dev`) through the CLibPQ system-library target.
+import PackageDescription
+
+let package = Package(
+    name: "disrupt",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "disrupt", targets: ["disrupt"]),
+        .library(name: "Postgres", targets: ["Postgres"]),
+        .library(name: "DisruptCore", targets: ["DisruptCore"]),
+        .library(name: "DisruptStore", targets: ["DisruptStore"]),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .target(name: "Postgres", dependencies: ["CLibPQ"]),
+        .target(name: "DisruptCore"),
+        // Generates Swift source holding SQL/ and Config/ so an installed binary needs no files beside it.
+        .executableTarget(name: "EmbedResources"),
+        .plugin(
+            name: "EmbedResourcesPlugin",
+            capability: .buildTool(),
+            dependencies: ["EmbedResources"]
+        ),
+        .target(
+            name: "DisruptStore",
+            dependencies: ["DisruptCore", "Postgres"],
+            plugins: ["EmbedResourcesPlugin"]
+        ),
+        .target(name: "DisruptCLI", dependencies: ["DisruptStore", "DisruptCore"]),
+        .executableTarget(name: "disrupt", dependencies: ["DisruptCLI"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "DisruptStore"]),
+        .testTarget(name: "DisruptCoreTests", dependencies: ["DisruptCore"]),
+        .testTarget(name: "DisruptStoreTests", dependencies: ["DisruptStore", "Postgres"]),
+        .testTarget(name: "DisruptCLITests", dependencies: ["DisruptCLI", "DisruptStore", "disrupt"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,42 @@
+extension PostgresConnection {
+    /// Runs `body` in a transaction: COMMIT when it returns, ROLLBACK when it throws.
+    /// Nested calls become savepoints, so an inner failure can be caught without losing the
+    /// outer work. Other threads wait until the whole transaction is over.
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try lock.withLock {
+            if transactionDepth > 0 {
+                return try savepoint(body)
+            }
+            try execute("BEGIN")
+            transactionDepth = 1
+            defer { transactionDepth = 0 }
+            do {
+                let value = try body()
+                try execute("COMMIT")
+                return value
+            } catch {
+                if isConnected { _ = try? execute("ROLLBACK") }
+                throw error
+            }
+        }
+    }
+
+    /// Runs `body` inside a savepoint of the current transaction: released when it returns,
+    /// rolled back to when it throws (the enclosing transaction goes on).
+    public func savepoint<T>(_ body: () throws -> T) throws -> T {
+        try lock.withLock {
+            transactionDepth += 1
+            let name = "disrupt_sp_\(transactionDepth)"
+            defer { transactionDepth -= 1 }
+            try execute(PostgresQuery(unsafeSQL: "SAVEPOINT \(name)"))
+            do {
+                let value = try body()
+                try execute(PostgresQuery(unsafeSQL: "RELEASE SAVEPOINT \(name)"))
+                return value
+            } catch {
+                if isConnected { _ = try? execute(PostgresQuery(unsafeSQL: "ROLLBACK TO SAVEPOINT \(name)")) }
+                throw error
+            }
+        }
+    }
+}

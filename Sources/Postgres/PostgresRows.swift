@@ -1,0 +1,82 @@
+/// The rows of a result, copied out of libpq into Swift values.
+public struct PostgresRows: Sendable, RandomAccessCollection {
+    let metadata: PostgresColumns
+    /// For `INSERT`/`UPDATE`/`DELETE`/`COPY`: the number of rows affected.
+    public let affectedRows: Int
+    let values: [String?]
+
+    init(metadata: PostgresColumns, values: [String?], affectedRows: Int) {
+        self.metadata = metadata
+        self.values = values
+        self.affectedRows = affectedRows
+    }
+
+    /// Column names, in order.
+    public var columns: [String] { metadata.names }
+    /// The server's type OID of each column.
+    public var columnTypes: [UInt32] { metadata.types }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { columns.isEmpty ? 0 : values.count / columns.count }
+    public subscript(position: Int) -> PostgresRow { PostgresRow(rows: self, row: position) }
+}
+
+/// The names and types of a result's columns, shared by all its rows (and, when streaming,
+/// by every single-row result of one query).
+final class PostgresColumns: Sendable {
+    let names: [String]
+    let types: [UInt32]
+    let index: [String: Int]
+
+    init(names: [String], types: [UInt32]) {
+        self.names = names
+        self.types = types
+        var index: [String: Int] = [:]
+        for (position, name) in names.enumerated() where index[name] == nil { index[name] = position }
+        self.index = index
+    }
+}
+
+/// One row of a result. Read columns by name or position with a type:
+/// `try row.decode("person_ref", as: String.self)`, `try row.decode(0, as: Int?.self)`.
+public struct PostgresRow: Sendable {
+    let rows: PostgresRows
+    let row: Int
+
+    /// The raw text of a column (`nil` for NULL).
+    public func text(_ column: Int) -> String? {
+        rows.values[row * rows.columns.count + column]
+    }
+
+    public func decode<T: PostgresDecodable>(_ column: String, as type: T.Type = T.self) throws -> T {
+        guard let position = rows.metadata.index[column] else {
+            throw PostgresDecodingError(column: column, type: "\(T.self)", reason: "the result has no such column")
+        }
+        return try decode(position, as: type)
+    }
+
+    public func decode<T: PostgresDecodable>(_ column: Int, as type: T.Type = T.self) throws -> T {
+        guard column >= 0, column < rows.columns.count else {
+            throw PostgresDecodingError(column: "#\(column)", type: "\(T.self)", reason: "the result has no such column")
+        }
+        let name = rows.columns[column]
+        guard let text = text(column) else {
+            if let nullable = T.self as? PostgresNullDecodable.Type, let null = nullable.postgresNull as? T {
+                return null
+            }
+            throw PostgresDecodingError(column: name, type: "\(T.self)", reason: "the value is NULL; decode as an Optional")
+        }
+        guard let value = T.decode(postgresText: text) else {
+            throw PostgresDecodingError(column: name, type: "\(T.self)", reason: "the value is not a valid \(T.self) (PostgreSQL type oid \(rows.columnTypes[column]))")
+        }
+        return value
+    }
+}
+
+/// A column that could not be read as the requested type. Names the column, never the value.
+public struct PostgresDecodingError: Error, CustomStringConvertible, Sendable {
+    public var column: String
+    public var type: String
+    public var reason: String
+    public var description: String { "cannot read column \"\(column)\" as \(type): \(reason)" }
+}
