@@ -1,0 +1,112 @@
+import DisruptStore
+import Foundation
+import Postgres
+
+/// `disrupt db ...`: the embedded cluster's control and migrations.
+enum DatabaseCommands {
+    static var spec: CommandSpec {
+        CommandSpec(
+            "db", abstract: "Control the database: start, stop, status, migrate, psql, url.",
+            examples: ["disrupt db start", "disrupt db status", "disrupt --db postgresql://host/disrupt db migrate"],
+            subcommands: [start, stop, status, migrate, psql, url]
+        )
+    }
+
+    static let start = CommandSpec(
+        "start", abstract: "Create (on first use) and start the embedded database, and apply migrations.",
+        discussion: "Runs the server as the 'postgres' user when disrupt runs as root (PostgreSQL refuses root).",
+        examples: ["disrupt db start"]
+    ) { invocation in
+        let cluster = try embeddedCluster(invocation, command: "start")
+        try cluster.start()
+        let connection = try invocation.database()
+        let applied = try Migrator().appliedMigrations(connection)
+        invocation.console.print("The embedded database is running in \(cluster.home.path) with \(applied.count) migration(s) applied.")
+        return 0
+    }
+
+    static let stop = CommandSpec(
+        "stop", abstract: "Stop the embedded database.", examples: ["disrupt db stop"]
+    ) { invocation in
+        let cluster = try embeddedCluster(invocation, command: "stop")
+        try cluster.stop()
+        invocation.console.print("The embedded database in \(cluster.home.path) is stopped.")
+        return 0
+    }
+
+    static let status = CommandSpec(
+        "status", abstract: "Show where the database is, whether it runs, and its migrations.",
+        options: [.format(["text", "json"])],
+        examples: ["disrupt db status", "disrupt db status --format json"]
+    ) { invocation in
+        let report = try DatabaseStatus.read(invocation.location)
+        if invocation.format() == "json" {
+            try invocation.console.printJSON(report)
+        } else {
+            report.lines.forEach { invocation.console.print($0) }
+        }
+        return report.server == "running" ? 0 : 1
+    }
+
+    static let migrate = CommandSpec(
+        "migrate", abstract: "Apply the migrations this disrupt has and the database lacks.",
+        discussion: "Each migration runs once, in its own transaction, recorded with a checksum; an applied migration that was edited is an error. Two processes migrating at once take turns.",
+        options: [.flag("--dry-run", "List what would be applied, change nothing."), .format(["text", "json"])],
+        examples: ["disrupt db migrate", "disrupt db migrate --dry-run", "DISRUPT_DATABASE_URL=postgresql://db.example/disrupt?sslmode=verify-full disrupt db migrate"]
+    ) { invocation in
+        let connection = try Database(location: invocation.location).connect(migrateIfNeeded: false)
+        let report = try Migrator().migrate(connection, dryRun: invocation.flag("--dry-run"))
+        let names = (invocation.flag("--dry-run") ? report.pending : report.applied).map { String(format: "%03d_%@", $0.version, $0.name) }
+        if invocation.format() == "json" {
+            try invocation.console.printJSON([
+                invocation.flag("--dry-run") ? "pending" : "applied": names,
+                "already_applied": ["\(report.alreadyApplied)"],
+            ])
+        } else if names.isEmpty {
+            invocation.console.print("Nothing to do: all \(report.alreadyApplied) migration(s) are applied.")
+        } else {
+            let verb = invocation.flag("--dry-run") ? "Would apply" : "Applied"
+            names.forEach { invocation.console.print("\(verb) \($0)") }
+        }
+        return 0
+    }
+
+    static let psql = CommandSpec(
+        "psql", abstract: "Open psql on the database.", examples: ["disrupt db psql", "PGUSER=prob_di disrupt db psql"]
+    ) { invocation in
+        let location = invocation.location
+        if case .embedded(let cluster) = location { try cluster.start() }
+        guard let psql = ["/usr/bin/psql", "/usr/local/bin/psql"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw StoreError(.failure, "psql is not installed", hint: "Install it with: apt-get install postgresql-client")
+        }
+        var arguments = [psql]
+        switch location {
+        case .url(let url): arguments.append(url)
+        case .embedded(let cluster): arguments.append(cluster.url)
+        case .libpqEnvironment: break
+        }
+        let cArguments = arguments.map { strdup($0) } + [nil]
+        execv(psql, cArguments)
+        throw StoreError(.failure, "could not start psql (errno \(errno))")
+    }
+
+    static let url = CommandSpec(
+        "url", abstract: "Print the database's connection URL (for psql and other clients).",
+        examples: ["psql \"$(disrupt db url)\""]
+    ) { invocation in
+        switch invocation.location {
+        case .url(let url): invocation.console.print(url)
+        case .embedded(let cluster): invocation.console.print(cluster.url)
+        case .libpqEnvironment:
+            throw StoreError(.failure, "the database is chosen by the libpq environment (PGHOST, PGDATABASE, ...), so there is no URL to print")
+        }
+        return 0
+    }
+
+    private static func embeddedCluster(_ invocation: Invocation, command: String) throws -> EmbeddedCluster {
+        guard case .embedded(let cluster) = invocation.location else {
+            throw StoreError(.usage, "'db \(command)' controls the embedded database, but --db, DISRUPT_DATABASE_URL or PGHOST/PGDATABASE point to another one")
+        }
+        return cluster
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Postgres
+
+/// What `disrupt db status` reports.
+public struct DatabaseStatus: Encodable, Sendable {
+    public var location: String
+    public var home: String?
+    public var url: String?
+    public var server: String
+    public var pid: Int?
+    public var migrationsApplied: Int?
+    public var migrationsPending: [String]?
+    public var latestMigration: String?
+    public var problem: String?
+
+    enum CodingKeys: String, CodingKey {
+        case location, home, url, server, pid, problem
+        case migrationsApplied = "migrations_applied"
+        case migrationsPending = "migrations_pending"
+        case latestMigration = "latest_migration"
+    }
+
+    /// Reads the state without starting anything.
+    public static func read(_ location: DatabaseLocation) throws -> DatabaseStatus {
+        var status = DatabaseStatus(location: "external", server: "unknown")
+        switch location {
+        case .embedded(let cluster):
+            status.location = "embedded"
+            status.home = cluster.home.path
+            status.url = cluster.url
+            switch try cluster.status() {
+            case .notCreated: status.server = "not created"; return status
+            case .stopped: status.server = "stopped"; return status
+            case .running(let pid): status.server = "running"; status.pid = pid
+            }
+        case .url, .libpqEnvironment:
+            break
+        }
+        do {
+            let connection = try PostgresConnection(location.configuration)
+            defer { connection.close() }
+            status.server = "running"
+            let migrator = Migrator()
+            let applied = try migrator.appliedMigrations(connection)
+            status.migrationsApplied = applied.count
+            status.latestMigration = applied.last.map { String(format: "%03d_%@", $0.version, $0.name) }
+            do {
+                status.migrationsPending = try migrator.pending(connection).map { String(format: "%03d_%@", $0.version, $0.name) }
+            } catch let error as StoreError {
+                status.problem = error.message
+            }
+        } catch let error as PostgresError {
+            status.server = "unreachable"
+            status.problem = error.message
+        }
+        return status
+    }
+
+    /// The report for people.
+    public var lines: [String] {
+        var lines = ["database:   \(location)\(home.map { " (\($0))" } ?? "")", "server:     \(server)\(pid.map { " (pid \($0))" } ?? "")"]
+        if let url { lines.append("url:        \(url)") }
+        if let migrationsApplied {
+            let pending = migrationsPending?.count ?? 0
+            lines.append("migrations: \(migrationsApplied) applied, \(pending) pending\(latestMigration.map { " (latest \($0))" } ?? "")")
+        }
+        if let problem { lines.append("problem:    \(problem)") }
+        return lines
+    }
+}

@@ -1,0 +1,4 @@
+import DisruptCLI
+import Foundation
+
+exit(DisruptCLI.main())
