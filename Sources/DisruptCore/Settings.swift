@@ -1,0 +1,57 @@
+import Foundation
+
+/// When reminders are sent, from the `reminders` object of `Config/disrupt.json`.
+public struct ReminderTimings: Sendable, Hashable, Codable {
+    /// How often `disrupt serve` sweeps for due reminders.
+    public var intervalSeconds: Int
+    /// Remind the owner this many days before an action is due.
+    public var dueSoonDays: Int
+    /// Escalate to the SPOC / chair when an action is this many days overdue.
+    public var escalationDays: Int
+    /// Remind the SPOC this many days before a plan's review date.
+    public var planReviewDays: Int
+    /// Warn this many days before an order or licence ends.
+    public var orderEndingDays: Int
+
+    public init(intervalSeconds: Int = 60, dueSoonDays: Int = 3, escalationDays: Int = 7, planReviewDays: Int = 7, orderEndingDays: Int = 3) {
+        self.intervalSeconds = intervalSeconds
+        self.dueSoonDays = dueSoonDays
+        self.escalationDays = escalationDays
+        self.planReviewDays = planReviewDays
+        self.orderEndingDays = orderEndingDays
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case intervalSeconds = "interval_seconds", dueSoonDays = "due_soon_days"
+        case escalationDays = "escalation_days", planReviewDays = "plan_review_days"
+        case orderEndingDays = "order_ending_days"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func read(_ key: CodingKeys, minimum: Int) throws -> Int {
+            let value = try c.decode(Int.self, forKey: key)
+            guard value >= minimum else { throw c.invalid(key, "must be at least \(minimum)") }
+            return value
+        }
+        intervalSeconds = try read(.intervalSeconds, minimum: 1)
+        dueSoonDays = try read(.dueSoonDays, minimum: 0)
+        escalationDays = try read(.escalationDays, minimum: 0)
+        planReviewDays = try read(.planReviewDays, minimum: 0)
+        orderEndingDays = try read(.orderEndingDays, minimum: 0)
+    }
+}
+
+/// General defaults from `Config/disrupt.json`. Unknown keys are ignored (other layers may read them).
+public struct Settings: Sendable, Hashable, Codable {
+    public var reminders: ReminderTimings
+
+    public init(reminders: ReminderTimings = ReminderTimings()) {
+        self.reminders = reminders
+    }
+
+    /// Decodes `{"reminders": {"interval_seconds", "due_soon_days", "escalation_days", "plan_review_days", "order_ending_days"}}`.
+    public static func decode(_ data: Data, file: String = "disrupt.json") throws -> Settings {
+        try ConfigDecoder.decode(Settings.self, from: data, file: file)
+    }
+}
