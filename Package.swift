@@ -35,10 +35,12 @@ let package = Package(
         ),
         .target(name: "DisruptCLI", dependencies: ["DisruptStore", "DisruptCore"]),
         .executableTarget(name: "disrupt", dependencies: ["DisruptCLI"]),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "DisruptStore"]),
+        // Throwaway clusters and databases for the tests, and a runner for the real binary.
+        .target(name: "DisruptTestSupport", dependencies: ["DisruptStore", "Postgres"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "DisruptStore", "DisruptTestSupport"]),
         .testTarget(name: "DisruptCoreTests", dependencies: ["DisruptCore"]),
-        .testTarget(name: "DisruptStoreTests", dependencies: ["DisruptStore", "Postgres"]),
-        .testTarget(name: "DisruptCLITests", dependencies: ["DisruptCLI", "DisruptStore", "disrupt"]),
+        .testTarget(name: "DisruptStoreTests", dependencies: ["DisruptStore", "DisruptCore", "Postgres", "DisruptTestSupport"]),
+        .testTarget(name: "DisruptCLITests", dependencies: ["DisruptCLI", "DisruptStore", "DisruptTestSupport", "disrupt"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -2,6 +2,7 @@ extension PostgresConnection {
     /// Runs `body` in a transaction: COMMIT when it returns, ROLLBACK when it throws.
     /// Nested calls become savepoints, so an inner failure can be caught without losing the
     /// outer work. Other threads wait until the whole transaction is over.
+    @discardableResult
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         try lock.withLock {
             if transactionDepth > 0 {
@@ -23,6 +24,7 @@ extension PostgresConnection {
 
     /// Runs `body` inside a savepoint of the current transaction: released when it returns,
     /// rolled back to when it throws (the enclosing transaction goes on).
+    @discardableResult
     public func savepoint<T>(_ body: () throws -> T) throws -> T {
         try lock.withLock {
             transactionDepth += 1

@@ -1,0 +1,79 @@
+import DisruptStore
+import DisruptTestSupport
+import Foundation
+import Testing
+
+@Suite("disrupt db (the real binary)")
+struct DatabaseCommandTests {
+    let location: DatabaseLocation
+
+    init() throws {
+        location = try TestCluster.freshDatabase("dbcmd")
+    }
+
+    @Test func statusReportsMigrationsAsJSON() throws {
+        let result = try DisruptBinary.run(["db", "status", "--format", "json"], databaseURL: location.testURL)
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try DisruptBinary.json(result) as? [String: Any]
+        #expect(json?["server"] as? String == "running")
+        #expect((json?["migrations_pending"] as? [Any])?.isEmpty == true)
+        #expect((json?["migrations_applied"] as? Int ?? 0) >= 1)
+    }
+
+    @Test func migrateTwiceIsANoOp() throws {
+        let result = try DisruptBinary.run(["db", "migrate"], databaseURL: location.testURL)
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("Nothing to do"))
+    }
+
+    @Test func unknownOptionIsAUsageError() throws {
+        let result = try DisruptBinary.run(["db", "status", "--frmat", "json"], databaseURL: location.testURL)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("Error: Unknown option '--frmat'"))
+        #expect(result.stderr.contains("Usage: disrupt db status"))
+    }
+
+    @Test func helpAndVersion() throws {
+        let help = try DisruptBinary.run(["--help"], databaseURL: nil)
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("EXIT CODES:"))
+        #expect(help.stdout.contains("SUBCOMMANDS:"))
+        let sameHelp = try DisruptBinary.run(["help", "db", "migrate"], databaseURL: nil)
+        let flagHelp = try DisruptBinary.run(["db", "migrate", "--help"], databaseURL: nil)
+        #expect(sameHelp.stdout == flagHelp.stdout)
+        #expect(flagHelp.stdout.contains("EXAMPLES:"))
+        let version = try DisruptBinary.run(["--version"], databaseURL: nil)
+        #expect(version.stdout.hasPrefix("disrupt "))
+    }
+
+    @Test func anUnreachableDatabaseIsAClearFailure() throws {
+        let result = try DisruptBinary.run(["db", "migrate"], databaseURL: "postgresql:///nowhere?host=/nonexistent-disrupt&connect_timeout=2")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("cannot connect"))
+    }
+
+    @Test func startRefusesWhenAnotherDatabaseIsConfigured() throws {
+        let result = try DisruptBinary.run(["db", "start"], databaseURL: location.testURL)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("controls the embedded database"))
+    }
+
+    @Test func embeddedStartStatusStopOnAFreshHome() throws {
+        let home = NSTemporaryDirectory() + "disrupt-cli-\(UUID().uuidString.prefix(8))"
+        defer {
+            _ = try? DisruptBinary.run(["db", "stop"], databaseURL: nil, environment: ["DISRUPT_HOME": home])
+            try? FileManager.default.removeItem(atPath: home)
+        }
+        let env = ["DISRUPT_HOME": home, "DISRUPT_DATABASE_URL": "", "PGHOST": "", "PGDATABASE": ""]
+        let start = try DisruptBinary.run(["db", "start"], databaseURL: nil, environment: env)
+        #expect(start.status == 0, "\(start.stderr)")
+        let status = try DisruptBinary.run(["db", "status"], databaseURL: nil, environment: env)
+        #expect(status.stdout.contains("server:     running"))
+        #expect(status.stdout.contains("0 pending"))
+        let stop = try DisruptBinary.run(["db", "stop"], databaseURL: nil, environment: env)
+        #expect(stop.status == 0)
+        let after = try DisruptBinary.run(["db", "status"], databaseURL: nil, environment: env)
+        #expect(after.stdout.contains("server:     stopped"))
+        #expect(after.status == 1)
+    }
+}
