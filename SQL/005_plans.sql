@@ -1,0 +1,705 @@
+-- 005_plans.sql: disruption plans and their actions.
+--
+-- A plan belongs to one perpetrator (person) and one SPOC; it holds actions under the four
+-- headings of the SafeLives guidance (prosecute, disrupt, divert, manage). Plans, actions and
+-- their history are visible to every active staff member: "you can only see your own agency's
+-- actions" is the failure this service exists to fix. Writes go only through the SECURITY
+-- DEFINER functions below, which check who is calling, optimistic versions and the allowed
+-- transitions. Table privileges are SELECT only.
+--
+-- Errors (custom SQLSTATEs, class DR):
+--   DR403  the caller may not do this
+--   DR404  no such plan / action / person / staff member
+--   DR409  stale expected_version or a conflicting open plan; DETAIL is the current row as JSON
+--   DR422  refused: invalid value or transition (start without Idva check, done without outcome...)
+--
+-- Applied once, in one transaction, by the database owner. Role-related statements (GRANT,
+-- REVOKE) are idempotent: several databases in one cluster run this file.
+
+-- ---------------------------------------------------------------------------------------------
+-- Tables
+-- ---------------------------------------------------------------------------------------------
+
+CREATE TABLE disrupt.plan (
+    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    person_id     bigint NOT NULL REFERENCES disrupt.person (id),
+    spoc_login    text NOT NULL REFERENCES disrupt.staff (login),
+    status        text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+    review_on     date,
+    opened_at     timestamptz NOT NULL DEFAULT now(),
+    opened_by     text NOT NULL,
+    closed_at     timestamptz,
+    closed_by     text,
+    close_reason  text,
+    version       integer NOT NULL DEFAULT 1 CHECK (version >= 1),
+    -- the SPOC's agency, kept in step by plan_open / plan_update (used for RLS and display)
+    agency        text NOT NULL REFERENCES disrupt.agency (code),
+    sensitivity   text NOT NULL DEFAULT 'shared' CHECK (sensitivity = 'shared'),
+    created_by    text NOT NULL,
+    created_at    timestamptz NOT NULL DEFAULT now(),
+    updated_by    text NOT NULL,
+    updated_at    timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT plan_closed_consistent CHECK (
+        (status = 'open' AND closed_at IS NULL AND close_reason IS NULL)
+        OR (status = 'closed' AND closed_at IS NOT NULL AND nullif(btrim(close_reason), '') IS NOT NULL))
+);
+COMMENT ON TABLE disrupt.plan IS 'Disruption plan for one perpetrator, owned by a SPOC. At most one open plan per person.';
+
+CREATE UNIQUE INDEX plan_one_open_per_person ON disrupt.plan (person_id) WHERE status = 'open';
+CREATE INDEX plan_open_review_on ON disrupt.plan (review_on) WHERE status = 'open';
+CREATE INDEX plan_open_spoc ON disrupt.plan (spoc_login) WHERE status = 'open';
+CREATE INDEX plan_person ON disrupt.plan (person_id);
+
+CREATE TABLE disrupt.action (
+    id                 bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    plan_id            bigint NOT NULL REFERENCES disrupt.plan (id),
+    heading            text NOT NULL CHECK (heading IN ('prosecute', 'disrupt', 'divert', 'manage')),
+    tactic             text NOT NULL CHECK (btrim(tactic) <> ''),  -- code from Config/tactics.json (validated by the app)
+    agency             text NOT NULL REFERENCES disrupt.agency (code),
+    owner_login        text REFERENCES disrupt.staff (login),
+    due_on             date NOT NULL,
+    status             text NOT NULL DEFAULT 'open'
+                       CHECK (status IN ('open', 'in_progress', 'done', 'cancelled', 'blocked')),
+    outcome            text,
+    note               text,
+    needs_safety_check boolean NOT NULL DEFAULT false,
+    safety_checked_by  text REFERENCES disrupt.staff (login),
+    safety_checked_at  timestamptz,
+    version            integer NOT NULL DEFAULT 1 CHECK (version >= 1),
+    sensitivity        text NOT NULL DEFAULT 'shared' CHECK (sensitivity = 'shared'),
+    created_by         text NOT NULL,
+    created_at         timestamptz NOT NULL DEFAULT now(),
+    updated_by         text NOT NULL,
+    updated_at         timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT action_done_has_outcome CHECK (status <> 'done' OR nullif(btrim(outcome), '') IS NOT NULL),
+    CONSTRAINT action_safety_check_pair CHECK ((safety_checked_by IS NULL) = (safety_checked_at IS NULL)),
+    -- belt and braces behind action_transition: nothing needing a check runs without one
+    CONSTRAINT action_started_only_when_safe CHECK (
+        status NOT IN ('in_progress', 'done') OR NOT needs_safety_check OR safety_checked_by IS NOT NULL)
+);
+COMMENT ON TABLE disrupt.action IS 'An action in a disruption plan, owned by an agency (and optionally a named person).';
+
+CREATE INDEX action_plan ON disrupt.action (plan_id);
+-- the reminder sweep reads live actions by due date only: keep this index small and partial
+CREATE INDEX action_live_due_on ON disrupt.action (due_on) WHERE status IN ('open', 'in_progress');
+CREATE INDEX action_live_owner ON disrupt.action (owner_login) WHERE status IN ('open', 'in_progress', 'blocked');
+CREATE INDEX action_live_agency ON disrupt.action (agency, due_on) WHERE status IN ('open', 'in_progress', 'blocked');
+
+CREATE TABLE disrupt.action_history (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    action_id    bigint NOT NULL REFERENCES disrupt.action (id),
+    at           timestamptz NOT NULL DEFAULT now(),
+    login        text NOT NULL,
+    change       text NOT NULL CHECK (change IN ('created', 'start', 'done', 'cancel', 'block',
+                                                  'reassign', 'extend', 'safety_check')),
+    from_status  text,
+    to_status    text,
+    from_value   text,
+    to_value     text,
+    reason       text
+);
+COMMENT ON TABLE disrupt.action_history IS 'One row per change to an action (append-only; written by the action functions).';
+CREATE INDEX action_history_action ON disrupt.action_history (action_id, at);
+
+-- ---------------------------------------------------------------------------------------------
+-- Row-level security: read for every active staff member, no direct writes.
+-- As in 004: RLS is FORCEd and the owner (disrupt_owner, which owns the SECURITY DEFINER
+-- functions below after hand_to_owner) reaches rows through an explicit owner_all policy.
+-- The functions do their own permission checks.
+-- ---------------------------------------------------------------------------------------------
+
+ALTER TABLE disrupt.plan ENABLE ROW LEVEL SECURITY;
+ALTER TABLE disrupt.plan FORCE ROW LEVEL SECURITY;
+ALTER TABLE disrupt.action ENABLE ROW LEVEL SECURITY;
+ALTER TABLE disrupt.action FORCE ROW LEVEL SECURITY;
+ALTER TABLE disrupt.action_history ENABLE ROW LEVEL SECURITY;
+ALTER TABLE disrupt.action_history FORCE ROW LEVEL SECURITY;
+CREATE POLICY staff_read ON disrupt.plan FOR SELECT USING ((SELECT disrupt.is_active_staff()));
+CREATE POLICY staff_read ON disrupt.action FOR SELECT USING ((SELECT disrupt.is_active_staff()));
+CREATE POLICY staff_read ON disrupt.action_history FOR SELECT USING ((SELECT disrupt.is_active_staff()));
+CREATE POLICY owner_all ON disrupt.plan TO disrupt_owner USING (true) WITH CHECK (true);
+CREATE POLICY owner_all ON disrupt.action TO disrupt_owner USING (true) WITH CHECK (true);
+CREATE POLICY owner_all ON disrupt.action_history TO disrupt_owner USING (true) WITH CHECK (true);
+
+REVOKE ALL ON disrupt.plan, disrupt.action, disrupt.action_history FROM PUBLIC;
+GRANT SELECT ON disrupt.plan, disrupt.action, disrupt.action_history TO disrupt_staff, disrupt_admin;
+
+SELECT disrupt.attach_audit('disrupt.plan'), disrupt.attach_audit('disrupt.action');
+
+-- ---------------------------------------------------------------------------------------------
+-- Internal helpers (not granted to anyone)
+-- ---------------------------------------------------------------------------------------------
+
+-- Raise DR403 unless the caller is an active staff member.
+CREATE FUNCTION disrupt.plan_require_staff() RETURNS text
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF NOT coalesce(disrupt.is_active_staff(), false) THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR403',
+            MESSAGE = format('%s is not an active staff member', disrupt.caller_login());
+    END IF;
+    RETURN disrupt.caller_login();
+END $$;
+
+-- May the caller change a plan (its SPOC's agency given) or an action in it (the action's agency given)?
+-- Yes for: the plan's SPOC, staff of the owning agency, admins, chairs and coordinators.
+CREATE FUNCTION disrupt.plan_caller_may_edit(p_spoc_login text, p_agency text) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    SELECT coalesce(disrupt.is_active_staff(), false)
+       AND (coalesce(disrupt.is_admin(), false)
+            OR disrupt.caller_role() IN ('chair', 'coordinator')
+            OR disrupt.caller_login() = p_spoc_login
+            OR disrupt.caller_agency() = p_agency)
+$$;
+
+CREATE FUNCTION disrupt.plan_state(p disrupt.plan) RETURNS text
+LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT jsonb_build_object('plan_id', p.id, 'version', p.version, 'status', p.status,
+        'spoc_login', p.spoc_login, 'agency', p.agency, 'review_on', p.review_on,
+        'closed_at', p.closed_at, 'close_reason', p.close_reason,
+        'updated_by', p.updated_by, 'updated_at', p.updated_at)::text
+$$;
+
+CREATE FUNCTION disrupt.action_state(a disrupt.action) RETURNS text
+LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT jsonb_build_object('action_id', a.id, 'plan_id', a.plan_id, 'version', a.version,
+        'status', a.status, 'heading', a.heading, 'tactic', a.tactic, 'agency', a.agency,
+        'owner_login', a.owner_login, 'due_on', a.due_on, 'outcome', a.outcome,
+        'needs_safety_check', a.needs_safety_check, 'safety_checked_by', a.safety_checked_by,
+        'safety_checked_at', a.safety_checked_at, 'updated_by', a.updated_by, 'updated_at', a.updated_at)::text
+$$;
+
+-- Lock an action for change: DR404 if missing, DR403 if the caller may not change it,
+-- DR409 (DETAIL = current state) if the version is stale.
+CREATE FUNCTION disrupt.action_lock_for_change(p_action_id bigint, p_expected_version integer)
+RETURNS disrupt.action
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    a disrupt.action;
+    v_spoc text;
+BEGIN
+    PERFORM disrupt.plan_require_staff();
+    SELECT * INTO a FROM disrupt.action WHERE id = p_action_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('action %s not found', p_action_id);
+    END IF;
+    SELECT spoc_login INTO v_spoc FROM disrupt.plan WHERE id = a.plan_id;
+    IF NOT disrupt.plan_caller_may_edit(v_spoc, a.agency) THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR403',
+            MESSAGE = format('%s may not change action %s: only the plan''s SPOC (%s), staff of %s, chairs, coordinators and admins may',
+                             disrupt.caller_login(), a.id, v_spoc, a.agency);
+    END IF;
+    IF p_expected_version IS NULL OR a.version <> p_expected_version THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR409',
+            MESSAGE = format('action %s was changed by someone else (you had version %s, it is now version %s)',
+                             a.id, coalesce(p_expected_version::text, 'none'), a.version),
+            DETAIL = disrupt.action_state(a),
+            HINT = 'show the action again and retry with the current version';
+    END IF;
+    RETURN a;
+END $$;
+
+-- Check that a login names an active staff member (optionally of an agency / role); DR422 otherwise.
+CREATE FUNCTION disrupt.plan_require_active_login(p_login text, p_what text,
+                                                  p_agency text DEFAULT NULL, p_roles text[] DEFAULT NULL)
+RETURNS disrupt.staff
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    s disrupt.staff;
+BEGIN
+    SELECT * INTO s FROM disrupt.staff WHERE login = p_login;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('no staff member with login %s', p_login);
+    END IF;
+    IF NOT s.active THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = format('%s %s is not active', p_what, p_login);
+    END IF;
+    IF p_agency IS NOT NULL AND s.agency <> p_agency THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422',
+            MESSAGE = format('%s %s works for %s, not %s', p_what, p_login, s.agency, p_agency);
+    END IF;
+    IF p_roles IS NOT NULL AND NOT (s.role = ANY (p_roles)) THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422',
+            MESSAGE = format('%s %s has role %s; needs %s', p_what, p_login, s.role, array_to_string(p_roles, ' or '));
+    END IF;
+    RETURN s;
+END $$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Plans
+-- ---------------------------------------------------------------------------------------------
+
+-- Open a plan for a person (by person_ref; a merged record is followed to the surviving one).
+-- Callers: SPOCs, chairs, coordinators, admins. The SPOC must be an active staff member with role spoc.
+CREATE FUNCTION disrupt.plan_open(p_person_ref text, p_spoc_login text, p_review_on date)
+RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    v_login text := disrupt.plan_require_staff();
+    v_person bigint;
+    v_next bigint;
+    v_hops int := 0;
+    v_spoc disrupt.staff;
+    v_existing disrupt.plan;
+    v_id bigint;
+BEGIN
+    IF NOT (coalesce(disrupt.is_admin(), false) OR disrupt.caller_role() IN ('spoc', 'chair', 'coordinator')) THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR403',
+            MESSAGE = format('%s may not open plans: SPOCs, chairs, coordinators and admins may', v_login);
+    END IF;
+    SELECT id, merged_into INTO v_person, v_next FROM disrupt.person WHERE person_ref = p_person_ref;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('no person with reference %s', p_person_ref);
+    END IF;
+    WHILE v_next IS NOT NULL AND v_hops < 20 LOOP
+        v_person := v_next;
+        SELECT merged_into INTO v_next FROM disrupt.person WHERE id = v_person;
+        v_hops := v_hops + 1;
+    END LOOP;
+    IF p_spoc_login IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'a plan needs a SPOC';
+    END IF;
+    v_spoc := disrupt.plan_require_active_login(p_spoc_login, 'SPOC', NULL, ARRAY['spoc']);
+
+    SELECT * INTO v_existing FROM disrupt.plan WHERE person_id = v_person AND status = 'open';
+    IF FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR409',
+            MESSAGE = format('person %s already has open plan %s (SPOC %s)', p_person_ref, v_existing.id, v_existing.spoc_login),
+            DETAIL = disrupt.plan_state(v_existing);
+    END IF;
+    BEGIN
+        INSERT INTO disrupt.plan (person_id, spoc_login, review_on, opened_by, agency, created_by, updated_by)
+        VALUES (v_person, v_spoc.login, p_review_on, v_login, v_spoc.agency, v_login, v_login)
+        RETURNING id INTO v_id;
+    EXCEPTION WHEN unique_violation THEN  -- someone opened one at the same moment
+        SELECT * INTO v_existing FROM disrupt.plan WHERE person_id = v_person AND status = 'open';
+        RAISE EXCEPTION USING ERRCODE = 'DR409',
+            MESSAGE = format('person %s already has an open plan', p_person_ref),
+            DETAIL = coalesce(disrupt.plan_state(v_existing), '{}');
+    END;
+    RETURN v_id;
+END $$;
+
+-- Change a plan's SPOC and/or review date (NULL = leave unchanged). Returns the new version.
+CREATE FUNCTION disrupt.plan_update(p_plan_id bigint, p_expected_version integer,
+                                    p_spoc_login text, p_review_on date)
+RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    v_login text := disrupt.plan_require_staff();
+    p disrupt.plan;
+    v_spoc disrupt.staff;
+BEGIN
+    SELECT * INTO p FROM disrupt.plan WHERE id = p_plan_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('plan %s not found', p_plan_id);
+    END IF;
+    IF NOT disrupt.plan_caller_may_edit(p.spoc_login, p.agency) THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR403',
+            MESSAGE = format('%s may not change plan %s', v_login, p.id);
+    END IF;
+    IF p_expected_version IS NULL OR p.version <> p_expected_version THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR409',
+            MESSAGE = format('plan %s was changed by someone else (you had version %s, it is now version %s)',
+                             p.id, coalesce(p_expected_version::text, 'none'), p.version),
+            DETAIL = disrupt.plan_state(p);
+    END IF;
+    IF p.status <> 'open' THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = format('plan %s is closed', p.id),
+            DETAIL = disrupt.plan_state(p);
+    END IF;
+    IF p_spoc_login IS NOT NULL AND p_spoc_login <> p.spoc_login THEN
+        v_spoc := disrupt.plan_require_active_login(p_spoc_login, 'SPOC', NULL, ARRAY['spoc']);
+        p.spoc_login := v_spoc.login;
+        p.agency := v_spoc.agency;
+    END IF;
+    UPDATE disrupt.plan
+       SET spoc_login = p.spoc_login, agency = p.agency,
+           review_on = coalesce(p_review_on, review_on),
+           version = version + 1, updated_by = v_login, updated_at = now()
+     WHERE id = p.id
+    RETURNING version INTO p.version;
+    RETURN p.version;
+END $$;
+
+-- Close a plan with a reason. Live actions (open, in progress, blocked) are cancelled with the
+-- same reason, each with a history row. Returns the new version.
+CREATE FUNCTION disrupt.plan_close(p_plan_id bigint, p_expected_version integer, p_reason text)
+RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    v_login text := disrupt.plan_require_staff();
+    p disrupt.plan;
+BEGIN
+    SELECT * INTO p FROM disrupt.plan WHERE id = p_plan_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('plan %s not found', p_plan_id);
+    END IF;
+    IF NOT disrupt.plan_caller_may_edit(p.spoc_login, p.agency) THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR403', MESSAGE = format('%s may not close plan %s', v_login, p.id);
+    END IF;
+    IF p_expected_version IS NULL OR p.version <> p_expected_version THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR409',
+            MESSAGE = format('plan %s was changed by someone else (you had version %s, it is now version %s)',
+                             p.id, coalesce(p_expected_version::text, 'none'), p.version),
+            DETAIL = disrupt.plan_state(p);
+    END IF;
+    IF p.status <> 'open' THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = format('plan %s is already closed', p.id),
+            DETAIL = disrupt.plan_state(p);
+    END IF;
+    IF nullif(btrim(p_reason), '') IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'closing a plan needs a reason';
+    END IF;
+
+    WITH cancelled AS (
+        UPDATE disrupt.action
+           SET status = 'cancelled', version = version + 1, updated_by = v_login, updated_at = now()
+          FROM (SELECT id, status AS old_status FROM disrupt.action
+                 WHERE plan_id = p.id AND status IN ('open', 'in_progress', 'blocked') FOR UPDATE) old
+         WHERE disrupt.action.id = old.id
+        RETURNING disrupt.action.id, old.old_status
+    )
+    INSERT INTO disrupt.action_history (action_id, login, change, from_status, to_status, reason)
+    SELECT id, v_login, 'cancel', old_status, 'cancelled', 'plan closed: ' || p_reason FROM cancelled;
+
+    UPDATE disrupt.plan
+       SET status = 'closed', closed_at = now(), closed_by = v_login, close_reason = p_reason,
+           version = version + 1, updated_by = v_login, updated_at = now()
+     WHERE id = p.id
+    RETURNING version INTO p.version;
+    RETURN p.version;
+END $$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Actions
+-- ---------------------------------------------------------------------------------------------
+
+-- Add an action to an open plan. Callers: the plan's SPOC, chairs, coordinators, admins, and
+-- any active staff member taking an action for their own agency. The owner (optional) must be
+-- active staff of the action's agency. Returns the action id (version 1).
+CREATE FUNCTION disrupt.action_add(p_plan_id bigint, p_heading text, p_tactic text, p_agency text,
+                                   p_owner_login text, p_due_on date, p_note text,
+                                   p_needs_safety_check boolean)
+RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    v_login text := disrupt.plan_require_staff();
+    p disrupt.plan;
+    v_id bigint;
+BEGIN
+    SELECT * INTO p FROM disrupt.plan WHERE id = p_plan_id FOR SHARE;  -- blocks a concurrent close
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('plan %s not found', p_plan_id);
+    END IF;
+    IF NOT disrupt.plan_caller_may_edit(p.spoc_login, p_agency) THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR403',
+            MESSAGE = format('%s may not add an action for %s to plan %s', v_login, p_agency, p.id);
+    END IF;
+    IF p.status <> 'open' THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = format('plan %s is closed', p.id),
+            DETAIL = disrupt.plan_state(p);
+    END IF;
+    IF p_heading IS NULL OR p_heading NOT IN ('prosecute', 'disrupt', 'divert', 'manage') THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422',
+            MESSAGE = format('heading %s is not one of prosecute, disrupt, divert, manage', coalesce(p_heading, '(none)'));
+    END IF;
+    IF nullif(btrim(p_tactic), '') IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'an action needs a tactic';
+    END IF;
+    IF p_due_on IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'an action needs a due date';
+    END IF;
+    IF p_agency IS NULL OR NOT EXISTS (SELECT 1 FROM disrupt.agency WHERE code = p_agency) THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = format('no agency %s', coalesce(p_agency, '(none)'));
+    END IF;
+    IF p_owner_login IS NOT NULL THEN
+        PERFORM disrupt.plan_require_active_login(p_owner_login, 'owner', p_agency);
+    END IF;
+
+    INSERT INTO disrupt.action (plan_id, heading, tactic, agency, owner_login, due_on, note,
+                                needs_safety_check, created_by, updated_by)
+    VALUES (p.id, p_heading, btrim(p_tactic), p_agency, p_owner_login, p_due_on, p_note,
+            coalesce(p_needs_safety_check, false), v_login, v_login)
+    RETURNING id INTO v_id;
+
+    INSERT INTO disrupt.action_history (action_id, login, change, to_status, to_value, reason)
+    VALUES (v_id, v_login, 'created', 'open',
+            jsonb_build_object('heading', p_heading, 'tactic', btrim(p_tactic), 'agency', p_agency,
+                               'owner_login', p_owner_login, 'due_on', p_due_on,
+                               'needs_safety_check', coalesce(p_needs_safety_check, false))::text,
+            p_note);
+    RETURN v_id;
+END $$;
+
+-- Move an action along its life:
+--   open        -> in_progress | cancelled | blocked
+--   in_progress -> done | cancelled | blocked
+--   blocked     -> in_progress | cancelled
+--   done, cancelled: final.
+-- Starting (-> in_progress) an action that needs a safety check is refused until an Idva has
+-- confirmed it. done needs an outcome; cancelled and blocked need a reason. Returns the new version.
+CREATE FUNCTION disrupt.action_transition(p_action_id bigint, p_expected_version integer,
+                                          p_to_status text, p_reason_or_outcome text)
+RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    a disrupt.action := disrupt.action_lock_for_change(p_action_id, p_expected_version);
+    v_login text := disrupt.caller_login();
+    v_text text := nullif(btrim(p_reason_or_outcome), '');
+    v_change text;
+BEGIN
+    IF p_to_status IS NULL OR p_to_status NOT IN ('in_progress', 'done', 'cancelled', 'blocked') THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422',
+            MESSAGE = format('cannot move an action to %s: use in_progress, done, cancelled or blocked', coalesce(p_to_status, '(none)'));
+    END IF;
+    IF NOT ((a.status = 'open'        AND p_to_status IN ('in_progress', 'cancelled', 'blocked'))
+         OR (a.status = 'in_progress' AND p_to_status IN ('done', 'cancelled', 'blocked'))
+         OR (a.status = 'blocked'     AND p_to_status IN ('in_progress', 'cancelled'))) THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422',
+            MESSAGE = format('action %s is %s and cannot move to %s', a.id, a.status, p_to_status),
+            DETAIL = disrupt.action_state(a);
+    END IF;
+    IF p_to_status = 'in_progress' AND a.needs_safety_check AND a.safety_checked_by IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422',
+            MESSAGE = format('an Idva must confirm this action is safe for the victim and children before it starts (action safety-check %s)', a.id),
+            DETAIL = disrupt.action_state(a);
+    END IF;
+    IF p_to_status = 'done' AND v_text IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422',
+            MESSAGE = format('action %s needs an outcome to be done', a.id);
+    END IF;
+    IF p_to_status IN ('cancelled', 'blocked') AND v_text IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422',
+            MESSAGE = format('action %s needs a reason to be %s', a.id, p_to_status);
+    END IF;
+    v_change := CASE p_to_status WHEN 'in_progress' THEN 'start' WHEN 'done' THEN 'done'
+                                 WHEN 'cancelled' THEN 'cancel' ELSE 'block' END;
+
+    UPDATE disrupt.action
+       SET status = p_to_status,
+           outcome = CASE WHEN p_to_status = 'done' THEN v_text ELSE outcome END,
+           version = version + 1, updated_by = v_login, updated_at = now()
+     WHERE id = a.id
+    RETURNING version INTO a.version;
+
+    INSERT INTO disrupt.action_history (action_id, login, change, from_status, to_status, to_value, reason)
+    VALUES (a.id, v_login, v_change, a.status, p_to_status,
+            CASE WHEN p_to_status = 'done' THEN v_text END,
+            CASE WHEN p_to_status <> 'done' THEN v_text END);
+    RETURN a.version;
+END $$;
+
+-- Record that an Idva has agreed the action is safe for the victim and children. The Idva must be
+-- an active staff member with role idva; the caller is that Idva or anyone who may change the
+-- action (recording the Idva's agreement at the meeting). Returns the new version.
+CREATE FUNCTION disrupt.action_safety_check(p_action_id bigint, p_expected_version integer, p_idva_login text)
+RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    v_login text := disrupt.plan_require_staff();
+    a disrupt.action;
+    v_spoc text;
+BEGIN
+    SELECT * INTO a FROM disrupt.action WHERE id = p_action_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('action %s not found', p_action_id);
+    END IF;
+    SELECT spoc_login INTO v_spoc FROM disrupt.plan WHERE id = a.plan_id;
+    IF NOT (v_login = p_idva_login OR disrupt.plan_caller_may_edit(v_spoc, a.agency)) THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR403',
+            MESSAGE = format('%s may not record a safety check for action %s', v_login, a.id);
+    END IF;
+    IF p_expected_version IS NULL OR a.version <> p_expected_version THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR409',
+            MESSAGE = format('action %s was changed by someone else (you had version %s, it is now version %s)',
+                             a.id, coalesce(p_expected_version::text, 'none'), a.version),
+            DETAIL = disrupt.action_state(a);
+    END IF;
+    IF p_idva_login IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'a safety check names the Idva who agreed it';
+    END IF;
+    PERFORM disrupt.plan_require_active_login(p_idva_login, 'safety checker', NULL, ARRAY['idva']);
+    IF a.status NOT IN ('open', 'blocked') THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422',
+            MESSAGE = format('action %s is %s: a safety check is recorded before it starts', a.id, a.status),
+            DETAIL = disrupt.action_state(a);
+    END IF;
+    IF a.safety_checked_by IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422',
+            MESSAGE = format('action %s was already safety-checked by %s', a.id, a.safety_checked_by),
+            DETAIL = disrupt.action_state(a);
+    END IF;
+
+    UPDATE disrupt.action
+       SET safety_checked_by = p_idva_login, safety_checked_at = now(),
+           version = version + 1, updated_by = v_login, updated_at = now()
+     WHERE id = a.id
+    RETURNING version INTO a.version;
+
+    INSERT INTO disrupt.action_history (action_id, login, change, from_status, to_status, to_value)
+    VALUES (a.id, v_login, 'safety_check', a.status, a.status, p_idva_login);
+    RETURN a.version;
+END $$;
+
+-- Give a live action to another agency and/or owner (owner NULL = the agency, nobody named).
+-- p_agency NULL keeps the agency. A reason is required. Returns the new version.
+CREATE FUNCTION disrupt.action_reassign(p_action_id bigint, p_expected_version integer,
+                                        p_agency text, p_owner_login text, p_reason text)
+RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    a disrupt.action := disrupt.action_lock_for_change(p_action_id, p_expected_version);
+    v_login text := disrupt.caller_login();
+    v_agency text := coalesce(p_agency, a.agency);
+BEGIN
+    IF a.status NOT IN ('open', 'in_progress', 'blocked') THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422',
+            MESSAGE = format('action %s is %s and cannot be reassigned', a.id, a.status),
+            DETAIL = disrupt.action_state(a);
+    END IF;
+    IF nullif(btrim(p_reason), '') IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'reassigning an action needs a reason';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM disrupt.agency WHERE code = v_agency) THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = format('no agency %s', v_agency);
+    END IF;
+    IF p_owner_login IS NOT NULL THEN
+        PERFORM disrupt.plan_require_active_login(p_owner_login, 'owner', v_agency);
+    END IF;
+    IF v_agency = a.agency AND p_owner_login IS NOT DISTINCT FROM a.owner_login THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422',
+            MESSAGE = format('action %s already belongs to %s%s', a.id, a.agency,
+                             coalesce(' / ' || a.owner_login, ''));
+    END IF;
+
+    UPDATE disrupt.action
+       SET agency = v_agency, owner_login = p_owner_login,
+           version = version + 1, updated_by = v_login, updated_at = now()
+     WHERE id = a.id
+    RETURNING version INTO a.version;
+
+    INSERT INTO disrupt.action_history (action_id, login, change, from_status, to_status, from_value, to_value, reason)
+    VALUES (a.id, v_login, 'reassign', a.status, a.status,
+            jsonb_build_object('agency', a.agency, 'owner_login', a.owner_login)::text,  -- a holds the old values
+            jsonb_build_object('agency', v_agency, 'owner_login', p_owner_login)::text,
+            p_reason);
+    RETURN a.version;
+END $$;
+
+-- Move a live action's due date (later or earlier), with a reason. Returns the new version.
+-- Reminders key on the due date, so the new date gets its own due-soon/overdue reminders.
+CREATE FUNCTION disrupt.action_extend(p_action_id bigint, p_expected_version integer,
+                                      p_due_on date, p_reason text)
+RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    a disrupt.action := disrupt.action_lock_for_change(p_action_id, p_expected_version);
+    v_login text := disrupt.caller_login();
+BEGIN
+    IF a.status NOT IN ('open', 'in_progress', 'blocked') THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422',
+            MESSAGE = format('action %s is %s and its due date cannot change', a.id, a.status),
+            DETAIL = disrupt.action_state(a);
+    END IF;
+    IF p_due_on IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'a new due date is needed';
+    END IF;
+    IF p_due_on = a.due_on THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = format('action %s is already due on %s', a.id, a.due_on);
+    END IF;
+    IF nullif(btrim(p_reason), '') IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'changing a due date needs a reason';
+    END IF;
+
+    UPDATE disrupt.action
+       SET due_on = p_due_on, version = version + 1, updated_by = v_login, updated_at = now()
+     WHERE id = a.id
+    RETURNING version INTO a.version;
+
+    INSERT INTO disrupt.action_history (action_id, login, change, from_status, to_status, from_value, to_value, reason)
+    VALUES (a.id, v_login, 'extend', a.status, a.status,
+            a.due_on::text, p_due_on::text, p_reason);  -- a holds the old due date
+    RETURN a.version;
+END $$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Plans follow a person merge (002's merge_person sets merged_into on the absorbed person).
+-- If the survivor has no open plan, the absorbed person's plans simply move to the survivor.
+-- If both have one, the absorbed plan's live actions move to the survivor's plan (history:
+-- 'reassign', reason 'person merged') and the absorbed plan is closed; then every plan of the
+-- absorbed person is re-pointed at the survivor. Versions are bumped, so stale CLIs get DR409.
+-- ---------------------------------------------------------------------------------------------
+CREATE FUNCTION disrupt.plan_follow_merge() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    v_login text := disrupt.caller_login();
+    v_old disrupt.plan;
+    v_keep disrupt.plan;
+BEGIN
+    SELECT * INTO v_old FROM disrupt.plan WHERE person_id = NEW.id AND status = 'open' FOR UPDATE;
+    IF FOUND THEN
+        SELECT * INTO v_keep FROM disrupt.plan WHERE person_id = NEW.merged_into AND status = 'open' FOR UPDATE;
+        IF FOUND THEN
+            WITH moved AS (
+                UPDATE disrupt.action
+                   SET plan_id = v_keep.id, version = version + 1, updated_by = v_login, updated_at = now()
+                 WHERE plan_id = v_old.id AND status IN ('open', 'in_progress', 'blocked')
+                RETURNING id, status)
+            INSERT INTO disrupt.action_history (action_id, login, change, from_status, to_status, from_value, to_value, reason)
+            SELECT id, v_login, 'reassign', status, status,
+                   jsonb_build_object('plan_id', v_old.id)::text, jsonb_build_object('plan_id', v_keep.id)::text,
+                   'person merged' FROM moved;
+            UPDATE disrupt.plan
+               SET status = 'closed', closed_at = now(), closed_by = v_login,
+                   close_reason = format('person merged: live actions moved to plan %s', v_keep.id),
+                   version = version + 1, updated_by = v_login, updated_at = now()
+             WHERE id = v_old.id;
+        END IF;
+    END IF;
+    UPDATE disrupt.plan
+       SET person_id = NEW.merged_into, version = version + 1, updated_by = v_login, updated_at = now()
+     WHERE person_id = NEW.id;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER plan_follow_merge AFTER UPDATE OF merged_into ON disrupt.person
+    FOR EACH ROW WHEN (NEW.merged_into IS NOT NULL AND NEW.merged_into IS DISTINCT FROM OLD.merged_into)
+    EXECUTE FUNCTION disrupt.plan_follow_merge();
+
+-- ---------------------------------------------------------------------------------------------
+-- Privileges: PostgreSQL grants EXECUTE to PUBLIC by default; take it back everywhere and give
+-- the callable functions to staff only. The helpers stay private to the owner.
+-- ---------------------------------------------------------------------------------------------
+
+REVOKE ALL ON FUNCTION
+    disrupt.plan_require_staff(),
+    disrupt.plan_caller_may_edit(text, text),
+    disrupt.plan_state(disrupt.plan),
+    disrupt.action_state(disrupt.action),
+    disrupt.action_lock_for_change(bigint, integer),
+    disrupt.plan_require_active_login(text, text, text, text[]),
+    disrupt.plan_open(text, text, date),
+    disrupt.plan_update(bigint, integer, text, date),
+    disrupt.plan_close(bigint, integer, text),
+    disrupt.action_add(bigint, text, text, text, text, date, text, boolean),
+    disrupt.action_transition(bigint, integer, text, text),
+    disrupt.action_safety_check(bigint, integer, text),
+    disrupt.action_reassign(bigint, integer, text, text, text),
+    disrupt.action_extend(bigint, integer, date, text),
+    disrupt.plan_follow_merge()
+FROM PUBLIC;
+
+GRANT EXECUTE ON FUNCTION
+    disrupt.plan_open(text, text, date),
+    disrupt.plan_update(bigint, integer, text, date),
+    disrupt.plan_close(bigint, integer, text),
+    disrupt.action_add(bigint, text, text, text, text, date, text, boolean),
+    disrupt.action_transition(bigint, integer, text, text),
+    disrupt.action_safety_check(bigint, integer, text),
+    disrupt.action_reassign(bigint, integer, text, text, text),
+    disrupt.action_extend(bigint, integer, date, text)
+TO disrupt_staff, disrupt_admin;
+
+-- everything above to disrupt_owner (004's convention; idempotent)
+SELECT disrupt.hand_to_owner();

@@ -1,0 +1,612 @@
+-- 006_reminders.sql: the reminder outbox, the sweep that fills it, the inbox, delivery
+-- bookkeeping for an optional external command, and the coordinator's agenda.
+--
+-- The outbox key is UNIQUE (kind, subject_table, subject_id, due_on, recipient_login): every
+-- insert is INSERT ... ON CONFLICT DO NOTHING, so sweeps are idempotent and two services
+-- sweeping at once never create a reminder twice. A changed date (an extended action, a new
+-- review date) is a new due_on and so a new reminder.
+--
+-- Conventions:
+--   subject_table / subject_id: 'action' | 'plan' | 'court_order' | 'forum_link' | 'breach' | 'incident'.
+--   due_on: the date the reminder is about (action due date, plan review date, order end date,
+--   licence end date, breach/incident date) -- except the second plan_review reminder, sent
+--   once the review date has passed, which has due_on = review_on + 1 (the first day it is
+--   overdue) so that it and the "review coming up" reminder (due_on = review_on) can both exist.
+--   message: references and dates only (person_ref, ids, tactic code, dates), never names.
+--   pg_notify('disrupt_reminder', N) with N = number of reminders just created (text),
+--   at most once per sweep or per inserting statement, and only when N > 0.
+--
+-- Privileges: the reminder service (disrupt_service) has no table privileges at all. It may
+-- EXECUTE reminder_sweep, reminder_claim_for_delivery, reminder_delivered and
+-- reminder_delivery_failed, which are SECURITY DEFINER (owned by the migration owner) and
+-- touch only what reminders need. Staff read their own reminders (RLS: recipient sees own,
+-- admins see all) and call inbox / reminder_ack.
+--
+-- Errors: DR403 not allowed, DR404 not found (also: someone else's reminder), DR422 bad argument.
+
+-- ---------------------------------------------------------------------------------------------
+-- The outbox
+-- ---------------------------------------------------------------------------------------------
+
+CREATE TABLE disrupt.reminder (
+    id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    kind              text NOT NULL CHECK (kind IN ('due_soon', 'overdue', 'escalation', 'plan_review',
+                                                    'order_ending', 'mappa_review', 'breach_reported',
+                                                    'new_incident')),
+    recipient_login   text NOT NULL REFERENCES disrupt.staff (login),
+    person_id         bigint REFERENCES disrupt.person (id),
+    subject_table     text NOT NULL,
+    subject_id        bigint NOT NULL,
+    due_on            date NOT NULL,
+    message           text NOT NULL,
+    created_at        timestamptz NOT NULL DEFAULT now(),
+    acked_at          timestamptz,
+    delivered_at      timestamptz,
+    delivery_attempts integer NOT NULL DEFAULT 0,
+    next_attempt_at   timestamptz NOT NULL DEFAULT now(),
+    last_error        text,
+    CONSTRAINT reminder_key UNIQUE (kind, subject_table, subject_id, due_on, recipient_login)
+);
+COMMENT ON TABLE disrupt.reminder IS 'Reminder outbox. One row per (kind, subject, date, recipient); never deleted by the service.';
+
+CREATE INDEX reminder_unacked_by_recipient ON disrupt.reminder (recipient_login, due_on) WHERE acked_at IS NULL;
+CREATE INDEX reminder_by_recipient ON disrupt.reminder (recipient_login, created_at);
+CREATE INDEX reminder_awaiting_delivery ON disrupt.reminder (next_attempt_at, id)
+    WHERE delivered_at IS NULL AND acked_at IS NULL;
+
+ALTER TABLE disrupt.reminder ENABLE ROW LEVEL SECURITY;
+ALTER TABLE disrupt.reminder FORCE ROW LEVEL SECURITY;
+CREATE POLICY staff_read ON disrupt.reminder FOR SELECT
+    USING ((SELECT disrupt.is_active_staff())
+           AND (recipient_login = (SELECT disrupt.caller_login()) OR (SELECT disrupt.is_admin())));
+CREATE POLICY owner_all ON disrupt.reminder TO disrupt_owner USING (true) WITH CHECK (true);
+REVOKE ALL ON disrupt.reminder FROM PUBLIC;
+GRANT SELECT ON disrupt.reminder TO disrupt_staff, disrupt_admin;
+
+-- Indexes the sweep needs on tables from earlier migrations: each is a sargable date range
+-- over a small partial index, so a sweep with nothing due reads almost nothing.
+CREATE INDEX IF NOT EXISTS court_order_ending_on ON disrupt.court_order (ends_on)
+    WHERE order_type IN ('dvpo', 'dapo', 'bail', 'spo', 'interim_spo', 'licence');
+CREATE INDEX IF NOT EXISTS forum_link_mappa3_licence_ends ON disrupt.forum_link (licence_ends_on)
+    WHERE forum = 'mappa' AND mappa_category = 3 AND status = 'active';
+CREATE INDEX IF NOT EXISTS breach_occurred_on ON disrupt.breach (occurred_on);
+CREATE INDEX IF NOT EXISTS incident_occurred_on ON disrupt.incident (occurred_on);
+
+-- ---------------------------------------------------------------------------------------------
+-- Who hears about a MAPPA category 3 review: the link's contact when it names an active staff
+-- login; else every active probation SPOC; else every active probation staff member.
+-- ---------------------------------------------------------------------------------------------
+CREATE FUNCTION disrupt.reminder_probation_leads(p_contact text) RETURNS SETOF text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    WITH candidates AS (
+        SELECT s.login, 1 AS tier FROM disrupt.staff s WHERE s.login = p_contact AND s.active
+        UNION ALL
+        SELECT s.login, CASE WHEN s.role = 'spoc' THEN 2 ELSE 3 END
+          FROM disrupt.staff s WHERE s.agency = 'probation' AND s.active
+    )
+    SELECT login FROM candidates WHERE tier = (SELECT min(tier) FROM candidates)
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- The sweep
+-- ---------------------------------------------------------------------------------------------
+
+-- Create every reminder due as of a date. Idempotent; safe to run concurrently. Returns one row
+-- per kind with the number created now. catch_up_days bounds how far back the sweep looks for
+-- breaches/incidents that the insert triggers did not see (triggers disabled for a bulk load, a
+-- record moved to another person by a merge).
+-- person_ref for reminder messages
+CREATE FUNCTION disrupt.reminder_person_ref(p_person_id bigint) RETURNS text
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT pe.person_ref FROM disrupt.person pe WHERE pe.id = p_person_id
+$$;
+
+CREATE FUNCTION disrupt.reminder_sweep(as_of date,
+                                       due_soon_days integer DEFAULT 3,
+                                       escalation_days integer DEFAULT 7,
+                                       plan_review_days integer DEFAULT 7,
+                                       order_ending_days integer DEFAULT 3,
+                                       catch_up_days integer DEFAULT 30)
+RETURNS TABLE (kind text, created bigint)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+-- the planner over-estimates the open-ended ranges (see above); JIT compiling those plans
+-- would cost ~30 ms per statement for nothing
+SET jit = off
+AS $$
+#variable_conflict use_column
+DECLARE
+    d date := reminder_sweep.as_of;
+    n bigint;
+    total bigint := 0;
+BEGIN
+    IF d IS NULL OR due_soon_days IS NULL OR due_soon_days < 0 OR escalation_days IS NULL OR escalation_days < 1
+       OR plan_review_days IS NULL OR plan_review_days < 0 OR order_ending_days IS NULL OR order_ending_days < 0
+       OR catch_up_days IS NULL OR catch_up_days < 0 THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'reminder_sweep needs a date and non-negative windows (escalation at least 1 day)';
+    END IF;
+
+    -- due_soon: live action due within [D, D + due_soon_days]; to its owner (if active), else the SPOC.
+    WITH ins AS (
+        INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, message)
+        SELECT 'due_soon', coalesce(o.login, p.spoc_login), p.person_id, 'action', a.id, a.due_on,
+               format('Action %s (%s: %s, %s) on the plan for %s is due on %s',
+                      a.id, a.heading, a.tactic, a.agency, disrupt.reminder_person_ref(p.person_id), a.due_on)
+          FROM disrupt.action a
+          JOIN disrupt.plan p ON p.id = a.plan_id AND p.status = 'open'
+          LEFT JOIN disrupt.staff o ON o.login = a.owner_login AND o.active
+         WHERE a.status IN ('open', 'in_progress')
+           AND a.due_on >= d AND a.due_on <= d + due_soon_days
+           AND NOT EXISTS (SELECT 1 FROM disrupt.reminder x
+                            WHERE x.kind = 'due_soon' AND x.subject_table = 'action' AND x.subject_id = a.id
+                              AND x.due_on = a.due_on AND x.recipient_login = coalesce(o.login, p.spoc_login))
+        ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
+        RETURNING 1)
+    SELECT count(*) INTO n FROM ins;
+    kind := 'due_soon'; created := n; total := total + n; RETURN NEXT;
+
+    -- overdue: live action with D >= due_on + 1; to the owner (if active) and the SPOC.
+    WITH ins AS (
+        INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, message)
+        SELECT 'overdue', r.login, p.person_id, 'action', a.id, a.due_on,
+               format('Action %s (%s: %s, %s) on the plan for %s was due on %s and is overdue',
+                      a.id, a.heading, a.tactic, a.agency, disrupt.reminder_person_ref(p.person_id), a.due_on)
+          FROM disrupt.action a
+          JOIN disrupt.plan p ON p.id = a.plan_id AND p.status = 'open'
+          LEFT JOIN disrupt.staff o ON o.login = a.owner_login AND o.active
+          CROSS JOIN LATERAL (SELECT o.login UNION SELECT p.spoc_login) r
+         WHERE a.status IN ('open', 'in_progress')
+           AND a.due_on < d
+           AND r.login IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM disrupt.reminder x
+                            WHERE x.kind = 'overdue' AND x.subject_table = 'action' AND x.subject_id = a.id
+                              AND x.due_on = a.due_on AND x.recipient_login = r.login)
+        ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
+        RETURNING 1)
+    SELECT count(*) INTO n FROM ins;
+    kind := 'overdue'; created := n; total := total + n; RETURN NEXT;
+
+    -- escalation: live action with D >= due_on + escalation_days; to the SPOC and every active chair.
+    WITH ins AS (
+        INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, message)
+        SELECT 'escalation', r.login, p.person_id, 'action', a.id, a.due_on,
+               format('Escalation: action %s (%s: %s, %s) on the plan for %s was due on %s and is %s days overdue',
+                      a.id, a.heading, a.tactic, a.agency, disrupt.reminder_person_ref(p.person_id), a.due_on, d - a.due_on)
+          FROM disrupt.action a
+          JOIN disrupt.plan p ON p.id = a.plan_id AND p.status = 'open'
+          CROSS JOIN LATERAL (SELECT p.spoc_login AS login
+                              UNION
+                              SELECT c.login FROM disrupt.staff c WHERE c.role = 'chair' AND c.active) r
+         WHERE a.status IN ('open', 'in_progress')
+           AND a.due_on <= d - escalation_days
+           AND NOT EXISTS (SELECT 1 FROM disrupt.reminder x
+                            WHERE x.kind = 'escalation' AND x.subject_table = 'action' AND x.subject_id = a.id
+                              AND x.due_on = a.due_on AND x.recipient_login = r.login)
+        ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
+        RETURNING 1)
+    SELECT count(*) INTO n FROM ins;
+    kind := 'escalation'; created := n; total := total + n; RETURN NEXT;
+
+    -- plan_review: open plan, review_on within [D, D + plan_review_days] -> due_on = review_on;
+    -- review_on < D (review date passed) -> due_on = review_on + 1. Both to the SPOC.
+    WITH ins AS (
+        INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, message)
+        SELECT 'plan_review', p.spoc_login, p.person_id, 'plan', p.id, p.review_on,
+               format('Plan %s for %s is due for review on %s', p.id, disrupt.reminder_person_ref(p.person_id), p.review_on)
+          FROM disrupt.plan p
+         WHERE p.status = 'open' AND p.review_on >= d AND p.review_on <= d + plan_review_days
+        UNION ALL
+        SELECT 'plan_review', p.spoc_login, p.person_id, 'plan', p.id, p.review_on + 1,
+               format('Plan %s for %s was due for review on %s and has not been reviewed', p.id, disrupt.reminder_person_ref(p.person_id), p.review_on)
+          FROM disrupt.plan p
+         WHERE p.status = 'open' AND p.review_on < d
+           AND NOT EXISTS (SELECT 1 FROM disrupt.reminder x
+                            WHERE x.kind = 'plan_review' AND x.subject_table = 'plan' AND x.subject_id = p.id
+                              AND x.due_on = p.review_on + 1 AND x.recipient_login = p.spoc_login)
+        ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
+        RETURNING 1)
+    SELECT count(*) INTO n FROM ins;
+    kind := 'plan_review'; created := n; total := total + n; RETURN NEXT;
+
+    -- order_ending: a dvpo/dapo/bail/spo/interim_spo/licence ending within [D, D + order_ending_days]
+    -- for a person with an open plan; to the SPOC. Only orders the SPOC's agency could see
+    -- (shared, or its own restricted records): a reminder must not reveal a restricted record.
+    WITH ins AS (
+        INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, message)
+        SELECT 'order_ending', p.spoc_login, p.person_id, 'court_order', co.id, co.ends_on,
+               format('%s order %s for %s ends on %s', upper(co.order_type), co.id, disrupt.reminder_person_ref(p.person_id), co.ends_on)
+          FROM disrupt.court_order co
+          JOIN disrupt.plan p ON p.person_id = co.person_id AND p.status = 'open'
+         WHERE co.order_type IN ('dvpo', 'dapo', 'bail', 'spo', 'interim_spo', 'licence')
+           AND co.ends_on >= d AND co.ends_on <= d + order_ending_days
+           AND (co.sensitivity = 'shared' OR co.agency = p.agency)
+        ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
+        RETURNING 1)
+    SELECT count(*) INTO n FROM ins;
+    kind := 'order_ending'; created := n; total := total + n; RETURN NEXT;
+
+    -- mappa_review: active MAPPA category 3 link whose licence has ended (licence_ends_on < D) and
+    -- whose next review is not yet past (NULL or D <= next_review_on); to the probation lead
+    -- (see reminder_probation_leads). due_on = licence_ends_on: one reminder per licence end.
+    WITH ins AS (
+        INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, message)
+        SELECT 'mappa_review', r.login, f.person_id, 'forum_link', f.id, f.licence_ends_on,
+               format('MAPPA category 3 link %s for %s: licence ended on %s; review MAPPA status%s',
+                      f.id, disrupt.reminder_person_ref(f.person_id), f.licence_ends_on, coalesce(' by ' || f.next_review_on, ''))
+          FROM disrupt.forum_link f
+          CROSS JOIN LATERAL disrupt.reminder_probation_leads(f.contact) r(login)
+         WHERE f.forum = 'mappa' AND f.mappa_category = 3 AND f.status = 'active'
+           AND f.licence_ends_on < d
+           AND (f.next_review_on IS NULL OR d <= f.next_review_on)
+        ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
+        RETURNING 1)
+    SELECT count(*) INTO n FROM ins;
+    kind := 'mappa_review'; created := n; total := total + n; RETURN NEXT;
+
+    -- breach_reported / new_incident: normally created by the insert triggers below; the sweep
+    -- catches any they missed, for records dated within [D - catch_up_days, D] added while the
+    -- plan was open.
+    WITH ins AS (
+        INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, message)
+        SELECT 'breach_reported', p.spoc_login, p.person_id, 'breach', b.id, b.occurred_on,
+               format('Breach %s reported for %s, occurred on %s', b.id, disrupt.reminder_person_ref(p.person_id), b.occurred_on)
+          FROM disrupt.breach b
+          JOIN disrupt.plan p ON p.person_id = b.person_id AND p.status = 'open'
+         WHERE b.occurred_on >= d - catch_up_days AND b.occurred_on <= d
+           AND b.created_at >= p.opened_at
+           AND (b.sensitivity = 'shared' OR b.agency = p.agency)
+        ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
+        RETURNING 1)
+    SELECT count(*) INTO n FROM ins;
+    kind := 'breach_reported'; created := n; total := total + n; RETURN NEXT;
+
+    WITH ins AS (
+        INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, message)
+        SELECT 'new_incident', p.spoc_login, p.person_id, 'incident', i.id, i.occurred_on,
+               format('New incident %s recorded for %s, occurred on %s', i.id, disrupt.reminder_person_ref(p.person_id), i.occurred_on)
+          FROM disrupt.incident i
+          JOIN disrupt.plan p ON p.person_id = i.person_id AND p.status = 'open'
+         WHERE i.occurred_on >= d - catch_up_days AND i.occurred_on <= d
+           AND i.created_at >= p.opened_at
+           AND (i.sensitivity = 'shared' OR i.agency = p.agency)
+        ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
+        RETURNING 1)
+    SELECT count(*) INTO n FROM ins;
+    kind := 'new_incident'; created := n; total := total + n; RETURN NEXT;
+
+    IF total > 0 THEN
+        PERFORM pg_notify('disrupt_reminder', total::text);
+    END IF;
+    RETURN;
+END $$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Immediate reminders: a breach or incident recorded for a person with an open plan tells the
+-- SPOC at once (same visibility rule as order_ending). Statement-level, with transition tables,
+-- so a bulk import costs one INSERT ... SELECT, not one per row.
+-- ---------------------------------------------------------------------------------------------
+
+CREATE FUNCTION disrupt.reminder_on_breach_insert() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    n bigint;
+BEGIN
+    WITH ins AS (
+        INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, message)
+        SELECT 'breach_reported', p.spoc_login, p.person_id, 'breach', b.id, b.occurred_on,
+               format('Breach %s reported for %s, occurred on %s', b.id, pe.person_ref, b.occurred_on)
+          FROM new_rows b
+          JOIN disrupt.plan p ON p.person_id = b.person_id AND p.status = 'open'
+          JOIN disrupt.person pe ON pe.id = p.person_id
+         WHERE b.sensitivity = 'shared' OR b.agency = p.agency
+        ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
+        RETURNING 1)
+    SELECT count(*) INTO n FROM ins;
+    IF n > 0 THEN
+        PERFORM pg_notify('disrupt_reminder', n::text);
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION disrupt.reminder_on_incident_insert() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    n bigint;
+BEGIN
+    WITH ins AS (
+        INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, message)
+        SELECT 'new_incident', p.spoc_login, p.person_id, 'incident', i.id, i.occurred_on,
+               format('New incident %s recorded for %s, occurred on %s', i.id, pe.person_ref, i.occurred_on)
+          FROM new_rows i
+          JOIN disrupt.plan p ON p.person_id = i.person_id AND p.status = 'open'
+          JOIN disrupt.person pe ON pe.id = p.person_id
+         WHERE i.sensitivity = 'shared' OR i.agency = p.agency
+        ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
+        RETURNING 1)
+    SELECT count(*) INTO n FROM ins;
+    IF n > 0 THEN
+        PERFORM pg_notify('disrupt_reminder', n::text);
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER reminder_on_breach_insert AFTER INSERT ON disrupt.breach
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.reminder_on_breach_insert();
+CREATE TRIGGER reminder_on_incident_insert AFTER INSERT ON disrupt.incident
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.reminder_on_incident_insert();
+
+-- ---------------------------------------------------------------------------------------------
+-- Inbox (staff)
+-- ---------------------------------------------------------------------------------------------
+
+-- The caller's reminders: unacknowledged only, unless show_all. Overdue-ish first (by due date).
+CREATE FUNCTION disrupt.inbox(show_all boolean DEFAULT false)
+RETURNS TABLE (id bigint, kind text, person_ref text, subject_table text, subject_id bigint,
+               due_on date, message text, created_at timestamptz, acked_at timestamptz,
+               delivered_at timestamptz)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    SELECT r.id, r.kind, pe.person_ref, r.subject_table, r.subject_id, r.due_on, r.message,
+           r.created_at, r.acked_at, r.delivered_at
+      FROM disrupt.reminder r
+      LEFT JOIN disrupt.person pe ON pe.id = r.person_id
+     WHERE coalesce(disrupt.is_active_staff(), false)
+       AND r.recipient_login = disrupt.caller_login()
+       AND (inbox.show_all OR r.acked_at IS NULL)
+     ORDER BY r.acked_at IS NOT NULL, r.due_on, r.id
+$$;
+
+-- Acknowledge one of the caller's own reminders. true = acknowledged now, false = it already
+-- was. Someone else's reminder, or none: DR404.
+CREATE FUNCTION disrupt.reminder_ack(reminder_id bigint) RETURNS boolean
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    v_acked timestamptz;
+BEGIN
+    IF NOT coalesce(disrupt.is_active_staff(), false) THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR403', MESSAGE = format('%s is not an active staff member', disrupt.caller_login());
+    END IF;
+    SELECT r.acked_at INTO v_acked FROM disrupt.reminder r
+     WHERE r.id = reminder_ack.reminder_id AND r.recipient_login = disrupt.caller_login()
+       FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('no reminder %s in your inbox', reminder_ack.reminder_id);
+    END IF;
+    IF v_acked IS NOT NULL THEN
+        RETURN false;
+    END IF;
+    UPDATE disrupt.reminder r SET acked_at = now() WHERE r.id = reminder_ack.reminder_id;
+    RETURN true;
+END $$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Delivery through an optional external command (disrupt_service)
+-- ---------------------------------------------------------------------------------------------
+
+-- Claim up to max_rows reminders due for delivery (not delivered, not acknowledged,
+-- next_attempt_at <= now()). Concurrent claimers skip each other's rows (SKIP LOCKED), and a
+-- claim is a lease: next_attempt_at moves to now() + lease, so a service that dies mid-delivery
+-- loses nothing -- the reminder is offered again when the lease ends (at-least-once delivery).
+-- Call reminder_delivered or reminder_delivery_failed for each row claimed.
+CREATE FUNCTION disrupt.reminder_claim_for_delivery(max_rows integer DEFAULT 50,
+                                                    lease interval DEFAULT interval '5 minutes')
+RETURNS TABLE (id bigint, kind text, recipient_login text, subject_table text, subject_id bigint,
+               due_on date, message text, delivery_attempts integer, created_at timestamptz)
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    UPDATE disrupt.reminder r
+       SET next_attempt_at = now() + reminder_claim_for_delivery.lease
+      FROM (SELECT c.id FROM disrupt.reminder c
+             WHERE c.delivered_at IS NULL AND c.acked_at IS NULL AND c.next_attempt_at <= now()
+             ORDER BY c.next_attempt_at, c.id
+             LIMIT greatest(coalesce(reminder_claim_for_delivery.max_rows, 50), 0)
+             FOR UPDATE SKIP LOCKED) claimed
+     WHERE r.id = claimed.id
+    RETURNING r.id, r.kind, r.recipient_login, r.subject_table, r.subject_id, r.due_on, r.message,
+              r.delivery_attempts, r.created_at
+$$;
+
+-- Mark a reminder delivered. true if it was waiting, false if already delivered; DR404 if none.
+CREATE FUNCTION disrupt.reminder_delivered(reminder_id bigint) RETURNS boolean
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    v_delivered timestamptz;
+BEGIN
+    SELECT r.delivered_at INTO v_delivered FROM disrupt.reminder r WHERE r.id = reminder_delivered.reminder_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('no reminder %s', reminder_delivered.reminder_id);
+    END IF;
+    IF v_delivered IS NOT NULL THEN
+        RETURN false;
+    END IF;
+    UPDATE disrupt.reminder r
+       SET delivered_at = now(), delivery_attempts = r.delivery_attempts + 1, last_error = NULL
+     WHERE r.id = reminder_delivered.reminder_id;
+    RETURN true;
+END $$;
+
+-- Record a failed delivery: attempts + 1, the error kept (first 2000 characters), and the next
+-- attempt after an exponential backoff of 1, 2, 4, ... minutes, capped at 6 hours. Never gives
+-- up, never deletes. Returns the next attempt time; DR404 if no such reminder.
+CREATE FUNCTION disrupt.reminder_delivery_failed(reminder_id bigint, error text) RETURNS timestamptz
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    v_next timestamptz;
+BEGIN
+    UPDATE disrupt.reminder r
+       SET delivery_attempts = r.delivery_attempts + 1,
+           last_error = left(coalesce(reminder_delivery_failed.error, 'unknown error'), 2000),
+           next_attempt_at = now() + least(interval '1 minute' * power(2, least(r.delivery_attempts, 20)),
+                                           interval '6 hours')
+     WHERE r.id = reminder_delivery_failed.reminder_id AND r.delivered_at IS NULL
+    RETURNING r.next_attempt_at INTO v_next;
+    IF NOT FOUND THEN
+        IF EXISTS (SELECT 1 FROM disrupt.reminder r WHERE r.id = reminder_delivery_failed.reminder_id) THEN
+            RETURN NULL;  -- already delivered (e.g. by another service): nothing to retry
+        END IF;
+        RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('no reminder %s', reminder_delivery_failed.reminder_id);
+    END IF;
+    RETURN v_next;
+END $$;
+
+-- ---------------------------------------------------------------------------------------------
+-- The coordinator's agenda
+-- ---------------------------------------------------------------------------------------------
+
+-- One row per person to discuss at the meeting on meeting_on: everyone with an open plan or a
+-- Marac referral since the previous meeting (previous_meeting_on exclusive, meeting_on
+-- inclusive; previous_meeting_on NULL = 28 days before). Ordered: people with overdue actions
+-- first, then repeats, then by reference. SECURITY INVOKER: the caller's row-level security
+-- decides which referrals, incidents and breaches appear.
+--
+-- entry (jsonb): person_ref, name, plan {id, spoc_login, agency, review_on, version} or null,
+--   repeat (bool) and repeat_reasons [text], referrals [{id, referred_on, criterion, dash_score,
+--   party_ref, repeat}], incidents [{id, occurred_on, offence, gravity, party_ref}],
+--   breaches [{id, occurred_on, reported_on, order_type, action_taken}] (since previous meeting),
+--   outstanding [{agency, overdue, actions [{id, heading, tactic, owner_login, due_on, status,
+--   overdue, days_overdue, needs_safety_check, safety_checked}]}] (agencies with most overdue
+--   first; within an agency overdue first, then by due date).
+-- Repeat (SafeLives 2018): a referral or incident for the same victim and perpetrator within
+-- twelve months of the last Marac referral for them.
+CREATE FUNCTION disrupt.agenda(meeting_on date, previous_meeting_on date DEFAULT NULL)
+RETURNS TABLE (person_id bigint, person_ref text, overdue_actions integer, is_repeat boolean, entry jsonb)
+LANGUAGE sql STABLE SECURITY INVOKER SET search_path = pg_catalog, pg_temp AS $$
+WITH bounds AS (
+    SELECT agenda.meeting_on AS m, coalesce(agenda.previous_meeting_on, agenda.meeting_on - 28) AS prev
+),
+people AS (
+    SELECT p.person_id FROM disrupt.plan p WHERE p.status = 'open'
+    UNION
+    SELECT r.person_id FROM disrupt.referral r, bounds b WHERE r.referred_on > b.prev AND r.referred_on <= b.m
+),
+referrals AS (
+    SELECT r.person_id,
+           jsonb_agg(jsonb_build_object('id', r.id, 'referred_on', r.referred_on, 'criterion', r.criterion,
+                                        'dash_score', r.dash_score, 'party_ref', pa.party_ref,
+                                        'repeat', rep.is_repeat) ORDER BY r.referred_on, r.id) AS list,
+           bool_or(rep.is_repeat) AS any_repeat
+      FROM disrupt.referral r
+      CROSS JOIN bounds b
+      LEFT JOIN disrupt.party pa ON pa.id = r.party_id
+      CROSS JOIN LATERAL (SELECT EXISTS (
+            SELECT 1 FROM disrupt.referral r0
+             WHERE r0.person_id = r.person_id AND r0.party_id = r.party_id AND r0.id <> r.id
+               AND r0.referred_on <= r.referred_on AND r0.referred_on >= r.referred_on - interval '12 months'
+               AND (r0.referred_on < r.referred_on OR r0.id < r.id)) AS is_repeat) rep
+     WHERE r.referred_on > b.prev AND r.referred_on <= b.m
+     GROUP BY r.person_id
+),
+incidents AS (
+    SELECT i.person_id,
+           jsonb_agg(jsonb_build_object('id', i.id, 'occurred_on', i.occurred_on, 'offence', i.offence,
+                                        'gravity', i.gravity, 'party_ref', pa.party_ref,
+                                        'repeat', rep.is_repeat) ORDER BY i.occurred_on, i.id) AS list,
+           bool_or(rep.is_repeat) AS any_repeat
+      FROM disrupt.incident i
+      CROSS JOIN bounds b
+      LEFT JOIN disrupt.party pa ON pa.id = i.party_id
+      CROSS JOIN LATERAL (SELECT EXISTS (
+            SELECT 1 FROM disrupt.referral r0
+             WHERE r0.person_id = i.person_id AND r0.party_id = i.party_id
+               AND r0.referred_on <= i.occurred_on AND r0.referred_on >= i.occurred_on - interval '12 months')
+            AS is_repeat) rep
+     WHERE i.occurred_on > b.prev AND i.occurred_on <= b.m
+       AND i.person_id IN (SELECT person_id FROM people)
+     GROUP BY i.person_id
+),
+breaches AS (
+    SELECT br.person_id,
+           jsonb_agg(jsonb_build_object('id', br.id, 'occurred_on', br.occurred_on, 'reported_on', br.reported_on,
+                                        'order_type', co.order_type, 'action_taken', br.action_taken)
+                     ORDER BY br.occurred_on, br.id) AS list
+      FROM disrupt.breach br
+      CROSS JOIN bounds b
+      LEFT JOIN disrupt.court_order co ON co.id = br.order_id
+     WHERE br.occurred_on > b.prev AND br.occurred_on <= b.m
+       AND br.person_id IN (SELECT person_id FROM people)
+     GROUP BY br.person_id
+),
+open_actions AS (
+    SELECT p.person_id, a.*, (a.due_on < b.m) AS is_overdue, greatest(b.m - a.due_on, 0) AS days_overdue
+      FROM disrupt.plan p
+      CROSS JOIN bounds b
+      JOIN disrupt.action a ON a.plan_id = p.id AND a.status IN ('open', 'in_progress', 'blocked')
+     WHERE p.status = 'open'
+),
+by_agency AS (
+    SELECT oa.person_id, oa.agency, count(*) FILTER (WHERE oa.is_overdue) AS overdue,
+           jsonb_agg(jsonb_build_object('id', oa.id, 'heading', oa.heading, 'tactic', oa.tactic,
+                                        'owner_login', oa.owner_login, 'due_on', oa.due_on, 'status', oa.status,
+                                        'overdue', oa.is_overdue, 'days_overdue', oa.days_overdue,
+                                        'needs_safety_check', oa.needs_safety_check,
+                                        'safety_checked', oa.safety_checked_by IS NOT NULL)
+                     ORDER BY oa.is_overdue DESC, oa.due_on, oa.id) AS actions
+      FROM open_actions oa
+     GROUP BY oa.person_id, oa.agency
+),
+outstanding AS (
+    SELECT ba.person_id, sum(ba.overdue)::integer AS overdue,
+           jsonb_agg(jsonb_build_object('agency', ba.agency, 'overdue', ba.overdue, 'actions', ba.actions)
+                     ORDER BY ba.overdue DESC, ba.agency) AS list
+      FROM by_agency ba
+     GROUP BY ba.person_id
+)
+SELECT pp.person_id, pe.person_ref, coalesce(o.overdue, 0),
+       coalesce(rf.any_repeat, false) OR coalesce(inc.any_repeat, false),
+       jsonb_build_object(
+           'person_ref', pe.person_ref,
+           'name', nullif(concat_ws(' ', pe.given_name, pe.family_name), ''),
+           'plan', (SELECT jsonb_build_object('id', p.id, 'spoc_login', p.spoc_login, 'agency', p.agency,
+                                              'review_on', p.review_on, 'version', p.version)
+                      FROM disrupt.plan p WHERE p.person_id = pp.person_id AND p.status = 'open'),
+           'repeat', coalesce(rf.any_repeat, false) OR coalesce(inc.any_repeat, false),
+           'repeat_reasons', to_jsonb(array_remove(ARRAY[
+                CASE WHEN rf.any_repeat THEN 'referral within 12 months of a previous Marac referral for the same victim' END,
+                CASE WHEN inc.any_repeat THEN 'incident within 12 months of a Marac referral for the same victim' END], NULL)),
+           'referrals', coalesce(rf.list, '[]'::jsonb),
+           'incidents', coalesce(inc.list, '[]'::jsonb),
+           'breaches', coalesce(br.list, '[]'::jsonb),
+           'outstanding', coalesce(o.list, '[]'::jsonb))
+  FROM people pp
+  LEFT JOIN disrupt.person pe ON pe.id = pp.person_id
+  LEFT JOIN referrals rf ON rf.person_id = pp.person_id
+  LEFT JOIN incidents inc ON inc.person_id = pp.person_id
+  LEFT JOIN breaches br ON br.person_id = pp.person_id
+  LEFT JOIN outstanding o ON o.person_id = pp.person_id
+ ORDER BY coalesce(o.overdue, 0) > 0 DESC,
+          (coalesce(rf.any_repeat, false) OR coalesce(inc.any_repeat, false)) DESC,
+          pe.person_ref, pp.person_id
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Privileges (EXECUTE is PUBLIC by default: revoke, then grant exactly)
+-- ---------------------------------------------------------------------------------------------
+
+REVOKE ALL ON FUNCTION
+    disrupt.reminder_probation_leads(text),
+    disrupt.reminder_person_ref(bigint),
+    disrupt.reminder_sweep(date, integer, integer, integer, integer, integer),
+    disrupt.reminder_on_breach_insert(),
+    disrupt.reminder_on_incident_insert(),
+    disrupt.inbox(boolean),
+    disrupt.reminder_ack(bigint),
+    disrupt.reminder_claim_for_delivery(integer, interval),
+    disrupt.reminder_delivered(bigint),
+    disrupt.reminder_delivery_failed(bigint, text),
+    disrupt.agenda(date, date)
+FROM PUBLIC;
+
+GRANT USAGE ON SCHEMA disrupt TO disrupt_service;
+GRANT EXECUTE ON FUNCTION
+    disrupt.reminder_sweep(date, integer, integer, integer, integer, integer),
+    disrupt.reminder_claim_for_delivery(integer, interval),
+    disrupt.reminder_delivered(bigint),
+    disrupt.reminder_delivery_failed(bigint, text)
+TO disrupt_service, disrupt_admin;
+GRANT EXECUTE ON FUNCTION
+    disrupt.inbox(boolean),
+    disrupt.reminder_ack(bigint),
+    disrupt.agenda(date, date)
+TO disrupt_staff, disrupt_admin;
+
+-- everything above to disrupt_owner (004's convention; idempotent)
+SELECT disrupt.hand_to_owner();

@@ -1,0 +1,75 @@
+import DisruptCore
+import Postgres
+
+/// A person as commands name them: the internal id, the stable reference and a label.
+public struct PersonReference: Sendable, Equatable, Encodable {
+    public var id: Int64
+    public var ref: String
+    public var givenName: String?
+    public var familyName: String
+    public var dateOfBirth: Day?
+
+    public var displayName: String { [givenName, familyName].compactMap { $0 }.joined(separator: " ") }
+
+    enum CodingKeys: String, CodingKey {
+        case ref = "person", givenName = "given_name", familyName = "family_name", dateOfBirth = "date_of_birth"
+    }
+}
+
+/// Finds the one person a command means: by reference or PNC id (following merges to the
+/// surviving record), else by exact full name or alias, folded for case and accents.
+/// None, or more than one, is a "not found" error (exit 3) that says what to do.
+public struct PersonResolver: Sendable {
+    public init() {}
+
+    public func resolve(_ text: String, on db: PostgresConnection) throws -> PersonReference {
+        let matches = try candidates(text, on: db)
+        guard !matches.isEmpty else {
+            throw StoreError(.notFound, "no person matches '\(text)'", hint: "Search with: disrupt person find '\(text)'")
+        }
+        guard matches.count == 1 else {
+            let list = matches.prefix(10).map { "  \($0.ref)  \($0.displayName)\($0.dateOfBirth.map { "  born \($0.iso)" } ?? "")" }
+            throw StoreError(
+                .notFound, "'\(text)' matches \(matches.count) people:\n" + list.joined(separator: "\n"),
+                hint: "Name one by its reference, for example: \(matches[0].ref)")
+        }
+        return matches[0]
+    }
+
+    /// Every live person the text could mean (empty when none).
+    public func candidates(_ text: String, on db: PostgresConnection) throws -> [PersonReference] {
+        // One round trip: an exact reference or PNC id wins (merged records lead to their
+        // survivor); otherwise exact names and aliases.
+        let rows = try db.query("""
+            WITH RECURSIVE direct AS (
+                SELECT p.id, p.merged_into, 0 AS hops FROM disrupt.person p WHERE p.person_ref = \(text) OR p.pnc_id = \(text)
+                UNION ALL
+                SELECT p.id, p.merged_into, d.hops + 1 FROM disrupt.person p JOIN direct d ON p.id = d.merged_into WHERE d.hops < 20
+            ),
+            by_ref AS (SELECT id FROM direct WHERE merged_into IS NULL),
+            by_name AS (
+                SELECT p.id FROM disrupt.person p
+                WHERE p.merged_into IS NULL
+                  AND disrupt.fold(p.family_name) = disrupt.fold(regexp_replace(\(text), '^.*\\s', ''))
+                  AND disrupt.fold(concat_ws(' ', p.given_name, p.family_name)) = disrupt.fold(\(text))
+                UNION
+                SELECT p.id FROM disrupt.alias a JOIN disrupt.person p ON p.id = a.person_id
+                WHERE p.merged_into IS NULL AND disrupt.fold(a.alias_name) = disrupt.fold(\(text))
+            ),
+            chosen AS (
+                SELECT id FROM by_ref
+                UNION
+                SELECT id FROM by_name WHERE NOT EXISTS (SELECT 1 FROM by_ref)
+            )
+            SELECT p.id, p.person_ref, p.given_name, p.family_name, p.date_of_birth
+            FROM disrupt.person p JOIN chosen c ON c.id = p.id
+            ORDER BY p.person_ref
+            LIMIT 50
+            """)
+        return try rows.map { row in
+            PersonReference(
+                id: try row.decode("id"), ref: try row.decode("person_ref"), givenName: try row.decode("given_name"),
+                familyName: try row.decode("family_name"), dateOfBirth: try row.decode("date_of_birth"))
+        }
+    }
+}
