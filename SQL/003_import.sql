@@ -10,10 +10,14 @@
 -- (If the two reject columns are missing the function adds them.)
 -- relationships: the CSV's "from"/"to" are stage columns from_on/to_on.
 --
--- Each function validates every row in one pass, writes the first problem of each
--- bad row into reject_column/reject_reason, and merges the valid rows with one
--- INSERT ... ON CONFLICT DO UPDATE ... WHERE (changed).  Rows identical to what is
--- stored are counted as unchanged and not written (so no audit noise, no dirty mark).
+-- Each function is one statement: it validates every row in one pass (joins for
+-- refs and codes, a window for in-file duplicates: the later line is rejected),
+-- writes the first problem of each bad row into reject_column/reject_reason, and
+-- merges the valid rows: plain INSERT for new keys (no speculative insertion, so it
+-- runs at COPY-like speed), UPDATE by id for changed rows (compared column by
+-- column with IS NOT DISTINCT FROM); rows identical to what is stored are counted
+-- as unchanged and not written (no audit noise, no dirty mark).  Aliases are
+-- add-only (INSERT ... ON CONFLICT DO NOTHING).
 -- Returns one row (inserted, updated, unchanged, rejected).
 --
 -- The functions are SECURITY INVOKER (they must read the caller's temp table), so

@@ -120,9 +120,15 @@ BEGIN
         -- re-enabling someone who was disabled
         EXECUTE format('ALTER ROLE %I LOGIN', login);
     END IF;
-    EXECUTE format('GRANT disrupt_staff TO %I', login);
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members m
+                   WHERE m.roleid = 'disrupt_staff'::regrole AND m.member = (SELECT pr.oid FROM pg_catalog.pg_roles pr WHERE pr.rolname = login)) THEN
+        EXECUTE format('GRANT disrupt_staff TO %I', login);
+    END IF;
     IF role = 'admin' THEN
-        EXECUTE format('GRANT disrupt_admin TO %I', login);
+        IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members m
+                       WHERE m.roleid = 'disrupt_admin'::regrole AND m.member = (SELECT pr.oid FROM pg_catalog.pg_roles pr WHERE pr.rolname = login)) THEN
+            EXECUTE format('GRANT disrupt_admin TO %I', login);
+        END IF;
     ELSIF pg_catalog.pg_has_role(login, 'disrupt_admin', 'MEMBER') THEN
         EXECUTE format('REVOKE disrupt_admin FROM %I', login);
     END IF;
