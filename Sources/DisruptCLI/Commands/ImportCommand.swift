@@ -1,0 +1,109 @@
+import DisruptStore
+import Foundation
+
+/// `disrupt import KIND FILE.csv`: bulk merge of one CSV file into the record.
+enum ImportCommand {
+    static var spec: CommandSpec {
+        CommandSpec(
+            "import", abstract: "Merge a CSV file of one kind into the record (one transaction).",
+            discussion: """
+                KIND is one of: \(ImportKind.allCases.map(\.rawValue).joined(separator: ", ")).
+                The header row must be exactly the kind's columns (see Config/samples/<kind>.csv).
+                Rows are matched on their reference (person_ref, party_ref, source_ref; for aliases and
+                relationships the person, party and kind): new ones are inserted, changed ones updated,
+                identical ones left alone, so importing the same file twice changes nothing.
+                Bad rows are rejected, never half-written: each is listed as 'line N, column C: reason'
+                on stderr (the first 20) and all of them go to FILE.rejects.csv next to the input
+                (columns line,column,reason and the original columns). The good rows still land,
+                unless --strict. Rows of kinds without an agency column belong to your agency.
+
+                Exit codes: 0 every row landed (or would, with --dry-run); 1 some rows were rejected
+                (with --strict nothing landed); 2 usage (unknown KIND, unreadable file, wrong header);
+                4 not allowed to import.
+                """,
+            arguments: [
+                ArgumentSpec("kind", help: "What the file holds: \(ImportKind.allCases.map(\.rawValue).joined(separator: "|"))."),
+                ArgumentSpec("file", help: "The CSV file (UTF-8, header row first)."),
+            ],
+            options: [
+                .flag("--dry-run", "Check and count everything, then roll back: nothing lands."),
+                .flag("--strict", "Land nothing if any row is rejected."),
+                .option("--agency", "AGENCY", "Administrators: the agency owning rows of kinds without an agency column (default: yours, or police)."),
+                .format(["text", "json"]),
+            ],
+            examples: [
+                "disrupt import people people.csv",
+                "disrupt import markers markers.csv --dry-run",
+                "disrupt import incidents incidents.csv --strict --format json",
+            ]
+        ) { invocation in
+            try run(invocation)
+        }
+    }
+
+    static func run(_ invocation: Invocation) throws -> Int32 {
+        let kindText = try invocation.requiredArgument("kind")
+        guard let kind = ImportKind(rawValue: kindText.lowercased()) else {
+            throw invocation.usage("Unknown KIND '\(kindText)': expected one of \(ImportKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let path = try invocation.requiredArgument("file")
+        var options = Importer.Options(dryRun: invocation.flag("--dry-run"), strict: invocation.flag("--strict"))
+        options.defaultAgency = invocation.option("--agency")
+        let importer = Importer(kind: kind, path: path, options: options)
+        let db = try invocation.database()
+        let progress = ImportProgress(console: invocation.console, path: path)
+        let report = try importer.run(on: db, progress: progress.map { bar in { bar.update(bytes: $0, records: $1) } })
+        progress?.finish()
+        printRejects(report, console: invocation.console)
+        if invocation.format() == "json" {
+            try invocation.console.printJSON(report)
+        } else {
+            invocation.console.print("inserted \(report.inserted), updated \(report.updated), unchanged \(report.unchanged), rejected \(report.rejected)")
+        }
+        if report.rolledBack {
+            invocation.console.error(options.dryRun ? "Dry run: rolled back, nothing was changed." : "--strict: \(report.rejected) row(s) rejected, so nothing was imported.")
+        }
+        return report.rejected > 0 ? 1 : 0
+    }
+
+    private static func printRejects(_ report: ImportReport, console: Console) {
+        for reject in report.firstRejects {
+            console.error("line \(reject.line), column \(reject.column): \(reject.reason)")
+        }
+        guard let file = report.rejectsFile else { return }
+        if let note = report.rejectsFileNote { console.error("\(note); the rejects were written to \(file)") }
+        let more = report.rejected - report.firstRejects.count
+        console.error(more > 0 ? "... and \(more) more, see \(file)" : "All rejects are in \(file)")
+    }
+}
+
+/// A one-line progress bar on stderr (bytes read of the file size, rows per second), shown
+/// only when stderr is a terminal and redrawn at most five times a second.
+final class ImportProgress {
+    private let console: Console
+    private let total: Int
+    private let started = Date()
+    private var lastDraw = Date.distantPast
+
+    init?(console: Console, path: String) {
+        guard console.isErrorTerminal,
+              let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > 0 else { return nil }
+        self.console = console
+        self.total = size
+    }
+
+    func update(bytes: Int, records: Int) {
+        let now = Date()
+        guard now.timeIntervalSince(lastDraw) >= 0.2 else { return }
+        lastDraw = now
+        let fraction = min(1, Double(bytes) / Double(total))
+        let filled = Int(fraction * 30)
+        let rate = Double(records) / max(0.001, now.timeIntervalSince(started))
+        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: 30 - filled)
+        console.writeError("\r[\(bar)] \(Int(fraction * 100))%  \(records) rows  \(Int(rate)) rows/s ")
+    }
+
+    func finish() {
+        console.writeError("\r" + String(repeating: " ", count: 79) + "\r")
+    }
+}

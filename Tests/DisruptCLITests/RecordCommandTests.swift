@@ -1,0 +1,140 @@
+import DisruptStore
+import DisruptTestSupport
+import Foundation
+import Postgres
+import Testing
+
+/// The record's entry, show, find and merge commands end to end (the real binary).
+@Suite("disrupt person / record entry (the real binary)")
+struct RecordCommandTests {
+    let location: DatabaseLocation
+
+    init() throws {
+        location = try TestCluster.freshDatabase("record")
+        for kind in ImportKind.allCases {
+            let path = ImportCommandTests.samples.appendingPathComponent("\(kind.rawValue).csv").path
+            let result = try DisruptBinary.run(["import", kind.rawValue, path], databaseURL: location.testURL)
+            guard result.status == 0 else { throw StoreError(.failure, "sample \(kind) did not import: \(result.stderr)") }
+        }
+    }
+
+    func run(_ arguments: [String]) throws -> DisruptBinary.Result {
+        try DisruptBinary.run(arguments, databaseURL: location.testURL)
+    }
+
+    func scalar(_ sql: PostgresQuery) throws -> Int {
+        let db = try TestCluster.superuserConnection(database: location.testDatabaseName)
+        defer { db.close() }
+        return try db.query(sql)[0].decode(0, as: Int.self)
+    }
+
+    @Test func personAddGeneratesAReferenceAndRefusesDuplicates() throws {
+        let added = try run(["person", "add", "--family-name", "Quill", "--given-name", "Zoë", "--dob", "1990-01-02", "--gender", "female"])
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(added.stdout == "P-000004\n")  // past the imported P-000001..3
+        #expect(try run(["person", "add", "--ref", "P-000001", "--family-name", "X"]).status == 5)
+        #expect(try run(["person", "add", "--family-name", "X", "--pnc", "08/417263T"]).status == 5)
+        #expect(try run(["person", "add", "--family-name", "X", "--dob", "1990-02-30"]).status == 2)
+        let gender = try run(["person", "add", "--family-name", "X", "--gender", "bloke"])
+        #expect(gender.status == 1)
+        #expect(gender.stderr.contains("Valid codes: male, female, other, unknown"))
+    }
+
+    @Test func findIgnoresCaseAndAccentsAndRanksExactFirst() throws {
+        _ = try run(["person", "add", "--ref", "P-ZOE", "--family-name", "Quill", "--given-name", "Zoë"])
+        _ = try run(["person", "add", "--ref", "P-ZOEY", "--family-name", "Zoeyfield"])
+        let result = try run(["person", "find", "ZOE", "--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let hits = try DisruptBinary.json(result) as? [[String: Any]] ?? []
+        #expect(hits.map { $0["person_ref"] as? String } == ["P-ZOE", "P-ZOEY"])
+        #expect(hits.first?["given_name"] as? String == "Zoë")
+        let byAlias = try DisruptBinary.json(try run(["person", "find", "cory blackthorn", "--format", "json"])) as? [[String: Any]]
+        #expect(byAlias?.first?["person_ref"] as? String == "P-000003")
+        let byPNC = try DisruptBinary.json(try run(["person", "find", "08/417263T", "--format", "json"])) as? [[String: Any]]
+        #expect(byPNC?.first?["matched"] as? String == "pnc")
+        #expect(try run(["person", "find", "nobody-like-this"]).status == 3)
+    }
+
+    @Test func showReturnsEverySectionAndLogsTheConsultation() throws {
+        let result = try run(["person", "show", "P-000003", "--format", "json", "--purpose", "Marac prep"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try DisruptBinary.json(result) as? [String: Any] ?? [:]
+        #expect((json["person"] as? [String: Any])?["date_of_birth"] as? String == "1982-12-30")
+        let counts = ["aliases": 2, "relationships": 4, "incidents": 7, "markers": 5, "orders": 4, "breaches": 3, "links": 4, "referrals": 4]
+        for (section, count) in counts {
+            #expect((json[section] as? [Any])?.count == count, "\(section)")
+        }
+        let breach = (json["breaches"] as? [[String: Any]])?.first
+        #expect(breach?["order_ref"] as? String == "O-000003")
+        #expect(try scalar("SELECT count(*)::int FROM disrupt.audit_log WHERE operation = 'consult' AND purpose = 'Marac prep'") == 1)
+        let text = try run(["person", "show", "Corvin Blackthorn"])
+        #expect(text.stdout.hasPrefix("Corvin Blackthorn (P-000003)"))
+        #expect(text.stdout.contains("MARKERS (5)"))
+        #expect(try run(["person", "show", "P-404"]).status == 3)
+    }
+
+    @Test func entryCommandsHappyPaths() throws {
+        #expect(try run(["alias", "add", "P-000001", "--name", "Daz Ashdown"]).stdout == "P-000001\n")
+        #expect(try run(["party", "add", "--ref", "V-100", "--family-name", "Penhallow", "--kind", "new_partner"]).stdout == "V-100\n")
+        #expect(try run(["relationship", "add", "P-000001", "V-100", "--relationship", "partner", "--from", "2026-09-01", "--has-contact"]).status == 0)
+        #expect(try run(["incident", "add", "P-000001", "--on", "2026-09-02", "--victim", "V-100", "--offence", "abh"]).stdout == "I-0000012\n")
+        #expect(try run(["marker", "add", "P-000001", "--kind", "weapons", "--on", "2026-09-02", "--note", "knife"]).stdout == "M-0000008\n")
+        #expect(try run(["marker", "end", "M-0000008", "--on", "2026-10-01"]).status == 0)
+        #expect(try run(["order", "add", "P-000001", "--type", "dvpo", "--starts", "2026-09-03", "--ends", "2026-10-01", "--protected", "V-100"]).stdout == "O-000006\n")
+        #expect(try run(["breach", "add", "P-000001", "--on", "2026-09-10", "--order", "O-000006", "--action", "arrest"]).stdout == "B-000005\n")
+        #expect(try run(["link", "add", "P-000001", "--forum", "mappa", "--status", "active", "--starts", "2026-09-01", "--mappa-category", "2", "--mappa-level", "1"]).stdout == "L-000006\n")
+        #expect(try run(["link", "update", "L-000006", "--mappa-level", "2", "--next-review", "2026-12-01"]).status == 0)
+        #expect(try run(["referral", "add", "P-000001", "--on", "2026-09-05", "--criterion", "escalation", "--victim", "V-100", "--dash", "14"]).stdout == "R-000006\n")
+        let json = try DisruptBinary.json(try run(["person", "show", "P-000001", "--format", "json"])) as? [String: Any] ?? [:]
+        let link = (json["links"] as? [[String: Any]])?.first { $0["source_ref"] as? String == "L-000006" }
+        #expect(link?["mappa_level"] as? Int == 2)
+        #expect(link?["next_review_on"] as? String == "2026-12-01")
+        let marker = (json["markers"] as? [[String: Any]])?.first { $0["source_ref"] as? String == "M-0000008" }
+        #expect(marker?["expires_on"] as? String == "2026-10-01")
+        #expect((json["aliases"] as? [[String: Any]])?.contains { $0["alias_name"] as? String == "Daz Ashdown" } == true)
+    }
+
+    @Test func entryCommandsRefuseWithTheDocumentedExitCodes() throws {
+        // unknown person -> 3
+        #expect(try run(["marker", "add", "P-404", "--kind", "weapons", "--on", "2026-01-01"]).status == 3)
+        #expect(try run(["incident", "add", "P-404", "--on", "2026-01-01"]).status == 3)
+        // unknown code -> 1, naming the valid codes
+        let code = try run(["order", "add", "P-000001", "--type", "asbo", "--starts", "2026-01-01"])
+        #expect(code.status == 1)
+        #expect(code.stderr.contains("unknown order type 'asbo'") && code.stderr.contains("restraining"))
+        #expect(try run(["breach", "add", "P-000001", "--on", "2026-01-01", "--action", "shout"]).status == 1)
+        #expect(try run(["link", "add", "P-000001", "--forum", "moot", "--status", "active"]).status == 1)
+        #expect(try run(["referral", "add", "P-000001", "--on", "2026-01-01", "--criterion", "gut"]).status == 1)
+        #expect(try run(["incident", "add", "P-000001", "--on", "2026-01-01", "--offence", "jaywalking"]).status == 1)
+        // impossible date -> 2
+        #expect(try run(["incident", "add", "P-000001", "--on", "2026-13-01"]).status == 2)
+        // end before start -> 1 with a plain message
+        let order = try run(["order", "add", "P-000001", "--type", "bail", "--starts", "2026-02-01", "--ends", "2026-01-01"])
+        #expect(order.status == 1)
+        #expect(order.stderr.contains("--ends 2026-01-01 is before --starts 2026-02-01"))
+        #expect(try run(["marker", "add", "P-000001", "--kind", "threats", "--on", "2026-02-01", "--expires", "2026-01-01"]).status == 1)
+        #expect(try run(["marker", "end", "M-0000001", "--on", "2020-01-01"]).status == 1)
+        // duplicate reference -> 5
+        #expect(try run(["marker", "add", "P-000001", "--kind", "weapons", "--on", "2026-01-01", "--ref", "M-0000001"]).status == 5)
+        #expect(try run(["party", "add", "--ref", "V-000001", "--family-name", "X", "--kind", "victim"]).status == 5)
+        // unknown party / order / link -> 3
+        #expect(try run(["relationship", "add", "P-000001", "V-404", "--relationship", "partner"]).status == 3)
+        #expect(try run(["breach", "add", "P-000001", "--on", "2026-01-01", "--order", "O-404", "--action", "none"]).status == 3)
+        #expect(try run(["link", "update", "L-404", "--status", "closed"]).status == 3)
+        #expect(try scalar("SELECT count(*)::int FROM disrupt.marker") == 7)
+    }
+
+    @Test func mergeKeepsAllHistoryAndTheOldReferenceResolves() throws {
+        let before = try scalar("SELECT count(*)::int FROM disrupt.incident WHERE person_id IN (SELECT id FROM disrupt.person WHERE person_ref IN ('P-000001', 'P-000002'))")
+        let merge = try run(["person", "merge", "P-000001", "P-000002", "--reason", "same man, confirmed"])
+        #expect(merge.status == 0, "\(merge.stderr)")
+        #expect(try scalar("SELECT count(*)::int FROM disrupt.incident WHERE person_id = (SELECT id FROM disrupt.person WHERE person_ref = 'P-000001')") == before)
+        let json = try DisruptBinary.json(try run(["person", "show", "P-000002", "--format", "json"])) as? [String: Any] ?? [:]
+        #expect((json["person"] as? [String: Any])?["person_ref"] as? String == "P-000001")
+        #expect((json["person"] as? [String: Any])?["merged_refs"] as? [String] == ["P-000002"])
+        #expect((json["aliases"] as? [[String: Any]])?.contains { $0["alias_name"] as? String == "Kerry Fallowfield" } == true)
+        #expect((json["relationships"] as? [[String: Any]])?.contains { $0["party_ref"] as? String == "V-000003" } == true)
+        #expect(try scalar("SELECT count(*)::int FROM disrupt.audit_log WHERE operation = 'combine' AND purpose = 'same man, confirmed'") == 1)
+        #expect(try run(["person", "merge", "P-000001", "P-000404", "--reason", "x"]).status == 3)
+    }
+}

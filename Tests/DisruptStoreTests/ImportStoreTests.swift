@@ -1,0 +1,65 @@
+import DisruptCore
+import DisruptStore
+import DisruptTestSupport
+import Foundation
+import Postgres
+import Testing
+
+/// `Importer` against a real database: agency rules for staff, and the generated force used
+/// to measure import speed (README, "The record and imports").
+@Suite("Importer")
+struct ImportStoreTests {
+    let location: DatabaseLocation
+    let directory: URL
+
+    init() throws {
+        location = try TestCluster.freshDatabase("importer")
+        directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("disrupt-importer-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    func file(_ name: String, _ text: String) throws -> String {
+        let url = directory.appendingPathComponent(name)
+        try Data(text.utf8).write(to: url)
+        return url.path
+    }
+
+    @Test func staffImportUnderTheirOwnAgencyOnly() throws {
+        let login = "imp_\(UUID().uuidString.prefix(8).lowercased())"
+        let admin = try TestCluster.superuserConnection(database: location.testDatabaseName)
+        defer { admin.close() }
+        _ = try admin.query("SELECT disrupt.staff_add(\(login), 'Pat Probation', 'probation', 'rep')")
+        let staff = try Database(location: location.asUser(login)).connect(migrateIfNeeded: false)
+        defer { staff.close() }
+        let people = try file("people.csv", "person_ref,pnc_id,given_name,family_name,date_of_birth,gender\nS-1,,Ann,Able,,\n")
+        let report = try Importer(kind: .people, path: people).run(on: staff)
+        #expect(report.inserted == 1 && report.rejected == 0)
+        #expect(try admin.query("SELECT agency FROM disrupt.person WHERE person_ref = 'S-1'")[0].decode(0, as: String.self) == "probation")
+
+        let markers = try file("markers.csv", """
+            source_ref,person_ref,marker,recorded_on,expires_on,agency,sensitivity,note
+            S-M1,S-1,weapons,2026-01-01,,probation,shared,
+            S-M2,S-1,weapons,2026-01-01,,police,shared,
+
+            """)
+        let marked = try Importer(kind: .markers, path: markers).run(on: staff)
+        #expect(marked.inserted == 1 && marked.rejected == 1)
+        #expect(marked.firstRejects.first?.column == "agency")
+        #expect(marked.firstRejects.first?.line == 3)
+        // an administrator-only option is refused for staff, and nothing lands
+        #expect(throws: PostgresError.self) {
+            try Importer(kind: .people, path: people, options: .init(defaultAgency: "police")).run(on: staff)
+        }
+    }
+
+    /// Writes a generated force to $DISRUPT_FORCE_DIR (people from $DISRUPT_FORCE_PEOPLE,
+    /// default 100000) for the import measurements; skipped unless DISRUPT_FORCE_DIR is set.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["DISRUPT_FORCE_DIR"] != nil))
+    func writeAGeneratedForceForMeasuring() throws {
+        let environment = ProcessInfo.processInfo.environment
+        let people = Int(environment["DISRUPT_FORCE_PEOPLE"] ?? "") ?? 100_000
+        let counts = try ForceGenerator(people: people, seed: 1).write(to: URL(fileURLWithPath: environment["DISRUPT_FORCE_DIR"]!))
+        #expect(counts.people == people)
+        print("generated \(counts.people) people, \(counts.markers) markers, \(counts.total) rows")
+    }
+}
