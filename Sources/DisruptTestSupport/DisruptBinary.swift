@@ -34,6 +34,12 @@ public enum DisruptBinary {
         return Result(status: output.status, stdout: output.standardOutput, stderr: output.standardError)
     }
 
+    /// Runs another program (for example `disrupt-bench`) with the inherited environment.
+    public static func runProgram(_ program: String, _ arguments: [String]) throws -> Result {
+        let output = try ProcessRunner.run(program, arguments)
+        return Result(status: output.status, stdout: output.standardOutput, stderr: output.standardError)
+    }
+
     /// Decodes a run's standard output as JSON.
     public static func json(_ result: Result) throws -> Any {
         try JSONSerialization.jsonObject(with: Data(result.stdout.utf8), options: [.fragmentsAllowed])
