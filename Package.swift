@@ -9,6 +9,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "disrupt", targets: ["disrupt"]),
+        .executable(name: "disrupt-bench", targets: ["disrupt-bench"]),
         .library(name: "Postgres", targets: ["Postgres"]),
         .library(name: "DisruptCore", targets: ["DisruptCore"]),
         .library(name: "DisruptStore", targets: ["DisruptStore"]),
@@ -35,12 +36,15 @@ let package = Package(
         ),
         .target(name: "DisruptCLI", dependencies: ["DisruptStore", "DisruptCore"]),
         .executableTarget(name: "disrupt", dependencies: ["DisruptCLI"]),
+        // Benchmarks: disrupt beside its floor (psql doing the same work), on a generated force.
+        .target(name: "DisruptBench", dependencies: ["DisruptStore", "DisruptCore", "Postgres"]),
+        .executableTarget(name: "disrupt-bench", dependencies: ["DisruptBench"]),
         // Throwaway clusters and databases for the tests, and a runner for the real binary.
         .target(name: "DisruptTestSupport", dependencies: ["DisruptStore", "Postgres"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "DisruptStore", "DisruptTestSupport"]),
         .testTarget(name: "DisruptCoreTests", dependencies: ["DisruptCore"]),
         .testTarget(name: "DisruptStoreTests", dependencies: ["DisruptStore", "DisruptCore", "Postgres", "DisruptTestSupport"]),
-        .testTarget(name: "DisruptCLITests", dependencies: ["DisruptCLI", "DisruptStore", "DisruptTestSupport", "disrupt"]),
+        .testTarget(name: "DisruptCLITests", dependencies: ["DisruptCLI", "DisruptStore", "DisruptTestSupport", "disrupt", "disrupt-bench"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,4 @@
+import DisruptStore
 import Foundation
 
 /// Runs the real `disrupt` executable, as a user would, and captures what it printed.
@@ -29,37 +30,14 @@ public enum DisruptBinary {
         environment["NO_COLOR"] = "1"
         environment["PGUSER"] = nil
         for (key, value) in extra { environment[key] = value }
-        let directory = FileManager.default.temporaryDirectory
-        let token = UUID().uuidString
-        let inPath = directory.appendingPathComponent("disrupt-test-\(token).in").path
-        let outPath = directory.appendingPathComponent("disrupt-test-\(token).out").path
-        let errPath = directory.appendingPathComponent("disrupt-test-\(token).err").path
-        defer {
-            unlink(inPath)
-            unlink(outPath)
-            unlink(errPath)
-        }
-        _ = FileManager.default.createFile(atPath: inPath, contents: Data((stdin ?? "").utf8))
+        let output = try ProcessRunner.run(path, arguments, environment: environment, stdin: Data((stdin ?? "").utf8))
+        return Result(status: output.status, stdout: output.standardOutput, stderr: output.standardError)
+    }
 
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, inPath, O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        let argv = ([path] + arguments).map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, path, &actions, nil, argv, envp)
-        guard spawned == 0 else { throw CocoaError(.executableNotLoadable, userInfo: [NSFilePathErrorKey: path]) }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        return Result(
-            status: (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F),
-            stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
-        )
+    /// Runs another program (for example `disrupt-bench`) with the inherited environment.
+    public static func runProgram(_ program: String, _ arguments: [String]) throws -> Result {
+        let output = try ProcessRunner.run(program, arguments)
+        return Result(status: output.status, stdout: output.standardOutput, stderr: output.standardError)
     }
 
     /// Decodes a run's standard output as JSON.

@@ -60,3 +60,11 @@ public final class Invocation: @unchecked Sendable {
         UsageError(message: message, commandPath: path)
     }
 }
+
+extension Invocation {
+    /// An option the parser has already checked is present (declared `required:`).
+    public func requiredOption(_ name: String) throws -> String {
+        guard let value = option(name) else { throw usage("Missing expected option '\(name)'") }
+        return value
+    }
+}

@@ -1,0 +1,76 @@
+import DisruptStore
+import Foundation
+import Postgres
+
+/// A throwaway embedded cluster for one benchmark run, and the two programs compared on it:
+/// the `disrupt` binary and `psql`.
+final class BenchmarkEnvironment {
+    let cluster: EmbeddedCluster
+    let options: BenchmarkOptions
+    let psql: String
+
+    init(options: BenchmarkOptions) throws {
+        self.options = options
+        cluster = EmbeddedCluster(home: options.workDirectory.appendingPathComponent("cluster"), durable: false)
+        guard let psql = ProcessRunner.which("psql") ?? ["/usr/bin/psql"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw BenchmarkError("psql is not installed (apt-get install postgresql-client)")
+        }
+        self.psql = psql
+        try cluster.start()
+    }
+
+    func shutDown() {
+        try? cluster.stop()
+    }
+
+    /// A URL for a database of the cluster.
+    func url(_ database: String) -> String {
+        let host = cluster.socketDirectory.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+        return "postgresql:///\(database)?host=\(host)"
+    }
+
+    /// Creates a migrated, empty database.
+    func freshDatabase(_ name: String) throws -> String {
+        let admin = try connect("postgres")
+        defer { admin.close() }
+        try admin.execute("DROP DATABASE IF EXISTS \(identifier: name)")
+        try admin.execute("CREATE DATABASE \(identifier: name)")
+        let connection = try connect(name)
+        defer { connection.close() }
+        try Migrator().migrate(connection)
+        return url(name)
+    }
+
+    func connect(_ database: String) throws -> PostgresConnection {
+        try PostgresConnection(PostgresConfiguration(connectionString: url(database), sessionSettings: [("search_path", "disrupt, pg_catalog")]))
+    }
+
+    /// Runs the disrupt binary against `databaseURL`; a non-zero exit is an error.
+    @discardableResult
+    func disrupt(_ arguments: [String], databaseURL: String, allowFailure: Bool = false) throws -> ProcessRunner.Output {
+        var environment = ProcessInfo.processInfo.environment
+        environment["DISRUPT_DATABASE_URL"] = databaseURL
+        environment["NO_COLOR"] = "1"
+        environment["PGUSER"] = nil
+        environment["DISRUPT_HOME"] = options.workDirectory.appendingPathComponent("home").path
+        let output = try ProcessRunner.run(options.disruptPath, arguments, environment: environment)
+        if output.status != 0 && !allowFailure {
+            throw BenchmarkError("disrupt \(arguments.joined(separator: " ")) exited \(output.status): \(output.standardError.prefix(500))")
+        }
+        return output
+    }
+
+    /// Runs psql on `databaseURL` with the script on standard input (variables as `-v`).
+    @discardableResult
+    func psql(_ script: String, databaseURL: String, variables: [String: String] = [:]) throws -> ProcessRunner.Output {
+        var arguments = ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", databaseURL]
+        for (name, value) in variables.sorted(by: { $0.key < $1.key }) { arguments += ["-v", "\(name)=\(value)"] }
+        var environment = ProcessInfo.processInfo.environment
+        environment["PGUSER"] = nil
+        let output = try ProcessRunner.run(psql, arguments, environment: environment, stdin: Data(script.utf8))
+        if output.status != 0 {
+            throw BenchmarkError("psql exited \(output.status): \(output.standardError.prefix(500))")
+        }
+        return output
+    }
+}

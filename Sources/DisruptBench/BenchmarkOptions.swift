@@ -1,0 +1,82 @@
+import Foundation
+
+/// What `disrupt-bench` measures and how big.
+public struct BenchmarkOptions: Sendable {
+    /// Perpetrators in the generated force (default 100,000: a police force).
+    public var people = 100_000
+    public var seed: UInt64 = 1
+    /// Repetitions of each measurement (median and spread are over these).
+    public var runs = 3
+    /// People sampled for summary latency.
+    public var summarySamples = 1_000
+    /// Of those, how many run as a whole `disrupt summary` process beside `psql -c`.
+    public var processSamples = 100
+    /// Actions created for the reminder-sweep measurement.
+    public var actions = 1_000_000
+    public var jsonPath: String?
+    /// The `disrupt` binary to measure.
+    public var disruptPath: String
+    public var workDirectory: URL
+
+    public init(disruptPath: String, workDirectory: URL) {
+        self.disruptPath = disruptPath
+        self.workDirectory = workDirectory
+    }
+
+    /// Parses `--people N --seed S --runs R --summary-samples N --process-samples N --actions N --json FILE`.
+    public static func parse(_ arguments: [String], disruptPath: String, workDirectory: URL) throws -> BenchmarkOptions {
+        var options = BenchmarkOptions(disruptPath: disruptPath, workDirectory: workDirectory)
+        var index = 0
+        func value() throws -> String {
+            index += 1
+            guard index < arguments.count else { throw BenchmarkError("missing value for \(arguments[index - 1])") }
+            return arguments[index]
+        }
+        func number(_ text: String, _ name: String) throws -> Int {
+            guard let value = Int(text), value > 0 else { throw BenchmarkError("\(name) takes a whole number above 0") }
+            return value
+        }
+        while index < arguments.count {
+            switch arguments[index] {
+            case "--people": options.people = try number(try value(), "--people")
+            case "--seed": options.seed = UInt64(try number(try value(), "--seed"))
+            case "--runs": options.runs = try number(try value(), "--runs")
+            case "--summary-samples": options.summarySamples = try number(try value(), "--summary-samples")
+            case "--process-samples": options.processSamples = try number(try value(), "--process-samples")
+            case "--actions": options.actions = try number(try value(), "--actions")
+            case "--json": options.jsonPath = try value()
+            case "--disrupt": options.disruptPath = try value()
+            case "-h", "--help": throw BenchmarkError.help
+            default: throw BenchmarkError("unknown option '\(arguments[index])'")
+            }
+            index += 1
+        }
+        return options
+    }
+
+    public static let usage = """
+        OVERVIEW: Measure disrupt beside its floor (psql doing the same work) on a generated force.
+
+        USAGE: disrupt-bench [--people N] [--seed S] [--runs R] [--summary-samples N] [--process-samples N] [--actions N] [--json FILE]
+
+        OPTIONS:
+          --people N             Perpetrators in the generated force (default 100000).
+          --seed S               Generator seed (default 1).
+          --runs R               Repetitions per measurement (default 3).
+          --summary-samples N    People for in-process summary latency (default 1000).
+          --process-samples N    Of those, whole-process runs beside psql -c (default 100).
+          --actions N            Actions for the reminder sweep (default 1000000).
+          --json FILE            Also write the results as JSON.
+          --disrupt PATH         The disrupt binary (default: beside disrupt-bench).
+
+        EXAMPLE:
+          swift build -c release && .build/release/disrupt-bench --people 100000 --json bench.json
+        """
+}
+
+/// A benchmark that could not run, with the reason.
+public struct BenchmarkError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+    static let help = BenchmarkError("help")
+}

@@ -1,0 +1,67 @@
+import DisruptCore
+import DisruptStore
+import Foundation
+
+/// Runs every benchmark in order on one generated force and returns the report.
+public struct BenchmarkRunner {
+    public let options: BenchmarkOptions
+    /// Progress lines (to standard error).
+    public var log: (String) -> Void = { FileHandle.standardError.write(Data("bench: \($0)\n".utf8)) }
+
+    public init(options: BenchmarkOptions) {
+        self.options = options
+    }
+
+    public func run() throws -> BenchmarkReport {
+        try FileManager.default.createDirectory(at: options.workDirectory, withIntermediateDirectories: true)
+        let environment = try BenchmarkEnvironment(options: options)
+        defer { environment.shutDown() }
+        let asOf = ForceGenerator.defaultAsOf
+        var results: [BenchmarkResult] = []
+
+        log("generating \(options.people) people (seed \(options.seed))")
+        let forceDirectory = options.workDirectory.appendingPathComponent("force")
+        var generationTimes: [Double] = []
+        var counts = GeneratedCounts()
+        for _ in 1...options.runs {
+            let started = Date()
+            counts = try ForceGenerator(people: options.people, seed: options.seed, asOf: asOf).write(to: forceDirectory)
+            generationTimes.append(Date().timeIntervalSince(started))
+        }
+        results.append(BenchmarkResult(name: "generate \(counts.total) rows (in process)", unit: "s", disrupt: Statistics(generationTimes), floor: nil))
+
+        let imports = try ImportBenchmark(environment: environment, directory: forceDirectory, counts: counts).run(runs: options.runs, log: log)
+        results += imports.results
+        let database = String(imports.databaseURL.dropFirst("postgresql:///".count).prefix { $0 != "?" })
+
+        let queries = QueryBenchmarks(environment: environment, databaseURL: imports.databaseURL, asOf: asOf)
+        log("recompute")
+        results.append(try queries.recompute(runs: options.runs))
+        log("rank")
+        results.append(try queries.rank(runs: options.runs))
+        let sample = samplePeople(options.processSamples)
+        log("summary processes (\(sample.count))")
+        results.append(try queries.summaryProcesses(sample))
+
+        results += try ReminderBenchmark(environment: environment, database: database, asOf: asOf, actions: options.actions).run(runs: options.runs, log: log)
+
+        var rows: [String: Int] = [:]
+        for file in ForceFile.allCases { rows[file.rawValue] = counts[file] }
+        return BenchmarkReport(
+            people: options.people, seed: options.seed, runs: options.runs, machine: Self.machine(),
+            startedAt: ISO8601DateFormatter().string(from: Date()), rows: rows, results: results)
+    }
+
+    /// A deterministic spread of person references across the force.
+    func samplePeople(_ count: Int) -> [String] {
+        let n = min(count, options.people)
+        let step = max(1, options.people / max(1, n))
+        return (0..<n).map { String(format: "P-%06d", 1 + ($0 * step + 7) % options.people) }
+    }
+
+    static func machine() -> String {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let memory = ProcessInfo.processInfo.physicalMemory / (1 << 30)
+        return "\(cores) cores, \(memory) GiB"
+    }
+}

@@ -1,0 +1,64 @@
+import DisruptCore
+import Foundation
+import Postgres
+
+/// The reminder sweep over a large action table: with nothing new due, and with 1% of the
+/// actions falling overdue. Timed in-process (what `disrupt serve` runs) with the SQL
+/// function the service calls.
+struct ReminderBenchmark {
+    let environment: BenchmarkEnvironment
+    let database: String
+    let asOf: Day
+    let actions: Int
+
+    func run(runs: Int, log: (String) -> Void) throws -> [BenchmarkResult] {
+        let db = try environment.connect(database)
+        defer { db.close() }
+        log("creating \(actions) actions")
+        try db.execute("SELECT disrupt.staff_add('bench_spoc', 'Benchmark SPOC', 'police', 'spoc')")
+        try db.execute("""
+            INSERT INTO disrupt.plan (person_id, spoc_login, status, review_on, opened_by, agency, created_by, updated_by)
+            SELECT id, 'bench_spoc', 'open', \(asOf.adding(days: 400)), 'bench_spoc', 'police', 'bench_spoc', 'bench_spoc'
+            FROM disrupt.person WHERE merged_into IS NULL
+            """)
+        let plans = try db.query("SELECT count(*) AS n FROM disrupt.plan")[0].decode("n", as: Int.self)
+        let perPlan = max(1, (actions + plans - 1) / max(1, plans))
+        try db.execute("""
+            INSERT INTO disrupt.action (plan_id, heading, tactic, agency, owner_login, due_on, status, created_by, updated_by)
+            SELECT p.id, 'disrupt', 'disruption_plan', 'police', 'bench_spoc', \(asOf.adding(days: 30))::date + (g % 300), 'open', 'bench_spoc', 'bench_spoc'
+            FROM disrupt.plan p CROSS JOIN generate_series(1, \(perPlan)) g
+            LIMIT \(actions)
+            """)
+        try db.execute("VACUUM ANALYZE disrupt.action")
+        try db.execute("VACUUM ANALYZE disrupt.reminder")
+        // Settle: the first sweep may find orders ending or reviews of the generated force.
+        try sweep(db)
+        var idle: [Double] = []
+        for _ in 1...max(3, runs) { idle.append(try sweep(db) * 1000) }
+
+        let total = try db.query("SELECT count(*) AS n FROM disrupt.action")[0].decode("n", as: Int.self)
+        var due: [Double] = []
+        var created = 0
+        for run in 1...runs {
+            // 1% fall overdue (a different 1% each run), as if a day had passed.
+            try db.execute("UPDATE disrupt.action SET due_on = \(asOf.adding(days: -1)) WHERE id % 100 = \(run)")
+            let started = Date()
+            let rows = try db.query("SELECT kind, created FROM disrupt.reminder_sweep(\(asOf))")
+            due.append(Date().timeIntervalSince(started) * 1000)
+            created = try rows.reduce(0) { $0 + (try $1.decode("created", as: Int.self)) }
+        }
+        return [
+            BenchmarkResult(name: "reminder sweep, nothing due (\(total) actions)", unit: "ms", disrupt: Statistics(idle), floor: nil,
+                            note: "in-process call of disrupt.reminder_sweep, as disrupt serve does"),
+            BenchmarkResult(name: "reminder sweep, 1% newly overdue (\(total) actions)", unit: "ms", disrupt: Statistics(due), floor: nil,
+                            note: "last run created \(created) reminders"),
+        ]
+    }
+
+    @discardableResult
+    private func sweep(_ db: PostgresConnection) throws -> Double {
+        let started = Date()
+        try db.query("SELECT kind, created FROM disrupt.reminder_sweep(\(asOf))")
+        return Date().timeIntervalSince(started)
+    }
+}

@@ -1,0 +1,28 @@
+import DisruptTestSupport
+import Foundation
+import Testing
+
+/// Runs `disrupt-bench` at a tiny size so the benchmarks never rot.
+@Suite("disrupt-bench at a tiny size")
+struct BenchmarkSmokeTests {
+    @Test func everyMeasurementProducesNumbers() throws {
+        let bench = URL(fileURLWithPath: DisruptBinary.path).deletingLastPathComponent().appendingPathComponent("disrupt-bench").path
+        let json = NSTemporaryDirectory() + "disrupt-bench-\(UUID().uuidString.prefix(8)).json"
+        defer { try? FileManager.default.removeItem(atPath: json) }
+        let result = try DisruptBinary.runProgram(bench, [
+            "--people", "300", "--runs", "1", "--summary-samples", "5", "--process-samples", "5", "--actions", "3000", "--json", json,
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("| what | unit |"))
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
+        let results = report?["results"] as? [[String: Any]] ?? []
+        let names = results.compactMap { $0["name"] as? String }
+        for expected in ["generate", "import people", "import markers", "import referrals", "recompute", "rank", "summary, whole process", "reminder sweep, nothing due", "reminder sweep, 1% newly overdue"] {
+            #expect(names.contains { $0.hasPrefix(expected) }, "no result for \(expected)")
+        }
+        for row in results {
+            let median = (row["disrupt"] as? [String: Any])?["median"] as? Double ?? 0
+            #expect(median > 0, "\(row["name"] ?? "?") has no measurement")
+        }
+    }
+}
