@@ -18,7 +18,13 @@ enum RootCommand {
                 "disrupt db status --format json",
                 "disrupt help db migrate",
             ],
-            subcommands: [DatabaseCommands.spec, ImportCommand.spec, GenerateCommand.spec, PersonCommands.spec] + RecordCommands.specs
+            subcommands: [
+                DatabaseCommands.spec,
+                ImportCommand.spec,
+                GenerateCommand.spec,
+                PersonCommands.spec,
+                SummaryCommand.spec,
+            ] + RecordCommands.specs
         )
     }
 }

@@ -1,0 +1,142 @@
+import DisruptCore
+import Foundation
+import Postgres
+
+/// Reads a person's dossier in ONE statement and records the consultation in the same
+/// statement (so in the same transaction): every section is a jsonb sub-select by `person_id`
+/// (each served by that table's `(person_id, ...)` index), row-level security leaves out what
+/// the caller may not see, `disrupt.withheld_counts` says how much that is, and
+/// `disrupt.audit_consult` writes exactly one consult row with the purpose.
+public struct PersonDossierReader: Sendable {
+    public init() {}
+
+    /// What the audit row records besides the purpose: no personal data, only ids and counts.
+    public struct Consultation: Sendable {
+        /// The object_table of the audit row (`summary`, `person`, ...).
+        public var kind: String
+        /// The output format, recorded in the audit detail.
+        public var format: String
+        public var asOf: Day
+
+        public init(kind: String, format: String, asOf: Day) {
+            self.kind = kind
+            self.format = format
+            self.asOf = asOf
+        }
+    }
+
+    /// The dossier of a live person the caller can see, consulted for `purpose`.
+    /// A blank purpose is refused by the database (nothing is read or logged).
+    public func read(personID: Int64, purpose: String, consultation: Consultation, on db: PostgresConnection) throws -> PersonDossier {
+        let rows = try db.query("""
+            WITH doc AS (SELECT \(unsafeSQL: Self.dossierSQL) AS d FROM disrupt.person p WHERE p.id = \(personID))
+            SELECT doc.d::text AS dossier,
+                   disrupt.audit_consult(\(personID), \(purpose)::text, \(consultation.kind)::text, jsonb_build_object(
+                       'format', \(consultation.format)::text,
+                       'as_of', \(consultation.asOf)::date,
+                       'records', (SELECT jsonb_object_agg(e.key, jsonb_array_length(e.value))
+                                   FROM jsonb_each(doc.d) e
+                                   WHERE jsonb_typeof(e.value) = 'array' AND e.key <> 'withheld'),
+                       'plan_id', doc.d #> '{plan,id}',
+                       'withheld', doc.d -> 'withheld')) AS audit_id
+            FROM doc
+            """)
+        guard let row = rows.first else {
+            throw StoreError(.notFound, "person \(personID) is not visible to you", hint: "Check the reference with: disrupt person find")
+        }
+        let text: String = try row.decode("dossier")
+        return try Self.decode(text)
+    }
+
+    /// Decodes the dossier jsonb (snake_case keys, dates as YYYY-MM-DD, timestamps as epoch seconds).
+    public static func decode(_ text: String) throws -> PersonDossier {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        decoder.dateDecodingStrategy = .secondsSince1970
+        do {
+            return try decoder.decode(PersonDossier.self, from: Data(text.utf8))
+        } catch {
+            throw StoreError(.failure, "the person's record could not be read: \(Self.describe(error))")
+        }
+    }
+
+    /// Names the field that failed without quoting any value.
+    private static func describe(_ error: Error) -> String {
+        let context: DecodingError.Context
+        switch error as? DecodingError {
+        case .keyNotFound(let key, let c): return "missing field " + (c.codingPath + [key]).map(\.stringValue).joined(separator: ".")
+        case .typeMismatch(_, let c), .valueNotFound(_, let c), .dataCorrupted(let c): context = c
+        default: return "unreadable data"
+        }
+        return "bad field " + context.codingPath.map(\.stringValue).joined(separator: ".")
+    }
+
+    /// One jsonb object with every section; `p` is the person row.
+    static let dossierSQL = """
+        jsonb_build_object(
+          'person', jsonb_build_object('id', p.id, 'ref', p.person_ref, 'pnc_id', p.pnc_id, 'given_name', p.given_name,
+                                       'family_name', p.family_name, 'date_of_birth', p.date_of_birth,
+                                       'gender', p.gender, 'agency', p.agency),
+          'aliases', (SELECT coalesce(jsonb_agg(jsonb_build_object('name', a.alias_name, 'date_of_birth', a.date_of_birth,
+                                                                   'agency', a.agency) ORDER BY a.alias_name), '[]')
+                      FROM disrupt.alias a WHERE a.person_id = p.id),
+          'parties', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', x.id, 'ref', x.party_ref, 'kind', x.kind,
+                                                                   'given_name', x.given_name, 'family_name', x.family_name,
+                                                                   'date_of_birth', x.date_of_birth) ORDER BY x.id), '[]')
+                      FROM disrupt.party x
+                      WHERE x.id IN (SELECT i.party_id FROM disrupt.incident i WHERE i.person_id = p.id
+                                     UNION SELECT r.party_id FROM disrupt.relationship r WHERE r.person_id = p.id
+                                     UNION SELECT o.protected_party_id FROM disrupt.court_order o WHERE o.person_id = p.id
+                                     UNION SELECT f.party_id FROM disrupt.referral f WHERE f.person_id = p.id)),
+          'markers', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', m.id, 'kind', m.kind, 'recorded_on', m.recorded_on,
+                                                                   'expires_on', m.expires_on, 'note', m.note, 'agency', m.agency,
+                                                                   'sensitivity', m.sensitivity) ORDER BY m.recorded_on, m.id), '[]')
+                      FROM disrupt.marker m WHERE m.person_id = p.id),
+          'incidents', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', i.id, 'party_id', i.party_id, 'occurred_on', i.occurred_on,
+                                                                     'offence', i.offence, 'gravity', i.gravity, 'agency', i.agency)
+                                                  ORDER BY i.occurred_on, i.id), '[]')
+                        FROM disrupt.incident i WHERE i.person_id = p.id),
+          'orders', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', o.id, 'order_type', o.order_type,
+                                                                  'protected_party_id', o.protected_party_id,
+                                                                  'starts_on', o.starts_on, 'ends_on', o.ends_on,
+                                                                  'conditions', o.conditions, 'agency', o.agency)
+                                               ORDER BY o.starts_on, o.id), '[]')
+                     FROM disrupt.court_order o WHERE o.person_id = p.id),
+          'breaches', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', b.id, 'order_id', b.order_id, 'order_type', o.order_type,
+                                                                    'occurred_on', b.occurred_on, 'action_taken', b.action_taken,
+                                                                    'agency', b.agency) ORDER BY b.occurred_on, b.id), '[]')
+                       FROM disrupt.breach b LEFT JOIN disrupt.court_order o ON o.id = b.order_id
+                       WHERE b.person_id = p.id),
+          'relationships', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', r.id, 'party_id', r.party_id,
+                                                                         'relationship', r.relationship, 'from_on', r.from_on,
+                                                                         'to_on', r.to_on, 'has_contact', r.has_contact,
+                                                                         'agency', r.agency) ORDER BY r.id), '[]')
+                            FROM disrupt.relationship r WHERE r.person_id = p.id),
+          'forum_links', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', f.id, 'forum', f.forum, 'reference', f.reference,
+                                                                       'status', f.status, 'lead_agency', f.lead_agency,
+                                                                       'starts_on', f.starts_on, 'ends_on', f.ends_on,
+                                                                       'mappa_category', f.mappa_category, 'mappa_level', f.mappa_level,
+                                                                       'iom_cohort', f.iom_cohort, 'licence_ends_on', f.licence_ends_on,
+                                                                       'next_review_on', f.next_review_on, 'contact', f.contact,
+                                                                       'agency', f.agency) ORDER BY f.starts_on, f.id), '[]')
+                          FROM disrupt.forum_link f WHERE f.person_id = p.id),
+          'referrals', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', f.id, 'party_id', f.party_id, 'referred_on', f.referred_on,
+                                                                     'criterion', f.criterion) ORDER BY f.referred_on, f.id), '[]')
+                        FROM disrupt.referral f WHERE f.person_id = p.id),
+          'plan', (SELECT jsonb_build_object(
+                            'id', pl.id, 'spoc_login', pl.spoc_login, 'spoc_name', s.full_name, 'agency', pl.agency,
+                            'review_on', pl.review_on, 'opened_at', extract(epoch FROM pl.opened_at),
+                            'actions', (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                                                'id', ac.id, 'heading', ac.heading, 'tactic', ac.tactic, 'agency', ac.agency,
+                                                'owner_login', ac.owner_login, 'owner_name', ow.full_name,
+                                                'due_on', ac.due_on, 'status', ac.status) ORDER BY ac.due_on, ac.id), '[]')
+                                        FROM disrupt.action ac LEFT JOIN disrupt.staff ow ON ow.login = ac.owner_login
+                                        WHERE ac.plan_id = pl.id))
+                   FROM disrupt.plan pl LEFT JOIN disrupt.staff s ON s.login = pl.spoc_login
+                   WHERE pl.person_id = p.id AND pl.status = 'open'),
+          'withheld', (SELECT coalesce(jsonb_agg(jsonb_build_object('agency', w.agency, 'record_table', w.record_table,
+                                                                    'count', w.n) ORDER BY w.agency, w.record_table), '[]')
+                       FROM disrupt.withheld_counts(p.id) w)
+        )
+        """
+}
