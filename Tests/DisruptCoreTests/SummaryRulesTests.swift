@@ -11,7 +11,7 @@ struct SummaryRulesTests {
         withheld: [WithheldCount] = []
     ) -> PersonDossier {
         PersonDossier(
-            person: PersonRecord(id: 1, ref: "P-1", givenName: "Dean", familyName: "Walsh"),
+            person: DossierPerson(id: 1, ref: "P-1", givenName: "Dean", familyName: "Walsh"),
             parties: [PartyRecord(id: 10, ref: "V-1", kind: "victim", givenName: "Amy", familyName: "Victim"),
                       PartyRecord(id: 11, ref: "V-2", kind: "victim", givenName: "Beth", familyName: "Victim")],
             markers: markers, incidents: incidents, orders: orders, breaches: breaches, relationships: relationships,

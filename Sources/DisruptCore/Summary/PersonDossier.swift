@@ -5,7 +5,7 @@ import Foundation
 /// records other agencies withheld. Filled by the store in one query (snake_case JSON keys,
 /// decoded with `.convertFromSnakeCase`); read by the summary builder and the rules.
 public struct PersonDossier: Sendable, Hashable, Codable {
-    public var person: PersonRecord
+    public var person: DossierPerson
     public var aliases: [AliasRecord]
     /// Parties named by any of the person's incidents, relationships, orders or referrals.
     public var parties: [PartyRecord]
@@ -22,7 +22,7 @@ public struct PersonDossier: Sendable, Hashable, Codable {
     public var withheld: [WithheldCount]
 
     public init(
-        person: PersonRecord, aliases: [AliasRecord] = [], parties: [PartyRecord] = [], markers: [MarkerRecord] = [],
+        person: DossierPerson, aliases: [AliasRecord] = [], parties: [PartyRecord] = [], markers: [MarkerRecord] = [],
         incidents: [IncidentRecord] = [], orders: [OrderRecord] = [], breaches: [BreachRecord] = [],
         relationships: [RelationshipRecord] = [], forumLinks: [ForumLinkRecord] = [], referrals: [ReferralRecord] = [],
         plan: PlanRecord? = nil, withheld: [WithheldCount] = []
@@ -49,7 +49,7 @@ public struct PersonDossier: Sendable, Hashable, Codable {
 }
 
 /// The person's own row.
-public struct PersonRecord: Sendable, Hashable, Codable {
+public struct DossierPerson: Sendable, Hashable, Codable {
     public var id: Int64
     public var ref: String
     public var pncId: String?
