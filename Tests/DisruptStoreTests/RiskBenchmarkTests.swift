@@ -71,10 +71,12 @@ struct RiskBenchmarkTests {
 }
 
 /// Loads a generated force through the import protocol of SQL/003 (stage tables and
-/// `disrupt.import_<kind>()`), in one transaction.
+/// `disrupt.import_<kind>()`), in one transaction, with triggers off (superuser: no audit
+/// rows and no change queue, which a full recompute does not need).
 enum ForceImport {
     static func load(_ directory: URL, into db: PostgresConnection) throws {
         try db.transaction {
+            try db.execute("SET LOCAL session_replication_role = replica")
             for file in ForceFile.allCases {
                 let columns = file.columns.map { $0 == "from" ? "from_on" : $0 == "to" ? "to_on" : $0 }
                 let list = columns.map { PostgresQuery.quoteIdentifier($0) }.joined(separator: ", ")
