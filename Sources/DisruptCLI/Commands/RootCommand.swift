@@ -24,6 +24,9 @@ enum RootCommand {
                 GenerateCommand.spec,
                 PersonCommands.spec,
                 SummaryCommand.spec,
+                RiskCommands.triggers,
+                RiskCommands.rank,
+                RiskCommands.recompute,
             ] + RecordCommands.specs
         )
     }

@@ -1,0 +1,147 @@
+import DisruptCore
+import Postgres
+
+/// Reads the rule inputs (`PersonFacts`) from the record tables as the connection's login
+/// sees them: row-level security applies, so a caller's facts leave out the restricted
+/// records of other agencies. Only live people (not merged into another) are loaded.
+///
+/// One statement per call (a `UNION ALL` with a kind column), for one person or for a
+/// range of person ids, so memory is bounded by the range, never by the whole force.
+/// Evidence references are the records' `source_ref`; relationships, which have none,
+/// are `relationship-<id>`. A victim is the party's `party_ref` (or `party-<id>` when the
+/// caller cannot see the party, so distinct victims still count as distinct).
+public struct FactsLoader: Sendable {
+    public let model: RiskModel
+
+    public init(model: RiskModel) {
+        self.model = model
+    }
+
+    /// The facts of one live person (empty sections when they have no records).
+    public func facts(personId: Int64, on db: PostgresConnection) throws -> PersonFacts? {
+        try load(lo: personId, hi: personId, ids: nil, on: db).first?.facts
+    }
+
+    /// Live people with ids in `lo...hi` (and, if given, in `ids`), ascending by id.
+    public func load(lo: Int64, hi: Int64, ids: [Int64]?, on db: PostgresConnection) throws -> [(id: Int64, facts: PersonFacts)] {
+        var order: [Int64] = []
+        var people: [Int64: PersonFacts] = [:]
+        let query = PostgresQuery(
+            unsafeSQL: Self.sql,
+            binds: [PostgresBind(lo), PostgresBind(hi), PostgresBind(ids.map { $0.map(String.init) })])
+        for row in try db.query(query) {
+            guard let kind = row.text(0), let idText = row.text(1), let id = Int64(idText) else { continue }
+            if kind == "p" {
+                order.append(id)
+                people[id] = PersonFacts(personRef: row.text(2) ?? "")
+                continue
+            }
+            guard people[id] != nil else { continue }
+            try add(kind, row, to: &people[id]!)
+        }
+        order.sort()
+        return order.map { ($0, people[$0]!) }
+    }
+
+    private func add(_ kind: String, _ row: PostgresRow, to facts: inout PersonFacts) throws {
+        let ref = row.text(2) ?? ""
+        func day(_ column: Int) throws -> Day? {
+            guard let text = row.text(column) else { return nil }
+            guard let value = Day(iso: String(text.prefix(10))) else { throw bad(kind, ref, "date \(text)") }
+            return value
+        }
+        func required(_ column: Int) throws -> Day {
+            guard let value = try day(column) else { throw bad(kind, ref, "missing date") }
+            return value
+        }
+        func value<T: RawRepresentable>(_ column: Int, _ type: T.Type) throws -> T? where T.RawValue == String {
+            guard let text = row.text(column) else { return nil }
+            guard let value = T(rawValue: text) else { throw bad(kind, ref, "code \(text)") }
+            return value
+        }
+        func int(_ column: Int) -> Int? { row.text(column).flatMap { Int($0) } }
+        switch kind {
+        case "m":
+            facts.markers.append(MarkerFact(
+                ref: ref, sourceRef: ref, kind: row.text(3) ?? "", recordedOn: try required(7), expiresOn: try day(8),
+                agency: try value(4, Agency.self) ?? .other, sensitivity: try value(5, Sensitivity.self) ?? .shared))
+        case "i":
+            let offence = row.text(4)
+            facts.incidents.append(IncidentFact(
+                ref: ref, victimRef: row.text(3), occurredOn: try required(7), offence: offence,
+                gravity: model.gravity(explicit: int(9), offence: offence)))
+        case "b":
+            facts.breaches.append(BreachFact(
+                ref: ref, occurredOn: try required(7), orderType: row.text(3),
+                actionTaken: try value(4, BreachAction.self) ?? .none))
+        case "o":
+            facts.orders.append(OrderFact(ref: ref, type: row.text(3) ?? "", startsOn: try required(7), endsOn: try day(8)))
+        case "r":
+            guard let relationship = try value(4, RelationshipKind.self) else { throw bad(kind, ref, "no relationship") }
+            facts.relationships.append(RelationshipFact(
+                ref: ref, partyRef: row.text(3) ?? "", relationship: relationship, from: try day(7), to: try day(8),
+                hasContact: row.text(11) == "t"))
+        case "f":
+            guard let criterion = try value(4, ReferralCriterion.self) else { throw bad(kind, ref, "no criterion") }
+            facts.maracReferrals.append(MaracReferralFact(
+                ref: ref, partyRef: row.text(3), referredOn: try required(7), criterion: criterion))
+        case "l":
+            guard let forum = try value(3, Forum.self), let status = try value(4, LinkStatus.self) else {
+                throw bad(kind, ref, "no forum or status")
+            }
+            facts.forumLinks.append(ForumLinkFact(
+                ref: ref, forum: forum, status: status, leadAgency: try value(5, Agency.self), mappaCategory: int(9),
+                mappaLevel: int(10), iomCohort: try value(6, IOMCohort.self), reviewOn: try day(7),
+                licenceExpiresOn: try day(8)))
+        default:
+            throw bad(kind, ref, "unknown section")
+        }
+    }
+
+    private func bad(_ kind: String, _ ref: String, _ what: String) -> StoreError {
+        StoreError(.failure, "unexpected \(what) in record \(ref) (section \(kind)) while loading risk facts")
+    }
+
+    /// Columns: k, person_id, ref, t1 (3), t2 (4), t3 (5), t4 (6), d1 (7), d2 (8), n1 (9), n2 (10), b1 (11).
+    /// $1/$2 bound the person ids; $3 (bigint[] or NULL) narrows them to a list.
+    static let sql = """
+        SELECT 'p' AS k, p.id AS person_id, p.person_ref AS ref, NULL::text AS t1, NULL::text AS t2, NULL::text AS t3,
+               NULL::text AS t4, NULL::date AS d1, NULL::date AS d2, NULL::int AS n1, NULL::int AS n2, NULL::bool AS b1
+        FROM disrupt.person p
+        WHERE p.id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR p.id = ANY ($3::bigint[])) AND p.merged_into IS NULL
+        UNION ALL
+        SELECT 'm', m.person_id, m.source_ref, m.kind, m.agency, m.sensitivity, NULL, m.recorded_on, m.expires_on,
+               NULL, NULL, NULL
+        FROM disrupt.marker m
+        WHERE m.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR m.person_id = ANY ($3::bigint[]))
+        UNION ALL
+        SELECT 'i', i.person_id, i.source_ref, COALESCE(pa.party_ref, 'party-' || i.party_id), i.offence, NULL, NULL,
+               i.occurred_on, NULL, i.gravity, NULL, NULL
+        FROM disrupt.incident i LEFT JOIN disrupt.party pa ON pa.id = i.party_id
+        WHERE i.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR i.person_id = ANY ($3::bigint[]))
+        UNION ALL
+        SELECT 'b', b.person_id, b.source_ref, o.order_type, COALESCE(b.action_taken, 'none'), NULL, NULL,
+               b.occurred_on, NULL, NULL, NULL, NULL
+        FROM disrupt.breach b LEFT JOIN disrupt.court_order o ON o.id = b.order_id
+        WHERE b.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR b.person_id = ANY ($3::bigint[]))
+        UNION ALL
+        SELECT 'o', o.person_id, o.source_ref, o.order_type, NULL, NULL, NULL, o.starts_on, o.ends_on, NULL, NULL, NULL
+        FROM disrupt.court_order o
+        WHERE o.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR o.person_id = ANY ($3::bigint[]))
+        UNION ALL
+        SELECT 'r', r.person_id, 'relationship-' || r.id, COALESCE(pa.party_ref, 'party-' || r.party_id), r.relationship,
+               NULL, NULL, r.from_on, r.to_on, NULL, NULL, COALESCE(r.has_contact, false)
+        FROM disrupt.relationship r LEFT JOIN disrupt.party pa ON pa.id = r.party_id
+        WHERE r.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR r.person_id = ANY ($3::bigint[]))
+        UNION ALL
+        SELECT 'f', f.person_id, f.source_ref, COALESCE(pa.party_ref, 'party-' || f.party_id), f.criterion, NULL, NULL,
+               f.referred_on, NULL, NULL, NULL, NULL
+        FROM disrupt.referral f LEFT JOIN disrupt.party pa ON pa.id = f.party_id
+        WHERE f.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR f.person_id = ANY ($3::bigint[]))
+        UNION ALL
+        SELECT 'l', l.person_id, l.source_ref, l.forum, l.status, l.lead_agency, l.iom_cohort, l.next_review_on,
+               l.licence_ends_on, l.mappa_category, l.mappa_level, NULL
+        FROM disrupt.forum_link l
+        WHERE l.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR l.person_id = ANY ($3::bigint[]))
+        """
+}

@@ -1,0 +1,172 @@
+import DisruptCore
+import Foundation
+import Postgres
+
+/// What a recompute did.
+public struct RecomputeReport: Sendable, Encodable, Equatable {
+    public var asOf: Day
+    /// "dirty" (people whose records changed) or "all".
+    public var mode: String
+    /// People scored.
+    public var people: Int
+    /// History rows written (people whose score, band, triggers, flags or RFG changed).
+    public var changed: Int
+    /// Stored scores removed (people merged into another).
+    public var removed: Int
+    public var seconds: Double
+
+    enum CodingKeys: String, CodingKey {
+        case asOf = "as_of", mode, people, changed, removed, seconds
+    }
+}
+
+/// Scores people and stores the result in `disrupt.risk_current` (plus a
+/// `disrupt.risk_assessment` history row when something changed), in batches of
+/// `batchSize` people: each batch is one transaction that takes its people off
+/// `disrupt.person_dirty`, reads their records, evaluates the rules, COPYs the results into
+/// a temporary table and merges them with one INSERT ... ON CONFLICT. A failure leaves
+/// earlier batches stored and later people still queued.
+///
+/// Only administrators may recompute: stored scores are computed from every agency's
+/// records, restricted ones included, so that they are the same whoever looks.
+public struct RiskRecompute: Sendable {
+    public let model: RiskModel
+    public let batchSize: Int
+
+    public init(model: RiskModel, batchSize: Int = 5_000) {
+        self.model = model
+        self.batchSize = batchSize
+    }
+
+    /// Recomputes queued people (or, with `all`, every live person) as of `asOf`.
+    /// `progress` receives (people done, people to do) after each batch.
+    public func run(
+        all: Bool, asOf: Day, on db: PostgresConnection, progress: ((Int, Int) -> Void)? = nil
+    ) throws -> RecomputeReport {
+        let started = Date()
+        guard try db.query("SELECT disrupt.is_admin() AS admin")[0].decode("admin", as: Bool.self) else {
+            throw StoreError(
+                .permissionDenied, "only an administrator can recompute stored risk scores",
+                hint: "Scores are computed from every agency's records; ask an administrator (or the nightly job) to run: disrupt recompute")
+        }
+        try db.execute("""
+            CREATE TEMP TABLE IF NOT EXISTS risk_batch (
+                person_id bigint, as_of date, inputs_changed_at timestamptz, score int, band text,
+                trigger_codes text[], rfg_recency int, rfg_frequency int, rfg_gravity int, rfg_victims int,
+                rfg_total int, victims int, latest_incident_on date, serial bool, escalating bool, is_repeat bool,
+                model_version text, rfg_version text, triggers jsonb, flags jsonb, rfg jsonb
+            ) ON COMMIT DELETE ROWS
+            """)
+        let total: Int = try db.query(all
+            ? "SELECT count(*)::int AS n FROM disrupt.person WHERE merged_into IS NULL"
+            : "SELECT count(*)::int AS n FROM disrupt.person_dirty")[0].decode("n")
+        let loader = FactsLoader(model: model)
+        let evaluator = model.evaluator(asOf: asOf)
+        var report = RecomputeReport(asOf: asOf, mode: all ? "all" : "dirty", people: 0, changed: 0, removed: 0, seconds: 0)
+        var after: Int64 = 0
+        while true {
+            let batch = try db.transaction { () throws -> (scored: Int, changed: Int, removed: Int, last: Int64)? in
+                let taken: [(id: Int64, changedAt: String?)]
+                let people: [(id: Int64, facts: PersonFacts)]
+                if all {
+                    let ids: [Int64] = try db.query("""
+                        SELECT id FROM disrupt.person WHERE merged_into IS NULL AND id > \(after) ORDER BY id LIMIT \(batchSize)
+                        """).map { try $0.decode("id") }
+                    guard let lo = ids.first, let hi = ids.last else { return nil }
+                    taken = try dequeue(db, "person_id BETWEEN \(lo) AND \(hi)")
+                    people = try loader.load(lo: lo, hi: hi, ids: nil, on: db)
+                    after = hi
+                } else {
+                    taken = try dequeue(db, """
+                        person_id IN (SELECT person_id FROM disrupt.person_dirty ORDER BY person_id
+                                      LIMIT \(batchSize) FOR UPDATE SKIP LOCKED)
+                        """)
+                    guard let lo = taken.first?.id, let hi = taken.last?.id else { return nil }
+                    people = try loader.load(lo: lo, hi: hi, ids: taken.map(\.id), on: db)
+                }
+                let changedAt = Dictionary(taken.map { ($0.id, $0.changedAt) }, uniquingKeysWith: { a, _ in a })
+                try db.copyIn("COPY risk_batch FROM STDIN (FORMAT csv)") { writer in
+                    var buffer: [UInt8] = []
+                    buffer.reserveCapacity(1 << 20)
+                    for (id, facts) in people {
+                        RiskRow.append(
+                            id: id, assessment: evaluator.assess(facts), rfg: model.rfgScore(facts, asOf: asOf),
+                            changedAt: changedAt[id] ?? nil, to: &buffer)
+                        if buffer.count > 1 << 20 {
+                            try writer.write(buffer)
+                            buffer.removeAll(keepingCapacity: true)
+                        }
+                    }
+                    try writer.write(buffer)
+                }
+                let changed = try db.execute(Self.history)
+                try db.execute(Self.upsert)
+                // queued people who are no longer live (merged) lose their stored score
+                let removed = all ? 0 : try db.execute("""
+                    DELETE FROM disrupt.risk_current
+                    WHERE person_id = ANY (\(taken.map { String($0.id) })::bigint[])
+                      AND person_id NOT IN (SELECT person_id FROM risk_batch)
+                    """)
+                return (people.count, changed, removed, taken.last?.id ?? after)
+            }
+            guard let batch else { break }
+            report.people += batch.scored
+            report.changed += batch.changed
+            report.removed += batch.removed
+            progress?(report.people, total)
+        }
+        if all {
+            report.removed += try db.execute("""
+                DELETE FROM disrupt.risk_current rc
+                WHERE NOT EXISTS (SELECT 1 FROM disrupt.person p WHERE p.id = rc.person_id AND p.merged_into IS NULL)
+                """)
+        }
+        report.seconds = (Date().timeIntervalSince(started) * 100).rounded() / 100
+        return report
+    }
+
+    /// Deletes the queue rows matching a program-written condition; returns them by id.
+    private func dequeue(_ db: PostgresConnection, _ condition: PostgresQuery) throws -> [(id: Int64, changedAt: String?)] {
+        let query = PostgresQuery(
+            unsafeSQL: "DELETE FROM disrupt.person_dirty WHERE \(condition.sql) RETURNING person_id, marked_at::text AS marked_at",
+            binds: condition.binds)
+        return try db.query(query)
+            .map { (try $0.decode("person_id", as: Int64.self), try $0.decode("marked_at", as: String?.self)) }
+            .sorted { $0.0 < $1.0 }
+    }
+
+    /// A history row for each person whose result differs from the stored one (or who has none).
+    static let history: PostgresQuery = """
+        INSERT INTO disrupt.risk_assessment
+            (person_id, as_of, inputs_changed_at, model_version, score, band, triggers, flags, rfg, rfg_version,
+             serial, escalating, is_repeat)
+        SELECT b.person_id, b.as_of, b.inputs_changed_at, b.model_version, b.score, b.band, b.triggers, b.flags, b.rfg,
+               b.rfg_version, b.serial, b.escalating, b.is_repeat
+        FROM risk_batch b
+        LEFT JOIN disrupt.risk_current c ON c.person_id = b.person_id
+        WHERE c.person_id IS NULL
+           OR (c.score, c.band, c.trigger_codes, c.rfg_recency, c.rfg_frequency, c.rfg_gravity, c.rfg_victims,
+               c.serial, c.escalating, c.is_repeat, c.model_version, c.rfg_version)
+              IS DISTINCT FROM
+              (b.score, b.band, b.trigger_codes, b.rfg_recency, b.rfg_frequency, b.rfg_gravity, b.rfg_victims,
+               b.serial, b.escalating, b.is_repeat, b.model_version, b.rfg_version)
+        """
+
+    static let upsert: PostgresQuery = """
+        INSERT INTO disrupt.risk_current AS c
+            (person_id, as_of, computed_at, score, band, trigger_codes, rfg_recency, rfg_frequency, rfg_gravity,
+             rfg_victims, rfg_total, victims, latest_incident_on, serial, escalating, is_repeat, model_version, rfg_version)
+        SELECT b.person_id, b.as_of, now(), b.score, b.band, b.trigger_codes, b.rfg_recency, b.rfg_frequency,
+               b.rfg_gravity, b.rfg_victims, b.rfg_total, b.victims, b.latest_incident_on, b.serial, b.escalating,
+               b.is_repeat, b.model_version, b.rfg_version
+        FROM risk_batch b
+        ON CONFLICT (person_id) DO UPDATE SET
+            as_of = excluded.as_of, computed_at = excluded.computed_at, score = excluded.score, band = excluded.band,
+            trigger_codes = excluded.trigger_codes, rfg_recency = excluded.rfg_recency,
+            rfg_frequency = excluded.rfg_frequency, rfg_gravity = excluded.rfg_gravity,
+            rfg_victims = excluded.rfg_victims, rfg_total = excluded.rfg_total, victims = excluded.victims,
+            latest_incident_on = excluded.latest_incident_on, serial = excluded.serial,
+            escalating = excluded.escalating, is_repeat = excluded.is_repeat,
+            model_version = excluded.model_version, rfg_version = excluded.rfg_version
+        """
+}

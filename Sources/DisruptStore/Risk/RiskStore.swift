@@ -1,0 +1,141 @@
+import DisruptCore
+import Foundation
+import Postgres
+
+/// A person's triggers, score, band, flags and RFG as of a day, computed live from the
+/// records the connection's login can see.
+public struct LiveRisk: Sendable {
+    public var person: PersonReference
+    public var assessment: RiskAssessment
+    public var rfg: RFGScore
+}
+
+/// One row of a ranking, read from `disrupt.risk_current`.
+public struct RankedPerson: Sendable, Encodable, Equatable {
+    /// RFG points of the stored score.
+    public struct RFG: Sendable, Encodable, Equatable {
+        public var recency: Int
+        public var frequency: Int
+        public var gravity: Int
+        public var victims: Int
+        public var total: Int
+    }
+
+    public var rank: Int
+    public var person: String
+    public var score: Int
+    public var band: String
+    public var rfg: RFG
+    /// Distinct victims in the RFG window.
+    public var victims: Int
+    public var latestIncidentOn: Day?
+    public var serial: Bool
+    public var escalating: Bool
+    public var isRepeat: Bool
+    public var triggers: [String]
+    public var asOf: Day
+
+    enum CodingKeys: String, CodingKey {
+        case rank, person, score, band, rfg, victims, serial, escalating, triggers
+        case latestIncidentOn = "latest_incident_on", isRepeat = "repeat", asOf = "as_of"
+    }
+}
+
+/// What `rank` orders by.
+public enum RankOrder: String, Sendable, CaseIterable {
+    /// Risk trigger score.
+    case risk
+    /// RFGV total.
+    case rfg
+
+    /// Highest first; ties: higher RFG gravity points, then the most recent incident (none
+    /// last), then the person reference (byte order), the same as `RFGScore.ranksBefore`.
+    var orderBy: String {
+        let lead = self == .risk ? "rc.score DESC" : "rc.rfg_total DESC"
+        return "\(lead), rc.rfg_gravity DESC, rc.latest_incident_on DESC NULLS LAST, p.person_ref COLLATE \"C\""
+    }
+}
+
+/// Whether the stored scores answer a ranking as of a day.
+public struct RankFreshness: Sendable, Equatable {
+    /// People whose records changed since their score was stored.
+    public var dirty: Int
+    /// True when some stored score is as of another day.
+    public var otherDay: Bool
+    /// True when the caller may recompute (an administrator).
+    public var canRecompute: Bool
+
+    public var isCurrent: Bool { dirty == 0 && !otherDay }
+}
+
+/// Reads risk for commands: live assessments with evidence, stored scores for ranking.
+public struct RiskStore: Sendable {
+    public let model: RiskModel
+
+    public init(model: RiskModel) {
+        self.model = model
+    }
+
+    /// Triggers (with evidence), score, band, flags and RFG for one person as of a day, from
+    /// the records the caller can see. Call it for several days to show a trend.
+    public func live(_ person: PersonReference, asOf: Day, on db: PostgresConnection) throws -> LiveRisk {
+        let facts = try FactsLoader(model: model).facts(personId: person.id, on: db)
+            ?? PersonFacts(personRef: person.ref)
+        return LiveRisk(
+            person: person, assessment: model.evaluator(asOf: asOf).assess(facts),
+            rfg: model.rfgScore(facts, asOf: asOf))
+    }
+
+    /// Serial, escalating and repeat flags for one person as of a day (for `person show`).
+    public func flags(for person: PersonReference, asOf: Day, on db: PostgresConnection) throws -> RiskFlags {
+        try live(person, asOf: asOf, on: db).assessment.flags
+    }
+
+    /// Whether the stored scores are current for `asOf`.
+    public func freshness(asOf: Day, on db: PostgresConnection) throws -> RankFreshness {
+        let row = try db.query("""
+            SELECT (SELECT count(*) FROM disrupt.person_dirty)::int AS dirty,
+                   EXISTS (SELECT 1 FROM disrupt.risk_current WHERE as_of <> \(asOf)) AS other_day,
+                   disrupt.is_admin() AS admin
+            """)[0]
+        return RankFreshness(
+            dirty: try row.decode("dirty"), otherDay: try row.decode("other_day"), canRecompute: try row.decode("admin"))
+    }
+
+    /// The top `limit` people the caller can see, by stored score. `agency` keeps people with
+    /// at least one record (the person row, an alias, relationship, incident, marker, order,
+    /// breach, forum link or referral) from that agency that the caller can see.
+    public func rank(by order: RankOrder, limit: Int, agency: String?, on db: PostgresConnection) throws -> [RankedPerson] {
+        let query: PostgresQuery = """
+            SELECT p.person_ref, rc.score, rc.band, rc.rfg_recency, rc.rfg_frequency, rc.rfg_gravity, rc.rfg_victims,
+                   rc.rfg_total, rc.victims, rc.latest_incident_on, rc.serial, rc.escalating, rc.is_repeat,
+                   rc.trigger_codes, rc.as_of
+            FROM disrupt.risk_current rc
+            JOIN disrupt.person p ON p.id = rc.person_id AND p.merged_into IS NULL
+            WHERE \(agency)::text IS NULL OR p.agency = \(agency)
+               OR EXISTS (SELECT 1 FROM disrupt.incident x WHERE x.person_id = p.id AND x.agency = \(agency))
+               OR EXISTS (SELECT 1 FROM disrupt.marker x WHERE x.person_id = p.id AND x.agency = \(agency))
+               OR EXISTS (SELECT 1 FROM disrupt.breach x WHERE x.person_id = p.id AND x.agency = \(agency))
+               OR EXISTS (SELECT 1 FROM disrupt.court_order x WHERE x.person_id = p.id AND x.agency = \(agency))
+               OR EXISTS (SELECT 1 FROM disrupt.forum_link x WHERE x.person_id = p.id AND x.agency = \(agency))
+               OR EXISTS (SELECT 1 FROM disrupt.referral x WHERE x.person_id = p.id AND x.agency = \(agency))
+               OR EXISTS (SELECT 1 FROM disrupt.relationship x WHERE x.person_id = p.id AND x.agency = \(agency))
+               OR EXISTS (SELECT 1 FROM disrupt.alias x WHERE x.person_id = p.id AND x.agency = \(agency))
+            ORDER BY \(unsafeSQL: order.orderBy)
+            LIMIT \(limit)
+            """
+        return try db.query(query).enumerated().map { index, row in
+            RankedPerson(
+                rank: index + 1, person: try row.decode("person_ref"), score: try row.decode("score"),
+                band: try row.decode("band"),
+                rfg: RankedPerson.RFG(
+                    recency: try row.decode("rfg_recency"), frequency: try row.decode("rfg_frequency"),
+                    gravity: try row.decode("rfg_gravity"), victims: try row.decode("rfg_victims"),
+                    total: try row.decode("rfg_total")),
+                victims: try row.decode("victims"), latestIncidentOn: try row.decode("latest_incident_on"),
+                serial: try row.decode("serial"), escalating: try row.decode("escalating"),
+                isRepeat: try row.decode("is_repeat"), triggers: try row.decode("trigger_codes"),
+                asOf: try row.decode("as_of"))
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import DisruptCore
+import DisruptStore
+import DisruptTestSupport
+import Foundation
+import Postgres
+import Testing
+
+@Suite("Risk store: facts, recompute, ranking", .serialized)
+struct RiskStoreTests {
+    let location: DatabaseLocation
+    let db: PostgresConnection
+    let model: RiskModel
+    let asOf = Day(iso: "2026-11-01")!
+
+    init() throws {
+        location = try TestCluster.freshDatabase("riskstore")
+        db = try TestCluster.superuserConnection(database: location.testDatabaseName)
+        try RiskFixture.insert(db)
+        model = try ConfigurationLoader.riskModel(environment: [:])
+    }
+
+    private func count(_ sql: PostgresQuery) throws -> Int {
+        try db.query(sql)[0].decode(0, as: Int.self)
+    }
+
+    private func id(_ ref: String) throws -> Int64 {
+        try db.query("SELECT id FROM disrupt.person WHERE person_ref = \(ref)")[0].decode("id")
+    }
+
+    @Test func factsForOnePersonMapEverySection() throws {
+        let facts = try #require(try FactsLoader(model: model).facts(personId: try id("RK-1"), on: db))
+        #expect(facts.personRef == "RK-1")
+        #expect(facts.incidents.count == 3)
+        let strangulation = try #require(facts.incidents.first { $0.ref == "RI-2" })
+        #expect(strangulation.victimRef == "RV-2")
+        #expect(strangulation.gravity == 10, "offence default from offences.json")
+        #expect(facts.markers.map(\.ref).sorted() == ["RM-1", "RM-2", "RM-3"])
+        let health = try #require(facts.markers.first { $0.ref == "RM-3" })
+        #expect(health.agency == .health && health.sensitivity == .restricted)
+        #expect(facts.markers.first { $0.ref == "RM-2" }?.expiresOn == Day(iso: "2026-06-30"))
+        #expect(facts.breaches.first { $0.ref == "RB-7" }?.orderType == "restraining")
+        #expect(facts.breaches.first { $0.ref == "RB-7" }?.actionTaken == .arrest)
+        #expect(facts.breaches.first { $0.ref == "RB-8" }?.orderType == nil)
+        #expect(facts.orders.map(\.type) == ["restraining"])
+        #expect(facts.relationships.count == 1 && facts.relationships[0].hasContact && facts.relationships[0].relationship == .child)
+        #expect(facts.relationships[0].ref.hasPrefix("relationship-"))
+        #expect(facts.maracReferrals.map(\.partyRef) == ["RV-1"])
+        let link = try #require(try FactsLoader(model: model).facts(personId: try id("RK-4"), on: db)?.forumLinks.first)
+        #expect(link.forum == .iom && link.status == .active)
+    }
+
+    @Test func recomputeTouchesOnlyDirtyPeopleAndClearsThem() throws {
+        let recompute = RiskRecompute(model: model, batchSize: 2)
+        let all = try recompute.run(all: true, asOf: asOf, on: db)
+        #expect(all.people == 4)
+        #expect(all.changed == 4)
+        #expect(try count("SELECT count(*)::int FROM disrupt.person_dirty") == 0)
+        #expect(try count("SELECT count(*)::int FROM disrupt.risk_current") == 4)
+        let before = try db.query("SELECT person_id, computed_at::text AS at FROM disrupt.risk_current ORDER BY person_id")
+            .map { (try $0.decode("person_id", as: Int64.self), try $0.decode("at", as: String.self)) }
+
+        // a new incident for RK-2 queues RK-2 only
+        try db.execute("""
+            INSERT INTO disrupt.incident (source_ref, person_id, occurred_on, offence, agency)
+            VALUES ('RI-9', \(try id("RK-2")), '2026-10-20', 'abh', 'police')
+            """)
+        #expect(try count("SELECT count(*)::int FROM disrupt.person_dirty") == 1)
+        let dirty = try recompute.run(all: false, asOf: asOf, on: db)
+        #expect(dirty.people == 1)
+        #expect(dirty.changed == 1)
+        #expect(try count("SELECT count(*)::int FROM disrupt.person_dirty") == 0)
+        let after = try db.query("SELECT person_id, computed_at::text AS at FROM disrupt.risk_current ORDER BY person_id")
+            .map { (try $0.decode("person_id", as: Int64.self), try $0.decode("at", as: String.self)) }
+        let touched = zip(before, after).filter { $0.0.1 != $0.1.1 }.map { $0.0.0 }
+        #expect(touched == [try id("RK-2")])
+        #expect(try count("SELECT count(*)::int FROM disrupt.risk_assessment WHERE person_id = \(try id("RK-2"))") == 2)
+        // the history row keeps the evidence
+        let triggers = try db.query("""
+            SELECT triggers::text AS t FROM disrupt.risk_assessment WHERE person_id = \(try id("RK-1"))
+            """)[0].decode("t", as: String.self)
+        #expect(triggers.contains("\"ref\": \"RB-7\""))
+
+        // nothing changed: the same scores again add no history
+        let again = try recompute.run(all: true, asOf: asOf, on: db)
+        #expect(again.people == 4 && again.changed == 0)
+    }
+
+    @Test func aMergedPersonLosesItsStoredScore() throws {
+        _ = try RiskRecompute(model: model).run(all: true, asOf: asOf, on: db)
+        try db.execute("SELECT disrupt.merge_person('RK-2', 'RK-3')")
+        let report = try RiskRecompute(model: model).run(all: false, asOf: asOf, on: db)
+        #expect(report.people == 1)
+        #expect(report.removed == 0, "merge_person takes the absorbed person off the queue itself")
+        let full = try RiskRecompute(model: model).run(all: true, asOf: asOf, on: db)
+        #expect(full.removed == 1)
+        let rows = try RiskStore(model: model).rank(by: .rfg, limit: 10, agency: nil, on: db)
+        #expect(rows.map(\.person) == ["RK-1", "RK-2", "RK-4"])
+        #expect(rows[1].victims == 1, "RK-2 and RK-3 hurt the same victim")
+        #expect(rows[1].rfg.frequency == 4, "two incidents now")
+    }
+
+    @Test func freshnessSaysWhenScoresAreStale() throws {
+        let store = RiskStore(model: model)
+        #expect(try store.freshness(asOf: asOf, on: db).dirty == 4)
+        _ = try RiskRecompute(model: model).run(all: false, asOf: asOf, on: db)
+        #expect(try store.freshness(asOf: asOf, on: db).isCurrent)
+        let tomorrow = try store.freshness(asOf: asOf.adding(days: 1), on: db)
+        #expect(tomorrow.otherDay && tomorrow.dirty == 0 && tomorrow.canRecompute)
+    }
+}
