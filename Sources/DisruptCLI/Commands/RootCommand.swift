@@ -18,7 +18,7 @@ enum RootCommand {
                 "disrupt db status --format json",
                 "disrupt help db migrate",
             ],
-            subcommands: [DatabaseCommands.spec]
+            subcommands: [DatabaseCommands.spec, StaffCommands.spec, StaffCommands.whoami, AuditCommand.spec]
         )
     }
 }
