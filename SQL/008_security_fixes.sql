@@ -106,6 +106,9 @@ BEGIN
     IF full_name IS NULL OR btrim(full_name) = '' THEN
         RAISE EXCEPTION 'staff_add: full_name is required' USING ERRCODE = '22023';
     END IF;
+    IF length(full_name) > 200 OR full_name ~ '[[:cntrl:]]' THEN
+        RAISE EXCEPTION 'staff_add: full_name must be at most 200 characters of plain text on one line' USING ERRCODE = '22023';
+    END IF;
     IF NOT EXISTS (SELECT 1 FROM disrupt.agency a WHERE a.code = staff_add.agency) THEN
         RAISE EXCEPTION 'staff_add: agency % is not a known agency', quote_literal(agency) USING ERRCODE = '22023';
     END IF;

@@ -42,6 +42,9 @@ final class SecurityFixture: Sendable {
         self.personID = personID
     }
 
+    /// The source references of the fixture's four markers (tests add others beside them).
+    var markers: [String] { ["hr", "hs", "pr", "ps"].map(marker) }
+
     /// The source reference of one of the fixture's markers (`hr`, `hs`, `pr`, `ps`).
     func marker(_ suffix: String) -> String { "M-\(token)-\(suffix)" }
 

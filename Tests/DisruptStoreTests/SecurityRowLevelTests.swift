@@ -16,7 +16,7 @@ struct SecurityRowLevelTests {
     func markers(as login: String) throws -> Set<String> {
         let db = try fixture.connect(as: login)
         defer { db.close() }
-        return Set(try db.query("SELECT source_ref FROM disrupt.marker WHERE person_id = \(fixture.personID)").map { try $0.decode("source_ref") })
+        return Set(try db.query("SELECT source_ref FROM disrupt.marker WHERE source_ref = ANY(\(fixture.markers))").map { try $0.decode("source_ref") })
     }
 
     @Test func restrictedMarkersAreAbsentForOtherAgenciesAndSharedOnesVisible() throws {
@@ -41,7 +41,7 @@ struct SecurityRowLevelTests {
         #expect(sqlState { _ = try db.execute("TRUNCATE disrupt.marker") } == "42501")
         let check = try f.superuser()
         defer { check.close() }
-        let rows = try check.query("SELECT source_ref, note, agency FROM disrupt.marker WHERE person_id = \(f.personID) ORDER BY source_ref")
+        let rows = try check.query("SELECT source_ref, note, agency FROM disrupt.marker WHERE source_ref = ANY(\(f.markers)) ORDER BY source_ref")
         #expect(rows.count == 4)
         #expect(try rows.map { try $0.decode("note", as: String.self) } == ["note hr", "note hs", "note pr", "note ps"])
         #expect(try rows.map { try $0.decode("agency", as: String.self) } == ["health", "health", "police", "police"])
@@ -79,11 +79,11 @@ struct SecurityRowLevelTests {
         let login = try f.addStaff("gone")
         let open = try f.connect(as: login)
         defer { open.close() }
-        #expect(try open.query("SELECT 1 FROM disrupt.marker WHERE person_id = \(f.personID)").count == 2)
+        #expect(try open.query("SELECT 1 FROM disrupt.marker WHERE source_ref = ANY(\(f.markers))").count == 2)
         let admin = try f.connect(as: f.admin)
         defer { admin.close() }
         try admin.execute("SELECT disrupt.staff_disable(\(login), 'left the service')")
-        #expect(try open.query("SELECT 1 FROM disrupt.marker WHERE person_id = \(f.personID)").isEmpty)
+        #expect(try open.query("SELECT 1 FROM disrupt.marker WHERE source_ref = ANY(\(f.markers))").isEmpty)
         #expect(try open.query("SELECT 1 FROM disrupt.person").isEmpty)
         #expect(throws: PostgresError.self) { try f.connect(as: login) }
         let reason = try admin.query("SELECT active, disabled_reason FROM disrupt.staff WHERE login = \(login)")[0]
