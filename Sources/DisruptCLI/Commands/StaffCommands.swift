@@ -23,8 +23,8 @@ enum StaffCommands {
         arguments: [ArgumentSpec("login", help: "Login name: 2-63 lower-case letters, digits or _, starting with a letter.")],
         options: [
             .option("--name", "TEXT", "The person's full name.", required: true),
-            .option("--agency", "AGENCY", "Their agency.", required: true, allowed: Agency.allCases.map(\.rawValue)),
-            .option("--role", "ROLE", "Their role in disrupt.", required: true, allowed: StaffRole.allCases.map(\.rawValue)),
+            .option("--agency", "AGENCY", "Their agency: " + Agency.allCases.map(\.rawValue).joined(separator: ", ") + ".", required: true, allowed: Agency.allCases.map(\.rawValue)),
+            .option("--role", "ROLE", "Their role: rep, spoc, chair, coordinator, idva or admin (admins manage staff and see everything).", required: true, allowed: StaffRole.allCases.map(\.rawValue)),
             .format(["text", "json"]),
         ],
         examples: ["disrupt staff add prob_jsmith --name 'Jo Smith' --agency probation --role rep",
