@@ -15,24 +15,33 @@
 -- ---------------------------------------------------------------------------
 -- Group roles (idempotent, NOLOGIN)
 -- ---------------------------------------------------------------------------
+-- Several databases of one cluster may run this at the same moment: the existence
+-- check cannot see another transaction's uncommitted role, so each statement also
+-- absorbs the duplicate (42710) or the unique violation on pg_authid /
+-- pg_auth_members (23505) that the loser of that race gets.
 DO $do$
+DECLARE
+    statement text;
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'disrupt_owner') THEN
-        CREATE ROLE disrupt_owner NOLOGIN CREATEROLE;
-    END IF;
-    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'disrupt_staff') THEN
-        CREATE ROLE disrupt_staff NOLOGIN;
-    END IF;
-    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'disrupt_admin') THEN
-        CREATE ROLE disrupt_admin NOLOGIN;
-    END IF;
-    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'disrupt_service') THEN
-        CREATE ROLE disrupt_service NOLOGIN;
-    END IF;
-    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members
-                   WHERE roleid = 'disrupt_staff'::regrole AND member = 'disrupt_admin'::regrole) THEN
-        GRANT disrupt_staff TO disrupt_admin;
-    END IF;
+    FOREACH statement IN ARRAY ARRAY[
+        'CREATE ROLE disrupt_owner NOLOGIN CREATEROLE',
+        'CREATE ROLE disrupt_staff NOLOGIN',
+        'CREATE ROLE disrupt_admin NOLOGIN',
+        'CREATE ROLE disrupt_service NOLOGIN',
+        'GRANT disrupt_staff TO disrupt_admin']
+    LOOP
+        CONTINUE WHEN statement LIKE 'CREATE ROLE %' AND EXISTS (
+            SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = split_part(statement, ' ', 3));
+        CONTINUE WHEN statement LIKE 'GRANT %' AND EXISTS (
+            SELECT 1 FROM pg_catalog.pg_auth_members m
+            JOIN pg_catalog.pg_roles r ON r.oid = m.roleid AND r.rolname = 'disrupt_staff'
+            JOIN pg_catalog.pg_roles a ON a.oid = m.member AND a.rolname = 'disrupt_admin');
+        BEGIN
+            EXECUTE statement;
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN
+            NULL;
+        END;
+    END LOOP;
 END
 $do$;
 

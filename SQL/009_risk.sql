@@ -134,6 +134,3 @@ GRANT INSERT, UPDATE, DELETE ON disrupt.risk_current TO disrupt_admin;
 GRANT SELECT, INSERT ON disrupt.risk_assessment TO disrupt_admin;
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA disrupt TO disrupt_staff;
 
--- Every command checks the applied migrations when it connects; staff logins need to read them
--- (versions and checksums only).
-GRANT SELECT ON disrupt.schema_migrations TO disrupt_staff, disrupt_service;

@@ -57,9 +57,6 @@ COMMENT ON FUNCTION disrupt.withheld_counts(bigint) IS
 REVOKE ALL ON FUNCTION disrupt.withheld_counts(bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION disrupt.withheld_counts(bigint) TO disrupt_staff;
 
--- Every command connects through Database.connect, which checks that the migrations are
--- current; a staff login must be able to read which versions are applied (no personal data).
-GRANT SELECT ON disrupt.schema_migrations TO disrupt_staff, disrupt_service;
 
 -- everything above to disrupt_owner (004's convention; idempotent)
 SELECT disrupt.hand_to_owner();

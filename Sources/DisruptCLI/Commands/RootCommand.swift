@@ -27,6 +27,9 @@ enum RootCommand {
                 RiskCommands.triggers,
                 RiskCommands.rank,
                 RiskCommands.recompute,
+                StaffCommands.spec,
+                StaffCommands.whoami,
+                AuditCommand.spec,
             ] + RecordCommands.specs
         )
     }

@@ -1,0 +1,114 @@
+import DisruptCore
+import DisruptStore
+import Foundation
+
+/// `disrupt staff ...` (administrators) and `disrupt whoami`. A staff member is a PostgreSQL
+/// login; the session's login (PGUSER, the URL's user, certificates) is who acts.
+enum StaffCommands {
+    static var spec: CommandSpec {
+        CommandSpec(
+            "staff", abstract: "Add, list and disable staff logins (administrators only).",
+            discussion: """
+                Each member of staff is a PostgreSQL login role with an agency and a role. disrupt
+                never stores passwords: set one with psql's \\password LOGIN (or ALTER ROLE ... PASSWORD),
+                or use certificate authentication in pg_hba.conf.
+                """,
+            examples: ["disrupt staff add prob_jsmith --name 'Jo Smith' --agency probation --role rep", "disrupt staff list --agency police"],
+            subcommands: [add, list, disable]
+        )
+    }
+
+    static let add = CommandSpec(
+        "add", abstract: "Create a staff login (or re-enable and update one).",
+        arguments: [ArgumentSpec("login", help: "Login name: 2-63 lower-case letters, digits or _, starting with a letter.")],
+        options: [
+            .option("--name", "TEXT", "The person's full name.", required: true),
+            .option("--agency", "AGENCY", "Their agency: " + Agency.allCases.map(\.rawValue).joined(separator: ", ") + ".", required: true, allowed: Agency.allCases.map(\.rawValue)),
+            .option("--role", "ROLE", "Their role: rep, spoc, chair, coordinator, idva or admin (admins manage staff and see everything).", required: true, allowed: StaffRole.allCases.map(\.rawValue)),
+            .format(["text", "json"]),
+        ],
+        examples: ["disrupt staff add prob_jsmith --name 'Jo Smith' --agency probation --role rep",
+                   "disrupt staff add marac_admin --name 'Sam Lee' --agency other --role admin"]
+    ) { invocation in
+        let login = try invocation.requiredArgument("login")
+        guard let agency = Agency(rawValue: invocation.option("--agency") ?? ""),
+              let role = StaffRole(rawValue: invocation.option("--role") ?? ""),
+              let name = invocation.option("--name") else {
+            throw invocation.usage("--name, --agency and --role are required")
+        }
+        let member = try StaffDirectory().add(login: login, fullName: name, agency: agency, role: role, on: invocation.database())
+        if invocation.format() == "json" {
+            try invocation.console.printJSON(member)
+        } else {
+            invocation.console.print("\(member.login) (\(member.fullName)) is \(member.role) for \(member.agency).")
+            invocation.console.print("disrupt stores no passwords. Set one in psql with: \\password \(member.login)")
+            invocation.console.print("(or ALTER ROLE \(member.login) PASSWORD '...'), or use certificate authentication in pg_hba.conf.")
+        }
+        return 0
+    }
+
+    static let list = CommandSpec(
+        "list", abstract: "List staff by agency.",
+        options: [
+            .option("--agency", "AGENCY", "Only this agency.", allowed: Agency.allCases.map(\.rawValue)),
+            .flag("--all", "Include disabled logins."),
+            .format(["text", "json"]),
+        ],
+        examples: ["disrupt staff list", "disrupt staff list --agency police --all --format json"]
+    ) { invocation in
+        let members = try StaffDirectory().list(
+            agency: invocation.option("--agency").flatMap(Agency.init(rawValue:)), includeDisabled: invocation.flag("--all"),
+            on: invocation.database())
+        if invocation.format() == "json" {
+            try invocation.console.printJSON(members)
+        } else if members.isEmpty {
+            invocation.console.print("No staff match.")
+        } else {
+            var table = TextTable(["LOGIN", "NAME", "AGENCY", "ROLE", "STATUS"])
+            for member in members {
+                let status = member.active ? "active" : "disabled \(member.disabledAt.map { Timestamp.local($0) } ?? ""): \(member.disabledReason ?? "")"
+                table.append([member.login, member.fullName, member.agency, member.role, status])
+            }
+            invocation.console.print(table.render())
+        }
+        return 0
+    }
+
+    static let disable = CommandSpec(
+        "disable", abstract: "Disable a staff login: it can no longer log in or see anything.",
+        arguments: [ArgumentSpec("login", help: "The login to disable.")],
+        options: [.option("--reason", "TEXT", "Why (kept with the record and in the audit log).", required: true), .format(["text", "json"])],
+        examples: ["disrupt staff disable prob_jsmith --reason 'left the service'"]
+    ) { invocation in
+        let login = try invocation.requiredArgument("login")
+        let member = try StaffDirectory().disable(login: login, reason: invocation.option("--reason") ?? "", on: invocation.database())
+        if invocation.format() == "json" {
+            try invocation.console.printJSON(member)
+        } else {
+            invocation.console.print("\(member.login) is disabled: it can no longer log in, and open sessions see nothing.")
+        }
+        return 0
+    }
+
+    static let whoami = CommandSpec(
+        "whoami", abstract: "Show who this session is: login, name, agency, role, and whether an administrator.",
+        discussion: "The login is the one PostgreSQL authenticated: PGUSER, the URL's user, or your operating-system user.",
+        options: [.format(["text", "json"])],
+        examples: ["disrupt whoami", "PGUSER=prob_jsmith disrupt whoami --format json"]
+    ) { invocation in
+        let identity = try Identity.current(on: invocation.database())
+        if invocation.format() == "json" {
+            try invocation.console.printJSON(identity)
+            return 0
+        }
+        var lines = ["login:   \(identity.login)"]
+        if let name = identity.fullName, let agency = identity.agency, let role = identity.role {
+            lines += ["name:    \(name)", "agency:  \(agency)", "role:    \(role)", "active:  \(identity.active ? "yes" : "no")"]
+        } else {
+            lines.append("staff:   no (not a member of staff)")
+        }
+        lines.append("admin:   \(identity.admin ? (identity.installAdmin ? "yes (the install's administrator)" : "yes") : "no")")
+        lines.forEach { invocation.console.print($0) }
+        return 0
+    }
+}

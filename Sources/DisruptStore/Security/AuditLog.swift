@@ -1,0 +1,97 @@
+import Foundation
+import Postgres
+
+/// One row of `disrupt.audit_log`: who did what to which record, when, and why.
+public struct AuditEntry: Sendable, Equatable, Encodable {
+    public var id: Int64
+    public var at: Date
+    public var login: String
+    public var agency: String?
+    public var operation: String
+    public var objectTable: String
+    public var objectKey: String?
+    public var personID: Int64?
+    public var purpose: String?
+    public var recipient: String?
+    public var before: JSONValue?
+    public var after: JSONValue?
+    public var detail: JSONValue?
+
+    enum CodingKeys: String, CodingKey {
+        case id, at, login, agency, operation, purpose, recipient, before, after, detail
+        case objectTable = "object_table", objectKey = "object_key", personID = "person_id"
+    }
+
+    /// `at` as ISO 8601 UTC; every key present (null when empty).
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(Timestamp.utc(at), forKey: .at)
+        try container.encode(login, forKey: .login)
+        try container.encode(agency, forKey: .agency)
+        try container.encode(operation, forKey: .operation)
+        try container.encode(objectTable, forKey: .objectTable)
+        try container.encode(objectKey, forKey: .objectKey)
+        try container.encode(personID, forKey: .personID)
+        try container.encode(purpose, forKey: .purpose)
+        try container.encode(recipient, forKey: .recipient)
+        try container.encode(before, forKey: .before)
+        try container.encode(after, forKey: .after)
+        try container.encode(detail, forKey: .detail)
+    }
+}
+
+/// Reads the audit log. Row-level security decides what a login sees: administrators every
+/// row, anyone else only the rows their own login made.
+public struct AuditLog: Sendable {
+    /// The operations the log records (DPA 2018 s.62).
+    public static let operations = ["collect", "alter", "consult", "disclose", "combine", "erase"]
+
+    /// A filter; every field optional except the row limit.
+    public struct Filter: Sendable {
+        public var personID: Int64?
+        public var login: String?
+        public var since: Date?
+        public var until: Date?
+        public var operation: String?
+        public var limit: Int
+
+        public init(personID: Int64? = nil, login: String? = nil, since: Date? = nil, until: Date? = nil, operation: String? = nil, limit: Int = 100) {
+            self.personID = personID
+            self.login = login
+            self.since = since
+            self.until = until
+            self.operation = operation
+            self.limit = limit
+        }
+    }
+
+    public init() {}
+
+    /// The newest matching rows first, at most `filter.limit`.
+    public func entries(_ filter: Filter, on db: PostgresConnection) throws -> [AuditEntry] {
+        try db.query("""
+            SELECT id, at, login, agency, operation, object_table, object_key, person_id, purpose, recipient,
+                   before::text AS before, after::text AS after, detail::text AS detail
+            FROM disrupt.audit_log
+            WHERE (\(filter.personID)::bigint IS NULL OR person_id = \(filter.personID)::bigint)
+              AND (\(filter.login)::text IS NULL OR login = \(filter.login)::text)
+              AND (\(filter.since)::timestamptz IS NULL OR at >= \(filter.since)::timestamptz)
+              AND (\(filter.until)::timestamptz IS NULL OR at < \(filter.until)::timestamptz)
+              AND (\(filter.operation)::text IS NULL OR operation = \(filter.operation)::text)
+            ORDER BY at DESC, id DESC
+            LIMIT \(filter.limit)
+            """).map { row in
+            AuditEntry(
+                id: try row.decode("id"), at: try row.decode("at"), login: try row.decode("login"), agency: try row.decode("agency"),
+                operation: try row.decode("operation"), objectTable: try row.decode("object_table"), objectKey: try row.decode("object_key"),
+                personID: try row.decode("person_id"), purpose: try row.decode("purpose"), recipient: try row.decode("recipient"),
+                before: try Self.json(row, "before"), after: try Self.json(row, "after"), detail: try Self.json(row, "detail"))
+        }
+    }
+
+    private static func json(_ row: PostgresRow, _ column: String) throws -> JSONValue? {
+        guard let text: String = try row.decode(column) else { return nil }
+        return try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+    }
+}

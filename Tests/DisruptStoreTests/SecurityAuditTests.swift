@@ -1,0 +1,85 @@
+import DisruptStore
+import DisruptTestSupport
+import Foundation
+import Postgres
+import Testing
+
+/// The audit log: plain SQL edits are recorded with what changed, and rows are readable by
+/// administrators and by the login that made them only.
+@Suite("Security: the audit log")
+struct SecurityAuditTests {
+    let fixture: SecurityFixture
+
+    init() throws {
+        fixture = try SecurityFixture.shared.get()
+    }
+
+    @Test func aPlainSQLUpdateIsLoggedWithTheChangedColumnsOnly() throws {
+        let f = fixture
+        let login = try f.addStaff("editor", agency: "health")
+        let db = try f.connect(as: login)
+        defer { db.close() }
+        let ref = "M-\(f.token)-edit"
+        try db.execute("INSERT INTO disrupt.marker (source_ref, person_id, kind, recorded_on, note, agency) VALUES (\(ref), \(f.personID), 'weapons', '2024-03-01', 'before', 'health')")
+        let id: Int64 = try db.query("SELECT id FROM disrupt.marker WHERE source_ref = \(ref)")[0].decode("id")
+        #expect(try db.execute("UPDATE disrupt.marker SET note = 'after', recorded_on = '2024-03-02' WHERE source_ref = \(ref)") == 1)
+        #expect(try db.execute("DELETE FROM disrupt.marker WHERE source_ref = \(ref)") == 1)
+
+        let admin = try f.connect(as: f.admin)
+        defer { admin.close() }
+        let entries = try AuditLog().entries(.init(login: login), on: admin)
+        #expect(entries.map(\.operation) == ["erase", "alter", "collect"])
+        let alter = try #require(entries.first { $0.operation == "alter" })
+        #expect(alter.objectTable == "marker" && alter.objectKey == String(id) && alter.personID == f.personID)
+        #expect(alter.agency == "health")
+        #expect(alter.before == .object(["note": .string("before"), "recorded_on": .string("2024-03-01")]))
+        #expect(alter.after == .object(["note": .string("after"), "recorded_on": .string("2024-03-02")]))
+        let erase = try #require(entries.first { $0.operation == "erase" })
+        if case .object(let row) = erase.before {
+            #expect(row["note"] == .string("after"))
+        } else {
+            Issue.record("erase carries the deleted row")
+        }
+    }
+
+    @Test func auditRowsAreReadableByAdminsAndTheirAuthorOnly() throws {
+        let f = fixture
+        let author = try f.addStaff("author", agency: "probation")
+        let other = try f.addStaff("other", agency: "probation")
+        let db = try f.connect(as: author)
+        defer { db.close() }
+        let id: Int64 = try db.query("SELECT disrupt.audit_consult(\(f.personID), 'Marac 2024-05-01', 'person', '{}'::jsonb) AS id")[0].decode("id")
+
+        let byAuthor = try AuditLog().entries(.init(personID: f.personID), on: db)
+        #expect(byAuthor.map(\.id) == [id])
+        #expect(byAuthor.first?.purpose == "Marac 2024-05-01" && byAuthor.first?.login == author)
+
+        let colleague = try f.connect(as: other)
+        defer { colleague.close() }
+        #expect(try AuditLog().entries(.init(login: author), on: colleague).isEmpty)
+        #expect(try colleague.query("SELECT 1 FROM disrupt.audit_log WHERE id = \(id)").isEmpty)
+
+        let admin = try f.connect(as: f.admin)
+        defer { admin.close() }
+        #expect(try AuditLog().entries(.init(login: author), on: admin).map(\.id) == [id])
+        // a consultation needs a purpose
+        #expect(sqlState { _ = try db.query("SELECT disrupt.audit_consult(\(f.personID), '  ', 'person', NULL)") } == "22023")
+    }
+
+    @Test func filtersNarrowByOperationTimeAndLimit() throws {
+        let f = fixture
+        let login = try f.addStaff("filter", agency: "police")
+        let db = try f.connect(as: login)
+        defer { db.close() }
+        for purpose in ["one", "two", "three"] {
+            try db.execute("SELECT disrupt.audit_consult(\(f.personID), \(purpose), 'person', NULL)")
+        }
+        let log = AuditLog()
+        #expect(try log.entries(.init(login: login, operation: "consult"), on: db).map(\.purpose) == ["three", "two", "one"])
+        #expect(try log.entries(.init(login: login, operation: "erase"), on: db).isEmpty)
+        #expect(try log.entries(.init(login: login, limit: 2), on: db).count == 2)
+        #expect(try log.entries(.init(login: login, since: Date().addingTimeInterval(3600)), on: db).isEmpty)
+        #expect(try log.entries(.init(login: login, until: Date().addingTimeInterval(-3600)), on: db).isEmpty)
+        #expect(try log.entries(.init(login: login, since: Date().addingTimeInterval(-3600), until: Date().addingTimeInterval(3600)), on: db).count == 3)
+    }
+}

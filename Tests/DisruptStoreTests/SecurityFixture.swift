@@ -1,0 +1,80 @@
+import DisruptStore
+import DisruptTestSupport
+import Foundation
+import Postgres
+
+/// One migrated database with four staff logins (unique to this run) and one person
+/// holding a shared and a restricted marker from each of health and police, inserted by
+/// the superuser with plain SQL.
+final class SecurityFixture: Sendable {
+    let location: DatabaseLocation
+    let token: String
+    let personID: Int64
+    var probation: String { "prob_\(token)" }
+    var health: String { "hlth_\(token)" }
+    var police: String { "pol_\(token)" }
+    var admin: String { "adm_\(token)" }
+
+    /// Shared by the security suites: building it once keeps them quick.
+    static let shared = Result { try SecurityFixture() }
+
+    init() throws {
+        let location = try TestCluster.freshDatabase("security")
+        let token = String(UUID().uuidString.lowercased().filter(\.isLetter).prefix(8))
+        self.location = location
+        self.token = token
+        let db = try TestCluster.superuserConnection(database: location.testDatabaseName)
+        defer { db.close() }
+        for (login, agency, role) in [("prob_\(token)", "probation", "rep"), ("hlth_\(token)", "health", "rep"),
+                                      ("pol_\(token)", "police", "rep"), ("adm_\(token)", "other", "admin")] {
+            try db.execute("SELECT disrupt.staff_add(\(login), \(login.uppercased()), \(agency), \(role))")
+        }
+        let personID: Int64 = try db.query("""
+            INSERT INTO disrupt.person (person_ref, given_name, family_name, agency) VALUES (\("P-\(token)"), 'Éric', 'Dupont', 'police') RETURNING id
+            """)[0].decode("id")
+        for (suffix, agency, sensitivity) in [("hr", "health", "restricted"), ("hs", "health", "shared"),
+                                              ("pr", "police", "restricted"), ("ps", "police", "shared")] {
+            try db.execute("""
+                INSERT INTO disrupt.marker (source_ref, person_id, kind, recorded_on, note, agency, sensitivity)
+                VALUES (\("M-\(token)-\(suffix)"), \(personID), 'weapons', '2024-01-10', \("note \(suffix)"), \(agency), \(sensitivity))
+                """)
+        }
+        self.personID = personID
+    }
+
+    /// The source references of the fixture's four markers (tests add others beside them).
+    var markers: [String] { ["hr", "hs", "pr", "ps"].map(marker) }
+
+    /// The source reference of one of the fixture's markers (`hr`, `hs`, `pr`, `ps`).
+    func marker(_ suffix: String) -> String { "M-\(token)-\(suffix)" }
+
+    func superuser() throws -> PostgresConnection {
+        try TestCluster.superuserConnection(database: location.testDatabaseName)
+    }
+
+    /// A connection authenticated as `login`, exactly as the binary would make it.
+    func connect(as login: String) throws -> PostgresConnection {
+        try PostgresConnection(location.asUser(login).configuration)
+    }
+
+    /// Adds a staff login of its own for a test that changes it.
+    func addStaff(_ prefix: String, agency: String = "probation", role: String = "rep") throws -> String {
+        let login = "\(prefix)_\(token)"
+        let db = try superuser()
+        defer { db.close() }
+        try db.execute("SELECT disrupt.staff_add(\(login), 'Test Person', \(agency), \(role))")
+        return login
+    }
+}
+
+/// The SQLSTATE of what `body` threw, or nil when it did not throw a database error.
+func sqlState(_ body: () throws -> Void) -> String? {
+    do {
+        try body()
+        return nil
+    } catch let error as PostgresError {
+        return error.sqlState ?? "client:\(error.code)"
+    } catch {
+        return "other:\(error)"
+    }
+}

@@ -1,0 +1,58 @@
+import DisruptStore
+import DisruptTestSupport
+import Foundation
+import Postgres
+import Testing
+
+/// Roles are cluster-wide: databases of one cluster migrating at the same moment must not
+/// trip over each other creating them.
+@Suite("Security: concurrent migrations")
+struct SecurityMigrationTests {
+    @Test func threeFreshDatabasesOfANewClusterMigrateAtOnce() throws {
+        // A cluster of its own, so that the roles do not exist yet when the race starts.
+        let home = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("disrupt-race-\(UUID().uuidString.prefix(8))")
+        let cluster = EmbeddedCluster(home: home, durable: false)
+        try cluster.start()
+        defer {
+            try? cluster.stop()
+            try? FileManager.default.removeItem(at: home)
+        }
+        @Sendable func connect(_ database: String) throws -> PostgresConnection {
+            try PostgresConnection(PostgresConfiguration(defaults: ["host": cluster.socketDirectory.path, "dbname": database]))
+        }
+        let admin = try connect("postgres")
+        defer { admin.close() }
+        // Three rounds from no roles at all: the window is wide (the winner's roles stay
+        // uncommitted until its whole migration commits) but the threads must overlap in it.
+        for round in 1...3 {
+            let names = ["race_a\(round)", "race_b\(round)", "race_c\(round)"]
+            #expect(try admin.query("SELECT 1 FROM pg_roles WHERE rolname LIKE 'disrupt\\_%'").isEmpty)
+            for name in names { try admin.execute("CREATE DATABASE \(identifier: name)") }
+            let connections = try names.map(connect)
+            let failures = Failures()
+            DispatchQueue.concurrentPerform(iterations: names.count) { index in
+                do {
+                    try Migrator().migrate(connections[index])
+                } catch {
+                    failures.append("\(names[index]): \(error)")
+                }
+            }
+            #expect(failures.all.isEmpty, "round \(round)")
+            for connection in connections { #expect(try Migrator().isCurrent(connection)) }
+            let roles = try admin.query("SELECT rolname::text AS name FROM pg_roles WHERE rolname LIKE 'disrupt\\_%' ORDER BY 1").map { try $0.decode("name", as: String.self) }
+            #expect(roles == ["disrupt_admin", "disrupt_owner", "disrupt_service", "disrupt_staff"])
+            #expect(try admin.query("SELECT pg_has_role('disrupt_admin', 'disrupt_staff', 'MEMBER') AS member")[0].decode("member", as: Bool.self))
+            connections.forEach { $0.close() }
+            for name in names { try admin.execute("DROP DATABASE \(identifier: name) WITH (FORCE)") }
+            try admin.execute("DROP ROLE disrupt_admin, disrupt_staff, disrupt_service, disrupt_owner")
+        }
+    }
+}
+
+/// Errors collected from concurrent work.
+private final class Failures: @unchecked Sendable {
+    private let lock = NSLock()
+    private var messages: [String] = []
+    func append(_ message: String) { lock.withLock { messages.append(message) } }
+    var all: [String] { lock.withLock { messages } }
+}

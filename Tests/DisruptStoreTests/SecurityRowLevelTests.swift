@@ -1,0 +1,116 @@
+import DisruptStore
+import DisruptTestSupport
+import Foundation
+import Postgres
+import Testing
+
+/// Row-level security as staff logins meet it through plain SQL (psql is as good as disrupt).
+@Suite("Security: who sees and changes which rows")
+struct SecurityRowLevelTests {
+    let fixture: SecurityFixture
+
+    init() throws {
+        fixture = try SecurityFixture.shared.get()
+    }
+
+    func markers(as login: String) throws -> Set<String> {
+        let db = try fixture.connect(as: login)
+        defer { db.close() }
+        return Set(try db.query("SELECT source_ref FROM disrupt.marker WHERE source_ref = ANY(\(fixture.markers))").map { try $0.decode("source_ref") })
+    }
+
+    @Test func restrictedMarkersAreAbsentForOtherAgenciesAndSharedOnesVisible() throws {
+        let f = fixture
+        #expect(try markers(as: f.probation) == [f.marker("hs"), f.marker("ps")])
+        #expect(try markers(as: f.health) == [f.marker("hr"), f.marker("hs"), f.marker("ps")])
+        #expect(try markers(as: f.police) == [f.marker("hs"), f.marker("pr"), f.marker("ps")])
+        #expect(try markers(as: f.admin) == [f.marker("hr"), f.marker("hs"), f.marker("pr"), f.marker("ps")])
+        // asked for by its key, a hidden row is simply not there (no error that confirms it exists)
+        let db = try fixture.connect(as: f.probation)
+        defer { db.close() }
+        #expect(try db.query("SELECT note FROM disrupt.marker WHERE source_ref = \(f.marker("hr"))").isEmpty)
+    }
+
+    @Test func anotherAgencysRecordCannotBeUpdatedOrDeleted() throws {
+        let f = fixture
+        let db = try f.connect(as: f.probation)
+        defer { db.close() }
+        #expect(try db.execute("UPDATE disrupt.marker SET note = 'hijacked' WHERE source_ref = \(f.marker("ps"))") == 0)
+        #expect(try db.execute("UPDATE disrupt.marker SET agency = 'probation' WHERE source_ref = \(f.marker("ps"))") == 0)
+        #expect(try db.execute("DELETE FROM disrupt.marker WHERE source_ref IN (\(f.marker("ps")), \(f.marker("pr")))") == 0)
+        #expect(sqlState { _ = try db.execute("TRUNCATE disrupt.marker") } == "42501")
+        let check = try f.superuser()
+        defer { check.close() }
+        let rows = try check.query("SELECT source_ref, note, agency FROM disrupt.marker WHERE source_ref = ANY(\(f.markers)) ORDER BY source_ref")
+        #expect(rows.count == 4)
+        #expect(try rows.map { try $0.decode("note", as: String.self) } == ["note hr", "note hs", "note pr", "note ps"])
+        #expect(try rows.map { try $0.decode("agency", as: String.self) } == ["health", "health", "police", "police"])
+    }
+
+    @Test func aRowCannotClaimAnotherAgencyOrAnotherAuthor() throws {
+        let f = fixture
+        let db = try f.connect(as: f.probation)
+        defer { db.close() }
+        func insert(_ ref: String, agency: String) throws {
+            try db.execute("""
+                INSERT INTO disrupt.marker (source_ref, person_id, kind, recorded_on, agency) VALUES (\(ref), \(f.personID), 'weapons', '2024-02-01', \(agency))
+                """)
+        }
+        #expect(sqlState { try insert("M-\(f.token)-claim", agency: "police") } == "42501")
+        try insert("M-\(f.token)-own", agency: "probation")
+        // its own row cannot be handed to another agency either (WITH CHECK)
+        #expect(sqlState { _ = try db.execute("UPDATE disrupt.marker SET agency = 'police' WHERE source_ref = \("M-\(f.token)-own")") } == "42501")
+        // provenance is the database's: not writable on INSERT, reset on UPDATE
+        #expect(sqlState {
+            _ = try db.execute("""
+                INSERT INTO disrupt.marker (source_ref, person_id, kind, recorded_on, agency, created_by)
+                VALUES (\("M-\(f.token)-forged"), \(f.personID), 'weapons', '2024-02-01', 'probation', \(f.police))
+                """)
+        } == "42501")
+        try db.execute("UPDATE disrupt.marker SET created_by = \(f.police), updated_by = \(f.police) WHERE source_ref = \("M-\(f.token)-own")")
+        let row = try db.query("SELECT agency, created_by, updated_by FROM disrupt.marker WHERE source_ref = \("M-\(f.token)-own")")[0]
+        #expect(try row.decode("agency", as: String.self) == "probation")
+        #expect(try row.decode("created_by", as: String.self) == f.probation)
+        #expect(try row.decode("updated_by", as: String?.self) == f.probation)
+    }
+
+    @Test func aDisabledLoginSeesNothingAndCannotLogIn() throws {
+        let f = fixture
+        let login = try f.addStaff("gone")
+        let open = try f.connect(as: login)
+        defer { open.close() }
+        #expect(try open.query("SELECT 1 FROM disrupt.marker WHERE source_ref = ANY(\(f.markers))").count == 2)
+        let admin = try f.connect(as: f.admin)
+        defer { admin.close() }
+        try admin.execute("SELECT disrupt.staff_disable(\(login), 'left the service')")
+        #expect(try open.query("SELECT 1 FROM disrupt.marker WHERE source_ref = ANY(\(f.markers))").isEmpty)
+        #expect(try open.query("SELECT 1 FROM disrupt.person").isEmpty)
+        #expect(throws: PostgresError.self) { try f.connect(as: login) }
+        let reason = try admin.query("SELECT active, disabled_reason FROM disrupt.staff WHERE login = \(login)")[0]
+        #expect(try reason.decode("active", as: Bool.self) == false)
+        #expect(try reason.decode("disabled_reason", as: String?.self) == "left the service")
+    }
+
+    @Test func nameSearchWithFoldWorksForStaffAndMergeAndAnalyzeToo() throws {
+        let f = fixture
+        let db = try f.connect(as: f.probation)
+        defer { db.close() }
+        // accent- and case-folded name match, as `person find` does it
+        #expect(try PersonResolver().resolve("eric DUPONT", on: db).id == f.personID)
+        let admin = try f.superuser()
+        defer { admin.close() }
+        try admin.execute("INSERT INTO disrupt.person (person_ref, given_name, family_name, agency) VALUES (\("Q-\(f.token)-1"), 'Zoë', 'Brontë', 'police'), (\("Q-\(f.token)-2"), 'Zoe', 'Bronte', 'police')")
+        #expect(try db.query("SELECT disrupt.merge_person(\("Q-\(f.token)-1"), \("Q-\(f.token)-2")) AS id").count == 1)
+        #expect(try db.query("SELECT 1 FROM disrupt.alias a JOIN disrupt.person p ON p.id = a.person_id WHERE p.person_ref = \("Q-\(f.token)-1") AND disrupt.fold(a.alias_name) = 'zoe bronte'").count == 1)
+        // ANALYZE evaluates the fold indexes as the table owner (as autovacuum does)
+        try admin.execute("SET ROLE disrupt_owner")
+        try admin.execute("ANALYZE disrupt.person")
+        try admin.execute("RESET ROLE")
+        let grants = try admin.query("""
+            SELECT DISTINCT g.grantee::regrole::text AS grantee
+            FROM pg_proc p, aclexplode(p.proacl) g
+            WHERE p.oid = 'disrupt.unaccent(regdictionary, text)'::regprocedure AND g.privilege_type = 'EXECUTE'
+            """).map { try $0.decode("grantee", as: String.self) }
+        #expect(Set(grants).isSuperset(of: ["disrupt_owner", "disrupt_staff"]))
+    }
+}
