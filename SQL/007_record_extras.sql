@@ -16,7 +16,7 @@ CREATE SEQUENCE disrupt.link_ref_seq;
 CREATE SEQUENCE disrupt.referral_ref_seq;
 
 CREATE OR REPLACE FUNCTION disrupt.next_ref(kind text) RETURNS text
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
 DECLARE
     prefix text; width int; tbl text; col text; seq text; v text; n bigint; top bigint; free boolean;
@@ -53,7 +53,7 @@ COMMENT ON FUNCTION disrupt.next_ref(text) IS 'a new unused reference (P-000123,
 -- reason for the merge, which is required and logged as the purpose of a second 'combine'
 -- audit row (the first, written by merge_person, carries the absorbed record).
 CREATE OR REPLACE FUNCTION disrupt.merge_person(keep_ref text, absorb_ref text, reason text) RETURNS bigint
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
 DECLARE v_keep bigint;
 BEGIN

@@ -70,7 +70,7 @@ CREATE INDEX risk_assessment_person_idx ON disrupt.risk_assessment (person_id, a
 -- slip between the recompute's read and its delete.
 -- ---------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION disrupt.dirty_after_insert() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
 BEGIN
     INSERT INTO disrupt.person_dirty (person_id)
@@ -81,7 +81,7 @@ END
 $$;
 
 CREATE OR REPLACE FUNCTION disrupt.dirty_after_update() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
 BEGIN
     INSERT INTO disrupt.person_dirty (person_id)
@@ -94,7 +94,7 @@ END
 $$;
 
 CREATE OR REPLACE FUNCTION disrupt.dirty_after_delete() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
 BEGIN
     INSERT INTO disrupt.person_dirty (person_id)
