@@ -18,7 +18,11 @@ enum RootCommand {
                 "disrupt db status --format json",
                 "disrupt help db migrate",
             ],
-            subcommands: [DatabaseCommands.spec]
+            subcommands: [
+                DatabaseCommands.spec,
+                PlanCommands.spec, ActionCommands.spec, TacticsCommand.spec,
+                ReminderCommands.remind, ReminderCommands.inbox, ReminderCommands.serve, AgendaCommand.spec,
+            ]
         )
     }
 }
