@@ -1,4 +1,5 @@
--- 010_plans_extras.sql: wake the reminder service when plan data changes.
+-- 010_plans_extras.sql: wake the reminder service when plan data changes; let staff and
+-- service logins check the migration state.
 --
 -- `disrupt serve` LISTENs on 'disrupt_reminder' (reminders just created, 006) and on
 -- 'disrupt_changed' (this file): a new or changed action, plan, order or forum link may make a
@@ -23,6 +24,12 @@ CREATE TRIGGER notify_changed AFTER INSERT OR UPDATE ON disrupt.court_order
     FOR EACH STATEMENT EXECUTE FUNCTION disrupt.notify_changed();
 CREATE TRIGGER notify_changed AFTER INSERT OR UPDATE ON disrupt.forum_link
     FOR EACH STATEMENT EXECUTE FUNCTION disrupt.notify_changed();
+
+-- Every command checks that the database has this binary's migrations before it runs
+-- (Migrator.isCurrent reads disrupt.schema_migrations). Without this, staff and service logins
+-- get "permission denied for table schema_migrations" on every command. The table holds
+-- version numbers, names and checksums only. Idempotent.
+GRANT SELECT ON disrupt.schema_migrations TO disrupt_staff, disrupt_admin, disrupt_service;
 
 -- everything above to disrupt_owner (004's convention; idempotent)
 SELECT disrupt.hand_to_owner();

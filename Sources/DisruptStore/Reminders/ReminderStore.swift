@@ -8,14 +8,20 @@ import Postgres
 public struct ReminderStore: Sendable {
     public init() {}
 
-    /// Creates every reminder due as of `asOf` with the configured timings (one statement, so
-    /// one transaction). Needs a login in disrupt_service or disrupt_admin.
+    /// Creates every reminder due as of `asOf` with the configured timings, in one transaction.
+    /// Concurrent sweeps (cron on several machines, several services) take turns on a
+    /// transaction-level advisory lock: two sweeps inserting the same outbox keys in different
+    /// orders could otherwise deadlock; the later one then finds everything already there.
+    /// Needs a login in disrupt_service or disrupt_admin.
     public func sweep(asOf: Day, timings: ReminderTimings, on db: PostgresConnection) throws -> SweepResult {
         let started = Date()
-        let rows = try db.query("""
-            SELECT kind, created FROM disrupt.reminder_sweep(\(asOf)::date, \(timings.dueSoonDays), \(timings.escalationDays),
-                                                             \(timings.planReviewDays), \(timings.orderEndingDays))
-            """)
+        let rows = try db.transaction {
+            _ = try db.query("SELECT pg_advisory_xact_lock(hashtext('disrupt.reminder_sweep'))")
+            return try db.query("""
+                SELECT kind, created FROM disrupt.reminder_sweep(\(asOf)::date, \(timings.dueSoonDays), \(timings.escalationDays),
+                                                                 \(timings.planReviewDays), \(timings.orderEndingDays))
+                """)
+        }
         var created = Dictionary(uniqueKeysWithValues: ReminderKind.all.map { ($0, 0) })
         for row in rows { created[try row.decode("kind", as: String.self)] = try row.decode("created", as: Int.self) }
         return SweepResult(asOf: asOf, created: created, durationMilliseconds: Int(Date().timeIntervalSince(started) * 1000))
