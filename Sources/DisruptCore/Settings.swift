@@ -12,19 +12,26 @@ public struct ReminderTimings: Sendable, Hashable, Codable {
     public var planReviewDays: Int
     /// Warn this many days before an order or licence ends.
     public var orderEndingDays: Int
+    /// Optional argv (`["/usr/sbin/sendmail", "-t"]`) that `disrupt serve` runs once per reminder
+    /// with the reminder as JSON on standard input; exit 0 means delivered. `nil`: inbox only.
+    public var deliverCommand: [String]?
 
-    public init(intervalSeconds: Int = 60, dueSoonDays: Int = 3, escalationDays: Int = 7, planReviewDays: Int = 7, orderEndingDays: Int = 3) {
+    public init(
+        intervalSeconds: Int = 60, dueSoonDays: Int = 3, escalationDays: Int = 7, planReviewDays: Int = 7,
+        orderEndingDays: Int = 3, deliverCommand: [String]? = nil
+    ) {
         self.intervalSeconds = intervalSeconds
         self.dueSoonDays = dueSoonDays
         self.escalationDays = escalationDays
         self.planReviewDays = planReviewDays
         self.orderEndingDays = orderEndingDays
+        self.deliverCommand = deliverCommand
     }
 
     enum CodingKeys: String, CodingKey {
         case intervalSeconds = "interval_seconds", dueSoonDays = "due_soon_days"
         case escalationDays = "escalation_days", planReviewDays = "plan_review_days"
-        case orderEndingDays = "order_ending_days"
+        case orderEndingDays = "order_ending_days", deliverCommand = "deliver_command"
     }
 
     public init(from decoder: Decoder) throws {
@@ -39,6 +46,10 @@ public struct ReminderTimings: Sendable, Hashable, Codable {
         escalationDays = try read(.escalationDays, minimum: 0)
         planReviewDays = try read(.planReviewDays, minimum: 0)
         orderEndingDays = try read(.orderEndingDays, minimum: 0)
+        deliverCommand = try c.decodeIfPresent([String].self, forKey: .deliverCommand)
+        if let command = deliverCommand, command.first.map({ !$0.hasPrefix("/") }) ?? true {
+            throw c.invalid(.deliverCommand, "must be an argument list starting with an absolute path, for example [\"/usr/sbin/sendmail\", \"-t\"]")
+        }
     }
 }
 
@@ -50,7 +61,7 @@ public struct Settings: Sendable, Hashable, Codable {
         self.reminders = reminders
     }
 
-    /// Decodes `{"reminders": {"interval_seconds", "due_soon_days", "escalation_days", "plan_review_days", "order_ending_days"}}`.
+    /// Decodes `{"reminders": {"interval_seconds", "due_soon_days", "escalation_days", "plan_review_days", "order_ending_days", "deliver_command"?}}`.
     public static func decode(_ data: Data, file: String = "disrupt.json") throws -> Settings {
         try ConfigDecoder.decode(Settings.self, from: data, file: file)
     }

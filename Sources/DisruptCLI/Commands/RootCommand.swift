@@ -30,6 +30,13 @@ enum RootCommand {
                 StaffCommands.spec,
                 StaffCommands.whoami,
                 AuditCommand.spec,
+                PlanCommands.spec,
+                ActionCommands.spec,
+                TacticsCommand.spec,
+                ReminderCommands.remind,
+                ReminderCommands.inbox,
+                ReminderCommands.serve,
+                AgendaCommand.spec,
             ] + RecordCommands.specs
         )
     }

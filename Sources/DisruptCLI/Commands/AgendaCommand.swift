@@ -1,0 +1,67 @@
+import DisruptCore
+import DisruptStore
+
+/// `disrupt agenda`: the coordinator's list for a meeting.
+enum AgendaCommand {
+    static let spec = CommandSpec(
+        "agenda", abstract: "The meeting agenda: every person with a plan or a new referral, what happened since the last meeting, and outstanding actions by agency.",
+        discussion: """
+            Lists everyone with an open plan or a Marac referral since the previous meeting (default: 28 days
+            before): repeats, referrals, incidents and breaches since then, and outstanding actions by agency,
+            overdue first. People with overdue actions come first, then repeats. What you see follows your
+            agency's access (restricted records of other agencies are left out).
+            """,
+        options: [.option("--meeting", "YYYY-MM-DD", "The meeting date.", required: true),
+                  .option("--previous", "YYYY-MM-DD", "The previous meeting (default: 28 days before)."),
+                  .format(["text", "json", "markdown"])],
+        examples: ["disrupt agenda --meeting 2025-06-12", "disrupt agenda --meeting 2025-06-12 --previous 2025-05-15 --format markdown > agenda.md"]
+    ) { invocation in
+        guard let meeting = try invocation.day("--meeting") else { throw invocation.usage("--meeting is required") }
+        let agenda = try AgendaStore().agenda(meetingOn: meeting, previousMeetingOn: try invocation.day("--previous"), on: try invocation.database())
+        switch invocation.format() {
+        case "json": try invocation.console.printJSON(agenda)
+        case "markdown": invocation.console.print(AgendaText.render(agenda, markdown: true))
+        default: invocation.console.print(AgendaText.render(agenda, markdown: false))
+        }
+        return 0
+    }
+}
+
+/// The agenda as text or Markdown.
+enum AgendaText {
+    static func render(_ agenda: Agenda, markdown: Bool) -> String {
+        let h1 = markdown ? "# " : "", h2 = markdown ? "## " : "", bullet = markdown ? "- " : "  ", sub = markdown ? "  - " : "      "
+        var lines = ["\(h1)Agenda for \(agenda.meetingOn.iso) (since \(agenda.previousMeetingOn.iso)): \(agenda.people.count) people"]
+        for (index, entry) in agenda.people.enumerated() {
+            lines.append("")
+            let who = [entry.person_ref, entry.name].compactMap { $0 }.joined(separator: " ")
+            lines.append("\(h2)\(index + 1). \(who)\(entry.repeat ? " (REPEAT)" : "")")
+            if let plan = entry.plan {
+                lines.append("\(bullet)Plan \(plan.id): SPOC \(plan.spoc_login) (\(plan.agency))\(plan.review_on.map { ", review \($0.iso)" } ?? "")")
+            } else {
+                lines.append("\(bullet)No open plan")
+            }
+            for reason in entry.repeat_reasons { lines.append("\(bullet)Repeat: \(reason)") }
+            for referral in entry.referrals {
+                lines.append("\(bullet)Referral \(referral.referred_on.iso) (\(referral.criterion)\(referral.dash_score.map { ", DASH \($0)" } ?? ""))\(referral.repeat ? " repeat" : "")")
+            }
+            for incident in entry.incidents {
+                lines.append("\(bullet)Incident \(incident.occurred_on.iso)\(incident.offence.map { " \($0)" } ?? "")\(incident.gravity.map { ", gravity \($0)" } ?? "")\(incident.repeat ? " repeat" : "")")
+            }
+            for breach in entry.breaches {
+                lines.append("\(bullet)Breach \(breach.occurred_on.iso)\(breach.order_type.map { " of \($0)" } ?? "")\(breach.action_taken.map { ", action: \($0)" } ?? "")")
+            }
+            for group in entry.outstanding {
+                lines.append("\(bullet)\(group.agency): \(group.actions.count) outstanding, \(group.overdue) overdue")
+                for action in group.actions {
+                    var text = "\(sub)#\(action.id) \(action.heading)/\(action.tactic) due \(action.due_on.iso) \(action.status)"
+                    if action.overdue { text += " OVERDUE \(action.days_overdue)d" }
+                    if let owner = action.owner_login { text += " (\(owner))" }
+                    if action.needs_safety_check && !action.safety_checked { text += " needs Idva check" }
+                    lines.append(text)
+                }
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,108 @@
+import DisruptCore
+import DisruptStore
+
+/// `disrupt plan ...`: open, show, list, update and close disruption plans.
+enum PlanCommands {
+    static var spec: CommandSpec {
+        CommandSpec(
+            "plan", abstract: "Disruption plans: one open plan per person, owned by a SPOC.",
+            examples: ["disrupt plan open P000123 --spoc pc_smith --review-on 2025-07-01", "disrupt plan show P000123"],
+            subcommands: [open, show, list, update, close]
+        )
+    }
+
+    static let open = CommandSpec(
+        "open", abstract: "Open a plan for a person with a SPOC (one open plan per person).",
+        discussion: "PERSON is a reference, PNC id or exact name. The SPOC must be an active staff member with role spoc. A person who already has an open plan: exit 5.",
+        arguments: [ArgumentSpec("PERSON", help: "The perpetrator: reference, PNC id or exact name.")],
+        options: [.option("--spoc", "LOGIN", "The plan's single point of contact.", required: true),
+                  .option("--review-on", "YYYY-MM-DD", "When the forum reviews the plan."), .format(["text", "json"])],
+        examples: ["disrupt plan open P000123 --spoc pc_smith --review-on 2025-07-01"]
+    ) { invocation in
+        let plan = try PlanStore().open(
+            person: try invocation.requiredArgument("PERSON"), spocLogin: try invocation.requiredText("--spoc"),
+            reviewOn: try invocation.day("--review-on"), asOf: Day.today(), on: try invocation.database())
+        try printPlan(plan, invocation, verb: "Opened")
+        return 0
+    }
+
+    static let show = CommandSpec(
+        "show", abstract: "Show a plan and every agency's actions under their headings.",
+        discussion: "Digits name a plan; anything else names a person (their open plan, else their latest). Overdue actions are marked OVERDUE with the days; VERSION is what changes pass as --version.",
+        arguments: [ArgumentSpec("PLAN", help: "A plan id, or a person (reference, PNC id or name).")],
+        options: [Invocation.asOfOption, .format(["text", "json"])],
+        examples: ["disrupt plan show 12", "disrupt plan show P000123 --format json"]
+    ) { invocation in
+        let detail = try PlanStore().detail(try invocation.requiredArgument("PLAN"), asOf: try invocation.asOf(), on: try invocation.database())
+        if invocation.format() == "json" {
+            try invocation.console.printJSON(detail)
+        } else {
+            invocation.console.print(PlanText.plan(detail, console: invocation.console))
+        }
+        return 0
+    }
+
+    static let list = CommandSpec(
+        "list", abstract: "List plans (open ones by default), with live and overdue action counts.",
+        options: [.option("--spoc", "LOGIN", "Only this SPOC's plans."),
+                  .option("--status", "open|closed|all", "Which plans (default: open).", allowed: ["open", "closed", "all"]),
+                  Invocation.asOfOption, .format(["text", "json"])],
+        examples: ["disrupt plan list", "disrupt plan list --spoc pc_smith --format json", "disrupt plan list --status closed"]
+    ) { invocation in
+        let status = invocation.option("--status") ?? "open"
+        let plans = try PlanStore().list(
+            spocLogin: invocation.option("--spoc"), status: status == "all" ? nil : status,
+            asOf: try invocation.asOf(), on: try invocation.database())
+        if invocation.format() == "json" {
+            try invocation.console.printJSON(plans)
+        } else if plans.isEmpty {
+            invocation.console.print("No \(status == "all" ? "" : status + " ")plans.")
+        } else {
+            var table = TextTable(["PLAN", "PERSON", "SPOC", "AGENCY", "STATUS", "REVIEW", "LIVE", "OVERDUE", "VERSION"])
+            for plan in plans {
+                table.append(["\(plan.id)", plan.personRef, plan.spocLogin, plan.agency, plan.status, plan.reviewOn?.iso ?? "-",
+                              "\(plan.liveActions)", "\(plan.overdueActions)", "\(plan.version)"])
+            }
+            invocation.console.print(table.render())
+        }
+        return 0
+    }
+
+    static let update = CommandSpec(
+        "update", abstract: "Change a plan's SPOC and/or review date.",
+        discussion: "A stale --version (someone changed the plan since you looked) changes nothing, prints the current state and exits 5.",
+        arguments: [ArgumentSpec("PLAN", help: "The plan id.")],
+        options: [Invocation.versionOption, .option("--spoc", "LOGIN", "The new SPOC."),
+                  .option("--review-on", "YYYY-MM-DD", "The new review date."), .format(["text", "json"])],
+        examples: ["disrupt plan update 12 --version 3 --review-on 2025-08-01", "disrupt plan update 12 --version 4 --spoc ds_jones"]
+    ) { invocation in
+        let spoc = invocation.option("--spoc"), review = try invocation.day("--review-on")
+        guard spoc != nil || review != nil else { throw invocation.usage("Give --spoc and/or --review-on to change") }
+        let plan = try PlanStore().update(
+            planId: try invocation.id("PLAN"), version: try invocation.expectedVersion(), spocLogin: spoc, reviewOn: review,
+            asOf: Day.today(), on: try invocation.database())
+        try printPlan(plan, invocation, verb: "Updated")
+        return 0
+    }
+
+    static let close = CommandSpec(
+        "close", abstract: "Close a plan with a reason; its live actions are cancelled with that reason.",
+        arguments: [ArgumentSpec("PLAN", help: "The plan id.")],
+        options: [Invocation.versionOption, .option("--reason", "TEXT", "Why the plan closes.", required: true), .format(["text", "json"])],
+        examples: ["disrupt plan close 12 --version 5 --reason 'Sentenced to 4 years; managed by MAPPA'"]
+    ) { invocation in
+        let plan = try PlanStore().close(
+            planId: try invocation.id("PLAN"), version: try invocation.expectedVersion(), reason: try invocation.requiredText("--reason"),
+            asOf: Day.today(), on: try invocation.database())
+        try printPlan(plan, invocation, verb: "Closed")
+        return 0
+    }
+
+    private static func printPlan(_ plan: PlanRecord, _ invocation: Invocation, verb: String) throws {
+        if invocation.format() == "json" {
+            try invocation.console.printJSON(plan)
+        } else {
+            invocation.console.print("\(verb): \(PlanText.planLine(plan)).")
+        }
+    }
+}

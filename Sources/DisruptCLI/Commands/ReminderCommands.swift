@@ -1,0 +1,122 @@
+import DisruptCore
+import DisruptStore
+import Dispatch
+import Foundation
+
+/// `disrupt remind`, `disrupt inbox` and `disrupt serve`: the reminder outbox.
+enum ReminderCommands {
+    static let remind = CommandSpec(
+        "remind", abstract: "Run one reminder sweep now and print how many reminders of each kind it created.",
+        discussion: """
+            Timings come from reminders.* in disrupt.json. Safe from cron and from many machines at once:
+            a reminder is created exactly once however many sweeps run. Needs a login in disrupt_service
+            (or an administrator).
+            """,
+        options: [Invocation.asOfOption, .format(["text", "json"])],
+        examples: ["disrupt remind", "disrupt remind --as-of 2025-06-30 --format json"]
+    ) { invocation in
+        let timings = try invocation.riskModel().reminders
+        let db = try invocation.database()
+        let result = try db.transaction { try ReminderStore().sweep(asOf: try invocation.asOf(), timings: timings, on: db) }
+        if invocation.format() == "json" {
+            try invocation.console.printJSON(result)
+        } else {
+            invocation.console.print("Sweep as of \(result.asOf.iso): \(result.total) reminder(s) created in \(result.durationMilliseconds) ms")
+            for kind in ReminderKind.all { invocation.console.print("  \(kind.padding(toLength: 16, withPad: " ", startingAt: 0)) \(result.created[kind] ?? 0)") }
+        }
+        return 0
+    }
+
+    static var inbox: CommandSpec {
+        CommandSpec(
+            "inbox", abstract: "Your reminders (unacknowledged ones unless --all).",
+            options: [.flag("--all", "Include acknowledged reminders."), .format(["text", "json"])],
+            examples: ["disrupt inbox", "disrupt inbox --all --format json", "disrupt inbox ack 42"],
+            subcommands: [ack]
+        ) { invocation in
+            let items = try ReminderStore().inbox(showAll: invocation.flag("--all"), on: try invocation.database())
+            if invocation.format() == "json" {
+                try invocation.console.printJSON(items)
+            } else if items.isEmpty {
+                invocation.console.print("Your inbox is empty.")
+            } else {
+                var table = TextTable(["ID", "KIND", "DUE", "PERSON", "MESSAGE"], maxWidth: 90)
+                for item in items {
+                    table.append(["\(item.id)\(item.ackedAt == nil ? "" : " (ack)")", item.kind, item.dueOn.iso, item.personRef ?? "-", item.message])
+                }
+                invocation.console.print(table.render())
+            }
+            return 0
+        }
+    }
+
+    static let ack = CommandSpec(
+        "ack", abstract: "Acknowledge one of your reminders.",
+        arguments: [ArgumentSpec("ID", help: "The reminder id (from disrupt inbox).")],
+        examples: ["disrupt inbox ack 42"]
+    ) { invocation in
+        let id = try invocation.id("ID")
+        let db = try invocation.database()
+        let now = try db.transaction { try ReminderStore().acknowledge(id, on: db) }
+        invocation.console.print(now ? "Reminder \(id) acknowledged." : "Reminder \(id) was already acknowledged.")
+        return 0
+    }
+
+    static let serve = CommandSpec(
+        "serve", abstract: "Run the reminder service: sweep on a timer and at once when data changes; deliver reminders.",
+        discussion: """
+            Sweeps every reminders.interval_seconds (or --interval) and immediately when PostgreSQL
+            notifies 'disrupt_reminder' or 'disrupt_changed' (a dedicated LISTEN connection). If
+            reminders.deliver_command is set in disrupt.json (an argv array such as
+            ["/usr/sbin/sendmail", "-t"]), it runs once per reminder with the reminder as JSON on
+            standard input: exit 0 marks it delivered, anything else records the failure and retries
+            later with backoff. Reconnects with backoff (up to 30 s) when the database goes away.
+            Stops cleanly on SIGTERM or SIGINT (exit 0). One log line per sweep on standard error:
+            UTC time, counts per kind, deliveries, duration; no personal data.
+            It runs as the session's login (PGUSER / the URL's user); in production, a login that is
+            a member of disrupt_service.
+            """,
+        options: [.option("--interval", "SECONDS", "Seconds between sweeps (default: reminders.interval_seconds)."),
+                  .flag("--once", "One sweep and delivery round, then exit.")],
+        examples: ["disrupt serve", "PGUSER=disrupt_svc disrupt serve --interval 30", "disrupt serve --once"]
+    ) { invocation in
+        let timings = try invocation.riskModel().reminders
+        let interval = try invocation.int("--interval")
+        if let interval, interval < 1 { throw invocation.usage("--interval must be at least 1 second") }
+        let db = try invocation.database()
+        let console = invocation.console
+        let stop = StopFlag()
+        let service = ReminderService(
+            configuration: invocation.location.configuration, timings: timings, interval: interval.map(TimeInterval.init),
+            log: { console.error($0) }, shouldStop: { stop.isSet })
+        if invocation.flag("--once") {
+            try service.pass(on: db)
+            return 0
+        }
+        db.close()
+        let sources = stop.handle([SIGTERM, SIGINT])
+        defer { sources.forEach { $0.cancel() } }
+        try service.run()
+        return 0
+    }
+}
+
+/// Set once a stop signal arrives; read by the service loop at least every second.
+final class StopFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+
+    var isSet: Bool { lock.withLock { value } }
+    func set() { lock.withLock { value = true } }
+
+    /// Ignores the default action of these signals and sets the flag when one arrives instead.
+    func handle(_ signals: [Int32]) -> [DispatchSourceSignal] {
+        signals.map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [weak self] in self?.set() }
+            source.resume()
+            return source
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import DisruptCore
+import Foundation
+
+/// The kinds of reminder 006's sweep and triggers create, in the order they are reported.
+public enum ReminderKind {
+    public static let all = ["due_soon", "overdue", "escalation", "plan_review", "order_ending", "mappa_review",
+                             "breach_reported", "new_incident"]
+}
+
+/// What one sweep created, per kind.
+public struct SweepResult: Sendable, Encodable {
+    public var asOf: Day
+    /// Reminders created now, by kind (every kind present, zero included).
+    public var created: [String: Int]
+    public var durationMilliseconds: Int
+
+    public var total: Int { created.values.reduce(0, +) }
+
+    enum CodingKeys: String, CodingKey { case asOf = "as_of", created, total, durationMilliseconds = "duration_ms" }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(asOf, forKey: .asOf)
+        try c.encode(created, forKey: .created)
+        try c.encode(total, forKey: .total)
+        try c.encode(durationMilliseconds, forKey: .durationMilliseconds)
+    }
+}
+
+/// A reminder in a staff member's inbox.
+public struct InboxItem: Sendable, Encodable {
+    public var id: Int64
+    public var kind: String
+    public var personRef: String?
+    public var subjectTable: String
+    public var subjectId: Int64
+    public var dueOn: Day
+    public var message: String
+    public var createdAt: Date
+    public var ackedAt: Date?
+    public var deliveredAt: Date?
+
+    enum CodingKeys: String, CodingKey {
+        case id = "reminder_id", kind, personRef = "person_ref", subjectTable = "subject_table", subjectId = "subject_id"
+        case dueOn = "due_on", message, createdAt = "created_at", ackedAt = "acked_at", deliveredAt = "delivered_at"
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(personRef, forKey: .personRef)
+        try c.encode(subjectTable, forKey: .subjectTable)
+        try c.encode(subjectId, forKey: .subjectId)
+        try c.encode(dueOn, forKey: .dueOn)
+        try c.encode(message, forKey: .message)
+        try c.encode(LocalTime.iso(createdAt), forKey: .createdAt)
+        try c.encode(ackedAt.map(LocalTime.iso), forKey: .ackedAt)
+        try c.encode(deliveredAt.map(LocalTime.iso), forKey: .deliveredAt)
+    }
+}
+
+/// A reminder claimed for delivery: what the deliver command receives as JSON on stdin.
+public struct ClaimedReminder: Sendable, Encodable {
+    public var id: Int64
+    public var kind: String
+    public var recipientLogin: String
+    public var subjectTable: String
+    public var subjectId: Int64
+    public var dueOn: Day
+    public var message: String
+    /// Attempts before this one.
+    public var deliveryAttempts: Int
+    public var createdAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id = "reminder_id", kind, recipientLogin = "recipient_login", subjectTable = "subject_table"
+        case subjectId = "subject_id", dueOn = "due_on", message, deliveryAttempts = "delivery_attempts", createdAt = "created_at"
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(recipientLogin, forKey: .recipientLogin)
+        try c.encode(subjectTable, forKey: .subjectTable)
+        try c.encode(subjectId, forKey: .subjectId)
+        try c.encode(dueOn, forKey: .dueOn)
+        try c.encode(message, forKey: .message)
+        try c.encode(deliveryAttempts, forKey: .deliveryAttempts)
+        try c.encode(LocalTime.iso(createdAt), forKey: .createdAt)
+    }
+}

@@ -1,0 +1,67 @@
+import DisruptCore
+import Foundation
+import Postgres
+
+/// The reminder outbox (006): sweeps, the caller's inbox, acknowledgement and the delivery
+/// bookkeeping `disrupt serve` uses. Sweeps are idempotent and safe to run from many machines
+/// at once (the outbox key is unique; inserts are ON CONFLICT DO NOTHING).
+public struct ReminderStore: Sendable {
+    public init() {}
+
+    /// Creates every reminder due as of `asOf` with the configured timings, in one transaction.
+    /// Concurrent sweeps (cron on several machines, several services) take turns on a
+    /// transaction-level advisory lock: two sweeps inserting the same outbox keys in different
+    /// orders could otherwise deadlock; the later one then finds everything already there.
+    /// Needs a login in disrupt_service or disrupt_admin.
+    public func sweep(asOf: Day, timings: ReminderTimings, on db: PostgresConnection) throws -> SweepResult {
+        let started = Date()
+        let rows = try db.transaction {
+            _ = try db.query("SELECT pg_advisory_xact_lock(hashtext('disrupt.reminder_sweep'))")
+            return try db.query("""
+                SELECT kind, created FROM disrupt.reminder_sweep(\(asOf)::date, \(timings.dueSoonDays), \(timings.escalationDays),
+                                                                 \(timings.planReviewDays), \(timings.orderEndingDays))
+                """)
+        }
+        var created = Dictionary(uniqueKeysWithValues: ReminderKind.all.map { ($0, 0) })
+        for row in rows { created[try row.decode("kind", as: String.self)] = try row.decode("created", as: Int.self) }
+        return SweepResult(asOf: asOf, created: created, durationMilliseconds: Int(Date().timeIntervalSince(started) * 1000))
+    }
+
+    /// The caller's reminders: unacknowledged, or all with `showAll`.
+    public func inbox(showAll: Bool, on db: PostgresConnection) throws -> [InboxItem] {
+        try db.query("SELECT * FROM disrupt.inbox(\(showAll))").map { row in
+            InboxItem(
+                id: try row.decode("id"), kind: try row.decode("kind"), personRef: try row.decode("person_ref"),
+                subjectTable: try row.decode("subject_table"), subjectId: try row.decode("subject_id"),
+                dueOn: try row.decode("due_on"), message: try row.decode("message"), createdAt: try row.decode("created_at"),
+                ackedAt: try row.decode("acked_at"), deliveredAt: try row.decode("delivered_at"))
+        }
+    }
+
+    /// Acknowledges one of the caller's reminders: true if now, false if it already was.
+    public func acknowledge(_ id: Int64, on db: PostgresConnection) throws -> Bool {
+        try db.query("SELECT disrupt.reminder_ack(\(id)) AS acked")[0].decode("acked")
+    }
+
+    /// Claims up to `limit` reminders awaiting delivery (a lease: unreported ones come back later).
+    public func claimForDelivery(limit: Int, on db: PostgresConnection) throws -> [ClaimedReminder] {
+        try db.query("SELECT * FROM disrupt.reminder_claim_for_delivery(\(limit))").map { row in
+            ClaimedReminder(
+                id: try row.decode("id"), kind: try row.decode("kind"), recipientLogin: try row.decode("recipient_login"),
+                subjectTable: try row.decode("subject_table"), subjectId: try row.decode("subject_id"),
+                dueOn: try row.decode("due_on"), message: try row.decode("message"),
+                deliveryAttempts: try row.decode("delivery_attempts"), createdAt: try row.decode("created_at"))
+        }
+    }
+
+    /// Records a successful delivery (never delivered twice: false if it already was).
+    @discardableResult
+    public func delivered(_ id: Int64, on db: PostgresConnection) throws -> Bool {
+        try db.query("SELECT disrupt.reminder_delivered(\(id)) AS done")[0].decode("done")
+    }
+
+    /// Records a failed delivery; the SQL schedules the retry with exponential backoff.
+    public func deliveryFailed(_ id: Int64, error: String, on db: PostgresConnection) throws {
+        _ = try db.query("SELECT disrupt.reminder_delivery_failed(\(id), \(error))")
+    }
+}

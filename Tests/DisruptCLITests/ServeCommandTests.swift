@@ -1,0 +1,142 @@
+import DisruptCore
+import DisruptStore
+import DisruptTestSupport
+import Foundation
+import Postgres
+import Testing
+
+@Suite("disrupt serve (the real binary)")
+struct ServeCommandTests {
+    let directory: URL
+
+    init() throws {
+        directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("disrupt-serve-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    /// A config directory whose disrupt.json delivers with a shell script (`body` after `#!/bin/sh`).
+    private func config(_ name: String, script body: String, interval: Int = 300) throws -> [String: String] {
+        let configDirectory = directory.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: configDirectory, withIntermediateDirectories: true)
+        let script = configDirectory.appendingPathComponent("deliver.sh")
+        try Data("#!/bin/sh\n\(body)\n".utf8).write(to: script)
+        chmod(script.path, 0o755)
+        let settings = """
+            {"reminders": {"interval_seconds": \(interval), "due_soon_days": 3, "escalation_days": 7, "plan_review_days": 7,
+              "order_ending_days": 3, "deliver_command": ["\(script.path)"]}}
+            """
+        try Data(settings.utf8).write(to: configDirectory.appendingPathComponent("disrupt.json"))
+        return ["DISRUPT_CONFIG_DIR": configDirectory.path]
+    }
+
+    private func insertBreach(_ db: PostgresConnection, _ fx: PlanFixture, ref: String) throws {
+        try db.execute("""
+            INSERT INTO disrupt.breach (source_ref, person_id, occurred_on, agency)
+            SELECT \(ref), id, current_date, 'police' FROM disrupt.person WHERE person_ref = \(fx.personRef)
+            """)
+    }
+
+    private func delivered(_ db: PostgresConnection, kind: String = "breach_reported") throws -> Bool {
+        try db.query("SELECT bool_or(delivered_at IS NOT NULL) AS d FROM disrupt.reminder WHERE kind = \(kind)")[0].decode("d", as: Bool?.self) ?? false
+    }
+
+    @Test func deliversABreachReminderWithinTwoSecondsAndStopsOnSigterm() throws {
+        let fx = try PlanFixture("serve")
+        _ = try fx.openPlan()
+        let outbox = directory.appendingPathComponent("delivered.jsonl").path
+        let environment = try config("ok", script: "cat >> '\(outbox)'")
+        let serve = try BackgroundProcess(["serve"], databaseURL: fx.url(as: nil), environment: environment)
+        #expect(BackgroundProcess.eventually(timeout: 15) { serve.standardError.contains(" sweep as_of=") }, "\(serve.standardError)")
+
+        let db = try fx.superuser()
+        try insertBreach(db, fx, ref: "B-serve-1")
+        let started = Date()
+        let arrived = try BackgroundProcess.eventually(timeout: 2) { try delivered(db) }
+        #expect(arrived, "not delivered within 2 s: \(serve.standardError)")
+        #expect(Date().timeIntervalSince(started) < 2)
+        let lines = ((try? String(contentsOfFile: outbox, encoding: .utf8)) ?? "").split(separator: "\n")
+        #expect(lines.count == 1)
+        let json = try JSONSerialization.jsonObject(with: Data(lines.first.map(String.init)?.utf8 ?? "".utf8)) as? [String: Any]
+        #expect(json?["kind"] as? String == "breach_reported")
+        #expect(json?["recipient_login"] as? String == fx.spoc)
+
+        serve.signal(SIGTERM)
+        #expect(serve.waitForExit(timeout: 3) == 0)
+        let log = serve.standardError
+        #expect(log.contains("serve stopped"))
+        #expect(log.contains("breach_reported=0") && log.contains("delivered=1"))
+        #expect(!log.contains(fx.personRef) && !log.contains("Testperson") && !log.contains("Adam"))
+    }
+
+    @Test func aFailedDeliveryIsRecordedRetriedAndNeverSentTwice() throws {
+        let fx = try PlanFixture("deliver")
+        _ = try fx.openPlan()
+        let db = try fx.superuser()
+        try insertBreach(db, fx, ref: "B-fail-1")
+
+        let failing = try config("fail", script: "echo 'mailer down' >&2\nexit 1")
+        let first = try fx.run(["serve", "--once"], as: nil, environment: failing)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stderr.contains("delivered=0 failed=1"))
+        var row = try db.query("""
+            SELECT delivery_attempts, last_error, delivered_at IS NULL AS waiting, next_attempt_at > now() + interval '50 seconds' AS later
+              FROM disrupt.reminder WHERE kind = 'breach_reported'
+            """)[0]
+        #expect(try row.decode("delivery_attempts", as: Int.self) == 1)
+        #expect(try row.decode("last_error", as: String.self).contains("failed (exit status 1): mailer down"))
+        #expect(try row.decode("waiting", as: Bool.self))
+        #expect(try row.decode("later", as: Bool.self))
+
+        let outbox = directory.appendingPathComponent("retried.jsonl").path
+        let working = try config("ok", script: "cat >> '\(outbox)'")
+        let tooSoon = try fx.run(["serve", "--once"], as: nil, environment: working)
+        #expect(tooSoon.stderr.contains("delivered=0 failed=0"))
+
+        try db.execute("UPDATE disrupt.reminder SET next_attempt_at = now() - interval '1 second' WHERE kind = 'breach_reported'")
+        let retry = try fx.run(["serve", "--once"], as: nil, environment: working)
+        #expect(retry.stderr.contains("delivered=1 failed=0"), "\(retry.stderr)")
+        row = try db.query("SELECT delivery_attempts, last_error FROM disrupt.reminder WHERE kind = 'breach_reported'")[0]
+        #expect(try row.decode("delivery_attempts", as: Int.self) == 2)
+        #expect(try row.decode("last_error", as: String?.self) == nil)
+
+        try db.execute("UPDATE disrupt.reminder SET next_attempt_at = now() - interval '1 second' WHERE kind = 'breach_reported'")
+        let again = try fx.run(["serve", "--once"], as: nil, environment: working)
+        #expect(again.stderr.contains("delivered=0 failed=0"))
+        let lines = ((try? String(contentsOfFile: outbox, encoding: .utf8)) ?? "").split(separator: "\n")
+        #expect(lines.count == 1)
+    }
+
+    @Test func survivesADatabaseRestart() throws {
+        let home = URL(fileURLWithPath: "/tmp/dsr-\(UUID().uuidString.prefix(6))")
+        let cluster = EmbeddedCluster(home: home, durable: false)
+        try cluster.start()
+        defer {
+            try? cluster.stop()
+            try? FileManager.default.removeItem(at: home)
+        }
+        let location = DatabaseLocation.url(cluster.url)
+        let admin = try PostgresConnection(location.configuration)
+        try Migrator().migrate(admin)
+        let fx = try PlanFixture(location: location, superuser: admin)
+        _ = try fx.openPlan()
+        admin.close()
+
+        let outbox = directory.appendingPathComponent("restart.jsonl").path
+        let environment = try config("ok", script: "cat >> '\(outbox)'")
+        let serve = try BackgroundProcess(["serve"], databaseURL: cluster.url, environment: environment)
+        #expect(BackgroundProcess.eventually(timeout: 15) { serve.standardError.contains(" sweep as_of=") }, "\(serve.standardError)")
+
+        try cluster.stop()
+        #expect(BackgroundProcess.eventually(timeout: 10) { serve.standardError.contains("database unavailable") }, "\(serve.standardError)")
+        try cluster.start()
+        #expect(BackgroundProcess.eventually(timeout: 40) { serve.standardError.contains("reconnected") }, "\(serve.standardError)")
+
+        let db = try PostgresConnection(location.configuration)
+        try insertBreach(db, fx, ref: "B-restart-1")
+        #expect(try BackgroundProcess.eventually(timeout: 2) { try delivered(db) }, "\(serve.standardError)")
+        db.close()
+
+        serve.signal(SIGTERM)
+        #expect(serve.waitForExit(timeout: 3) == 0)
+    }
+}
