@@ -7,7 +7,7 @@ struct SummaryRulesTests {
 
     func dossier(
         markers: [MarkerRecord] = [], incidents: [IncidentRecord] = [], orders: [OrderRecord] = [],
-        breaches: [BreachRecord] = [], relationships: [RelationshipRecord] = [], plan: PlanRecord? = nil,
+        breaches: [BreachRecord] = [], relationships: [RelationshipRecord] = [], plan: DossierPlan? = nil,
         withheld: [WithheldCount] = []
     ) -> PersonDossier {
         PersonDossier(

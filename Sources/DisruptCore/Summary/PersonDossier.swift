@@ -17,7 +17,7 @@ public struct PersonDossier: Sendable, Hashable, Codable {
     public var forumLinks: [ForumLinkRecord]
     public var referrals: [ReferralRecord]
     /// The open disruption plan, if any.
-    public var plan: PlanRecord?
+    public var plan: DossierPlan?
     /// Records the reader cannot see, counted by agency and table.
     public var withheld: [WithheldCount]
 
@@ -25,7 +25,7 @@ public struct PersonDossier: Sendable, Hashable, Codable {
         person: DossierPerson, aliases: [AliasRecord] = [], parties: [PartyRecord] = [], markers: [MarkerRecord] = [],
         incidents: [IncidentRecord] = [], orders: [OrderRecord] = [], breaches: [BreachRecord] = [],
         relationships: [RelationshipRecord] = [], forumLinks: [ForumLinkRecord] = [], referrals: [ReferralRecord] = [],
-        plan: PlanRecord? = nil, withheld: [WithheldCount] = []
+        plan: DossierPlan? = nil, withheld: [WithheldCount] = []
     ) {
         self.person = person
         self.aliases = aliases
@@ -296,18 +296,18 @@ public struct ReferralRecord: Sendable, Hashable, Codable {
 }
 
 /// An open disruption plan and its actions.
-public struct PlanRecord: Sendable, Hashable, Codable {
+public struct DossierPlan: Sendable, Hashable, Codable {
     public var id: Int64
     public var spocLogin: String
     public var spocName: String?
     public var agency: String
     public var reviewOn: Day?
     public var openedAt: Date
-    public var actions: [ActionRecord]
+    public var actions: [DossierAction]
 
     public init(
         id: Int64, spocLogin: String, spocName: String? = nil, agency: String = "police", reviewOn: Day? = nil,
-        openedAt: Date, actions: [ActionRecord] = []
+        openedAt: Date, actions: [DossierAction] = []
     ) {
         self.id = id
         self.spocLogin = spocLogin
@@ -320,7 +320,7 @@ public struct PlanRecord: Sendable, Hashable, Codable {
 }
 
 /// An action in a plan.
-public struct ActionRecord: Sendable, Hashable, Codable {
+public struct DossierAction: Sendable, Hashable, Codable {
     public var id: Int64
     public var heading: String
     public var tactic: String

@@ -80,7 +80,7 @@ public enum SummaryRules {
     }
 
     /// The warnings an empty or missing section carries.
-    public static func warnings(plan: PlanRecord?, missing: [SummaryMissingItem]) -> [String] {
+    public static func warnings(plan: DossierPlan?, missing: [SummaryMissingItem]) -> [String] {
         var warnings: [String] = []
         if plan == nil { warnings.append("No open disruption plan: no SPOC is tasked with this perpetrator.") }
         if missing.contains(where: { $0.code == "mental_health" }) { warnings.append("No mental health information has been shared.") }
