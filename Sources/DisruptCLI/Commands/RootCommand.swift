@@ -37,6 +37,7 @@ enum RootCommand {
                 ReminderCommands.inbox,
                 ReminderCommands.serve,
                 AgendaCommand.spec,
+                DemoCommand.spec,
             ] + RecordCommands.specs
         )
     }

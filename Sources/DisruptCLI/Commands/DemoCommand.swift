@@ -1,0 +1,172 @@
+import DisruptCore
+import Foundation
+
+/// `disrupt demo`: a newcomer's first run. It is a script of the real commands, run in this
+/// process against the configured database (the embedded one by default), so everything it
+/// shows went through the same paths a user's commands take. Running it again changes nothing
+/// (the force is generated deterministically, imports are idempotent, the plan is reused).
+enum DemoCommand {
+    static let spec = CommandSpec(
+        "demo", abstract: "Load a synthetic force, plan against its top serial perpetrator, and show the summary.",
+        discussion: """
+            Generates a force of fictional people, imports it through the real import path, adds demo
+            staff (a police SPOC, an Idva, a Marac chair, a probation officer), scores everyone,
+            opens a disruption plan with actions for the top-ranked serial perpetrator, runs a
+            reminder sweep, and prints his summary and the top of the MATAC ranking. Needs an
+            administrator: the embedded database's own user is one.
+            """,
+        options: [
+            .option("--people", "N", "Size of the synthetic force (default 3000)."),
+            .option("--seed", "S", "Generator seed (default 1)."),
+            Invocation.asOfOption,
+        ],
+        examples: ["disrupt demo", "disrupt demo --people 10000"]
+    ) { invocation in
+        let people = try invocation.int("--people") ?? 3000
+        guard people > 0 else { throw invocation.usage("The value for '--people' must be a whole number above 0") }
+        let asOf = try invocation.asOf()
+        let script = DemoScript(invocation: invocation, asOf: asOf)
+        try script.run(people: people, seed: invocation.option("--seed") ?? "1")
+        return 0
+    }
+}
+
+/// The demo's steps, each one a real `disrupt` command line.
+struct DemoScript {
+    let invocation: Invocation
+    let asOf: Day
+    var console: Console { invocation.console }
+
+    static let staff: [(login: String, name: String, agency: String, role: String)] = [
+        ("demo_spoc", "Demo SPOC (police)", "police", "spoc"),
+        ("demo_idva", "Demo Idva", "idva", "idva"),
+        ("demo_chair", "Demo Marac chair", "police", "chair"),
+        ("demo_probation", "Demo probation officer", "probation", "spoc"),
+    ]
+
+    func run(people: Int, seed: String) throws {
+        let force = FileManager.default.temporaryDirectory.appendingPathComponent("disrupt-demo-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: force) }
+        console.print(console.styled("disrupt demo", .bold) + ": a synthetic force of \(people) fictional people on \(invocation.location.summary), as of \(asOf.iso)\n")
+
+        try step(["generate", "--people", "\(people)", "--seed", seed, "--out", force.path])
+        for kind in ForceFile.allCases {
+            let report = try json(["import", kind.rawValue, force.appendingPathComponent(kind.fileName).path, "--format", "json"]) as? [String: Any] ?? [:]
+            let counts = ["inserted", "updated", "unchanged", "rejected"].map { "\(report[$0] as? Int ?? 0) \($0)" }
+            console.print("imported \(kind.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \(counts.joined(separator: ", "))")
+        }
+        for member in Self.staff {
+            try step(["staff", "add", member.login, "--name", member.name, "--agency", member.agency, "--role", member.role])
+        }
+        console.print("staff: \(Self.staff.map(\.login).joined(separator: ", "))")
+        try step(["recompute", "--all", "--as-of", asOf.iso])
+
+        let top = try json(["rank", "--by", "rfg", "--top", "1", "--as-of", asOf.iso, "--format", "json"]) as? [[String: Any]] ?? []
+        guard let person = top.first?["person"] as? String else {
+            throw DemoError("the ranking is empty: nothing was imported")
+        }
+        let plan = try openPlan(for: person)
+        let sweep = try json(["remind", "--as-of", asOf.iso, "--format", "json"])
+        console.print("disruption plan \(plan) for \(person) (SPOC demo_spoc); reminder sweep: \(Self.describeSweep(sweep))\n")
+
+        try show(["summary", person, "--purpose", "disrupt demo", "--as-of", asOf.iso])
+        console.print("")
+        console.print(console.styled("MATAC ranking (RFG), top 10", .bold))
+        try show(["rank", "--by", "rfg", "--top", "10", "--as-of", asOf.iso])
+        console.print("""
+
+            What to try next:
+              disrupt person show \(person)                        his whole record
+              disrupt triggers \(person)                          why each risk trigger fired
+              disrupt plan show \(person)                         the plan and its actions
+              PGUSER=demo_spoc disrupt inbox                       the SPOC's reminders
+              PGUSER=demo_probation disrupt summary \(person) --purpose "Marac case 1"
+                                                                   what probation may see
+              disrupt summary \(person) --purpose "Marac pack" --format html --out summary.html
+              disrupt audit --person \(person)                    who consulted him, and why
+              disrupt --help                                       every command
+            """)
+    }
+
+    /// The person's open plan, or a new one with actions under each heading: one overdue (so
+    /// the sweep has something to chase) and one that needs an Idva safety check.
+    private func openPlan(for person: String) throws -> Int {
+        if let shown = try? json(["plan", "show", person, "--format", "json"]) as? [String: Any],
+           let existing = shown["plan"] as? [String: Any],
+           existing["status"] as? String == "open", let id = existing["plan_id"] as? Int {
+            return id
+        }
+        let plan = try json(["plan", "open", person, "--spoc", "demo_spoc", "--review-on", asOf.adding(days: 28).iso, "--format", "json"]) as? [String: Any]
+        guard let id = plan?["plan_id"] as? Int else { throw DemoError("plan open did not report the plan") }
+        let actions: [(heading: String, tactic: String, agency: String, owner: String?, due: Int)] = [
+            ("prosecute", "evidence_led_prosecution", "police", "demo_spoc", 14),
+            ("disrupt", "anpr_flagging", "police", "demo_spoc", -2),
+            ("divert", "perpetrator_programme", "probation", "demo_probation", 21),
+            ("manage", "mappa_referral", "probation", "demo_probation", 7),
+        ]
+        for action in actions {
+            var arguments = ["action", "add", "\(id)", "--heading", action.heading, "--tactic", action.tactic,
+                             "--agency", action.agency, "--due", asOf.adding(days: action.due).iso]
+            if let owner = action.owner { arguments += ["--owner", owner] }
+            try step(arguments)
+        }
+        return id
+    }
+
+    static func describeSweep(_ value: Any) -> String {
+        guard let counts = (value as? [String: Any])?["created"] as? [String: Int] ?? value as? [String: Int] else { return "done" }
+        let made = counts.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
+        return made.isEmpty ? "nothing new due" : made.joined(separator: ", ")
+    }
+
+    /// Runs a command quietly; its output is shown only if it fails.
+    private func step(_ arguments: [String]) throws {
+        _ = try capture(arguments)
+    }
+
+    /// Runs a command with `--format json` and decodes what it printed.
+    private func json(_ arguments: [String]) throws -> Any {
+        let output = try capture(arguments)
+        return try JSONSerialization.jsonObject(with: Data(output.utf8), options: [.fragmentsAllowed])
+    }
+
+    /// Runs a command to the user's own console.
+    private func show(_ arguments: [String]) throws {
+        let status = DisruptCLI.run(arguments + passThrough, environment: invocation.environment, console: console)
+        if status != 0 { throw DemoError("'disrupt \(arguments.joined(separator: " "))' failed (exit \(status))", status: status) }
+    }
+
+    private func capture(_ arguments: [String]) throws -> String {
+        let buffer = CapturedText()
+        let quiet = Console(isTerminal: false, isErrorTerminal: false, noColour: true, out: { buffer.append($0) }, err: { buffer.appendError($0) })
+        let status = DisruptCLI.run(arguments + passThrough, environment: invocation.environment, console: quiet)
+        guard status == 0 else {
+            throw DemoError("'disrupt \(arguments.joined(separator: " "))' failed (exit \(status)):\n\(buffer.error)", status: status)
+        }
+        return buffer.text
+    }
+
+    /// The global `--db` flag reaches every step.
+    private var passThrough: [String] { invocation.option("--db").map { ["--db", $0] } ?? [] }
+}
+
+/// A demo step that failed: says which command, keeps its exit code.
+struct DemoError: Error, CustomStringConvertible {
+    var description: String
+    var status: Int32 = 1
+    init(_ description: String, status: Int32 = 1) {
+        self.description = description
+        self.status = status
+    }
+}
+
+/// Output captured from an in-process command.
+private final class CapturedText: @unchecked Sendable {
+    private let lock = NSLock()
+    private var out = ""
+    private var err = ""
+    func append(_ text: String) { lock.withLock { out += text } }
+    func appendError(_ text: String) { lock.withLock { err += text } }
+    var text: String { lock.withLock { out } }
+    var error: String { lock.withLock { err } }
+}
