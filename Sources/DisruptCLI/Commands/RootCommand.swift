@@ -14,31 +14,37 @@ enum RootCommand {
                 $DISRUPT_HOME (default ~/.local/share/disrupt; /var/lib/disrupt for root).
                 """,
             examples: [
-                "disrupt db start",
-                "disrupt db status --format json",
-                "disrupt help db migrate",
+                "disrupt demo",
+                "disrupt summary P-000123 --purpose \"Marac 2026-11-26 case 14\"",
+                "disrupt person find 'Zoe Smith'",
+                "disrupt help action add",
             ],
             subcommands: [
-                DatabaseCommands.spec,
-                ImportCommand.spec,
-                GenerateCommand.spec,
-                PersonCommands.spec,
+                // Look someone up and read about him.
                 SummaryCommand.spec,
+                PersonCommands.spec,
+            ] + RecordCommands.specs + [
+                ImportCommand.spec,
+                // Risk and ranking.
                 RiskCommands.triggers,
                 RiskCommands.rank,
                 RiskCommands.recompute,
-                StaffCommands.spec,
-                StaffCommands.whoami,
-                AuditCommand.spec,
+                // Plans, actions and reminders.
                 PlanCommands.spec,
                 ActionCommands.spec,
                 TacticsCommand.spec,
-                ReminderCommands.remind,
                 ReminderCommands.inbox,
+                ReminderCommands.remind,
                 ReminderCommands.serve,
                 AgendaCommand.spec,
+                // Administration.
+                StaffCommands.spec,
+                StaffCommands.whoami,
+                AuditCommand.spec,
+                DatabaseCommands.spec,
+                GenerateCommand.spec,
                 DemoCommand.spec,
-            ] + RecordCommands.specs
+            ]
         )
     }
 }
