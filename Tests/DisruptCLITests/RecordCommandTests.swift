@@ -66,6 +66,14 @@ struct RecordCommandTests {
         }
         let breach = (json["breaches"] as? [[String: Any]])?.first
         #expect(breach?["order_ref"] as? String == "O-000003")
+        // added keys: the parties named by the record and what other agencies withheld
+        #expect((json["parties"] as? [[String: Any]])?.isEmpty == false)
+        #expect((json["withheld"] as? [Any])?.isEmpty == true)
+        let relationship = (json["relationships"] as? [[String: Any]])?.first
+        #expect(relationship?["party_ref"] is String && relationship?["party_kind"] is String)
+        #expect(relationship?.keys.contains("has_contact") == true && relationship?.keys.contains("to_on") == true)
+        let incident = (json["incidents"] as? [[String: Any]])?.first
+        #expect(incident?["gravity"] is Int && incident?.keys.contains("note") == true)
         #expect(try scalar("SELECT count(*)::int FROM disrupt.audit_log WHERE operation = 'consult' AND purpose = 'Marac prep'") == 1)
         let text = try run(["person", "show", "Corvin Blackthorn"])
         #expect(text.stdout.hasPrefix("Corvin Blackthorn (P-000003)"))

@@ -88,6 +88,14 @@ struct RiskCommandTests {
         #expect(triggers(json)["mental_ill_health"] == nil)
         #expect(json["score"] as? Int == 44)
         #expect(!result.stdout.contains("RM-3"))
+        // reading triggers is a consultation: default purpose, or --purpose; a blank one is refused
+        #expect(try run(["triggers", "RK-1", "--purpose", "MATAC screening"], url: location.asUser(login).testURL).status == 0)
+        #expect(try run(["triggers", "RK-1", "--purpose", "  "], url: location.asUser(login).testURL).status == 2)
+        let purposes: [String] = try db.query("""
+            SELECT purpose FROM disrupt.audit_log
+            WHERE operation = 'consult' AND object_table = 'triggers' AND login = \(login) ORDER BY id
+            """).map { try $0.decode("purpose") }
+        #expect(purposes == ["triggers", "MATAC screening"])
         // probation cannot recompute: rank warns and shows what is stored
         let rank = try run(["rank", "--by", "rfg", "--format", "json"], url: location.asUser(login).testURL)
         #expect(rank.status == 0, "\(rank.stderr)")

@@ -27,8 +27,43 @@ struct RiskStoreTests {
         try db.query("SELECT id FROM disrupt.person WHERE person_ref = \(ref)")[0].decode("id")
     }
 
+    /// One person's facts by the batch path of `recompute`.
+    private func batch(_ personId: Int64) throws -> PersonFacts? {
+        try FactsLoader(model: model).load(lo: personId, hi: personId, ids: nil, on: db).first?.facts
+    }
+
+    /// One person's facts by the single-person path (`summary`, `triggers`): the dossier.
+    private func single(_ personId: Int64) throws -> PersonFacts {
+        try PersonDossierReader().read(
+            personID: personId, purpose: "risk test", consultation: .init(kind: "test", format: "json", asOf: asOf), on: db
+        ).facts(offences: model.offences)
+    }
+
+    /// Sections sorted by reference: the rules do not depend on their order.
+    private func sorted(_ f: PersonFacts) -> PersonFacts {
+        PersonFacts(
+            personRef: f.personRef, markers: f.markers.sorted { $0.ref < $1.ref }, incidents: f.incidents.sorted { $0.ref < $1.ref },
+            breaches: f.breaches.sorted { $0.ref < $1.ref }, orders: f.orders.sorted { $0.ref < $1.ref },
+            relationships: f.relationships.sorted { $0.ref < $1.ref }, maracReferrals: f.maracReferrals.sorted { $0.ref < $1.ref },
+            forumLinks: f.forumLinks.sorted { $0.ref < $1.ref })
+    }
+
+    @Test func batchAndSinglePersonPathsGiveEqualFactsAndTheStoredScore() throws {
+        let people = try FactsLoader(model: model).load(lo: 0, hi: Int64.max, ids: nil, on: db)
+        #expect(people.map(\.facts.personRef) == ["RK-1", "RK-2", "RK-3", "RK-4"])
+        #expect(people[0].facts.incidents.count == 3 && people[0].facts.relationships.count == 1)
+        for (personId, facts) in people {
+            #expect(sorted(try single(personId)) == sorted(facts), "\(facts.personRef)")
+        }
+        _ = try RiskRecompute(model: model).run(all: true, asOf: asOf, on: db)
+        for (personId, _) in people {
+            let stored: Int = try db.query("SELECT score FROM disrupt.risk_current WHERE person_id = \(personId)")[0].decode("score")
+            #expect(model.evaluator(asOf: asOf).assess(try single(personId)).score == stored)
+        }
+    }
+
     @Test func factsForOnePersonMapEverySection() throws {
-        let facts = try #require(try FactsLoader(model: model).facts(personId: try id("RK-1"), on: db))
+        let facts = try #require(try batch(try id("RK-1")))
         #expect(facts.personRef == "RK-1")
         #expect(facts.incidents.count == 3)
         let strangulation = try #require(facts.incidents.first { $0.ref == "RI-2" })
@@ -45,7 +80,7 @@ struct RiskStoreTests {
         #expect(facts.relationships.count == 1 && facts.relationships[0].hasContact && facts.relationships[0].relationship == .child)
         #expect(facts.relationships[0].ref.hasPrefix("relationship-"))
         #expect(facts.maracReferrals.map(\.partyRef) == ["RV-1"])
-        let link = try #require(try FactsLoader(model: model).facts(personId: try id("RK-4"), on: db)?.forumLinks.first)
+        let link = try #require(try batch(try id("RK-4"))?.forumLinks.first)
         #expect(link.forum == .iom && link.status == .active)
     }
 

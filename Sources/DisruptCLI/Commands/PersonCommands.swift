@@ -39,14 +39,19 @@ enum PersonCommands {
         options: [.option("--purpose", "TEXT", "Why you are reading the record (logged; default: \"person show\")."), .format(["text", "json"])],
         examples: ["disrupt person show P-000003", "disrupt person show 'Corvin Blackthorn' --purpose 'Marac 2026-11-05' --format json"]
     ) { invocation in
-        let record = try PersonRecord.read(
-            try invocation.requiredArgument("person"), purpose: invocation.option("--purpose") ?? "person show", on: invocation.database())
-        if invocation.format() == "json" {
-            let object = try JSONSerialization.jsonObject(with: record.json)
-            let pretty = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-            invocation.console.print(String(decoding: pretty, as: UTF8.self))
+        let purpose = (invocation.option("--purpose") ?? "person show").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !purpose.isEmpty else { throw invocation.usage("--purpose must say why you are reading the record") }
+        let format = invocation.format()
+        let offences = try invocation.riskModel().offences
+        let db = try invocation.database()
+        let person = try PersonResolver().resolve(try invocation.requiredArgument("person"), on: db)
+        let dossier = try PersonDossierReader().read(
+            personID: person.id, purpose: purpose, consultation: .init(kind: "person", format: format, asOf: Day.today()), on: db)
+        let gravity = { (incident: IncidentRecord) in offences.gravity(explicit: incident.gravity, offence: incident.offence) }
+        if format == "json" {
+            invocation.console.print(try PersonRecordJSON.render(dossier, gravity: gravity))
         } else {
-            invocation.console.print(PersonRecordText.render(record.sections))
+            invocation.console.print(PersonRecordText.render(dossier, gravity: gravity))
         }
         return 0
     }

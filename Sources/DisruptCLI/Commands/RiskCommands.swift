@@ -12,16 +12,23 @@ enum RiskCommands {
             Computed live, as of the date, from the records you can see (another agency's restricted
             records are left out, so two agencies may see different scores). Each trigger shows its
             weight, a one-line reason and its evidence (record kind, source reference, date), then
-            the total score, the band and the serial / escalating / repeat flags.
+            the total score, the band and the serial / escalating / repeat flags. Reading them is a
+            consultation of personal data: it is logged with --purpose (default "triggers").
             Weights, windows and bands come from triggers.json (see README "Risk triggers, scores and RFG").
             """,
         arguments: [ArgumentSpec("person", help: "Reference, PNC id, or exact name or alias.")],
-        options: [Invocation.asOfOption, formatOption],
-        examples: ["disrupt triggers P-1", "disrupt triggers P-1 --as-of 2026-11-01 --format json"]
+        options: [
+            .option("--purpose", "TEXT", "Why you are reading it (logged as a consultation; default: \"triggers\")."),
+            Invocation.asOfOption, formatOption,
+        ],
+        examples: ["disrupt triggers P-1", "disrupt triggers P-1 --as-of 2026-11-01 --format json --purpose 'MATAC screening'"]
     ) { invocation in
+        let purpose = (invocation.option("--purpose") ?? "triggers").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !purpose.isEmpty else { throw invocation.usage("--purpose must say why you are reading the triggers") }
         let db = try invocation.database()
         let person = try PersonResolver().resolve(try invocation.requiredArgument("person"), on: db)
-        let live = try RiskStore(model: try invocation.riskModel()).live(person, asOf: try invocation.asOf(), on: db)
+        let live = try RiskStore(model: try invocation.riskModel()).live(
+            person, purpose: purpose, format: invocation.format(), asOf: try invocation.asOf(), on: db)
         if invocation.format() == "json" {
             try invocation.console.printJSON(TriggersOutput(live))
         } else {

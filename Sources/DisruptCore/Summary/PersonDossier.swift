@@ -58,10 +58,15 @@ public struct DossierPerson: Sendable, Hashable, Codable {
     public var dateOfBirth: Day?
     public var gender: String?
     public var agency: String
+    /// `shared` or `restricted`.
+    public var sensitivity: String
+    /// References of records merged into this one.
+    public var mergedRefs: [String]
 
     public init(
         id: Int64, ref: String, pncId: String? = nil, givenName: String? = nil, familyName: String,
-        dateOfBirth: Day? = nil, gender: String? = nil, agency: String = "police"
+        dateOfBirth: Day? = nil, gender: String? = nil, agency: String = "police", sensitivity: String = "shared",
+        mergedRefs: [String] = []
     ) {
         self.id = id
         self.ref = ref
@@ -71,6 +76,8 @@ public struct DossierPerson: Sendable, Hashable, Codable {
         self.dateOfBirth = dateOfBirth
         self.gender = gender
         self.agency = agency
+        self.sensitivity = sensitivity
+        self.mergedRefs = mergedRefs
     }
 
     /// Given and family name.
@@ -115,6 +122,8 @@ public struct PartyRecord: Sendable, Hashable, Codable {
 /// A marker held by an agency.
 public struct MarkerRecord: Sendable, Hashable, Codable {
     public var id: Int64
+    /// The source system's reference (unique per table; a hand-built record defaults to its id).
+    public var sourceRef: String
     public var kind: String
     public var recordedOn: Day
     public var expiresOn: Day?
@@ -124,9 +133,10 @@ public struct MarkerRecord: Sendable, Hashable, Codable {
 
     public init(
         id: Int64, kind: String, recordedOn: Day, expiresOn: Day? = nil, note: String? = nil, agency: String = "police",
-        sensitivity: String = "shared"
+        sensitivity: String = "shared", sourceRef: String? = nil
     ) {
         self.id = id
+        self.sourceRef = sourceRef ?? String(id)
         self.kind = kind
         self.recordedOn = recordedOn
         self.expiresOn = expiresOn
@@ -142,15 +152,23 @@ public struct MarkerRecord: Sendable, Hashable, Codable {
 /// An incident in which the person is suspect or offender.
 public struct IncidentRecord: Sendable, Hashable, Codable {
     public var id: Int64
+    /// The source system's reference (unique per table; a hand-built record defaults to its id).
+    public var sourceRef: String
     public var partyId: Int64?
     public var occurredOn: Day
     public var offence: String?
     /// The recorded gravity; nil = the offence's default.
     public var gravity: Int?
+    public var note: String?
     public var agency: String
 
-    public init(id: Int64, partyId: Int64? = nil, occurredOn: Day, offence: String? = nil, gravity: Int? = nil, agency: String = "police") {
+    public init(
+        id: Int64, partyId: Int64? = nil, occurredOn: Day, offence: String? = nil, gravity: Int? = nil, agency: String = "police",
+        sourceRef: String? = nil, note: String? = nil
+    ) {
         self.id = id
+        self.sourceRef = sourceRef ?? String(id)
+        self.note = note
         self.partyId = partyId
         self.occurredOn = occurredOn
         self.offence = offence
@@ -162,6 +180,8 @@ public struct IncidentRecord: Sendable, Hashable, Codable {
 /// An order or condition on the person, in force from `startsOn` through `endsOn`.
 public struct OrderRecord: Sendable, Hashable, Codable {
     public var id: Int64
+    /// The source system's reference (unique per table; a hand-built record defaults to its id).
+    public var sourceRef: String
     public var orderType: String
     public var protectedPartyId: Int64?
     public var startsOn: Day
@@ -171,9 +191,10 @@ public struct OrderRecord: Sendable, Hashable, Codable {
 
     public init(
         id: Int64, orderType: String, protectedPartyId: Int64? = nil, startsOn: Day, endsOn: Day? = nil,
-        conditions: String? = nil, agency: String = "police"
+        conditions: String? = nil, agency: String = "police", sourceRef: String? = nil
     ) {
         self.id = id
+        self.sourceRef = sourceRef ?? String(id)
         self.orderType = orderType
         self.protectedPartyId = protectedPartyId
         self.startsOn = startsOn
@@ -189,18 +210,28 @@ public struct OrderRecord: Sendable, Hashable, Codable {
 /// A breach of an order (or offending on bail / RUI when `orderId` is nil) and the action taken.
 public struct BreachRecord: Sendable, Hashable, Codable {
     public var id: Int64
+    /// The source system's reference (unique per table; a hand-built record defaults to its id).
+    public var sourceRef: String
     public var orderId: Int64?
+    /// The breached order's source reference, when the reader may see that order.
+    public var orderRef: String?
     /// The breached order's type, when the reader may see that order.
     public var orderType: String?
     public var occurredOn: Day
+    public var reportedOn: Day?
     public var actionTaken: String?
+    public var note: String?
     public var agency: String
 
     public init(
         id: Int64, orderId: Int64? = nil, orderType: String? = nil, occurredOn: Day, actionTaken: String? = nil,
-        agency: String = "police"
+        agency: String = "police", sourceRef: String? = nil, orderRef: String? = nil, reportedOn: Day? = nil, note: String? = nil
     ) {
         self.id = id
+        self.sourceRef = sourceRef ?? String(id)
+        self.orderRef = orderRef
+        self.reportedOn = reportedOn
+        self.note = note
         self.orderId = orderId
         self.orderType = orderType
         self.occurredOn = occurredOn
@@ -239,6 +270,8 @@ public struct RelationshipRecord: Sendable, Hashable, Codable {
 /// A link to a forum or programme.
 public struct ForumLinkRecord: Sendable, Hashable, Codable {
     public var id: Int64
+    /// The source system's reference (unique per table; a hand-built record defaults to its id).
+    public var sourceRef: String
     public var forum: String
     public var reference: String?
     public var status: String
@@ -256,9 +289,11 @@ public struct ForumLinkRecord: Sendable, Hashable, Codable {
     public init(
         id: Int64, forum: String, reference: String? = nil, status: String = "active", leadAgency: String? = nil,
         startsOn: Day, endsOn: Day? = nil, mappaCategory: Int? = nil, mappaLevel: Int? = nil, iomCohort: String? = nil,
-        licenceEndsOn: Day? = nil, nextReviewOn: Day? = nil, contact: String? = nil, agency: String = "police"
+        licenceEndsOn: Day? = nil, nextReviewOn: Day? = nil, contact: String? = nil, agency: String = "police",
+        sourceRef: String? = nil
     ) {
         self.id = id
+        self.sourceRef = sourceRef ?? String(id)
         self.forum = forum
         self.reference = reference
         self.status = status
@@ -283,12 +318,23 @@ public struct ForumLinkRecord: Sendable, Hashable, Codable {
 /// A Marac referral.
 public struct ReferralRecord: Sendable, Hashable, Codable {
     public var id: Int64
+    /// The source system's reference (unique per table; a hand-built record defaults to its id).
+    public var sourceRef: String
     public var partyId: Int64?
     public var referredOn: Day
     public var criterion: String
+    /// The DASH risk checklist score (0-27), if recorded.
+    public var dashScore: Int?
+    public var agency: String
 
-    public init(id: Int64, partyId: Int64? = nil, referredOn: Day, criterion: String) {
+    public init(
+        id: Int64, partyId: Int64? = nil, referredOn: Day, criterion: String, sourceRef: String? = nil, dashScore: Int? = nil,
+        agency: String = "police"
+    ) {
         self.id = id
+        self.sourceRef = sourceRef ?? String(id)
+        self.dashScore = dashScore
+        self.agency = agency
         self.partyId = partyId
         self.referredOn = referredOn
         self.criterion = criterion

@@ -5,21 +5,16 @@ import Postgres
 /// sees them: row-level security applies, so a caller's facts leave out the restricted
 /// records of other agencies. Only live people (not merged into another) are loaded.
 ///
-/// One statement per call (a `UNION ALL` with a kind column), for one person or for a
-/// range of person ids, so memory is bounded by the range, never by the whole force.
-/// Evidence references are the records' `source_ref`; relationships, which have none,
-/// are `relationship-<id>`. A victim is the party's `party_ref` (or `party-<id>` when the
-/// caller cannot see the party, so distinct victims still count as distinct).
+/// The batch path of `disrupt recompute`: one statement per call (a `UNION ALL` with a kind
+/// column) for a range of person ids, so memory is bounded by the range, never by the whole
+/// force. One person's facts come from `PersonDossier.facts(offences:)`; this mapping must
+/// agree with it (same references: `source_ref`, `relationship-<id>`, a victim's `party_ref`
+/// or `party-<id>` when the caller cannot see the party), which a test checks.
 public struct FactsLoader: Sendable {
     public let model: RiskModel
 
     public init(model: RiskModel) {
         self.model = model
-    }
-
-    /// The facts of one live person (empty sections when they have no records).
-    public func facts(personId: Int64, on db: PostgresConnection) throws -> PersonFacts? {
-        try load(lo: personId, hi: personId, ids: nil, on: db).first?.facts
     }
 
     /// Live people with ids in `lo...hi` (and, if given, in `ids`), ascending by id.

@@ -77,18 +77,15 @@ public struct RiskStore: Sendable {
     }
 
     /// Triggers (with evidence), score, band, flags and RFG for one person as of a day, from
-    /// the records the caller can see. Call it for several days to show a trend.
-    public func live(_ person: PersonReference, asOf: Day, on db: PostgresConnection) throws -> LiveRisk {
-        let facts = try FactsLoader(model: model).facts(personId: person.id, on: db)
-            ?? PersonFacts(personRef: person.ref)
+    /// the records the caller can see. The facts come from the person's dossier, so reading
+    /// them is logged as a consultation (`kind` `triggers`) with `purpose`.
+    public func live(_ person: PersonReference, purpose: String, format: String, asOf: Day, on db: PostgresConnection) throws -> LiveRisk {
+        let dossier = try PersonDossierReader().read(
+            personID: person.id, purpose: purpose, consultation: .init(kind: "triggers", format: format, asOf: asOf), on: db)
+        let facts = dossier.facts(offences: model.offences)
         return LiveRisk(
             person: person, assessment: model.evaluator(asOf: asOf).assess(facts),
             rfg: model.rfgScore(facts, asOf: asOf))
-    }
-
-    /// Serial, escalating and repeat flags for one person as of a day (for `person show`).
-    public func flags(for person: PersonReference, asOf: Day, on db: PostgresConnection) throws -> RiskFlags {
-        try live(person, asOf: asOf, on: db).assessment.flags
     }
 
     /// Whether the stored scores are current for `asOf`.

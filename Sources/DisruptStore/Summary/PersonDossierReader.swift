@@ -76,7 +76,9 @@ public struct PersonDossierReader: Sendable {
         jsonb_build_object(
           'person', jsonb_build_object('id', p.id, 'ref', p.person_ref, 'pnc_id', p.pnc_id, 'given_name', p.given_name,
                                        'family_name', p.family_name, 'date_of_birth', p.date_of_birth,
-                                       'gender', p.gender, 'agency', p.agency),
+                                       'gender', p.gender, 'agency', p.agency, 'sensitivity', p.sensitivity,
+                                       'merged_refs', (SELECT coalesce(jsonb_agg(mp.person_ref ORDER BY mp.person_ref), '[]')
+                                                       FROM disrupt.person mp WHERE mp.merged_into = p.id)),
           'aliases', (SELECT coalesce(jsonb_agg(jsonb_build_object('name', a.alias_name, 'date_of_birth', a.date_of_birth,
                                                                    'agency', a.agency) ORDER BY a.alias_name), '[]')
                       FROM disrupt.alias a WHERE a.person_id = p.id),
@@ -88,22 +90,25 @@ public struct PersonDossierReader: Sendable {
                                      UNION SELECT r.party_id FROM disrupt.relationship r WHERE r.person_id = p.id
                                      UNION SELECT o.protected_party_id FROM disrupt.court_order o WHERE o.person_id = p.id
                                      UNION SELECT f.party_id FROM disrupt.referral f WHERE f.person_id = p.id)),
-          'markers', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', m.id, 'kind', m.kind, 'recorded_on', m.recorded_on,
+          'markers', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', m.id, 'source_ref', m.source_ref, 'kind', m.kind, 'recorded_on', m.recorded_on,
                                                                    'expires_on', m.expires_on, 'note', m.note, 'agency', m.agency,
                                                                    'sensitivity', m.sensitivity) ORDER BY m.recorded_on, m.id), '[]')
                       FROM disrupt.marker m WHERE m.person_id = p.id),
-          'incidents', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', i.id, 'party_id', i.party_id, 'occurred_on', i.occurred_on,
-                                                                     'offence', i.offence, 'gravity', i.gravity, 'agency', i.agency)
+          'incidents', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', i.id, 'source_ref', i.source_ref, 'party_id', i.party_id,
+                                                                     'occurred_on', i.occurred_on, 'offence', i.offence,
+                                                                     'gravity', i.gravity, 'note', i.note, 'agency', i.agency)
                                                   ORDER BY i.occurred_on, i.id), '[]')
                         FROM disrupt.incident i WHERE i.person_id = p.id),
-          'orders', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', o.id, 'order_type', o.order_type,
+          'orders', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', o.id, 'source_ref', o.source_ref, 'order_type', o.order_type,
                                                                   'protected_party_id', o.protected_party_id,
                                                                   'starts_on', o.starts_on, 'ends_on', o.ends_on,
                                                                   'conditions', o.conditions, 'agency', o.agency)
                                                ORDER BY o.starts_on, o.id), '[]')
                      FROM disrupt.court_order o WHERE o.person_id = p.id),
-          'breaches', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', b.id, 'order_id', b.order_id, 'order_type', o.order_type,
-                                                                    'occurred_on', b.occurred_on, 'action_taken', b.action_taken,
+          'breaches', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', b.id, 'source_ref', b.source_ref, 'order_id', b.order_id,
+                                                                    'order_ref', o.source_ref, 'order_type', o.order_type,
+                                                                    'occurred_on', b.occurred_on, 'reported_on', b.reported_on,
+                                                                    'action_taken', b.action_taken, 'note', b.note,
                                                                     'agency', b.agency) ORDER BY b.occurred_on, b.id), '[]')
                        FROM disrupt.breach b LEFT JOIN disrupt.court_order o ON o.id = b.order_id
                        WHERE b.person_id = p.id),
@@ -112,7 +117,7 @@ public struct PersonDossierReader: Sendable {
                                                                          'to_on', r.to_on, 'has_contact', r.has_contact,
                                                                          'agency', r.agency) ORDER BY r.id), '[]')
                             FROM disrupt.relationship r WHERE r.person_id = p.id),
-          'forum_links', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', f.id, 'forum', f.forum, 'reference', f.reference,
+          'forum_links', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', f.id, 'source_ref', f.source_ref, 'forum', f.forum, 'reference', f.reference,
                                                                        'status', f.status, 'lead_agency', f.lead_agency,
                                                                        'starts_on', f.starts_on, 'ends_on', f.ends_on,
                                                                        'mappa_category', f.mappa_category, 'mappa_level', f.mappa_level,
@@ -120,8 +125,9 @@ public struct PersonDossierReader: Sendable {
                                                                        'next_review_on', f.next_review_on, 'contact', f.contact,
                                                                        'agency', f.agency) ORDER BY f.starts_on, f.id), '[]')
                           FROM disrupt.forum_link f WHERE f.person_id = p.id),
-          'referrals', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', f.id, 'party_id', f.party_id, 'referred_on', f.referred_on,
-                                                                     'criterion', f.criterion) ORDER BY f.referred_on, f.id), '[]')
+          'referrals', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', f.id, 'source_ref', f.source_ref, 'party_id', f.party_id,
+                                                                     'referred_on', f.referred_on, 'criterion', f.criterion,
+                                                                     'dash_score', f.dash_score, 'agency', f.agency) ORDER BY f.referred_on, f.id), '[]')
                         FROM disrupt.referral f WHERE f.person_id = p.id),
           'plan', (SELECT jsonb_build_object(
                             'id', pl.id, 'spoc_login', pl.spoc_login, 'spoc_name', s.full_name, 'agency', pl.agency,
