@@ -52,6 +52,34 @@ struct ImportStoreTests {
         }
     }
 
+    /// An imported row is logged as collected with its key, its person and the file it came
+    /// from (not the whole row image); an update by a later import keeps its before/after.
+    @Test func importedRowsAreAuditedWithKeyPersonAndFile() throws {
+        let db = try TestCluster.superuserConnection(database: location.testDatabaseName)
+        defer { db.close() }
+        let people = try file("people.csv", "person_ref,pnc_id,given_name,family_name,date_of_birth,gender\nA-1,,Ann,Able,,\n")
+        _ = try Importer(kind: .people, path: people).run(on: db)
+        let header = "source_ref,person_ref,marker,recorded_on,expires_on,agency,sensitivity,note\n"
+        let first = try file("markers-a.csv", header + "A-M1,A-1,weapons,2026-01-01,,police,shared,\n")
+        #expect(try Importer(kind: .markers, path: first).run(on: db).inserted == 1)
+        let collect = try db.query("""
+            SELECT l.object_key, l.person_id, l.after::text AS after, m.id, m.person_id AS marker_person
+            FROM disrupt.audit_log l JOIN disrupt.marker m ON m.id::text = l.object_key
+            WHERE l.object_table = 'marker' AND l.operation = 'collect'
+            """)
+        #expect(collect.count == 1)
+        #expect(try collect[0].decode("person_id", as: Int64.self) == collect[0].decode("marker_person", as: Int64.self))
+        #expect(try collect[0].decode("after", as: String.self) == #"{"import": "markers-a.csv"}"#)
+        let second = try file("markers-b.csv", header + "A-M1,A-1,weapons,2026-01-01,,police,shared,changed\n")
+        #expect(try Importer(kind: .markers, path: second).run(on: db).updated == 1)
+        let alter = try db.query("SELECT after ->> 'note' AS note FROM disrupt.audit_log WHERE object_table = 'marker' AND operation = 'alter'")
+        #expect(try alter.map { try $0.decode("note", as: String.self) } == ["changed"])
+        // outside an import an insert still logs the whole row
+        try db.execute("INSERT INTO disrupt.marker (source_ref, person_id, kind, recorded_on, agency) SELECT 'A-M2', id, 'weapons', '2026-01-02', 'police' FROM disrupt.person WHERE person_ref = 'A-1'")
+        let direct = try db.query("SELECT after ->> 'source_ref' AS ref FROM disrupt.audit_log WHERE object_table = 'marker' AND operation = 'collect' ORDER BY id DESC LIMIT 1")
+        #expect(try direct[0].decode("ref", as: String.self) == "A-M2")
+    }
+
     /// Writes a generated force to $DISRUPT_FORCE_DIR (people from $DISRUPT_FORCE_PEOPLE,
     /// default 100000) for the import measurements; skipped unless DISRUPT_FORCE_DIR is set.
     @Test(.enabled(if: ProcessInfo.processInfo.environment["DISRUPT_FORCE_DIR"] != nil))

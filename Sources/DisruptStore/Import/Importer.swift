@@ -9,7 +9,9 @@ import Postgres
 /// 2. read the file with `CSVReader` and `COPY` each record into the stage table, line number
 ///    first, in ~1 MiB batches (an empty field is NULL); records the CSV layer refuses (bad
 ///    quoting, wrong field count, invalid UTF-8, NUL) go to a temporary spool file instead;
-/// 3. `SELECT * FROM disrupt.import_<kind>(default_agency)`: the set-based merge of SQL/003;
+/// 3. `set_config('disrupt.import_file', FILE NAME, true)` (the audit log records imported rows as key,
+///    person and file), then `SELECT * FROM disrupt.import_<kind>(default_agency)`: the set-based
+///    merge of SQL/003;
 /// 4. merge the spool and the rejected stage rows, in line order, into `FILE.rejects.csv`;
 /// 5. COMMIT, or ROLLBACK for a dry run or a strict import with rejects.
 public struct Importer {
@@ -68,6 +70,8 @@ public struct Importer {
                 try db.execute(PostgresQuery(unsafeSQL: createStageSQL))
                 try copyRecords(from: reader, into: db, spool: spool, progress: progress)
                 try db.execute(PostgresQuery(unsafeSQL: "ANALYZE pg_temp.\(kind.stageTable)"))
+                // the audit trigger logs imported rows as key + person + this file (SQL/004)
+                try db.execute("SELECT set_config('disrupt.import_file', \(sourceName), true)")
                 let counts = try db.query("SELECT * FROM \(unsafeSQL: kind.functionName)(\(options.defaultAgency))")
                 guard let row = counts.first else { throw StoreError(.failure, "\(kind.functionName) returned no counts") }
                 report.inserted = try row.decode("inserted", as: Int.self)
@@ -83,6 +87,9 @@ public struct Importer {
         if report.rejected == 0 { try? FileManager.default.removeItem(atPath: rejectsPath) }
         return report
     }
+
+    /// The input's file name, recorded in the audit log as where imported rows came from.
+    private var sourceName: String { URL(fileURLWithPath: path).lastPathComponent }
 
     /// Thrown inside the transaction to end it with ROLLBACK.
     private struct RollBack: Error {}
