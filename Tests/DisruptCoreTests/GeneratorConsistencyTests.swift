@@ -153,6 +153,9 @@ struct GeneratorConsistencyTests {
         #expect(force[.links].contains { $0["forum"] == "matac" })
         #expect(force[.links].contains { $0["forum"] == "mappa" })
         #expect(force[.aliases].count > 20)
+        // An alias's natural key is (person, name, date of birth): no duplicates, or imports reject rows.
+        let aliasKeys = force[.aliases].map { "\($0["person_ref"] ?? "")|\($0["alias_name"] ?? "")|\($0["date_of_birth"] ?? "")" }
+        #expect(Set(aliasKeys).count == aliasKeys.count)
         let restricted = force[.markers].filter { $0["sensitivity"] == "restricted" }
         #expect(restricted.count > 0)
         #expect(force[.markers].contains { ($0["note"] ?? "").contains("\"") })

@@ -147,6 +147,9 @@ final class ForceBuilder {
 
     private func aliases(personRef: String, given: String, family: String, dob: Int, gender: String) throws {
         let count = rng.chance(0.3) ? 2 : 1
+        // (name, date of birth) is an alias's natural key: two draws can coincide, and the
+        // import would rightly reject the second as a duplicate.
+        var written = Set<String>()
         for _ in 0..<count {
             let alias: String
             switch rng.int(0...2) {
@@ -156,6 +159,7 @@ final class ForceBuilder {
             }
             let roll = rng.int(0...9)
             let aliasDOB: Int? = roll < 6 ? dob : roll < 8 ? dob + rng.int(-400...400) : nil
+            guard written.insert(alias + "|" + (Self.iso(aliasDOB) ?? "")).inserted else { continue }
             try write(.aliases, [personRef, alias, Self.iso(aliasDOB)])
             counts.aliases += 1
         }
