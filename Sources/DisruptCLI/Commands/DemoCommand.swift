@@ -73,19 +73,20 @@ struct DemoScript {
         console.print("")
         console.print(console.styled("MATAC ranking (RFG), top 10", .bold))
         try show(["rank", "--by", "rfg", "--top", "10", "--as-of", asOf.iso])
-        console.print("""
-
-            What to try next:
-              disrupt person show \(person)                        his whole record
-              disrupt triggers \(person)                          why each risk trigger fired
-              disrupt plan show \(person)                         the plan and its actions
-              PGUSER=demo_spoc disrupt inbox                       the SPOC's reminders
-              PGUSER=demo_probation disrupt summary \(person) --purpose "Marac case 1"
-                                                                   what probation may see
-              disrupt summary \(person) --purpose "Marac pack" --format html --out summary.html
-              disrupt audit --person \(person)                    who consulted him, and why
-              disrupt --help                                       every command
-            """)
+        let next: [(command: String, why: String)] = [
+            ("disrupt person show \(person)", "his whole record"),
+            ("disrupt triggers \(person)", "why each risk trigger fired"),
+            ("disrupt plan show \(person)", "the plan and its actions"),
+            ("PGUSER=demo_spoc disrupt inbox", "the SPOC's reminders"),
+            ("PGUSER=demo_probation disrupt summary \(person) --purpose 'Marac case 1'", "what probation may see"),
+            ("disrupt summary \(person) --purpose 'Marac pack' --format html --out summary.html", "a printable pack"),
+            ("disrupt audit --person \(person)", "who consulted him, and why"),
+            ("disrupt --help", "every command"),
+        ]
+        console.print("\nWhat to try next:")
+        for item in next {
+            console.print("  # \(item.why)\n  \(item.command)")
+        }
     }
 
     /// The person's open plan, or a new one with actions under each heading: one overdue (so
