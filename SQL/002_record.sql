@@ -215,8 +215,9 @@ CREATE TABLE disrupt.person (
     id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     person_ref    text NOT NULL UNIQUE CHECK (btrim(person_ref) <> ''),
     pnc_id        text NULL UNIQUE,
-    given_name    text NULL,
-    family_name   text NOT NULL CHECK (btrim(family_name) <> ''),
+    -- Names are at most 200 characters: they are indexed for search, and btree entries are small.
+    given_name    text NULL CHECK (char_length(given_name) <= 200),
+    family_name   text NOT NULL CHECK (btrim(family_name) <> '' AND char_length(family_name) <= 200),
     date_of_birth date NULL,
     gender        text NULL CHECK (gender IN ('male', 'female', 'other', 'unknown')),
     merged_into   bigint NULL REFERENCES disrupt.person (id),
@@ -237,7 +238,7 @@ CREATE INDEX person_dob_idx ON disrupt.person (date_of_birth);
 CREATE TABLE disrupt.alias (
     id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     person_id     bigint NOT NULL REFERENCES disrupt.person (id),
-    alias_name    text NOT NULL CHECK (btrim(alias_name) <> ''),
+    alias_name    text NOT NULL CHECK (btrim(alias_name) <> '' AND char_length(alias_name) <= 200),
     date_of_birth date NULL,
     agency        text NOT NULL REFERENCES disrupt.agency (code),
     sensitivity   text NOT NULL DEFAULT 'shared' CHECK (sensitivity IN ('shared', 'restricted')),
@@ -256,8 +257,8 @@ CREATE INDEX alias_name_fold_idx ON disrupt.alias (disrupt.fold(alias_name));
 CREATE TABLE disrupt.party (
     id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     party_ref     text NOT NULL UNIQUE CHECK (btrim(party_ref) <> ''),
-    given_name    text NULL,
-    family_name   text NULL,
+    given_name    text NULL CHECK (char_length(given_name) <= 200),
+    family_name   text NULL CHECK (char_length(family_name) <= 200),
     date_of_birth date NULL,
     kind          text NOT NULL CHECK (kind IN ('victim', 'child', 'new_partner', 'family', 'other')),
     agency        text NOT NULL REFERENCES disrupt.agency (code),

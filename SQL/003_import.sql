@@ -188,6 +188,8 @@ BEGIN
             WHEN person_ref IS NULL THEN ARRAY['person_ref', 'person_ref is required']
             WHEN dup > 1 THEN ARRAY['person_ref', format('duplicate person_ref %s (first on line %s)', person_ref, first_line)]
             WHEN family_name IS NULL THEN ARRAY['family_name', 'family_name is required']
+            WHEN char_length(family_name) > 200 THEN ARRAY['family_name', 'family_name is longer than 200 characters']
+            WHEN char_length(given_name) > 200 THEN ARRAY['given_name', 'given_name is longer than 200 characters']
             WHEN dob_t IS NOT NULL AND date_of_birth IS NULL
                 THEN ARRAY['date_of_birth', format('date_of_birth %L is not a valid date (YYYY-MM-DD)', dob_t)]
             WHEN gender IS NOT NULL AND gender NOT IN ('male', 'female', 'other', 'unknown')
@@ -268,6 +270,7 @@ BEGIN
             WHEN person_ref IS NULL THEN ARRAY['person_ref', 'person_ref is required']
             WHEN person_id IS NULL THEN ARRAY['person_ref', format('person_ref %s not found', person_ref)]
             WHEN alias_name IS NULL THEN ARRAY['alias_name', 'alias_name is required']
+            WHEN char_length(alias_name) > 200 THEN ARRAY['alias_name', 'alias_name is longer than 200 characters']
             WHEN dob_t IS NOT NULL AND date_of_birth IS NULL
                 THEN ARRAY['date_of_birth', format('date_of_birth %L is not a valid date (YYYY-MM-DD)', dob_t)]
             WHEN dup > 1 THEN ARRAY['alias_name', format('duplicate alias %s for person_ref %s (first on line %s)', alias_name, person_ref, first_line)]
@@ -335,6 +338,8 @@ BEGIN
             WHEN party_ref IS NULL THEN ARRAY['party_ref', 'party_ref is required']
             WHEN dup > 1 THEN ARRAY['party_ref', format('duplicate party_ref %s (first on line %s)', party_ref, first_line)]
             WHEN family_name IS NULL AND given_name IS NULL THEN ARRAY['family_name', 'family_name or given_name is required']
+            WHEN char_length(family_name) > 200 THEN ARRAY['family_name', 'family_name is longer than 200 characters']
+            WHEN char_length(given_name) > 200 THEN ARRAY['given_name', 'given_name is longer than 200 characters']
             WHEN dob_t IS NOT NULL AND date_of_birth IS NULL
                 THEN ARRAY['date_of_birth', format('date_of_birth %L is not a valid date (YYYY-MM-DD)', dob_t)]
             WHEN kind IS NULL THEN ARRAY['kind', 'kind is required']

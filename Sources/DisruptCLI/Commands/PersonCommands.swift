@@ -26,7 +26,7 @@ enum PersonCommands {
         examples: ["disrupt person add --family-name Ashdown --given-name Darren --dob 1988-04-17 --gender male"]
     ) { invocation in
         let ref = try RecordStore(invocation.database()).addPerson(NewPerson(
-            ref: invocation.option("--ref"), familyName: try invocation.text("--family-name"), givenName: invocation.option("--given-name"),
+            ref: invocation.option("--ref"), familyName: try invocation.personName("--family-name")!, givenName: try invocation.personName("--given-name", required: false),
             pnc: invocation.option("--pnc"), dateOfBirth: try invocation.day("--dob"), gender: invocation.option("--gender")))
         invocation.console.print(ref)
         return 0
@@ -102,6 +102,16 @@ extension Invocation {
     func text(_ name: String) throws -> String {
         guard let value = option(name), !value.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw usage("'\(name)' needs a value that is not blank")
+        }
+        return value
+    }
+
+    /// A person's or party's name: not blank when required, and at most 200 characters (the
+    /// database's limit: names are indexed for search).
+    func personName(_ name: String, required: Bool = true) throws -> String? {
+        guard let value = required ? try text(name) : option(name) else { return nil }
+        guard value.count <= 200 else {
+            throw usage("'\(name)' is \(value.count) characters long; a name may have at most 200")
         }
         return value
     }

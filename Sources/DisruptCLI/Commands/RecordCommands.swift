@@ -30,7 +30,7 @@ enum RecordCommands {
         options: [.option("--name", "NAME", "The other name.", required: true), .option("--dob", "YYYY-MM-DD", "Date of birth given with it.")],
         examples: ["disrupt alias add P-000003 --name 'Cory Blackthorn' --dob 1982-12-30"]
     ) { i in
-        let who = try RecordStore(i.database()).addAlias(person: try i.requiredArgument("person"), name: try i.text("--name"), dateOfBirth: try i.day("--dob"))
+        let who = try RecordStore(i.database()).addAlias(person: try i.requiredArgument("person"), name: try i.personName("--name")!, dateOfBirth: try i.day("--dob"))
         i.console.print(who)
         return 0
     }
@@ -43,7 +43,7 @@ enum RecordCommands {
         examples: ["disrupt party add --ref V-000010 --given-name Gemma --family-name Netherby --kind victim"]
     ) { i in
         i.console.print(try RecordStore(i.database()).addParty(NewParty(
-            ref: try i.text("--ref"), familyName: try i.text("--family-name"), givenName: i.option("--given-name"),
+            ref: try i.text("--ref"), familyName: try i.personName("--family-name")!, givenName: try i.personName("--given-name", required: false),
             dateOfBirth: try i.day("--dob"), kind: try i.text("--kind"))))
         return 0
     }
