@@ -68,6 +68,7 @@ struct AuditCommandTests {
         #expect(all?["scope"] as? String == "all")
         let rows = all?["entries"] as? [[String: Any]] ?? []
         #expect(Set(rows.compactMap { $0["login"] as? String }).isSuperset(of: ["prob_\(token)", "pol_\(token)"]))
+        #expect(rows.allSatisfy { $0["person_ref"] as? String == personRef }, "rows name the person by reference")
         let alters = try DisruptBinary.json(try run(["audit", "--person", personRef, "--operation", "alter", "--format", "json"], as: admin)) as? [String: Any]
         let alter = (alters?["entries"] as? [[String: Any]])?.first
         #expect((alter?["before"] as? [String: Any])?.keys.sorted() == ["given_name"])

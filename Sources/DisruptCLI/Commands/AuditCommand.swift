@@ -54,7 +54,7 @@ enum AuditCommand {
             default: what = ""
             }
             table.append([Timestamp.local(entry.at), entry.login, entry.agency ?? "", entry.operation, entry.objectTable,
-                          entry.objectKey ?? "", entry.personID.map(String.init) ?? "", what])
+                          entry.objectKey ?? "", entry.personRef ?? entry.personID.map(String.init) ?? "", what])
         }
         invocation.console.print(table.render())
         return 0

@@ -11,6 +11,8 @@ public struct AuditEntry: Sendable, Equatable, Encodable {
     public var objectTable: String
     public var objectKey: String?
     public var personID: Int64?
+    /// The person's reference, when the reader may see that person.
+    public var personRef: String?
     public var purpose: String?
     public var recipient: String?
     public var before: JSONValue?
@@ -19,7 +21,7 @@ public struct AuditEntry: Sendable, Equatable, Encodable {
 
     enum CodingKeys: String, CodingKey {
         case id, at, login, agency, operation, purpose, recipient, before, after, detail
-        case objectTable = "object_table", objectKey = "object_key", personID = "person_id"
+        case objectTable = "object_table", objectKey = "object_key", personID = "person_id", personRef = "person_ref"
     }
 
     /// `at` as ISO 8601 UTC; every key present (null when empty).
@@ -33,6 +35,7 @@ public struct AuditEntry: Sendable, Equatable, Encodable {
         try container.encode(objectTable, forKey: .objectTable)
         try container.encode(objectKey, forKey: .objectKey)
         try container.encode(personID, forKey: .personID)
+        try container.encode(personRef, forKey: .personRef)
         try container.encode(purpose, forKey: .purpose)
         try container.encode(recipient, forKey: .recipient)
         try container.encode(before, forKey: .before)
@@ -71,21 +74,21 @@ public struct AuditLog: Sendable {
     /// The newest matching rows first, at most `filter.limit`.
     public func entries(_ filter: Filter, on db: PostgresConnection) throws -> [AuditEntry] {
         try db.query("""
-            SELECT id, at, login, agency, operation, object_table, object_key, person_id, purpose, recipient,
-                   before::text AS before, after::text AS after, detail::text AS detail
-            FROM disrupt.audit_log
-            WHERE (\(filter.personID)::bigint IS NULL OR person_id = \(filter.personID)::bigint)
-              AND (\(filter.login)::text IS NULL OR login = \(filter.login)::text)
-              AND (\(filter.since)::timestamptz IS NULL OR at >= \(filter.since)::timestamptz)
-              AND (\(filter.until)::timestamptz IS NULL OR at < \(filter.until)::timestamptz)
-              AND (\(filter.operation)::text IS NULL OR operation = \(filter.operation)::text)
-            ORDER BY at DESC, id DESC
+            SELECT a.id, a.at, a.login, a.agency, a.operation, a.object_table, a.object_key, a.person_id, p.person_ref,
+                   a.purpose, a.recipient, a.before::text AS before, a.after::text AS after, a.detail::text AS detail
+            FROM disrupt.audit_log a LEFT JOIN disrupt.person p ON p.id = a.person_id
+            WHERE (\(filter.personID)::bigint IS NULL OR a.person_id = \(filter.personID)::bigint)
+              AND (\(filter.login)::text IS NULL OR a.login = \(filter.login)::text)
+              AND (\(filter.since)::timestamptz IS NULL OR a.at >= \(filter.since)::timestamptz)
+              AND (\(filter.until)::timestamptz IS NULL OR a.at < \(filter.until)::timestamptz)
+              AND (\(filter.operation)::text IS NULL OR a.operation = \(filter.operation)::text)
+            ORDER BY a.at DESC, a.id DESC
             LIMIT \(filter.limit)
             """).map { row in
             AuditEntry(
                 id: try row.decode("id"), at: try row.decode("at"), login: try row.decode("login"), agency: try row.decode("agency"),
                 operation: try row.decode("operation"), objectTable: try row.decode("object_table"), objectKey: try row.decode("object_key"),
-                personID: try row.decode("person_id"), purpose: try row.decode("purpose"), recipient: try row.decode("recipient"),
+                personID: try row.decode("person_id"), personRef: try row.decode("person_ref"), purpose: try row.decode("purpose"), recipient: try row.decode("recipient"),
                 before: try Self.json(row, "before"), after: try Self.json(row, "after"), detail: try Self.json(row, "detail"))
         }
     }
