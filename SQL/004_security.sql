@@ -227,7 +227,26 @@ AS $$
 DECLARE
     v_agency text := disrupt.caller_agency();
     v_file   text := nullif(current_setting('disrupt.import_file', true), '');
+    v_key    text;
+    v_person text;
 BEGIN
+    IF v_file IS NOT NULL THEN
+        -- import: read the key and person straight from the transition table's columns
+        -- (no per-row jsonb image of the row); the after value is built once.
+        SELECT CASE WHEN bool_or(a.attname = 'id') THEN 'n.id::text'
+                    WHEN bool_or(a.attname = 'login') THEN 'n.login'
+                    ELSE 'n.person_id::text' END,
+               CASE WHEN TG_TABLE_NAME = 'person' THEN 'n.id'
+                    WHEN bool_or(a.attname = 'person_id') THEN 'n.person_id'
+                    ELSE 'NULL::bigint' END
+          INTO v_key, v_person
+          FROM pg_attribute a
+         WHERE a.attrelid = TG_RELID AND a.attnum > 0 AND NOT a.attisdropped;
+        EXECUTE format('INSERT INTO disrupt.audit_log (agency, operation, object_table, object_key, person_id, after) '
+                       'SELECT $1, ''collect'', $2, %s, %s, $3 FROM new_rows n', v_key, v_person)
+            USING v_agency, TG_TABLE_NAME::text, jsonb_build_object('import', v_file);
+        RETURN NULL;
+    END IF;
     INSERT INTO disrupt.audit_log (agency, operation, object_table, object_key, person_id, after)
     SELECT v_agency, 'collect', TG_TABLE_NAME,
            disrupt.audit_row_key(TG_TABLE_NAME, x.j), disrupt.audit_row_person(TG_TABLE_NAME, x.j),

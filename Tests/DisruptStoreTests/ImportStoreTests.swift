@@ -80,6 +80,37 @@ struct ImportStoreTests {
         #expect(try direct[0].decode("ref", as: String.self) == "A-M2")
     }
 
+    /// The record tables check agency against the fixed list (a CHECK, no per-row FK lookup):
+    /// an unknown agency is refused, and the lookup's codes cannot be renamed or removed
+    /// under the records (labels can change).  An imported person is audited with its own id
+    /// as key and person.
+    @Test func agencyIsCheckedAndItsCodesAreFixed() throws {
+        let db = try TestCluster.superuserConnection(database: location.testDatabaseName)
+        defer { db.close() }
+        func sqlState(_ body: () throws -> Void) -> String? {
+            do { try body(); return nil } catch let error as PostgresError { return error.sqlState } catch { return "?" }
+        }
+        let people = try file("people-ag.csv", "person_ref,pnc_id,given_name,family_name,date_of_birth,gender\nG-1,,Gus,Grey,,\n")
+        _ = try Importer(kind: .people, path: people).run(on: db)
+        let logged = try db.query("""
+            SELECT l.object_key, l.person_id, p.id FROM disrupt.audit_log l JOIN disrupt.person p ON p.person_ref = 'G-1'
+            WHERE l.object_table = 'person' AND l.operation = 'collect' AND l.after ->> 'import' = 'people-ag.csv'
+            """)
+        #expect(logged.count == 1)
+        #expect(try logged[0].decode("object_key", as: String.self) == String(logged[0].decode("id", as: Int64.self)))
+        #expect(try logged[0].decode("person_id", as: Int64.self) == logged[0].decode("id", as: Int64.self))
+        #expect(sqlState {
+            try db.execute("INSERT INTO disrupt.marker (source_ref, person_id, kind, recorded_on, agency) SELECT 'G-M1', id, 'weapons', '2026-01-02', 'nope' FROM disrupt.person WHERE person_ref = 'G-1'")
+        } == "23514")
+        #expect(sqlState {
+            try db.execute("INSERT INTO disrupt.marker (source_ref, person_id, kind, recorded_on, agency) SELECT 'G-M2', id, 'weapons', '2026-01-02', 'health' FROM disrupt.person WHERE person_ref = 'G-1'")
+        } == nil)
+        #expect(sqlState { try db.execute("UPDATE disrupt.agency SET code = 'healthcare' WHERE code = 'health'") } == "42501")
+        #expect(sqlState { try db.execute("DELETE FROM disrupt.agency WHERE code = 'other'") } == "42501")
+        #expect(sqlState { try db.execute("UPDATE disrupt.agency SET label = 'Health services' WHERE code = 'health'") } == nil)
+        #expect(try db.query("SELECT count(*) AS n FROM disrupt.agency")[0].decode("n", as: Int64.self) == Int64(Agency.allCases.count))
+    }
+
     /// Writes a generated force to $DISRUPT_FORCE_DIR (people from $DISRUPT_FORCE_PEOPLE,
     /// default 100000) for the import measurements; skipped unless DISRUPT_FORCE_DIR is set.
     @Test(.enabled(if: ProcessInfo.processInfo.environment["DISRUPT_FORCE_DIR"] != nil))
