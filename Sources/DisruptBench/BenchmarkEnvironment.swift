@@ -25,20 +25,12 @@ final class BenchmarkEnvironment {
 
     /// A URL for a database of the cluster.
     func url(_ database: String) -> String {
-        let host = cluster.socketDirectory.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-        return "postgresql:///\(database)?host=\(host)"
+        cluster.url(database: database)
     }
 
     /// Creates a migrated, empty database.
     func freshDatabase(_ name: String) throws -> String {
-        let admin = try connect("postgres")
-        defer { admin.close() }
-        try admin.execute("DROP DATABASE IF EXISTS \(identifier: name)")
-        try admin.execute("CREATE DATABASE \(identifier: name)")
-        let connection = try connect(name)
-        defer { connection.close() }
-        try Migrator().migrate(connection)
-        return url(name)
+        try cluster.createMigratedDatabase(name)
     }
 
     func connect(_ database: String) throws -> PostgresConnection {

@@ -41,9 +41,34 @@ public struct EmbeddedCluster: Sendable {
     }
 
     /// A URL for this cluster's database, for `disrupt db url` and other clients.
-    public var url: String {
+    public var url: String { url(database: Self.databaseName) }
+
+    /// A URL for one of this cluster's databases.
+    public func url(database: String) -> String {
         let host = socketDirectory.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? socketDirectory.path
-        return "postgresql:///\(Self.databaseName)?host=\(host)"
+        return "postgresql:///\(database)?host=\(host)"
+    }
+
+    /// Creates an empty database on this (running) cluster, replacing one of the same name,
+    /// applies every migration, and returns its URL. For the tests and benchmarks, which want
+    /// a throwaway database each.
+    public func createMigratedDatabase(_ name: String) throws -> String {
+        let admin = try superuserConnection()
+        defer { admin.close() }
+        // Database names cannot be bound as parameters: identifier: quotes the name instead.
+        try admin.execute("DROP DATABASE IF EXISTS \(identifier: name)")
+        try admin.execute("CREATE DATABASE \(identifier: name)")
+        let connection = try PostgresConnection(PostgresConfiguration(connectionString: url(database: name)))
+        defer { connection.close() }
+        try Migrator().migrate(connection)
+        return url(database: name)
+    }
+
+    /// The cluster's superuser on its maintenance database.
+    private func superuserConnection() throws -> PostgresConnection {
+        try PostgresConnection(PostgresConfiguration(defaults: [
+            "host": socketDirectory.path, "dbname": "postgres", "user": ServerUser.superuserName,
+        ]))
     }
 
     /// The state `pg_ctl status` reports.
@@ -132,9 +157,7 @@ public struct EmbeddedCluster: Sendable {
     }
 
     private func createDatabaseIfNeeded() throws {
-        let connection = try PostgresConnection(PostgresConfiguration(defaults: [
-            "host": socketDirectory.path, "dbname": "postgres", "user": ServerUser.superuserName,
-        ]))
+        let connection = try superuserConnection()
         defer { connection.close() }
         let exists = try connection.query("SELECT 1 FROM pg_database WHERE datname = \(Self.databaseName)")
         if exists.isEmpty {

@@ -34,23 +34,13 @@ public enum TestCluster {
     private static let creation = NSLock()
 
     private static func makeDatabase(_ label: String) throws -> DatabaseLocation {
-        let cluster = shared
         let name = "\(label.lowercased().filter { $0.isLetter || $0.isNumber })_\(UUID().uuidString.prefix(8).lowercased())"
-        let admin = try superuserConnection(database: "postgres")
-        defer { admin.close() }
-        try admin.execute("CREATE DATABASE \(identifier: name)")
-        let location = DatabaseLocation.url(url(database: name))
-        let connection = try PostgresConnection(location.configuration)
-        defer { connection.close() }
-        try Migrator().migrate(connection)
-        _ = cluster
-        return location
+        return .url(try shared.createMigratedDatabase(name))
     }
 
     /// A URL for a database of the test cluster; `user` selects the login (default: superuser).
     public static func url(database: String, user: String? = nil) -> String {
-        let host = shared.socketDirectory.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-        return "postgresql:///\(database)?host=\(host)" + (user.map { "&user=\($0)" } ?? "")
+        shared.url(database: database) + (user.map { "&user=\($0)" } ?? "")
     }
 
     /// A superuser connection to one of the cluster's databases.
