@@ -1,8 +1,9 @@
 import Foundation
 import PackagePlugin
 
-/// Embeds the package's `SQL/` migrations and `Config/` defaults into the target as Swift
-/// source, so the `disrupt` binary finds them wherever it is installed.
+/// Embeds the package's `SQL/` (with its subfolders `migrations/` and `definitions/`) and
+/// `Config/` defaults into the target as Swift source, so the `disrupt` binary finds them
+/// wherever it is installed.
 @main
 struct EmbedResourcesPlugin: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) async throws -> [Command] {

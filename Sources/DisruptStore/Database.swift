@@ -25,15 +25,38 @@ public struct Database: Sendable {
         guard migrateIfNeeded else { return connection }
         if try !Migrator().isCurrent(connection) {
             if case .embedded = location {
-                try Migrator().migrate(connection)
+                try migrate(connection)
             } else {
-                let pending = try Migrator().pending(connection)
-                if !pending.isEmpty {
-                    throw StoreError(.failure, "the database is missing \(pending.count) migration(s) of this disrupt", hint: "An administrator runs: disrupt db migrate")
+                let report = try migrate(connection, dryRun: true)
+                if report.definitionsApplied {
+                    throw StoreError(
+                        .failure, "the database is missing \(report.pending.count) migration(s) and \(report.definitionChanges.count) changed definition file(s) of this disrupt",
+                        hint: "An administrator runs: disrupt db migrate")
                 }
             }
         }
         return connection
+    }
+
+    /// `Migrator.migrate`, with a database made by the old, unreleased migration list refused
+    /// in words that say how to recreate this one.
+    @discardableResult
+    public func migrate(_ connection: PostgresConnection, dryRun: Bool = false) throws -> Migrator.Report {
+        do {
+            return try Migrator().migrate(connection, dryRun: dryRun)
+        } catch let error as LegacyDatabase {
+            throw StoreError(.failure, error.message, hint: recreateAdvice)
+        }
+    }
+
+    /// How to recreate this database when it cannot be upgraded (everything in it is lost).
+    public var recreateAdvice: String {
+        switch location {
+        case .embedded(let cluster):
+            return "Recreate the embedded database (this deletes everything in it): disrupt db stop, remove its data folder \(cluster.dataDirectory.path) (rm -rf '\(cluster.dataDirectory.path)'), then disrupt db start."
+        default:
+            return "Recreate the database (this deletes everything in it): DROP DATABASE and CREATE DATABASE it again (dropdb / createdb), then run: disrupt db migrate"
+        }
     }
 
     private var connectHint: String {

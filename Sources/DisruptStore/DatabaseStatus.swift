@@ -11,10 +11,12 @@ public struct DatabaseStatus: Encodable, Sendable {
     public var migrationsApplied: Int?
     public var migrationsPending: [String]?
     public var latestMigration: String?
+    /// Every definition file with its state (applied, pending, changed, removed).
+    public var definitions: [DefinitionStatus]?
     public var problem: String?
 
     enum CodingKeys: String, CodingKey {
-        case location, home, url, server, pid, problem
+        case location, home, url, server, pid, problem, definitions
         case migrationsApplied = "migrations_applied"
         case migrationsPending = "migrations_pending"
         case latestMigration = "latest_migration"
@@ -43,11 +45,14 @@ public struct DatabaseStatus: Encodable, Sendable {
             let migrator = Migrator()
             let applied = try migrator.appliedMigrations(connection)
             status.migrationsApplied = applied.count
-            status.latestMigration = applied.last.map { String(format: "%03d_%@", $0.version, $0.name) }
+            status.latestMigration = applied.last?.label
             do {
-                status.migrationsPending = try migrator.pending(connection).map { String(format: "%03d_%@", $0.version, $0.name) }
+                status.migrationsPending = try migrator.pending(connection).map(\.label)
+                status.definitions = try migrator.definitionStatus(connection)
             } catch let error as StoreError {
                 status.problem = error.message
+            } catch let error as LegacyDatabase {
+                status.problem = "\(error.message). \(Database(location: location).recreateAdvice)"
             }
         } catch let error as PostgresError {
             status.server = "unreachable"
@@ -63,6 +68,14 @@ public struct DatabaseStatus: Encodable, Sendable {
         if let migrationsApplied {
             let pending = migrationsPending?.count ?? 0
             lines.append("migrations: \(migrationsApplied) applied, \(pending) pending\(latestMigration.map { " (latest \($0))" } ?? "")")
+        }
+        if let definitions {
+            let count = { (state: DefinitionStatus.State) in definitions.filter { $0.state == state }.count }
+            var line = "definitions: \(count(.applied)) applied, \(count(.pending)) pending, \(count(.changed)) changed"
+            if count(.removed) > 0 { line += ", \(count(.removed)) removed" }
+            let stale = definitions.filter { $0.state != .applied }.map { "\($0.name) (\($0.state.rawValue))" }
+            if !stale.isEmpty { line += ": " + stale.joined(separator: ", ") }
+            lines.append(line)
         }
         if let problem { lines.append("problem:    \(problem)") }
         return lines

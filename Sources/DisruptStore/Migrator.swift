@@ -1,14 +1,21 @@
 import Postgres
 
-/// Applies `Migration`s in order, each once and in its own transaction, recording each in
-/// `disrupt.schema_migrations` with a checksum. An applied migration whose text has changed
-/// is an error, not re-run; applied migrations must be a prefix of the known list; two
-/// processes migrating at once take turns (a session advisory lock).
+/// Brings a database to this binary's schema: applies the pending `Migration`s (stored
+/// structure and data; append-only, each recorded once in `disrupt.schema_migrations` with a
+/// checksum), then, when a migration was applied or any `Definition` file differs from the
+/// checksum recorded in `disrupt.schema_definitions`, drops every definition-owned object and
+/// runs all definition files again. All of it is one transaction, under one session advisory
+/// lock (two processes migrating at once take turns). An applied migration whose text has
+/// changed is an error, not re-run; applied migrations must be a prefix of the known list; a
+/// database made by the migrations of disrupt's development (001_foundation ... 011_summary)
+/// is refused (`LegacyDatabase`).
 public struct Migrator: Sendable {
     public let migrations: [Migration]
+    public let definitions: [Definition]
 
-    public init(migrations: [Migration] = Migration.embedded) {
+    public init(migrations: [Migration] = Migration.embedded, definitions: [Definition] = Definition.embedded) {
         self.migrations = migrations
+        self.definitions = definitions
     }
 
     /// An applied migration as recorded in the database.
@@ -16,6 +23,9 @@ public struct Migrator: Sendable {
         public let version: Int
         public let name: String
         public let checksum: String
+
+        /// `0001_baseline`.
+        public var label: String { Migration.label(version: version, name: name) }
     }
 
     /// What a migration run did or would do.
@@ -23,29 +33,34 @@ public struct Migrator: Sendable {
         public var applied: [Migration] = []
         public var pending: [Migration] = []
         public var alreadyApplied: Int = 0
+        /// The definition files that are new, changed or removed since they were last applied.
+        public var definitionChanges: [DefinitionStatus] = []
+        /// Whether this run ran (with `dryRun`: would run) the definition files again.
+        public var definitionsApplied = false
     }
 
-    /// Applies pending migrations (or, with `dryRun`, only lists them).
+    /// Applies pending migrations and changed definitions (or, with `dryRun`, only lists them).
     @discardableResult
     public func migrate(_ connection: PostgresConnection, dryRun: Bool = false) throws -> Report {
         try connection.execute("SELECT pg_advisory_lock(hashtext('disrupt.schema_migrations'))")
         defer { _ = try? connection.execute("SELECT pg_advisory_unlock(hashtext('disrupt.schema_migrations'))") }
-        if !dryRun { try createTable(connection) }
+        if !dryRun { try createTables(connection) }
         let applied = try appliedMigrations(connection)
-        let checksums = try self.checksums(connection)
-        let pending = try check(applied: applied, checksums: checksums)
-        var report = Report(pending: pending, alreadyApplied: applied.count)
-        guard !dryRun else { return report }
-        for migration in pending {
-            let checksum = checksums[migration.version] ?? ""
-            try connection.transaction {
+        let pending = try check(applied: applied)
+        let changes = try definitionStatus(connection).filter { $0.state != .applied }
+        var report = Report(pending: pending, alreadyApplied: applied.count, definitionChanges: changes)
+        report.definitionsApplied = !pending.isEmpty || !changes.isEmpty
+        guard !dryRun, report.definitionsApplied else { return report }
+        try connection.transaction {
+            for migration in pending {
                 try connection.executeScript(unsafeSQL: migration.sql)
                 try connection.execute("""
-                    INSERT INTO disrupt.schema_migrations (version, name, checksum) VALUES (\(migration.version), \(migration.name), \(checksum))
+                    INSERT INTO disrupt.schema_migrations (version, name, checksum) VALUES (\(migration.version), \(migration.name), \(migration.checksum))
                     """)
             }
-            report.applied.append(migration)
+            try applyDefinitions(connection)
         }
+        report.applied = pending
         report.pending = []
         return report
     }
@@ -53,49 +68,54 @@ public struct Migrator: Sendable {
     /// The migrations this binary knows and the database has not applied yet; throws if the
     /// database's history disagrees with this binary's (checksums included).
     public func pending(_ connection: PostgresConnection) throws -> [Migration] {
-        try check(applied: appliedMigrations(connection), checksums: checksums(connection))
+        try check(applied: appliedMigrations(connection))
     }
 
     /// A one-round-trip check for every command: true when the database has exactly this
-    /// binary's migrations (by version; `migrate` and `db status` verify checksums too).
+    /// binary's migrations (by version; `migrate` and `db status` verify their checksums too)
+    /// and exactly its definition files (by checksum).
     public func isCurrent(_ connection: PostgresConnection) throws -> Bool {
         do {
-            let versions = try connection.query("""
-                SELECT coalesce(array_agg(version::text ORDER BY version), '{}') AS versions FROM disrupt.schema_migrations
-                """)
-            return try versions[0].decode("versions", as: [String].self) == migrations.map { String($0.version) }
+            let row = try connection.query("""
+                SELECT (SELECT coalesce(array_agg(version::text ORDER BY version), '{}') FROM disrupt.schema_migrations) AS versions,
+                       (SELECT coalesce(array_agg(name || ' ' || checksum), '{}') FROM disrupt.schema_definitions) AS definitions
+                """)[0]
+            return try row.decode("versions", as: [String].self) == migrations.map { String($0.version) }
+                && Set(try row.decode("definitions", as: [String].self)) == Set(definitions.map { "\($0.name) \($0.checksum)" })
         } catch let error as PostgresError where error.sqlState == "42P01" || error.sqlState == "3F000" {
             return false
         }
     }
 
     public func appliedMigrations(_ connection: PostgresConnection) throws -> [Applied] {
-        let exists = try connection.query("SELECT to_regclass('disrupt.schema_migrations') IS NOT NULL AS present")
-        guard try exists.first?.decode("present", as: Bool.self) == true else { return [] }
+        guard try tableExists("disrupt.schema_migrations", connection) else { return [] }
         return try connection.query("SELECT version, name, checksum FROM disrupt.schema_migrations ORDER BY version").map {
             Applied(version: try $0.decode("version"), name: try $0.decode("name"), checksum: try $0.decode("checksum"))
         }
     }
 
-    private func check(applied: [Applied], checksums: [Int: String]) throws -> [Migration] {
+    private func check(applied: [Applied]) throws -> [Migration] {
+        if applied.contains(where: { $0.version == 1 && $0.name == LegacyDatabase.firstMigration }) {
+            throw LegacyDatabase()
+        }
         for (position, record) in applied.enumerated() {
             guard position < migrations.count, migrations[position].version == record.version else {
                 throw StoreError(
-                    .failure, "the database has migration \(record.version) (\(record.name)), which this disrupt does not know",
+                    .failure, "the database has migration \(record.label), which this disrupt does not know",
                     hint: "The database was migrated by a newer disrupt: upgrade this one."
                 )
             }
-            if checksums[record.version] != record.checksum {
+            if migrations[position].checksum != record.checksum {
                 throw StoreError(
-                    .failure, "migration \(record.version) (\(record.name)) was edited after it was applied: its checksum differs",
-                    hint: "Never edit an applied migration: restore SQL/\(String(format: "%03d", record.version))_\(record.name).sql and add a new migration instead."
+                    .failure, "migration \(record.label) was edited after it was applied: its checksum differs",
+                    hint: "Never edit an applied migration: restore SQL/migrations/\(record.label).sql and add a new migration instead."
                 )
             }
         }
         return Array(migrations.dropFirst(applied.count))
     }
 
-    private func createTable(_ connection: PostgresConnection) throws {
+    private func createTables(_ connection: PostgresConnection) throws {
         try connection.executeScript(unsafeSQL: """
             CREATE SCHEMA IF NOT EXISTS disrupt;
             CREATE TABLE IF NOT EXISTS disrupt.schema_migrations (
@@ -105,18 +125,17 @@ public struct Migrator: Sendable {
                 applied_at timestamptz NOT NULL DEFAULT now(),
                 applied_by text NOT NULL DEFAULT session_user
             );
+            CREATE TABLE IF NOT EXISTS disrupt.schema_definitions (
+                name       text PRIMARY KEY,
+                checksum   text NOT NULL,
+                applied_at timestamptz NOT NULL DEFAULT now(),
+                applied_by text NOT NULL DEFAULT session_user
+            );
             """)
     }
 
-    /// SHA-256 of each migration's text by version, computed by PostgreSQL in one round trip
-    /// (Foundation on Linux has no hash functions).
-    private func checksums(_ connection: PostgresConnection) throws -> [Int: String] {
-        let rows = try connection.query("""
-            SELECT encode(sha256(convert_to(sql, 'UTF8')), 'hex') AS sum
-            FROM unnest(\(migrations.map(\.sql))::text[]) WITH ORDINALITY AS m(sql, position) ORDER BY position
-            """)
-        var sums: [Int: String] = [:]
-        for (migration, row) in zip(migrations, rows) { sums[migration.version] = try row.decode("sum") }
-        return sums
+    func tableExists(_ name: String, _ connection: PostgresConnection) throws -> Bool {
+        let exists = try connection.query("SELECT to_regclass(\(name)) IS NOT NULL AS present")
+        return try exists.first?.decode("present", as: Bool.self) == true
     }
 }

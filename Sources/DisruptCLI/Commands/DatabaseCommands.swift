@@ -49,24 +49,31 @@ enum DatabaseCommands {
     }
 
     static let migrate = CommandSpec(
-        "migrate", abstract: "Apply the migrations this disrupt has and the database lacks.",
-        discussion: "Each migration runs once, in its own transaction, recorded with a checksum; an applied migration that was edited is an error. Two processes migrating at once take turns.",
+        "migrate", abstract: "Apply the migrations and definitions this disrupt has and the database lacks.",
+        discussion: "Each migration runs once, recorded with a checksum; an applied migration that was edited is an error. After them, when a migration ran or a definition file changed, every function, view, trigger, policy and grant is dropped and defined again from the definition files. All in one transaction; two processes migrating at once take turns.",
         options: [.flag("--dry-run", "List what would be applied, change nothing."), .format(["text", "json"])],
         examples: ["disrupt db migrate", "disrupt db migrate --dry-run", "DISRUPT_DATABASE_URL=postgresql://db.example/disrupt?sslmode=verify-full disrupt db migrate"]
     ) { invocation in
-        let connection = try Database(location: invocation.location).connect(migrateIfNeeded: false)
-        let report = try Migrator().migrate(connection, dryRun: invocation.flag("--dry-run"))
-        let names = (invocation.flag("--dry-run") ? report.pending : report.applied).map { String(format: "%03d_%@", $0.version, $0.name) }
+        let database = Database(location: invocation.location)
+        let connection = try database.connect(migrateIfNeeded: false)
+        let report = try database.migrate(connection, dryRun: invocation.flag("--dry-run"))
+        let names = (invocation.flag("--dry-run") ? report.pending : report.applied).map(\.label)
+        let definitions = report.definitionsApplied ? Migrator().definitions.map(\.name) : []
         if invocation.format() == "json" {
             try invocation.console.printJSON([
                 invocation.flag("--dry-run") ? "pending" : "applied": names,
                 "already_applied": ["\(report.alreadyApplied)"],
+                invocation.flag("--dry-run") ? "definitions_pending" : "definitions_applied": definitions,
+                "definitions_changed": report.definitionChanges.map { "\($0.name) (\($0.state.rawValue))" },
             ])
-        } else if names.isEmpty {
-            invocation.console.print("Nothing to do: all \(report.alreadyApplied) migration(s) are applied.")
+        } else if !report.definitionsApplied {
+            invocation.console.print("Nothing to do: all \(report.alreadyApplied) migration(s) and every definition file are applied.")
         } else {
             let verb = invocation.flag("--dry-run") ? "Would apply" : "Applied"
             names.forEach { invocation.console.print("\(verb) \($0)") }
+            let changed = report.definitionChanges.map { "\($0.name) (\($0.state.rawValue))" }
+            let why = changed.isEmpty ? "after the migrations" : changed.joined(separator: ", ")
+            invocation.console.print("\(verb) the definitions: \(definitions.joined(separator: ", ")) (\(why))")
         }
         return 0
     }

@@ -1,20 +1,82 @@
--- 002_record.sql: the perpetrator record.
+-- 0001_baseline.sql: the stored structure of disrupt, as it stands after the first eleven
+-- migrations of its development (squashed before any release).
 --
--- Lookup tables (seeded), staff, people and everything known about them, the
--- person_dirty queue for the risk recompute, and merge_person.
--- Roles, row-level security, grants, audit and ownership come in 004_security.sql
--- (which also hands every object here to disrupt_owner).
+-- This file and the numbered migrations after it hold only what is STORED: the schema, the
+-- cluster-wide roles, tables, columns, constraints, indexes, sequences and reference rows.
+-- Everything else -- functions, procedures, views, triggers, row-level-security policies,
+-- ownership and grants -- lives in SQL/definitions/, is defined there once, and is applied
+-- (dropped and recreated) after the migrations, in the same transaction.
+--
+-- One exception, on purpose: disrupt.fold() is defined here, because the name-search indexes
+-- are built on it (an index cannot outlive the function it calls). Functions that stored
+-- structure depends on (index expressions, defaults, checks) belong to the migrations; the
+-- definitions step never drops them.
 --
 -- Conventions
 --   * every personal-data table carries the provenance columns
 --       agency (owning/source agency), sensitivity (shared|restricted),
 --       created_by, created_at, updated_by, updated_at
---     updated_* are set by disrupt.touch() on UPDATE (created_* cannot be changed).
+--     updated_* are set by the touch trigger on UPDATE (created_* cannot be changed).
 --   * small fixed sets are text columns with CHECK constraints (no enums), so the
 --     import functions can report a bad code as a row reject, not an error.
 --   * dates: every "end" is >= its "start".
+--   * row-level security is enabled and FORCEd here on every table that holds personal or
+--     operational data, so a table is never open while its policies are being recreated;
+--     the policies themselves are definitions.
+--
+-- The migrator creates disrupt.schema_migrations and disrupt.schema_definitions before this runs.
+
+-- ===========================================================================
+-- Schema and roles
+-- ===========================================================================
+CREATE SCHEMA IF NOT EXISTS disrupt;
+COMMENT ON SCHEMA disrupt IS 'disrupt: perpetrator disruption and tasking (Marac, MAPPA, MATAC, IOM)';
+
+-- Identity is always session_user (the authenticated login), never a client setting.
+--
+-- disrupt_owner owns the schema and every object in it (the definitions hand everything
+-- to it). It is NOLOGIN, not a superuser, and has CREATEROLE only so that the SECURITY
+-- DEFINER functions staff_add / staff_disable can create and disable login roles. It is
+-- subject to RLS (tables are FORCEd); the SECURITY DEFINER functions it owns reach other
+-- agencies' rows through an explicit "owner_all ... TO disrupt_owner" policy on each table,
+-- which is visible in \d+ and auditable, instead of BYPASSRLS.
 
 -- ---------------------------------------------------------------------------
+-- Group roles (idempotent, NOLOGIN)
+-- ---------------------------------------------------------------------------
+-- Several databases of one cluster may run this at the same moment: the existence
+-- check cannot see another transaction's uncommitted role, so each statement also
+-- absorbs the duplicate (42710) or the unique violation on pg_authid /
+-- pg_auth_members (23505) that the loser of that race gets.
+DO $do$
+DECLARE
+    statement text;
+BEGIN
+    FOREACH statement IN ARRAY ARRAY[
+        'CREATE ROLE disrupt_owner NOLOGIN CREATEROLE',
+        'CREATE ROLE disrupt_staff NOLOGIN',
+        'CREATE ROLE disrupt_admin NOLOGIN',
+        'CREATE ROLE disrupt_service NOLOGIN',
+        'GRANT disrupt_staff TO disrupt_admin']
+    LOOP
+        CONTINUE WHEN statement LIKE 'CREATE ROLE %' AND EXISTS (
+            SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = split_part(statement, ' ', 3));
+        CONTINUE WHEN statement LIKE 'GRANT %' AND EXISTS (
+            SELECT 1 FROM pg_catalog.pg_auth_members m
+            JOIN pg_catalog.pg_roles r ON r.oid = m.roleid AND r.rolname = 'disrupt_staff'
+            JOIN pg_catalog.pg_roles a ON a.oid = m.member AND a.rolname = 'disrupt_admin');
+        BEGIN
+            EXECUTE statement;
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN
+            NULL;
+        END;
+    END LOOP;
+END
+$do$;
+
+-- ===========================================================================
+-- Name folding (used by the name-search indexes below)
+-- ===========================================================================
 -- Accent- and case-folding for name search.
 -- unaccent ships with Debian's postgresql package (contrib); fall back to a
 -- translate() table when it is not installed.
@@ -42,45 +104,9 @@ END
 $do$;
 COMMENT ON FUNCTION disrupt.fold(text) IS 'lower(unaccent(t)): case- and accent-insensitive name matching';
 
--- ---------------------------------------------------------------------------
--- Safe parsers (never throw): used by the importers.
--- try_date accepts YYYY-MM-DD only (years 1000-9999) and checks the day against
--- the month (leap years included) with integer arithmetic, so make_date cannot
--- fail: no EXCEPTION block / subtransaction per row.  Its body is immutable
--- (make_date, not the STABLE text::date cast), so the planner inlines it.
--- ---------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION disrupt.try_date(t text) RETURNS date
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-AS $$
-    SELECT CASE
-        WHEN t ~ '^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$'
-         AND substr(t, 9, 2)::int <=
-             CASE substr(t, 6, 2)::int
-                 WHEN 2 THEN CASE WHEN (substr(t, 1, 4)::int % 4 = 0 AND substr(t, 1, 4)::int % 100 <> 0)
-                                    OR substr(t, 1, 4)::int % 400 = 0 THEN 29 ELSE 28 END
-                 WHEN 4 THEN 30 WHEN 6 THEN 30 WHEN 9 THEN 30 WHEN 11 THEN 30
-                 ELSE 31
-             END
-        THEN make_date(substr(t, 1, 4)::int, substr(t, 6, 2)::int, substr(t, 9, 2)::int)
-    END
-$$;
-COMMENT ON FUNCTION disrupt.try_date(text) IS 'YYYY-MM-DD -> date, NULL if not a real calendar date (never raises)';
-
-CREATE OR REPLACE FUNCTION disrupt.try_int(t text) RETURNS integer
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-AS $$ SELECT CASE WHEN t ~ '^[+-]?[0-9]{1,9}$' THEN t::integer END $$;
-COMMENT ON FUNCTION disrupt.try_int(text) IS 'integer text -> int, NULL if not an integer (never raises)';
-
-CREATE OR REPLACE FUNCTION disrupt.try_bool(t text) RETURNS boolean
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-AS $$
-    SELECT CASE lower(t)
-        WHEN 'true' THEN true WHEN 't' THEN true WHEN 'yes' THEN true WHEN 'y' THEN true WHEN '1' THEN true
-        WHEN 'false' THEN false WHEN 'f' THEN false WHEN 'no' THEN false WHEN 'n' THEN false WHEN '0' THEN false
-    END
-$$;
-COMMENT ON FUNCTION disrupt.try_bool(text) IS 'true/false/yes/no/y/n/t/f/1/0 -> boolean, NULL otherwise (never raises)';
-
+-- ===========================================================================
+-- Record: lookups, staff, people and everything known about them
+-- ===========================================================================
 -- ---------------------------------------------------------------------------
 -- Lookup tables
 -- ---------------------------------------------------------------------------
@@ -179,7 +205,7 @@ INSERT INTO disrupt.order_type (code, label) VALUES
 
 -- ---------------------------------------------------------------------------
 -- Staff: a PostgreSQL login role -> agency and role.  Written only through
--- disrupt.staff_add / disrupt.staff_disable (004).
+-- disrupt.staff_add / disrupt.staff_disable (definitions/security.sql).
 -- ---------------------------------------------------------------------------
 CREATE TABLE disrupt.staff (
     login       text PRIMARY KEY CHECK (length(login) BETWEEN 1 AND 63),
@@ -189,24 +215,10 @@ CREATE TABLE disrupt.staff (
     active      boolean NOT NULL DEFAULT true,
     created_at  timestamptz NOT NULL DEFAULT now(),
     disabled_at timestamptz NULL,
+    disabled_reason text NULL,
     CHECK (active OR disabled_at IS NOT NULL)
 );
 CREATE INDEX staff_agency_idx ON disrupt.staff (agency);
-
--- ---------------------------------------------------------------------------
--- touch(): BEFORE UPDATE row trigger keeping the provenance columns honest.
--- ---------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION disrupt.touch() RETURNS trigger
-LANGUAGE plpgsql
-AS $$
-BEGIN
-    NEW.created_by := OLD.created_by;
-    NEW.created_at := OLD.created_at;
-    NEW.updated_by := session_user;
-    NEW.updated_at := now();
-    RETURN NEW;
-END
-$$;
 
 -- ---------------------------------------------------------------------------
 -- People (perpetrators)
@@ -315,6 +327,7 @@ CREATE INDEX incident_person_date_idx ON disrupt.incident (person_id, occurred_o
 CREATE INDEX incident_party_idx ON disrupt.incident (party_id);
 CREATE INDEX incident_offence_idx ON disrupt.incident (offence);
 CREATE INDEX incident_agency_idx ON disrupt.incident (agency);
+CREATE INDEX incident_occurred_on ON disrupt.incident (occurred_on);
 
 -- ---------------------------------------------------------------------------
 -- Markers (risk flags held by an agency)
@@ -363,6 +376,9 @@ CREATE INDEX court_order_person_date_idx ON disrupt.court_order (person_id, star
 CREATE INDEX court_order_type_idx ON disrupt.court_order (order_type);
 CREATE INDEX court_order_party_idx ON disrupt.court_order (protected_party_id);
 CREATE INDEX court_order_agency_idx ON disrupt.court_order (agency);
+-- the reminder sweep's order_ending reminders: a small partial index by end date
+CREATE INDEX court_order_ending_on ON disrupt.court_order (ends_on)
+    WHERE order_type IN ('dvpo', 'dapo', 'bail', 'spo', 'interim_spo', 'licence');
 
 -- ---------------------------------------------------------------------------
 -- Breaches: of which order (NULL = offending while on bail/RUI), positive action.
@@ -387,6 +403,7 @@ CREATE TABLE disrupt.breach (
 CREATE INDEX breach_person_date_idx ON disrupt.breach (person_id, occurred_on);
 CREATE INDEX breach_order_idx ON disrupt.breach (order_id);
 CREATE INDEX breach_agency_idx ON disrupt.breach (agency);
+CREATE INDEX breach_occurred_on ON disrupt.breach (occurred_on);
 
 -- ---------------------------------------------------------------------------
 -- Forum links: Marac, MAPPA (category, level), MATAC, IOM (cohort), DAPP, Drive.
@@ -422,6 +439,9 @@ CREATE INDEX forum_link_lead_agency_idx ON disrupt.forum_link (lead_agency);
 CREATE INDEX forum_link_agency_idx ON disrupt.forum_link (agency);
 CREATE INDEX forum_link_review_idx ON disrupt.forum_link (next_review_on) WHERE status <> 'closed';
 CREATE INDEX forum_link_licence_idx ON disrupt.forum_link (licence_ends_on) WHERE status <> 'closed';
+-- the reminder sweep's mappa_review reminders
+CREATE INDEX forum_link_mappa3_licence_ends ON disrupt.forum_link (licence_ends_on)
+    WHERE forum = 'mappa' AND mappa_category = 3 AND status = 'active';
 
 -- ---------------------------------------------------------------------------
 -- Referrals (Marac): criterion, DASH score 0..27.
@@ -450,7 +470,8 @@ CREATE INDEX referral_agency_idx ON disrupt.referral (agency);
 -- (DisruptCore Agency = the rows of disrupt.agency, which keeps the labels) by a CHECK,
 -- not a foreign key: an FK costs a per-row RI lookup on every imported row (about 5 s
 -- per million markers).  The list is read from disrupt.agency here, so it has one
--- source; agency_codes_fixed below stops a code being renamed or removed under them.
+-- source; the agency_codes_fixed trigger (definitions/record.sql) stops a code being
+-- renamed or removed under them.
 DO $do$
 DECLARE t text; codes text;
 BEGIN
@@ -458,31 +479,6 @@ BEGIN
     FOREACH t IN ARRAY ARRAY['person', 'alias', 'party', 'relationship', 'incident', 'marker',
                              'court_order', 'breach', 'forum_link', 'referral'] LOOP
         EXECUTE format('ALTER TABLE disrupt.%I ADD CONSTRAINT %I CHECK (agency IN (%s))', t, t || '_agency_check', codes);
-    END LOOP;
-END
-$do$;
-
-CREATE OR REPLACE FUNCTION disrupt.agency_codes_fixed() RETURNS trigger
-LANGUAGE plpgsql
-AS $$
-BEGIN
-    IF TG_OP = 'DELETE' OR NEW.code IS DISTINCT FROM OLD.code THEN
-        RAISE EXCEPTION 'agency codes are fixed (records are checked against them); only labels may change'
-            USING ERRCODE = '42501';
-    END IF;
-    RETURN NEW;
-END
-$$;
-CREATE TRIGGER agency_codes_fixed BEFORE UPDATE OR DELETE ON disrupt.agency
-    FOR EACH ROW EXECUTE FUNCTION disrupt.agency_codes_fixed();
-
--- touch triggers
-DO $do$
-DECLARE t text;
-BEGIN
-    FOREACH t IN ARRAY ARRAY['person', 'alias', 'party', 'relationship', 'incident', 'marker',
-                             'court_order', 'breach', 'forum_link', 'referral'] LOOP
-        EXECUTE format('CREATE TRIGGER touch BEFORE UPDATE ON disrupt.%I FOR EACH ROW EXECUTE FUNCTION disrupt.touch()', t);
     END LOOP;
 END
 $do$;
@@ -497,164 +493,232 @@ CREATE TABLE disrupt.person_dirty (
     marked_at timestamptz NOT NULL DEFAULT now()
 );
 
--- SECURITY DEFINER (owned by disrupt_owner after 004) so staff need no privilege
--- on person_dirty to write the tables that feed it.
-CREATE OR REPLACE FUNCTION disrupt.dirty_after_insert() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt
-AS $$
-BEGIN
-    INSERT INTO disrupt.person_dirty (person_id)
-    SELECT DISTINCT n.person_id FROM new_rows n
-    ON CONFLICT (person_id) DO NOTHING;
-    RETURN NULL;
-END
-$$;
-
-CREATE OR REPLACE FUNCTION disrupt.dirty_after_update() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt
-AS $$
-BEGIN
-    INSERT INTO disrupt.person_dirty (person_id)
-    SELECT n.person_id FROM new_rows n
-    UNION
-    SELECT o.person_id FROM old_rows o
-    ON CONFLICT (person_id) DO NOTHING;
-    RETURN NULL;
-END
-$$;
-
-CREATE OR REPLACE FUNCTION disrupt.dirty_after_delete() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt
-AS $$
-BEGIN
-    -- a person deleted in the same statement is gone: skip it (FK)
-    INSERT INTO disrupt.person_dirty (person_id)
-    SELECT DISTINCT o.person_id FROM old_rows o
-    WHERE EXISTS (SELECT 1 FROM disrupt.person p WHERE p.id = o.person_id)
-    ON CONFLICT (person_id) DO NOTHING;
-    RETURN NULL;
-END
-$$;
-
--- attach_dirty(tbl): the three statement triggers on a table with a person_id column.
-CREATE OR REPLACE FUNCTION disrupt.attach_dirty(tbl regclass) RETURNS void
-LANGUAGE plpgsql SET search_path = pg_catalog, disrupt
-AS $$
-BEGIN
-    IF EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = tbl AND tgname = 'dirty_ins') THEN EXECUTE format('DROP TRIGGER dirty_ins ON %s', tbl); END IF;
-    IF EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = tbl AND tgname = 'dirty_upd') THEN EXECUTE format('DROP TRIGGER dirty_upd ON %s', tbl); END IF;
-    IF EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = tbl AND tgname = 'dirty_del') THEN EXECUTE format('DROP TRIGGER dirty_del ON %s', tbl); END IF;
-    EXECUTE format('CREATE TRIGGER dirty_ins AFTER INSERT ON %s REFERENCING NEW TABLE AS new_rows '
-                   'FOR EACH STATEMENT EXECUTE FUNCTION disrupt.dirty_after_insert()', tbl);
-    EXECUTE format('CREATE TRIGGER dirty_upd AFTER UPDATE ON %s REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows '
-                   'FOR EACH STATEMENT EXECUTE FUNCTION disrupt.dirty_after_update()', tbl);
-    EXECUTE format('CREATE TRIGGER dirty_del AFTER DELETE ON %s REFERENCING OLD TABLE AS old_rows '
-                   'FOR EACH STATEMENT EXECUTE FUNCTION disrupt.dirty_after_delete()', tbl);
-END
-$$;
-
-SELECT disrupt.attach_dirty(t::regclass)
-FROM unnest(ARRAY['disrupt.incident', 'disrupt.marker', 'disrupt.court_order', 'disrupt.breach',
-                  'disrupt.forum_link', 'disrupt.referral', 'disrupt.relationship']) AS t;
-
 -- ---------------------------------------------------------------------------
--- merge_person(keep_ref, absorb_ref) -> keep's id
---   Moves every row of absorb to keep.  absorb's own name and date of birth become
---   an alias of keep; alias and relationship duplicates are folded (relationship
---   periods widened, has_contact OR-ed) so nothing is lost; keep's missing
---   pnc_id / given_name / date_of_birth / gender are filled from absorb; people
---   already merged into absorb are re-pointed at keep.  absorb keeps its row with
---   merged_into = keep (lookups filter merged_into IS NULL).
---   SECURITY DEFINER: it must move other agencies' rows too.  Allowed to active
---   staff who can see both people (shared, own agency, or admin).  Logged as a
---   'combine' audit row (the moved rows are also logged as 'alter').
+-- References for records entered by hand (disrupt person add, marker add, ...):
+-- one sequence per kind, read by disrupt.next_ref(kind).
 -- ---------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION disrupt.merge_person(keep_ref text, absorb_ref text) RETURNS bigint
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt
-AS $$
-DECLARE
-    k disrupt.person;
-    a disrupt.person;
-    v_agency text := disrupt.caller_agency();
-    v_admin  boolean := disrupt.is_admin();
+CREATE SEQUENCE disrupt.person_ref_seq;
+CREATE SEQUENCE disrupt.incident_ref_seq;
+CREATE SEQUENCE disrupt.marker_ref_seq;
+CREATE SEQUENCE disrupt.order_ref_seq;
+CREATE SEQUENCE disrupt.breach_ref_seq;
+CREATE SEQUENCE disrupt.link_ref_seq;
+CREATE SEQUENCE disrupt.referral_ref_seq;
+
+-- ===========================================================================
+-- Security: the audit log (DPA 2018 s.62), append-only
+-- ===========================================================================
+CREATE TABLE disrupt.audit_log (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at           timestamptz NOT NULL DEFAULT clock_timestamp(),
+    login        text NOT NULL DEFAULT session_user,
+    agency       text NULL,              -- the acting login's agency at the time
+    operation    text NOT NULL CHECK (operation IN ('collect', 'alter', 'consult', 'disclose', 'combine', 'erase')),
+    object_table text NOT NULL,
+    object_key   text NULL,              -- the row's id (staff: login)
+    person_id    bigint NULL,            -- person concerned (no FK: the log outlives erasure)
+    purpose      text NULL,
+    recipient    text NULL,
+    before       jsonb NULL,
+    after        jsonb NULL,
+    detail       jsonb NULL              -- consult/disclose: what was shown
+);
+CREATE INDEX audit_log_person_idx ON disrupt.audit_log (person_id, at);
+CREATE INDEX audit_log_login_idx ON disrupt.audit_log (login, at);
+CREATE INDEX audit_log_at_idx ON disrupt.audit_log (at);
+
+-- ===========================================================================
+-- Plans: disruption plans, their actions and the actions' history
+-- ===========================================================================
+CREATE TABLE disrupt.plan (
+    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    person_id     bigint NOT NULL REFERENCES disrupt.person (id),
+    spoc_login    text NOT NULL REFERENCES disrupt.staff (login),
+    status        text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+    review_on     date,
+    opened_at     timestamptz NOT NULL DEFAULT now(),
+    opened_by     text NOT NULL,
+    closed_at     timestamptz,
+    closed_by     text,
+    close_reason  text,
+    version       integer NOT NULL DEFAULT 1 CHECK (version >= 1),
+    -- the SPOC's agency, kept in step by plan_open / plan_update (used for RLS and display)
+    agency        text NOT NULL REFERENCES disrupt.agency (code),
+    sensitivity   text NOT NULL DEFAULT 'shared' CHECK (sensitivity = 'shared'),
+    created_by    text NOT NULL,
+    created_at    timestamptz NOT NULL DEFAULT now(),
+    updated_by    text NOT NULL,
+    updated_at    timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT plan_closed_consistent CHECK (
+        (status = 'open' AND closed_at IS NULL AND close_reason IS NULL)
+        OR (status = 'closed' AND closed_at IS NOT NULL AND nullif(btrim(close_reason), '') IS NOT NULL))
+);
+COMMENT ON TABLE disrupt.plan IS 'Disruption plan for one perpetrator, owned by a SPOC. At most one open plan per person.';
+
+CREATE UNIQUE INDEX plan_one_open_per_person ON disrupt.plan (person_id) WHERE status = 'open';
+CREATE INDEX plan_open_review_on ON disrupt.plan (review_on) WHERE status = 'open';
+CREATE INDEX plan_open_spoc ON disrupt.plan (spoc_login) WHERE status = 'open';
+CREATE INDEX plan_person ON disrupt.plan (person_id);
+
+CREATE TABLE disrupt.action (
+    id                 bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    plan_id            bigint NOT NULL REFERENCES disrupt.plan (id),
+    heading            text NOT NULL CHECK (heading IN ('prosecute', 'disrupt', 'divert', 'manage')),
+    tactic             text NOT NULL CHECK (btrim(tactic) <> ''),  -- code from Config/tactics.json (validated by the app)
+    agency             text NOT NULL REFERENCES disrupt.agency (code),
+    owner_login        text REFERENCES disrupt.staff (login),
+    due_on             date NOT NULL,
+    status             text NOT NULL DEFAULT 'open'
+                       CHECK (status IN ('open', 'in_progress', 'done', 'cancelled', 'blocked')),
+    outcome            text,
+    note               text,
+    needs_safety_check boolean NOT NULL DEFAULT false,
+    safety_checked_by  text REFERENCES disrupt.staff (login),
+    safety_checked_at  timestamptz,
+    version            integer NOT NULL DEFAULT 1 CHECK (version >= 1),
+    sensitivity        text NOT NULL DEFAULT 'shared' CHECK (sensitivity = 'shared'),
+    created_by         text NOT NULL,
+    created_at         timestamptz NOT NULL DEFAULT now(),
+    updated_by         text NOT NULL,
+    updated_at         timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT action_done_has_outcome CHECK (status <> 'done' OR nullif(btrim(outcome), '') IS NOT NULL),
+    CONSTRAINT action_safety_check_pair CHECK ((safety_checked_by IS NULL) = (safety_checked_at IS NULL)),
+    -- belt and braces behind action_transition: nothing needing a check runs without one
+    CONSTRAINT action_started_only_when_safe CHECK (
+        status NOT IN ('in_progress', 'done') OR NOT needs_safety_check OR safety_checked_by IS NOT NULL)
+);
+COMMENT ON TABLE disrupt.action IS 'An action in a disruption plan, owned by an agency (and optionally a named person).';
+
+CREATE INDEX action_plan ON disrupt.action (plan_id);
+-- the reminder sweep reads live actions by due date only: keep this index small and partial
+CREATE INDEX action_live_due_on ON disrupt.action (due_on) WHERE status IN ('open', 'in_progress');
+CREATE INDEX action_live_owner ON disrupt.action (owner_login) WHERE status IN ('open', 'in_progress', 'blocked');
+CREATE INDEX action_live_agency ON disrupt.action (agency, due_on) WHERE status IN ('open', 'in_progress', 'blocked');
+
+CREATE TABLE disrupt.action_history (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    action_id    bigint NOT NULL REFERENCES disrupt.action (id),
+    at           timestamptz NOT NULL DEFAULT now(),
+    login        text NOT NULL,
+    change       text NOT NULL CHECK (change IN ('created', 'start', 'done', 'cancel', 'block',
+                                                  'reassign', 'extend', 'safety_check')),
+    from_status  text,
+    to_status    text,
+    from_value   text,
+    to_value     text,
+    reason       text
+);
+COMMENT ON TABLE disrupt.action_history IS 'One row per change to an action (append-only; written by the action functions).';
+CREATE INDEX action_history_action ON disrupt.action_history (action_id, at);
+
+-- ===========================================================================
+-- Reminders: the outbox
+-- ===========================================================================
+-- The outbox key is UNIQUE (kind, subject_table, subject_id, due_on, recipient_login): every
+-- insert is INSERT ... ON CONFLICT DO NOTHING, so sweeps are idempotent and two services
+-- sweeping at once never create a reminder twice.
+CREATE TABLE disrupt.reminder (
+    id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    kind              text NOT NULL CHECK (kind IN ('due_soon', 'overdue', 'escalation', 'plan_review',
+                                                    'order_ending', 'mappa_review', 'breach_reported',
+                                                    'new_incident')),
+    recipient_login   text NOT NULL REFERENCES disrupt.staff (login),
+    person_id         bigint REFERENCES disrupt.person (id),
+    subject_table     text NOT NULL,
+    subject_id        bigint NOT NULL,
+    due_on            date NOT NULL,
+    message           text NOT NULL,
+    created_at        timestamptz NOT NULL DEFAULT now(),
+    acked_at          timestamptz,
+    delivered_at      timestamptz,
+    delivery_attempts integer NOT NULL DEFAULT 0,
+    next_attempt_at   timestamptz NOT NULL DEFAULT now(),
+    last_error        text,
+    CONSTRAINT reminder_key UNIQUE (kind, subject_table, subject_id, due_on, recipient_login)
+);
+COMMENT ON TABLE disrupt.reminder IS 'Reminder outbox. One row per (kind, subject, date, recipient); never deleted by the service.';
+
+CREATE INDEX reminder_unacked_by_recipient ON disrupt.reminder (recipient_login, due_on) WHERE acked_at IS NULL;
+CREATE INDEX reminder_by_recipient ON disrupt.reminder (recipient_login, created_at);
+CREATE INDEX reminder_awaiting_delivery ON disrupt.reminder (next_attempt_at, id)
+    WHERE delivered_at IS NULL AND acked_at IS NULL;
+
+-- ===========================================================================
+-- Risk: stored scores for ranking, and their history
+-- ===========================================================================
+-- The rules run in Swift (DisruptCore); `disrupt recompute` writes their results here.
+--
+-- risk_current   one row per live person: the latest score, band, RFG terms and flags,
+--                as of one day.  Used only to rank.  Computed by an administrator from
+--                ALL records (restricted ones too), so every active staff member who can
+--                see the person sees the same number.  It holds no evidence and no record
+--                references: only numbers, the band, the flags and the fired trigger codes.
+-- risk_assessment history, for audit and reproducibility: a row is added only when a
+--                person's score, band, trigger codes, flags or RFG terms change.  It holds
+--                the evidence references, so only administrators may read it.
+--
+-- What a caller sees with its evidence (`disrupt triggers`) is computed live from the
+-- records the caller's row-level security lets it read, never from these tables.
+
+CREATE TABLE disrupt.risk_current (
+    person_id          bigint PRIMARY KEY REFERENCES disrupt.person (id) ON DELETE CASCADE,
+    as_of              date NOT NULL,
+    computed_at        timestamptz NOT NULL DEFAULT now(),
+    score              integer NOT NULL,
+    band               text NOT NULL CHECK (band IN ('standard', 'medium', 'high', 'very_high')),
+    trigger_codes      text[] NOT NULL DEFAULT '{}',
+    rfg_recency        integer NOT NULL,
+    rfg_frequency      integer NOT NULL,
+    rfg_gravity        integer NOT NULL,
+    rfg_victims        integer NOT NULL,
+    rfg_total          integer NOT NULL,
+    victims            integer NOT NULL,
+    latest_incident_on date NULL,
+    serial             boolean NOT NULL,
+    escalating         boolean NOT NULL,
+    is_repeat          boolean NOT NULL,
+    model_version      text NOT NULL,
+    rfg_version        text NOT NULL
+);
+-- rank --by rfg / --by risk: the leading keys of each order (ties on all three fall back
+-- to person_ref, resolved by an incremental sort over the few tied rows)
+CREATE INDEX risk_current_rfg_idx
+    ON disrupt.risk_current (rfg_total DESC, rfg_gravity DESC, latest_incident_on DESC NULLS LAST);
+CREATE INDEX risk_current_score_idx
+    ON disrupt.risk_current (score DESC, rfg_gravity DESC, latest_incident_on DESC NULLS LAST);
+CREATE INDEX risk_current_as_of_idx ON disrupt.risk_current (as_of);
+
+CREATE TABLE disrupt.risk_assessment (
+    id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    person_id         bigint NOT NULL REFERENCES disrupt.person (id) ON DELETE CASCADE,
+    as_of             date NOT NULL,
+    computed_at       timestamptz NOT NULL DEFAULT now(),
+    -- when the inputs last changed (person_dirty.marked_at), NULL when recomputed for another reason
+    inputs_changed_at timestamptz NULL,
+    model_version     text NOT NULL,
+    score             integer NOT NULL,
+    band              text NOT NULL CHECK (band IN ('standard', 'medium', 'high', 'very_high')),
+    triggers          jsonb NOT NULL,   -- [{code, weight, reason, evidence: [{kind, ref, on}]}]
+    flags             jsonb NOT NULL,   -- {serial, escalating, repeat}
+    rfg               jsonb NOT NULL,   -- {recency, frequency, gravity, victims, total}
+    rfg_version       text NOT NULL,
+    serial            boolean NOT NULL,
+    escalating        boolean NOT NULL,
+    is_repeat         boolean NOT NULL
+);
+CREATE INDEX risk_assessment_person_idx ON disrupt.risk_assessment (person_id, as_of);
+
+-- ===========================================================================
+-- Row-level security: on, and forced (policies are in SQL/definitions/)
+-- ===========================================================================
+DO $do$
+DECLARE t text;
 BEGIN
-    IF NOT disrupt.is_active_staff() THEN
-        RAISE EXCEPTION 'merge_person: % is not active staff', session_user USING ERRCODE = '42501';
-    END IF;
-    IF keep_ref IS NULL OR absorb_ref IS NULL OR keep_ref = absorb_ref THEN
-        RAISE EXCEPTION 'merge_person: two different person refs are required' USING ERRCODE = '22023';
-    END IF;
-    -- lock both rows in a stable order (no deadlock between concurrent merges)
-    PERFORM 1 FROM disrupt.person WHERE person_ref IN (keep_ref, absorb_ref) ORDER BY id FOR UPDATE;
-    SELECT * INTO k FROM disrupt.person WHERE person_ref = keep_ref;
-    SELECT * INTO a FROM disrupt.person WHERE person_ref = absorb_ref;
-    IF k.id IS NULL OR NOT (v_admin OR k.sensitivity = 'shared' OR k.agency = v_agency) THEN
-        RAISE EXCEPTION 'merge_person: person_ref % not found', keep_ref USING ERRCODE = 'P0002';
-    END IF;
-    IF a.id IS NULL OR NOT (v_admin OR a.sensitivity = 'shared' OR a.agency = v_agency) THEN
-        RAISE EXCEPTION 'merge_person: person_ref % not found', absorb_ref USING ERRCODE = 'P0002';
-    END IF;
-    IF k.merged_into IS NOT NULL THEN
-        RAISE EXCEPTION 'merge_person: % was itself merged into person id %', keep_ref, k.merged_into USING ERRCODE = '22023';
-    END IF;
-    IF a.merged_into IS NOT NULL THEN
-        RAISE EXCEPTION 'merge_person: % was already merged into person id %', absorb_ref, a.merged_into USING ERRCODE = '22023';
-    END IF;
-
-    -- aliases: absorb's own name, then absorb's aliases (duplicates of keep's are dropped)
-    INSERT INTO disrupt.alias (person_id, alias_name, date_of_birth, agency, sensitivity)
-    VALUES (k.id, concat_ws(' ', a.given_name, a.family_name), a.date_of_birth, a.agency, a.sensitivity)
-    ON CONFLICT ON CONSTRAINT alias_person_name_dob_key DO NOTHING;
-    UPDATE disrupt.alias x SET person_id = k.id
-    WHERE x.person_id = a.id
-      AND NOT EXISTS (SELECT 1 FROM disrupt.alias y
-                      WHERE y.person_id = k.id AND y.alias_name = x.alias_name
-                        AND y.date_of_birth IS NOT DISTINCT FROM x.date_of_birth);
-    DELETE FROM disrupt.alias WHERE person_id = a.id;
-
-    -- relationships: fold duplicates into keep's row, move the rest
-    UPDATE disrupt.relationship r
-    SET from_on = LEAST(r.from_on, x.from_on),
-        to_on = CASE WHEN r.to_on IS NULL OR x.to_on IS NULL THEN NULL ELSE GREATEST(r.to_on, x.to_on) END,
-        has_contact = CASE WHEN r.has_contact OR x.has_contact THEN true
-                           WHEN r.has_contact IS NULL OR x.has_contact IS NULL THEN NULL ELSE false END
-    FROM disrupt.relationship x
-    WHERE r.person_id = k.id AND x.person_id = a.id
-      AND x.party_id = r.party_id AND x.relationship = r.relationship;
-    DELETE FROM disrupt.relationship x
-    WHERE x.person_id = a.id
-      AND EXISTS (SELECT 1 FROM disrupt.relationship r
-                  WHERE r.person_id = k.id AND r.party_id = x.party_id AND r.relationship = x.relationship);
-    UPDATE disrupt.relationship SET person_id = k.id WHERE person_id = a.id;
-
-    UPDATE disrupt.incident    SET person_id = k.id WHERE person_id = a.id;
-    UPDATE disrupt.marker      SET person_id = k.id WHERE person_id = a.id;
-    UPDATE disrupt.court_order SET person_id = k.id WHERE person_id = a.id;
-    UPDATE disrupt.breach      SET person_id = k.id WHERE person_id = a.id;
-    UPDATE disrupt.forum_link  SET person_id = k.id WHERE person_id = a.id;
-    UPDATE disrupt.referral    SET person_id = k.id WHERE person_id = a.id;
-
-    -- earlier merges into absorb now point at keep
-    UPDATE disrupt.person SET merged_into = k.id WHERE merged_into = a.id;
-
-    -- absorb is retired; its PNC moves to keep when keep has none
-    UPDATE disrupt.person SET merged_into = k.id,
-           pnc_id = CASE WHEN k.pnc_id IS NULL THEN NULL ELSE pnc_id END
-    WHERE id = a.id;
-    UPDATE disrupt.person SET
-        pnc_id        = COALESCE(pnc_id, a.pnc_id),
-        given_name    = COALESCE(given_name, a.given_name),
-        date_of_birth = COALESCE(date_of_birth, a.date_of_birth),
-        gender        = CASE WHEN gender IS NULL OR gender = 'unknown' THEN COALESCE(a.gender, gender) ELSE gender END
-    WHERE id = k.id;
-
-    INSERT INTO disrupt.person_dirty (person_id) VALUES (k.id) ON CONFLICT (person_id) DO NOTHING;
-    DELETE FROM disrupt.person_dirty WHERE person_id = a.id;
-
-    INSERT INTO disrupt.audit_log (agency, operation, object_table, object_key, person_id, before, after)
-    VALUES (v_agency, 'combine', 'person', k.id::text, k.id,
-            jsonb_build_object('absorbed', to_jsonb(a)),
-            jsonb_build_object('keep_ref', k.person_ref, 'absorb_ref', a.person_ref, 'absorb_id', a.id));
-    RETURN k.id;
+    FOREACH t IN ARRAY ARRAY['staff', 'person', 'alias', 'party', 'relationship', 'incident', 'marker',
+                             'court_order', 'breach', 'forum_link', 'referral', 'audit_log',
+                             'plan', 'action', 'action_history', 'reminder', 'risk_current', 'risk_assessment'] LOOP
+        EXECUTE format('ALTER TABLE disrupt.%I ENABLE ROW LEVEL SECURITY', t);
+        EXECUTE format('ALTER TABLE disrupt.%I FORCE ROW LEVEL SECURITY', t);
+    END LOOP;
 END
-$$;
+$do$;

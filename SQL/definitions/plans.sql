@@ -1,4 +1,4 @@
--- 005_plans.sql: disruption plans and their actions.
+-- plans.sql: disruption plans and their actions.
 --
 -- A plan belongs to one perpetrator (person) and one SPOC; it holds actions under the four
 -- headings of the SafeLives guidance (prosecute, disrupt, divert, manage). Plans, actions and
@@ -13,107 +13,15 @@
 --   DR409  stale expected_version or a conflicting open plan; DETAIL is the current row as JSON
 --   DR422  refused: invalid value or transition (start without Idva check, done without outcome...)
 --
--- Applied once, in one transaction, by the database owner. Role-related statements (GRANT,
--- REVOKE) are idempotent: several databases in one cluster run this file.
-
--- ---------------------------------------------------------------------------------------------
--- Tables
--- ---------------------------------------------------------------------------------------------
-
-CREATE TABLE disrupt.plan (
-    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    person_id     bigint NOT NULL REFERENCES disrupt.person (id),
-    spoc_login    text NOT NULL REFERENCES disrupt.staff (login),
-    status        text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
-    review_on     date,
-    opened_at     timestamptz NOT NULL DEFAULT now(),
-    opened_by     text NOT NULL,
-    closed_at     timestamptz,
-    closed_by     text,
-    close_reason  text,
-    version       integer NOT NULL DEFAULT 1 CHECK (version >= 1),
-    -- the SPOC's agency, kept in step by plan_open / plan_update (used for RLS and display)
-    agency        text NOT NULL REFERENCES disrupt.agency (code),
-    sensitivity   text NOT NULL DEFAULT 'shared' CHECK (sensitivity = 'shared'),
-    created_by    text NOT NULL,
-    created_at    timestamptz NOT NULL DEFAULT now(),
-    updated_by    text NOT NULL,
-    updated_at    timestamptz NOT NULL DEFAULT now(),
-    CONSTRAINT plan_closed_consistent CHECK (
-        (status = 'open' AND closed_at IS NULL AND close_reason IS NULL)
-        OR (status = 'closed' AND closed_at IS NOT NULL AND nullif(btrim(close_reason), '') IS NOT NULL))
-);
-COMMENT ON TABLE disrupt.plan IS 'Disruption plan for one perpetrator, owned by a SPOC. At most one open plan per person.';
-
-CREATE UNIQUE INDEX plan_one_open_per_person ON disrupt.plan (person_id) WHERE status = 'open';
-CREATE INDEX plan_open_review_on ON disrupt.plan (review_on) WHERE status = 'open';
-CREATE INDEX plan_open_spoc ON disrupt.plan (spoc_login) WHERE status = 'open';
-CREATE INDEX plan_person ON disrupt.plan (person_id);
-
-CREATE TABLE disrupt.action (
-    id                 bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    plan_id            bigint NOT NULL REFERENCES disrupt.plan (id),
-    heading            text NOT NULL CHECK (heading IN ('prosecute', 'disrupt', 'divert', 'manage')),
-    tactic             text NOT NULL CHECK (btrim(tactic) <> ''),  -- code from Config/tactics.json (validated by the app)
-    agency             text NOT NULL REFERENCES disrupt.agency (code),
-    owner_login        text REFERENCES disrupt.staff (login),
-    due_on             date NOT NULL,
-    status             text NOT NULL DEFAULT 'open'
-                       CHECK (status IN ('open', 'in_progress', 'done', 'cancelled', 'blocked')),
-    outcome            text,
-    note               text,
-    needs_safety_check boolean NOT NULL DEFAULT false,
-    safety_checked_by  text REFERENCES disrupt.staff (login),
-    safety_checked_at  timestamptz,
-    version            integer NOT NULL DEFAULT 1 CHECK (version >= 1),
-    sensitivity        text NOT NULL DEFAULT 'shared' CHECK (sensitivity = 'shared'),
-    created_by         text NOT NULL,
-    created_at         timestamptz NOT NULL DEFAULT now(),
-    updated_by         text NOT NULL,
-    updated_at         timestamptz NOT NULL DEFAULT now(),
-    CONSTRAINT action_done_has_outcome CHECK (status <> 'done' OR nullif(btrim(outcome), '') IS NOT NULL),
-    CONSTRAINT action_safety_check_pair CHECK ((safety_checked_by IS NULL) = (safety_checked_at IS NULL)),
-    -- belt and braces behind action_transition: nothing needing a check runs without one
-    CONSTRAINT action_started_only_when_safe CHECK (
-        status NOT IN ('in_progress', 'done') OR NOT needs_safety_check OR safety_checked_by IS NOT NULL)
-);
-COMMENT ON TABLE disrupt.action IS 'An action in a disruption plan, owned by an agency (and optionally a named person).';
-
-CREATE INDEX action_plan ON disrupt.action (plan_id);
--- the reminder sweep reads live actions by due date only: keep this index small and partial
-CREATE INDEX action_live_due_on ON disrupt.action (due_on) WHERE status IN ('open', 'in_progress');
-CREATE INDEX action_live_owner ON disrupt.action (owner_login) WHERE status IN ('open', 'in_progress', 'blocked');
-CREATE INDEX action_live_agency ON disrupt.action (agency, due_on) WHERE status IN ('open', 'in_progress', 'blocked');
-
-CREATE TABLE disrupt.action_history (
-    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    action_id    bigint NOT NULL REFERENCES disrupt.action (id),
-    at           timestamptz NOT NULL DEFAULT now(),
-    login        text NOT NULL,
-    change       text NOT NULL CHECK (change IN ('created', 'start', 'done', 'cancel', 'block',
-                                                  'reassign', 'extend', 'safety_check')),
-    from_status  text,
-    to_status    text,
-    from_value   text,
-    to_value     text,
-    reason       text
-);
-COMMENT ON TABLE disrupt.action_history IS 'One row per change to an action (append-only; written by the action functions).';
-CREATE INDEX action_history_action ON disrupt.action_history (action_id, at);
+-- The tables are in the baseline migration.
 
 -- ---------------------------------------------------------------------------------------------
 -- Row-level security: read for every active staff member, no direct writes.
--- As in 004: RLS is FORCEd and the owner (disrupt_owner, which owns the SECURITY DEFINER
+-- RLS is FORCEd (baseline) and the owner (disrupt_owner, which owns the SECURITY DEFINER
 -- functions below after hand_to_owner) reaches rows through an explicit owner_all policy.
 -- The functions do their own permission checks.
 -- ---------------------------------------------------------------------------------------------
 
-ALTER TABLE disrupt.plan ENABLE ROW LEVEL SECURITY;
-ALTER TABLE disrupt.plan FORCE ROW LEVEL SECURITY;
-ALTER TABLE disrupt.action ENABLE ROW LEVEL SECURITY;
-ALTER TABLE disrupt.action FORCE ROW LEVEL SECURITY;
-ALTER TABLE disrupt.action_history ENABLE ROW LEVEL SECURITY;
-ALTER TABLE disrupt.action_history FORCE ROW LEVEL SECURITY;
 CREATE POLICY staff_read ON disrupt.plan FOR SELECT USING ((SELECT disrupt.is_active_staff()));
 CREATE POLICY staff_read ON disrupt.action FOR SELECT USING ((SELECT disrupt.is_active_staff()));
 CREATE POLICY staff_read ON disrupt.action_history FOR SELECT USING ((SELECT disrupt.is_active_staff()));
@@ -624,7 +532,7 @@ BEGIN
 END $$;
 
 -- ---------------------------------------------------------------------------------------------
--- Plans follow a person merge (002's merge_person sets merged_into on the absorbed person).
+-- Plans follow a person merge (record.sql's merge_person sets merged_into on the absorbed person).
 -- If the survivor has no open plan, the absorbed person's plans simply move to the survivor.
 -- If both have one, the absorbed plan's live actions move to the survivor's plan (history:
 -- 'reassign', reason 'person merged') and the absorbed plan is closed; then every plan of the
@@ -701,5 +609,5 @@ GRANT EXECUTE ON FUNCTION
     disrupt.action_extend(bigint, integer, date, text)
 TO disrupt_staff, disrupt_admin;
 
--- everything above to disrupt_owner (004's convention; idempotent)
+-- everything above to disrupt_owner (foundation.sql; idempotent)
 SELECT disrupt.hand_to_owner();

@@ -1,4 +1,4 @@
--- 011_summary.sql: what the perpetrator summary may say about records the reader cannot see.
+-- summary.sql: what the perpetrator summary may say about records the reader cannot see.
 --
 -- Row-level security leaves out restricted records of other agencies. A Marac representative
 -- still needs to know that something exists and who holds it, so they can ask. withheld_counts
@@ -58,5 +58,5 @@ REVOKE ALL ON FUNCTION disrupt.withheld_counts(bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION disrupt.withheld_counts(bigint) TO disrupt_staff;
 
 
--- everything above to disrupt_owner (004's convention; idempotent)
+-- everything above to disrupt_owner (foundation.sql; idempotent)
 SELECT disrupt.hand_to_owner();

@@ -1,4 +1,4 @@
--- 003_import.sql: set-based bulk import (merge) of the ten CSV kinds.
+-- import.sql: set-based bulk import (merge) of the ten CSV kinds.
 --
 -- Protocol (the Swift importer), inside ONE transaction:
 --   CREATE TEMP TABLE stage_<kind> (line int, <CSV columns, all text>,
@@ -73,7 +73,7 @@ $$;
 --         incident, marker, court_order, breach, forum_link, referral (source_ref)
 CREATE OR REPLACE FUNCTION disrupt.import_hidden_keys(kind text, keys text[])
 RETURNS SETOF text
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
 DECLARE v_ag text := disrupt.caller_agency();
 BEGIN
@@ -1147,3 +1147,23 @@ BEGIN
            (SELECT count(*) FROM rej);
 END
 $$;
+
+SELECT disrupt.hand_to_owner();
+
+-- ---------------------------------------------------------------------------
+-- Privileges: staff import; nothing else may call these.
+-- ---------------------------------------------------------------------------
+REVOKE ALL ON FUNCTION
+    disrupt.import_people(text), disrupt.import_aliases(text), disrupt.import_parties(text),
+    disrupt.import_relationships(text), disrupt.import_incidents(text), disrupt.import_markers(text),
+    disrupt.import_orders(text), disrupt.import_breaches(text), disrupt.import_links(text),
+    disrupt.import_referrals(text), disrupt.import_hidden_keys(text, text[]), disrupt.import_agency(text),
+    disrupt.import_prepare(regclass)
+FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION
+    disrupt.import_people(text), disrupt.import_aliases(text), disrupt.import_parties(text),
+    disrupt.import_relationships(text), disrupt.import_incidents(text), disrupt.import_markers(text),
+    disrupt.import_orders(text), disrupt.import_breaches(text), disrupt.import_links(text),
+    disrupt.import_referrals(text), disrupt.import_hidden_keys(text, text[]), disrupt.import_agency(text),
+    disrupt.import_prepare(regclass)
+    TO disrupt_staff;

@@ -1,4 +1,4 @@
--- 006_reminders.sql: the reminder outbox, the sweep that fills it, the inbox, delivery
+-- reminders.sql: the reminder outbox, the sweep that fills it, the inbox, delivery
 -- bookkeeping for an optional external command, and the coordinator's agenda.
 --
 -- The outbox key is UNIQUE (kind, subject_table, subject_id, due_on, recipient_login): every
@@ -24,53 +24,17 @@
 --
 -- Errors: DR403 not allowed, DR404 not found (also: someone else's reminder), DR422 bad argument.
 
+-- The outbox table is in the baseline migration.
+
 -- ---------------------------------------------------------------------------------------------
--- The outbox
+-- Row-level security (enabled and forced in the baseline migration)
 -- ---------------------------------------------------------------------------------------------
-
-CREATE TABLE disrupt.reminder (
-    id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    kind              text NOT NULL CHECK (kind IN ('due_soon', 'overdue', 'escalation', 'plan_review',
-                                                    'order_ending', 'mappa_review', 'breach_reported',
-                                                    'new_incident')),
-    recipient_login   text NOT NULL REFERENCES disrupt.staff (login),
-    person_id         bigint REFERENCES disrupt.person (id),
-    subject_table     text NOT NULL,
-    subject_id        bigint NOT NULL,
-    due_on            date NOT NULL,
-    message           text NOT NULL,
-    created_at        timestamptz NOT NULL DEFAULT now(),
-    acked_at          timestamptz,
-    delivered_at      timestamptz,
-    delivery_attempts integer NOT NULL DEFAULT 0,
-    next_attempt_at   timestamptz NOT NULL DEFAULT now(),
-    last_error        text,
-    CONSTRAINT reminder_key UNIQUE (kind, subject_table, subject_id, due_on, recipient_login)
-);
-COMMENT ON TABLE disrupt.reminder IS 'Reminder outbox. One row per (kind, subject, date, recipient); never deleted by the service.';
-
-CREATE INDEX reminder_unacked_by_recipient ON disrupt.reminder (recipient_login, due_on) WHERE acked_at IS NULL;
-CREATE INDEX reminder_by_recipient ON disrupt.reminder (recipient_login, created_at);
-CREATE INDEX reminder_awaiting_delivery ON disrupt.reminder (next_attempt_at, id)
-    WHERE delivered_at IS NULL AND acked_at IS NULL;
-
-ALTER TABLE disrupt.reminder ENABLE ROW LEVEL SECURITY;
-ALTER TABLE disrupt.reminder FORCE ROW LEVEL SECURITY;
 CREATE POLICY staff_read ON disrupt.reminder FOR SELECT
     USING ((SELECT disrupt.is_active_staff())
            AND (recipient_login = (SELECT disrupt.caller_login()) OR (SELECT disrupt.is_admin())));
 CREATE POLICY owner_all ON disrupt.reminder TO disrupt_owner USING (true) WITH CHECK (true);
 REVOKE ALL ON disrupt.reminder FROM PUBLIC;
 GRANT SELECT ON disrupt.reminder TO disrupt_staff, disrupt_admin;
-
--- Indexes the sweep needs on tables from earlier migrations: each is a sargable date range
--- over a small partial index, so a sweep with nothing due reads almost nothing.
-CREATE INDEX IF NOT EXISTS court_order_ending_on ON disrupt.court_order (ends_on)
-    WHERE order_type IN ('dvpo', 'dapo', 'bail', 'spo', 'interim_spo', 'licence');
-CREATE INDEX IF NOT EXISTS forum_link_mappa3_licence_ends ON disrupt.forum_link (licence_ends_on)
-    WHERE forum = 'mappa' AND mappa_category = 3 AND status = 'active';
-CREATE INDEX IF NOT EXISTS breach_occurred_on ON disrupt.breach (occurred_on);
-CREATE INDEX IF NOT EXISTS incident_occurred_on ON disrupt.incident (occurred_on);
 
 -- ---------------------------------------------------------------------------------------------
 -- Who hears about a MAPPA category 3 review: the link's contact when it names an active staff
@@ -578,6 +542,35 @@ SELECT pp.person_id, pe.person_ref, coalesce(o.overdue, 0),
 $$;
 
 -- ---------------------------------------------------------------------------------------------
+-- Waking the reminder service when plan data changes.
+--
+-- `disrupt serve` LISTENs on 'disrupt_reminder' (reminders just created, above) and on
+-- 'disrupt_changed' (below): a new or changed action, plan, order or forum link may make a
+-- reminder due today, so the service sweeps at once instead of waiting for its interval.
+-- Statement-level: a bulk import sends one notification per statement, and PostgreSQL folds
+-- identical notifications of one transaction into one. The payload is the table name only
+-- (no ids, no personal data).
+-- ---------------------------------------------------------------------------------------------
+CREATE FUNCTION disrupt.notify_changed() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM pg_notify('disrupt_changed', TG_TABLE_NAME);
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER notify_changed AFTER INSERT OR UPDATE ON disrupt.action
+    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.notify_changed();
+CREATE TRIGGER notify_changed AFTER INSERT OR UPDATE ON disrupt.plan
+    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.notify_changed();
+CREATE TRIGGER notify_changed AFTER INSERT OR UPDATE ON disrupt.court_order
+    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.notify_changed();
+CREATE TRIGGER notify_changed AFTER INSERT OR UPDATE ON disrupt.forum_link
+    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.notify_changed();
+
+-- everything above to disrupt_owner (foundation.sql; idempotent)
+SELECT disrupt.hand_to_owner();
+
+-- ---------------------------------------------------------------------------------------------
 -- Privileges (EXECUTE is PUBLIC by default: revoke, then grant exactly)
 -- ---------------------------------------------------------------------------------------------
 
@@ -592,10 +585,10 @@ REVOKE ALL ON FUNCTION
     disrupt.reminder_claim_for_delivery(integer, interval),
     disrupt.reminder_delivered(bigint),
     disrupt.reminder_delivery_failed(bigint, text),
-    disrupt.agenda(date, date)
+    disrupt.agenda(date, date),
+    disrupt.notify_changed()
 FROM PUBLIC;
 
-GRANT USAGE ON SCHEMA disrupt TO disrupt_service;
 GRANT EXECUTE ON FUNCTION
     disrupt.reminder_sweep(date, integer, integer, integer, integer, integer),
     disrupt.reminder_claim_for_delivery(integer, interval),
@@ -607,6 +600,3 @@ GRANT EXECUTE ON FUNCTION
     disrupt.reminder_ack(bigint),
     disrupt.agenda(date, date)
 TO disrupt_staff, disrupt_admin;
-
--- everything above to disrupt_owner (004's convention; idempotent)
-SELECT disrupt.hand_to_owner();

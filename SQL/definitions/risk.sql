@@ -1,0 +1,31 @@
+-- risk.sql: who may read and write the stored risk scores (tables in the baseline migration).
+--
+-- The rules run in Swift (DisruptCore); `disrupt recompute` writes their results.
+-- risk_current holds no evidence (only numbers, band, flags and trigger codes) and is read by
+-- every active staff member who can see the person; risk_assessment holds the evidence
+-- references, so only administrators may read it.
+
+-- ---------------------------------------------------------------------------
+-- Row-level security
+--   risk_current:    read by active staff for the people they can see (the person's own
+--                    policy applies inside the EXISTS); written by administrators (the
+--                    recompute).
+--   risk_assessment: administrators only.
+-- ---------------------------------------------------------------------------
+CREATE POLICY staff_read ON disrupt.risk_current FOR SELECT
+    USING ((SELECT disrupt.is_active_staff())
+           AND EXISTS (SELECT 1 FROM disrupt.person p WHERE p.id = risk_current.person_id));
+CREATE POLICY admin_write ON disrupt.risk_current FOR ALL
+    USING ((SELECT disrupt.is_admin())) WITH CHECK ((SELECT disrupt.is_admin()));
+CREATE POLICY owner_all ON disrupt.risk_current TO disrupt_owner USING (true) WITH CHECK (true);
+
+CREATE POLICY admin_all ON disrupt.risk_assessment FOR ALL
+    USING ((SELECT disrupt.is_admin())) WITH CHECK ((SELECT disrupt.is_admin()));
+CREATE POLICY owner_all ON disrupt.risk_assessment TO disrupt_owner USING (true) WITH CHECK (true);
+
+-- ---------------------------------------------------------------------------
+-- Privileges (sequences: record.sql)
+-- ---------------------------------------------------------------------------
+GRANT SELECT ON disrupt.risk_current TO disrupt_staff;
+GRANT INSERT, UPDATE, DELETE ON disrupt.risk_current TO disrupt_admin;
+GRANT SELECT, INSERT ON disrupt.risk_assessment TO disrupt_admin;

@@ -1,0 +1,37 @@
+/// One file of database objects from `SQL/definitions/<area>.sql`: functions, procedures,
+/// views, triggers, row-level-security policies and grants, each defined in exactly one file.
+/// The migrator drops every such object and runs all the files again, in `order`, whenever a
+/// file's checksum differs from the one recorded in `disrupt.schema_definitions` (or a
+/// migration was applied).
+public struct Definition: Sendable, Equatable {
+    public let name: String
+    public let sql: String
+
+    /// The files in the order they are applied: each may use what the files before it define
+    /// (policies call the identity helpers of `foundation`, `plans` reads what `record` grants...).
+    /// A new file is added here; a test checks that this list and `SQL/definitions/` agree.
+    public static let order = ["foundation", "security", "record", "import", "plans", "reminders", "risk", "summary"]
+
+    /// The definition files embedded in this binary, in `order`.
+    public static var embedded: [Definition] {
+        order.compactMap { name in Resources.text(path(name)).map { Definition(name: name, sql: $0) } }
+    }
+
+    /// The names of the embedded files, whether or not `order` lists them.
+    public static var embeddedNames: [String] {
+        Resources.paths(under: "SQL/definitions").compactMap { path in
+            guard path.hasSuffix(".sql") else { return nil }
+            return String(path.dropFirst("SQL/definitions/".count).dropLast(4))
+        }
+    }
+
+    public init(name: String, sql: String) {
+        self.name = name
+        self.sql = sql
+    }
+
+    static func path(_ name: String) -> String { "SQL/definitions/\(name).sql" }
+
+    /// SHA-256 of the text, recorded in `disrupt.schema_definitions`.
+    public var checksum: String { SHA256.hex(sql) }
+}
