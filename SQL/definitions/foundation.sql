@@ -261,11 +261,21 @@ BEGIN
     IF EXISTS (SELECT 1 FROM pg_policy WHERE polrelid = tbl AND polname = 'staff_insert') THEN EXECUTE format('DROP POLICY staff_insert ON %s', tbl); END IF;
     IF EXISTS (SELECT 1 FROM pg_policy WHERE polrelid = tbl AND polname = 'staff_update') THEN EXECUTE format('DROP POLICY staff_update ON %s', tbl); END IF;
     IF EXISTS (SELECT 1 FROM pg_policy WHERE polrelid = tbl AND polname = 'staff_delete') THEN EXECUTE format('DROP POLICY staff_delete ON %s', tbl); END IF;
-    IF EXISTS (SELECT 1 FROM pg_policy WHERE polrelid = tbl AND polname = 'owner_all') THEN EXECUTE format('DROP POLICY owner_all ON %s', tbl); END IF;
     EXECUTE format('CREATE POLICY staff_read ON %s FOR SELECT USING (%s)', tbl, rd);
     EXECUTE format('CREATE POLICY staff_insert ON %s FOR INSERT WITH CHECK (%s)', tbl, wr);
     EXECUTE format('CREATE POLICY staff_update ON %s FOR UPDATE USING (%s) WITH CHECK (%s)', tbl, wr, wr);
     EXECUTE format('CREATE POLICY staff_delete ON %s FOR DELETE USING (%s)', tbl, wr);
+    PERFORM disrupt.attach_owner_policy(tbl);
+END
+$$;
+
+-- attach_owner_policy(tbl): the owner_all policy through which the SECURITY DEFINER
+-- functions owned by disrupt_owner reach every row of a table whose RLS is forced.
+CREATE OR REPLACE FUNCTION disrupt.attach_owner_policy(tbl regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, disrupt
+AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_policy WHERE polrelid = tbl AND polname = 'owner_all') THEN EXECUTE format('DROP POLICY owner_all ON %s', tbl); END IF;
     EXECUTE format('CREATE POLICY owner_all ON %s TO disrupt_owner USING (true) WITH CHECK (true)', tbl);
 END
 $$;

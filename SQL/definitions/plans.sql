@@ -22,12 +22,11 @@
 -- The functions do their own permission checks.
 -- ---------------------------------------------------------------------------------------------
 
-CREATE POLICY staff_read ON disrupt.plan FOR SELECT USING ((SELECT disrupt.is_active_staff()));
-CREATE POLICY staff_read ON disrupt.action FOR SELECT USING ((SELECT disrupt.is_active_staff()));
-CREATE POLICY staff_read ON disrupt.action_history FOR SELECT USING ((SELECT disrupt.is_active_staff()));
-CREATE POLICY owner_all ON disrupt.plan TO disrupt_owner USING (true) WITH CHECK (true);
-CREATE POLICY owner_all ON disrupt.action TO disrupt_owner USING (true) WITH CHECK (true);
-CREATE POLICY owner_all ON disrupt.action_history TO disrupt_owner USING (true) WITH CHECK (true);
+CREATE POLICY plan_read ON disrupt.plan FOR SELECT USING ((SELECT disrupt.is_active_staff()));
+CREATE POLICY action_read ON disrupt.action FOR SELECT USING ((SELECT disrupt.is_active_staff()));
+CREATE POLICY action_history_read ON disrupt.action_history FOR SELECT USING ((SELECT disrupt.is_active_staff()));
+SELECT disrupt.attach_owner_policy(t::regclass)
+FROM unnest(ARRAY['disrupt.plan', 'disrupt.action', 'disrupt.action_history']) AS t;
 
 REVOKE ALL ON disrupt.plan, disrupt.action, disrupt.action_history FROM PUBLIC;
 GRANT SELECT ON disrupt.plan, disrupt.action, disrupt.action_history TO disrupt_staff, disrupt_admin;
@@ -571,7 +570,7 @@ BEGIN
     RETURN NULL;
 END $$;
 
-CREATE TRIGGER plan_follow_merge AFTER UPDATE OF merged_into ON disrupt.person
+CREATE TRIGGER plan_follow_merge_after_update AFTER UPDATE OF merged_into ON disrupt.person
     FOR EACH ROW WHEN (NEW.merged_into IS NOT NULL AND NEW.merged_into IS DISTINCT FROM OLD.merged_into)
     EXECUTE FUNCTION disrupt.plan_follow_merge();
 

@@ -16,7 +16,7 @@ BEGIN
     RETURN NEW;
 END
 $$;
-CREATE TRIGGER agency_codes_fixed BEFORE UPDATE OR DELETE ON disrupt.agency
+CREATE TRIGGER agency_codes_before_change BEFORE UPDATE OR DELETE ON disrupt.agency
     FOR EACH ROW EXECUTE FUNCTION disrupt.agency_codes_fixed();
 
 -- touch triggers
@@ -25,7 +25,7 @@ DECLARE t text;
 BEGIN
     FOREACH t IN ARRAY ARRAY['person', 'alias', 'party', 'relationship', 'incident', 'marker',
                              'court_order', 'breach', 'forum_link', 'referral'] LOOP
-        EXECUTE format('CREATE TRIGGER touch BEFORE UPDATE ON disrupt.%I FOR EACH ROW EXECUTE FUNCTION disrupt.touch()', t);
+        EXECUTE format('CREATE TRIGGER touch_before_update BEFORE UPDATE ON disrupt.%I FOR EACH ROW EXECUTE FUNCTION disrupt.touch()', t);
     END LOOP;
 END
 $do$;

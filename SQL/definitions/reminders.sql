@@ -29,10 +29,10 @@
 -- ---------------------------------------------------------------------------------------------
 -- Row-level security (enabled and forced in the baseline migration)
 -- ---------------------------------------------------------------------------------------------
-CREATE POLICY staff_read ON disrupt.reminder FOR SELECT
+CREATE POLICY reminder_read ON disrupt.reminder FOR SELECT
     USING ((SELECT disrupt.is_active_staff())
            AND (recipient_login = (SELECT disrupt.caller_login()) OR (SELECT disrupt.is_admin())));
-CREATE POLICY owner_all ON disrupt.reminder TO disrupt_owner USING (true) WITH CHECK (true);
+SELECT disrupt.attach_owner_policy('disrupt.reminder');
 REVOKE ALL ON disrupt.reminder FROM PUBLIC;
 GRANT SELECT ON disrupt.reminder TO disrupt_staff, disrupt_admin;
 
@@ -293,10 +293,10 @@ BEGIN
     RETURN NULL;
 END $$;
 
-CREATE TRIGGER reminder_on_breach_insert AFTER INSERT ON disrupt.breach
+CREATE TRIGGER reminder_after_breach_insert AFTER INSERT ON disrupt.breach
     REFERENCING NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION disrupt.reminder_on_breach_insert();
-CREATE TRIGGER reminder_on_incident_insert AFTER INSERT ON disrupt.incident
+CREATE TRIGGER reminder_after_incident_insert AFTER INSERT ON disrupt.incident
     REFERENCING NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION disrupt.reminder_on_incident_insert();
 
@@ -558,14 +558,15 @@ BEGIN
     RETURN NULL;
 END $$;
 
-CREATE TRIGGER notify_changed AFTER INSERT OR UPDATE ON disrupt.action
-    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.notify_changed();
-CREATE TRIGGER notify_changed AFTER INSERT OR UPDATE ON disrupt.plan
-    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.notify_changed();
-CREATE TRIGGER notify_changed AFTER INSERT OR UPDATE ON disrupt.court_order
-    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.notify_changed();
-CREATE TRIGGER notify_changed AFTER INSERT OR UPDATE ON disrupt.forum_link
-    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.notify_changed();
+DO $do$
+DECLARE t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['action', 'plan', 'court_order', 'forum_link'] LOOP
+        EXECUTE format('CREATE TRIGGER notify_changed_after_write AFTER INSERT OR UPDATE ON disrupt.%I '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION disrupt.notify_changed()', t);
+    END LOOP;
+END
+$do$;
 
 -- everything above to disrupt_owner (foundation.sql; idempotent)
 SELECT disrupt.hand_to_owner();

@@ -12,16 +12,16 @@
 --                    recompute).
 --   risk_assessment: administrators only.
 -- ---------------------------------------------------------------------------
-CREATE POLICY staff_read ON disrupt.risk_current FOR SELECT
+CREATE POLICY risk_current_read ON disrupt.risk_current FOR SELECT
     USING ((SELECT disrupt.is_active_staff())
            AND EXISTS (SELECT 1 FROM disrupt.person p WHERE p.id = risk_current.person_id));
 CREATE POLICY admin_write ON disrupt.risk_current FOR ALL
     USING ((SELECT disrupt.is_admin())) WITH CHECK ((SELECT disrupt.is_admin()));
-CREATE POLICY owner_all ON disrupt.risk_current TO disrupt_owner USING (true) WITH CHECK (true);
+SELECT disrupt.attach_owner_policy('disrupt.risk_current');
 
 CREATE POLICY admin_all ON disrupt.risk_assessment FOR ALL
     USING ((SELECT disrupt.is_admin())) WITH CHECK ((SELECT disrupt.is_admin()));
-CREATE POLICY owner_all ON disrupt.risk_assessment TO disrupt_owner USING (true) WITH CHECK (true);
+SELECT disrupt.attach_owner_policy('disrupt.risk_assessment');
 
 -- ---------------------------------------------------------------------------
 -- Privileges (sequences: record.sql)

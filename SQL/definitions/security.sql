@@ -159,9 +159,9 @@ $$;
 -- staff: readable by active staff and the service; written only by staff_add/staff_disable
 -- (not TO PUBLIC: the helpers read staff as disrupt_owner, which must only meet owner_all,
 --  or each helper call would evaluate this policy and call the helpers again)
-CREATE POLICY staff_read ON disrupt.staff FOR SELECT TO disrupt_staff, disrupt_service
+CREATE POLICY staff_directory_read ON disrupt.staff FOR SELECT TO disrupt_staff, disrupt_service
     USING ((SELECT disrupt.is_active_staff()) OR (SELECT disrupt.is_service()));
-CREATE POLICY owner_all ON disrupt.staff TO disrupt_owner USING (true) WITH CHECK (true);
+SELECT disrupt.attach_owner_policy('disrupt.staff');
 SELECT disrupt.attach_audit('disrupt.staff');
 
 -- audit_log: read by admins and by the login that made the row; inserted only by

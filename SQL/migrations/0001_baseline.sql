@@ -82,24 +82,20 @@ $do$;
 -- translate() table when it is not installed.
 -- ---------------------------------------------------------------------------
 DO $do$
+DECLARE
+    body text;
 BEGIN
     IF EXISTS (SELECT 1 FROM pg_catalog.pg_available_extensions WHERE name = 'unaccent') THEN
         CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA disrupt;
         -- two-argument form with an explicit dictionary: safe to call IMMUTABLE
-        EXECUTE $f$
-            CREATE OR REPLACE FUNCTION disrupt.fold(t text) RETURNS text
-            LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-            AS 'SELECT pg_catalog.lower(disrupt.unaccent(''disrupt.unaccent''::regdictionary, $1))'
-        $f$;
+        body := 'SELECT pg_catalog.lower(disrupt.unaccent(''disrupt.unaccent''::regdictionary, $1))';
     ELSE
-        EXECUTE $f$
-            CREATE OR REPLACE FUNCTION disrupt.fold(t text) RETURNS text
-            LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-            AS $b$SELECT pg_catalog.lower(pg_catalog.translate($1,
+        body := $b$SELECT pg_catalog.lower(pg_catalog.translate($1,
                 'ÀÁÂÃÄÅàáâãäåÇçÈÉÊËèéêëÌÍÎÏìíîïÑñÒÓÔÕÖØòóôõöøÙÚÛÜùúûüÝýÿ',
-                'AAAAAAaaaaaaCcEEEEeeeeIIIIiiiiNnOOOOOOooooooUUUUuuuuYyy'))$b$
-        $f$;
+                'AAAAAAaaaaaaCcEEEEeeeeIIIIiiiiNnOOOOOOooooooUUUUuuuuYyy'))$b$;
     END IF;
+    EXECUTE format('CREATE FUNCTION disrupt.fold(t text) RETURNS text
+                    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS %L', body);
 END
 $do$;
 COMMENT ON FUNCTION disrupt.fold(text) IS 'lower(unaccent(t)): case- and accent-insensitive name matching';

@@ -21,44 +21,45 @@ struct MigratorTests {
 
     @Test func appliesInOrderOnceEach() throws {
         let db = try emptyDatabase()
-        let first = try Migrator(migrations: sample).migrate(db)
+        let first = try Migrator(migrations: sample, definitions: []).migrate(db)
         #expect(first.applied.map(\.version) == [1, 2])
-        let second = try Migrator(migrations: sample).migrate(db)
+        let second = try Migrator(migrations: sample, definitions: []).migrate(db)
         #expect(second.applied.isEmpty)
         #expect(second.alreadyApplied == 2)
         #expect(try db.query("SELECT count(*) AS n FROM disrupt.two")[0].decode("n", as: Int.self) == 2)
-        #expect(try Migrator(migrations: sample).isCurrent(db))
+        #expect(try Migrator(migrations: sample, definitions: []).isCurrent(db))
     }
 
     @Test func dryRunChangesNothing() throws {
         let db = try emptyDatabase()
-        let report = try Migrator(migrations: sample).migrate(db, dryRun: true)
+        let report = try Migrator(migrations: sample, definitions: []).migrate(db, dryRun: true)
         #expect(report.pending.map(\.version) == [1, 2])
         #expect(try db.query("SELECT to_regclass('disrupt.one') IS NULL AS absent")[0].decode("absent", as: Bool.self))
     }
 
     @Test func aFailingMigrationLeavesNothingBehind() throws {
         let db = try emptyDatabase()
+        try Migrator(migrations: sample, definitions: []).migrate(db)
         let broken = sample + [Migration(version: 3, name: "broken", sql: "CREATE TABLE disrupt.three (v int); SELECT 1/0;")]
-        #expect(throws: PostgresError.self) { try Migrator(migrations: broken).migrate(db) }
+        #expect(throws: PostgresError.self) { try Migrator(migrations: broken, definitions: []).migrate(db) }
         #expect(try db.query("SELECT to_regclass('disrupt.three') IS NULL AS absent")[0].decode("absent", as: Bool.self))
-        #expect(try Migrator(migrations: broken).appliedMigrations(db).map(\.version) == [1, 2])
+        #expect(try Migrator(migrations: broken, definitions: []).appliedMigrations(db).map(\.version) == [1, 2])
     }
 
     @Test func anEditedAppliedMigrationIsAnError() throws {
         let db = try emptyDatabase()
-        try Migrator(migrations: sample).migrate(db)
+        try Migrator(migrations: sample, definitions: []).migrate(db)
         var edited = sample
         edited[0] = Migration(version: 1, name: "one", sql: "CREATE TABLE disrupt.one (v bigint);")
-        #expect { try Migrator(migrations: edited).migrate(db) } throws: { error in
+        #expect { try Migrator(migrations: edited, definitions: []).migrate(db) } throws: { error in
             (error as? StoreError)?.message.contains("was edited after it was applied") == true
         }
     }
 
     @Test func aDatabaseAheadOfThisBinaryIsAnError() throws {
         let db = try emptyDatabase()
-        try Migrator(migrations: sample).migrate(db)
-        #expect { try Migrator(migrations: Array(sample.prefix(1))).migrate(db) } throws: { error in
+        try Migrator(migrations: sample, definitions: []).migrate(db)
+        #expect { try Migrator(migrations: Array(sample.prefix(1)), definitions: []).migrate(db) } throws: { error in
             (error as? StoreError)?.message.contains("does not know") == true
         }
     }

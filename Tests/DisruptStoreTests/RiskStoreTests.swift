@@ -122,7 +122,7 @@ struct RiskStoreTests {
 
     @Test func aMergedPersonLosesItsStoredScore() throws {
         _ = try RiskRecompute(model: model).run(all: true, asOf: asOf, on: db)
-        try db.execute("SELECT disrupt.merge_person('RK-2', 'RK-3')")
+        try db.execute("SELECT disrupt.merge_person('RK-2', 'RK-3', 'same man')")
         let report = try RiskRecompute(model: model).run(all: false, asOf: asOf, on: db)
         #expect(report.people == 1)
         #expect(report.removed == 0, "merge_person takes the absorbed person off the queue itself")

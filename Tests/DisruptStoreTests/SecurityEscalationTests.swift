@@ -99,13 +99,13 @@ struct SecurityEscalationTests {
                    OR (c.relkind = 'S' AND has_sequence_privilege(\(service), c.oid, 'USAGE, SELECT, UPDATE')))
             ORDER BY 1
             """).map { try $0.decode("name", as: String.self) }
-        #expect(tables == ["schema_migrations"])
+        #expect(tables == ["schema_definitions", "schema_migrations"])
         let db = try f.connect(as: service)
         defer { db.close() }
         #expect(sqlState { _ = try db.query("SELECT * FROM disrupt.person") } == "42501")
         #expect(sqlState { _ = try db.query("SELECT * FROM disrupt.staff") } == "42501")
         #expect(sqlState { _ = try db.query("SELECT * FROM disrupt.audit_log") } == "42501")
-        #expect(sqlState { _ = try db.query("SELECT disrupt.merge_person('a', 'b')") } == "42501")
+        #expect(sqlState { _ = try db.query("SELECT disrupt.merge_person('a', 'b', 'duplicate')") } == "42501")
         #expect(sqlState { _ = try db.query("SELECT disrupt.staff_add('a_b', 'A', 'police', 'admin')") } == "42501")
         #expect(try Migrator().isCurrent(db))
     }
