@@ -10,6 +10,11 @@ public struct DefinitionStatus: Sendable, Equatable, Encodable {
 
     public let name: String
     public let state: State
+
+    public init(name: String, state: State) {
+        self.name = name
+        self.state = state
+    }
 }
 
 extension Migrator {

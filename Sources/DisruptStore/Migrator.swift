@@ -44,9 +44,9 @@ public struct Migrator: Sendable {
     public func migrate(_ connection: PostgresConnection, dryRun: Bool = false) throws -> Report {
         try connection.execute("SELECT pg_advisory_lock(hashtext('disrupt.schema_migrations'))")
         defer { _ = try? connection.execute("SELECT pg_advisory_unlock(hashtext('disrupt.schema_migrations'))") }
-        if !dryRun { try createTables(connection) }
         let applied = try appliedMigrations(connection)
         let pending = try check(applied: applied)
+        if !dryRun { try createTables(connection) }
         let changes = try definitionStatus(connection).filter { $0.state != .applied }
         var report = Report(pending: pending, alreadyApplied: applied.count, definitionChanges: changes)
         report.definitionsApplied = !pending.isEmpty || !changes.isEmpty
