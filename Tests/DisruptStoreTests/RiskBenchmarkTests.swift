@@ -70,7 +70,7 @@ struct RiskBenchmarkTests {
     }
 }
 
-/// Loads a generated force through the import protocol of SQL/003 (stage tables and
+/// Loads a generated force through the import protocol of SQL/definitions/import.sql (stage tables and
 /// `disrupt.import_<kind>()`), in one transaction, with triggers off (superuser: no audit
 /// rows and no change queue, which a full recompute does not need).
 enum ForceImport {

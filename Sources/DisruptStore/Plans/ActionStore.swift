@@ -29,7 +29,7 @@ public struct ActionFilter: Sendable {
     public static let allStatuses = ["open", "in_progress", "blocked", "done", "cancelled"]
 }
 
-/// A change to an action's life (005's `action_transition`).
+/// A change to an action's life (`action_transition`, SQL/definitions/plans.sql).
 public enum ActionTransition: Sendable {
     case start
     case done(outcome: String)
@@ -54,7 +54,7 @@ public enum ActionTransition: Sendable {
 }
 
 /// Actions: add, move along their life, reassign, extend, safety-check, read and list. Every
-/// change goes through 005's SQL functions in one transaction; `version` nil means "the
+/// change goes through the SQL functions of plans.sql in one transaction; `version` nil means "the
 /// version read now" (scripts and careful users pass the one they saw, to catch stale edits).
 public struct ActionStore: Sendable {
     public init() {}

@@ -2,7 +2,7 @@ import DisruptCore
 import Foundation
 import Postgres
 
-/// Disruption plans: open, read, list, update and close, each through 005's SQL functions
+/// Disruption plans: open, read, list, update and close, each through the SQL functions of SQL/definitions/plans.sql
 /// (which check who may, the optimistic version and the rules) in one transaction.
 public struct PlanStore: Sendable {
     public init() {}

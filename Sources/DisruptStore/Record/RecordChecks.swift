@@ -8,7 +8,7 @@ import Postgres
 struct RecordChecks {
     let db: PostgresConnection
 
-    /// The seeded lookup tables of SQL/002.
+    /// The seeded lookup tables of the baseline migration.
     enum Lookup: String {
         case agency, markerKind = "marker_kind", offence, orderType = "order_type"
 
@@ -76,7 +76,7 @@ struct RecordChecks {
         return agency
     }
 
-    /// A new reference of this kind (SQL/007 `next_ref`), or the given one.
+    /// A new reference of this kind (`next_ref`, SQL/definitions/record.sql), or the given one.
     func reference(_ given: String?, kind: String) throws -> String {
         if let given {
             guard !given.trimmingCharacters(in: .whitespaces).isEmpty else { throw StoreError(.usage, "a reference cannot be blank") }

@@ -2,7 +2,7 @@ import DisruptCore
 import Foundation
 import Postgres
 
-/// One person to discuss at a meeting, from 006's `agenda` (keys as the SQL writes them).
+/// One person to discuss at a meeting, from `disrupt.agenda` (reminders.sql) (keys as the SQL writes them).
 public struct AgendaEntry: Sendable, Codable {
     /// The person's open plan.
     public struct Plan: Sendable, Codable {

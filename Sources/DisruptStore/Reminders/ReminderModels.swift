@@ -1,7 +1,7 @@
 import DisruptCore
 import Foundation
 
-/// The kinds of reminder 006's sweep and triggers create, in the order they are reported.
+/// The kinds of reminder the sweep (SQL/definitions/reminders.sql) and triggers create, in the order they are reported.
 public enum ReminderKind {
     public static let all = ["due_soon", "overdue", "escalation", "plan_review", "order_ending", "mappa_review",
                              "breach_reported", "new_incident"]

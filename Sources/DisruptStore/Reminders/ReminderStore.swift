@@ -2,7 +2,7 @@ import DisruptCore
 import Foundation
 import Postgres
 
-/// The reminder outbox (006): sweeps, the caller's inbox, acknowledgement and the delivery
+/// The reminder outbox (SQL/definitions/reminders.sql): sweeps, the caller's inbox, acknowledgement and the delivery
 /// bookkeeping `disrupt serve` uses. Sweeps are idempotent and safe to run from many machines
 /// at once (the outbox key is unique; inserts are ON CONFLICT DO NOTHING).
 public struct ReminderStore: Sendable {
