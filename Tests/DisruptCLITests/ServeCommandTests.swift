@@ -69,7 +69,8 @@ struct ServeCommandTests {
               FROM disrupt.reminder WHERE kind = 'breach_reported'
             """)[0]
         #expect(try row.decode("delivery_attempts", as: Int.self) == 1)
-        #expect(try row.decode("last_error", as: String.self).contains("failed (exit status 1): mailer down"))
+        let lastError = try row.decode("last_error", as: String.self)
+        #expect(lastError.contains("failed (exit status 1): mailer down"), "\(lastError)")
         #expect(try row.decode("waiting", as: Bool.self))
         #expect(try row.decode("later", as: Bool.self))
 

@@ -16,16 +16,17 @@ struct ServeFixture {
     /// A path inside the directory.
     func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
-    /// A config directory whose disrupt.json delivers with a shell script (`body` after `#!/bin/sh`).
+    /// A config directory whose disrupt.json delivers with a shell script (`body`), run as
+    /// `/bin/sh script`: executing a file this process has just written can fail with ETXTBSY
+    /// while a concurrent test's child still holds the inherited write descriptor.
     func config(_ name: String, script body: String, interval: Int = 300) throws -> [String: String] {
         let configDirectory = directory.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: configDirectory, withIntermediateDirectories: true)
         let script = configDirectory.appendingPathComponent("deliver.sh")
-        try Data("#!/bin/sh\n\(body)\n".utf8).write(to: script)
-        chmod(script.path, 0o755)
+        try Data("\(body)\n".utf8).write(to: script)
         let settings = """
             {"reminders": {"interval_seconds": \(interval), "due_soon_days": 3, "escalation_days": 7, "plan_review_days": 7,
-              "order_ending_days": 3, "deliver_command": ["\(script.path)"]}}
+              "order_ending_days": 3, "deliver_command": ["/bin/sh", "\(script.path)"]}}
             """
         try Data(settings.utf8).write(to: configDirectory.appendingPathComponent("disrupt.json"))
         return ["DISRUPT_CONFIG_DIR": configDirectory.path]
