@@ -7,33 +7,19 @@ import Testing
 
 @Suite("disrupt serve (the real binary)")
 struct ServeCommandTests {
-    let directory: URL
+    let serveFixture: ServeFixture
+    var directory: URL { serveFixture.directory }
 
     init() throws {
-        directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("disrupt-serve-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        serveFixture = try ServeFixture()
     }
 
-    /// A config directory whose disrupt.json delivers with a shell script (`body` after `#!/bin/sh`).
     private func config(_ name: String, script body: String, interval: Int = 300) throws -> [String: String] {
-        let configDirectory = directory.appendingPathComponent(name)
-        try FileManager.default.createDirectory(at: configDirectory, withIntermediateDirectories: true)
-        let script = configDirectory.appendingPathComponent("deliver.sh")
-        try Data("#!/bin/sh\n\(body)\n".utf8).write(to: script)
-        chmod(script.path, 0o755)
-        let settings = """
-            {"reminders": {"interval_seconds": \(interval), "due_soon_days": 3, "escalation_days": 7, "plan_review_days": 7,
-              "order_ending_days": 3, "deliver_command": ["\(script.path)"]}}
-            """
-        try Data(settings.utf8).write(to: configDirectory.appendingPathComponent("disrupt.json"))
-        return ["DISRUPT_CONFIG_DIR": configDirectory.path]
+        try serveFixture.config(name, script: body, interval: interval)
     }
 
     private func insertBreach(_ db: PostgresConnection, _ fx: PlanFixture, ref: String) throws {
-        try db.execute("""
-            INSERT INTO disrupt.breach (source_ref, person_id, occurred_on, agency)
-            SELECT \(ref), id, current_date, 'police' FROM disrupt.person WHERE person_ref = \(fx.personRef)
-            """)
+        try ServeFixture.insertBreach(db, fx, ref: ref)
     }
 
     private func delivered(_ db: PostgresConnection, kind: String = "breach_reported") throws -> Bool {
@@ -83,7 +69,8 @@ struct ServeCommandTests {
               FROM disrupt.reminder WHERE kind = 'breach_reported'
             """)[0]
         #expect(try row.decode("delivery_attempts", as: Int.self) == 1)
-        #expect(try row.decode("last_error", as: String.self).contains("failed (exit status 1): mailer down"))
+        let lastError = try row.decode("last_error", as: String.self)
+        #expect(lastError.contains("failed (exit status 1): mailer down"), "\(lastError)")
         #expect(try row.decode("waiting", as: Bool.self))
         #expect(try row.decode("later", as: Bool.self))
 

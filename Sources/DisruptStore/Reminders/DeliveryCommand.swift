@@ -15,8 +15,10 @@ public struct DeliveryCommand: Sendable {
     }
 
     /// Runs the command with `input` on stdin. nil on success, else why it failed (exit status
-    /// and the first line of its standard error).
-    public func deliver(_ input: Data) -> String? {
+    /// and the first line of its standard error). The command runs in its own process group,
+    /// which is stopped (see `ChildProcessGroup`) when the timeout passes or `shouldStop` (polled
+    /// every 10 ms) returns true; either counts as a failure, since it may not have delivered.
+    public func deliver(_ input: Data, shouldStop: () -> Bool = { false }) -> String? {
         guard let executable = arguments.first else { return "no deliver command" }
         let directory = FileManager.default.temporaryDirectory
         let token = UUID().uuidString
@@ -38,7 +40,7 @@ public struct DeliveryCommand: Sendable {
         let argv = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        let spawned = ChildProcessGroup.withSpawnAttributes { posix_spawn(&pid, executable, &actions, &$0, argv, environ) }
         guard spawned == 0 else { return "could not run \(executable) (error \(spawned))" }
 
         let deadline = Date().addingTimeInterval(timeout)
@@ -47,9 +49,12 @@ public struct DeliveryCommand: Sendable {
             let waited = waitpid(pid, &status, WNOHANG)
             if waited == pid { break }
             if waited < 0 && errno != EINTR { return "could not wait for \(executable) (errno \(errno))" }
+            if shouldStop() {
+                ChildProcessGroup.stop(pid)
+                return "\(executable) was stopped because serve was stopping (it may have delivered: retried)"
+            }
             if Date() > deadline {
-                kill(pid, SIGKILL)
-                while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+                ChildProcessGroup.stop(pid)
                 return "\(executable) did not finish within \(Int(timeout)) s and was stopped"
             }
             usleep(10_000)

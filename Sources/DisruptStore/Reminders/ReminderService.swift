@@ -6,8 +6,15 @@ import Postgres
 /// `interval_seconds` and at once when PostgreSQL says something changed (NOTIFY
 /// 'disrupt_reminder' from 006, 'disrupt_changed' from 010), on a dedicated LISTEN connection.
 /// When the database goes away it reconnects with exponential backoff (1 s doubling to 30 s) and
-/// LISTENs again. It checks `shouldStop` at least every second. Log lines carry a UTC timestamp,
-/// counts, ids and error codes only, never names, notes or messages.
+/// LISTENs again; with a host list and `target_session_attrs=read-write` that follows a failover.
+/// It checks `shouldStop` at least every second, and every 10 ms while a delivery command runs
+/// (which is then stopped), so it stops within 2 seconds. Reminders are claimed one at a time,
+/// so a crash holds back only the one in flight until its lease ends; a delivery outcome that
+/// could not be recorded (the database went away) is kept and recorded after reconnecting.
+/// Log lines carry a UTC timestamp, counts, ids and error codes only, never names, notes or messages.
+///
+/// `@unchecked Sendable`: `unrecorded` is mutable, but `run` and `pass` are called from one
+/// thread at a time (the serve command's), and only they touch it.
 public final class ReminderService: @unchecked Sendable {
     public static let channels = ["disrupt_reminder", "disrupt_changed"]
     public static let maximumBackoff: TimeInterval = 30
@@ -19,6 +26,8 @@ public final class ReminderService: @unchecked Sendable {
     private let log: @Sendable (String) -> Void
     private let shouldStop: @Sendable () -> Bool
     private let store = ReminderStore()
+    /// Deliveries whose outcome (nil: delivered; else the failure) is not yet in the database.
+    private var unrecorded: [(id: Int64, failure: String?)] = []
 
     public init(configuration: PostgresConfiguration, timings: ReminderTimings, interval: TimeInterval? = nil,
                 log: @escaping @Sendable (String) -> Void, shouldStop: @escaping @Sendable () -> Bool) {
@@ -34,6 +43,9 @@ public final class ReminderService: @unchecked Sendable {
     @discardableResult
     public func pass(on db: PostgresConnection) throws -> (sweep: SweepResult, delivered: Int, failed: Int) {
         let started = Date()
+        let held = unrecorded.count
+        try recordUnrecorded(on: db)
+        if held > 0 { log("\(Self.timestamp()) recorded \(held) delivery outcome(s) held while the database was unavailable") }
         let sweep = try store.sweep(asOf: Day.today(), timings: timings, on: db)
         let (delivered, failed) = try deliverDue(on: db)
         let counts = ReminderKind.all.map { "\($0)=\(sweep.created[$0] ?? 0)" }.joined(separator: " ")
@@ -77,29 +89,46 @@ public final class ReminderService: @unchecked Sendable {
             }
         }
         session?.close()
+        if !unrecorded.isEmpty {
+            log("\(Self.timestamp()) \(unrecorded.count) delivery outcome(s) not recorded (ids \(unrecorded.map { String($0.id) }.joined(separator: ","))); offered again when their lease ends")
+        }
         log("\(Self.timestamp()) serve stopped")
     }
 
-    /// Claims and delivers reminders until none are waiting (or 20 rounds of 50).
+    /// Claims and delivers reminders one at a time until none are waiting (at most 1,000 a pass)
+    /// or a stop is requested. One at a time: a claim is a 5-minute lease, and a service that
+    /// stops or dies should hold back only the reminder it was delivering.
     private func deliverDue(on db: PostgresConnection) throws -> (Int, Int) {
         guard let delivery else { return (0, 0) }
         var delivered = 0, failed = 0
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        for _ in 0..<20 where !shouldStop() {
-            let claimed = try store.claimForDelivery(limit: 50, on: db)
-            if claimed.isEmpty { break }
-            for reminder in claimed {
-                if let failure = delivery.deliver(try encoder.encode(reminder) + Data("\n".utf8)) {
-                    try store.deliveryFailed(reminder.id, error: failure, on: db)
-                    failed += 1
-                } else {
-                    try store.delivered(reminder.id, on: db)
-                    delivered += 1
-                }
-            }
+        for _ in 0..<1000 where !shouldStop() {
+            guard let reminder = try store.claimForDelivery(limit: 1, on: db).first else { break }
+            let failure = delivery.deliver(try encoder.encode(reminder) + Data("\n".utf8), shouldStop: shouldStop)
+            unrecorded.append((reminder.id, failure))
+            try recordUnrecorded(on: db)
+            if failure == nil { delivered += 1 } else { failed += 1 }
         }
         return (delivered, failed)
+    }
+
+    /// Records the outcomes of finished deliveries, oldest first; each leaves the list once it is
+    /// in the database (or the reminder is gone: DR404). When the connection fails the rest stay
+    /// for the next session, so a delivery made just before a failover is not repeated after it.
+    private func recordUnrecorded(on db: PostgresConnection) throws {
+        while let (id, failure) = unrecorded.first {
+            do {
+                if let failure {
+                    try store.deliveryFailed(id, error: failure, on: db)
+                } else {
+                    try store.delivered(id, on: db)
+                }
+            } catch let error as PostgresError where error.sqlState == "DR404" {
+                log("\(Self.timestamp()) reminder \(id) no longer exists; its delivery outcome is dropped")
+            }
+            unrecorded.removeFirst()
+        }
     }
 
     /// Waits until the interval has passed or another session notifies a channel.
