@@ -59,6 +59,17 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
             OR disrupt.caller_agency() = p_agency)
 $$;
 
+-- Raise DR422 unless a due or review date (NULL allowed) is within 5 years of today either way
+-- (012 bounds the stored column; this also catches a year typed wrong into the past).
+CREATE FUNCTION disrupt.plan_require_scheduled(p_day date, p_what text) RETURNS void
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF p_day NOT BETWEEN (current_date - interval '5 years')::date AND (current_date + interval '5 years')::date THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422',
+            MESSAGE = format('%s %s is out of range: it must be within 5 years of today (%s)', p_what, p_day, current_date);
+    END IF;
+END $$;
+
 CREATE FUNCTION disrupt.plan_state(p disrupt.plan) RETURNS text
 LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
     SELECT jsonb_build_object('plan_id', p.id, 'version', p.version, 'status', p.status,
@@ -167,6 +178,7 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'a plan needs a SPOC';
     END IF;
     v_spoc := disrupt.plan_require_active_login(p_spoc_login, 'SPOC', NULL, ARRAY['spoc']);
+    PERFORM disrupt.plan_require_scheduled(p_review_on, 'review date');
 
     SELECT * INTO v_existing FROM disrupt.plan WHERE person_id = v_person AND status = 'open';
     IF FOUND THEN
@@ -215,6 +227,7 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = format('plan %s is closed', p.id),
             DETAIL = disrupt.plan_state(p);
     END IF;
+    PERFORM disrupt.plan_require_scheduled(p_review_on, 'review date');
     IF p_spoc_login IS NOT NULL AND p_spoc_login <> p.spoc_login THEN
         v_spoc := disrupt.plan_require_active_login(p_spoc_login, 'SPOC', NULL, ARRAY['spoc']);
         p.spoc_login := v_spoc.login;
@@ -317,6 +330,7 @@ BEGIN
     IF p_due_on IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'an action needs a due date';
     END IF;
+    PERFORM disrupt.plan_require_scheduled(p_due_on, 'due date');
     IF p_agency IS NULL OR NOT EXISTS (SELECT 1 FROM disrupt.agency WHERE code = p_agency) THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = format('no agency %s', coalesce(p_agency, '(none)'));
     END IF;
@@ -512,6 +526,7 @@ BEGIN
     IF p_due_on IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'a new due date is needed';
     END IF;
+    PERFORM disrupt.plan_require_scheduled(p_due_on, 'due date');
     IF p_due_on = a.due_on THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = format('action %s is already due on %s', a.id, a.due_on);
     END IF;
@@ -583,6 +598,7 @@ REVOKE ALL ON FUNCTION
     disrupt.plan_require_staff(),
     disrupt.plan_caller_may_edit(text, text),
     disrupt.plan_state(disrupt.plan),
+    disrupt.plan_require_scheduled(date, text),
     disrupt.action_state(disrupt.action),
     disrupt.action_lock_for_change(bigint, integer),
     disrupt.plan_require_active_login(text, text, text, text[]),

@@ -152,6 +152,47 @@ END
 $$;
 
 -- ---------------------------------------------------------------------------
+-- refuse_merged_person(): a record never lands on a person merged away.
+--   merge_person locks both people (FOR UPDATE) before it moves their rows, and an
+--   insert's foreign-key check (FOR KEY SHARE) waits for that lock.  A record inserted
+--   while the merge runs is therefore checked only after the merge has committed; this
+--   AFTER INSERT statement trigger, which runs after the foreign-key checks with a fresh
+--   snapshot, then sees merged_into and refuses the statement (DR409) instead of
+--   leaving the record on the retired person where the survivor would never show it.
+--   One join per statement over the transition table (shared with the other statement
+--   triggers) against the few merged people: no per-row trigger on the import path.
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION disrupt.refuse_merged_person() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
+AS $$
+DECLARE absorbed text; survivor text;
+BEGIN
+    SELECT m.person_ref, s.person_ref INTO absorbed, survivor
+      FROM new_rows n
+      JOIN disrupt.person m ON m.id = n.person_id AND m.merged_into IS NOT NULL
+      JOIN disrupt.person s ON s.id = m.merged_into
+     LIMIT 1;
+    IF absorbed IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR409',
+            MESSAGE = format('person %s was merged into %s: nothing was recorded', absorbed, survivor),
+            HINT = format('Record it for %s.', survivor);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+DO $do$
+DECLARE t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['alias', 'relationship', 'incident', 'marker', 'court_order', 'breach',
+                             'forum_link', 'referral'] LOOP
+        EXECUTE format('CREATE TRIGGER refuse_merged_person AFTER INSERT ON disrupt.%I REFERENCING NEW TABLE AS new_rows '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION disrupt.refuse_merged_person()', t);
+    END LOOP;
+END
+$do$;
+
+-- ---------------------------------------------------------------------------
 -- next_ref(kind) -> a new, unused reference such as P-000123 or M-0000042, from one sequence
 -- per kind.  When the sequence meets a reference that already exists (an import used the same
 -- pattern) it jumps past the highest reference of that pattern, so it scans at most once.

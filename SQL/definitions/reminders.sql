@@ -59,6 +59,9 @@ $$;
 -- per kind with the number created now. catch_up_days bounds how far back the sweep looks for
 -- breaches/incidents that the insert triggers did not see (triggers disabled for a bulk load, a
 -- record moved to another person by a merge).
+-- A row whose date the sweep cannot use (infinite or BC: 012 refuses them, this is defence in
+-- depth) is left out instead of failing the sweep for everyone: the last row returned, kind
+-- 'skipped', counts them, and a LOG line in the server log gives the count only.
 -- person_ref for reminder messages
 CREATE FUNCTION disrupt.reminder_person_ref(p_person_id bigint) RETURNS text
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
@@ -82,8 +85,10 @@ DECLARE
     d date := reminder_sweep.as_of;
     n bigint;
     total bigint := 0;
+    lo constant date := DATE '1900-01-01';  -- with hi: the dates the sweep can use
+    hi constant date := DATE '9999-12-31';
 BEGIN
-    IF d IS NULL OR due_soon_days IS NULL OR due_soon_days < 0 OR escalation_days IS NULL OR escalation_days < 1
+    IF d IS NULL OR d NOT BETWEEN lo AND hi OR due_soon_days IS NULL OR due_soon_days < 0 OR escalation_days IS NULL OR escalation_days < 1
        OR plan_review_days IS NULL OR plan_review_days < 0 OR order_ending_days IS NULL OR order_ending_days < 0
        OR catch_up_days IS NULL OR catch_up_days < 0 THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'reminder_sweep needs a date and non-negative windows (escalation at least 1 day)';
@@ -119,7 +124,7 @@ BEGIN
           LEFT JOIN disrupt.staff o ON o.login = a.owner_login AND o.active
           CROSS JOIN LATERAL (SELECT o.login UNION SELECT p.spoc_login) r
          WHERE a.status IN ('open', 'in_progress')
-           AND a.due_on < d
+           AND a.due_on < d AND a.due_on >= lo
            AND r.login IS NOT NULL
            AND NOT EXISTS (SELECT 1 FROM disrupt.reminder x
                             WHERE x.kind = 'overdue' AND x.subject_table = 'action' AND x.subject_id = a.id
@@ -141,7 +146,7 @@ BEGIN
                               UNION
                               SELECT c.login FROM disrupt.staff c WHERE c.role = 'chair' AND c.active) r
          WHERE a.status IN ('open', 'in_progress')
-           AND a.due_on <= d - escalation_days
+           AND a.due_on <= d - escalation_days AND a.due_on >= lo
            AND NOT EXISTS (SELECT 1 FROM disrupt.reminder x
                             WHERE x.kind = 'escalation' AND x.subject_table = 'action' AND x.subject_id = a.id
                               AND x.due_on = a.due_on AND x.recipient_login = r.login)
@@ -162,7 +167,7 @@ BEGIN
         SELECT 'plan_review', p.spoc_login, p.person_id, 'plan', p.id, p.review_on + 1,
                format('Plan %s for %s was due for review on %s and has not been reviewed', p.id, disrupt.reminder_person_ref(p.person_id), p.review_on)
           FROM disrupt.plan p
-         WHERE p.status = 'open' AND p.review_on < d
+         WHERE p.status = 'open' AND p.review_on < d AND p.review_on >= lo
            AND NOT EXISTS (SELECT 1 FROM disrupt.reminder x
                             WHERE x.kind = 'plan_review' AND x.subject_table = 'plan' AND x.subject_id = p.id
                               AND x.due_on = p.review_on + 1 AND x.recipient_login = p.spoc_login)
@@ -199,8 +204,8 @@ BEGIN
           FROM disrupt.forum_link f
           CROSS JOIN LATERAL disrupt.reminder_probation_leads(f.contact) r(login)
          WHERE f.forum = 'mappa' AND f.mappa_category = 3 AND f.status = 'active'
-           AND f.licence_ends_on < d
-           AND (f.next_review_on IS NULL OR d <= f.next_review_on)
+           AND f.licence_ends_on < d AND f.licence_ends_on >= lo
+           AND (f.next_review_on IS NULL OR f.next_review_on BETWEEN d AND hi)
         ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
         RETURNING 1)
     SELECT count(*) INTO n FROM ins;
@@ -240,6 +245,18 @@ BEGIN
     IF total > 0 THEN
         PERFORM pg_notify('disrupt_reminder', total::text);
     END IF;
+
+    SELECT (SELECT count(*) FROM disrupt.action a JOIN disrupt.plan p ON p.id = a.plan_id AND p.status = 'open'
+             WHERE a.status IN ('open', 'in_progress') AND a.due_on NOT BETWEEN lo AND hi)
+         + (SELECT count(*) FROM disrupt.plan p WHERE p.status = 'open' AND p.review_on NOT BETWEEN lo AND hi)
+         + (SELECT count(*) FROM disrupt.forum_link f
+             WHERE f.forum = 'mappa' AND f.mappa_category = 3 AND f.status = 'active'
+               AND (f.licence_ends_on NOT BETWEEN lo AND hi OR f.next_review_on NOT BETWEEN lo AND hi))
+      INTO n;
+    IF n > 0 THEN
+        RAISE LOG 'reminder_sweep as of %: left out % row(s) with an unusable date', d, n;
+    END IF;
+    kind := 'skipped'; created := n; RETURN NEXT;
     RETURN;
 END $$;
 
@@ -428,7 +445,8 @@ END $$;
 --   breaches [{id, occurred_on, reported_on, order_type, action_taken}] (since previous meeting),
 --   outstanding [{agency, overdue, actions [{id, heading, tactic, owner_login, due_on, status,
 --   overdue, days_overdue, needs_safety_check, safety_checked}]}] (agencies with most overdue
---   first; within an agency overdue first, then by due date).
+--   first; within an agency overdue first, then by due date), left_out (live actions left out
+--   because their due date is infinite or BC; a review date like that shows as null).
 -- Repeat (SafeLives 2018): a referral or incident for the same victim and perpetrator within
 -- twelve months of the last Marac referral for them.
 CREATE FUNCTION disrupt.agenda(meeting_on date, previous_meeting_on date DEFAULT NULL)
@@ -494,7 +512,14 @@ open_actions AS (
       FROM disrupt.plan p
       CROSS JOIN bounds b
       JOIN disrupt.action a ON a.plan_id = p.id AND a.status IN ('open', 'in_progress', 'blocked')
-     WHERE p.status = 'open'
+     WHERE p.status = 'open' AND a.due_on BETWEEN DATE '1900-01-01' AND DATE '9999-12-31'
+),
+unusable AS (  -- live actions whose due date the agenda cannot use (see 012): left out, counted
+    SELECT p.person_id, count(*)::integer AS n
+      FROM disrupt.plan p
+      JOIN disrupt.action a ON a.plan_id = p.id AND a.status IN ('open', 'in_progress', 'blocked')
+     WHERE p.status = 'open' AND a.due_on NOT BETWEEN DATE '1900-01-01' AND DATE '9999-12-31'
+     GROUP BY p.person_id
 ),
 by_agency AS (
     SELECT oa.person_id, oa.agency, count(*) FILTER (WHERE oa.is_overdue) AS overdue,
@@ -520,7 +545,8 @@ SELECT pp.person_id, pe.person_ref, coalesce(o.overdue, 0),
            'person_ref', pe.person_ref,
            'name', nullif(concat_ws(' ', pe.given_name, pe.family_name), ''),
            'plan', (SELECT jsonb_build_object('id', p.id, 'spoc_login', p.spoc_login, 'agency', p.agency,
-                                              'review_on', p.review_on, 'version', p.version)
+                                              'version', p.version, 'review_on',
+                                              CASE WHEN p.review_on BETWEEN DATE '1900-01-01' AND DATE '9999-12-31' THEN p.review_on END)
                       FROM disrupt.plan p WHERE p.person_id = pp.person_id AND p.status = 'open'),
            'repeat', coalesce(rf.any_repeat, false) OR coalesce(inc.any_repeat, false),
            'repeat_reasons', to_jsonb(array_remove(ARRAY[
@@ -529,13 +555,15 @@ SELECT pp.person_id, pe.person_ref, coalesce(o.overdue, 0),
            'referrals', coalesce(rf.list, '[]'::jsonb),
            'incidents', coalesce(inc.list, '[]'::jsonb),
            'breaches', coalesce(br.list, '[]'::jsonb),
-           'outstanding', coalesce(o.list, '[]'::jsonb))
+           'outstanding', coalesce(o.list, '[]'::jsonb),
+           'left_out', coalesce(u.n, 0))
   FROM people pp
   LEFT JOIN disrupt.person pe ON pe.id = pp.person_id
   LEFT JOIN referrals rf ON rf.person_id = pp.person_id
   LEFT JOIN incidents inc ON inc.person_id = pp.person_id
   LEFT JOIN breaches br ON br.person_id = pp.person_id
   LEFT JOIN outstanding o ON o.person_id = pp.person_id
+  LEFT JOIN unusable u ON u.person_id = pp.person_id
  ORDER BY coalesce(o.overdue, 0) > 0 DESC,
           (coalesce(rf.any_repeat, false) OR coalesce(inc.any_repeat, false)) DESC,
           pe.person_ref, pp.person_id

@@ -102,23 +102,25 @@ struct ReminderCommandTests {
     }
 
     @Test func agendaListsPlansBreachesAndOutstandingActionsOverdueFirst() throws {
+        // a breach cannot be dated in the future (SQL/012): the meeting is today
+        let meeting = Day.today()
         let plan = try fx.openPlan()
-        let overdue = try fx.addAction(plan: plan, tactic: "anpr_flagging", heading: "disrupt", due: "2030-01-05")
-        _ = try fx.addAction(plan: plan, tactic: "mappa_referral", heading: "manage", agency: "probation", due: "2030-02-05")
+        let overdue = try fx.addAction(plan: plan, tactic: "anpr_flagging", heading: "disrupt", due: meeting.adding(days: -5).iso)
+        _ = try fx.addAction(plan: plan, tactic: "mappa_referral", heading: "manage", agency: "probation", due: meeting.adding(days: 26).iso)
         try fx.superuser().execute("""
             INSERT INTO disrupt.breach (source_ref, person_id, occurred_on, agency)
-            SELECT 'B-agenda', id, DATE '2030-01-08', 'police' FROM disrupt.person WHERE person_ref = \(fx.personRef)
+            SELECT 'B-agenda', id, \(meeting.adding(days: -2))::date, 'police' FROM disrupt.person WHERE person_ref = \(fx.personRef)
             """)
-        let agenda = try fx.json(["agenda", "--meeting", "2030-01-10", "--previous", "2029-12-13"], as: fx.chair)
+        let agenda = try fx.json(["agenda", "--meeting", meeting.iso, "--previous", meeting.adding(days: -28).iso], as: fx.chair)
         let people = agenda["people"] as? [[String: Any]] ?? []
         #expect(people.count == 1)
         #expect(people.first?["person_ref"] as? String == fx.personRef)
-        #expect((people.first?["breaches"] as? [[String: Any]])?.first?["occurred_on"] as? String == "2030-01-08")
+        #expect((people.first?["breaches"] as? [[String: Any]])?.first?["occurred_on"] as? String == meeting.adding(days: -2).iso)
         let outstanding = people.first?["outstanding"] as? [[String: Any]] ?? []
         #expect(outstanding.map { $0["agency"] as? String } == ["police", "probation"])
         #expect((outstanding.first?["actions"] as? [[String: Any]])?.first?["id"] as? Int == overdue["action_id"] as? Int)
-        let markdown = try fx.run(["agenda", "--meeting", "2030-01-10", "--format", "markdown"], as: fx.chair)
-        #expect(markdown.stdout.hasPrefix("# Agenda for 2030-01-10"))
+        let markdown = try fx.run(["agenda", "--meeting", meeting.iso, "--format", "markdown"], as: fx.chair)
+        #expect(markdown.stdout.hasPrefix("# Agenda for \(meeting.iso)"))
         #expect(markdown.stdout.contains("OVERDUE 5d"))
     }
 }

@@ -137,7 +137,7 @@ public struct ActionStore: Sendable {
                    a.agency, a.owner_login, a.due_on, a.status, a.outcome, a.note, a.needs_safety_check,
                    a.safety_checked_by, a.version, a.updated_by, a.updated_at,
                    (a.status IN ('open', 'in_progress', 'blocked') AND a.due_on < \(asOf)::date) AS overdue,
-                   CASE WHEN a.status IN ('open', 'in_progress', 'blocked') THEN greatest(\(asOf)::date - a.due_on, 0) ELSE 0 END AS days_overdue,
+                   CASE WHEN a.status IN ('open', 'in_progress', 'blocked') AND isfinite(a.due_on) THEN greatest(\(asOf)::date - a.due_on, 0) ELSE 0 END AS days_overdue,
                    (SELECT count(*) FROM disrupt.action_history h WHERE h.action_id = a.id)::int AS history_count
               FROM disrupt.action a
               JOIN disrupt.plan p ON p.id = a.plan_id
@@ -151,7 +151,7 @@ public struct ActionStore: Sendable {
                AND (\(filter.dueWithinDays)::int IS NULL OR a.due_on <= \(asOf)::date + \(filter.dueWithinDays)::int)
              ORDER BY overdue DESC, days_overdue DESC, a.due_on, a.id
             """)
-        return try rows.map { row in
+        return RowIsolation.decodeEach(rows, what: "action") { row in
             ActionRecord(
                 id: try row.decode("id"), planId: try row.decode("plan_id"), personRef: try row.decode("person_ref"),
                 heading: try row.decode("heading"), tactic: try row.decode("tactic"), agency: try row.decode("agency"),

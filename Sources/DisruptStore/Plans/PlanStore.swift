@@ -98,7 +98,7 @@ public struct PlanStore: Sendable {
              GROUP BY p.id, pe.person_ref
              ORDER BY p.status = 'open' DESC, p.opened_at DESC, p.id DESC
             """)
-        return try rows.map { row in
+        return RowIsolation.decodeEach(rows, what: "plan") { row in
             PlanRecord(
                 id: try row.decode("id"), personRef: try row.decode("person_ref"), spocLogin: try row.decode("spoc_login"),
                 agency: try row.decode("agency"), status: try row.decode("status"), reviewOn: try row.decode("review_on"),

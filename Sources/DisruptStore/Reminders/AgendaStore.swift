@@ -72,6 +72,8 @@ public struct AgendaEntry: Sendable, Codable {
     public var incidents: [Incident]
     public var breaches: [Breach]
     public var outstanding: [AgencyActions]
+    /// Live actions the SQL left out because their due date was unusable.
+    public var left_out: Int?
 }
 
 /// The coordinator's agenda for one meeting.
@@ -94,7 +96,14 @@ public struct AgendaStore: Sendable {
             throw StoreError(.usage, "the previous meeting (\(previous.iso)) must be before this one (\(meetingOn.iso))")
         }
         let rows = try db.query("SELECT entry::text AS entry FROM disrupt.agenda(\(meetingOn)::date, \(previous)::date)")
-        let people = try rows.map { try $0.decode("entry", as: PostgresJSONValue<AgendaEntry>.self).value }
+        var leftOut = 0
+        let people = RowIsolation.decodeEach(rows, what: "agenda entry") { row -> AgendaEntry in
+            let pruned = RowIsolation.pruneDates(try row.decode("entry", as: String.self))
+            let entry = try JSONDecoder().decode(AgendaEntry.self, from: Data(pruned.text.utf8))
+            leftOut += pruned.leftOut + (entry.left_out ?? 0)
+            return entry
+        }
+        RowIsolation.report(leftOut, "agenda item")
         return Agenda(meetingOn: meetingOn, previousMeetingOn: previous, people: people)
     }
 }

@@ -13,10 +13,12 @@ public struct SweepResult: Sendable, Encodable {
     /// Reminders created now, by kind (every kind present, zero included).
     public var created: [String: Int]
     public var durationMilliseconds: Int
+    /// Rows the sweep left out because their date was unusable (infinite or BC), not reminded.
+    public var leftOut = 0
 
     public var total: Int { created.values.reduce(0, +) }
 
-    enum CodingKeys: String, CodingKey { case asOf = "as_of", created, total, durationMilliseconds = "duration_ms" }
+    enum CodingKeys: String, CodingKey { case asOf = "as_of", created, total, durationMilliseconds = "duration_ms", leftOut = "left_out" }
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -24,6 +26,7 @@ public struct SweepResult: Sendable, Encodable {
         try c.encode(created, forKey: .created)
         try c.encode(total, forKey: .total)
         try c.encode(durationMilliseconds, forKey: .durationMilliseconds)
+        try c.encode(leftOut, forKey: .leftOut)
     }
 }
 

@@ -50,7 +50,8 @@ public final class ReminderService: @unchecked Sendable {
         let (delivered, failed) = try deliverDue(on: db)
         let counts = ReminderKind.all.map { "\($0)=\(sweep.created[$0] ?? 0)" }.joined(separator: " ")
         let milliseconds = Int(Date().timeIntervalSince(started) * 1000)
-        log("\(Self.timestamp()) sweep as_of=\(sweep.asOf.iso) \(counts) delivered=\(delivered) failed=\(failed) duration_ms=\(milliseconds)")
+        log("\(Self.timestamp()) sweep as_of=\(sweep.asOf.iso) \(counts) delivered=\(delivered) failed=\(failed) duration_ms=\(milliseconds)"
+            + (sweep.leftOut > 0 ? " left_out=\(sweep.leftOut) (rows with an unusable date)" : ""))
         return (sweep, delivered, failed)
     }
 

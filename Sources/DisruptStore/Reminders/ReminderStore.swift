@@ -23,8 +23,14 @@ public struct ReminderStore: Sendable {
                 """)
         }
         var created = Dictionary(uniqueKeysWithValues: ReminderKind.all.map { ($0, 0) })
-        for row in rows { created[try row.decode("kind", as: String.self)] = try row.decode("created", as: Int.self) }
-        return SweepResult(asOf: asOf, created: created, durationMilliseconds: Int(Date().timeIntervalSince(started) * 1000))
+        var leftOut = 0
+        for row in rows {
+            let kind = try row.decode("kind", as: String.self), count = try row.decode("created", as: Int.self)
+            if kind == "skipped" { leftOut = count } else { created[kind] = count }
+        }
+        var result = SweepResult(asOf: asOf, created: created, durationMilliseconds: Int(Date().timeIntervalSince(started) * 1000))
+        result.leftOut = leftOut
+        return result
     }
 
     /// The caller's reminders: unacknowledged, or all with `showAll`.

@@ -44,8 +44,9 @@ public struct PersonDossierReader: Sendable {
         guard let row = rows.first else {
             throw StoreError(.notFound, "person \(personID) is not visible to you", hint: "Check the reference with: disrupt person find")
         }
-        let text: String = try row.decode("dossier")
-        return try Self.decode(text)
+        let pruned = RowIsolation.pruneDates(try row.decode("dossier"))
+        RowIsolation.report(pruned.leftOut, "summary record")
+        return try Self.decode(pruned.text)
     }
 
     /// Decodes the dossier jsonb (snake_case keys, dates as YYYY-MM-DD, timestamps as epoch seconds).
