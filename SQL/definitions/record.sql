@@ -239,7 +239,7 @@ SELECT disrupt.hand_to_owner();
 -- Privileges
 -- ---------------------------------------------------------------------------
 REVOKE ALL ON FUNCTION
-    disrupt.agency_codes_fixed(), disrupt.merge_person(text, text, text), disrupt.next_ref(text)
+    disrupt.agency_codes_fixed(), disrupt.refuse_merged_person(), disrupt.merge_person(text, text, text), disrupt.next_ref(text)
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION disrupt.merge_person(text, text, text), disrupt.next_ref(text) TO disrupt_staff;
 
