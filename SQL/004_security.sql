@@ -498,10 +498,8 @@ GRANT EXECUTE ON FUNCTION
     disrupt.merge_person(text, text),
     disrupt.audit_consult(bigint, text, text, jsonb),
     disrupt.audit_disclose(bigint, text, text, text, jsonb),
-    disrupt.import_people(text), disrupt.import_aliases(text), disrupt.import_parties(text),
-    disrupt.import_relationships(text), disrupt.import_incidents(text), disrupt.import_markers(text),
-    disrupt.import_orders(text), disrupt.import_breaches(text), disrupt.import_links(text),
-    disrupt.import_referrals(text), disrupt.import_hidden_keys(text, text[]), disrupt.import_agency(text),
+    disrupt.import_declaration(), disrupt.import_kind(text), disrupt.import_stage(text),
+    disrupt.import_run(text, text), disrupt.import_hidden_keys(text, text, text[]), disrupt.import_agency(text),
     disrupt.import_prepare(regclass)
     TO disrupt_staff;
 -- staff_add/staff_disable check is_admin() themselves; granted to staff so that a
