@@ -1,34 +1,243 @@
--- import.sql: set-based bulk import (merge) of the ten CSV kinds.
+-- import.sql: set-based bulk import (merge) of the CSV kinds, driven by ONE declaration.
+--
+-- disrupt.import_declaration() declares every kind once: its table, CSV header, natural key,
+-- and per field its type, whether it is required, its code list or lookup table, the
+-- reference it resolves, and the cross-field rules.  Everything else is derived from it by
+-- the generic pipeline below (built with format() and %I/%L quoting only, never from the
+-- caller's text): the stage table, the validation and its reject reasons, the merge, and
+-- what "changed" means (any non-key field differs).  Adding a kind or a column is one edit
+-- of the declaration (and, for a new kind, its case in ImportKind for the command line).
 --
 -- Protocol (the Swift importer), inside ONE transaction:
---   CREATE TEMP TABLE stage_<kind> (line int, <CSV columns, all text>,
---                                   reject_column text, reject_reason text) ON COMMIT DROP;
---   COPY stage_<kind> (line, <CSV columns>) FROM STDIN (FORMAT csv);
---   SELECT * FROM disrupt.import_<kind>($1);      -- $1 = default_agency or NULL
---   SELECT line, reject_column, reject_reason FROM stage_<kind>
+--   SELECT column_name FROM disrupt.import_stage($kind);
+--        -- creates pg_temp.stage_<kind> (line int, <CSV columns, all text>,
+--        -- reject_column text, reject_reason text) ON COMMIT DROP; returns the header
+--   COPY pg_temp.stage_<kind> (line, <CSV columns>) FROM STDIN (FORMAT csv);
+--   SELECT * FROM disrupt.import_run($kind, $default_agency);   -- NULL = the caller's
+--   SELECT line, reject_column, reject_reason, <CSV columns> FROM pg_temp.stage_<kind>
 --    WHERE reject_reason IS NOT NULL ORDER BY line;
--- (If the two reject columns are missing the function adds them.)
--- relationships: the CSV's "from"/"to" are stage columns from_on/to_on.
---
--- Each function is one statement: it validates every row in one pass (joins for
--- refs and codes, a window for in-file duplicates: the later line is rejected),
--- writes the first problem of each bad row into reject_column/reject_reason, and
--- merges the valid rows: plain INSERT for new keys (no speculative insertion, so it
--- runs at COPY-like speed), UPDATE by id for changed rows (compared column by
--- column with IS NOT DISTINCT FROM); rows identical to what is stored are counted
--- as unchanged and not written (no audit noise, no dirty mark).  Aliases are
--- add-only (INSERT ... ON CONFLICT DO NOTHING).
 -- Returns one row (inserted, updated, unchanged, rejected).
 --
--- The functions are SECURITY INVOKER (they must read the caller's temp table), so
--- the caller's row-level security applies: a person or party the caller cannot see
--- is "not found".  Row agency: the CSV's agency column when it has one, else the
--- caller's agency; an administrator (or superuser) may pass default_agency
--- (default 'police' when they have no staff row).  Non-admins may only write rows of
--- their own agency; a key that already exists under another agency is rejected
--- unless the row is identical.  Updates keep a row's owning agency for kinds whose
--- CSV has no agency column.  A person_ref that was merged resolves to the person it
--- was merged into.
+-- import_run is ONE statement: it validates every row in one pass (joins for refs and
+-- codes, a window for in-file duplicates: the later line is rejected), writes the first
+-- problem of each bad row into reject_column/reject_reason, and merges the valid rows:
+-- plain INSERT for new keys (no speculative insertion, so it runs at COPY-like speed),
+-- UPDATE by id for changed rows (compared field by field with IS NOT DISTINCT FROM); rows
+-- identical to what is stored are counted as unchanged and not written (no audit noise, no
+-- dirty mark).  A kind declared "add_only" (aliases) only adds (INSERT ... ON CONFLICT DO
+-- NOTHING).  A key inserted meanwhile by another session makes the import fail with a
+-- unique violation (retry), never a silent overwrite.
+--
+-- The functions are SECURITY INVOKER (they must read the caller's temp table), so the
+-- caller's row-level security applies: a person or party the caller cannot see is "not
+-- found".  Row agency: the CSV's agency column when the kind has one (a field of type
+-- "agency"), else the caller's agency; an administrator (or superuser) may pass
+-- default_agency (default 'police' when they have no staff row).  Non-admins may only write
+-- rows of their own agency; a key that already exists under another agency is rejected
+-- unless the row is identical.  Updates keep a row's owning agency for kinds without an
+-- agency field.  A person_ref that was merged resolves to the person it was merged into.
+--
+-- Declaration format (jsonb):
+--   {"refs":  {NAME: {"table", "by" (natural key column), "follow" (merged-into column),
+--                     "person" (the row's person id column, for "same_person")}},
+--    "kinds": {KIND: {"table", "header": [CSV columns in file order], "key": [fields],
+--                     "add_only": {"conflict": constraint}        -- aliases
+--                     "duplicate": {"column", "message", "args"}, -- composite keys
+--                     "label": "this relationship",               -- composite keys
+--                     "fields": [FIELD, ...]}}}                   -- in the order checked
+--   FIELD: "csv" (its CSV/stage column), "column" (target column, default csv),
+--          "type": text (default) | code (lower-cased) | date | int | bool |
+--                  ref (with "ref": NAME) | agency (the row's agency; default the caller's),
+--          "required", "required_or" (another field), "default", "codes": [...],
+--          "lookup" + "noun" (a code table), "min"/"max" + "range" (message tail),
+--          "max_length", "after" (a date field it may not precede), "only_for" {"field",
+--          "value"}, "same_person" (a ref whose row must belong to this person field),
+--          "unique" (noun: also unique across rows of other keys, e.g. a PNC id).
+-- Checks run per field in the declared order: required, duplicate key, valid value,
+-- reference found (and same person), known code, code list, range, length, after,
+-- only for, unique; then a composite key's duplicate, then the agency lock.
+
+-- ---------------------------------------------------------------------------
+-- The declaration
+-- ---------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION disrupt.import_declaration() RETURNS jsonb
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog
+AS $decl$ SELECT $json$
+{
+ "refs": {
+  "person": {"table": "person", "by": "person_ref", "follow": "merged_into"},
+  "party":  {"table": "party", "by": "party_ref"},
+  "order":  {"table": "court_order", "by": "source_ref", "person": "person_id"}
+ },
+ "kinds": {
+  "people": {
+   "table": "person",
+   "header": ["person_ref", "pnc_id", "given_name", "family_name", "date_of_birth", "gender"],
+   "key": ["person_ref"],
+   "fields": [
+    {"csv": "person_ref", "required": true},
+    {"csv": "family_name", "required": true, "max_length": 200},
+    {"csv": "given_name", "max_length": 200},
+    {"csv": "date_of_birth", "type": "date"},
+    {"csv": "gender", "type": "code", "codes": ["male", "female", "other", "unknown"]},
+    {"csv": "pnc_id", "unique": "person"}
+   ]
+  },
+  "aliases": {
+   "table": "alias",
+   "header": ["person_ref", "alias_name", "date_of_birth"],
+   "key": ["person_ref", "alias_name", "date_of_birth"],
+   "add_only": {"conflict": "alias_person_name_dob_key"},
+   "duplicate": {"column": "alias_name", "message": "duplicate alias %s for person_ref %s (first on line %s)",
+                 "args": ["alias_name", "person_ref"]},
+   "fields": [
+    {"csv": "person_ref", "type": "ref", "ref": "person", "column": "person_id", "required": true},
+    {"csv": "alias_name", "required": true, "max_length": 200},
+    {"csv": "date_of_birth", "type": "date"}
+   ]
+  },
+  "parties": {
+   "table": "party",
+   "header": ["party_ref", "given_name", "family_name", "date_of_birth", "kind"],
+   "key": ["party_ref"],
+   "fields": [
+    {"csv": "party_ref", "required": true},
+    {"csv": "family_name", "required_or": "given_name", "max_length": 200},
+    {"csv": "given_name", "max_length": 200},
+    {"csv": "date_of_birth", "type": "date"},
+    {"csv": "kind", "type": "code", "required": true, "codes": ["victim", "child", "new_partner", "family", "other"]}
+   ]
+  },
+  "relationships": {
+   "table": "relationship",
+   "header": ["person_ref", "party_ref", "relationship", "from", "to", "has_contact"],
+   "key": ["person_ref", "party_ref", "relationship"],
+   "duplicate": {"column": "relationship", "message": "duplicate relationship %s between %s and %s (first on line %s)",
+                 "args": ["relationship", "person_ref", "party_ref"]},
+   "label": "this relationship",
+   "fields": [
+    {"csv": "person_ref", "type": "ref", "ref": "person", "column": "person_id", "required": true},
+    {"csv": "party_ref", "type": "ref", "ref": "party", "column": "party_id", "required": true},
+    {"csv": "relationship", "type": "code", "required": true,
+     "codes": ["partner", "ex_partner", "child", "step_child", "family", "other"]},
+    {"csv": "from", "column": "from_on", "type": "date"},
+    {"csv": "to", "column": "to_on", "type": "date", "after": "from"},
+    {"csv": "has_contact", "type": "bool"}
+   ]
+  },
+  "incidents": {
+   "table": "incident",
+   "header": ["source_ref", "person_ref", "party_ref", "occurred_on", "offence", "gravity", "agency"],
+   "key": ["source_ref"],
+   "fields": [
+    {"csv": "source_ref", "required": true},
+    {"csv": "person_ref", "type": "ref", "ref": "person", "column": "person_id", "required": true},
+    {"csv": "party_ref", "type": "ref", "ref": "party", "column": "party_id"},
+    {"csv": "occurred_on", "type": "date", "required": true},
+    {"csv": "offence", "type": "code", "default": "da_incident", "lookup": "offence", "noun": "offence"},
+    {"csv": "gravity", "type": "int", "min": 0, "range": "must not be negative"},
+    {"csv": "agency", "type": "agency"}
+   ]
+  },
+  "markers": {
+   "table": "marker",
+   "header": ["source_ref", "person_ref", "marker", "recorded_on", "expires_on", "agency", "sensitivity", "note"],
+   "key": ["source_ref"],
+   "fields": [
+    {"csv": "source_ref", "required": true},
+    {"csv": "person_ref", "type": "ref", "ref": "person", "column": "person_id", "required": true},
+    {"csv": "marker", "column": "kind", "type": "code", "required": true, "lookup": "marker_kind", "noun": "marker kind"},
+    {"csv": "recorded_on", "type": "date", "required": true},
+    {"csv": "expires_on", "type": "date", "after": "recorded_on"},
+    {"csv": "agency", "type": "agency"},
+    {"csv": "sensitivity", "type": "code", "default": "shared", "codes": ["shared", "restricted"]},
+    {"csv": "note"}
+   ]
+  },
+  "orders": {
+   "table": "court_order",
+   "header": ["source_ref", "person_ref", "order_type", "protected_party_ref", "starts_on", "ends_on", "conditions"],
+   "key": ["source_ref"],
+   "fields": [
+    {"csv": "source_ref", "required": true},
+    {"csv": "person_ref", "type": "ref", "ref": "person", "column": "person_id", "required": true},
+    {"csv": "order_type", "type": "code", "required": true, "lookup": "order_type", "noun": "order type"},
+    {"csv": "protected_party_ref", "type": "ref", "ref": "party", "column": "protected_party_id"},
+    {"csv": "starts_on", "type": "date", "required": true},
+    {"csv": "ends_on", "type": "date", "after": "starts_on"},
+    {"csv": "conditions"}
+   ]
+  },
+  "breaches": {
+   "table": "breach",
+   "header": ["source_ref", "person_ref", "order_ref", "occurred_on", "reported_on", "agency", "action_taken", "note"],
+   "key": ["source_ref"],
+   "fields": [
+    {"csv": "source_ref", "required": true},
+    {"csv": "person_ref", "type": "ref", "ref": "person", "column": "person_id", "required": true},
+    {"csv": "order_ref", "type": "ref", "ref": "order", "column": "order_id", "same_person": "person_ref"},
+    {"csv": "occurred_on", "type": "date", "required": true},
+    {"csv": "reported_on", "type": "date", "after": "occurred_on"},
+    {"csv": "agency", "type": "agency"},
+    {"csv": "action_taken", "type": "code", "codes": ["arrest", "charge", "caution", "warning", "recall", "none"]},
+    {"csv": "note"}
+   ]
+  },
+  "links": {
+   "table": "forum_link",
+   "header": ["source_ref", "person_ref", "forum", "reference", "status", "lead_agency", "starts_on", "ends_on",
+              "mappa_category", "mappa_level", "iom_cohort", "licence_ends_on", "next_review_on"],
+   "key": ["source_ref"],
+   "fields": [
+    {"csv": "source_ref", "required": true},
+    {"csv": "person_ref", "type": "ref", "ref": "person", "column": "person_id", "required": true},
+    {"csv": "forum", "type": "code", "required": true, "codes": ["marac", "mappa", "matac", "iom", "dapp", "drive"]},
+    {"csv": "reference"},
+    {"csv": "status", "type": "code", "default": "active", "codes": ["referred", "active", "closed"]},
+    {"csv": "lead_agency", "type": "code", "lookup": "agency", "noun": "agency"},
+    {"csv": "starts_on", "type": "date", "required": true},
+    {"csv": "ends_on", "type": "date", "after": "starts_on"},
+    {"csv": "mappa_category", "type": "int", "min": 1, "max": 3, "range": "must be 1, 2 or 3",
+     "only_for": {"field": "forum", "value": "mappa"}},
+    {"csv": "mappa_level", "type": "int", "min": 1, "max": 3, "range": "must be 1, 2 or 3",
+     "only_for": {"field": "forum", "value": "mappa"}},
+    {"csv": "iom_cohort", "type": "code", "codes": ["fixed", "flex", "free"],
+     "only_for": {"field": "forum", "value": "iom"}},
+    {"csv": "licence_ends_on", "type": "date"},
+    {"csv": "next_review_on", "type": "date"}
+   ]
+  },
+  "referrals": {
+   "table": "referral",
+   "header": ["source_ref", "person_ref", "party_ref", "referred_on", "criterion", "dash_score", "agency"],
+   "key": ["source_ref"],
+   "fields": [
+    {"csv": "source_ref", "required": true},
+    {"csv": "person_ref", "type": "ref", "ref": "person", "column": "person_id", "required": true},
+    {"csv": "party_ref", "type": "ref", "ref": "party", "column": "party_id"},
+    {"csv": "referred_on", "type": "date", "required": true},
+    {"csv": "criterion", "type": "code", "required": true,
+     "codes": ["visible_high_risk", "professional_judgement", "escalation", "repeat"]},
+    {"csv": "dash_score", "type": "int", "min": 0, "max": 27, "range": "must be between 0 and 27"},
+    {"csv": "agency", "type": "agency"}
+   ]
+  }
+ }
+}
+$json$::jsonb $decl$;
+
+-- One kind's declaration; raises for a kind that is not declared.
+CREATE OR REPLACE FUNCTION disrupt.import_kind(kind text) RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, disrupt
+AS $$
+DECLARE d jsonb := disrupt.import_declaration() -> 'kinds' -> kind;
+BEGIN
+    IF d IS NULL THEN
+        RAISE EXCEPTION 'import: unknown kind %', quote_literal(kind) USING ERRCODE = '22023';
+    END IF;
+    RETURN d;
+END
+$$;
 
 -- ---------------------------------------------------------------------------
 -- helpers
@@ -63,56 +272,50 @@ BEGIN
 END
 $$;
 
--- Keys (among the given ones) that already exist under ANOTHER agency than the
--- caller's, including rows the caller cannot see (restricted).  Lets a non-admin
--- import reject such rows instead of failing on row-level security.  Returns
--- nothing for administrators.  SECURITY DEFINER; reveals only whether a key the
--- caller already knows exists.
---   kind: person (person_ref), party (party_ref), relationship ('person_id/party_id/relationship'),
---         pnc ('pnc_id' || chr(31) || 'person_ref': pnc_id held by a different person),
---         incident, marker, court_order, breach, forum_link, referral (source_ref)
-CREATE OR REPLACE FUNCTION disrupt.import_hidden_keys(kind text, keys text[])
+-- Keys (among the given ones) that already exist under ANOTHER agency than the caller's,
+-- including rows the caller cannot see (restricted).  Lets a non-admin import reject such
+-- rows instead of failing on row-level security.  Returns nothing for administrators.
+-- SECURITY DEFINER; reveals only whether a key the caller already knows exists.  Table and
+-- columns come from the declaration, never from the caller.
+--   unique_field NULL: keys are the kind's natural key (a composite key's target columns
+--     joined with '/', e.g. person_id/party_id/relationship);
+--   unique_field set (a field declared "unique"): keys are value || chr(31) || natural key,
+--     and a key is returned when that value is held by a row with another natural key.
+CREATE OR REPLACE FUNCTION disrupt.import_hidden_keys(kind text, unique_field text, keys text[])
 RETURNS SETOF text
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
-DECLARE v_ag text := disrupt.caller_agency();
+DECLARE
+    d      jsonb := disrupt.import_kind(kind);
+    v_cols text[];
+    v_ucol text;
 BEGIN
     IF keys IS NULL OR disrupt.is_admin() THEN
         RETURN;
     END IF;
-    IF kind = 'person' THEN
-        RETURN QUERY SELECT k FROM unnest(keys) k JOIN disrupt.person t ON t.person_ref = k
-                     WHERE t.agency IS DISTINCT FROM v_ag;
-    ELSIF kind = 'pnc' THEN
-        RETURN QUERY SELECT k FROM unnest(keys) k JOIN disrupt.person t ON t.pnc_id = split_part(k, chr(31), 1)
-                     WHERE t.person_ref <> split_part(k, chr(31), 2);
-    ELSIF kind = 'party' THEN
-        RETURN QUERY SELECT k FROM unnest(keys) k JOIN disrupt.party t ON t.party_ref = k
-                     WHERE t.agency IS DISTINCT FROM v_ag;
-    ELSIF kind = 'relationship' THEN
-        RETURN QUERY SELECT k FROM unnest(keys) k JOIN disrupt.relationship t
-                       ON t.person_id::text || '/' || t.party_id::text || '/' || t.relationship = k
-                     WHERE t.agency IS DISTINCT FROM v_ag;
-    ELSIF kind = 'incident' THEN
-        RETURN QUERY SELECT k FROM unnest(keys) k JOIN disrupt.incident t ON t.source_ref = k
-                     WHERE t.agency IS DISTINCT FROM v_ag;
-    ELSIF kind = 'marker' THEN
-        RETURN QUERY SELECT k FROM unnest(keys) k JOIN disrupt.marker t ON t.source_ref = k
-                     WHERE t.agency IS DISTINCT FROM v_ag;
-    ELSIF kind = 'court_order' THEN
-        RETURN QUERY SELECT k FROM unnest(keys) k JOIN disrupt.court_order t ON t.source_ref = k
-                     WHERE t.agency IS DISTINCT FROM v_ag;
-    ELSIF kind = 'breach' THEN
-        RETURN QUERY SELECT k FROM unnest(keys) k JOIN disrupt.breach t ON t.source_ref = k
-                     WHERE t.agency IS DISTINCT FROM v_ag;
-    ELSIF kind = 'forum_link' THEN
-        RETURN QUERY SELECT k FROM unnest(keys) k JOIN disrupt.forum_link t ON t.source_ref = k
-                     WHERE t.agency IS DISTINCT FROM v_ag;
-    ELSIF kind = 'referral' THEN
-        RETURN QUERY SELECT k FROM unnest(keys) k JOIN disrupt.referral t ON t.source_ref = k
-                     WHERE t.agency IS DISTINCT FROM v_ag;
+    SELECT array_agg(COALESCE(f ->> 'column', f ->> 'csv') ORDER BY k.n) INTO v_cols
+      FROM jsonb_array_elements_text(d -> 'key') WITH ORDINALITY k(name, n)
+      JOIN jsonb_array_elements(d -> 'fields') f ON f ->> 'csv' = k.name;
+    IF unique_field IS NULL THEN
+        RETURN QUERY EXECUTE format(
+            'SELECT k FROM unnest($1) k JOIN disrupt.%I t ON %s = k WHERE t.agency IS DISTINCT FROM $2',
+            d ->> 'table',
+            CASE WHEN cardinality(v_cols) = 1 THEN format('t.%I', v_cols[1])
+                 ELSE format('concat_ws(%L, %s)', '/',
+                             (SELECT string_agg(format('t.%I::text', c), ', ' ORDER BY n)
+                                FROM unnest(v_cols) WITH ORDINALITY u(c, n))) END)
+            USING keys, disrupt.caller_agency();
     ELSE
-        RAISE EXCEPTION 'import_hidden_keys: unknown kind %', quote_literal(kind) USING ERRCODE = '22023';
+        SELECT COALESCE(f ->> 'column', f ->> 'csv') INTO v_ucol
+          FROM jsonb_array_elements(d -> 'fields') f WHERE f ->> 'csv' = unique_field AND f ? 'unique';
+        IF v_ucol IS NULL OR cardinality(v_cols) <> 1 THEN
+            RAISE EXCEPTION 'import_hidden_keys: % has no unique field %', kind, quote_literal(unique_field)
+                USING ERRCODE = '22023';
+        END IF;
+        RETURN QUERY EXECUTE format(
+            'SELECT k FROM unnest($1) k JOIN disrupt.%I t ON t.%I = split_part(k, chr(31), 1) '
+            'WHERE t.%I <> split_part(k, chr(31), 2)', d ->> 'table', v_ucol, v_cols[1])
+            USING keys;
     END IF;
 END
 $$;
@@ -134,1017 +337,276 @@ BEGIN
 END
 $$;
 
--- ---------------------------------------------------------------------------
--- people: person_ref,pnc_id,given_name,family_name,date_of_birth,gender
--- ---------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION disrupt.import_people(default_agency text DEFAULT NULL)
-RETURNS TABLE (inserted bigint, updated bigint, unchanged bigint, rejected bigint)
+-- Creates the kind's stage table pg_temp.stage_<kind> (line, the CSV columns as text,
+-- reject_column, reject_reason; dropped at commit) and returns the CSV header, in file order.
+CREATE OR REPLACE FUNCTION disrupt.import_stage(kind text)
+RETURNS TABLE (column_name text)
 LANGUAGE plpgsql SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
-#variable_conflict use_column
-DECLARE v_agency text; v_admin boolean;
+DECLARE d jsonb := disrupt.import_kind(kind);
 BEGIN
-    SELECT a.agency, a.admin INTO v_agency, v_admin FROM disrupt.import_agency(default_agency) a;
-    PERFORM disrupt.import_prepare('pg_temp.stage_people');
-    RETURN QUERY
-    WITH s AS MATERIALIZED (
-        SELECT st.ctid AS tid, st.line,
-               nullif(btrim(st.person_ref), '') AS person_ref,
-               nullif(btrim(st.pnc_id), '') AS pnc_id,
-               nullif(btrim(st.given_name), '') AS given_name,
-               nullif(btrim(st.family_name), '') AS family_name,
-               nullif(btrim(st.date_of_birth), '') AS dob_t,
-               lower(nullif(btrim(st.gender), '')) AS gender
-        FROM pg_temp.stage_people st
-    ),
-    hidden AS (
-        SELECT k FROM disrupt.import_hidden_keys('person',
-            CASE WHEN v_admin THEN NULL ELSE (SELECT array_agg(s.person_ref) FROM s) END) k
-    ),
-    hidden_pnc AS (
-        SELECT k FROM disrupt.import_hidden_keys('pnc',
-            CASE WHEN v_admin THEN NULL
-                 ELSE (SELECT array_agg(s.pnc_id || chr(31) || s.person_ref) FROM s WHERE s.pnc_id IS NOT NULL) END) k
-    ),
-    v AS (
-        SELECT s.*, disrupt.try_date(s.dob_t) AS date_of_birth,
-               row_number() OVER w AS dup, first_value(s.line) OVER w AS first_line,
-               row_number() OVER wp AS dup_pnc, first_value(s.line) OVER wp AS first_pnc_line,
-               ex.id AS ex_id, ex.agency AS ex_agency,
-               (ex.pnc_id, ex.given_name, ex.family_name, ex.date_of_birth, ex.gender)
-                 IS NOT DISTINCT FROM (s.pnc_id, s.given_name, s.family_name, disrupt.try_date(s.dob_t), s.gender) AS same,
-               h.k IS NOT NULL AS locked,
-               q.person_ref AS pnc_owner, hp.k IS NOT NULL AS pnc_hidden
-        FROM s
-        LEFT JOIN disrupt.person ex ON ex.person_ref = s.person_ref
-        LEFT JOIN hidden h ON h.k = s.person_ref
-        LEFT JOIN disrupt.person q ON q.pnc_id = s.pnc_id AND q.person_ref <> s.person_ref
-        LEFT JOIN hidden_pnc hp ON hp.k = s.pnc_id || chr(31) || s.person_ref
-        WINDOW w AS (PARTITION BY s.person_ref ORDER BY s.line),
-               wp AS (PARTITION BY s.pnc_id ORDER BY s.line)
-    ),
-    c AS MATERIALIZED (
-        SELECT v.*, CASE
-            WHEN person_ref IS NULL THEN ARRAY['person_ref', 'person_ref is required']
-            WHEN dup > 1 THEN ARRAY['person_ref', format('duplicate person_ref %s (first on line %s)', person_ref, first_line)]
-            WHEN family_name IS NULL THEN ARRAY['family_name', 'family_name is required']
-            WHEN char_length(family_name) > 200 THEN ARRAY['family_name', 'family_name is longer than 200 characters']
-            WHEN char_length(given_name) > 200 THEN ARRAY['given_name', 'given_name is longer than 200 characters']
-            WHEN dob_t IS NOT NULL AND date_of_birth IS NULL
-                THEN ARRAY['date_of_birth', format('date_of_birth %L is not a valid date (YYYY-MM-DD)', dob_t)]
-            WHEN gender IS NOT NULL AND gender NOT IN ('male', 'female', 'other', 'unknown')
-                THEN ARRAY['gender', format('gender %L must be male, female, other or unknown', gender)]
-            WHEN pnc_id IS NOT NULL AND dup_pnc > 1
-                THEN ARRAY['pnc_id', format('duplicate pnc_id %s (first on line %s)', pnc_id, first_pnc_line)]
-            WHEN pnc_owner IS NOT NULL
-                THEN ARRAY['pnc_id', format('pnc_id %s is already recorded for person_ref %s', pnc_id, pnc_owner)]
-            WHEN pnc_hidden
-                THEN ARRAY['pnc_id', format('pnc_id %s is already recorded for another person', pnc_id)]
-            WHEN locked AND ex_id IS NULL
-                THEN ARRAY['person_ref', format('person_ref %s already exists and belongs to another agency', person_ref)]
-            WHEN locked AND NOT same
-                THEN ARRAY['person_ref', format('person_ref %s belongs to agency %s; only %s can change it', person_ref, ex_agency, ex_agency)]
-        END AS err
-        FROM v
-    ),
-    rej AS (
-        UPDATE pg_temp.stage_people st SET reject_column = c.err[1], reject_reason = c.err[2]
-        FROM c WHERE c.err IS NOT NULL AND st.ctid = c.tid
-        RETURNING 1
-    ),
-    -- new keys: plain INSERT (no speculative insertion, so close to COPY speed);
-    -- changed rows: UPDATE by id.  A key inserted meanwhile by another session makes
-    -- the import fail with a unique violation (retry), never a silent overwrite.
-    ins AS (
-        INSERT INTO disrupt.person (person_ref, pnc_id, given_name, family_name, date_of_birth, gender, agency)
-        SELECT c.person_ref, c.pnc_id, c.given_name, c.family_name, c.date_of_birth, c.gender, v_agency
-        FROM c WHERE c.err IS NULL AND c.ex_id IS NULL
-        RETURNING 1
-    ),
-    upd AS (
-        UPDATE disrupt.person t SET
-            pnc_id = c.pnc_id,
-            given_name = c.given_name,
-            family_name = c.family_name,
-            date_of_birth = c.date_of_birth,
-            gender = c.gender
-        FROM c WHERE c.err IS NULL AND c.ex_id IS NOT NULL AND NOT c.same AND t.id = c.ex_id
-        RETURNING 1
-    )
-    SELECT (SELECT count(*) FROM ins),
-           (SELECT count(*) FROM upd),
-           (SELECT count(*) FROM c WHERE c.err IS NULL) - (SELECT count(*) FROM ins) - (SELECT count(*) FROM upd),
-           (SELECT count(*) FROM rej);
+    EXECUTE format('CREATE TEMP TABLE %I (line integer, %s, reject_column text, reject_reason text) ON COMMIT DROP',
+                   'stage_' || kind,
+                   (SELECT string_agg(format('%I text', c), ', ' ORDER BY n)
+                      FROM jsonb_array_elements_text(d -> 'header') WITH ORDINALITY h(c, n)));
+    RETURN QUERY SELECT c FROM jsonb_array_elements_text(d -> 'header') WITH ORDINALITY h(c, n) ORDER BY n;
 END
 $$;
 
 -- ---------------------------------------------------------------------------
--- aliases: person_ref,alias_name,date_of_birth   (adds only; existing = unchanged)
+-- The pipeline: one set-based statement per import, built from the declaration
 -- ---------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION disrupt.import_aliases(default_agency text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION disrupt.import_run(kind text, default_agency text DEFAULT NULL)
 RETURNS TABLE (inserted bigint, updated bigint, unchanged bigint, rejected bigint)
 LANGUAGE plpgsql SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
-#variable_conflict use_column
-DECLARE v_agency text; v_admin boolean;
+DECLARE
+    d          jsonb := disrupt.import_kind(kind);
+    refs       jsonb := disrupt.import_declaration() -> 'refs';
+    v_tbl      text := d ->> 'table';
+    v_add_only boolean := d ? 'add_only';
+    v_keys     text[] := ARRAY(SELECT k FROM jsonb_array_elements_text(d -> 'key') WITH ORDINALITY x(k, n) ORDER BY n);
+    v_single   boolean := cardinality(v_keys) = 1;
+    v_agency   text;
+    v_admin    boolean;
+    vn         jsonb := '{}';     -- field -> the column of s that holds its value
+    cols       jsonb := '{}';     -- field -> its target column
+    f          jsonb;
+    r          jsonb;
+    v_name     text;
+    v_type     text;
+    v_t        text;              -- the field's trimmed text (t_<field>)
+    v_v        text;              -- the field's value (t_<field>, or v_<field> when typed/resolved)
+    v_base     text;
+    v_j        text;
+    v_other    text;
+    v_codes    text[];
+    s_cols     text[] := ARRAY['st.ctid AS tid', 'st.line'];
+    s_joins    text := '';
+    v_cols     text[] := ARRAY['row_number() OVER w AS dup', 'first_value(s.line) OVER w AS first_line'];
+    v_joins    text := '';
+    v_windows  text[] := '{}';
+    v_hidden   text := '';
+    v_checks   text[] := '{}';
+    ins_cols   text[] := '{}';
+    ins_vals   text[] := '{}';
+    upd_sets   text[] := '{}';
+    same_terms text[] := '{}';
+    v_own_agency boolean := false;
+    v_keyv     text[];
+    v_key_text text;
+    v_merge    text;
 BEGIN
     SELECT a.agency, a.admin INTO v_agency, v_admin FROM disrupt.import_agency(default_agency) a;
-    PERFORM disrupt.import_prepare('pg_temp.stage_aliases');
-    RETURN QUERY
-    WITH s AS (
-        SELECT st.ctid AS tid, st.line,
-               nullif(btrim(st.person_ref), '') AS person_ref,
-               nullif(btrim(st.alias_name), '') AS alias_name,
-               nullif(btrim(st.date_of_birth), '') AS dob_t
-        FROM pg_temp.stage_aliases st
-    ),
-    v AS (
-        SELECT s.*, COALESCE(p.merged_into, p.id) AS person_id, disrupt.try_date(s.dob_t) AS date_of_birth,
-               row_number() OVER w AS dup, first_value(s.line) OVER w AS first_line
-        FROM s
-        LEFT JOIN disrupt.person p ON p.person_ref = s.person_ref
-        WINDOW w AS (PARTITION BY COALESCE(p.merged_into, p.id), s.alias_name, disrupt.try_date(s.dob_t) ORDER BY s.line)
-    ),
-    c AS MATERIALIZED (
-        SELECT v.*, CASE
-            WHEN person_ref IS NULL THEN ARRAY['person_ref', 'person_ref is required']
-            WHEN person_id IS NULL THEN ARRAY['person_ref', format('person_ref %s not found', person_ref)]
-            WHEN alias_name IS NULL THEN ARRAY['alias_name', 'alias_name is required']
-            WHEN char_length(alias_name) > 200 THEN ARRAY['alias_name', 'alias_name is longer than 200 characters']
-            WHEN dob_t IS NOT NULL AND date_of_birth IS NULL
-                THEN ARRAY['date_of_birth', format('date_of_birth %L is not a valid date (YYYY-MM-DD)', dob_t)]
-            WHEN dup > 1 THEN ARRAY['alias_name', format('duplicate alias %s for person_ref %s (first on line %s)', alias_name, person_ref, first_line)]
-        END AS err
-        FROM v
-    ),
-    rej AS (
-        UPDATE pg_temp.stage_aliases st SET reject_column = c.err[1], reject_reason = c.err[2]
-        FROM c WHERE c.err IS NOT NULL AND st.ctid = c.tid
-        RETURNING 1
-    ),
-    up AS (
-        INSERT INTO disrupt.alias AS t (person_id, alias_name, date_of_birth, agency)
-        SELECT c.person_id, c.alias_name, c.date_of_birth, v_agency FROM c WHERE c.err IS NULL
-        ON CONFLICT ON CONSTRAINT alias_person_name_dob_key DO NOTHING
-        RETURNING true AS ins
-    )
-    SELECT (SELECT count(*) FROM up),
-           0::bigint,
-           (SELECT count(*) FROM c WHERE c.err IS NULL) - (SELECT count(*) FROM up),
-           (SELECT count(*) FROM rej);
-END
-$$;
+    PERFORM disrupt.import_prepare(format('pg_temp.%I', 'stage_' || kind)::regclass);
+    SELECT jsonb_object_agg(e ->> 'csv', COALESCE(e ->> 'column', e ->> 'csv')) INTO cols
+      FROM jsonb_array_elements(d -> 'fields') e;
 
--- ---------------------------------------------------------------------------
--- parties: party_ref,given_name,family_name,date_of_birth,kind
--- ---------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION disrupt.import_parties(default_agency text DEFAULT NULL)
-RETURNS TABLE (inserted bigint, updated bigint, unchanged bigint, rejected bigint)
-LANGUAGE plpgsql SET search_path = pg_catalog, disrupt, pg_temp
-AS $$
-#variable_conflict use_column
-DECLARE v_agency text; v_admin boolean;
-BEGIN
-    SELECT a.agency, a.admin INTO v_agency, v_admin FROM disrupt.import_agency(default_agency) a;
-    PERFORM disrupt.import_prepare('pg_temp.stage_parties');
-    RETURN QUERY
-    WITH s AS MATERIALIZED (
-        SELECT st.ctid AS tid, st.line,
-               nullif(btrim(st.party_ref), '') AS party_ref,
-               nullif(btrim(st.given_name), '') AS given_name,
-               nullif(btrim(st.family_name), '') AS family_name,
-               nullif(btrim(st.date_of_birth), '') AS dob_t,
-               lower(nullif(btrim(st.kind), '')) AS kind
-        FROM pg_temp.stage_parties st
-    ),
-    hidden AS (
-        SELECT k FROM disrupt.import_hidden_keys('party',
-            CASE WHEN v_admin THEN NULL ELSE (SELECT array_agg(s.party_ref) FROM s) END) k
-    ),
-    v AS (
-        SELECT s.*, disrupt.try_date(s.dob_t) AS date_of_birth,
-               row_number() OVER w AS dup, first_value(s.line) OVER w AS first_line,
-               ex.id AS ex_id, ex.agency AS ex_agency,
-               (ex.given_name, ex.family_name, ex.date_of_birth, ex.kind)
-                 IS NOT DISTINCT FROM (s.given_name, s.family_name, disrupt.try_date(s.dob_t), s.kind) AS same,
-               h.k IS NOT NULL AS locked
-        FROM s
-        LEFT JOIN disrupt.party ex ON ex.party_ref = s.party_ref
-        LEFT JOIN hidden h ON h.k = s.party_ref
-        WINDOW w AS (PARTITION BY s.party_ref ORDER BY s.line)
-    ),
-    c AS MATERIALIZED (
-        SELECT v.*, CASE
-            WHEN party_ref IS NULL THEN ARRAY['party_ref', 'party_ref is required']
-            WHEN dup > 1 THEN ARRAY['party_ref', format('duplicate party_ref %s (first on line %s)', party_ref, first_line)]
-            WHEN family_name IS NULL AND given_name IS NULL THEN ARRAY['family_name', 'family_name or given_name is required']
-            WHEN char_length(family_name) > 200 THEN ARRAY['family_name', 'family_name is longer than 200 characters']
-            WHEN char_length(given_name) > 200 THEN ARRAY['given_name', 'given_name is longer than 200 characters']
-            WHEN dob_t IS NOT NULL AND date_of_birth IS NULL
-                THEN ARRAY['date_of_birth', format('date_of_birth %L is not a valid date (YYYY-MM-DD)', dob_t)]
-            WHEN kind IS NULL THEN ARRAY['kind', 'kind is required']
-            WHEN kind NOT IN ('victim', 'child', 'new_partner', 'family', 'other')
-                THEN ARRAY['kind', format('kind %L must be victim, child, new_partner, family or other', kind)]
-            WHEN locked AND ex_id IS NULL
-                THEN ARRAY['party_ref', format('party_ref %s already exists and belongs to another agency', party_ref)]
-            WHEN locked AND NOT same
-                THEN ARRAY['party_ref', format('party_ref %s belongs to agency %s; only %s can change it', party_ref, ex_agency, ex_agency)]
-        END AS err
-        FROM v
-    ),
-    rej AS (
-        UPDATE pg_temp.stage_parties st SET reject_column = c.err[1], reject_reason = c.err[2]
-        FROM c WHERE c.err IS NOT NULL AND st.ctid = c.tid
-        RETURNING 1
-    ),
-    -- new keys: plain INSERT (no speculative insertion, so close to COPY speed);
-    -- changed rows: UPDATE by id.  A key inserted meanwhile by another session makes
-    -- the import fail with a unique violation (retry), never a silent overwrite.
-    ins AS (
-        INSERT INTO disrupt.party (party_ref, given_name, family_name, date_of_birth, kind, agency)
-        SELECT c.party_ref, c.given_name, c.family_name, c.date_of_birth, c.kind, v_agency
-        FROM c WHERE c.err IS NULL AND c.ex_id IS NULL
-        RETURNING 1
-    ),
-    upd AS (
-        UPDATE disrupt.party t SET
-            given_name = c.given_name,
-            family_name = c.family_name,
-            date_of_birth = c.date_of_birth,
-            kind = c.kind
-        FROM c WHERE c.err IS NULL AND c.ex_id IS NOT NULL AND NOT c.same AND t.id = c.ex_id
-        RETURNING 1
-    )
-    SELECT (SELECT count(*) FROM ins),
-           (SELECT count(*) FROM upd),
-           (SELECT count(*) FROM c WHERE c.err IS NULL) - (SELECT count(*) FROM ins) - (SELECT count(*) FROM upd),
-           (SELECT count(*) FROM rej);
-END
-$$;
+    FOR f IN SELECT e FROM jsonb_array_elements(d -> 'fields') WITH ORDINALITY x(e, n) ORDER BY n LOOP
+        v_name := f ->> 'csv';
+        v_type := COALESCE(f ->> 'type', 'text');
+        v_t := 't_' || v_name;
+        v_v := v_t;
+        -- load: trimmed text ('' = NULL), codes lower-cased, defaults
+        v_base := format('nullif(btrim(st.%I), %L)', v_name, '');
+        IF v_type IN ('code', 'agency') THEN v_base := format('lower(%s)', v_base); END IF;
+        IF f ? 'default' THEN v_base := format('COALESCE(%s, %L)', v_base, f ->> 'default'); END IF;
+        IF v_type = 'agency' THEN
+            v_base := format('COALESCE(%s, $1)', v_base);
+            v_own_agency := true;
+        END IF;
+        s_cols := s_cols || format('%s AS %I', v_base, v_t);
+        -- typed value: parsed, or resolved by a reference or a code table
+        IF v_type IN ('date', 'int', 'bool') THEN
+            v_v := 'v_' || v_name;
+            s_cols := s_cols || format('disrupt.%I(%s) AS %I', 'try_' || v_type, v_base, v_v);
+        ELSIF v_type = 'ref' THEN
+            r := refs -> (f ->> 'ref');
+            v_j := 'j_' || v_name;
+            v_v := 'v_' || v_name;
+            s_joins := s_joins || format(' LEFT JOIN disrupt.%I %I ON %I.%I = %s', r ->> 'table', v_j, v_j, r ->> 'by', v_base);
+            s_cols := s_cols || format('%s AS %I', CASE WHEN r ? 'follow'
+                THEN format('COALESCE(%I.%I, %I.id)', v_j, r ->> 'follow', v_j) ELSE format('%I.id', v_j) END, v_v);
+            IF f ? 'same_person' THEN
+                s_joins := s_joins || format(' LEFT JOIN disrupt.%I %I ON %I.id = %I.%I',
+                    refs -> 'person' ->> 'table', 'jp_' || v_name, 'jp_' || v_name, v_j, r ->> 'person');
+                s_cols := s_cols || format('%I.%I AS %I', v_j, r ->> 'person', 'o_' || v_name)
+                                 || format('%I.%I AS %I', 'jp_' || v_name, refs -> 'person' ->> 'by', 'op_' || v_name);
+            END IF;
+        ELSIF f ? 'lookup' OR v_type = 'agency' THEN
+            v_j := 'j_' || v_name;
+            v_v := 'v_' || v_name;
+            s_joins := s_joins || format(' LEFT JOIN disrupt.%I %I ON %I.code = %s', COALESCE(f ->> 'lookup', 'agency'), v_j, v_j, v_base);
+            s_cols := s_cols || format('%I.code AS %I', v_j, v_v);
+        END IF;
+        vn := vn || jsonb_build_object(v_name, v_v);
 
--- ---------------------------------------------------------------------------
--- relationships: person_ref,party_ref,relationship,from_on,to_on,has_contact
--- ---------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION disrupt.import_relationships(default_agency text DEFAULT NULL)
-RETURNS TABLE (inserted bigint, updated bigint, unchanged bigint, rejected bigint)
-LANGUAGE plpgsql SET search_path = pg_catalog, disrupt, pg_temp
-AS $$
-#variable_conflict use_column
-DECLARE v_agency text; v_admin boolean;
-BEGIN
-    SELECT a.agency, a.admin INTO v_agency, v_admin FROM disrupt.import_agency(default_agency) a;
-    PERFORM disrupt.import_prepare('pg_temp.stage_relationships');
-    RETURN QUERY
-    WITH s AS MATERIALIZED (
-        SELECT st.ctid AS tid, st.line,
-               nullif(btrim(st.person_ref), '') AS person_ref,
-               nullif(btrim(st.party_ref), '') AS party_ref,
-               lower(nullif(btrim(st.relationship), '')) AS relationship,
-               nullif(btrim(st.from_on), '') AS from_t,
-               nullif(btrim(st.to_on), '') AS to_t,
-               nullif(btrim(st.has_contact), '') AS contact_t,
-               COALESCE(p.merged_into, p.id) AS person_id,
-               pa.id AS party_id
-        FROM pg_temp.stage_relationships st
-        LEFT JOIN disrupt.person p ON p.person_ref = nullif(btrim(st.person_ref), '')
-        LEFT JOIN disrupt.party pa ON pa.party_ref = nullif(btrim(st.party_ref), '')
-    ),
-    hidden AS (
-        SELECT k FROM disrupt.import_hidden_keys('relationship',
-            CASE WHEN v_admin THEN NULL
-                 ELSE (SELECT array_agg(s.person_id::text || '/' || s.party_id::text || '/' || s.relationship) FROM s
-                       WHERE s.person_id IS NOT NULL AND s.party_id IS NOT NULL AND s.relationship IS NOT NULL) END) k
-    ),
-    v AS (
-        SELECT s.*, disrupt.try_date(s.from_t) AS from_on, disrupt.try_date(s.to_t) AS to_on,
-               disrupt.try_bool(s.contact_t) AS has_contact,
-               row_number() OVER w AS dup, first_value(s.line) OVER w AS first_line,
-               ex.id AS ex_id, ex.agency AS ex_agency,
-               (ex.from_on, ex.to_on, ex.has_contact)
-                 IS NOT DISTINCT FROM (disrupt.try_date(s.from_t), disrupt.try_date(s.to_t), disrupt.try_bool(s.contact_t)) AS same,
-               h.k IS NOT NULL AS locked
-        FROM s
-        LEFT JOIN disrupt.relationship ex
-               ON ex.person_id = s.person_id AND ex.party_id = s.party_id AND ex.relationship = s.relationship
-        LEFT JOIN hidden h ON h.k = s.person_id::text || '/' || s.party_id::text || '/' || s.relationship
-        WINDOW w AS (PARTITION BY s.person_id, s.party_id, s.relationship ORDER BY s.line)
-    ),
-    c AS MATERIALIZED (
-        SELECT v.*, CASE
-            WHEN person_ref IS NULL THEN ARRAY['person_ref', 'person_ref is required']
-            WHEN person_id IS NULL THEN ARRAY['person_ref', format('person_ref %s not found', person_ref)]
-            WHEN party_ref IS NULL THEN ARRAY['party_ref', 'party_ref is required']
-            WHEN party_id IS NULL THEN ARRAY['party_ref', format('party_ref %s not found', party_ref)]
-            WHEN relationship IS NULL THEN ARRAY['relationship', 'relationship is required']
-            WHEN relationship NOT IN ('partner', 'ex_partner', 'child', 'step_child', 'family', 'other')
-                THEN ARRAY['relationship', format('relationship %L must be partner, ex_partner, child, step_child, family or other', relationship)]
-            WHEN from_t IS NOT NULL AND from_on IS NULL
-                THEN ARRAY['from', format('from %L is not a valid date (YYYY-MM-DD)', from_t)]
-            WHEN to_t IS NOT NULL AND to_on IS NULL
-                THEN ARRAY['to', format('to %L is not a valid date (YYYY-MM-DD)', to_t)]
-            WHEN to_on < from_on THEN ARRAY['to', format('to %s is before from %s', to_on, from_on)]
-            WHEN contact_t IS NOT NULL AND has_contact IS NULL
-                THEN ARRAY['has_contact', format('has_contact %L must be true or false', contact_t)]
-            WHEN dup > 1 THEN ARRAY['relationship', format('duplicate relationship %s between %s and %s (first on line %s)',
-                                                          relationship, person_ref, party_ref, first_line)]
-            WHEN locked AND ex_id IS NULL
-                THEN ARRAY['relationship', 'this relationship already exists and belongs to another agency']
-            WHEN locked AND NOT same
-                THEN ARRAY['relationship', format('this relationship belongs to agency %s; only %s can change it', ex_agency, ex_agency)]
-        END AS err
-        FROM v
-    ),
-    rej AS (
-        UPDATE pg_temp.stage_relationships st SET reject_column = c.err[1], reject_reason = c.err[2]
-        FROM c WHERE c.err IS NOT NULL AND st.ctid = c.tid
-        RETURNING 1
-    ),
-    -- new keys: plain INSERT (no speculative insertion, so close to COPY speed);
-    -- changed rows: UPDATE by id.  A key inserted meanwhile by another session makes
-    -- the import fail with a unique violation (retry), never a silent overwrite.
-    ins AS (
-        INSERT INTO disrupt.relationship (person_id, party_id, relationship, from_on, to_on, has_contact, agency)
-        SELECT c.person_id, c.party_id, c.relationship, c.from_on, c.to_on, c.has_contact, v_agency
-        FROM c WHERE c.err IS NULL AND c.ex_id IS NULL
-        RETURNING 1
-    ),
-    upd AS (
-        UPDATE disrupt.relationship t SET
-            from_on = c.from_on,
-            to_on = c.to_on,
-            has_contact = c.has_contact
-        FROM c WHERE c.err IS NULL AND c.ex_id IS NOT NULL AND NOT c.same AND t.id = c.ex_id
-        RETURNING 1
-    )
-    SELECT (SELECT count(*) FROM ins),
-           (SELECT count(*) FROM upd),
-           (SELECT count(*) FROM c WHERE c.err IS NULL) - (SELECT count(*) FROM ins) - (SELECT count(*) FROM upd),
-           (SELECT count(*) FROM rej);
-END
-$$;
+        -- validation, in the documented order; each check yields ARRAY[column, reason]
+        IF (f ->> 'required')::boolean THEN
+            v_checks := v_checks || format('WHEN %I IS NULL THEN ARRAY[%L, %L]', v_t, v_name, v_name || ' is required');
+        END IF;
+        IF f ? 'required_or' THEN
+            v_other := f ->> 'required_or';
+            v_checks := v_checks || format('WHEN %I IS NULL AND %I IS NULL THEN ARRAY[%L, %L]',
+                v_t, 't_' || v_other, v_name, format('%s or %s is required', v_name, v_other));
+        END IF;
+        IF v_single AND v_name = v_keys[1] THEN
+            v_checks := v_checks || format('WHEN dup > 1 THEN ARRAY[%L, format(%L, %I, first_line)]',
+                v_name, 'duplicate ' || v_name || ' %s (first on line %s)', v_t);
+        END IF;
+        IF v_type IN ('date', 'int', 'bool') THEN
+            v_checks := v_checks || format('WHEN %I IS NOT NULL AND %I IS NULL THEN ARRAY[%L, format(%L, %I)]',
+                v_t, v_v, v_name, v_name || CASE v_type WHEN 'date' THEN ' %L is not a valid date (YYYY-MM-DD)'
+                                                        WHEN 'int' THEN ' %L is not a whole number'
+                                                        ELSE ' %L must be true or false' END, v_t);
+        ELSIF v_type = 'ref' THEN
+            v_checks := v_checks || format('WHEN %I IS NOT NULL AND %I IS NULL THEN ARRAY[%L, format(%L, %I)]',
+                v_t, v_v, v_name, v_name || ' %s not found', v_t);
+            IF f ? 'same_person' THEN
+                v_other := f ->> 'same_person';
+                v_checks := v_checks || format('WHEN %I IS NOT NULL AND %I <> %I THEN ARRAY[%L, format(%L, %I, COALESCE(%I, %L), %I)]',
+                    v_t, 'o_' || v_name, vn ->> v_other, v_name, v_name || ' %s belongs to ' || v_other || ' %s, not %s',
+                    v_t, 'op_' || v_name, '?', 't_' || v_other);
+            END IF;
+        ELSIF f ? 'lookup' OR v_type = 'agency' THEN
+            v_checks := v_checks || format('WHEN %I IS NOT NULL AND %I IS NULL THEN ARRAY[%L, format(%L, %I)]',
+                v_t, v_v, v_name, v_name || ' %L is not a known ' || COALESCE(f ->> 'noun', 'agency'), v_t);
+            IF v_type = 'agency' THEN
+                v_checks := v_checks || format('WHEN NOT $2 AND %I <> $1 THEN ARRAY[%L, format(%L, %I, $1)]',
+                    v_v, v_name, v_name || ' %s is not your agency (%s)', v_v);
+            END IF;
+        END IF;
+        IF f ? 'codes' THEN
+            v_codes := ARRAY(SELECT c FROM jsonb_array_elements_text(f -> 'codes') WITH ORDINALITY x(c, n) ORDER BY n);
+            v_checks := v_checks || format('WHEN %I NOT IN (%s) THEN ARRAY[%L, format(%L, %I)]',
+                v_t, (SELECT string_agg(format('%L', c), ', ') FROM unnest(v_codes) c), v_name,
+                v_name || ' %L must be ' || array_to_string(v_codes[1:cardinality(v_codes) - 1], ', ')
+                       || ' or ' || v_codes[cardinality(v_codes)], v_t);
+        END IF;
+        IF f ? 'min' OR f ? 'max' THEN
+            v_checks := v_checks || format('WHEN %s THEN ARRAY[%L, format(%L, %I)]',
+                concat_ws(' OR ', CASE WHEN f ? 'min' THEN format('%I < %s', v_v, (f ->> 'min')::int) END,
+                                  CASE WHEN f ? 'max' THEN format('%I > %s', v_v, (f ->> 'max')::int) END),
+                v_name, v_name || ' %s ' || (f ->> 'range'), v_v);
+        END IF;
+        IF f ? 'max_length' THEN
+            v_checks := v_checks || format('WHEN char_length(%I) > %s THEN ARRAY[%L, %L]', v_t, (f ->> 'max_length')::int,
+                v_name, format('%s is longer than %s characters', v_name, (f ->> 'max_length')::int));
+        END IF;
+        IF f ? 'after' THEN
+            v_other := f ->> 'after';
+            v_checks := v_checks || format('WHEN %I < %I THEN ARRAY[%L, format(%L, %I, %I)]',
+                v_v, vn ->> v_other, v_name, v_name || ' %s is before ' || v_other || ' %s', v_v, vn ->> v_other);
+        END IF;
+        IF f ? 'only_for' THEN
+            v_other := f -> 'only_for' ->> 'field';
+            v_checks := v_checks || format('WHEN %I IS NOT NULL AND %I <> %L THEN ARRAY[%L, %L]',
+                v_v, vn ->> v_other, f -> 'only_for' ->> 'value', v_name,
+                format('%s is only for %s %s', v_name, v_other, f -> 'only_for' ->> 'value'));
+        END IF;
+        IF f ? 'unique' THEN
+            -- unique across keys too (a PNC id): in the file, among visible rows, among hidden ones
+            v_windows := v_windows || format('%I AS (PARTITION BY s.%I ORDER BY s.line)', 'w_' || v_name, v_t);
+            v_cols := v_cols || format('row_number() OVER %I AS %I', 'w_' || v_name, 'du_' || v_name)
+                             || format('first_value(s.line) OVER %I AS %I', 'w_' || v_name, 'fu_' || v_name)
+                             || format('%I.%I AS %I', 'u_' || v_name, cols ->> v_keys[1], 'ow_' || v_name)
+                             || format('%I.k IS NOT NULL AS %I', 'h_' || v_name, 'hu_' || v_name);
+            v_joins := v_joins
+                || format(' LEFT JOIN disrupt.%I %I ON %I.%I = s.%I AND %I.%I <> s.%I', v_tbl, 'u_' || v_name,
+                          'u_' || v_name, cols ->> v_name, v_t, 'u_' || v_name, cols ->> v_keys[1], 't_' || v_keys[1])
+                || format(' LEFT JOIN %I %I ON %I.k = s.%I || chr(31) || s.%I', 'hidden_' || v_name, 'h_' || v_name,
+                          'h_' || v_name, v_t, 't_' || v_keys[1]);
+            v_hidden := v_hidden || format(
+                ', %I AS (SELECT k FROM disrupt.import_hidden_keys(%L, %L, CASE WHEN $2 THEN NULL ELSE '
+                '(SELECT array_agg(s.%I || chr(31) || s.%I) FROM s WHERE s.%I IS NOT NULL) END) k)',
+                'hidden_' || v_name, kind, v_name, v_t, 't_' || v_keys[1], v_t);
+            v_checks := v_checks
+                || format('WHEN %I IS NOT NULL AND %I > 1 THEN ARRAY[%L, format(%L, %I, %I)]', v_t, 'du_' || v_name,
+                          v_name, 'duplicate ' || v_name || ' %s (first on line %s)', v_t, 'fu_' || v_name)
+                || format('WHEN %I IS NOT NULL THEN ARRAY[%L, format(%L, %I, %I)]', 'ow_' || v_name,
+                          v_name, v_name || ' %s is already recorded for ' || v_keys[1] || ' %s', v_t, 'ow_' || v_name)
+                || format('WHEN %I THEN ARRAY[%L, format(%L, %I)]', 'hu_' || v_name,
+                          v_name, v_name || ' %s is already recorded for another ' || (f ->> 'unique'), v_t);
+        END IF;
 
--- ---------------------------------------------------------------------------
--- incidents: source_ref,person_ref,party_ref,occurred_on,offence,gravity,agency
--- ---------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION disrupt.import_incidents(default_agency text DEFAULT NULL)
-RETURNS TABLE (inserted bigint, updated bigint, unchanged bigint, rejected bigint)
-LANGUAGE plpgsql SET search_path = pg_catalog, disrupt, pg_temp
-AS $$
-#variable_conflict use_column
-DECLARE v_agency text; v_admin boolean;
-BEGIN
-    SELECT a.agency, a.admin INTO v_agency, v_admin FROM disrupt.import_agency(default_agency) a;
-    PERFORM disrupt.import_prepare('pg_temp.stage_incidents');
-    RETURN QUERY
-    WITH s AS MATERIALIZED (
-        SELECT st.ctid AS tid, st.line,
-               nullif(btrim(st.source_ref), '') AS source_ref,
-               nullif(btrim(st.person_ref), '') AS person_ref,
-               nullif(btrim(st.party_ref), '') AS party_ref,
-               nullif(btrim(st.occurred_on), '') AS occurred_t,
-               COALESCE(lower(nullif(btrim(st.offence), '')), 'da_incident') AS offence_t,
-               nullif(btrim(st.gravity), '') AS gravity_t,
-               COALESCE(lower(nullif(btrim(st.agency), '')), v_agency) AS agency_t
-        FROM pg_temp.stage_incidents st
-    ),
-    hidden AS (
-        SELECT k FROM disrupt.import_hidden_keys('incident',
-            CASE WHEN v_admin THEN NULL ELSE (SELECT array_agg(s.source_ref) FROM s) END) k
-    ),
-    v AS (
-        SELECT s.*, COALESCE(p.merged_into, p.id) AS person_id, pa.id AS party_id,
-               o.code AS offence, ag.code AS agency,
-               disrupt.try_date(s.occurred_t) AS occurred_on, disrupt.try_int(s.gravity_t) AS gravity,
-               row_number() OVER w AS dup, first_value(s.line) OVER w AS first_line,
-               ex.id AS ex_id, ex.agency AS ex_agency,
-               (ex.person_id, ex.party_id, ex.occurred_on, ex.offence, ex.gravity, ex.agency)
-                 IS NOT DISTINCT FROM (COALESCE(p.merged_into, p.id), pa.id, disrupt.try_date(s.occurred_t), o.code,
-                                       disrupt.try_int(s.gravity_t), ag.code) AS same,
-               h.k IS NOT NULL AS locked
-        FROM s
-        LEFT JOIN disrupt.person p ON p.person_ref = s.person_ref
-        LEFT JOIN disrupt.party pa ON pa.party_ref = s.party_ref
-        LEFT JOIN disrupt.offence o ON o.code = s.offence_t
-        LEFT JOIN disrupt.agency ag ON ag.code = s.agency_t
-        LEFT JOIN disrupt.incident ex ON ex.source_ref = s.source_ref
-        LEFT JOIN hidden h ON h.k = s.source_ref
-        WINDOW w AS (PARTITION BY s.source_ref ORDER BY s.line)
-    ),
-    c AS MATERIALIZED (
-        SELECT v.*, CASE
-            WHEN source_ref IS NULL THEN ARRAY['source_ref', 'source_ref is required']
-            WHEN dup > 1 THEN ARRAY['source_ref', format('duplicate source_ref %s (first on line %s)', source_ref, first_line)]
-            WHEN person_ref IS NULL THEN ARRAY['person_ref', 'person_ref is required']
-            WHEN person_id IS NULL THEN ARRAY['person_ref', format('person_ref %s not found', person_ref)]
-            WHEN party_ref IS NOT NULL AND party_id IS NULL THEN ARRAY['party_ref', format('party_ref %s not found', party_ref)]
-            WHEN occurred_t IS NULL THEN ARRAY['occurred_on', 'occurred_on is required']
-            WHEN occurred_on IS NULL
-                THEN ARRAY['occurred_on', format('occurred_on %L is not a valid date (YYYY-MM-DD)', occurred_t)]
-            WHEN offence IS NULL THEN ARRAY['offence', format('offence %L is not a known offence', offence_t)]
-            WHEN gravity_t IS NOT NULL AND gravity IS NULL
-                THEN ARRAY['gravity', format('gravity %L is not a whole number', gravity_t)]
-            WHEN gravity < 0 THEN ARRAY['gravity', format('gravity %s must not be negative', gravity)]
-            WHEN agency IS NULL THEN ARRAY['agency', format('agency %L is not a known agency', agency_t)]
-            WHEN NOT v_admin AND agency <> v_agency
-                THEN ARRAY['agency', format('agency %s is not your agency (%s)', agency, v_agency)]
-            WHEN locked AND ex_id IS NULL
-                THEN ARRAY['source_ref', format('source_ref %s already exists and belongs to another agency', source_ref)]
-            WHEN locked AND NOT same
-                THEN ARRAY['source_ref', format('source_ref %s belongs to agency %s; only %s can change it', source_ref, ex_agency, ex_agency)]
-        END AS err
-        FROM v
-    ),
-    rej AS (
-        UPDATE pg_temp.stage_incidents st SET reject_column = c.err[1], reject_reason = c.err[2]
-        FROM c WHERE c.err IS NOT NULL AND st.ctid = c.tid
-        RETURNING 1
-    ),
-    -- new keys: plain INSERT (no speculative insertion, so close to COPY speed);
-    -- changed rows: UPDATE by id.  A key inserted meanwhile by another session makes
-    -- the import fail with a unique violation (retry), never a silent overwrite.
-    ins AS (
-        INSERT INTO disrupt.incident (source_ref, person_id, party_id, occurred_on, offence, gravity, agency)
-        SELECT c.source_ref, c.person_id, c.party_id, c.occurred_on, c.offence, c.gravity, c.agency
-        FROM c WHERE c.err IS NULL AND c.ex_id IS NULL
-        RETURNING 1
-    ),
-    upd AS (
-        UPDATE disrupt.incident t SET
-            person_id = c.person_id,
-            party_id = c.party_id,
-            occurred_on = c.occurred_on,
-            offence = c.offence,
-            gravity = c.gravity,
-            agency = c.agency
-        FROM c WHERE c.err IS NULL AND c.ex_id IS NOT NULL AND NOT c.same AND t.id = c.ex_id
-        RETURNING 1
-    )
-    SELECT (SELECT count(*) FROM ins),
-           (SELECT count(*) FROM upd),
-           (SELECT count(*) FROM c WHERE c.err IS NULL) - (SELECT count(*) FROM ins) - (SELECT count(*) FROM upd),
-           (SELECT count(*) FROM rej);
-END
-$$;
+        -- merge: every field is written; "changed" = any non-key field differs
+        ins_cols := ins_cols || format('%I', cols ->> v_name);
+        ins_vals := ins_vals || format('c.%I', v_v);
+        IF NOT v_name = ANY (v_keys) THEN
+            upd_sets := upd_sets || format('%I = c.%I', cols ->> v_name, v_v);
+            same_terms := same_terms || format('ex.%I IS NOT DISTINCT FROM s.%I', cols ->> v_name, v_v);
+        END IF;
+    END LOOP;
+    IF NOT v_own_agency THEN
+        ins_cols := ins_cols || 'agency'::text;
+        ins_vals := ins_vals || '$1'::text;
+    END IF;
 
--- ---------------------------------------------------------------------------
--- markers: source_ref,person_ref,marker,recorded_on,expires_on,agency,sensitivity,note
--- ---------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION disrupt.import_markers(default_agency text DEFAULT NULL)
-RETURNS TABLE (inserted bigint, updated bigint, unchanged bigint, rejected bigint)
-LANGUAGE plpgsql SET search_path = pg_catalog, disrupt, pg_temp
-AS $$
-#variable_conflict use_column
-DECLARE v_agency text; v_admin boolean;
-BEGIN
-    SELECT a.agency, a.admin INTO v_agency, v_admin FROM disrupt.import_agency(default_agency) a;
-    PERFORM disrupt.import_prepare('pg_temp.stage_markers');
-    RETURN QUERY
-    WITH s AS MATERIALIZED (
-        SELECT st.ctid AS tid, st.line,
-               nullif(btrim(st.source_ref), '') AS source_ref,
-               nullif(btrim(st.person_ref), '') AS person_ref,
-               lower(nullif(btrim(st.marker), '')) AS kind_t,
-               nullif(btrim(st.recorded_on), '') AS recorded_t,
-               nullif(btrim(st.expires_on), '') AS expires_t,
-               COALESCE(lower(nullif(btrim(st.agency), '')), v_agency) AS agency_t,
-               COALESCE(lower(nullif(btrim(st.sensitivity), '')), 'shared') AS sensitivity,
-               nullif(btrim(st.note), '') AS note
-        FROM pg_temp.stage_markers st
-    ),
-    hidden AS (
-        SELECT k FROM disrupt.import_hidden_keys('marker',
-            CASE WHEN v_admin THEN NULL ELSE (SELECT array_agg(s.source_ref) FROM s) END) k
-    ),
-    v AS (
-        SELECT s.*, COALESCE(p.merged_into, p.id) AS person_id, mk.code AS kind, ag.code AS agency,
-               disrupt.try_date(s.recorded_t) AS recorded_on, disrupt.try_date(s.expires_t) AS expires_on,
-               row_number() OVER w AS dup, first_value(s.line) OVER w AS first_line,
-               ex.id AS ex_id, ex.agency AS ex_agency,
-               (ex.person_id, ex.kind, ex.recorded_on, ex.expires_on, ex.agency, ex.sensitivity, ex.note)
-                 IS NOT DISTINCT FROM (COALESCE(p.merged_into, p.id), mk.code, disrupt.try_date(s.recorded_t),
-                                       disrupt.try_date(s.expires_t), ag.code, s.sensitivity, s.note) AS same,
-               h.k IS NOT NULL AS locked
-        FROM s
-        LEFT JOIN disrupt.person p ON p.person_ref = s.person_ref
-        LEFT JOIN disrupt.marker_kind mk ON mk.code = s.kind_t
-        LEFT JOIN disrupt.agency ag ON ag.code = s.agency_t
-        LEFT JOIN disrupt.marker ex ON ex.source_ref = s.source_ref
-        LEFT JOIN hidden h ON h.k = s.source_ref
-        WINDOW w AS (PARTITION BY s.source_ref ORDER BY s.line)
-    ),
-    c AS MATERIALIZED (
-        SELECT v.*, CASE
-            WHEN source_ref IS NULL THEN ARRAY['source_ref', 'source_ref is required']
-            WHEN dup > 1 THEN ARRAY['source_ref', format('duplicate source_ref %s (first on line %s)', source_ref, first_line)]
-            WHEN person_ref IS NULL THEN ARRAY['person_ref', 'person_ref is required']
-            WHEN person_id IS NULL THEN ARRAY['person_ref', format('person_ref %s not found', person_ref)]
-            WHEN kind_t IS NULL THEN ARRAY['marker', 'marker is required']
-            WHEN kind IS NULL THEN ARRAY['marker', format('marker %L is not a known marker kind', kind_t)]
-            WHEN recorded_t IS NULL THEN ARRAY['recorded_on', 'recorded_on is required']
-            WHEN recorded_on IS NULL
-                THEN ARRAY['recorded_on', format('recorded_on %L is not a valid date (YYYY-MM-DD)', recorded_t)]
-            WHEN expires_t IS NOT NULL AND expires_on IS NULL
-                THEN ARRAY['expires_on', format('expires_on %L is not a valid date (YYYY-MM-DD)', expires_t)]
-            WHEN expires_on < recorded_on
-                THEN ARRAY['expires_on', format('expires_on %s is before recorded_on %s', expires_on, recorded_on)]
-            WHEN agency IS NULL THEN ARRAY['agency', format('agency %L is not a known agency', agency_t)]
-            WHEN NOT v_admin AND agency <> v_agency
-                THEN ARRAY['agency', format('agency %s is not your agency (%s)', agency, v_agency)]
-            WHEN sensitivity NOT IN ('shared', 'restricted')
-                THEN ARRAY['sensitivity', format('sensitivity %L must be shared or restricted', sensitivity)]
-            WHEN locked AND ex_id IS NULL
-                THEN ARRAY['source_ref', format('source_ref %s already exists and belongs to another agency', source_ref)]
-            WHEN locked AND NOT same
-                THEN ARRAY['source_ref', format('source_ref %s belongs to agency %s; only %s can change it', source_ref, ex_agency, ex_agency)]
-        END AS err
-        FROM v
-    ),
-    rej AS (
-        UPDATE pg_temp.stage_markers st SET reject_column = c.err[1], reject_reason = c.err[2]
-        FROM c WHERE c.err IS NOT NULL AND st.ctid = c.tid
-        RETURNING 1
-    ),
-    -- new keys: plain INSERT (no speculative insertion, so close to COPY speed);
-    -- changed rows: UPDATE by id.  A key inserted meanwhile by another session makes
-    -- the import fail with a unique violation (retry), never a silent overwrite.
-    ins AS (
-        INSERT INTO disrupt.marker (source_ref, person_id, kind, recorded_on, expires_on, agency, sensitivity, note)
-        SELECT c.source_ref, c.person_id, c.kind, c.recorded_on, c.expires_on, c.agency, c.sensitivity, c.note
-        FROM c WHERE c.err IS NULL AND c.ex_id IS NULL
-        RETURNING 1
-    ),
-    upd AS (
-        UPDATE disrupt.marker t SET
-            person_id = c.person_id,
-            kind = c.kind,
-            recorded_on = c.recorded_on,
-            expires_on = c.expires_on,
-            agency = c.agency,
-            sensitivity = c.sensitivity,
-            note = c.note
-        FROM c WHERE c.err IS NULL AND c.ex_id IS NOT NULL AND NOT c.same AND t.id = c.ex_id
-        RETURNING 1
-    )
-    SELECT (SELECT count(*) FROM ins),
-           (SELECT count(*) FROM upd),
-           (SELECT count(*) FROM c WHERE c.err IS NULL) - (SELECT count(*) FROM ins) - (SELECT count(*) FROM upd),
-           (SELECT count(*) FROM rej);
-END
-$$;
+    -- the natural key: in-file duplicates, the stored row, the agency lock
+    v_keyv := ARRAY(SELECT format('s.%I', vn ->> k) FROM unnest(v_keys) WITH ORDINALITY x(k, n) ORDER BY n);
+    v_windows := format('w AS (PARTITION BY %s ORDER BY s.line)', array_to_string(v_keyv, ', ')) || v_windows;
+    v_key_text := CASE WHEN v_single THEN v_keyv[1]
+                       ELSE format('concat_ws(%L, %s)', '/', array_to_string(v_keyv, '::text, ') || '::text') END;
+    IF NOT v_single THEN
+        v_checks := v_checks || format('WHEN dup > 1 THEN ARRAY[%L, format(%L, %s, first_line)]',
+            d -> 'duplicate' ->> 'column', d -> 'duplicate' ->> 'message',
+            (SELECT string_agg(format('%I', 't_' || a), ', ' ORDER BY n)
+               FROM jsonb_array_elements_text(d -> 'duplicate' -> 'args') WITH ORDINALITY x(a, n)));
+    END IF;
+    IF v_add_only THEN
+        v_merge := format(
+            'up AS (INSERT INTO disrupt.%I (%s) SELECT %s FROM c WHERE c.err IS NULL '
+            'ON CONFLICT ON CONSTRAINT %I DO NOTHING RETURNING 1) '
+            'SELECT (SELECT count(*) FROM up), 0::bigint, '
+            '(SELECT count(*) FROM c WHERE c.err IS NULL) - (SELECT count(*) FROM up), (SELECT count(*) FROM rej)',
+            v_tbl, array_to_string(ins_cols, ', '), array_to_string(ins_vals, ', '), d -> 'add_only' ->> 'conflict');
+    ELSE
+        v_hidden := format(', hidden AS (SELECT k FROM disrupt.import_hidden_keys(%L, NULL, CASE WHEN $2 THEN NULL ELSE '
+                           '(SELECT array_agg(%s) FROM s%s) END) k)', kind, v_key_text,
+                           CASE WHEN v_single THEN '' ELSE ' WHERE ' || array_to_string(v_keyv, ' IS NOT NULL AND ') || ' IS NOT NULL' END)
+                    || v_hidden;
+        v_cols := v_cols || ARRAY['ex.id AS ex_id', 'ex.agency AS ex_agency',
+                                  format('(%s) AS same', array_to_string(same_terms, ' AND ')),
+                                  'h.k IS NOT NULL AS locked'];
+        v_joins := format(' LEFT JOIN disrupt.%I ex ON %s', v_tbl,
+                          (SELECT string_agg(format('ex.%I = %s', cols ->> k, v_keyv[n]), ' AND ')
+                             FROM unnest(v_keys) WITH ORDINALITY x(k, n)))
+                   || format(' LEFT JOIN hidden h ON h.k = %s', v_key_text) || v_joins;
+        IF v_single THEN
+            v_checks := v_checks
+                || format('WHEN locked AND ex_id IS NULL THEN ARRAY[%L, format(%L, %I)]', v_keys[1],
+                          v_keys[1] || ' %s already exists and belongs to another agency', 't_' || v_keys[1])
+                || format('WHEN locked AND NOT same THEN ARRAY[%L, format(%L, %I, ex_agency, ex_agency)]', v_keys[1],
+                          v_keys[1] || ' %s belongs to agency %s; only %s can change it', 't_' || v_keys[1]);
+        ELSE
+            v_checks := v_checks
+                || format('WHEN locked AND ex_id IS NULL THEN ARRAY[%L, %L]', d -> 'duplicate' ->> 'column',
+                          (d ->> 'label') || ' already exists and belongs to another agency')
+                || format('WHEN locked AND NOT same THEN ARRAY[%L, format(%L, ex_agency, ex_agency)]', d -> 'duplicate' ->> 'column',
+                          (d ->> 'label') || ' belongs to agency %s; only %s can change it');
+        END IF;
+        v_merge := format(
+            'ins AS (INSERT INTO disrupt.%I (%s) SELECT %s FROM c WHERE c.err IS NULL AND c.ex_id IS NULL RETURNING 1), '
+            'upd AS (UPDATE disrupt.%I t SET %s FROM c '
+            'WHERE c.err IS NULL AND c.ex_id IS NOT NULL AND NOT c.same AND t.id = c.ex_id RETURNING 1) '
+            'SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM upd), '
+            '(SELECT count(*) FROM c WHERE c.err IS NULL) - (SELECT count(*) FROM ins) - (SELECT count(*) FROM upd), '
+            '(SELECT count(*) FROM rej)',
+            v_tbl, array_to_string(ins_cols, ', '), array_to_string(ins_vals, ', '),
+            v_tbl, array_to_string(upd_sets, ', '));
+    END IF;
 
--- ---------------------------------------------------------------------------
--- orders: source_ref,person_ref,order_type,protected_party_ref,starts_on,ends_on,conditions
--- ---------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION disrupt.import_orders(default_agency text DEFAULT NULL)
-RETURNS TABLE (inserted bigint, updated bigint, unchanged bigint, rejected bigint)
-LANGUAGE plpgsql SET search_path = pg_catalog, disrupt, pg_temp
-AS $$
-#variable_conflict use_column
-DECLARE v_agency text; v_admin boolean;
-BEGIN
-    SELECT a.agency, a.admin INTO v_agency, v_admin FROM disrupt.import_agency(default_agency) a;
-    PERFORM disrupt.import_prepare('pg_temp.stage_orders');
-    RETURN QUERY
-    WITH s AS MATERIALIZED (
-        SELECT st.ctid AS tid, st.line,
-               nullif(btrim(st.source_ref), '') AS source_ref,
-               nullif(btrim(st.person_ref), '') AS person_ref,
-               lower(nullif(btrim(st.order_type), '')) AS type_t,
-               nullif(btrim(st.protected_party_ref), '') AS party_ref,
-               nullif(btrim(st.starts_on), '') AS starts_t,
-               nullif(btrim(st.ends_on), '') AS ends_t,
-               nullif(btrim(st.conditions), '') AS conditions
-        FROM pg_temp.stage_orders st
-    ),
-    hidden AS (
-        SELECT k FROM disrupt.import_hidden_keys('court_order',
-            CASE WHEN v_admin THEN NULL ELSE (SELECT array_agg(s.source_ref) FROM s) END) k
-    ),
-    v AS (
-        SELECT s.*, COALESCE(p.merged_into, p.id) AS person_id, pa.id AS party_id, ot.code AS order_type,
-               disrupt.try_date(s.starts_t) AS starts_on, disrupt.try_date(s.ends_t) AS ends_on,
-               row_number() OVER w AS dup, first_value(s.line) OVER w AS first_line,
-               ex.id AS ex_id, ex.agency AS ex_agency,
-               (ex.person_id, ex.order_type, ex.protected_party_id, ex.starts_on, ex.ends_on, ex.conditions)
-                 IS NOT DISTINCT FROM (COALESCE(p.merged_into, p.id), ot.code, pa.id, disrupt.try_date(s.starts_t),
-                                       disrupt.try_date(s.ends_t), s.conditions) AS same,
-               h.k IS NOT NULL AS locked
-        FROM s
-        LEFT JOIN disrupt.person p ON p.person_ref = s.person_ref
-        LEFT JOIN disrupt.party pa ON pa.party_ref = s.party_ref
-        LEFT JOIN disrupt.order_type ot ON ot.code = s.type_t
-        LEFT JOIN disrupt.court_order ex ON ex.source_ref = s.source_ref
-        LEFT JOIN hidden h ON h.k = s.source_ref
-        WINDOW w AS (PARTITION BY s.source_ref ORDER BY s.line)
-    ),
-    c AS MATERIALIZED (
-        SELECT v.*, CASE
-            WHEN source_ref IS NULL THEN ARRAY['source_ref', 'source_ref is required']
-            WHEN dup > 1 THEN ARRAY['source_ref', format('duplicate source_ref %s (first on line %s)', source_ref, first_line)]
-            WHEN person_ref IS NULL THEN ARRAY['person_ref', 'person_ref is required']
-            WHEN person_id IS NULL THEN ARRAY['person_ref', format('person_ref %s not found', person_ref)]
-            WHEN type_t IS NULL THEN ARRAY['order_type', 'order_type is required']
-            WHEN order_type IS NULL THEN ARRAY['order_type', format('order_type %L is not a known order type', type_t)]
-            WHEN party_ref IS NOT NULL AND party_id IS NULL
-                THEN ARRAY['protected_party_ref', format('protected_party_ref %s not found', party_ref)]
-            WHEN starts_t IS NULL THEN ARRAY['starts_on', 'starts_on is required']
-            WHEN starts_on IS NULL
-                THEN ARRAY['starts_on', format('starts_on %L is not a valid date (YYYY-MM-DD)', starts_t)]
-            WHEN ends_t IS NOT NULL AND ends_on IS NULL
-                THEN ARRAY['ends_on', format('ends_on %L is not a valid date (YYYY-MM-DD)', ends_t)]
-            WHEN ends_on < starts_on THEN ARRAY['ends_on', format('ends_on %s is before starts_on %s', ends_on, starts_on)]
-            WHEN locked AND ex_id IS NULL
-                THEN ARRAY['source_ref', format('source_ref %s already exists and belongs to another agency', source_ref)]
-            WHEN locked AND NOT same
-                THEN ARRAY['source_ref', format('source_ref %s belongs to agency %s; only %s can change it', source_ref, ex_agency, ex_agency)]
-        END AS err
-        FROM v
-    ),
-    rej AS (
-        UPDATE pg_temp.stage_orders st SET reject_column = c.err[1], reject_reason = c.err[2]
-        FROM c WHERE c.err IS NOT NULL AND st.ctid = c.tid
-        RETURNING 1
-    ),
-    -- new keys: plain INSERT (no speculative insertion, so close to COPY speed);
-    -- changed rows: UPDATE by id.  A key inserted meanwhile by another session makes
-    -- the import fail with a unique violation (retry), never a silent overwrite.
-    ins AS (
-        INSERT INTO disrupt.court_order (source_ref, person_id, order_type, protected_party_id, starts_on, ends_on, conditions, agency)
-        SELECT c.source_ref, c.person_id, c.order_type, c.party_id, c.starts_on, c.ends_on, c.conditions, v_agency
-        FROM c WHERE c.err IS NULL AND c.ex_id IS NULL
-        RETURNING 1
-    ),
-    upd AS (
-        UPDATE disrupt.court_order t SET
-            person_id = c.person_id,
-            order_type = c.order_type,
-            protected_party_id = c.party_id,
-            starts_on = c.starts_on,
-            ends_on = c.ends_on,
-            conditions = c.conditions
-        FROM c WHERE c.err IS NULL AND c.ex_id IS NOT NULL AND NOT c.same AND t.id = c.ex_id
-        RETURNING 1
-    )
-    SELECT (SELECT count(*) FROM ins),
-           (SELECT count(*) FROM upd),
-           (SELECT count(*) FROM c WHERE c.err IS NULL) - (SELECT count(*) FROM ins) - (SELECT count(*) FROM upd),
-           (SELECT count(*) FROM rej);
-END
-$$;
-
--- ---------------------------------------------------------------------------
--- breaches: source_ref,person_ref,order_ref,occurred_on,reported_on,agency,action_taken,note
---   order_ref = the court order's source_ref; empty = offending while on bail/RUI.
--- ---------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION disrupt.import_breaches(default_agency text DEFAULT NULL)
-RETURNS TABLE (inserted bigint, updated bigint, unchanged bigint, rejected bigint)
-LANGUAGE plpgsql SET search_path = pg_catalog, disrupt, pg_temp
-AS $$
-#variable_conflict use_column
-DECLARE v_agency text; v_admin boolean;
-BEGIN
-    SELECT a.agency, a.admin INTO v_agency, v_admin FROM disrupt.import_agency(default_agency) a;
-    PERFORM disrupt.import_prepare('pg_temp.stage_breaches');
-    RETURN QUERY
-    WITH s AS MATERIALIZED (
-        SELECT st.ctid AS tid, st.line,
-               nullif(btrim(st.source_ref), '') AS source_ref,
-               nullif(btrim(st.person_ref), '') AS person_ref,
-               nullif(btrim(st.order_ref), '') AS order_ref,
-               nullif(btrim(st.occurred_on), '') AS occurred_t,
-               nullif(btrim(st.reported_on), '') AS reported_t,
-               COALESCE(lower(nullif(btrim(st.agency), '')), v_agency) AS agency_t,
-               lower(nullif(btrim(st.action_taken), '')) AS action_taken,
-               nullif(btrim(st.note), '') AS note
-        FROM pg_temp.stage_breaches st
-    ),
-    hidden AS (
-        SELECT k FROM disrupt.import_hidden_keys('breach',
-            CASE WHEN v_admin THEN NULL ELSE (SELECT array_agg(s.source_ref) FROM s) END) k
-    ),
-    v AS (
-        SELECT s.*, COALESCE(p.merged_into, p.id) AS person_id, ag.code AS agency,
-               o.id AS order_id, o.person_id AS order_person_id, op.person_ref AS order_person_ref,
-               disrupt.try_date(s.occurred_t) AS occurred_on, disrupt.try_date(s.reported_t) AS reported_on,
-               row_number() OVER w AS dup, first_value(s.line) OVER w AS first_line,
-               ex.id AS ex_id, ex.agency AS ex_agency,
-               (ex.person_id, ex.order_id, ex.occurred_on, ex.reported_on, ex.agency, ex.action_taken, ex.note)
-                 IS NOT DISTINCT FROM (COALESCE(p.merged_into, p.id), o.id, disrupt.try_date(s.occurred_t),
-                                       disrupt.try_date(s.reported_t), ag.code, s.action_taken, s.note) AS same,
-               h.k IS NOT NULL AS locked
-        FROM s
-        LEFT JOIN disrupt.person p ON p.person_ref = s.person_ref
-        LEFT JOIN disrupt.agency ag ON ag.code = s.agency_t
-        LEFT JOIN disrupt.court_order o ON o.source_ref = s.order_ref
-        LEFT JOIN disrupt.person op ON op.id = o.person_id
-        LEFT JOIN disrupt.breach ex ON ex.source_ref = s.source_ref
-        LEFT JOIN hidden h ON h.k = s.source_ref
-        WINDOW w AS (PARTITION BY s.source_ref ORDER BY s.line)
-    ),
-    c AS MATERIALIZED (
-        SELECT v.*, CASE
-            WHEN source_ref IS NULL THEN ARRAY['source_ref', 'source_ref is required']
-            WHEN dup > 1 THEN ARRAY['source_ref', format('duplicate source_ref %s (first on line %s)', source_ref, first_line)]
-            WHEN person_ref IS NULL THEN ARRAY['person_ref', 'person_ref is required']
-            WHEN person_id IS NULL THEN ARRAY['person_ref', format('person_ref %s not found', person_ref)]
-            WHEN order_ref IS NOT NULL AND order_id IS NULL THEN ARRAY['order_ref', format('order_ref %s not found', order_ref)]
-            WHEN order_ref IS NOT NULL AND order_person_id <> person_id
-                THEN ARRAY['order_ref', format('order_ref %s belongs to person_ref %s, not %s', order_ref,
-                                               COALESCE(order_person_ref, '?'), person_ref)]
-            WHEN occurred_t IS NULL THEN ARRAY['occurred_on', 'occurred_on is required']
-            WHEN occurred_on IS NULL
-                THEN ARRAY['occurred_on', format('occurred_on %L is not a valid date (YYYY-MM-DD)', occurred_t)]
-            WHEN reported_t IS NOT NULL AND reported_on IS NULL
-                THEN ARRAY['reported_on', format('reported_on %L is not a valid date (YYYY-MM-DD)', reported_t)]
-            WHEN reported_on < occurred_on
-                THEN ARRAY['reported_on', format('reported_on %s is before occurred_on %s', reported_on, occurred_on)]
-            WHEN agency IS NULL THEN ARRAY['agency', format('agency %L is not a known agency', agency_t)]
-            WHEN NOT v_admin AND agency <> v_agency
-                THEN ARRAY['agency', format('agency %s is not your agency (%s)', agency, v_agency)]
-            WHEN action_taken NOT IN ('arrest', 'charge', 'caution', 'warning', 'recall', 'none')
-                THEN ARRAY['action_taken', format('action_taken %L must be arrest, charge, caution, warning, recall or none', action_taken)]
-            WHEN locked AND ex_id IS NULL
-                THEN ARRAY['source_ref', format('source_ref %s already exists and belongs to another agency', source_ref)]
-            WHEN locked AND NOT same
-                THEN ARRAY['source_ref', format('source_ref %s belongs to agency %s; only %s can change it', source_ref, ex_agency, ex_agency)]
-        END AS err
-        FROM v
-    ),
-    rej AS (
-        UPDATE pg_temp.stage_breaches st SET reject_column = c.err[1], reject_reason = c.err[2]
-        FROM c WHERE c.err IS NOT NULL AND st.ctid = c.tid
-        RETURNING 1
-    ),
-    -- new keys: plain INSERT (no speculative insertion, so close to COPY speed);
-    -- changed rows: UPDATE by id.  A key inserted meanwhile by another session makes
-    -- the import fail with a unique violation (retry), never a silent overwrite.
-    ins AS (
-        INSERT INTO disrupt.breach (source_ref, person_id, order_id, occurred_on, reported_on, agency, action_taken, note)
-        SELECT c.source_ref, c.person_id, c.order_id, c.occurred_on, c.reported_on, c.agency, c.action_taken, c.note
-        FROM c WHERE c.err IS NULL AND c.ex_id IS NULL
-        RETURNING 1
-    ),
-    upd AS (
-        UPDATE disrupt.breach t SET
-            person_id = c.person_id,
-            order_id = c.order_id,
-            occurred_on = c.occurred_on,
-            reported_on = c.reported_on,
-            agency = c.agency,
-            action_taken = c.action_taken,
-            note = c.note
-        FROM c WHERE c.err IS NULL AND c.ex_id IS NOT NULL AND NOT c.same AND t.id = c.ex_id
-        RETURNING 1
-    )
-    SELECT (SELECT count(*) FROM ins),
-           (SELECT count(*) FROM upd),
-           (SELECT count(*) FROM c WHERE c.err IS NULL) - (SELECT count(*) FROM ins) - (SELECT count(*) FROM upd),
-           (SELECT count(*) FROM rej);
-END
-$$;
-
--- ---------------------------------------------------------------------------
--- links: source_ref,person_ref,forum,reference,status,lead_agency,starts_on,ends_on,
---        mappa_category,mappa_level,iom_cohort,licence_ends_on,next_review_on
---   empty status = active.
--- ---------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION disrupt.import_links(default_agency text DEFAULT NULL)
-RETURNS TABLE (inserted bigint, updated bigint, unchanged bigint, rejected bigint)
-LANGUAGE plpgsql SET search_path = pg_catalog, disrupt, pg_temp
-AS $$
-#variable_conflict use_column
-DECLARE v_agency text; v_admin boolean;
-BEGIN
-    SELECT a.agency, a.admin INTO v_agency, v_admin FROM disrupt.import_agency(default_agency) a;
-    PERFORM disrupt.import_prepare('pg_temp.stage_links');
-    RETURN QUERY
-    WITH s AS MATERIALIZED (
-        SELECT st.ctid AS tid, st.line,
-               nullif(btrim(st.source_ref), '') AS source_ref,
-               nullif(btrim(st.person_ref), '') AS person_ref,
-               lower(nullif(btrim(st.forum), '')) AS forum,
-               nullif(btrim(st.reference), '') AS reference,
-               COALESCE(lower(nullif(btrim(st.status), '')), 'active') AS status,
-               lower(nullif(btrim(st.lead_agency), '')) AS lead_t,
-               nullif(btrim(st.starts_on), '') AS starts_t,
-               nullif(btrim(st.ends_on), '') AS ends_t,
-               nullif(btrim(st.mappa_category), '') AS cat_t,
-               nullif(btrim(st.mappa_level), '') AS level_t,
-               lower(nullif(btrim(st.iom_cohort), '')) AS iom_cohort,
-               nullif(btrim(st.licence_ends_on), '') AS licence_t,
-               nullif(btrim(st.next_review_on), '') AS review_t
-        FROM pg_temp.stage_links st
-    ),
-    hidden AS (
-        SELECT k FROM disrupt.import_hidden_keys('forum_link',
-            CASE WHEN v_admin THEN NULL ELSE (SELECT array_agg(s.source_ref) FROM s) END) k
-    ),
-    v AS (
-        SELECT s.*, COALESCE(p.merged_into, p.id) AS person_id, la.code AS lead_agency,
-               disrupt.try_date(s.starts_t) AS starts_on, disrupt.try_date(s.ends_t) AS ends_on,
-               disrupt.try_int(s.cat_t) AS mappa_category, disrupt.try_int(s.level_t) AS mappa_level,
-               disrupt.try_date(s.licence_t) AS licence_ends_on, disrupt.try_date(s.review_t) AS next_review_on,
-               row_number() OVER w AS dup, first_value(s.line) OVER w AS first_line,
-               ex.id AS ex_id, ex.agency AS ex_agency,
-               (ex.person_id, ex.forum, ex.reference, ex.status, ex.lead_agency, ex.starts_on, ex.ends_on,
-                ex.mappa_category::int, ex.mappa_level::int, ex.iom_cohort, ex.licence_ends_on, ex.next_review_on)
-                 IS NOT DISTINCT FROM (COALESCE(p.merged_into, p.id), s.forum, s.reference, s.status, la.code,
-                                       disrupt.try_date(s.starts_t), disrupt.try_date(s.ends_t),
-                                       disrupt.try_int(s.cat_t), disrupt.try_int(s.level_t), s.iom_cohort,
-                                       disrupt.try_date(s.licence_t), disrupt.try_date(s.review_t)) AS same,
-               h.k IS NOT NULL AS locked
-        FROM s
-        LEFT JOIN disrupt.person p ON p.person_ref = s.person_ref
-        LEFT JOIN disrupt.agency la ON la.code = s.lead_t
-        LEFT JOIN disrupt.forum_link ex ON ex.source_ref = s.source_ref
-        LEFT JOIN hidden h ON h.k = s.source_ref
-        WINDOW w AS (PARTITION BY s.source_ref ORDER BY s.line)
-    ),
-    c AS MATERIALIZED (
-        SELECT v.*, CASE
-            WHEN source_ref IS NULL THEN ARRAY['source_ref', 'source_ref is required']
-            WHEN dup > 1 THEN ARRAY['source_ref', format('duplicate source_ref %s (first on line %s)', source_ref, first_line)]
-            WHEN person_ref IS NULL THEN ARRAY['person_ref', 'person_ref is required']
-            WHEN person_id IS NULL THEN ARRAY['person_ref', format('person_ref %s not found', person_ref)]
-            WHEN forum IS NULL THEN ARRAY['forum', 'forum is required']
-            WHEN forum NOT IN ('marac', 'mappa', 'matac', 'iom', 'dapp', 'drive')
-                THEN ARRAY['forum', format('forum %L must be marac, mappa, matac, iom, dapp or drive', forum)]
-            WHEN status NOT IN ('referred', 'active', 'closed')
-                THEN ARRAY['status', format('status %L must be referred, active or closed', status)]
-            WHEN lead_t IS NOT NULL AND lead_agency IS NULL
-                THEN ARRAY['lead_agency', format('lead_agency %L is not a known agency', lead_t)]
-            WHEN starts_t IS NULL THEN ARRAY['starts_on', 'starts_on is required']
-            WHEN starts_on IS NULL
-                THEN ARRAY['starts_on', format('starts_on %L is not a valid date (YYYY-MM-DD)', starts_t)]
-            WHEN ends_t IS NOT NULL AND ends_on IS NULL
-                THEN ARRAY['ends_on', format('ends_on %L is not a valid date (YYYY-MM-DD)', ends_t)]
-            WHEN ends_on < starts_on THEN ARRAY['ends_on', format('ends_on %s is before starts_on %s', ends_on, starts_on)]
-            WHEN cat_t IS NOT NULL AND mappa_category IS NULL
-                THEN ARRAY['mappa_category', format('mappa_category %L is not a whole number', cat_t)]
-            WHEN mappa_category NOT BETWEEN 1 AND 3
-                THEN ARRAY['mappa_category', format('mappa_category %s must be 1, 2 or 3', mappa_category)]
-            WHEN mappa_category IS NOT NULL AND forum <> 'mappa'
-                THEN ARRAY['mappa_category', 'mappa_category is only for forum mappa']
-            WHEN level_t IS NOT NULL AND mappa_level IS NULL
-                THEN ARRAY['mappa_level', format('mappa_level %L is not a whole number', level_t)]
-            WHEN mappa_level NOT BETWEEN 1 AND 3
-                THEN ARRAY['mappa_level', format('mappa_level %s must be 1, 2 or 3', mappa_level)]
-            WHEN mappa_level IS NOT NULL AND forum <> 'mappa'
-                THEN ARRAY['mappa_level', 'mappa_level is only for forum mappa']
-            WHEN iom_cohort NOT IN ('fixed', 'flex', 'free')
-                THEN ARRAY['iom_cohort', format('iom_cohort %L must be fixed, flex or free', iom_cohort)]
-            WHEN iom_cohort IS NOT NULL AND forum <> 'iom'
-                THEN ARRAY['iom_cohort', 'iom_cohort is only for forum iom']
-            WHEN licence_t IS NOT NULL AND licence_ends_on IS NULL
-                THEN ARRAY['licence_ends_on', format('licence_ends_on %L is not a valid date (YYYY-MM-DD)', licence_t)]
-            WHEN review_t IS NOT NULL AND next_review_on IS NULL
-                THEN ARRAY['next_review_on', format('next_review_on %L is not a valid date (YYYY-MM-DD)', review_t)]
-            WHEN locked AND ex_id IS NULL
-                THEN ARRAY['source_ref', format('source_ref %s already exists and belongs to another agency', source_ref)]
-            WHEN locked AND NOT same
-                THEN ARRAY['source_ref', format('source_ref %s belongs to agency %s; only %s can change it', source_ref, ex_agency, ex_agency)]
-        END AS err
-        FROM v
-    ),
-    rej AS (
-        UPDATE pg_temp.stage_links st SET reject_column = c.err[1], reject_reason = c.err[2]
-        FROM c WHERE c.err IS NOT NULL AND st.ctid = c.tid
-        RETURNING 1
-    ),
-    -- new keys: plain INSERT (no speculative insertion, so close to COPY speed);
-    -- changed rows: UPDATE by id.  A key inserted meanwhile by another session makes
-    -- the import fail with a unique violation (retry), never a silent overwrite.
-    ins AS (
-        INSERT INTO disrupt.forum_link (source_ref, person_id, forum, reference, status, lead_agency, starts_on, ends_on, mappa_category, mappa_level, iom_cohort, licence_ends_on, next_review_on, agency)
-        SELECT c.source_ref, c.person_id, c.forum, c.reference, c.status, c.lead_agency, c.starts_on, c.ends_on, c.mappa_category, c.mappa_level, c.iom_cohort, c.licence_ends_on, c.next_review_on, v_agency
-        FROM c WHERE c.err IS NULL AND c.ex_id IS NULL
-        RETURNING 1
-    ),
-    upd AS (
-        UPDATE disrupt.forum_link t SET
-            person_id = c.person_id,
-            forum = c.forum,
-            reference = c.reference,
-            status = c.status,
-            lead_agency = c.lead_agency,
-            starts_on = c.starts_on,
-            ends_on = c.ends_on,
-            mappa_category = c.mappa_category,
-            mappa_level = c.mappa_level,
-            iom_cohort = c.iom_cohort,
-            licence_ends_on = c.licence_ends_on,
-            next_review_on = c.next_review_on
-        FROM c WHERE c.err IS NULL AND c.ex_id IS NOT NULL AND NOT c.same AND t.id = c.ex_id
-        RETURNING 1
-    )
-    SELECT (SELECT count(*) FROM ins),
-           (SELECT count(*) FROM upd),
-           (SELECT count(*) FROM c WHERE c.err IS NULL) - (SELECT count(*) FROM ins) - (SELECT count(*) FROM upd),
-           (SELECT count(*) FROM rej);
-END
-$$;
-
--- ---------------------------------------------------------------------------
--- referrals: source_ref,person_ref,party_ref,referred_on,criterion,dash_score,agency
--- ---------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION disrupt.import_referrals(default_agency text DEFAULT NULL)
-RETURNS TABLE (inserted bigint, updated bigint, unchanged bigint, rejected bigint)
-LANGUAGE plpgsql SET search_path = pg_catalog, disrupt, pg_temp
-AS $$
-#variable_conflict use_column
-DECLARE v_agency text; v_admin boolean;
-BEGIN
-    SELECT a.agency, a.admin INTO v_agency, v_admin FROM disrupt.import_agency(default_agency) a;
-    PERFORM disrupt.import_prepare('pg_temp.stage_referrals');
-    RETURN QUERY
-    WITH s AS MATERIALIZED (
-        SELECT st.ctid AS tid, st.line,
-               nullif(btrim(st.source_ref), '') AS source_ref,
-               nullif(btrim(st.person_ref), '') AS person_ref,
-               nullif(btrim(st.party_ref), '') AS party_ref,
-               nullif(btrim(st.referred_on), '') AS referred_t,
-               lower(nullif(btrim(st.criterion), '')) AS criterion,
-               nullif(btrim(st.dash_score), '') AS dash_t,
-               COALESCE(lower(nullif(btrim(st.agency), '')), v_agency) AS agency_t
-        FROM pg_temp.stage_referrals st
-    ),
-    hidden AS (
-        SELECT k FROM disrupt.import_hidden_keys('referral',
-            CASE WHEN v_admin THEN NULL ELSE (SELECT array_agg(s.source_ref) FROM s) END) k
-    ),
-    v AS (
-        SELECT s.*, COALESCE(p.merged_into, p.id) AS person_id, pa.id AS party_id, ag.code AS agency,
-               disrupt.try_date(s.referred_t) AS referred_on, disrupt.try_int(s.dash_t) AS dash_score,
-               row_number() OVER w AS dup, first_value(s.line) OVER w AS first_line,
-               ex.id AS ex_id, ex.agency AS ex_agency,
-               (ex.person_id, ex.party_id, ex.referred_on, ex.criterion, ex.dash_score::int, ex.agency)
-                 IS NOT DISTINCT FROM (COALESCE(p.merged_into, p.id), pa.id, disrupt.try_date(s.referred_t),
-                                       s.criterion, disrupt.try_int(s.dash_t), ag.code) AS same,
-               h.k IS NOT NULL AS locked
-        FROM s
-        LEFT JOIN disrupt.person p ON p.person_ref = s.person_ref
-        LEFT JOIN disrupt.party pa ON pa.party_ref = s.party_ref
-        LEFT JOIN disrupt.agency ag ON ag.code = s.agency_t
-        LEFT JOIN disrupt.referral ex ON ex.source_ref = s.source_ref
-        LEFT JOIN hidden h ON h.k = s.source_ref
-        WINDOW w AS (PARTITION BY s.source_ref ORDER BY s.line)
-    ),
-    c AS MATERIALIZED (
-        SELECT v.*, CASE
-            WHEN source_ref IS NULL THEN ARRAY['source_ref', 'source_ref is required']
-            WHEN dup > 1 THEN ARRAY['source_ref', format('duplicate source_ref %s (first on line %s)', source_ref, first_line)]
-            WHEN person_ref IS NULL THEN ARRAY['person_ref', 'person_ref is required']
-            WHEN person_id IS NULL THEN ARRAY['person_ref', format('person_ref %s not found', person_ref)]
-            WHEN party_ref IS NOT NULL AND party_id IS NULL THEN ARRAY['party_ref', format('party_ref %s not found', party_ref)]
-            WHEN referred_t IS NULL THEN ARRAY['referred_on', 'referred_on is required']
-            WHEN referred_on IS NULL
-                THEN ARRAY['referred_on', format('referred_on %L is not a valid date (YYYY-MM-DD)', referred_t)]
-            WHEN criterion IS NULL THEN ARRAY['criterion', 'criterion is required']
-            WHEN criterion NOT IN ('visible_high_risk', 'professional_judgement', 'escalation', 'repeat')
-                THEN ARRAY['criterion', format('criterion %L must be visible_high_risk, professional_judgement, escalation or repeat', criterion)]
-            WHEN dash_t IS NOT NULL AND dash_score IS NULL
-                THEN ARRAY['dash_score', format('dash_score %L is not a whole number', dash_t)]
-            WHEN dash_score NOT BETWEEN 0 AND 27
-                THEN ARRAY['dash_score', format('dash_score %s must be between 0 and 27', dash_score)]
-            WHEN agency IS NULL THEN ARRAY['agency', format('agency %L is not a known agency', agency_t)]
-            WHEN NOT v_admin AND agency <> v_agency
-                THEN ARRAY['agency', format('agency %s is not your agency (%s)', agency, v_agency)]
-            WHEN locked AND ex_id IS NULL
-                THEN ARRAY['source_ref', format('source_ref %s already exists and belongs to another agency', source_ref)]
-            WHEN locked AND NOT same
-                THEN ARRAY['source_ref', format('source_ref %s belongs to agency %s; only %s can change it', source_ref, ex_agency, ex_agency)]
-        END AS err
-        FROM v
-    ),
-    rej AS (
-        UPDATE pg_temp.stage_referrals st SET reject_column = c.err[1], reject_reason = c.err[2]
-        FROM c WHERE c.err IS NOT NULL AND st.ctid = c.tid
-        RETURNING 1
-    ),
-    -- new keys: plain INSERT (no speculative insertion, so close to COPY speed);
-    -- changed rows: UPDATE by id.  A key inserted meanwhile by another session makes
-    -- the import fail with a unique violation (retry), never a silent overwrite.
-    ins AS (
-        INSERT INTO disrupt.referral (source_ref, person_id, party_id, referred_on, criterion, dash_score, agency)
-        SELECT c.source_ref, c.person_id, c.party_id, c.referred_on, c.criterion, c.dash_score, c.agency
-        FROM c WHERE c.err IS NULL AND c.ex_id IS NULL
-        RETURNING 1
-    ),
-    upd AS (
-        UPDATE disrupt.referral t SET
-            person_id = c.person_id,
-            party_id = c.party_id,
-            referred_on = c.referred_on,
-            criterion = c.criterion,
-            dash_score = c.dash_score,
-            agency = c.agency
-        FROM c WHERE c.err IS NULL AND c.ex_id IS NOT NULL AND NOT c.same AND t.id = c.ex_id
-        RETURNING 1
-    )
-    SELECT (SELECT count(*) FROM ins),
-           (SELECT count(*) FROM upd),
-           (SELECT count(*) FROM c WHERE c.err IS NULL) - (SELECT count(*) FROM ins) - (SELECT count(*) FROM upd),
-           (SELECT count(*) FROM rej);
+    RETURN QUERY EXECUTE format(
+        'WITH s AS MATERIALIZED (SELECT %s FROM pg_temp.%I st%s)%s, '
+        'v AS (SELECT s.*, %s FROM s%s WINDOW %s), '
+        'c AS MATERIALIZED (SELECT v.*, CASE %s END AS err FROM v), '
+        'rej AS (UPDATE pg_temp.%I st SET reject_column = c.err[1], reject_reason = c.err[2] '
+        'FROM c WHERE c.err IS NOT NULL AND st.ctid = c.tid RETURNING 1), %s',
+        array_to_string(s_cols, ', '), 'stage_' || kind, s_joins, v_hidden,
+        array_to_string(v_cols, ', '), v_joins, array_to_string(v_windows, ', '),
+        array_to_string(v_checks, ' '),
+        'stage_' || kind, v_merge)
+        USING v_agency, v_admin;
 END
 $$;
 
@@ -1154,16 +616,12 @@ SELECT disrupt.hand_to_owner();
 -- Privileges: staff import; nothing else may call these.
 -- ---------------------------------------------------------------------------
 REVOKE ALL ON FUNCTION
-    disrupt.import_people(text), disrupt.import_aliases(text), disrupt.import_parties(text),
-    disrupt.import_relationships(text), disrupt.import_incidents(text), disrupt.import_markers(text),
-    disrupt.import_orders(text), disrupt.import_breaches(text), disrupt.import_links(text),
-    disrupt.import_referrals(text), disrupt.import_hidden_keys(text, text[]), disrupt.import_agency(text),
+    disrupt.import_declaration(), disrupt.import_kind(text), disrupt.import_stage(text),
+    disrupt.import_run(text, text), disrupt.import_hidden_keys(text, text, text[]), disrupt.import_agency(text),
     disrupt.import_prepare(regclass)
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
-    disrupt.import_people(text), disrupt.import_aliases(text), disrupt.import_parties(text),
-    disrupt.import_relationships(text), disrupt.import_incidents(text), disrupt.import_markers(text),
-    disrupt.import_orders(text), disrupt.import_breaches(text), disrupt.import_links(text),
-    disrupt.import_referrals(text), disrupt.import_hidden_keys(text, text[]), disrupt.import_agency(text),
+    disrupt.import_declaration(), disrupt.import_kind(text), disrupt.import_stage(text),
+    disrupt.import_run(text, text), disrupt.import_hidden_keys(text, text, text[]), disrupt.import_agency(text),
     disrupt.import_prepare(regclass)
     TO disrupt_staff;

@@ -70,25 +70,23 @@ struct RiskBenchmarkTests {
     }
 }
 
-/// Loads a generated force through the import protocol of SQL/definitions/import.sql (stage tables and
-/// `disrupt.import_<kind>()`), in one transaction, with triggers off (superuser: no audit
+/// Loads a generated force through the import protocol of SQL/definitions/import.sql (`disrupt.import_stage`,
+/// COPY, `disrupt.import_run`), in one transaction, with triggers off (superuser: no audit
 /// rows and no change queue, which a full recompute does not need).
 enum ForceImport {
     static func load(_ directory: URL, into db: PostgresConnection) throws {
         try db.transaction {
             try db.execute("SET LOCAL session_replication_role = replica")
             for file in ForceFile.allCases {
-                let columns = file.columns.map { $0 == "from" ? "from_on" : $0 == "to" ? "to_on" : $0 }
+                let columns = try db.query("SELECT column_name FROM disrupt.import_stage(\(file.rawValue))")
+                    .map { try $0.decode(0, as: String.self) }
                 let list = columns.map { PostgresQuery.quoteIdentifier($0) }.joined(separator: ", ")
                 let table = "stage_\(file.rawValue)"
-                try db.execute(PostgresQuery(unsafeSQL: """
-                    CREATE TEMP TABLE \(table) (line int, \(columns.map { "\(PostgresQuery.quoteIdentifier($0)) text" }.joined(separator: ", "))) ON COMMIT DROP
-                    """))
                 let data = try Data(contentsOf: directory.appendingPathComponent(file.fileName))
                 try db.copyIn(PostgresQuery(unsafeSQL: "COPY \(table) (\(list)) FROM STDIN (FORMAT csv, HEADER true)")) { writer in
                     try data.withUnsafeBytes { try writer.write($0) }
                 }
-                let result = try db.query(PostgresQuery(unsafeSQL: "SELECT rejected FROM disrupt.import_\(file.rawValue)('police')"))
+                let result = try db.query("SELECT rejected FROM disrupt.import_run(\(file.rawValue), 'police')")
                 let rejected = try result[0].decode("rejected", as: Int.self)
                 if rejected > 0 { print("risk benchmark: \(file.fileName): \(rejected) rows rejected by the import") }
             }

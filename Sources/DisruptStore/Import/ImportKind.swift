@@ -1,27 +1,9 @@
-import DisruptCore
-
-/// One of the ten CSV kinds `disrupt import` reads, with its exact header and the shape of the
-/// temporary stage table that `disrupt.import_<kind>(default_agency)` (SQL/003) expects.
+/// One of the CSV kinds `disrupt import` reads. Its columns, checks and merge are declared
+/// once, in the database (`disrupt.import_declaration()`, SQL/definitions/import.sql): `disrupt.import_stage`
+/// creates the stage table and returns the header, `disrupt.import_run` validates and merges.
 public enum ImportKind: String, CaseIterable, Sendable {
     case people, aliases, parties, relationships, incidents, markers, orders, breaches, links, referrals
 
-    /// The CSV header, in file order (shared with the generator's files).
-    public var columns: [String] { ForceFile(rawValue: rawValue)!.columns }
-
-    /// Stage-table column names, in CSV order (the CSV's `from`/`to` are `from_on`/`to_on`).
-    var stageColumns: [String] {
-        columns.map { column in
-            switch (self, column) {
-            case (.relationships, "from"): "from_on"
-            case (.relationships, "to"): "to_on"
-            default: column
-            }
-        }
-    }
-
-    /// `stage_<kind>`: the temporary table the SQL function reads.
+    /// `stage_<kind>`: the temporary table `disrupt.import_stage` creates.
     var stageTable: String { "stage_" + rawValue }
-
-    /// `disrupt.import_<kind>`.
-    var functionName: String { "disrupt.import_" + rawValue }
 }

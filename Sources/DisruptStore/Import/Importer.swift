@@ -5,13 +5,14 @@ import Postgres
 /// Imports one CSV file of one kind in a single transaction, streaming it (memory stays flat
 /// however large the file):
 ///
-/// 1. `CREATE TEMP TABLE stage_<kind> (...) ON COMMIT DROP`;
+/// 1. `disrupt.import_stage(kind)` creates `stage_<kind>` (dropped at commit) and returns the
+///    kind's header, declared once in the database (SQL/definitions/import.sql); the file's first row must match it;
 /// 2. read the file with `CSVReader` and `COPY` each record into the stage table, line number
 ///    first, in ~1 MiB batches (an empty field is NULL); records the CSV layer refuses (bad
 ///    quoting, wrong field count, invalid UTF-8, NUL) go to a temporary spool file instead;
 /// 3. `set_config('disrupt.import_file', FILE NAME, true)` (the audit log records imported rows as key,
-///    person and file), then `SELECT * FROM disrupt.import_<kind>(default_agency)`: the set-based
-///    merge of SQL/003;
+///    person and file), then `SELECT * FROM disrupt.import_run(kind, default_agency)`: the
+///    set-based validation and merge SQL/definitions/import.sql builds from the declaration;
 /// 4. merge the spool and the rejected stage rows, in line order, into `FILE.rejects.csv`;
 /// 5. COMMIT, or ROLLBACK for a dry run or a strict import with rejects.
 public struct Importer {
@@ -60,25 +61,26 @@ public struct Importer {
             throw StoreError(.usage, "cannot read \(path): \(error.message)")
         }
         defer { reader.close() }
-        try checkHeader(reader)
 
         let spool = try RejectSpool()
         defer { spool.remove() }
         var report = ImportReport()
         do {
             try db.transaction {
-                try db.execute(PostgresQuery(unsafeSQL: createStageSQL))
-                try copyRecords(from: reader, into: db, spool: spool, progress: progress)
+                let columns = try db.query("SELECT column_name FROM disrupt.import_stage(\(kind.rawValue))")
+                    .map { try $0.decode(0, as: String.self) }
+                try checkHeader(reader, columns: columns)
+                try copyRecords(from: reader, columns: columns, into: db, spool: spool, progress: progress)
                 try db.execute(PostgresQuery(unsafeSQL: "ANALYZE pg_temp.\(kind.stageTable)"))
                 // the audit trigger logs imported rows as key + person + this file (SQL/004)
                 try db.execute("SELECT set_config('disrupt.import_file', \(sourceName), true)")
-                let counts = try db.query("SELECT * FROM \(unsafeSQL: kind.functionName)(\(options.defaultAgency))")
-                guard let row = counts.first else { throw StoreError(.failure, "\(kind.functionName) returned no counts") }
+                let counts = try db.query("SELECT * FROM disrupt.import_run(\(kind.rawValue), \(options.defaultAgency))")
+                guard let row = counts.first else { throw StoreError(.failure, "disrupt.import_run returned no counts") }
                 report.inserted = try row.decode("inserted", as: Int.self)
                 report.updated = try row.decode("updated", as: Int.self)
                 report.unchanged = try row.decode("unchanged", as: Int.self)
                 report.rejected = try row.decode("rejected", as: Int.self) + spool.count
-                if report.rejected > 0 { try writeRejects(db: db, spool: spool, report: &report) }
+                if report.rejected > 0 { try writeRejects(db: db, columns: columns, spool: spool, report: &report) }
                 if options.dryRun || (options.strict && report.rejected > 0) { throw RollBack() }
             }
         } catch is RollBack {
@@ -94,14 +96,8 @@ public struct Importer {
     /// Thrown inside the transaction to end it with ROLLBACK.
     private struct RollBack: Error {}
 
-    private var createStageSQL: String {
-        let columns = (["line integer"] + kind.stageColumns.map { PostgresQuery.quoteIdentifier($0) + " text" }
-                       + ["reject_column text", "reject_reason text"]).joined(separator: ", ")
-        return "CREATE TEMP TABLE \(kind.stageTable) (\(columns)) ON COMMIT DROP"
-    }
-
-    private func checkHeader(_ reader: CSVReader) throws {
-        let expected = kind.columns.joined(separator: ",")
+    private func checkHeader(_ reader: CSVReader, columns: [String]) throws {
+        let expected = columns.joined(separator: ",")
         let first: Result<CSVRecord, CSVRecordError>?
         do { first = try reader.next() } catch { throw StoreError(.usage, "cannot read \(path): \(error.message)") }
         switch first {
@@ -109,7 +105,7 @@ public struct Importer {
             throw StoreError(.usage, "\(path) is empty: a \(kind.rawValue) file starts with the header row \(expected)")
         case .failure(let error):
             throw StoreError(.usage, "\(path): the header row cannot be read (\(error))", hint: "The first line must be: \(expected)")
-        case .success(let header) where header.fields != kind.columns:
+        case .success(let header) where header.fields != columns:
             throw StoreError(
                 .usage, "\(path) does not have the \(kind.rawValue) header.\n  expected: \(expected)\n  found:    \(header.fields.joined(separator: ","))",
                 hint: "Check the KIND (disrupt help import) or fix the file's first line.")
@@ -118,10 +114,9 @@ public struct Importer {
         }
     }
 
-    private func copyRecords(from reader: CSVReader, into db: PostgresConnection, spool: RejectSpool,
+    private func copyRecords(from reader: CSVReader, columns: [String], into db: PostgresConnection, spool: RejectSpool,
                              progress: ((Int, Int) -> Void)?) throws {
-        let columns = kind.columns
-        let stageColumns = (["line"] + kind.stageColumns).map(PostgresQuery.quoteIdentifier).joined(separator: ", ")
+        let stageColumns = (["line"] + columns).map(PostgresQuery.quoteIdentifier).joined(separator: ", ")
         let copy = "COPY pg_temp.\(kind.stageTable) (\(stageColumns)) FROM STDIN (FORMAT csv)"
         let batchBytes = options.batchBytes
         try db.copyIn(PostgresQuery(unsafeSQL: copy)) { writer in
@@ -181,11 +176,11 @@ public struct Importer {
 
     /// Writes every reject, in line order, to the rejects file (next to the input, else in the
     /// temporary directory) and keeps the first few for the report.
-    private func writeRejects(db: PostgresConnection, spool: RejectSpool, report: inout ImportReport) throws {
+    private func writeRejects(db: PostgresConnection, columns: [String], spool: RejectSpool, report: inout ImportReport) throws {
         let (writer, location, note) = try openRejectsFile()
         report.rejectsFile = location
         report.rejectsFileNote = note
-        try writer.write(["line", "column", "reason"] + kind.columns)
+        try writer.write(["line", "column", "reason"] + columns)
         var preview: [ImportReject] = []
         func emit(_ reject: ImportReject) throws {
             try writer.write([String(reject.line), reject.column, reject.reason] + reject.fields)
@@ -193,14 +188,14 @@ public struct Importer {
         }
         let pending = try spool.reader()
         var next = try pending.next()
-        let selected = kind.stageColumns.map(PostgresQuery.quoteIdentifier).joined(separator: ", ")
+        let selected = columns.map(PostgresQuery.quoteIdentifier).joined(separator: ", ")
         try db.forEachRow(PostgresQuery(unsafeSQL: """
             SELECT line, reject_column, reject_reason, \(selected) FROM pg_temp.\(kind.stageTable)
             WHERE reject_reason IS NOT NULL ORDER BY line
             """)) { row in
             let reject = ImportReject(
                 line: try row.decode(0, as: Int.self), column: try row.decode(1, as: String?.self) ?? "",
-                reason: try row.decode(2, as: String.self), fields: (0..<kind.columns.count).map { row.text($0 + 3) ?? "" })
+                reason: try row.decode(2, as: String.self), fields: (0..<columns.count).map { row.text($0 + 3) ?? "" })
             while let early = next, early.line < reject.line {
                 try emit(early)
                 next = try pending.next()
