@@ -8,9 +8,9 @@ enum ServerBinaries {
         let environment = ProcessInfo.processInfo.environment
         var candidates: [String] = []
         if let directory = environment["DISRUPT_PG_BINDIR"], !directory.isEmpty { candidates.append("\(directory)/\(tool)") }
-        if let onPath = ProcessRunner.which(tool) { candidates.append(onPath) }
-        if let pgConfig = ProcessRunner.which("pg_config"),
-           let output = try? ProcessRunner.run(pgConfig, ["--bindir"]), output.status == 0 {
+        if let onPath = Subprocess.which(tool) { candidates.append(onPath) }
+        if let pgConfig = Subprocess.which("pg_config"),
+           let output = try? Subprocess.run(pgConfig, ["--bindir"]), output.status == 0 {
             candidates.append(output.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) + "/\(tool)")
         }
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []

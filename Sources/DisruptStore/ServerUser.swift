@@ -14,16 +14,16 @@ struct ServerUser {
         return "postgres"
     }
 
-    func run(_ executable: String, _ arguments: [String]) throws -> ProcessRunner.Output {
-        guard isRoot else { return try ProcessRunner.run(executable, arguments) }
+    func run(_ executable: String, _ arguments: [String]) throws -> Subprocess.Result {
+        guard isRoot else { return try Subprocess.run(executable, arguments) }
         guard getpwnam("postgres") != nil else {
             throw StoreError(
                 .failure, "running as root, but there is no 'postgres' user to run the embedded database as",
                 hint: "Install Debian's postgresql package (it creates the user), or run disrupt as an ordinary user."
             )
         }
-        let runuser = ProcessRunner.which("runuser") ?? "/usr/sbin/runuser"
-        return try ProcessRunner.run(runuser, ["-u", "postgres", "--", executable] + arguments)
+        let runuser = Subprocess.which("runuser") ?? "/usr/sbin/runuser"
+        return try Subprocess.run(runuser, ["-u", "postgres", "--", executable] + arguments)
     }
 
     /// Hands files and directories to the `postgres` user when we are root.

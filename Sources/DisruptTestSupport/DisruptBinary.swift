@@ -30,13 +30,13 @@ public enum DisruptBinary {
         environment["NO_COLOR"] = "1"
         environment["PGUSER"] = nil
         for (key, value) in extra { environment[key] = value }
-        let output = try ProcessRunner.run(path, arguments, environment: environment, stdin: Data((stdin ?? "").utf8))
+        let output = try Subprocess.run(path, arguments, environment: environment, stdin: stdin.map { .bytes(Data($0.utf8)) } ?? .null)
         return Result(status: output.status, stdout: output.standardOutput, stderr: output.standardError)
     }
 
     /// Runs another program (for example `disrupt-bench`) with the inherited environment.
     public static func runProgram(_ program: String, _ arguments: [String]) throws -> Result {
-        let output = try ProcessRunner.run(program, arguments)
+        let output = try Subprocess.run(program, arguments)
         return Result(status: output.status, stdout: output.standardOutput, stderr: output.standardError)
     }
 

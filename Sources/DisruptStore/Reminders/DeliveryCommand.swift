@@ -2,8 +2,7 @@ import Foundation
 
 /// The optional external command that delivers a reminder (`reminders.deliver_command`, an
 /// argv array such as `["/usr/sbin/sendmail", "-t"]`). It gets one reminder as JSON on standard
-/// input; exit status 0 means delivered. Output goes to temporary files (private to this user)
-/// and is only read back to explain a failure.
+/// input; exit status 0 means delivered. Its standard error is only read back to explain a failure.
 public struct DeliveryCommand: Sendable {
     public let arguments: [String]
     /// A command running longer than this is killed and counted as a failure.
@@ -18,46 +17,17 @@ public struct DeliveryCommand: Sendable {
     /// and the first line of its standard error).
     public func deliver(_ input: Data) -> String? {
         guard let executable = arguments.first else { return "no deliver command" }
-        let directory = FileManager.default.temporaryDirectory
-        let token = UUID().uuidString
-        let inPath = directory.appendingPathComponent("disrupt-deliver-\(token).in").path
-        let errPath = directory.appendingPathComponent("disrupt-deliver-\(token).err").path
-        defer {
-            unlink(inPath)
-            unlink(errPath)
+        let result: Subprocess.Result
+        do {
+            // Its own process group, so that stopping a command that timed out also stops what it started.
+            result = try Subprocess.run(executable, Array(arguments.dropFirst()), stdin: .bytes(input), timeout: timeout, processGroup: true)
+        } catch {
+            return "\(error)"
         }
-        guard FileManager.default.createFile(atPath: inPath, contents: input, attributes: [.posixPermissions: 0o600]) else {
-            return "could not write the reminder to a temporary file"
-        }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, inPath, O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        let argv = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
-        guard spawned == 0 else { return "could not run \(executable) (error \(spawned))" }
-
-        let deadline = Date().addingTimeInterval(timeout)
-        var status: Int32 = 0
-        while true {
-            let waited = waitpid(pid, &status, WNOHANG)
-            if waited == pid { break }
-            if waited < 0 && errno != EINTR { return "could not wait for \(executable) (errno \(errno))" }
-            if Date() > deadline {
-                kill(pid, SIGKILL)
-                while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-                return "\(executable) did not finish within \(Int(timeout)) s and was stopped"
-            }
-            usleep(10_000)
-        }
-        if (status & 0x7F) == 0 && (status >> 8) & 0xFF == 0 { return nil }
-        let reason = (status & 0x7F) == 0 ? "exit status \((status >> 8) & 0xFF)" : "signal \(status & 0x7F)"
-        let firstLine = ((try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
-            .split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        if result.termination.timedOut { return "\(executable) did not finish within \(Int(timeout)) s and was stopped" }
+        if result.status == 0 { return nil }
+        let reason = result.termination.signal.map { "signal \($0)" } ?? "exit status \(result.status)"
+        let firstLine = result.standardError.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
         return "\(executable) failed (\(reason))" + (firstLine.isEmpty ? "" : ": \(firstLine.prefix(500))")
     }
 }
