@@ -116,7 +116,7 @@ public struct Migrator: Sendable {
             FROM unnest(\(migrations.map(\.sql))::text[]) WITH ORDINALITY AS m(sql, position) ORDER BY position
             """)
         var sums: [Int: String] = [:]
-        for (migration, row) in zip(migrations, rows) { sums[migration.version] = try row.decode("sum") }
+        for (migration, row) in zip(migrations, rows) { sums[migration.version] = try row["sum"] }
         return sums
     }
 }

@@ -44,7 +44,7 @@ public struct PersonDossierReader: Sendable {
         guard let row = rows.first else {
             throw StoreError(.notFound, "person \(personID) is not visible to you", hint: "Check the reference with: disrupt person find")
         }
-        let text: String = try row.decode("dossier")
+        let text: String = try row["dossier"]
         return try Self.decode(text)
     }
 
