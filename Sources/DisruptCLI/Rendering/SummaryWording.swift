@@ -9,8 +9,6 @@ enum SummaryWording {
 
     static func agency(_ code: String) -> String { Agency(rawValue: code)?.label ?? code }
 
-    static func yesNo(_ value: Bool) -> String { value ? "yes" : "no" }
-
     static func action(_ code: String) -> String {
         code == "not_recorded" ? "not recorded" : code.replacingOccurrences(of: "_", with: " ")
     }
