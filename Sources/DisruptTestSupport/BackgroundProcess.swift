@@ -8,12 +8,8 @@ public final class BackgroundProcess: Sendable {
 
     /// Starts `disrupt arguments...` against `databaseURL` with extra environment, no terminal, `NO_COLOR`.
     public init(_ arguments: [String], databaseURL: String, environment extra: [String: String] = [:]) throws {
-        var environment = ProcessInfo.processInfo.environment
-        environment["DISRUPT_DATABASE_URL"] = databaseURL
-        environment["NO_COLOR"] = "1"
-        environment["PGUSER"] = nil
-        for (key, value) in extra { environment[key] = value }
-        child = try Subprocess(DisruptBinary.path, arguments, environment: environment, stdout: .capture, stderr: .capture)
+        child = try Subprocess(DisruptBinary.path, arguments, environment: DisruptBinary.environment(databaseURL: databaseURL, extra),
+                               stdout: .capture, stderr: .capture)
     }
 
     /// What it has written to standard error so far.
