@@ -5,7 +5,7 @@ import Foundation
 /// input; exit status 0 means delivered. Its standard error is only read back to explain a failure.
 public struct DeliveryCommand: Sendable {
     public let arguments: [String]
-    /// A command running longer than this is killed and counted as a failure.
+    /// A command running longer than this is stopped (TERM, then KILL) and counted as a failure.
     public var timeout: TimeInterval
 
     public init(arguments: [String], timeout: TimeInterval = 60) {
@@ -20,7 +20,8 @@ public struct DeliveryCommand: Sendable {
         let result: Subprocess.Result
         do {
             // Its own process group, so that stopping a command that timed out also stops what it started.
-            result = try Subprocess.run(executable, Array(arguments.dropFirst()), stdin: .bytes(input), timeout: timeout, processGroup: true)
+            result = try Subprocess.run(executable, Array(arguments.dropFirst()), stdin: .bytes(input), stdout: .discard,
+                                    timeout: timeout, processGroup: true)
         } catch {
             return "\(error)"
         }

@@ -12,13 +12,14 @@ extension Subprocess {
         public var maxResidentKiB: Int { termination.maxResidentKiB }
     }
 
-    /// Runs `executable` to completion and captures both output streams. With a `timeout`, a
-    /// child still running after that many seconds is stopped (TERM, then KILL) and the result
-    /// says `timedOut`.
+    /// Runs `executable` to completion, capturing both output streams unless told otherwise.
+    /// With a `timeout`, a child still running after that many seconds is stopped (TERM, then
+    /// KILL) and the result says `timedOut`.
     public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-                           stdin: Input = .null, timeout: TimeInterval? = nil, processGroup: Bool = false) throws -> Result {
+                           stdin: Input = .null, stdout: Output = .capture, stderr: Output = .capture,
+                           timeout: TimeInterval? = nil, processGroup: Bool = false) throws -> Result {
         let child = try Subprocess(executable, arguments, environment: environment, stdin: stdin,
-                                   stdout: .capture, stderr: .capture, processGroup: processGroup)
+                                   stdout: stdout, stderr: stderr, processGroup: processGroup)
         var termination = try timeout.map { try child.wait(timeout: $0) } ?? child.wait()
         if termination == nil {
             termination = try child.stop()
