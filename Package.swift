@@ -34,7 +34,8 @@ let package = Package(
             dependencies: ["DisruptCore", "Postgres"],
             plugins: ["EmbedResourcesPlugin"]
         ),
-        .target(name: "DisruptCLI", dependencies: ["DisruptStore", "DisruptCore"]),
+        // Postgres for the connection a command hands to the store and the errors it maps to exit codes.
+        .target(name: "DisruptCLI", dependencies: ["DisruptStore", "DisruptCore", "Postgres"]),
         .executableTarget(name: "disrupt", dependencies: ["DisruptCLI"]),
         // Benchmarks: disrupt beside its floor (psql doing the same work), on a generated force.
         .target(name: "DisruptBench", dependencies: ["DisruptStore", "DisruptCore", "Postgres"]),
@@ -44,7 +45,7 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "DisruptStore", "DisruptTestSupport"]),
         .testTarget(name: "DisruptCoreTests", dependencies: ["DisruptCore"]),
         .testTarget(name: "DisruptStoreTests", dependencies: ["DisruptStore", "DisruptCore", "Postgres", "DisruptTestSupport"]),
-        .testTarget(name: "DisruptCLITests", dependencies: ["DisruptCLI", "DisruptStore", "DisruptTestSupport", "disrupt", "disrupt-bench"]),
+        .testTarget(name: "DisruptCLITests", dependencies: ["DisruptCLI", "DisruptStore", "DisruptCore", "Postgres", "DisruptTestSupport", "disrupt", "disrupt-bench"]),
     ],
     swiftLanguageModes: [.v6]
 )

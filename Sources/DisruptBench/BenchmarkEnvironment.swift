@@ -12,7 +12,7 @@ final class BenchmarkEnvironment {
     init(options: BenchmarkOptions) throws {
         self.options = options
         cluster = EmbeddedCluster(home: options.workDirectory.appendingPathComponent("cluster"), durable: false)
-        guard let psql = ProcessRunner.which("psql") ?? ["/usr/bin/psql"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+        guard let psql = Subprocess.which("psql") ?? ["/usr/bin/psql"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw BenchmarkError("psql is not installed (apt-get install postgresql-client)")
         }
         self.psql = psql
@@ -39,13 +39,13 @@ final class BenchmarkEnvironment {
 
     /// Runs the disrupt binary against `databaseURL`; a non-zero exit is an error.
     @discardableResult
-    func disrupt(_ arguments: [String], databaseURL: String, allowFailure: Bool = false) throws -> ProcessRunner.Output {
+    func disrupt(_ arguments: [String], databaseURL: String, allowFailure: Bool = false) throws -> Subprocess.Result {
         var environment = ProcessInfo.processInfo.environment
         environment["DISRUPT_DATABASE_URL"] = databaseURL
         environment["NO_COLOR"] = "1"
         environment["PGUSER"] = nil
         environment["DISRUPT_HOME"] = options.workDirectory.appendingPathComponent("home").path
-        let output = try ProcessRunner.run(options.disruptPath, arguments, environment: environment)
+        let output = try Subprocess.run(options.disruptPath, arguments, environment: environment)
         if output.status != 0 && !allowFailure {
             throw BenchmarkError("disrupt \(arguments.joined(separator: " ")) exited \(output.status): \(output.standardError.prefix(500))")
         }
@@ -54,12 +54,12 @@ final class BenchmarkEnvironment {
 
     /// Runs psql on `databaseURL` with the script on standard input (variables as `-v`).
     @discardableResult
-    func psql(_ script: String, databaseURL: String, variables: [String: String] = [:]) throws -> ProcessRunner.Output {
+    func psql(_ script: String, databaseURL: String, variables: [String: String] = [:]) throws -> Subprocess.Result {
         var arguments = ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", databaseURL]
         for (name, value) in variables.sorted(by: { $0.key < $1.key }) { arguments += ["-v", "\(name)=\(value)"] }
         var environment = ProcessInfo.processInfo.environment
         environment["PGUSER"] = nil
-        let output = try ProcessRunner.run(psql, arguments, environment: environment, stdin: Data(script.utf8))
+        let output = try Subprocess.run(psql, arguments, environment: environment, stdin: .bytes(Data(script.utf8)))
         if output.status != 0 {
             throw BenchmarkError("psql exited \(output.status): \(output.standardError.prefix(500))")
         }

@@ -52,7 +52,7 @@ public struct BenchmarkRunner {
         for file in ForceFile.allCases { rows[file.rawValue] = counts[file] }
         return BenchmarkReport(
             people: options.people, seed: options.seed, runs: options.runs, machine: Self.machine(),
-            startedAt: ISO8601DateFormatter().string(from: Date()), rows: rows, results: results)
+            startedAt: Timestamp.utc(Date()), rows: rows, results: results)
     }
 
     /// A deterministic spread of person references across the force.

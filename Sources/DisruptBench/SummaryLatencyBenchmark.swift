@@ -19,6 +19,7 @@ struct SummaryLatencyBenchmark {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = Timestamp.jsonEncoding
         var times: [Double] = []
         times.reserveCapacity(refs.count)
         for ref in refs {

@@ -58,13 +58,6 @@ public struct RiskModel: Sendable {
             settings: Settings.decode(settings))
     }
 
-    /// The file names `load` expects, keyed by parameter: triggers.json, rfg.json, markers.json,
-    /// offences.json, tactics.json, catalogue.json, disrupt.json.
-    public static let fileNames = [
-        "triggers": "triggers.json", "rfg": "rfg.json", "markers": "markers.json", "offences": "offences.json",
-        "tactics": "tactics.json", "catalogue": "catalogue.json", "settings": "disrupt.json",
-    ]
-
     /// Reminder timings from disrupt.json.
     public var reminders: ReminderTimings { settings.reminders }
 

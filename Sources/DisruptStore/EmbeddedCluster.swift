@@ -171,7 +171,7 @@ public struct EmbeddedCluster: Sendable {
 
     /// Runs `initdb` or `pg_ctl`, as the `postgres` user when we are root. The log file
     /// must be writable by that user.
-    func runServerTool(_ tool: String, _ arguments: [String]) throws -> ProcessRunner.Output {
+    func runServerTool(_ tool: String, _ arguments: [String]) throws -> Subprocess.Result {
         let path = try ServerBinaries.locate(tool)
         let user = ServerUser.current
         if user.isRoot, FileManager.default.fileExists(atPath: home.path) {

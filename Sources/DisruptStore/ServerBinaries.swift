@@ -1,16 +1,16 @@
 import Foundation
 
 /// Finds the installed PostgreSQL server's tools (`initdb`, `pg_ctl`).
-enum ServerBinaries {
+public enum ServerBinaries {
     /// `$DISRUPT_PG_BINDIR`, then `PATH`, then `pg_config --bindir`, then the newest
     /// `/usr/lib/postgresql/*/bin` (Debian keeps the server's tools off `PATH`).
-    static func locate(_ tool: String) throws -> String {
+    public static func locate(_ tool: String) throws -> String {
         let environment = ProcessInfo.processInfo.environment
         var candidates: [String] = []
         if let directory = environment["DISRUPT_PG_BINDIR"], !directory.isEmpty { candidates.append("\(directory)/\(tool)") }
-        if let onPath = ProcessRunner.which(tool) { candidates.append(onPath) }
-        if let pgConfig = ProcessRunner.which("pg_config"),
-           let output = try? ProcessRunner.run(pgConfig, ["--bindir"]), output.status == 0 {
+        if let onPath = Subprocess.which(tool) { candidates.append(onPath) }
+        if let pgConfig = Subprocess.which("pg_config"),
+           let output = try? Subprocess.run(pgConfig, ["--bindir"]), output.status == 0 {
             candidates.append(output.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) + "/\(tool)")
         }
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []

@@ -2,9 +2,10 @@ import Foundation
 
 /// The operating-system user the embedded server runs as: ourselves, or `postgres` when we
 /// are root (PostgreSQL refuses to run as root).
-struct ServerUser {
+public struct ServerUser: Sendable {
     let isRoot: Bool
-    static var current: ServerUser { ServerUser(isRoot: geteuid() == 0) }
+    /// The user for this process: `postgres` when we are root, else ourselves.
+    public static var current: ServerUser { ServerUser(isRoot: geteuid() == 0) }
 
     /// The cluster's superuser: the operating-system user running `disrupt`, so that libpq's
     /// default user name connects as the administrator of a personal install.
@@ -14,20 +15,21 @@ struct ServerUser {
         return "postgres"
     }
 
-    func run(_ executable: String, _ arguments: [String]) throws -> ProcessRunner.Output {
-        guard isRoot else { return try ProcessRunner.run(executable, arguments) }
+    /// Runs one of the server's tools as this user.
+    public func run(_ executable: String, _ arguments: [String]) throws -> Subprocess.Result {
+        guard isRoot else { return try Subprocess.run(executable, arguments) }
         guard getpwnam("postgres") != nil else {
             throw StoreError(
                 .failure, "running as root, but there is no 'postgres' user to run the embedded database as",
                 hint: "Install Debian's postgresql package (it creates the user), or run disrupt as an ordinary user."
             )
         }
-        let runuser = ProcessRunner.which("runuser") ?? "/usr/sbin/runuser"
-        return try ProcessRunner.run(runuser, ["-u", "postgres", "--", executable] + arguments)
+        let runuser = Subprocess.which("runuser") ?? "/usr/sbin/runuser"
+        return try Subprocess.run(runuser, ["-u", "postgres", "--", executable] + arguments)
     }
 
     /// Hands files and directories to the `postgres` user when we are root.
-    func takeOwnership(of urls: [URL], createFiles: Bool = false) throws {
+    public func takeOwnership(of urls: [URL], createFiles: Bool = false) throws {
         guard isRoot, let entry = getpwnam("postgres") else { return }
         for url in urls {
             if createFiles, !FileManager.default.fileExists(atPath: url.path) {

@@ -25,18 +25,24 @@ public enum DisruptBinary {
     /// Runs `disrupt arguments...` against `databaseURL` (as `DISRUPT_DATABASE_URL`), with
     /// extra environment, optional standard input, no terminal, and `NO_COLOR`.
     public static func run(_ arguments: [String], databaseURL: String?, environment extra: [String: String] = [:], stdin: String? = nil) throws -> Result {
+        let output = try Subprocess.run(path, arguments, environment: environment(databaseURL: databaseURL, extra),
+                                        stdin: stdin.map { .bytes(Data($0.utf8)) } ?? .null)
+        return Result(status: output.status, stdout: output.standardOutput, stderr: output.standardError)
+    }
+
+    /// The inherited environment with `DISRUPT_DATABASE_URL`, `NO_COLOR` and no `PGUSER`, then `extra`.
+    static func environment(databaseURL: String?, _ extra: [String: String]) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
         environment["DISRUPT_DATABASE_URL"] = databaseURL
         environment["NO_COLOR"] = "1"
         environment["PGUSER"] = nil
         for (key, value) in extra { environment[key] = value }
-        let output = try ProcessRunner.run(path, arguments, environment: environment, stdin: Data((stdin ?? "").utf8))
-        return Result(status: output.status, stdout: output.standardOutput, stderr: output.standardError)
+        return environment
     }
 
     /// Runs another program (for example `disrupt-bench`) with the inherited environment.
     public static func runProgram(_ program: String, _ arguments: [String]) throws -> Result {
-        let output = try ProcessRunner.run(program, arguments)
+        let output = try Subprocess.run(program, arguments)
         return Result(status: output.status, stdout: output.standardOutput, stderr: output.standardError)
     }
 

@@ -47,7 +47,7 @@ public struct StandbyCluster: Sendable {
             try fileManager.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         }
         _ = fileManager.createFile(atPath: logFile.path, contents: nil, attributes: [.posixPermissions: 0o600])
-        try handToServerUser([dataDirectory, socketDirectory, logFile])
+        try ServerUser.current.takeOwnership(of: [dataDirectory, socketDirectory, logFile])
         try serverTool("pg_basebackup", ["-D", dataDirectory.path, "-R", "-c", "fast", "-X", "stream",
                                          "-h", primary.socketDirectory.path, "-U", superuser])
         // The copied configuration names the primary's socket directory; the later line wins.
@@ -68,34 +68,10 @@ public struct StandbyCluster: Sendable {
 
     /// Runs one of the server's tools (as `postgres` when we are root); throws with its output if it fails.
     private func serverTool(_ tool: String, _ arguments: [String]) throws {
-        let path = try Self.binary(tool)
-        let output = geteuid() == 0
-            ? try ProcessRunner.run(ProcessRunner.which("runuser") ?? "/usr/sbin/runuser", ["-u", "postgres", "--", path] + arguments)
-            : try ProcessRunner.run(path, arguments)
+        let output = try ServerUser.current.run(try ServerBinaries.locate(tool), arguments)
         guard output.status == 0 else {
             throw StandbyError(message: "\(tool) \(arguments.first ?? "") failed (\(output.status)): \(output.standardError)")
         }
-    }
-
-    private func handToServerUser(_ urls: [URL]) throws {
-        guard geteuid() == 0, let entry = getpwnam("postgres") else { return }
-        for url in urls where chown(url.path, entry.pointee.pw_uid, entry.pointee.pw_gid) != 0 {
-            throw StandbyError(message: "could not hand \(url.path) to the postgres user (errno \(errno))")
-        }
-    }
-
-    /// `pg_ctl` and `pg_basebackup` live in the server's bin directory, which Debian keeps off `PATH`.
-    private static func binary(_ tool: String) throws -> String {
-        var directories: [String] = []
-        if let directory = ProcessInfo.processInfo.environment["DISRUPT_PG_BINDIR"], !directory.isEmpty { directories.append(directory) }
-        if let pgConfig = ProcessRunner.which("pg_config"), let output = try? ProcessRunner.run(pgConfig, ["--bindir"]), output.status == 0 {
-            directories.append(output.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines))
-        }
-        let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
-        directories += versions.sorted { (Int($0) ?? 0) > (Int($1) ?? 0) }.map { "/usr/lib/postgresql/\($0)/bin" }
-        if let found = directories.map({ "\($0)/\(tool)" }).first(where: FileManager.default.isExecutableFile(atPath:)) { return found }
-        if let onPath = ProcessRunner.which(tool) { return onPath }
-        throw StandbyError(message: "\(tool) not found")
     }
 }
 

@@ -15,10 +15,6 @@ extension PostgresConnection {
         try execute("LISTEN \(identifier: channel)")
     }
 
-    public func unlisten(_ channel: String) throws {
-        try execute("UNLISTEN \(identifier: channel)")
-    }
-
     /// Sends a notification (`pg_notify`), delivered when the current transaction commits.
     public func notify(_ channel: String, payload: String = "") throws {
         try execute("SELECT pg_notify(\(channel), \(payload))")

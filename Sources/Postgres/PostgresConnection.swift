@@ -66,11 +66,6 @@ public final class PostgresConnection: @unchecked Sendable {
         lock.withLock { handle.map { PQstatus($0) == CONNECTION_OK } ?? false }
     }
 
-    /// The server's version number (`150018` for 15.18).
-    public var serverVersion: Int {
-        lock.withLock { handle.map { Int(PQserverVersion($0)) } ?? 0 }
-    }
-
     /// Drops the current connection (if any) and connects again with the same configuration.
     public func reconnect() throws {
         try lock.withLock {

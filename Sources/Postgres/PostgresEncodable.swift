@@ -74,16 +74,3 @@ extension Array: PostgresEncodable where Element == String {
         return text + "}"
     }
 }
-
-/// A JSON value sent as `jsonb` (encoded with `JSONEncoder`, keys sorted).
-public struct PostgresJSON<Value: Encodable & Sendable>: PostgresEncodable {
-    public var value: Value
-    public init(_ value: Value) { self.value = value }
-
-    public func postgresText() throws -> String? {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let data = try encoder.encode(value)
-        return try String(decoding: data, as: UTF8.self).postgresText()
-    }
-}

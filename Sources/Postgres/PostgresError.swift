@@ -52,8 +52,6 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
         self.columnName = columnName
     }
 
-    /// True for a unique-constraint violation (SQLSTATE 23505).
-    public var isUniqueViolation: Bool { sqlState == "23505" }
     /// True when the failure is about the connection rather than the statement.
     public var isConnectionError: Bool { code == .connectionFailed || code == .connectionLost || code == .closed }
 

@@ -37,15 +37,22 @@ final class PostgresColumns: Sendable {
     }
 }
 
-/// One row of a result. Read columns by name or position with a type:
-/// `try row.decode("person_ref", as: String.self)`, `try row.decode(0, as: Int?.self)`.
+/// One row of a result. Read columns by name with a type: `let ref: String = try row["person_ref"]`,
+/// or `try row.decode("person_ref", as: String.self)` where the type is not inferred; a missing
+/// column, an unexpected NULL or a bad value throws an error that names the column.
+/// Records read themselves from rows through `FetchableRecord`.
 public struct PostgresRow: Sendable {
     let rows: PostgresRows
     let row: Int
 
     /// The raw text of a column (`nil` for NULL).
-    public func text(_ column: Int) -> String? {
+    func text(_ column: Int) -> String? {
         rows.values[row * rows.columns.count + column]
+    }
+
+    /// The column called `column`, as the type the context asks for.
+    public subscript<T: PostgresDecodable>(column: String) -> T {
+        get throws { try decode(column, as: T.self) }
     }
 
     public func decode<T: PostgresDecodable>(_ column: String, as type: T.Type = T.self) throws -> T {
@@ -55,6 +62,7 @@ public struct PostgresRow: Sendable {
         return try decode(position, as: type)
     }
 
+    /// By position: only for a one-column result whose name does not matter (a test's count).
     public func decode<T: PostgresDecodable>(_ column: Int, as type: T.Type = T.self) throws -> T {
         guard column >= 0, column < rows.columns.count else {
             throw PostgresDecodingError(column: "#\(column)", type: "\(T.self)", reason: "the result has no such column")

@@ -57,7 +57,7 @@ struct ConnectionTests {
         } catch let error as PostgresError {
             #expect(error.code == .server)
             #expect(error.sqlState == "23505")
-            #expect(error.isUniqueViolation)
+            #expect(error.sqlState == "23505")
             #expect(error.constraintName == "u_k_key")
             #expect(error.detail?.contains("(k)=(a)") == true)
             #expect(!error.description.contains("(a)"), "description must not quote values")

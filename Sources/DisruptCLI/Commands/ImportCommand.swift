@@ -51,9 +51,12 @@ enum ImportCommand {
         options.defaultAgency = invocation.option("--agency")
         let importer = Importer(kind: kind, path: path, options: options)
         let db = try invocation.database()
-        let progress = ImportProgress(console: invocation.console, path: path)
-        let report = try importer.run(on: db, progress: progress.map { bar in { bar.update(bytes: $0, records: $1) } })
-        progress?.finish()
+        let bar = ProgressBar(console: invocation.console, label: "importing")
+        let size = max(1, (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int ?? 0)
+        let report = try importer.run(on: db) { bytes, records in
+            bar.update(Double(bytes) / Double(size), detail: "\(records) rows  \(Int(Double(records) / max(0.001, bar.elapsed))) rows/s")
+        }
+        bar.finish()
         printRejects(report, console: invocation.console)
         if invocation.format() == "json" {
             try invocation.console.printJSON(report)
@@ -74,36 +77,5 @@ enum ImportCommand {
         if let note = report.rejectsFileNote { console.error("\(note); the rejects were written to \(file)") }
         let more = report.rejected - report.firstRejects.count
         console.error(more > 0 ? "... and \(more) more, see \(file)" : "All rejects are in \(file)")
-    }
-}
-
-/// A one-line progress bar on stderr (bytes read of the file size, rows per second), shown
-/// only when stderr is a terminal and redrawn at most five times a second.
-final class ImportProgress {
-    private let console: Console
-    private let total: Int
-    private let started = Date()
-    private var lastDraw = Date.distantPast
-
-    init?(console: Console, path: String) {
-        guard console.isErrorTerminal,
-              let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > 0 else { return nil }
-        self.console = console
-        self.total = size
-    }
-
-    func update(bytes: Int, records: Int) {
-        let now = Date()
-        guard now.timeIntervalSince(lastDraw) >= 0.2 else { return }
-        lastDraw = now
-        let fraction = min(1, Double(bytes) / Double(total))
-        let filled = Int(fraction * 30)
-        let rate = Double(records) / max(0.001, now.timeIntervalSince(started))
-        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: 30 - filled)
-        console.writeError("\r[\(bar)] \(Int(fraction * 100))%  \(records) rows  \(Int(rate)) rows/s ")
-    }
-
-    func finish() {
-        console.writeError("\r" + String(repeating: " ", count: 79) + "\r")
     }
 }

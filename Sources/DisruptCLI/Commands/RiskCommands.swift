@@ -125,8 +125,10 @@ enum RiskCommands {
     /// Progress on standard error, only when it is a terminal.
     static func progressPrinter(_ invocation: Invocation) -> ((Int, Int) -> Void)? {
         guard invocation.console.isErrorTerminal else { return nil }
+        let bar = ProgressBar(console: invocation.console, label: "recomputing risk")
         return { done, total in
-            invocation.console.writeError("\rRecomputing risk: \(done)/\(total) people" + (done >= total ? "\n" : ""))
+            bar.update(Double(done) / Double(max(1, total)), detail: "\(done)/\(total) people")
+            if done >= total { bar.finish() }
         }
     }
 

@@ -1,3 +1,4 @@
+import DisruptStore
 import Foundation
 
 /// Where a command writes: standard output for results, standard error for messages and
@@ -41,6 +42,7 @@ public final class Console: @unchecked Sendable {
     public func printJSON(_ value: some Encodable) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = Timestamp.jsonEncoding
         print(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 

@@ -11,9 +11,9 @@ enum PlanText {
 
     static func plan(_ detail: PlanDetail, console: Console) -> String {
         var lines = [planLine(detail.plan)]
-        lines.append("Opened \(LocalTime.short(detail.plan.openedAt)) by \(detail.plan.openedBy)")
+        lines.append("Opened \(Timestamp.local(detail.plan.openedAt)) by \(detail.plan.openedBy)")
         if let closed = detail.plan.closedAt {
-            lines.append("Closed \(LocalTime.short(closed)): \(detail.plan.closeReason ?? "")")
+            lines.append("Closed \(Timestamp.local(closed)): \(detail.plan.closeReason ?? "")")
         }
         lines.append("\(detail.plan.liveActions) live action(s), \(detail.plan.overdueActions) overdue as of \(detail.asOf.iso)")
         for heading in ActionHeading.allCases {
@@ -67,7 +67,7 @@ enum PlanText {
         lines.append("History:")
         var table = TextTable(["WHEN", "WHO", "CHANGE", "FROM", "TO", "WHY"], maxWidth: 60)
         for change in detail.history {
-            table.append([LocalTime.short(change.at), change.login, change.change,
+            table.append([Timestamp.local(change.at), change.login, change.change,
                           change.fromValue ?? change.fromStatus ?? "-", change.toValue ?? change.toStatus ?? "-", change.reason ?? ""])
         }
         lines.append(table.render().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))

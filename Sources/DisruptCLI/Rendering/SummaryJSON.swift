@@ -1,4 +1,5 @@
 import DisruptCore
+import DisruptStore
 import Foundation
 
 /// The summary as JSON: snake_case keys, sorted, dates YYYY-MM-DD, timestamps ISO 8601 UTC.
@@ -6,7 +7,7 @@ enum SummaryJSON {
     static func render(_ summary: Summary) throws -> String {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.dateEncodingStrategy = .iso8601
+        encoder.dateEncodingStrategy = Timestamp.jsonEncoding
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(summary), as: UTF8.self) + "\n"
     }

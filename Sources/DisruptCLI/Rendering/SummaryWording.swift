@@ -1,20 +1,13 @@
 import DisruptCore
+import DisruptStore
 import Foundation
 
 /// Words and local times the summary's renderers share, so every format says the same thing.
 enum SummaryWording {
-    /// A timestamp in the local time zone, "YYYY-MM-DD HH:MM".
-    static func localTime(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_GB_POSIX")
-        formatter.timeZone = .current
-        formatter.dateFormat = "yyyy-MM-dd HH:mm"
-        return formatter.string(from: date)
-    }
+    /// A timestamp in the local time zone, as all text output shows one.
+    static func localTime(_ date: Date) -> String { Timestamp.local(date) }
 
     static func agency(_ code: String) -> String { Agency(rawValue: code)?.label ?? code }
-
-    static func yesNo(_ value: Bool) -> String { value ? "yes" : "no" }
 
     static func action(_ code: String) -> String {
         code == "not_recorded" ? "not recorded" : code.replacingOccurrences(of: "_", with: " ")

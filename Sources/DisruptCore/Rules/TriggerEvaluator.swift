@@ -196,7 +196,7 @@ public struct TriggerEvaluator: Sendable {
         }
         guard let latest else { return nil }
         Self.sortEvidence(&evidence)
-        let action = latest.actionTaken == .none
+        let action = !latest.actionTaken.isPositive
             ? "no positive action recorded" : "positive action: \(latest.actionTaken.rawValue)"
         let reason = "\(Self.count(evidence.count, "breach", plural: "breaches")) in \(rule.window!), most recent \(latest.occurredOn) (\(action))"
         return FiredTrigger(

@@ -194,8 +194,8 @@ public struct Importer {
             WHERE reject_reason IS NOT NULL ORDER BY line
             """)) { row in
             let reject = ImportReject(
-                line: try row.decode(0, as: Int.self), column: try row.decode(1, as: String?.self) ?? "",
-                reason: try row.decode(2, as: String.self), fields: (0..<columns.count).map { row.text($0 + 3) ?? "" })
+                line: try row["line"], column: try row["reject_column"] ?? "",
+                reason: try row["reject_reason"], fields: try columns.map { (try row[$0] as String?) ?? "" })
             while let early = next, early.line < reject.line {
                 try emit(early)
                 next = try pending.next()

@@ -110,12 +110,7 @@ public struct ActionStore: Sendable {
                 SELECT at, login, change, from_status, to_status, from_value, to_value, reason
                   FROM disrupt.action_history WHERE action_id = \(actionId) ORDER BY at, id
                 """)
-            let history = try rows.map { row in
-                ActionChange(
-                    at: try row.decode("at"), login: try row.decode("login"), change: try row.decode("change"),
-                    fromStatus: try row.decode("from_status"), toStatus: try row.decode("to_status"),
-                    fromValue: try row.decode("from_value"), toValue: try row.decode("to_value"), reason: try row.decode("reason"))
-            }
+            let history = try rows.records(as: ActionChange.self)
             return ActionDetail(action: action, history: history)
         }
     }
@@ -151,17 +146,7 @@ public struct ActionStore: Sendable {
                AND (\(filter.dueWithinDays)::int IS NULL OR a.due_on <= \(asOf)::date + \(filter.dueWithinDays)::int)
              ORDER BY overdue DESC, days_overdue DESC, a.due_on, a.id
             """)
-        return RowIsolation.decodeEach(rows, what: "action") { row in
-            ActionRecord(
-                id: try row.decode("id"), planId: try row.decode("plan_id"), personRef: try row.decode("person_ref"),
-                heading: try row.decode("heading"), tactic: try row.decode("tactic"), agency: try row.decode("agency"),
-                ownerLogin: try row.decode("owner_login"), dueOn: try row.decode("due_on"), status: try row.decode("status"),
-                outcome: try row.decode("outcome"), note: try row.decode("note"), needsSafetyCheck: try row.decode("needs_safety_check"),
-                safetyCheckedBy: try row.decode("safety_checked_by"), version: try row.decode("version"),
-                overdue: try row.decode("overdue"), daysOverdue: try row.decode("days_overdue"),
-                historyCount: try row.decode("history_count"), updatedBy: try row.decode("updated_by"),
-                updatedAt: try row.decode("updated_at"))
-        }
+        return RowIsolation.decodeEach(rows, what: "action") { try ActionRecord(row: $0) }
     }
 
     /// Runs one change function in a transaction with the expected version, then reads the action back.
@@ -172,5 +157,30 @@ public struct ActionStore: Sendable {
             _ = try StateReport.explaining { try db.query(statement(expected)) }
             return try action(id: actionId, asOf: asOf, on: db)
         }
+    }
+}
+
+/// Read by column name from the query above.
+extension ActionChange: FetchableRecord {
+    public init(row: PostgresRow) throws {
+        self.init(
+            at: try row["at"], login: try row["login"], change: try row["change"],
+            fromStatus: try row["from_status"], toStatus: try row["to_status"],
+            fromValue: try row["from_value"], toValue: try row["to_value"], reason: try row["reason"])
+    }
+}
+
+/// Read by column name from the query above.
+extension ActionRecord: FetchableRecord {
+    public init(row: PostgresRow) throws {
+        self.init(
+            id: try row["id"], planId: try row["plan_id"], personRef: try row["person_ref"],
+            heading: try row["heading"], tactic: try row["tactic"], agency: try row["agency"],
+            ownerLogin: try row["owner_login"], dueOn: try row["due_on"], status: try row["status"],
+            outcome: try row["outcome"], note: try row["note"], needsSafetyCheck: try row["needs_safety_check"],
+            safetyCheckedBy: try row["safety_checked_by"], version: try row["version"],
+            overdue: try row["overdue"], daysOverdue: try row["days_overdue"],
+            historyCount: try row["history_count"], updatedBy: try row["updated_by"],
+            updatedAt: try row["updated_at"])
     }
 }

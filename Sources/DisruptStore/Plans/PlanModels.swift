@@ -35,9 +35,9 @@ public struct PlanRecord: Sendable, Encodable {
         try c.encode(status, forKey: .status)
         try c.encode(reviewOn, forKey: .reviewOn)
         try c.encode(version, forKey: .version)
-        try c.encode(LocalTime.iso(openedAt), forKey: .openedAt)
+        try c.encode(Timestamp.utc(openedAt), forKey: .openedAt)
         try c.encode(openedBy, forKey: .openedBy)
-        try c.encode(closedAt.map(LocalTime.iso), forKey: .closedAt)
+        try c.encode(closedAt.map(Timestamp.utc), forKey: .closedAt)
         try c.encode(closeReason, forKey: .closeReason)
         try c.encode(liveActions, forKey: .liveActions)
         try c.encode(overdueActions, forKey: .overdueActions)
@@ -98,7 +98,7 @@ public struct ActionRecord: Sendable, Encodable {
         try c.encode(daysOverdue, forKey: .daysOverdue)
         try c.encode(historyCount, forKey: .historyCount)
         try c.encode(updatedBy, forKey: .updatedBy)
-        try c.encode(LocalTime.iso(updatedAt), forKey: .updatedAt)
+        try c.encode(Timestamp.utc(updatedAt), forKey: .updatedAt)
     }
 }
 
@@ -120,7 +120,7 @@ public struct ActionChange: Sendable, Encodable {
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(LocalTime.iso(at), forKey: .at)
+        try c.encode(Timestamp.utc(at), forKey: .at)
         try c.encode(login, forKey: .login)
         try c.encode(change, forKey: .change)
         try c.encode(fromStatus, forKey: .fromStatus)

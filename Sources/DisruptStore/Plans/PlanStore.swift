@@ -76,7 +76,7 @@ public struct PlanStore: Sendable {
         guard let row = rows.first else {
             throw StoreError(.notFound, "\(person.ref) has no plan", hint: "Open one with: disrupt plan open \(person.ref) --spoc LOGIN")
         }
-        return try row.decode("id")
+        return try row["id"]
     }
 
     private func currentVersion(_ planId: Int64, on db: PostgresConnection) throws -> Int? {
@@ -98,13 +98,18 @@ public struct PlanStore: Sendable {
              GROUP BY p.id, pe.person_ref
              ORDER BY p.status = 'open' DESC, p.opened_at DESC, p.id DESC
             """)
-        return RowIsolation.decodeEach(rows, what: "plan") { row in
-            PlanRecord(
-                id: try row.decode("id"), personRef: try row.decode("person_ref"), spocLogin: try row.decode("spoc_login"),
-                agency: try row.decode("agency"), status: try row.decode("status"), reviewOn: try row.decode("review_on"),
-                version: try row.decode("version"), openedAt: try row.decode("opened_at"), openedBy: try row.decode("opened_by"),
-                closedAt: try row.decode("closed_at"), closeReason: try row.decode("close_reason"),
-                liveActions: try row.decode("live_actions"), overdueActions: try row.decode("overdue_actions"))
-        }
+        return RowIsolation.decodeEach(rows, what: "plan") { try PlanRecord(row: $0) }
+    }
+}
+
+/// Read by column name from the query above.
+extension PlanRecord: FetchableRecord {
+    public init(row: PostgresRow) throws {
+        self.init(
+            id: try row["id"], personRef: try row["person_ref"], spocLogin: try row["spoc_login"],
+            agency: try row["agency"], status: try row["status"], reviewOn: try row["review_on"],
+            version: try row["version"], openedAt: try row["opened_at"], openedBy: try row["opened_by"],
+            closedAt: try row["closed_at"], closeReason: try row["close_reason"],
+            liveActions: try row["live_actions"], overdueActions: try row["overdue_actions"])
     }
 }

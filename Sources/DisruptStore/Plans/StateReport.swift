@@ -58,14 +58,8 @@ public enum StateReport {
             case .null: return nil
             case .bool(let value): return value ? "yes" : "no"
             case .number(let value): return value == value.rounded() ? String(Int(value)) : String(value)
-            case .string(let value): return value.count > 19 ? (Self.timestamp(value).map(LocalTime.short) ?? value) : value
+            case .string(let value): return value.count > 19 ? (Timestamp.parse(value).map { Timestamp.local($0) } ?? value) : value
             }
-        }
-
-        private static func timestamp(_ text: String) -> Date? {
-            let formatter = ISO8601DateFormatter()
-            formatter.formatOptions = [.withInternetDateTime]
-            return formatter.date(from: text.replacingOccurrences(of: #"\.\d+"#, with: "", options: .regularExpression))
         }
     }
 }

@@ -66,10 +66,15 @@ public struct PersonResolver: Sendable {
             ORDER BY p.person_ref
             LIMIT 50
             """)
-        return try rows.map { row in
-            PersonReference(
-                id: try row.decode("id"), ref: try row.decode("person_ref"), givenName: try row.decode("given_name"),
-                familyName: try row.decode("family_name"), dateOfBirth: try row.decode("date_of_birth"))
-        }
+        return try rows.records(as: PersonReference.self)
+    }
+}
+
+/// Read by column name from the query above.
+extension PersonReference: FetchableRecord {
+    public init(row: PostgresRow) throws {
+        self.init(
+            id: try row["id"], ref: try row["person_ref"], givenName: try row["given_name"],
+            familyName: try row["family_name"], dateOfBirth: try row["date_of_birth"])
     }
 }

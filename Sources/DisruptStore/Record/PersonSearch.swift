@@ -58,11 +58,16 @@ public struct PersonSearch: Sendable {
             ORDER BY b.rank, disrupt.fold(p.family_name), disrupt.fold(p.given_name), p.person_ref
             LIMIT 50
             """)
-        return try rows.map { row in
-            PersonMatch(
-                personRef: try row.decode("person_ref"), pncId: try row.decode("pnc_id"), givenName: try row.decode("given_name"),
-                familyName: try row.decode("family_name"), dateOfBirth: try row.decode("date_of_birth"),
-                matched: try row.decode("matched"), rank: try row.decode("rank"))
-        }
+        return try rows.records(as: PersonMatch.self)
+    }
+}
+
+/// Read by column name from the query above.
+extension PersonMatch: FetchableRecord {
+    public init(row: PostgresRow) throws {
+        self.init(
+            personRef: try row["person_ref"], pncId: try row["pnc_id"], givenName: try row["given_name"],
+            familyName: try row["family_name"], dateOfBirth: try row["date_of_birth"],
+            matched: try row["matched"], rank: try row["rank"])
     }
 }

@@ -26,7 +26,7 @@ struct RecordChecks {
     func lookup(_ code: String, in table: Lookup) throws -> String {
         let wanted = code.lowercased()
         let rows = try db.query("SELECT code FROM disrupt.\(identifier: table.rawValue) ORDER BY code")
-        let codes = try rows.map { try $0.decode(0, as: String.self) }
+        let codes: [String] = try rows.map { try $0["code"] }
         guard codes.contains(wanted) else {
             throw StoreError(.failure, "unknown \(table.noun) '\(code)'", hint: "Valid codes: \(codes.joined(separator: ", "))")
         }
@@ -62,7 +62,7 @@ struct RecordChecks {
         guard let row = rows.first else {
             throw StoreError(.notFound, "no party with reference '\(ref)'", hint: "Add one with: disrupt party add --ref \(ref) --family-name NAME --kind victim")
         }
-        return try row.decode(0)
+        return try row["id"]
     }
 
     /// The agency to write under: the one given (checked), else the caller's, else 'police'

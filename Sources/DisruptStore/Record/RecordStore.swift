@@ -128,7 +128,7 @@ public struct RecordStore {
         try db.transaction {
             let rows = try db.query("SELECT recorded_on FROM disrupt.marker WHERE source_ref = \(ref) FOR UPDATE")
             guard let row = rows.first else { throw StoreError(.notFound, "no marker with reference '\(ref)'") }
-            try RecordChecks.ordered(("its recorded date", try row.decode(0, as: Day.self)), ("--on", day))
+            try RecordChecks.ordered(("its recorded date", try row["recorded_on"] as Day), ("--on", day))
             try db.execute("UPDATE disrupt.marker SET expires_on = \(day) WHERE source_ref = \(ref)")
         }
     }
@@ -165,7 +165,7 @@ public struct RecordStore {
                 guard try row.decode("person_id", as: Int64.self) == person.id else {
                     throw StoreError(.failure, "order \(order) is not an order on \(person.ref)")
                 }
-                orderID = try row.decode("id")
+                orderID = try row["id"]
             }
             let agency = try checks.agency(new.agency)
             let ref = try checks.reference(new.ref, kind: "breach")
@@ -217,8 +217,9 @@ public struct RecordStore {
         try db.transaction {
             let rows = try db.query("SELECT forum FROM disrupt.forum_link WHERE source_ref = \(ref) FOR UPDATE")
             guard let row = rows.first else { throw StoreError(.notFound, "no forum link with reference '\(ref)'") }
-            if change.mappaLevel != nil, try row.decode(0, as: String.self) != "mappa" {
-                throw StoreError(.failure, "--mappa-level is only for forum mappa (\(ref) is \(try row.decode(0, as: String.self)))")
+            let forum: String = try row["forum"]
+            if change.mappaLevel != nil, forum != "mappa" {
+                throw StoreError(.failure, "--mappa-level is only for forum mappa (\(ref) is \(forum))")
             }
             let lead = try change.leadAgency.map { try checks.lookup($0, in: .agency) }
             try db.execute("""

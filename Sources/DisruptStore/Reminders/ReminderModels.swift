@@ -57,9 +57,9 @@ public struct InboxItem: Sendable, Encodable {
         try c.encode(subjectId, forKey: .subjectId)
         try c.encode(dueOn, forKey: .dueOn)
         try c.encode(message, forKey: .message)
-        try c.encode(LocalTime.iso(createdAt), forKey: .createdAt)
-        try c.encode(ackedAt.map(LocalTime.iso), forKey: .ackedAt)
-        try c.encode(deliveredAt.map(LocalTime.iso), forKey: .deliveredAt)
+        try c.encode(Timestamp.utc(createdAt), forKey: .createdAt)
+        try c.encode(ackedAt.map(Timestamp.utc), forKey: .ackedAt)
+        try c.encode(deliveredAt.map(Timestamp.utc), forKey: .deliveredAt)
     }
 }
 
@@ -91,6 +91,6 @@ public struct ClaimedReminder: Sendable, Encodable {
         try c.encode(dueOn, forKey: .dueOn)
         try c.encode(message, forKey: .message)
         try c.encode(deliveryAttempts, forKey: .deliveryAttempts)
-        try c.encode(LocalTime.iso(createdAt), forKey: .createdAt)
+        try c.encode(Timestamp.utc(createdAt), forKey: .createdAt)
     }
 }

@@ -156,7 +156,7 @@ public final class ReminderService: @unchecked Sendable {
         return String(describing: type(of: error))
     }
 
-    static func timestamp() -> String { ISO8601DateFormatter().string(from: Date()) }
+    static func timestamp() -> String { Timestamp.utc(Date()) }
 
     /// The work connection and the LISTEN connection.
     private struct Session {

@@ -35,13 +35,7 @@ public struct ReminderStore: Sendable {
 
     /// The caller's reminders: unacknowledged, or all with `showAll`.
     public func inbox(showAll: Bool, on db: PostgresConnection) throws -> [InboxItem] {
-        try db.query("SELECT * FROM disrupt.inbox(\(showAll))").map { row in
-            InboxItem(
-                id: try row.decode("id"), kind: try row.decode("kind"), personRef: try row.decode("person_ref"),
-                subjectTable: try row.decode("subject_table"), subjectId: try row.decode("subject_id"),
-                dueOn: try row.decode("due_on"), message: try row.decode("message"), createdAt: try row.decode("created_at"),
-                ackedAt: try row.decode("acked_at"), deliveredAt: try row.decode("delivered_at"))
-        }
+        try db.query("SELECT * FROM disrupt.inbox(\(showAll))").records(as: InboxItem.self)
     }
 
     /// Acknowledges one of the caller's reminders: true if now, false if it already was.
@@ -51,13 +45,7 @@ public struct ReminderStore: Sendable {
 
     /// Claims up to `limit` reminders awaiting delivery (a lease: unreported ones come back later).
     public func claimForDelivery(limit: Int, on db: PostgresConnection) throws -> [ClaimedReminder] {
-        try db.query("SELECT * FROM disrupt.reminder_claim_for_delivery(\(limit))").map { row in
-            ClaimedReminder(
-                id: try row.decode("id"), kind: try row.decode("kind"), recipientLogin: try row.decode("recipient_login"),
-                subjectTable: try row.decode("subject_table"), subjectId: try row.decode("subject_id"),
-                dueOn: try row.decode("due_on"), message: try row.decode("message"),
-                deliveryAttempts: try row.decode("delivery_attempts"), createdAt: try row.decode("created_at"))
-        }
+        try db.query("SELECT * FROM disrupt.reminder_claim_for_delivery(\(limit))").records(as: ClaimedReminder.self)
     }
 
     /// Records a successful delivery (never delivered twice: false if it already was).
@@ -69,5 +57,27 @@ public struct ReminderStore: Sendable {
     /// Records a failed delivery; the SQL schedules the retry with exponential backoff.
     public func deliveryFailed(_ id: Int64, error: String, on db: PostgresConnection) throws {
         _ = try db.query("SELECT disrupt.reminder_delivery_failed(\(id), \(error))")
+    }
+}
+
+/// Read by column name from the query above.
+extension InboxItem: FetchableRecord {
+    public init(row: PostgresRow) throws {
+        self.init(
+            id: try row["id"], kind: try row["kind"], personRef: try row["person_ref"],
+            subjectTable: try row["subject_table"], subjectId: try row["subject_id"],
+            dueOn: try row["due_on"], message: try row["message"], createdAt: try row["created_at"],
+            ackedAt: try row["acked_at"], deliveredAt: try row["delivered_at"])
+    }
+}
+
+/// Read by column name from the query above.
+extension ClaimedReminder: FetchableRecord {
+    public init(row: PostgresRow) throws {
+        self.init(
+            id: try row["id"], kind: try row["kind"], recipientLogin: try row["recipient_login"],
+            subjectTable: try row["subject_table"], subjectId: try row["subject_id"],
+            dueOn: try row["due_on"], message: try row["message"],
+            deliveryAttempts: try row["delivery_attempts"], createdAt: try row["created_at"])
     }
 }

@@ -25,10 +25,11 @@ public struct FactsLoader: Sendable {
             unsafeSQL: Self.sql,
             binds: [PostgresBind(lo), PostgresBind(hi), PostgresBind(ids.map { $0.map(String.init) })])
         for row in try db.query(query) {
-            guard let kind = row.text(0), let idText = row.text(1), let id = Int64(idText) else { continue }
+            let kind: String = try row["k"]
+            let id: Int64 = try row["person_id"]
             if kind == "p" {
                 order.append(id)
-                people[id] = PersonFacts(personRef: row.text(2) ?? "")
+                people[id] = PersonFacts(personRef: try row["ref"])
                 continue
             }
             guard people[id] != nil else { continue }
@@ -38,66 +39,43 @@ public struct FactsLoader: Sendable {
         return order.map { ($0, people[$0]!) }
     }
 
+    /// One record of section `kind` (the columns are named in `sql`'s comment).
     private func add(_ kind: String, _ row: PostgresRow, to facts: inout PersonFacts) throws {
-        let ref = row.text(2) ?? ""
-        func day(_ column: Int) throws -> Day? {
-            guard let text = row.text(column) else { return nil }
-            guard let value = Day(iso: String(text.prefix(10))) else { throw bad(kind, ref, "date \(text)") }
-            return value
-        }
-        func required(_ column: Int) throws -> Day {
-            guard let value = try day(column) else { throw bad(kind, ref, "missing date") }
-            return value
-        }
-        func value<T: RawRepresentable>(_ column: Int, _ type: T.Type) throws -> T? where T.RawValue == String {
-            guard let text = row.text(column) else { return nil }
-            guard let value = T(rawValue: text) else { throw bad(kind, ref, "code \(text)") }
-            return value
-        }
-        func int(_ column: Int) -> Int? { row.text(column).flatMap { Int($0) } }
+        let ref: String = try row["ref"]
         switch kind {
         case "m":
             facts.markers.append(MarkerFact(
-                ref: ref, sourceRef: ref, kind: row.text(3) ?? "", recordedOn: try required(7), expiresOn: try day(8),
-                agency: try value(4, Agency.self) ?? .other, sensitivity: try value(5, Sensitivity.self) ?? .shared))
+                ref: ref, sourceRef: ref, kind: try row["t1"], recordedOn: try row["d1"], expiresOn: try row["d2"],
+                agency: try row["t2"] ?? .other, sensitivity: try row["t3"] ?? .shared))
         case "i":
-            let offence = row.text(4)
+            let offence: String? = try row["t2"]
             facts.incidents.append(IncidentFact(
-                ref: ref, victimRef: row.text(3), occurredOn: try required(7), offence: offence,
-                gravity: model.gravity(explicit: int(9), offence: offence)))
+                ref: ref, victimRef: try row["t1"], occurredOn: try row["d1"], offence: offence,
+                gravity: model.gravity(explicit: try row["n1"], offence: offence)))
         case "b":
             facts.breaches.append(BreachFact(
-                ref: ref, occurredOn: try required(7), orderType: row.text(3),
-                actionTaken: try value(4, BreachAction.self) ?? .none))
+                ref: ref, occurredOn: try row["d1"], orderType: try row["t1"], actionTaken: try row["t2"] ?? BreachAction.none))
         case "o":
-            facts.orders.append(OrderFact(ref: ref, type: row.text(3) ?? "", startsOn: try required(7), endsOn: try day(8)))
+            facts.orders.append(OrderFact(ref: ref, type: try row["t1"], startsOn: try row["d1"], endsOn: try row["d2"]))
         case "r":
-            guard let relationship = try value(4, RelationshipKind.self) else { throw bad(kind, ref, "no relationship") }
             facts.relationships.append(RelationshipFact(
-                ref: ref, partyRef: row.text(3) ?? "", relationship: relationship, from: try day(7), to: try day(8),
-                hasContact: row.text(11) == "t"))
+                ref: ref, partyRef: try row["t1"], relationship: try row["t2"], from: try row["d1"], to: try row["d2"],
+                hasContact: try row["b1"]))
         case "f":
-            guard let criterion = try value(4, ReferralCriterion.self) else { throw bad(kind, ref, "no criterion") }
             facts.maracReferrals.append(MaracReferralFact(
-                ref: ref, partyRef: row.text(3), referredOn: try required(7), criterion: criterion))
+                ref: ref, partyRef: try row["t1"], referredOn: try row["d1"], criterion: try row["t2"]))
         case "l":
-            guard let forum = try value(3, Forum.self), let status = try value(4, LinkStatus.self) else {
-                throw bad(kind, ref, "no forum or status")
-            }
             facts.forumLinks.append(ForumLinkFact(
-                ref: ref, forum: forum, status: status, leadAgency: try value(5, Agency.self), mappaCategory: int(9),
-                mappaLevel: int(10), iomCohort: try value(6, IOMCohort.self), reviewOn: try day(7),
-                licenceExpiresOn: try day(8)))
+                ref: ref, forum: try row["t1"], status: try row["t2"], leadAgency: try row["t3"], mappaCategory: try row["n1"],
+                mappaLevel: try row["n2"], iomCohort: try row["t4"], reviewOn: try row["d1"], licenceExpiresOn: try row["d2"]))
         default:
-            throw bad(kind, ref, "unknown section")
+            throw StoreError(.failure, "unexpected section \(kind) in record \(ref) while loading risk facts")
         }
     }
 
-    private func bad(_ kind: String, _ ref: String, _ what: String) -> StoreError {
-        StoreError(.failure, "unexpected \(what) in record \(ref) (section \(kind)) while loading risk facts")
-    }
-
-    /// Columns: k, person_id, ref, t1 (3), t2 (4), t3 (5), t4 (6), d1 (7), d2 (8), n1 (9), n2 (10), b1 (11).
+    /// Columns: k (the section: p person, m marker, i incident, b breach, o order, r relationship,
+    /// f referral, l forum link), person_id, ref, then per section t1...t4 (text), d1, d2 (date),
+    /// n1, n2 (int) and b1 (bool).
     /// $1/$2 bound the person ids; $3 (bigint[] or NULL) narrows them to a list.
     static let sql = """
         SELECT 'p' AS k, p.id AS person_id, p.person_ref AS ref, NULL::text AS t1, NULL::text AS t2, NULL::text AS t3,

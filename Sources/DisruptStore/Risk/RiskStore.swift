@@ -96,7 +96,7 @@ public struct RiskStore: Sendable {
                    disrupt.is_admin() AS admin
             """)[0]
         return RankFreshness(
-            dirty: try row.decode("dirty"), otherDay: try row.decode("other_day"), canRecompute: try row.decode("admin"))
+            dirty: try row["dirty"], otherDay: try row["other_day"], canRecompute: try row["admin"])
     }
 
     /// The top `limit` people the caller can see, by stored score. `agency` keeps people with
@@ -123,16 +123,16 @@ public struct RiskStore: Sendable {
             """
         return try db.query(query).enumerated().map { index, row in
             RankedPerson(
-                rank: index + 1, person: try row.decode("person_ref"), score: try row.decode("score"),
-                band: try row.decode("band"),
+                rank: index + 1, person: try row["person_ref"], score: try row["score"],
+                band: try row["band"],
                 rfg: RankedPerson.RFG(
-                    recency: try row.decode("rfg_recency"), frequency: try row.decode("rfg_frequency"),
-                    gravity: try row.decode("rfg_gravity"), victims: try row.decode("rfg_victims"),
-                    total: try row.decode("rfg_total")),
-                victims: try row.decode("victims"), latestIncidentOn: try row.decode("latest_incident_on"),
-                serial: try row.decode("serial"), escalating: try row.decode("escalating"),
-                isRepeat: try row.decode("is_repeat"), triggers: try row.decode("trigger_codes"),
-                asOf: try row.decode("as_of"))
+                    recency: try row["rfg_recency"], frequency: try row["rfg_frequency"],
+                    gravity: try row["rfg_gravity"], victims: try row["rfg_victims"],
+                    total: try row["rfg_total"]),
+                victims: try row["victims"], latestIncidentOn: try row["latest_incident_on"],
+                serial: try row["serial"], escalating: try row["escalating"],
+                isRepeat: try row["is_repeat"], triggers: try row["trigger_codes"],
+                asOf: try row["as_of"])
         }
     }
 }

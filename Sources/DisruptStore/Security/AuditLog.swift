@@ -84,17 +84,22 @@ public struct AuditLog: Sendable {
               AND (\(filter.operation)::text IS NULL OR a.operation = \(filter.operation)::text)
             ORDER BY a.at DESC, a.id DESC
             LIMIT \(filter.limit)
-            """).map { row in
-            AuditEntry(
-                id: try row.decode("id"), at: try row.decode("at"), login: try row.decode("login"), agency: try row.decode("agency"),
-                operation: try row.decode("operation"), objectTable: try row.decode("object_table"), objectKey: try row.decode("object_key"),
-                personID: try row.decode("person_id"), personRef: try row.decode("person_ref"), purpose: try row.decode("purpose"), recipient: try row.decode("recipient"),
-                before: try Self.json(row, "before"), after: try Self.json(row, "after"), detail: try Self.json(row, "detail"))
-        }
+            """).records(as: AuditEntry.self)
     }
 
-    private static func json(_ row: PostgresRow, _ column: String) throws -> JSONValue? {
-        guard let text: String = try row.decode(column) else { return nil }
+    fileprivate static func json(_ row: PostgresRow, _ column: String) throws -> JSONValue? {
+        guard let text: String = try row[column] else { return nil }
         return try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+    }
+}
+
+/// Read by column name from the query above.
+extension AuditEntry: FetchableRecord {
+    public init(row: PostgresRow) throws {
+        self.init(
+            id: try row["id"], at: try row["at"], login: try row["login"], agency: try row["agency"],
+            operation: try row["operation"], objectTable: try row["object_table"], objectKey: try row["object_key"],
+            personID: try row["person_id"], personRef: try row["person_ref"], purpose: try row["purpose"], recipient: try row["recipient"],
+            before: try AuditLog.json(row, "before"), after: try AuditLog.json(row, "after"), detail: try AuditLog.json(row, "detail"))
     }
 }

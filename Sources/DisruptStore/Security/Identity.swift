@@ -34,14 +34,20 @@ public struct Identity: Sendable, Equatable, Encodable {
 
     /// The identity of `db`'s session.
     public static func current(on db: PostgresConnection) throws -> Identity {
-        let row = try db.query("""
+        try Identity(row: db.query("""
             SELECT session_user::text AS login, s.full_name, s.agency, s.role, coalesce(s.active, false) AS active,
                    disrupt.is_admin() AS admin, disrupt.is_install_admin() AS install_admin
             FROM (SELECT 1) AS one LEFT JOIN disrupt.staff s ON s.login = session_user
-            """)[0]
-        return Identity(
-            login: try row.decode("login"), fullName: try row.decode("full_name"), agency: try row.decode("agency"),
-            role: try row.decode("role"), active: try row.decode("active"), admin: try row.decode("admin"),
-            installAdmin: try row.decode("install_admin"))
+            """)[0])
+    }
+}
+
+/// Read by column name from the query in `current(on:)`.
+extension Identity: FetchableRecord {
+    public init(row: PostgresRow) throws {
+        self.init(
+            login: try row["login"], fullName: try row["full_name"], agency: try row["agency"],
+            role: try row["role"], active: try row["active"], admin: try row["admin"],
+            installAdmin: try row["install_admin"])
     }
 }

@@ -102,26 +102,29 @@ public struct StaffDirectory: Sendable {
             SELECT \(unsafeSQL: Self.columns) FROM disrupt.staff
             WHERE (\(agency?.rawValue)::text IS NULL OR agency = \(agency?.rawValue)::text) AND (active OR \(includeDisabled))
             ORDER BY agency, login
-            """).map(Self.decode)
+            """).records(as: StaffMember.self)
     }
 
     func member(_ login: String, on db: PostgresConnection) throws -> StaffMember {
         let rows = try db.query("SELECT \(unsafeSQL: Self.columns) FROM disrupt.staff WHERE login = \(login)")
         guard let row = rows.first else { throw StoreError(.notFound, "\(login) is not staff") }
-        return try Self.decode(row)
+        return try StaffMember(row: row)
     }
 
     static let columns = "login, full_name, agency, role, active, created_at, disabled_at, disabled_reason"
 
-    static func decode(_ row: PostgresRow) throws -> StaffMember {
-        StaffMember(
-            login: try row.decode("login"), fullName: try row.decode("full_name"), agency: try row.decode("agency"),
-            role: try row.decode("role"), active: try row.decode("active"), createdAt: try row.decode("created_at"),
-            disabledAt: try row.decode("disabled_at"), disabledReason: try row.decode("disabled_reason"))
-    }
-
     /// The text with control characters shown as `\u{..}`, safe to print in a message.
     static func printable(_ text: String) -> String {
         String(text.prefix(80).unicodeScalars.map { $0.properties.generalCategory == .control ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined())
+    }
+}
+
+/// Read by column name from `StaffDirectory.columns`.
+extension StaffMember: FetchableRecord {
+    public init(row: PostgresRow) throws {
+        self.init(
+            login: try row["login"], fullName: try row["full_name"], agency: try row["agency"],
+            role: try row["role"], active: try row["active"], createdAt: try row["created_at"],
+            disabledAt: try row["disabled_at"], disabledReason: try row["disabled_reason"])
     }
 }

@@ -44,7 +44,7 @@ public struct PersonDossierReader: Sendable {
         guard let row = rows.first else {
             throw StoreError(.notFound, "person \(personID) is not visible to you", hint: "Check the reference with: disrupt person find")
         }
-        let pruned = RowIsolation.pruneDates(try row.decode("dossier"))
+        let pruned = RowIsolation.pruneDates(try row["dossier"])
         RowIsolation.report(pruned.leftOut, "summary record")
         return try Self.decode(pruned.text)
     }

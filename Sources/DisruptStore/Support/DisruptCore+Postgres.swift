@@ -13,3 +13,14 @@ extension Day: PostgresDecodable {
         text.hasSuffix(" BC") ? nil : Day(iso: String(text.prefix(10)))
     }
 }
+
+// Code columns read straight into the domain's enumerations (a value outside the enumeration
+// is a decoding error that names the column).
+extension Agency: PostgresDecodable {}
+extension Sensitivity: PostgresDecodable {}
+extension BreachAction: PostgresDecodable {}
+extension RelationshipKind: PostgresDecodable {}
+extension ReferralCriterion: PostgresDecodable {}
+extension Forum: PostgresDecodable {}
+extension LinkStatus: PostgresDecodable {}
+extension IOMCohort: PostgresDecodable {}
