@@ -47,7 +47,7 @@ enum SummaryCommand {
         case "html": output = SummaryHTMLRenderer().render(summary)
         default:
             let colour = invocation.option("--out") == nil && invocation.console.useColour
-            output = SummaryTextRenderer(colour: colour).render(summary)
+            output = SummaryTextRenderer(escape: colour ? invocation.console.escapeToken : nil).render(summary)
         }
         if let path = invocation.option("--out") {
             do {
