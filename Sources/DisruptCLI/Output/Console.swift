@@ -48,6 +48,10 @@ public final class Console: @unchecked Sendable {
     public func error(_ text: String) { lock.withLock { writeErr(safe(text) + "\n") } }
     public func writeError(_ text: String) { lock.withLock { writeErr(safe(text)) } }
 
+    /// Prints a connection URL as it is, password included (for `disrupt db url`, whose output
+    /// is meant for `psql "$(disrupt db url)"`); control characters are still made visible.
+    public func printConnectionURL(_ url: String) { lock.withLock { writeOut(TerminalSafe.text(url) + "\n") } }
+
     /// Redraws the current line of standard error (a progress bar): carriage return, the
     /// sanitised text, and erase-to-end-of-line.
     public func redrawErrorLine(_ text: String) { lock.withLock { writeErr("\r" + safe(text) + "\u{1B}[K") } }

@@ -18,4 +18,29 @@ public enum SecretRedaction {
         }
         return out
     }
+
+    /// Splits a connection string into the same string without its password and the
+    /// password (percent-decoded), so a program can be given the password through its
+    /// environment (`PGPASSWORD`) instead of its command line, which every user can read.
+    public static func withoutPassword(_ connection: String) -> (connection: String, password: String?) {
+        let range = NSRange(connection.startIndex..., in: connection)
+        if let match = userInfo.firstMatch(in: connection, range: range),
+           let whole = Range(match.range, in: connection), let user = Range(match.range(at: 1), in: connection) {
+            let password = String(connection[user.upperBound..<whole.upperBound].dropFirst().dropLast())
+            let rest = connection.replacingCharacters(in: whole, with: connection[user] + "@")
+            return (rest, password.removingPercentEncoding ?? password)
+        }
+        if let match = keyword.firstMatch(in: connection, range: range),
+           let whole = Range(match.range, in: connection), let value = Range(match.range(at: 2), in: connection) {
+            var password = String(connection[value])
+            if password.hasPrefix("'") { password = String(password.dropFirst().dropLast()).replacingOccurrences(of: "\\'", with: "'") }
+            var rest = connection
+            rest.removeSubrange(whole)
+            rest = rest.replacingOccurrences(of: "?&", with: "?").replacingOccurrences(of: "&&", with: "&")
+            if rest.hasSuffix("?") || rest.hasSuffix("&") { rest.removeLast() }
+            let isURL = connection.contains("://")
+            return (rest, isURL ? (password.removingPercentEncoding ?? password) : password)
+        }
+        return (connection, nil)
+    }
 }
