@@ -56,7 +56,8 @@ public final class Console: @unchecked Sendable {
     /// sanitised text, and erase-to-end-of-line.
     public func redrawErrorLine(_ text: String) { lock.withLock { writeErr("\r" + safe(text) + "\u{1B}[K") } }
 
-    /// Writes a finished machine-readable document (HTML) as it is: it has its own escaping.
+    /// Writes a finished machine-readable document (HTML, or JSON made without `printJSON`) as
+    /// it is: it has its own escaping.
     public func writeDocument(_ text: String) { lock.withLock { writeOut(text) } }
 
     /// Writes a value as pretty JSON with sorted keys (stable for scripts and diffs). JSON
