@@ -1,5 +1,4 @@
 import DisruptCore
-import Dispatch
 import Foundation
 
 /// A directory for this run's temporary files with personal data (the import's reject spool):
@@ -24,13 +23,17 @@ public final class PrivateTemporaryDirectory: @unchecked Sendable {
             throw StoreError(.failure, "cannot create a private temporary directory in \(base) (errno \(errno))")
         }
         path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-        SignalCleanup.shared.register(self)
+        SignalCleanup.shared.add(path)
     }
 
     deinit { remove() }
 
-    /// A path for a file inside the directory.
-    public func file(_ name: String) -> String { path + "/" + name }
+    /// A path for a file inside the directory (removed with it, on a signal too).
+    public func file(_ name: String) -> String {
+        let file = path + "/" + name
+        SignalCleanup.shared.add(file)
+        return file
+    }
 
     /// Deletes the directory and everything in it (idempotent).
     public func remove() {
@@ -39,12 +42,9 @@ public final class PrivateTemporaryDirectory: @unchecked Sendable {
             return !removed
         }
         guard first else { return }
-        SignalCleanup.shared.unregister(self)
+        SignalCleanup.shared.remove(prefix: path)
         try? FileManager.default.removeItem(atPath: path)
     }
-
-    /// Deletes the directory without locks or allocation-heavy work: called from the signal handler.
-    fileprivate func removeForSignal() { try? FileManager.default.removeItem(atPath: path) }
 
     /// The private base: `$DISRUPT_HOME/tmp` (or the default home's), else the system's
     /// temporary directory.
@@ -86,43 +86,65 @@ enum PrivateDirectory {
     }
 }
 
-/// Removes registered temporary directories when SIGINT or SIGTERM arrives, then ends the
-/// process with the usual status (128 + the signal). The handlers are installed while at
-/// least one directory is registered.
+/// Removes registered temporary files and directories when SIGINT or SIGTERM arrives, then
+/// ends the process with the usual status (128 + the signal). The handler only calls
+/// async-signal-safe functions (`unlink`, `rmdir`, `_exit`) on paths kept as C strings in a
+/// fixed table, so it works whichever thread the signal lands on. It is installed while a
+/// path is registered; the default disposition comes back when none is.
 final class SignalCleanup: @unchecked Sendable {
     static let shared = SignalCleanup()
     private let lock = NSLock()
-    private var directories: [ObjectIdentifier: PrivateTemporaryDirectory] = [:]
-    private var sources: [DispatchSourceSignal] = []
+    private var registered: [String: Int] = [:]
 
-    func register(_ directory: PrivateTemporaryDirectory) {
+    /// Registers a path (a file or an empty directory).
+    func add(_ path: String) {
         lock.withLock {
-            directories[ObjectIdentifier(directory)] = directory
-            guard sources.isEmpty else { return }
-            for number in [SIGINT, SIGTERM] {
-                signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-                source.setEventHandler { [weak self] in self?.terminate(number) }
-                source.resume()
-                sources.append(source)
+            guard let slot = (0..<signalCleanupCapacity).first(where: { signalCleanupSlots[$0] == nil }) else { return }
+            signalCleanupSlots[slot] = strdup(path)
+            registered[path] = slot
+            if registered.count == 1 {
+                signal(SIGINT, signalCleanupHandler)
+                signal(SIGTERM, signalCleanupHandler)
+                // A parent may have started us with them blocked (the mask survives exec).
+                var unblock = sigset_t()
+                sigemptyset(&unblock)
+                sigaddset(&unblock, SIGINT)
+                sigaddset(&unblock, SIGTERM)
+                pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
             }
         }
     }
 
-    func unregister(_ directory: PrivateTemporaryDirectory) {
+    /// Forgets `prefix` and every path under it.
+    func remove(prefix: String) {
         lock.withLock {
-            directories[ObjectIdentifier(directory)] = nil
-            guard directories.isEmpty else { return }
-            for source in sources { source.cancel() }
-            sources = []
-            signal(SIGINT, SIG_DFL)
-            signal(SIGTERM, SIG_DFL)
+            for (path, slot) in registered where path == prefix || path.hasPrefix(prefix + "/") {
+                // Not freed: the handler may be reading it on another thread.
+                signalCleanupSlots[slot] = nil
+                registered[path] = nil
+            }
+            if registered.isEmpty {
+                signal(SIGINT, SIG_DFL)
+                signal(SIGTERM, SIG_DFL)
+            }
         }
     }
+}
 
-    private func terminate(_ number: Int32) {
-        let pending = lock.withLock { Array(directories.values) }
-        for directory in pending { directory.removeForSignal() }
-        _exit(128 + number)
+private let signalCleanupCapacity = 64
+private nonisolated(unsafe) let signalCleanupSlots: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> = {
+    let slots = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: signalCleanupCapacity)
+    slots.initialize(repeating: nil, count: signalCleanupCapacity)
+    return slots
+}()
+
+/// Every file first (`unlink`), then every directory (`rmdir`), then exit.
+private let signalCleanupHandler: @convention(c) (Int32) -> Void = { number in
+    for slot in 0..<signalCleanupCapacity {
+        if let path = signalCleanupSlots[slot] { unlink(path) }
     }
+    for slot in 0..<signalCleanupCapacity {
+        if let path = signalCleanupSlots[slot] { rmdir(path) }
+    }
+    _exit(128 + number)
 }
