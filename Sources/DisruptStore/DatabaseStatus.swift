@@ -1,7 +1,8 @@
+import DisruptCore
 import Foundation
 import Postgres
 
-/// What `disrupt db status` reports.
+/// What `disrupt db status` reports. Passwords in URLs and messages are redacted.
 public struct DatabaseStatus: Encodable, Sendable {
     public var location: String
     public var home: String?
@@ -35,7 +36,9 @@ public struct DatabaseStatus: Encodable, Sendable {
             case .stopped: status.server = "stopped"; return status
             case .running(let pid): status.server = "running"; status.pid = pid
             }
-        case .url, .libpqEnvironment:
+        case .url(let url):
+            status.url = SecretRedaction.redact(url)
+        case .libpqEnvironment:
             break
         }
         do {
@@ -56,7 +59,7 @@ public struct DatabaseStatus: Encodable, Sendable {
             }
         } catch let error as PostgresError {
             status.server = "unreachable"
-            status.problem = error.message
+            status.problem = SecretRedaction.redact(error.message)
         }
         return status
     }

@@ -5,7 +5,9 @@ import Postgres
 ///
 /// It lives in `home` (`$DISRUPT_HOME`, by default `~/.local/share/disrupt`, or
 /// `/var/lib/disrupt` for root), listens only on a Unix socket in `home/socket` (no TCP port),
-/// and trusts socket connections because that directory is private to the server's user.
+/// and trusts socket connections because that directory is private to the server's user
+/// (every TCP connection is rejected, and no TCP listener is ever opened: the cluster is fully
+/// configured before its first start).
 /// PostgreSQL refuses to run as root, so when `disrupt` runs as root the server runs as the
 /// unprivileged `postgres` user that Debian's package creates.
 public struct EmbeddedCluster: Sendable {
@@ -117,38 +119,85 @@ public struct EmbeddedCluster: Sendable {
         }
     }
 
+    /// Makes the cluster in a temporary directory next to `data` (`data.creating-XXXXXX`),
+    /// configures it completely (socket only, private socket directory, no TCP, trust only on
+    /// that socket, every TCP connection rejected) before it is ever started, and only then
+    /// renames it to `data`. An interrupted creation leaves only a `data.creating-*` directory,
+    /// which the next start removes. A `data` directory that is not a cluster was not made by
+    /// disrupt: it is refused, never deleted.
     private func create() throws {
-        let fileManager = FileManager.default
-        if fileManager.fileExists(atPath: dataDirectory.path) {
-            // A half-made data directory from an interrupted first run: start again.
-            try fileManager.removeItem(at: dataDirectory)
+        if FileManager.default.fileExists(atPath: dataDirectory.path) {
+            throw StoreError(
+                .failure, "\(dataDirectory.path) exists but is not a PostgreSQL cluster (it has no PG_VERSION), so disrupt will not use or delete it",
+                hint: "Move it away (or set DISRUPT_HOME to another directory) and run the command again.")
         }
-        try fileManager.createDirectory(at: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        try fileManager.createDirectory(at: socketDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        try ServerUser.current.takeOwnership(of: [dataDirectory, socketDirectory])
-        var arguments = ["-D", dataDirectory.path, "-U", ServerUser.superuserName, "--auth=trust", "-E", "UTF8", "--locale=C"]
+        removeUnfinishedCreations()
+        try ensurePrivateDirectory(socketDirectory)
+        var template = Array((home.path + "/" + Self.creatingPrefix + "XXXXXX").utf8CString)
+        guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
+            throw StoreError(.failure, "cannot create a directory in \(home.path) (errno \(errno))")
+        }
+        let staging = URL(fileURLWithPath: template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
+        try ServerUser.current.takeOwnership(of: [staging, socketDirectory])
+        var arguments = ["-D", staging.path, "-U", ServerUser.superuserName, "--auth-local=trust", "--auth-host=reject",
+                         "-E", "UTF8", "--locale=C"]
         if !durable { arguments.append("--no-sync") }
         let output = try runServerTool("initdb", arguments)
         guard output.status == 0 else {
-            throw StoreError(.failure, "initdb could not create the embedded database in \(dataDirectory.path):\n\(output.standardError)")
+            throw StoreError(.failure, "initdb could not create the embedded database in \(staging.path):\n\(output.standardError)")
         }
         var settings = """
 
-            # Added by disrupt: a private cluster on a Unix socket only.
+            # Added by disrupt before the first start: a private cluster on a Unix socket only.
             listen_addresses = ''
             unix_socket_directories = '\(socketDirectory.path.replacingOccurrences(of: "'", with: "''"))'
             unix_socket_permissions = 0700
 
             """
         if !durable { settings += "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n" }
-        let configuration = dataDirectory.appendingPathComponent("postgresql.conf")
+        let configuration = staging.appendingPathComponent("postgresql.conf")
         let handle = try FileHandle(forWritingTo: configuration)
         try handle.seekToEnd()
         try handle.write(contentsOf: Data(settings.utf8))
+        if durable { try handle.synchronize() }
         try handle.close()
+        guard rename(staging.path, dataDirectory.path) == 0 else {
+            throw StoreError(.failure, "could not move the new cluster into \(dataDirectory.path) (errno \(errno))")
+        }
+    }
+
+    static let creatingPrefix = "data.creating-"
+
+    /// Removes `data.creating-*` directories left by an interrupted creation (they are
+    /// disrupt's own: only `create` makes that name, and the cluster lock is held).
+    private func removeUnfinishedCreations() {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: home.path)) ?? []
+        for name in names where name.hasPrefix(Self.creatingPrefix) {
+            var info = stat()
+            let path = home.path + "/" + name
+            guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { continue }
+            try? FileManager.default.removeItem(atPath: path)
+        }
+    }
+
+    /// Makes `url` a directory only the server's user can enter; refuses a symbolic link.
+    private func ensurePrivateDirectory(_ url: URL) throws {
+        if mkdir(url.path, 0o700) != 0 && errno != EEXIST {
+            throw StoreError(.failure, "cannot create \(url.path) (errno \(errno))")
+        }
+        var info = stat()
+        guard lstat(url.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
+            throw StoreError(.failure, "\(url.path) is not a directory (or is a symbolic link); disrupt will not use it",
+                             hint: "Remove it and run the command again.")
+        }
     }
 
     private func launch() throws {
+        var info = stat()
+        if lstat(logFile.path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
+            throw StoreError(.failure, "\(logFile.path) is not a regular file (a symbolic link?); disrupt will not write the server's log through it",
+                             hint: "Remove it and run the command again.")
+        }
         let output = try runServerTool("pg_ctl", ["start", "-D", dataDirectory.path, "-l", logFile.path, "-w", "-t", "60"])
         guard output.status == 0 else {
             let log = (try? String(contentsOf: logFile, encoding: .utf8))?.split(separator: "\n").suffix(5).joined(separator: "\n") ?? ""

@@ -28,20 +28,36 @@ public struct ServerUser: Sendable {
         return try Subprocess.run(runuser, ["-u", "postgres", "--", executable] + arguments)
     }
 
-    /// Hands files and directories to the `postgres` user when we are root.
+    /// Hands files and directories to the `postgres` user when we are root. A symbolic link
+    /// is never followed: each path is opened with `O_NOFOLLOW` and changed through its
+    /// descriptor, and a link (or anything but a regular file or directory) is refused.
     public func takeOwnership(of urls: [URL], createFiles: Bool = false) throws {
         guard isRoot, let entry = getpwnam("postgres") else { return }
+        let (uid, gid) = (entry.pointee.pw_uid, entry.pointee.pw_gid)
         for url in urls {
-            if createFiles, !FileManager.default.fileExists(atPath: url.path) {
-                _ = FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600])
+            var flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK
+            if createFiles { flags |= O_CREAT }
+            let descriptor = open(url.path, flags, 0o600)
+            guard descriptor >= 0 else {
+                throw StoreError(.failure, "could not hand \(url.path) to the postgres user: \(errno == ELOOP ? "it is a symbolic link" : "errno \(errno)")",
+                                 hint: "disrupt never follows a symbolic link when it changes ownership; remove it and run the command again.")
             }
-            guard chown(url.path, entry.pointee.pw_uid, entry.pointee.pw_gid) == 0 else {
+            defer { close(descriptor) }
+            var info = stat()
+            guard fstat(descriptor, &info) == 0, [S_IFREG, S_IFDIR].contains(info.st_mode & S_IFMT) else {
+                throw StoreError(.failure, "could not hand \(url.path) to the postgres user: it is not a regular file or directory")
+            }
+            guard fchown(descriptor, uid, gid) == 0 else {
                 throw StoreError(.failure, "could not hand \(url.path) to the postgres user (errno \(errno))")
             }
         }
-        // The server needs to reach the home directory itself.
+        // The server needs to reach the home directory itself (never through a symbolic link).
         if let home = urls.first?.deletingLastPathComponent() {
-            chmod(home.path, 0o711)
+            let descriptor = open(home.path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            if descriptor >= 0 {
+                fchmod(descriptor, 0o711)
+                close(descriptor)
+            }
         }
     }
 }

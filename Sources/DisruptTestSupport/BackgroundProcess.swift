@@ -12,6 +12,9 @@ public final class BackgroundProcess: Sendable {
                                stdout: .capture, stderr: .capture)
     }
 
+    /// Its process id.
+    public var pid: pid_t { child.pid }
+
     /// What it has written to standard error so far.
     public var standardError: String { child.standardError }
     /// What it has written to standard output so far.

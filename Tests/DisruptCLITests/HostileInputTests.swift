@@ -67,6 +67,23 @@ struct HostileInputTests {
         #expect(try counts() == before)
     }
 
+    @Test func aCROnlyImportFileKeepsEveryRecordAfterABadOne() throws {
+        let directory = NSTemporaryDirectory() + "disrupt-cr-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/people.csv"
+        let rows = ["person_ref,pnc_id,given_name,family_name,date_of_birth,gender", "CR-1,,Ann,One,1980-01-02,female",
+                    "CR-2,,Bad\"quote,Two,1980-01-02,male", "CR-3,,Cat,Three,1980-01-02,female", "CR-4,,Dan,Four,1980-01-02,male"]
+        #expect(FileManager.default.createFile(atPath: path, contents: Data((rows.joined(separator: "\r") + "\r").utf8)))
+        let result = try run(["import", "people", path, "--format", "json"])
+        #expect(result.status == 1, "\(result.stderr.prefix(300))")
+        let report = try DisruptBinary.json(result) as? [String: Any]
+        #expect(report?["inserted"] as? Int == 3, "every record after the bad one is kept: \(result.stdout)")
+        #expect(report?["rejected"] as? Int == 1)
+        #expect(result.stderr.contains("line 3"), "\(result.stderr.prefix(300))")
+        #expect(try stored("SELECT given_name FROM disrupt.person WHERE person_ref = 'CR-4'") == "Dan")
+    }
+
     @Test func anImportFileWithNULInvalidUTF8AndHugeFieldsRejectsOnlyThoseRows() throws {
         let directory = NSTemporaryDirectory() + "disrupt-hostile-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -136,6 +136,34 @@ struct RiskCommandTests {
         #expect(riskRows.map { $0["person"] as? String } == ["RK-1", "RK-2"])
     }
 
+    @Test func rankAsOfAnEarlierDayWritesNothingEvenForAnAdministrator() throws {
+        #expect(try run(["recompute", "--all", "--as-of", "2026-11-01"]).status == 0)
+        let db = try TestCluster.superuserConnection(database: location.testDatabaseName)
+        defer { db.close() }
+        func snapshot() throws -> [String] {
+            try db.query("""
+                SELECT (SELECT count(*) FROM disrupt.risk_assessment)::text AS n UNION ALL
+                SELECT (SELECT count(*) FROM disrupt.person_dirty)::text UNION ALL
+                SELECT (SELECT string_agg(person_id || ':' || as_of || ':' || score || ':' || rfg_total || ':' || computed_at,
+                                          ',' ORDER BY person_id) FROM disrupt.risk_current)
+                """).map { try $0.decode(0, as: String.self) }
+        }
+        let before = try snapshot()
+        let stored = try run(["rank", "--by", "rfg", "--as-of", "2026-11-01", "--format", "json"])
+        let earlier = try run(["rank", "--by", "rfg", "--as-of", "2026-06-01", "--format", "json"])
+        #expect(earlier.status == 0, "\(earlier.stderr)")
+        let rows = try #require(try DisruptBinary.json(earlier) as? [[String: Any]])
+        #expect(rows.allSatisfy { $0["as_of"] as? String == "2026-06-01" }, "computed live as of the day asked")
+        #expect(earlier.stdout != stored.stdout, "the earlier day's ranking differs from the stored one")
+        try db.execute("UPDATE disrupt.incident SET offence = offence WHERE source_ref = 'RI-1'")
+        let dirty = try snapshot()
+        let afterChange = try run(["rank", "--by", "risk", "--as-of", "2026-11-01", "--format", "json"])
+        #expect(afterChange.status == 0, "\(afterChange.stderr)")
+        #expect(try snapshot() == dirty, "nor does a ranking with changed records")
+        #expect(dirty[1] != "0", "the change was queued")
+        #expect(before[0] == dirty[0] && before[2] == dirty[2], "rank wrote no assessment and changed no stored score")
+    }
+
     @Test func rankFiltersByAgency() throws {
         let probation = try run(["rank", "--by", "risk", "--agency", "probation", "--as-of", "2026-11-01", "--format", "json"])
         #expect(probation.status == 0, "\(probation.stderr)")

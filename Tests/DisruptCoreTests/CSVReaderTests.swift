@@ -35,6 +35,15 @@ struct CSVReaderTests {
         #expect(items.map { $0.record?.fields ?? [] } == [["a", "b"], ["1", "2"]])
     }
 
+    @Test func aBadRecordInACROnlyFileCostsOnlyItsOwnLine() throws {
+        // Every chunk size, so the CR that ends the bad line also falls on a buffer's edge.
+        for chunkSize in [1, 2, 3, 5, 64] {
+            let items = try csvRead("a,b\r1,x\"y\r2,3\r4,\"q\"z\r\n5,6\r", chunkSize: chunkSize)
+            #expect(items.map { $0.record?.fields } == [["a", "b"], nil, ["2", "3"], nil, ["5", "6"]], "chunk \(chunkSize)")
+            #expect(items.map { item in (try? item.get().line) ?? (item.error?.line ?? -1) } == [1, 2, 3, 4, 5], "chunk \(chunkSize)")
+        }
+    }
+
     @Test func emptyFields() throws {
         let items = try csvRead(",,\na,,b\n,\n\"\",x,")
         #expect(items.map { $0.record?.fields ?? [] } == [["", "", ""], ["a", "", "b"], ["", ""], ["", "x", ""]])

@@ -27,36 +27,38 @@ enum AgendaCommand {
     }
 }
 
-/// The agenda as text or Markdown.
+/// The agenda as text or Markdown. Every value from data is put on one line and escaped:
+/// by `MarkdownEscape` for Markdown, by `TerminalSafe.line` for text.
 enum AgendaText {
     static func render(_ agenda: Agenda, markdown: Bool) -> String {
+        func v(_ value: String) -> String { markdown ? MarkdownEscape.inline(value) : TerminalSafe.line(value) }
         let h1 = markdown ? "# " : "", h2 = markdown ? "## " : "", bullet = markdown ? "- " : "  ", sub = markdown ? "  - " : "      "
         var lines = ["\(h1)Agenda for \(agenda.meetingOn.iso) (since \(agenda.previousMeetingOn.iso)): \(agenda.people.count) people"]
         for (index, entry) in agenda.people.enumerated() {
             lines.append("")
-            let who = [entry.person_ref, entry.name].compactMap { $0 }.joined(separator: " ")
+            let who = v([entry.person_ref, entry.name].compactMap { $0 }.joined(separator: " "))
             lines.append("\(h2)\(index + 1). \(who)\(entry.repeat ? " (REPEAT)" : "")")
             if let plan = entry.plan {
-                lines.append("\(bullet)Plan \(plan.id): SPOC \(plan.spoc_login) (\(plan.agency))\(plan.review_on.map { ", review \($0.iso)" } ?? "")")
+                lines.append("\(bullet)Plan \(plan.id): SPOC \(v(plan.spoc_login)) (\(v(plan.agency)))\(plan.review_on.map { ", review \($0.iso)" } ?? "")")
             } else {
                 lines.append("\(bullet)No open plan")
             }
-            for reason in entry.repeat_reasons { lines.append("\(bullet)Repeat: \(reason)") }
+            for reason in entry.repeat_reasons { lines.append("\(bullet)Repeat: \(v(reason))") }
             for referral in entry.referrals {
-                lines.append("\(bullet)Referral \(referral.referred_on.iso) (\(referral.criterion)\(referral.dash_score.map { ", DASH \($0)" } ?? ""))\(referral.repeat ? " repeat" : "")")
+                lines.append("\(bullet)Referral \(referral.referred_on.iso) (\(v(referral.criterion))\(referral.dash_score.map { ", DASH \($0)" } ?? ""))\(referral.repeat ? " repeat" : "")")
             }
             for incident in entry.incidents {
-                lines.append("\(bullet)Incident \(incident.occurred_on.iso)\(incident.offence.map { " \($0)" } ?? "")\(incident.gravity.map { ", gravity \($0)" } ?? "")\(incident.repeat ? " repeat" : "")")
+                lines.append("\(bullet)Incident \(incident.occurred_on.iso)\(incident.offence.map { " \(v($0))" } ?? "")\(incident.gravity.map { ", gravity \($0)" } ?? "")\(incident.repeat ? " repeat" : "")")
             }
             for breach in entry.breaches {
-                lines.append("\(bullet)Breach \(breach.occurred_on.iso)\(breach.order_type.map { " of \($0)" } ?? "")\(breach.action_taken.map { ", action: \($0)" } ?? "")")
+                lines.append("\(bullet)Breach \(breach.occurred_on.iso)\(breach.order_type.map { " of \(v($0))" } ?? "")\(breach.action_taken.map { ", action: \(v($0))" } ?? "")")
             }
             for group in entry.outstanding {
-                lines.append("\(bullet)\(group.agency): \(group.actions.count) outstanding, \(group.overdue) overdue")
+                lines.append("\(bullet)\(v(group.agency)): \(group.actions.count) outstanding, \(group.overdue) overdue")
                 for action in group.actions {
-                    var text = "\(sub)#\(action.id) \(action.heading)/\(action.tactic) due \(action.due_on.iso) \(action.status)"
+                    var text = "\(sub)#\(action.id) \(v(action.heading))/\(v(action.tactic)) due \(action.due_on.iso) \(v(action.status))"
                     if action.overdue { text += " OVERDUE \(action.days_overdue)d" }
-                    if let owner = action.owner_login { text += " (\(owner))" }
+                    if let owner = action.owner_login { text += " (\(v(owner)))" }
                     if action.needs_safety_check && !action.safety_checked { text += " needs Idva check" }
                     lines.append(text)
                 }

@@ -1,3 +1,4 @@
+import DisruptCore
 import DisruptStore
 import Foundation
 import Postgres
@@ -86,24 +87,32 @@ enum DatabaseCommands {
         guard let psql = ["/usr/bin/psql", "/usr/local/bin/psql"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw StoreError(.failure, "psql is not installed", hint: "Install it with: apt-get install postgresql-client")
         }
+        // The password never goes on psql's command line (any user can read it with ps):
+        // it is passed in psql's environment as PGPASSWORD, the URL without it as the argument.
         var arguments = [psql]
+        var environment = invocation.environment
         switch location {
-        case .url(let url): arguments.append(url)
+        case .url(let url):
+            let (connection, password) = SecretRedaction.withoutPassword(url)
+            arguments.append(connection)
+            if let password { environment["PGPASSWORD"] = password }
         case .embedded(let cluster): arguments.append(cluster.url)
         case .libpqEnvironment: break
         }
         let cArguments = arguments.map { strdup($0) } + [nil]
-        execv(psql, cArguments)
+        let cEnvironment = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        execve(psql, cArguments, cEnvironment)
         throw StoreError(.failure, "could not start psql (errno \(errno))")
     }
 
     static let url = CommandSpec(
         "url", abstract: "Print the database's connection URL (for psql and other clients).",
+        discussion: "The URL is printed as given, password included, so that it works; every other output redacts passwords.",
         examples: ["psql \"$(disrupt db url)\""]
     ) { invocation in
         switch invocation.location {
-        case .url(let url): invocation.console.print(url)
-        case .embedded(let cluster): invocation.console.print(cluster.url)
+        case .url(let url): invocation.console.printConnectionURL(url)
+        case .embedded(let cluster): invocation.console.printConnectionURL(cluster.url)
         case .libpqEnvironment:
             throw StoreError(.failure, "the database is chosen by the libpq environment (PGHOST, PGDATABASE, ...), so there is no URL to print")
         }

@@ -49,7 +49,7 @@ enum PersonCommands {
             personID: person.id, purpose: purpose, consultation: .init(kind: "person", format: format, asOf: Day.today()), on: db)
         let gravity = { (incident: IncidentRecord) in offences.gravity(explicit: incident.gravity, offence: incident.offence) }
         if format == "json" {
-            invocation.console.print(try PersonRecordJSON.render(dossier, gravity: gravity))
+            invocation.console.writeDocument(try PersonRecordJSON.render(dossier, gravity: gravity) + "\n")
         } else {
             invocation.console.print(PersonRecordText.render(dossier, gravity: gravity))
         }

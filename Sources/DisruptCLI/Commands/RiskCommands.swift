@@ -41,9 +41,10 @@ enum RiskCommands {
         "rank", abstract: "Rank people by stored risk score or by RFG (recency, frequency, gravity, victims).",
         discussion: """
             Reads the stored scores. When records changed since the last recompute, or the stored
-            scores are for another day than --as-of (default today), an administrator's rank first
-            recomputes (the changed people; everyone when the day differs) so the ranking is current;
-            anyone else gets the stored scores and a warning on standard error saying how stale they are.
+            scores are for another day than --as-of (default today), an administrator's rank computes
+            every score live as of that day, in a read-only transaction: ranking never changes the
+            stored scores nor writes back-dated assessments (only disrupt recompute does); anyone else
+            gets the stored scores and a warning on standard error saying how stale they are.
             Ties: higher gravity points, then the most recent incident, then the person reference.
             --agency keeps people with any record from that agency that you can see.
             """,
@@ -63,10 +64,10 @@ enum RiskCommands {
         let model = try invocation.riskModel()
         let store = RiskStore(model: model)
         let freshness = try store.freshness(asOf: asOf, on: db)
+        var live: [RankedPerson]?
         if !freshness.isCurrent {
             if freshness.canRecompute {
-                _ = try RiskRecompute(model: model).run(
-                    all: freshness.otherDay, asOf: asOf, on: db, progress: progressPrinter(invocation))
+                live = try store.rankLive(by: order, limit: top, agency: invocation.option("--agency"), asOf: asOf, on: db)
             } else {
                 let what = freshness.otherDay
                     ? "the stored scores are not all as of \(asOf.iso)"
@@ -74,7 +75,7 @@ enum RiskCommands {
                 invocation.console.error("Warning: \(what); an administrator should run: disrupt recompute\(freshness.otherDay ? " --all --as-of \(asOf.iso)" : "")")
             }
         }
-        let rows = try store.rank(by: order, limit: top, agency: invocation.option("--agency"), on: db)
+        let rows = try live ?? store.rank(by: order, limit: top, agency: invocation.option("--agency"), on: db)
         if invocation.format() == "json" {
             try invocation.console.printJSON(rows)
         } else if rows.isEmpty {

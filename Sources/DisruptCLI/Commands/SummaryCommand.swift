@@ -47,15 +47,20 @@ enum SummaryCommand {
         case "html": output = SummaryHTMLRenderer().render(summary)
         default:
             let colour = invocation.option("--out") == nil && invocation.console.useColour
-            output = SummaryTextRenderer(colour: colour).render(summary)
+            output = SummaryTextRenderer(escape: colour ? invocation.console.escapeToken : nil).render(summary)
         }
         if let path = invocation.option("--out") {
+            // Personal data: replaced atomically, readable by its owner only; text and
+            // Markdown go through the same sanitiser as the terminal (the file is read with cat).
+            let document = format == "json" || format == "html" ? output : TerminalSafe.text(output)
             do {
-                try Data(output.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+                try PrivateFile.write(Data(document.utf8), to: path)
             } catch {
-                throw StoreError(.failure, "cannot write \(path): \(error.localizedDescription)", hint: "Choose a writable file with --out")
+                throw StoreError(.failure, "cannot write \(path): \(error)", hint: "Choose a writable file with --out")
             }
             invocation.console.error("Wrote the summary of \(person.ref) to \(path)")
+        } else if format == "json" || format == "html" {
+            invocation.console.writeDocument(output)
         } else {
             invocation.console.write(output)
         }

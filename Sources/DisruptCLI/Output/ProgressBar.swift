@@ -32,7 +32,7 @@ public final class ProgressBar: @unchecked Sendable {
             let width = 30
             let filled = Int(clamped * Double(width))
             let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-            console.writeError("\r\(label) [\(bar)] \(Int(clamped * 100))%" + (detail.isEmpty ? "" : "  \(detail)") + "\u{1B}[K")
+            console.redrawErrorLine("\(label) [\(bar)] \(Int(clamped * 100))%" + (detail.isEmpty ? "" : "  \(detail)"))
         }
     }
 

@@ -1,5 +1,8 @@
+import DisruptCore
+
 /// A plain text table for terminals: columns padded to their widest cell, a header row, and
-/// cells cut with an ellipsis past `maxWidth` so a row fits a 100-column terminal.
+/// cells cut with an ellipsis past `maxWidth` so a row fits a 100-column terminal. A cell is
+/// one line: line breaks and tabs become spaces, other control characters are made visible.
 public struct TextTable {
     public var headers: [String]
     public var rows: [[String]] = []
@@ -27,7 +30,7 @@ public struct TextTable {
     }
 
     static func truncate(_ text: String, _ width: Int) -> String {
-        let flat = text.replacingOccurrences(of: "\n", with: " ")
+        let flat = TerminalSafe.line(text.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\t", with: " "))
         return flat.count <= width ? flat : String(flat.prefix(width - 1)) + "…"
     }
 }

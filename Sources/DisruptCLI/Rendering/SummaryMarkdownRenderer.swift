@@ -1,7 +1,8 @@
 import DisruptCore
 
 /// The summary as a Markdown document ready for a Marac pack: a heading per section, tables,
-/// warnings in bold. Table cells escape `|` and line breaks.
+/// warnings in bold. Every value from data goes through `MarkdownEscape` (markup, `|`, line
+/// breaks and control characters).
 struct SummaryMarkdownRenderer {
     func render(_ summary: Summary) -> String {
         var out = ["# Perpetrator summary: \(text(summary.identity.name)) (\(text(summary.identity.ref)))", "",
@@ -100,17 +101,9 @@ struct SummaryMarkdownRenderer {
     private func cell(_ value: String) -> String {
         let bold = value.hasSuffix(" **overdue**") || value.hasSuffix(" **OVERDUE**")
         let body = bold ? String(value.dropLast(12)) : value
-        return text(body).replacingOccurrences(of: "|", with: "\\|") + (bold ? String(value.suffix(12)) : "")
+        return text(body) + (bold ? String(value.suffix(12)) : "")
     }
 
-    /// Escapes Markdown's inline markup and flattens line breaks in a value.
-    private func text(_ value: String) -> String {
-        var out = ""
-        for character in value {
-            if character == "\n" || character == "\r" { out.append(" "); continue }
-            if "\\`*_[]<>#".contains(character) { out.append("\\") }
-            out.append(character)
-        }
-        return out
-    }
+    /// A value from data, escaped by the one Markdown escaper.
+    private func text(_ value: String) -> String { MarkdownEscape.inline(value) }
 }

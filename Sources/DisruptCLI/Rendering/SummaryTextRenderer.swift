@@ -3,7 +3,8 @@ import DisruptCore
 /// The summary for a 100-column terminal or a printer: headings in capitals, tables aligned,
 /// the risks first as WARNING lines (bold red too when colour is on; never colour alone).
 struct SummaryTextRenderer {
-    var colour: Bool
+    /// The console's escape token when colour is on (see `Console.escapeToken`), else nil.
+    var escape: String?
     static let width = 100
 
     func render(_ summary: Summary) -> String {
@@ -126,13 +127,13 @@ struct SummaryTextRenderer {
     }
 
     private func style(_ text: String, _ code: String) -> String {
-        colour ? "\u{1B}[\(code)m\(fit(text))\u{1B}[0m" : fit(text)
+        escape.map { "\($0)[\(code)m\(fit(text))\($0)[0m" } ?? fit(text)
     }
 
     /// Wraps a line longer than the terminal at word boundaries (tables are already narrow).
     private func fit(_ line: String) -> String {
         line.split(separator: "\n", omittingEmptySubsequences: false).map { part -> String in
-            guard part.count > Self.width, !part.contains("\u{1B}") else { return String(part) }
+            guard part.count > Self.width, escape.map({ !part.contains($0) }) ?? true else { return String(part) }
             var out: [String] = []
             var current = ""
             for word in part.split(separator: " ") {

@@ -11,16 +11,23 @@ public struct CSVWriteOptions: Sendable, Equatable {
     /// When false both are written as nothing.
     public var quoteEmptyStrings: Bool
     public var lineEnding: LineEnding
+    /// For files people open in a spreadsheet: a cell that begins with `=`, `+`, `-`, `@`,
+    /// tab or carriage return is written with a `'` in front, so it is shown as text and
+    /// never run as a formula (CSV formula injection).
+    public var neutraliseFormulas: Bool
 
-    public init(quoteEmptyStrings: Bool = false, lineEnding: LineEnding = .lf) {
+    public init(quoteEmptyStrings: Bool = false, lineEnding: LineEnding = .lf, neutraliseFormulas: Bool = false) {
         self.quoteEmptyStrings = quoteEmptyStrings
         self.lineEnding = lineEnding
+        self.neutraliseFormulas = neutraliseFormulas
     }
 
     /// Plain CSV files: LF line endings, empty and `nil` both written as nothing.
     public static let standard = CSVWriteOptions()
     /// A PostgreSQL `COPY FROM STDIN (FORMAT csv)` stream: `nil` is NULL, `""` is an empty string.
     public static let postgresCopy = CSVWriteOptions(quoteEmptyStrings: true, lineEnding: .lf)
+    /// A file for people and spreadsheets: like `standard`, with formula cells neutralised.
+    public static let spreadsheet = CSVWriteOptions(neutraliseFormulas: true)
 }
 
 /// Encodes fields and records as RFC 4180 CSV bytes, appending to a caller-owned buffer.
@@ -94,7 +101,7 @@ public enum CSVEncoder {
         for field in fields {
             if !first { buffer.append(0x2C) }
             first = false
-            appendField(field, to: &buffer, quoteEmptyStrings: options.quoteEmptyStrings)
+            appendField(options.neutraliseFormulas ? field.map(neutralised) : field, to: &buffer, quoteEmptyStrings: options.quoteEmptyStrings)
         }
         appendLineEnding(to: &buffer, options: options)
     }
@@ -108,9 +115,15 @@ public enum CSVEncoder {
         for field in fields {
             if !first { buffer.append(0x2C) }
             first = false
-            appendField(field, to: &buffer, quoteEmptyStrings: options.quoteEmptyStrings)
+            appendField(options.neutraliseFormulas ? neutralised(field) : field, to: &buffer, quoteEmptyStrings: options.quoteEmptyStrings)
         }
         appendLineEnding(to: &buffer, options: options)
+    }
+
+    /// A cell a spreadsheet would run as a formula, with `'` in front; other cells unchanged.
+    public static func neutralised(_ field: String) -> String {
+        guard let first = field.utf8.first, [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D].contains(first) else { return field }
+        return "'" + field
     }
 
     /// Appends the configured line ending.

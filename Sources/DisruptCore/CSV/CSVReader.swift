@@ -13,7 +13,8 @@ import Foundation
 ///
 /// Recovery after a malformed record (so one bad row never costs the rest of the file):
 /// - a quote inside an unquoted field, or characters after a closing quote: the rest of that
-///   physical line is discarded and reading resumes on the next line;
+///   physical line is discarded and reading resumes on the next line (whatever its line
+///   ending: LF, CRLF or a lone CR);
 /// - a quoted field still open at the end of the file (or longer than `maxRecordBytes`): the
 ///   line where the quote opened is discarded and reading resumes on the line after it, so the
 ///   rows that the open quote swallowed are read normally;
@@ -97,8 +98,19 @@ public final class CSVReader {
         defer { swap(&spans, &self.spans) }
         while true {
             if skippingToNewline {
-                if let lf = findLF(from: start) {
-                    consume(to: lf + 1, lines: 1)
+                if let eol = findLineEnd(from: start) {
+                    if buffer[eol] == CSVByte.lf {
+                        consume(to: eol + 1, lines: 1)
+                    } else if eol + 1 < end {
+                        consume(to: buffer[eol + 1] == CSVByte.lf ? eol + 2 : eol + 1, lines: 1)
+                    } else if atEOF {
+                        consume(to: eol + 1, lines: 1)
+                    } else {
+                        // A CR at the end of the buffer: read on to see whether LF follows.
+                        consume(to: eol, lines: 0)
+                        try refill()
+                        continue
+                    }
                     skippingToNewline = false
                 } else {
                     consume(to: end, lines: 0)
@@ -184,10 +196,11 @@ public final class CSVReader {
         if n == 0 { atEOF = true } else { end += n }
     }
 
-    private func findLF(from position: Int) -> Int? {
+    /// The next line ending (LF, or CR: a lone CR or the start of CRLF) at or after `position`.
+    private func findLineEnd(from position: Int) -> Int? {
         var i = position
         while i < end {
-            if buffer[i] == CSVByte.lf { return i }
+            if buffer[i] == CSVByte.lf || buffer[i] == CSVByte.cr { return i }
             i += 1
         }
         return nil

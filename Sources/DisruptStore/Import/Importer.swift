@@ -210,14 +210,8 @@ public struct Importer {
         report.firstRejects = preview
     }
 
-    private func openRejectsFile() throws -> (CSVWriter, String, String?) {
-        if let writer = try? CSVWriter(path: rejectsPath) { return (writer, rejectsPath, nil) }
-        let fallback = URL(fileURLWithPath: NSTemporaryDirectory())
-            .appendingPathComponent(URL(fileURLWithPath: path).lastPathComponent + ".rejects.csv").path
-        do {
-            return (try CSVWriter(path: fallback), fallback, "\(rejectsPath) is not writable")
-        } catch {
-            throw StoreError(.failure, "cannot write the rejects file \(rejectsPath) nor \(fallback)")
-        }
+    private func openRejectsFile() throws -> (RejectsFile, String, String?) {
+        let file = try RejectsFile(preferred: rejectsPath, inputPath: path)
+        return (file, file.path, file.note)
     }
 }

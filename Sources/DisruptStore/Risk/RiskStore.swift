@@ -99,6 +99,12 @@ public struct RiskStore: Sendable {
             dirty: try row["dirty"], otherDay: try row["other_day"], canRecompute: try row["admin"])
     }
 
+    /// The top `limit` people as of `asOf`, computed live without writing anything (for an
+    /// administrator when the stored scores are for another day); see `LiveRanking`.
+    public func rankLive(by order: RankOrder, limit: Int, agency: String?, asOf: Day, on db: PostgresConnection) throws -> [RankedPerson] {
+        try LiveRanking(model: model).rank(by: order, limit: limit, agency: agency, asOf: asOf, on: db)
+    }
+
     /// The top `limit` people the caller can see, by stored score. `agency` keeps people with
     /// at least one record (the person row, an alias, relationship, incident, marker, order,
     /// breach, forum link or referral) from that agency that the caller can see.

@@ -1,0 +1,150 @@
+import DisruptCore
+import Foundation
+
+/// A directory for this run's temporary files with personal data (the import's reject spool):
+/// `disrupt-run-<pid>-XXXXXX` made by `mkdtemp` (mode 0700, an unpredictable name) inside a
+/// private base directory, `$DISRUPT_HOME/tmp` (0700, owned by us, not a symlink) or, when that
+/// cannot be made, the system's temporary directory.
+///
+/// It is removed by `remove()`, and on SIGINT or SIGTERM before the process exits; a run
+/// killed outright (SIGKILL) leaves it behind, and the next run removes every such directory
+/// whose process is gone.
+public final class PrivateTemporaryDirectory: @unchecked Sendable {
+    public let path: String
+    private let lock = NSLock()
+    private var removed = false
+
+    /// Makes this run's directory (and clears leftovers of dead runs).
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        let base = Self.base(environment: environment)
+        Self.removeLeftovers(in: base)
+        var template = Array((base + "/disrupt-run-\(getpid())-XXXXXX").utf8CString)
+        guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
+            throw StoreError(.failure, "cannot create a private temporary directory in \(base) (errno \(errno))")
+        }
+        path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        SignalCleanup.shared.add(path)
+    }
+
+    deinit { remove() }
+
+    /// A path for a file inside the directory (removed with it, on a signal too).
+    public func file(_ name: String) -> String {
+        let file = path + "/" + name
+        SignalCleanup.shared.add(file)
+        return file
+    }
+
+    /// Deletes the directory and everything in it (idempotent).
+    public func remove() {
+        let first: Bool = lock.withLock {
+            defer { removed = true }
+            return !removed
+        }
+        guard first else { return }
+        SignalCleanup.shared.remove(prefix: path)
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    /// The private base: `$DISRUPT_HOME/tmp` (or the default home's), else the system's
+    /// temporary directory.
+    public static func base(environment: [String: String]) -> String {
+        let home = EmbeddedCluster.defaultHome(environment: environment).appendingPathComponent("tmp").path
+        if (try? PrivateDirectory.ensure(home)) != nil { return home }
+        return NSTemporaryDirectory().hasSuffix("/") ? String(NSTemporaryDirectory().dropLast()) : NSTemporaryDirectory()
+    }
+
+    /// Removes `disrupt-run-<pid>-*` directories owned by us whose process no longer runs.
+    static func removeLeftovers(in base: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: base) else { return }
+        for name in names where name.hasPrefix("disrupt-run-") {
+            guard let pid = name.dropFirst("disrupt-run-".count).split(separator: "-").first.flatMap({ pid_t($0) }),
+                  !ProcessLiveness.isRunning(pid) else { continue }
+            var info = stat()
+            let full = base + "/" + name
+            guard lstat(full, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR, info.st_uid == geteuid() else { continue }
+            try? FileManager.default.removeItem(atPath: full)
+        }
+    }
+}
+
+/// A directory only its owner may enter: made 0700 if missing; refused if it is a symlink,
+/// not a directory, or owned by someone else. Its mode is tightened to 0700.
+enum PrivateDirectory {
+    static func ensure(_ path: String) throws {
+        if mkdir(path, 0o700) != 0 && errno != EEXIST {
+            let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            guard mkdir(parent, 0o700) == 0 || errno == EEXIST, mkdir(path, 0o700) == 0 || errno == EEXIST else {
+                throw StoreError(.failure, "cannot create \(path) (errno \(errno))")
+            }
+        }
+        var info = stat()
+        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR, info.st_uid == geteuid() else {
+            throw StoreError(.failure, "\(path) is not a directory owned by this user (or is a symbolic link); disrupt will not use it")
+        }
+        if info.st_mode & 0o077 != 0 { chmod(path, 0o700) }
+    }
+}
+
+/// Removes registered temporary files and directories when SIGINT or SIGTERM arrives, then
+/// ends the process with the usual status (128 + the signal). The handler only calls
+/// async-signal-safe functions (`unlink`, `rmdir`, `_exit`) on paths kept as C strings in a
+/// fixed table, so it works whichever thread the signal lands on. It is installed while a
+/// path is registered; the default disposition comes back when none is.
+final class SignalCleanup: @unchecked Sendable {
+    static let shared = SignalCleanup()
+    private let lock = NSLock()
+    private var registered: [String: Int] = [:]
+
+    /// Registers a path (a file or an empty directory).
+    func add(_ path: String) {
+        lock.withLock {
+            guard let slot = (0..<signalCleanupCapacity).first(where: { signalCleanupSlots[$0] == nil }) else { return }
+            signalCleanupSlots[slot] = strdup(path)
+            registered[path] = slot
+            if registered.count == 1 {
+                signal(SIGINT, signalCleanupHandler)
+                signal(SIGTERM, signalCleanupHandler)
+                // A parent may have started us with them blocked (the mask survives exec).
+                var unblock = sigset_t()
+                sigemptyset(&unblock)
+                sigaddset(&unblock, SIGINT)
+                sigaddset(&unblock, SIGTERM)
+                pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
+            }
+        }
+    }
+
+    /// Forgets `prefix` and every path under it.
+    func remove(prefix: String) {
+        lock.withLock {
+            for (path, slot) in registered where path == prefix || path.hasPrefix(prefix + "/") {
+                // Not freed: the handler may be reading it on another thread.
+                signalCleanupSlots[slot] = nil
+                registered[path] = nil
+            }
+            if registered.isEmpty {
+                signal(SIGINT, SIG_DFL)
+                signal(SIGTERM, SIG_DFL)
+            }
+        }
+    }
+}
+
+private let signalCleanupCapacity = 64
+private nonisolated(unsafe) let signalCleanupSlots: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> = {
+    let slots = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: signalCleanupCapacity)
+    slots.initialize(repeating: nil, count: signalCleanupCapacity)
+    return slots
+}()
+
+/// Every file first (`unlink`), then every directory (`rmdir`), then exit.
+private let signalCleanupHandler: @convention(c) (Int32) -> Void = { number in
+    for slot in 0..<signalCleanupCapacity {
+        if let path = signalCleanupSlots[slot] { unlink(path) }
+    }
+    for slot in 0..<signalCleanupCapacity {
+        if let path = signalCleanupSlots[slot] { rmdir(path) }
+    }
+    _exit(128 + number)
+}
