@@ -53,6 +53,9 @@ public final class Console: @unchecked Sendable {
     /// is meant for `psql "$(disrupt db url)"`); control characters are still made visible.
     public func printConnectionURL(_ url: String) { lock.withLock { writeOut(TerminalSafe.text(url) + "\n") } }
 
+    /// Wipes the line `redrawErrorLine` drew.
+    public func clearErrorLine() { lock.withLock { writeErr("\r\u{1B}[K") } }
+
     /// Redraws the current line of standard error (a progress bar): carriage return, the
     /// sanitised text, and erase-to-end-of-line.
     public func redrawErrorLine(_ text: String) { lock.withLock { writeErr("\r" + safe(text) + "\u{1B}[K") } }

@@ -42,7 +42,7 @@ public final class ProgressBar: @unchecked Sendable {
         lock.withLock {
             guard !finished else { return }
             finished = true
-            if drawn { console.writeError("\r\u{1B}[K") }
+            if drawn { console.clearErrorLine() }
         }
     }
 }
