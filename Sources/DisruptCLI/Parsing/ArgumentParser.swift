@@ -91,9 +91,8 @@ public struct ArgumentParser: Sendable {
             do {
                 return try definition.parse(text)
             } catch {
-                let shown = text.count > 60 ? text.prefix(40) + "…" : Substring(text)
                 let label = definition.kind == .positional ? definition.label : definition.name
-                throw UsageError(message: error.message ?? "The value '\(shown)' is invalid for '\(label)': \(error.expected)", commandPath: path)
+                throw UsageError(message: error.message(value: text, label: label), commandPath: path)
             }
         }
 

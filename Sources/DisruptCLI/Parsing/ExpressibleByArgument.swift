@@ -10,21 +10,42 @@ public protocol ExpressibleByArgument: Sendable {
     static var defaultValueName: String { get }
 }
 
-/// Why a command-line value was refused: what was expected instead, or (rarely) the whole
-/// message when the usual "The value 'x' is invalid for '--y'" would read badly.
+/// Why a command-line value was refused. The parser names the option in the message.
 public struct InvalidValue: Error, Sendable {
-    /// "expected a whole number", "choose one of text, json".
-    public var expected: String
-    /// Replaces the standard message entirely.
-    public var message: String?
-
-    public init(expected: String) {
-        self.expected = expected
+    private enum Form: Sendable {
+        case expected(String), aboutOption(String), message(String)
     }
 
+    private let form: Form
+
+    /// "The value 'x' is invalid for '--y': <what>" ("expected a whole number", "choose one of text, json").
+    public init(expected what: String) {
+        form = .expected(what)
+    }
+
+    /// "'--y' <what>", for values too long to quote ("is 100000 characters long; ...").
+    public static func option(_ what: String) -> InvalidValue {
+        InvalidValue(form: .aboutOption(what))
+    }
+
+    /// The whole message, when the usual wording would read badly.
     public init(message: String) {
-        self.expected = ""
-        self.message = message
+        form = .message(message)
+    }
+
+    private init(form: Form) {
+        self.form = form
+    }
+
+    /// The message for `value` given to the option or argument shown as `label`.
+    func message(value: String, label: String) -> String {
+        switch form {
+        case .expected(let what):
+            let shown = value.count > 60 ? value.prefix(40) + "…" : Substring(value)
+            return "The value '\(shown)' is invalid for '\(label)': \(what)"
+        case .aboutOption(let what): return "'\(label)' \(what)"
+        case .message(let message): return message
+        }
     }
 }
 

@@ -54,7 +54,7 @@ public struct PersonName: ExpressibleByArgument, Equatable {
 
     public init(argument: String) throws(InvalidValue) {
         guard argument.count <= 200 else {
-            throw InvalidValue(expected: "it is \(argument.count) characters long; a name may have at most 200")
+            throw InvalidValue.option("is \(argument.count) characters long; a name may have at most 200")
         }
         text = try NonBlankText(argument: argument).text
     }
