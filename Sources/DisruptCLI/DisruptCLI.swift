@@ -35,9 +35,9 @@ public enum DisruptCLI {
             case .help(let command, let path):
                 console.print(HelpFormatter.help(for: command, path: path))
                 return 0
-            case .run(let command, let path, let values):
-                let invocation = Invocation(values: values, path: path, console: console, environment: environment)
-                return try command.run!(invocation)
+            case .run(let command, let path, let arguments, let global):
+                let invocation = Invocation(path: path, global: global, console: console, environment: environment)
+                return try command.execute!(arguments, invocation)
             }
         } catch {
             return report(error, parser: parser, console: console)

@@ -33,6 +33,35 @@ struct DatabaseCommandTests {
         #expect(result.stderr.contains("Usage: disrupt db status"))
     }
 
+    @Test func theGlobalDatabaseOptionWorksBeforeOrAfterTheSubcommand() throws {
+        let nowhere = "postgresql:///nowhere?host=/nonexistent-disrupt&connect_timeout=2"
+        for arguments in [["--db", location.testURL, "db", "migrate"], ["db", "--db", location.testURL, "migrate"],
+                          ["db", "migrate", "--db", location.testURL]] {
+            let result = try DisruptBinary.run(arguments, databaseURL: nowhere)
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            #expect(result.stdout.contains("Nothing to do"), "\(arguments)")
+        }
+        let status = try DisruptBinary.run(["--db", location.testURL, "db", "status", "--format", "json"], databaseURL: nowhere)
+        #expect(status.status == 0, "\(status.stderr)")
+    }
+
+    @Test func anUnknownCommandWithHelpIsAUsageError() throws {
+        let result = try DisruptBinary.run(["no-such-command", "--help"], databaseURL: nil)
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("Error: Unknown command 'no-such-command'"))
+        let sub = try DisruptBinary.run(["db", "no-such-command", "-h"], databaseURL: nil)
+        #expect(sub.status == 2)
+        #expect(sub.stderr.contains("Usage: disrupt db <subcommand>"))
+    }
+
+    @Test func anInvalidValueNamesTheOptionAndTheChoices() throws {
+        let result = try DisruptBinary.run(["db", "status", "--format", "xml"], databaseURL: location.testURL)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("Error: The value 'xml' is invalid for '--format': choose one of text, json"))
+        #expect(result.stderr.contains("Usage: disrupt db status [--format <text|json>]"))
+    }
+
     @Test func helpAndVersion() throws {
         let help = try DisruptBinary.run(["--help"], databaseURL: nil)
         #expect(help.status == 0)

@@ -11,19 +11,23 @@ enum AgendaCommand {
             overdue first. People with overdue actions come first, then repeats. What you see follows your
             agency's access (restricted records of other agencies are left out).
             """,
-        options: [.option("--meeting", "YYYY-MM-DD", "The meeting date.", required: true),
-                  .option("--previous", "YYYY-MM-DD", "The previous meeting (default: 28 days before)."),
-                  .format(["text", "json", "markdown"])],
+        arguments: Arguments.self,
         examples: ["disrupt agenda --meeting 2025-06-12", "disrupt agenda --meeting 2025-06-12 --previous 2025-05-15 --format markdown > agenda.md"]
-    ) { invocation in
-        guard let meeting = try invocation.day("--meeting") else { throw invocation.usage("--meeting is required") }
-        let agenda = try AgendaStore().agenda(meetingOn: meeting, previousMeetingOn: try invocation.day("--previous"), on: try invocation.database())
-        switch invocation.format() {
-        case "json": try invocation.console.printJSON(agenda)
-        case "markdown": invocation.console.print(AgendaText.render(agenda, markdown: true))
-        default: invocation.console.print(AgendaText.render(agenda, markdown: false))
+    ) { input, invocation in
+        let agenda = try AgendaStore().agenda(meetingOn: input.meeting, previousMeetingOn: input.previous, on: try invocation.database())
+        switch input.format {
+        case .json: try invocation.console.printJSON(agenda)
+        case .markdown: invocation.console.print(AgendaText.render(agenda, markdown: true))
+        case .text: invocation.console.print(AgendaText.render(agenda, markdown: false))
         }
         return 0
+    }
+
+    /// The inputs of `disrupt agenda`.
+    struct Arguments: ParsableArguments {
+        @Option(help: "The meeting date.") var meeting: Day
+        @Option(help: "The previous meeting (default: 28 days before).") var previous: Day?
+        @Option(help: StandardHelp.format) var format: AgendaFormat = .text
     }
 }
 

@@ -1,3 +1,4 @@
+import DisruptCore
 import DisruptStore
 import Foundation
 
@@ -10,31 +11,18 @@ enum AuditCommand {
             (the database enforces this). Text shows local time; JSON shows ISO 8601 UTC.
             --since and --until are days in local time, both included.
             """,
-        options: [
-            .option("--person", "PERSON", "Only rows about this person (reference, PNC id or exact name)."),
-            .option("--staff", "LOGIN", "Only rows made by this login."),
-            .option("--since", "YYYY-MM-DD", "From this day."),
-            .option("--until", "YYYY-MM-DD", "To this day (included)."),
-            .option("--operation", "OP", "Only this operation.", allowed: AuditLog.operations),
-            .option("--limit", "N", "At most N rows, newest first (default 100, at most 10000)."),
-            .format(["text", "json"]),
-        ],
+        arguments: Arguments.self,
         examples: ["disrupt audit --person P-000123", "disrupt audit --staff prob_jsmith --since 2024-05-01 --format json"]
-    ) { invocation in
-        let limit = try invocation.int("--limit") ?? 100
-        guard (1...10_000).contains(limit) else { throw invocation.usage("--limit must be between 1 and 10000") }
-        let since = try invocation.day("--since")
-        let until = try invocation.day("--until")
-        if let since, let until, until < since { throw invocation.usage("--until is before --since") }
+    ) { input, invocation in
         let db = try invocation.database()
-        let person = try invocation.option("--person").map { try PersonResolver().resolve($0, on: db) }
+        let person = try input.person.map { try PersonResolver().resolve($0, on: db) }
         let filter = AuditLog.Filter(
-            personID: person?.id, login: invocation.option("--staff"), since: since.map { Timestamp.start(of: $0) },
-            until: until.map { Timestamp.start(of: $0.adding(days: 1)) }, operation: invocation.option("--operation"), limit: limit)
+            personID: person?.id, login: input.staff, since: input.since.map { Timestamp.start(of: $0) },
+            until: input.until.map { Timestamp.start(of: $0.adding(days: 1)) }, operation: input.operation?.name, limit: input.limit)
         let entries = try AuditLog().entries(filter, on: db)
         let identity = try Identity.current(on: db)
         let scope = identity.admin ? "all" : "own"
-        if invocation.format() == "json" {
+        if input.format == .json {
             try invocation.console.printJSON(AuditOutput(login: identity.login, scope: scope, entries: entries))
             return 0
         }
@@ -58,6 +46,36 @@ enum AuditCommand {
         }
         invocation.console.print(table.render())
         return 0
+    }
+
+    /// The inputs of `disrupt audit`.
+    struct Arguments: ParsableArguments {
+        @Option(help: "Only rows about this person (reference, PNC id or exact name).", valueName: "PERSON") var person: String?
+        @Option(help: "Only rows made by this login.", valueName: "LOGIN") var staff: String?
+        @Option(help: "From this day.") var since: Day?
+        @Option(help: "To this day (included).") var until: Day?
+        @Option(help: "Only this operation.", valueName: "OP") var operation: Operation?
+        @Option(help: "At most N rows, newest first (default 100, at most 10000).") var limit: Int = 100
+        @Option(help: StandardHelp.format) var format: TextOrJSON = .text
+
+        func validate() throws(ValidationError) {
+            guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be between 1 and 10000") }
+            if let since, let until, until < since { throw ValidationError("--until is before --since") }
+        }
+    }
+
+    /// One of the audit log's operations.
+    struct Operation: ExpressibleByArgument {
+        var name: String
+
+        init(argument: String) throws(InvalidValue) {
+            guard AuditLog.operations.contains(argument) else {
+                throw InvalidValue(expected: "choose one of \(AuditLog.operations.joined(separator: ", "))")
+            }
+            name = argument
+        }
+
+        static var defaultValueName: String { "OP" }
     }
 
     /// The JSON document: who asked, whether they see every row, and the rows.

@@ -37,11 +37,11 @@ enum DatabaseCommands {
 
     static let status = CommandSpec(
         "status", abstract: "Show where the database is, whether it runs, and its migrations.",
-        options: [.format(["text", "json"])],
+        arguments: Format.self,
         examples: ["disrupt db status", "disrupt db status --format json"]
-    ) { invocation in
+    ) { input, invocation in
         let report = try DatabaseStatus.read(invocation.location)
-        if invocation.format() == "json" {
+        if input.format == .json {
             try invocation.console.printJSON(report)
         } else {
             report.lines.forEach { invocation.console.print($0) }
@@ -52,25 +52,25 @@ enum DatabaseCommands {
     static let migrate = CommandSpec(
         "migrate", abstract: "Apply the migrations and definitions this disrupt has and the database lacks.",
         discussion: "Each migration runs once, recorded with a checksum; an applied migration that was edited is an error. After them, when a migration ran or a definition file changed, every function, view, trigger, policy and grant is dropped and defined again from the definition files. All in one transaction; two processes migrating at once take turns.",
-        options: [.flag("--dry-run", "List what would be applied, change nothing."), .format(["text", "json"])],
+        arguments: Migrate.self,
         examples: ["disrupt db migrate", "disrupt db migrate --dry-run", "DISRUPT_DATABASE_URL=postgresql://db.example/disrupt?sslmode=verify-full disrupt db migrate"]
-    ) { invocation in
+    ) { input, invocation in
         let database = Database(location: invocation.location)
         let connection = try database.connect(migrateIfNeeded: false)
-        let report = try database.migrate(connection, dryRun: invocation.flag("--dry-run"))
-        let names = (invocation.flag("--dry-run") ? report.pending : report.applied).map(\.label)
+        let report = try database.migrate(connection, dryRun: input.dryRun)
+        let names = (input.dryRun ? report.pending : report.applied).map(\.label)
         let definitions = report.definitionsApplied ? Migrator().definitions.map(\.name) : []
-        if invocation.format() == "json" {
+        if input.format == .json {
             try invocation.console.printJSON([
-                invocation.flag("--dry-run") ? "pending" : "applied": names,
+                input.dryRun ? "pending" : "applied": names,
                 "already_applied": ["\(report.alreadyApplied)"],
-                invocation.flag("--dry-run") ? "definitions_pending" : "definitions_applied": definitions,
+                input.dryRun ? "definitions_pending" : "definitions_applied": definitions,
                 "definitions_changed": report.definitionChanges.map { "\($0.name) (\($0.state.rawValue))" },
             ])
         } else if !report.definitionsApplied {
             invocation.console.print("Nothing to do: all \(report.alreadyApplied) migration(s) and every definition file are applied.")
         } else {
-            let verb = invocation.flag("--dry-run") ? "Would apply" : "Applied"
+            let verb = input.dryRun ? "Would apply" : "Applied"
             names.forEach { invocation.console.print("\(verb) \($0)") }
             let changed = report.definitionChanges.map { "\($0.name) (\($0.state.rawValue))" }
             let why = changed.isEmpty ? "after the migrations" : changed.joined(separator: ", ")
@@ -117,6 +117,12 @@ enum DatabaseCommands {
             throw StoreError(.failure, "the database is chosen by the libpq environment (PGHOST, PGDATABASE, ...), so there is no URL to print")
         }
         return 0
+    }
+
+    /// The inputs of `db migrate`.
+    struct Migrate: ParsableArguments {
+        @Flag(help: "List what would be applied, change nothing.") var dryRun: Bool
+        @Option(help: StandardHelp.format) var format: TextOrJSON = .text
     }
 
     private static func embeddedCluster(_ invocation: Invocation, command: String) throws -> EmbeddedCluster {

@@ -15,19 +15,23 @@ enum DemoCommand {
             reminder sweep, and prints his summary and the top of the MATAC ranking. Needs an
             administrator: the embedded database's own user is one.
             """,
-        options: [
-            .option("--people", "N", "Size of the synthetic force (default 3000)."),
-            .option("--seed", "S", "Generator seed (default 1)."),
-            Invocation.asOfOption,
-        ],
+        arguments: Arguments.self,
         examples: ["disrupt demo", "disrupt demo --people 10000"]
-    ) { invocation in
-        let people = try invocation.int("--people") ?? 3000
-        guard people > 0 else { throw invocation.usage("The value for '--people' must be a whole number above 0") }
-        let asOf = try invocation.asOf()
-        let script = DemoScript(invocation: invocation, asOf: asOf)
-        try script.run(people: people, seed: invocation.option("--seed") ?? "1")
+    ) { input, invocation in
+        let script = DemoScript(invocation: invocation, asOf: input.asOf ?? Day.today())
+        try script.run(people: input.people, seed: "\(input.seed)")
         return 0
+    }
+
+    /// The inputs of `disrupt demo`.
+    struct Arguments: ParsableArguments {
+        @Option(help: "Size of the synthetic force (default 3000).") var people: Int = 3000
+        @Option(help: "Generator seed (default 1).", valueName: "S") var seed: UInt64 = 1
+        @Option(help: StandardHelp.asOf) var asOf: Day?
+
+        func validate() throws(ValidationError) {
+            guard people > 0 else { throw ValidationError("The value for '--people' must be a whole number above 0") }
+        }
     }
 }
 
@@ -148,7 +152,7 @@ struct DemoScript {
     }
 
     /// The global `--db` flag reaches every step.
-    private var passThrough: [String] { invocation.option("--db").map { ["--db", $0] } ?? [] }
+    private var passThrough: [String] { invocation.global.arguments }
 }
 
 /// A demo step that failed: says which command, keeps its exit code.

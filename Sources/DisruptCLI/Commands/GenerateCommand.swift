@@ -11,30 +11,18 @@ enum GenerateCommand {
             links. Dates fall in the six years before --as-of. The same --people, --seed and --as-of
             give byte-identical files. Import them with: disrupt import KIND DIR/KIND.csv
             """,
-        options: [
-            .option("--people", "N", "How many perpetrators.", required: true),
-            .option("--out", "DIR", "The folder to write people.csv ... referrals.csv into (created if missing).", required: true),
-            .option("--seed", "S", "The random seed (default 1)."),
-            .option("--as-of", "YYYY-MM-DD", "The day the force's history ends (default 2026-11-01)."),
-            .format(["text", "json"]),
-        ],
+        arguments: Arguments.self,
         examples: ["disrupt generate --people 5000 --out /tmp/force", "disrupt generate --people 100000 --seed 7 --out force --format json"]
-    ) { invocation in
-        guard let people = try invocation.int("--people"), people > 0 else {
-            throw invocation.usage("The value for '--people' must be a whole number above 0")
-        }
-        let seedText = invocation.option("--seed") ?? "1"
-        guard let seed = UInt64(seedText) else {
-            throw invocation.usage("The value '\(seedText)' is invalid for '--seed': expected a whole number ≥ 0")
-        }
-        let directory = URL(fileURLWithPath: try invocation.requiredOption("--out"))
-        let generator = ForceGenerator(people: people, seed: seed, asOf: try invocation.day("--as-of"))
+    ) { input, invocation in
+        let seed = input.seed
+        let directory = URL(fileURLWithPath: input.out)
+        let generator = ForceGenerator(people: input.people, seed: seed, asOf: input.asOf)
         let bar = ProgressBar(console: invocation.console, label: "generating")
         let started = Date()
         let counts = try generator.write(to: directory) { bar.update($0) }
         bar.finish()
         let seconds = Date().timeIntervalSince(started)
-        if invocation.format() == "json" {
+        if input.format == .json {
             var rows: [String: Int] = [:]
             for file in ForceFile.allCases { rows[file.rawValue] = counts[file] }
             try invocation.console.printJSON(GenerateReport(directory: directory.path, seed: seed, asOf: generator.asOf.iso, rows: rows, seconds: seconds))
@@ -45,6 +33,19 @@ enum GenerateCommand {
             invocation.console.print(String(format: "%d rows in %@ in %.1f s (seed %llu, as of %@)", counts.total, directory.path, seconds, seed, generator.asOf.iso))
         }
         return 0
+    }
+
+    /// The inputs of `disrupt generate`.
+    struct Arguments: ParsableArguments {
+        @Option(help: "How many perpetrators.") var people: Int
+        @Option(help: "The folder to write people.csv ... referrals.csv into (created if missing).", valueName: "DIR") var out: String
+        @Option(help: "The random seed (default 1).", valueName: "S") var seed: UInt64 = 1
+        @Option(help: "The day the force's history ends (default 2026-11-01).") var asOf: Day?
+        @Option(help: StandardHelp.format) var format: TextOrJSON = .text
+
+        func validate() throws(ValidationError) {
+            guard people > 0 else { throw ValidationError("The value for '--people' must be a whole number above 0") }
+        }
     }
 
     struct GenerateReport: Encodable {

@@ -21,35 +21,33 @@ enum ImportCommand {
                 (with --strict nothing landed); 2 usage (unknown KIND, unreadable file, wrong header);
                 4 not allowed to import.
                 """,
-            arguments: [
-                ArgumentSpec("kind", help: "What the file holds: \(ImportKind.allCases.map(\.rawValue).joined(separator: "|"))."),
-                ArgumentSpec("file", help: "The CSV file (UTF-8, header row first)."),
-            ],
-            options: [
-                .flag("--dry-run", "Check and count everything, then roll back: nothing lands."),
-                .flag("--strict", "Land nothing if any row is rejected."),
-                .option("--agency", "AGENCY", "Administrators: the agency owning rows of kinds without an agency column (default: yours, or police)."),
-                .format(["text", "json"]),
-            ],
+            arguments: Arguments.self,
             examples: [
                 "disrupt import people people.csv",
                 "disrupt import markers markers.csv --dry-run",
                 "disrupt import incidents incidents.csv --strict --format json",
             ]
-        ) { invocation in
-            try run(invocation)
+        ) { input, invocation in
+            try run(input, invocation)
         }
     }
 
-    static func run(_ invocation: Invocation) throws -> Int32 {
-        let kindText = try invocation.requiredArgument("kind")
-        guard let kind = ImportKind(rawValue: kindText.lowercased()) else {
-            throw invocation.usage("Unknown KIND '\(kindText)': expected one of \(ImportKind.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        let path = try invocation.requiredArgument("file")
-        var options = Importer.Options(dryRun: invocation.flag("--dry-run"), strict: invocation.flag("--strict"))
-        options.defaultAgency = invocation.option("--agency")
-        let importer = Importer(kind: kind, path: path, options: options)
+    /// The inputs of `disrupt import`.
+    struct Arguments: ParsableArguments {
+        @Argument(help: "What the file holds: \(ImportKind.allCases.map(\.rawValue).joined(separator: "|")).") var kind: ImportKind
+        @Argument(help: "The CSV file (UTF-8, header row first).") var file: String
+        @Flag(help: "Check and count everything, then roll back: nothing lands.") var dryRun: Bool
+        @Flag(help: "Land nothing if any row is rejected.") var strict: Bool
+        @Option(help: "Administrators: the agency owning rows of kinds without an agency column (default: yours, or police).", valueName: "AGENCY")
+        var agency: String?
+        @Option(help: StandardHelp.format) var format: TextOrJSON = .text
+    }
+
+    static func run(_ input: Arguments, _ invocation: Invocation) throws -> Int32 {
+        let path = input.file
+        var options = Importer.Options(dryRun: input.dryRun, strict: input.strict)
+        options.defaultAgency = input.agency
+        let importer = Importer(kind: input.kind, path: path, options: options)
         let db = try invocation.database()
         let bar = ProgressBar(console: invocation.console, label: "importing")
         let size = max(1, (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int ?? 0)
@@ -58,7 +56,7 @@ enum ImportCommand {
         }
         bar.finish()
         printRejects(report, console: invocation.console)
-        if invocation.format() == "json" {
+        if input.format == .json {
             try invocation.console.printJSON(report)
         } else {
             invocation.console.print("inserted \(report.inserted), updated \(report.updated), unchanged \(report.unchanged), rejected \(report.rejected)")

@@ -14,27 +14,24 @@ enum PlanCommands {
     static let open = CommandSpec(
         "open", abstract: "Open a plan for a person with a SPOC (one open plan per person).",
         discussion: "PERSON is a reference, PNC id or exact name. The SPOC must be an active staff member with role spoc. A person who already has an open plan: exit 5.",
-        arguments: [ArgumentSpec("PERSON", help: "The perpetrator: reference, PNC id or exact name.")],
-        options: [.option("--spoc", "LOGIN", "The plan's single point of contact.", required: true),
-                  .option("--review-on", "YYYY-MM-DD", "When the forum reviews the plan."), .format(["text", "json"])],
+        arguments: Open.self,
         examples: ["disrupt plan open P000123 --spoc pc_smith --review-on 2025-07-01"]
-    ) { invocation in
+    ) { input, invocation in
         let plan = try PlanStore().open(
-            person: try invocation.requiredArgument("PERSON"), spocLogin: try invocation.requiredText("--spoc"),
-            reviewOn: try invocation.day("--review-on"), asOf: Day.today(), on: try invocation.database())
-        try printPlan(plan, invocation, verb: "Opened")
+            person: input.person, spocLogin: input.spoc.text,
+            reviewOn: input.reviewOn, asOf: Day.today(), on: try invocation.database())
+        try printPlan(plan, input.format, invocation, verb: "Opened")
         return 0
     }
 
     static let show = CommandSpec(
         "show", abstract: "Show a plan and every agency's actions under their headings.",
         discussion: "Digits name a plan; anything else names a person (their open plan, else their latest). Overdue actions are marked OVERDUE with the days; VERSION is what changes pass as --version.",
-        arguments: [ArgumentSpec("PLAN", help: "A plan id, or a person (reference, PNC id or name).")],
-        options: [Invocation.asOfOption, .format(["text", "json"])],
+        arguments: Show.self,
         examples: ["disrupt plan show 12", "disrupt plan show P000123 --format json"]
-    ) { invocation in
-        let detail = try PlanStore().detail(try invocation.requiredArgument("PLAN"), asOf: try invocation.asOf(), on: try invocation.database())
-        if invocation.format() == "json" {
+    ) { input, invocation in
+        let detail = try PlanStore().detail(input.plan, asOf: input.asOf ?? Day.today(), on: try invocation.database())
+        if input.format == .json {
             try invocation.console.printJSON(detail)
         } else {
             invocation.console.print(PlanText.plan(detail, console: invocation.console))
@@ -44,16 +41,14 @@ enum PlanCommands {
 
     static let list = CommandSpec(
         "list", abstract: "List plans (open ones by default), with live and overdue action counts.",
-        options: [.option("--spoc", "LOGIN", "Only this SPOC's plans."),
-                  .option("--status", "open|closed|all", "Which plans (default: open).", allowed: ["open", "closed", "all"]),
-                  Invocation.asOfOption, .format(["text", "json"])],
+        arguments: List.self,
         examples: ["disrupt plan list", "disrupt plan list --spoc pc_smith --format json", "disrupt plan list --status closed"]
-    ) { invocation in
-        let status = invocation.option("--status") ?? "open"
+    ) { input, invocation in
+        let status = input.status.rawValue
         let plans = try PlanStore().list(
-            spocLogin: invocation.option("--spoc"), status: status == "all" ? nil : status,
-            asOf: try invocation.asOf(), on: try invocation.database())
-        if invocation.format() == "json" {
+            spocLogin: input.spoc, status: input.status == .all ? nil : status,
+            asOf: input.asOf ?? Day.today(), on: try invocation.database())
+        if input.format == .json {
             try invocation.console.printJSON(plans)
         } else if plans.isEmpty {
             invocation.console.print("No \(status == "all" ? "" : status + " ")plans.")
@@ -71,35 +66,30 @@ enum PlanCommands {
     static let update = CommandSpec(
         "update", abstract: "Change a plan's SPOC and/or review date.",
         discussion: "A stale --version (someone changed the plan since you looked) changes nothing, prints the current state and exits 5.",
-        arguments: [ArgumentSpec("PLAN", help: "The plan id.")],
-        options: [Invocation.versionOption, .option("--spoc", "LOGIN", "The new SPOC."),
-                  .option("--review-on", "YYYY-MM-DD", "The new review date."), .format(["text", "json"])],
+        arguments: Update.self,
         examples: ["disrupt plan update 12 --version 3 --review-on 2025-08-01", "disrupt plan update 12 --version 4 --spoc ds_jones"]
-    ) { invocation in
-        let spoc = invocation.option("--spoc"), review = try invocation.day("--review-on")
-        guard spoc != nil || review != nil else { throw invocation.usage("Give --spoc and/or --review-on to change") }
+    ) { input, invocation in
         let plan = try PlanStore().update(
-            planId: try invocation.id("PLAN"), version: try invocation.expectedVersion(), spocLogin: spoc, reviewOn: review,
+            planId: input.plan.value, version: input.version?.value, spocLogin: input.spoc, reviewOn: input.reviewOn,
             asOf: Day.today(), on: try invocation.database())
-        try printPlan(plan, invocation, verb: "Updated")
+        try printPlan(plan, input.format, invocation, verb: "Updated")
         return 0
     }
 
     static let close = CommandSpec(
         "close", abstract: "Close a plan with a reason; its live actions are cancelled with that reason.",
-        arguments: [ArgumentSpec("PLAN", help: "The plan id.")],
-        options: [Invocation.versionOption, .option("--reason", "TEXT", "Why the plan closes.", required: true), .format(["text", "json"])],
+        arguments: Close.self,
         examples: ["disrupt plan close 12 --version 5 --reason 'Sentenced to 4 years; managed by MAPPA'"]
-    ) { invocation in
+    ) { input, invocation in
         let plan = try PlanStore().close(
-            planId: try invocation.id("PLAN"), version: try invocation.expectedVersion(), reason: try invocation.requiredText("--reason"),
+            planId: input.plan.value, version: input.version?.value, reason: input.reason.text,
             asOf: Day.today(), on: try invocation.database())
-        try printPlan(plan, invocation, verb: "Closed")
+        try printPlan(plan, input.format, invocation, verb: "Closed")
         return 0
     }
 
-    private static func printPlan(_ plan: PlanRecord, _ invocation: Invocation, verb: String) throws {
-        if invocation.format() == "json" {
+    private static func printPlan(_ plan: PlanRecord, _ format: TextOrJSON, _ invocation: Invocation, verb: String) throws {
+        if format == .json {
             try invocation.console.printJSON(plan)
         } else {
             invocation.console.print("\(verb): \(PlanText.planLine(plan)).")

@@ -12,13 +12,13 @@ enum ReminderCommands {
             a reminder is created exactly once however many sweeps run. Needs a login in disrupt_service
             (or an administrator).
             """,
-        options: [Invocation.asOfOption, .format(["text", "json"])],
+        arguments: Remind.self,
         examples: ["disrupt remind", "disrupt remind --as-of 2025-06-30 --format json"]
-    ) { invocation in
+    ) { input, invocation in
         let timings = try invocation.riskModel().reminders
         let db = try invocation.database()
-        let result = try db.transaction { try ReminderStore().sweep(asOf: try invocation.asOf(), timings: timings, on: db) }
-        if invocation.format() == "json" {
+        let result = try db.transaction { try ReminderStore().sweep(asOf: input.asOf ?? Day.today(), timings: timings, on: db) }
+        if input.format == .json {
             try invocation.console.printJSON(result)
         } else {
             invocation.console.print("Sweep as of \(result.asOf.iso): \(result.total) reminder(s) created in \(result.durationMilliseconds) ms")
@@ -30,12 +30,12 @@ enum ReminderCommands {
     static var inbox: CommandSpec {
         CommandSpec(
             "inbox", abstract: "Your reminders (unacknowledged ones unless --all).",
-            options: [.flag("--all", "Include acknowledged reminders."), .format(["text", "json"])],
+            arguments: Inbox.self,
             examples: ["disrupt inbox", "disrupt inbox --all --format json", "disrupt inbox ack 42"],
             subcommands: [ack]
-        ) { invocation in
-            let items = try ReminderStore().inbox(showAll: invocation.flag("--all"), on: try invocation.database())
-            if invocation.format() == "json" {
+        ) { input, invocation in
+            let items = try ReminderStore().inbox(showAll: input.all, on: try invocation.database())
+            if input.format == .json {
                 try invocation.console.printJSON(items)
             } else if items.isEmpty {
                 invocation.console.print("Your inbox is empty.")
@@ -52,10 +52,10 @@ enum ReminderCommands {
 
     static let ack = CommandSpec(
         "ack", abstract: "Acknowledge one of your reminders.",
-        arguments: [ArgumentSpec("ID", help: "The reminder id (from disrupt inbox).")],
+        arguments: Ack.self,
         examples: ["disrupt inbox ack 42"]
-    ) { invocation in
-        let id = try invocation.id("ID")
+    ) { input, invocation in
+        let id = input.id.value
         let db = try invocation.database()
         let now = try db.transaction { try ReminderStore().acknowledge(id, on: db) }
         invocation.console.print(now ? "Reminder \(id) acknowledged." : "Reminder \(id) was already acknowledged.")
@@ -76,20 +76,18 @@ enum ReminderCommands {
             It runs as the session's login (PGUSER / the URL's user); in production, a login that is
             a member of disrupt_service.
             """,
-        options: [.option("--interval", "SECONDS", "Seconds between sweeps (default: reminders.interval_seconds)."),
-                  .flag("--once", "One sweep and delivery round, then exit.")],
+        arguments: Serve.self,
         examples: ["disrupt serve", "PGUSER=disrupt_svc disrupt serve --interval 30", "disrupt serve --once"]
-    ) { invocation in
+    ) { input, invocation in
         let timings = try invocation.riskModel().reminders
-        let interval = try invocation.int("--interval")
-        if let interval, interval < 1 { throw invocation.usage("--interval must be at least 1 second") }
+        let interval = input.interval
         let db = try invocation.database()
         let console = invocation.console
         let stop = StopFlag()
         let service = ReminderService(
             configuration: invocation.location.configuration, timings: timings, interval: interval.map(TimeInterval.init),
             log: { console.error($0) }, shouldStop: { stop.isSet })
-        if invocation.flag("--once") {
+        if input.once {
             try service.pass(on: db)
             return 0
         }
@@ -98,6 +96,33 @@ enum ReminderCommands {
         defer { sources.forEach { $0.cancel() } }
         try service.run()
         return 0
+    }
+
+    /// The inputs of `disrupt remind`.
+    struct Remind: ParsableArguments {
+        @Option(help: StandardHelp.asOf) var asOf: Day?
+        @Option(help: StandardHelp.format) var format: TextOrJSON = .text
+    }
+
+    /// The inputs of `disrupt inbox`.
+    struct Inbox: ParsableArguments {
+        @Flag(help: "Include acknowledged reminders.") var all: Bool
+        @Option(help: StandardHelp.format) var format: TextOrJSON = .text
+    }
+
+    /// The inputs of `disrupt inbox ack`.
+    struct Ack: ParsableArguments {
+        @Argument(name: "ID", help: "The reminder id (from disrupt inbox).") var id: RecordID
+    }
+
+    /// The inputs of `disrupt serve`.
+    struct Serve: ParsableArguments {
+        @Option(help: "Seconds between sweeps (default: reminders.interval_seconds).", valueName: "SECONDS") var interval: Int?
+        @Flag(help: "One sweep and delivery round, then exit.") var once: Bool
+
+        func validate() throws(ValidationError) {
+            if let interval, interval < 1 { throw ValidationError("--interval must be at least 1 second") }
+        }
     }
 }
 

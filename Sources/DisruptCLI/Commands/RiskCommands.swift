@@ -4,8 +4,6 @@ import Foundation
 
 /// `disrupt triggers`, `disrupt rank`, `disrupt recompute`: risk that explains itself.
 enum RiskCommands {
-    static let formatOption = OptionSpec.format(["text", "json"])
-
     static let triggers = CommandSpec(
         "triggers", abstract: "Show which risk triggers fire for a person, why, and on what evidence.",
         discussion: """
@@ -16,20 +14,15 @@ enum RiskCommands {
             consultation of personal data: it is logged with --purpose (default "triggers").
             Weights, windows and bands come from triggers.json (see README "Risk triggers, scores and RFG").
             """,
-        arguments: [ArgumentSpec("person", help: "Reference, PNC id, or exact name or alias.")],
-        options: [
-            .option("--purpose", "TEXT", "Why you are reading it (logged as a consultation; default: \"triggers\")."),
-            Invocation.asOfOption, formatOption,
-        ],
+        arguments: Triggers.self,
         examples: ["disrupt triggers P-1", "disrupt triggers P-1 --as-of 2026-11-01 --format json --purpose 'MATAC screening'"]
-    ) { invocation in
-        let purpose = (invocation.option("--purpose") ?? "triggers").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !purpose.isEmpty else { throw invocation.usage("--purpose must say why you are reading the triggers") }
+    ) { input, invocation in
+        let purpose = input.purpose?.trimmed ?? "triggers"
         let db = try invocation.database()
-        let person = try PersonResolver().resolve(try invocation.requiredArgument("person"), on: db)
+        let person = try PersonResolver().resolve(input.person, on: db)
         let live = try RiskStore(model: try invocation.riskModel()).live(
-            person, purpose: purpose, format: invocation.format(), asOf: try invocation.asOf(), on: db)
-        if invocation.format() == "json" {
+            person, purpose: purpose, format: input.format.rawValue, asOf: input.asOf ?? Day.today(), on: db)
+        if input.format == .json {
             try invocation.console.printJSON(TriggersOutput(live))
         } else {
             printTriggers(live, invocation.console)
@@ -48,18 +41,12 @@ enum RiskCommands {
             Ties: higher gravity points, then the most recent incident, then the person reference.
             --agency keeps people with any record from that agency that you can see.
             """,
-        options: [
-            .option("--by", "ORDER", "What to rank by.", required: true, allowed: RankOrder.allCases.map(\.rawValue)),
-            .option("--top", "N", "How many people to show (default 20)."),
-            .option("--agency", "AGENCY", "Only people with a record from this agency.", allowed: Agency.allCases.map(\.rawValue)),
-            Invocation.asOfOption, formatOption,
-        ],
+        arguments: Rank.self,
         examples: ["disrupt rank --by rfg", "disrupt rank --by risk --top 50 --agency probation --format json"]
-    ) { invocation in
-        let top = try invocation.int("--top") ?? 20
-        guard top >= 1 else { throw invocation.usage("The value '\(top)' is invalid for '--top': expected 1 or more") }
-        let order = RankOrder(rawValue: invocation.option("--by") ?? "rfg") ?? .rfg
-        let asOf = try invocation.asOf()
+    ) { input, invocation in
+        let top = input.top
+        let order = input.by
+        let asOf = input.asOf ?? Day.today()
         let db = try invocation.database()
         let model = try invocation.riskModel()
         let store = RiskStore(model: model)
@@ -67,7 +54,7 @@ enum RiskCommands {
         var live: [RankedPerson]?
         if !freshness.isCurrent {
             if freshness.canRecompute {
-                live = try store.rankLive(by: order, limit: top, agency: invocation.option("--agency"), asOf: asOf, on: db)
+                live = try store.rankLive(by: order, limit: top, agency: input.agency?.rawValue, asOf: asOf, on: db)
             } else {
                 let what = freshness.otherDay
                     ? "the stored scores are not all as of \(asOf.iso)"
@@ -75,11 +62,11 @@ enum RiskCommands {
                 invocation.console.error("Warning: \(what); an administrator should run: disrupt recompute\(freshness.otherDay ? " --all --as-of \(asOf.iso)" : "")")
             }
         }
-        let rows = try live ?? store.rank(by: order, limit: top, agency: invocation.option("--agency"), on: db)
-        if invocation.format() == "json" {
+        let rows = try live ?? store.rank(by: order, limit: top, agency: input.agency?.rawValue, on: db)
+        if input.format == .json {
             try invocation.console.printJSON(rows)
         } else if rows.isEmpty {
-            invocation.console.print("No scored people\(invocation.option("--agency").map { " with records from \($0)" } ?? "").")
+            invocation.console.print("No scored people\(input.agency.map { " with records from \($0.rawValue)" } ?? "").")
         } else {
             var table = TextTable(["#", "Person", "Score", "Band", "RFG", "R/F/G/V", "Victims", "Latest incident", "Flags"])
             for row in rows {
@@ -104,16 +91,13 @@ enum RiskCommands {
             the change queue together. A history row is kept when a score, band, trigger list, flag
             or RFG term changes. Run it nightly with --all so scores follow the calendar (recency decays).
             """,
-        options: [
-            .flag("--all", "Recompute every person, not only those whose records changed."),
-            Invocation.asOfOption, formatOption,
-        ],
+        arguments: Recompute.self,
         examples: ["disrupt recompute", "disrupt recompute --all --format json"]
-    ) { invocation in
+    ) { input, invocation in
         let report = try RiskRecompute(model: try invocation.riskModel()).run(
-            all: invocation.flag("--all"), asOf: try invocation.asOf(), on: try invocation.database(),
+            all: input.all, asOf: input.asOf ?? Day.today(), on: try invocation.database(),
             progress: progressPrinter(invocation))
-        if invocation.format() == "json" {
+        if input.format == .json {
             try invocation.console.printJSON(report)
         } else {
             invocation.console.print(
@@ -121,6 +105,34 @@ enum RiskCommands {
                     + "\(report.changed) changed, \(report.removed) removed.")
         }
         return 0
+    }
+
+    /// The inputs of `disrupt triggers`.
+    struct Triggers: ParsableArguments {
+        @Argument(help: "Reference, PNC id, or exact name or alias.") var person: String
+        @Option(help: "Why you are reading it (logged as a consultation; default: \"triggers\").") var purpose: NonBlankText?
+        @Option(help: StandardHelp.asOf) var asOf: Day?
+        @Option(help: StandardHelp.format) var format: TextOrJSON = .text
+    }
+
+    /// The inputs of `disrupt rank`.
+    struct Rank: ParsableArguments {
+        @Option(help: "What to rank by.", valueName: "ORDER") var by: RankOrder
+        @Option(help: "How many people to show (default 20).") var top: Int = 20
+        @Option(help: "Only people with a record from this agency.", valueName: "AGENCY") var agency: Agency?
+        @Option(help: StandardHelp.asOf) var asOf: Day?
+        @Option(help: StandardHelp.format) var format: TextOrJSON = .text
+
+        func validate() throws(ValidationError) {
+            guard top >= 1 else { throw ValidationError("The value '\(top)' is invalid for '--top': expected 1 or more") }
+        }
+    }
+
+    /// The inputs of `disrupt recompute`.
+    struct Recompute: ParsableArguments {
+        @Flag(help: "Recompute every person, not only those whose records changed.") var all: Bool
+        @Option(help: StandardHelp.asOf) var asOf: Day?
+        @Option(help: StandardHelp.format) var format: TextOrJSON = .text
     }
 
     /// Progress on standard error, only when it is a terminal.

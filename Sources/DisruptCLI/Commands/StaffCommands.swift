@@ -20,24 +20,13 @@ enum StaffCommands {
 
     static let add = CommandSpec(
         "add", abstract: "Create a staff login (or re-enable and update one).",
-        arguments: [ArgumentSpec("login", help: "Login name: 2-63 lower-case letters, digits or _, starting with a letter.")],
-        options: [
-            .option("--name", "TEXT", "The person's full name.", required: true),
-            .option("--agency", "AGENCY", "Their agency: " + Agency.allCases.map(\.rawValue).joined(separator: ", ") + ".", required: true, allowed: Agency.allCases.map(\.rawValue)),
-            .option("--role", "ROLE", "Their role: rep, spoc, chair, coordinator, idva or admin (admins manage staff and see everything).", required: true, allowed: StaffRole.allCases.map(\.rawValue)),
-            .format(["text", "json"]),
-        ],
+        arguments: Add.self,
         examples: ["disrupt staff add prob_jsmith --name 'Jo Smith' --agency probation --role rep",
                    "disrupt staff add marac_admin --name 'Sam Lee' --agency other --role admin"]
-    ) { invocation in
-        let login = try invocation.requiredArgument("login")
-        guard let agency = Agency(rawValue: invocation.option("--agency") ?? ""),
-              let role = StaffRole(rawValue: invocation.option("--role") ?? ""),
-              let name = invocation.option("--name") else {
-            throw invocation.usage("--name, --agency and --role are required")
-        }
-        let member = try StaffDirectory().add(login: login, fullName: name, agency: agency, role: role, on: invocation.database())
-        if invocation.format() == "json" {
+    ) { input, invocation in
+        let member = try StaffDirectory().add(
+            login: input.login, fullName: input.name, agency: input.agency, role: input.role, on: invocation.database())
+        if input.format == .json {
             try invocation.console.printJSON(member)
         } else {
             invocation.console.print("\(member.login) (\(member.fullName)) is \(member.role) for \(member.agency).")
@@ -49,17 +38,11 @@ enum StaffCommands {
 
     static let list = CommandSpec(
         "list", abstract: "List staff by agency.",
-        options: [
-            .option("--agency", "AGENCY", "Only this agency.", allowed: Agency.allCases.map(\.rawValue)),
-            .flag("--all", "Include disabled logins."),
-            .format(["text", "json"]),
-        ],
+        arguments: List.self,
         examples: ["disrupt staff list", "disrupt staff list --agency police --all --format json"]
-    ) { invocation in
-        let members = try StaffDirectory().list(
-            agency: invocation.option("--agency").flatMap(Agency.init(rawValue:)), includeDisabled: invocation.flag("--all"),
-            on: invocation.database())
-        if invocation.format() == "json" {
+    ) { input, invocation in
+        let members = try StaffDirectory().list(agency: input.agency, includeDisabled: input.all, on: invocation.database())
+        if input.format == .json {
             try invocation.console.printJSON(members)
         } else if members.isEmpty {
             invocation.console.print("No staff match.")
@@ -76,13 +59,11 @@ enum StaffCommands {
 
     static let disable = CommandSpec(
         "disable", abstract: "Disable a staff login: it can no longer log in or see anything.",
-        arguments: [ArgumentSpec("login", help: "The login to disable.")],
-        options: [.option("--reason", "TEXT", "Why (kept with the record and in the audit log).", required: true), .format(["text", "json"])],
+        arguments: Disable.self,
         examples: ["disrupt staff disable prob_jsmith --reason 'left the service'"]
-    ) { invocation in
-        let login = try invocation.requiredArgument("login")
-        let member = try StaffDirectory().disable(login: login, reason: invocation.option("--reason") ?? "", on: invocation.database())
-        if invocation.format() == "json" {
+    ) { input, invocation in
+        let member = try StaffDirectory().disable(login: input.login, reason: input.reason, on: invocation.database())
+        if input.format == .json {
             try invocation.console.printJSON(member)
         } else {
             invocation.console.print("\(member.login) is disabled: it can no longer log in, and open sessions see nothing.")
@@ -93,11 +74,11 @@ enum StaffCommands {
     static let whoami = CommandSpec(
         "whoami", abstract: "Show who this session is: login, name, agency, role, and whether an administrator.",
         discussion: "The login is the one PostgreSQL authenticated: PGUSER, the URL's user, or your operating-system user.",
-        options: [.format(["text", "json"])],
+        arguments: Format.self,
         examples: ["disrupt whoami", "PGUSER=prob_jsmith disrupt whoami --format json"]
-    ) { invocation in
+    ) { input, invocation in
         let identity = try Identity.current(on: invocation.database())
-        if invocation.format() == "json" {
+        if input.format == .json {
             try invocation.console.printJSON(identity)
             return 0
         }
@@ -110,5 +91,29 @@ enum StaffCommands {
         lines.append("admin:   \(identity.admin ? (identity.installAdmin ? "yes (the install's administrator)" : "yes") : "no")")
         lines.forEach { invocation.console.print($0) }
         return 0
+    }
+
+    /// The inputs of `staff add`.
+    struct Add: ParsableArguments {
+        @Argument(help: "Login name: 2-63 lower-case letters, digits or _, starting with a letter.") var login: String
+        @Option(help: "The person's full name.") var name: String
+        @Option(help: "Their agency: " + Agency.allCases.map(\.rawValue).joined(separator: ", ") + ".", valueName: "AGENCY") var agency: Agency
+        @Option(help: "Their role: rep, spoc, chair, coordinator, idva or admin (admins manage staff and see everything).", valueName: "ROLE")
+        var role: StaffRole
+        @Option(help: StandardHelp.format) var format: TextOrJSON = .text
+    }
+
+    /// The inputs of `staff list`.
+    struct List: ParsableArguments {
+        @Option(help: "Only this agency.", valueName: "AGENCY") var agency: Agency?
+        @Flag(help: "Include disabled logins.") var all: Bool
+        @Option(help: StandardHelp.format) var format: TextOrJSON = .text
+    }
+
+    /// The inputs of `staff disable`.
+    struct Disable: ParsableArguments {
+        @Argument(help: "The login to disable.") var login: String
+        @Option(help: "Why (kept with the record and in the audit log).") var reason: String
+        @Option(help: StandardHelp.format) var format: TextOrJSON = .text
     }
 }

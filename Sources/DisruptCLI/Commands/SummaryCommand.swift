@@ -4,8 +4,6 @@ import Foundation
 
 /// `disrupt summary`: the one-page perpetrator summary for a Marac representative.
 enum SummaryCommand {
-    static let formats = ["text", "json", "markdown", "html"]
-
     static let spec = CommandSpec(
         "summary", abstract: "Print the perpetrator summary a Marac representative reads (logged as a consultation).",
         discussion: """
@@ -16,54 +14,57 @@ enum SummaryCommand {
             Reading it is a consultation of personal data: --purpose is required and is logged with
             who read which person, when, and in which format.
             """,
-        arguments: [ArgumentSpec("person", help: "A reference, a PNC id, or a name or alias that matches one person.")],
-        options: [
-            .option("--purpose", "TEXT", "Why you are reading it, e.g. 'Marac 2026-11-26 case 14' (logged).", required: true),
-            Invocation.asOfOption,
-            .option("--format", "FORMAT", "Output format (default: text).", allowed: formats),
-            .option("--out", "FILE", "Write to this file (replaced atomically) instead of standard output."),
-        ],
+        arguments: Arguments.self,
         examples: [
             "disrupt summary P-000123 --purpose 'Marac 2026-11-26 case 14'",
             "disrupt summary 'Dean Walsh' --purpose 'Marac 2026-11-26 case 14' --format html --out walsh.html",
             "disrupt summary 99/123456A --purpose 'MATAC tasking' --format json --as-of 2026-11-26",
         ]
-    ) { invocation in
-        let purpose = (invocation.option("--purpose") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !purpose.isEmpty else { throw invocation.usage("--purpose must say why you are reading the summary") }
-        let format = invocation.format()
-        let asOf = try invocation.asOf()
+    ) { input, invocation in
+        let purpose = input.purpose.trimmed
+        let format = input.format
+        let asOf = input.asOf ?? Day.today()
         let builder = SummaryBuilder(model: try invocation.riskModel())
         let db = try invocation.database()
-        let person = try PersonResolver().resolve(try invocation.requiredArgument("person"), on: db)
+        let person = try PersonResolver().resolve(input.person, on: db)
         let dossier = try PersonDossierReader().read(
             personID: person.id, purpose: purpose,
-            consultation: .init(kind: "summary", format: format, asOf: asOf), on: db)
+            consultation: .init(kind: "summary", format: format.rawValue, asOf: asOf), on: db)
         let summary = builder.build(dossier, asOf: asOf)
         let output: String
         switch format {
-        case "json": output = try SummaryJSON.render(summary)
-        case "markdown": output = SummaryMarkdownRenderer().render(summary)
-        case "html": output = SummaryHTMLRenderer().render(summary)
-        default:
-            let colour = invocation.option("--out") == nil && invocation.console.useColour
+        case .json: output = try SummaryJSON.render(summary)
+        case .markdown: output = SummaryMarkdownRenderer().render(summary)
+        case .html: output = SummaryHTMLRenderer().render(summary)
+        case .text:
+            let colour = input.out == nil && invocation.console.useColour
             output = SummaryTextRenderer(escape: colour ? invocation.console.escapeToken : nil).render(summary)
         }
-        if let path = invocation.option("--out") {
+        let isDocument = format == .json || format == .html
+        if let path = input.out {
             // Personal data: replaced atomically, readable by its owner only; text and
             // Markdown go through the same sanitiser as the terminal (the file is read with cat).
-            let document = format == "json" || format == "html" ? output : TerminalSafe.text(output)
+            let document = isDocument ? output : TerminalSafe.text(output)
             do {
                 try PrivateFile.write(Data(document.utf8), to: path)
             } catch {
                 throw StoreError(.failure, "cannot write \(path): \(error)", hint: "Choose a writable file with --out")
             }
             invocation.console.error("Wrote the summary of \(person.ref) to \(path)")
-        } else if format == "json" || format == "html" {
+        } else if isDocument {
             invocation.console.writeDocument(output)
         } else {
             invocation.console.write(output)
         }
         return 0
+    }
+
+    /// The inputs of `disrupt summary`.
+    struct Arguments: ParsableArguments {
+        @Argument(help: "A reference, a PNC id, or a name or alias that matches one person.") var person: String
+        @Option(help: "Why you are reading it, e.g. 'Marac 2026-11-26 case 14' (logged).") var purpose: NonBlankText
+        @Option(help: StandardHelp.asOf) var asOf: Day?
+        @Option(help: StandardHelp.format, valueName: "FORMAT") var format: SummaryFormat = .text
+        @Option(help: "Write to this file (replaced atomically) instead of standard output.", valueName: "FILE") var out: String?
     }
 }

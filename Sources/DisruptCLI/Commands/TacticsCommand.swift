@@ -6,13 +6,12 @@ enum TacticsCommand {
     static let spec = CommandSpec(
         "tactics", abstract: "List the tactic catalogue (Config/tactics.json) that actions are chosen from.",
         discussion: "IDVA CHECK yes: an Idva must agree the action is safe for the victim and children before it starts.",
-        options: [.option("--heading", "HEADING", "Only this heading.", allowed: ActionHeading.allCases.map(\.rawValue)),
-                  .format(["text", "json"])],
+        arguments: Arguments.self,
         examples: ["disrupt tactics", "disrupt tactics --heading divert", "disrupt tactics --format json"]
-    ) { invocation in
+    ) { input, invocation in
         let catalogue = try invocation.riskModel().tactics
-        let tactics = invocation.option("--heading").flatMap(ActionHeading.init(rawValue:)).map { catalogue.tactics(under: $0) } ?? catalogue.tactics
-        if invocation.format() == "json" {
+        let tactics = input.heading.map { catalogue.tactics(under: $0) } ?? catalogue.tactics
+        if input.format == .json {
             try invocation.console.printJSON(tactics)
         } else {
             var table = TextTable(["CODE", "HEADING", "AGENCY", "IDVA CHECK", "LABEL"], maxWidth: 80)
@@ -22,5 +21,11 @@ enum TacticsCommand {
             invocation.console.print(table.render())
         }
         return 0
+    }
+
+    /// The inputs of `disrupt tactics`.
+    struct Arguments: ParsableArguments {
+        @Option(help: "Only this heading.", valueName: "HEADING") var heading: ActionHeading?
+        @Option(help: StandardHelp.format) var format: TextOrJSON = .text
     }
 }

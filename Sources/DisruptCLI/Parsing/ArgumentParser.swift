@@ -1,83 +1,111 @@
 /// What the parser made of a command line.
 public enum ParsedCommandLine: Sendable {
-    /// Run `command` (found at `path`) with these values.
-    case run(command: CommandSpec, path: [String], values: ParsedValues)
+    /// Run `command` (found at `path`) with its typed, validated inputs.
+    case run(command: CommandSpec, path: [String], arguments: any ParsableArguments, global: GlobalOptions)
     /// Print the help of the command at `path`.
     case help(command: CommandSpec, path: [String])
     case version
 }
 
-/// Option values and positional arguments, by name.
-public struct ParsedValues: Sendable, Equatable {
-    public var options: [String: [String]] = [:]
-    public var flags: Set<String> = []
-    public var arguments: [String: String] = [:]
-}
-
-/// Options every command accepts.
-enum GlobalOptions {
-    static let database = OptionSpec.option("--db", "URL", "The database (default: DISRUPT_DATABASE_URL, the libpq environment, or the embedded database).")
-    static let all: [OptionSpec] = [database]
-}
-
-/// Parses `disrupt <group> <command> [arguments] [--options]` against a tree of
+/// Parses `disrupt [--db URL] <group> <command> [arguments] [--options]` against a tree of
 /// `CommandSpec`s: `--name value` and `--name=value`, flags, `--` to end options, `-h`,
-/// `--help` and `help <command>` for help, `--version` at the top.
+/// `--help` and `help <command>` for help, `--version` at the top. Every usage error (unknown
+/// command or option, missing or invalid value, failed validation) is raised here.
 public struct ArgumentParser: Sendable {
     public let root: CommandSpec
+    let global = GlobalOptions.definitions
 
     public init(root: CommandSpec) {
         self.root = root
     }
 
     public func parse(_ arguments: [String]) throws(UsageError) -> ParsedCommandLine {
+        if arguments.first == "help" { return try help(Array(arguments.dropFirst())) }
         var command = root
         var path = [root.name]
-        var remaining = arguments[...]
-
-        if remaining.first == "help" {
-            remaining = remaining.dropFirst()
-            for name in remaining {
-                guard let sub = command.subcommand(named: name) else {
-                    throw UsageError(message: "Unknown command '\(name)'", commandPath: path)
-                }
+        var globals: [String] = []
+        var index = 0
+        // Walk down the subcommands, taking global options met on the way.
+        while index < arguments.count, arguments[index] != "--" {
+            let token = arguments[index]
+            if let option = global.first(where: { token == $0.name || token.hasPrefix($0.name + "=") }) {
+                let taken = option.kind == .option && token == option.name ? 2 : 1
+                globals += arguments[index..<min(index + taken, arguments.count)]
+                index += taken
+            } else if let sub = command.subcommand(named: token) {
                 command = sub
-                path.append(name)
+                path.append(token)
+                index += 1
+            } else {
+                break
             }
+        }
+        let rest = arguments[index...]
+        if path.count == 1 && rest.first == "--version" { return .version }
+        if let next = rest.first, !next.hasPrefix("-"), !command.subcommands.isEmpty, command.positionals.isEmpty {
+            throw UsageError(message: "Unknown command '\(next)' for '\(path.joined(separator: " "))'", commandPath: path)
+        }
+        if rest.prefix(while: { $0 != "--" }).contains(where: { $0 == "--help" || $0 == "-h" }) {
             return .help(command: command, path: path)
         }
-        if remaining.first == "--version" { return .version }
-
-        while let next = remaining.first, let sub = command.subcommand(named: next) {
-            command = sub
-            path.append(next)
-            remaining = remaining.dropFirst()
-        }
-        if remaining.prefix(while: { $0 != "--" }).contains(where: { $0 == "--help" || $0 == "-h" }) {
-            return .help(command: command, path: path)
-        }
-        guard command.run != nil else {
-            if let next = remaining.first, !next.hasPrefix("-") {
-                throw UsageError(message: "Unknown command '\(next)' for '\(path.joined(separator: " "))'", commandPath: path)
-            }
-            if remaining.isEmpty && path.count == 1 { return .help(command: command, path: path) }
+        guard let decode = command.decode else {
+            if rest.isEmpty && globals.isEmpty && path.count == 1 { return .help(command: command, path: path) }
             throw UsageError(message: "Missing command: choose one of \(command.subcommands.map(\.name).joined(separator: ", "))", commandPath: path)
         }
-        let values = try parseValues(Array(remaining), for: command, path: path)
-        return .run(command: command, path: path, values: values)
+        let values = try parseValues(globals + rest, for: command.definitions, path: path)
+        do {
+            return .run(command: command, path: path, arguments: try decode(values.command),
+                        global: try GlobalOptions.decode(values.global))
+        } catch {
+            throw UsageError(message: error.message, commandPath: path)
+        }
     }
 
-    private func parseValues(_ tokens: [String], for command: CommandSpec, path: [String]) throws(UsageError) -> ParsedValues {
-        var values = ParsedValues()
-        var positionals: [String] = []
-        let options = command.options + GlobalOptions.all
+    /// `help <command> ...`.
+    private func help(_ names: [String]) throws(UsageError) -> ParsedCommandLine {
+        var command = root
+        var path = [root.name]
+        for name in names {
+            guard let sub = command.subcommand(named: name) else {
+                throw UsageError(message: "Unknown command '\(name)'", commandPath: path)
+            }
+            command = sub
+            path.append(name)
+        }
+        return .help(command: command, path: path)
+    }
+
+    /// Matches tokens to the command's and the global definitions, parses each value, and
+    /// completes every definition (defaults, optionals, missing required inputs).
+    private func parseValues(_ tokens: [String], for definitions: [ArgumentDefinition], path: [String])
+        throws(UsageError) -> (command: ParsedValues, global: ParsedValues)
+    {
+        let all = definitions + global
+        var given = [[any Sendable]](repeating: [], count: all.count)
+        let positionals = all.indices.filter { all[$0].kind == .positional }
+        var position = 0
         var index = 0
         var onlyPositionals = false
+
+        func parsed(_ text: String, _ definition: ArgumentDefinition) throws(UsageError) -> any Sendable {
+            do {
+                return try definition.parse(text)
+            } catch {
+                let label = definition.kind == .positional ? definition.label : definition.name
+                throw UsageError(message: error.message(value: text, label: label), commandPath: path)
+            }
+        }
+
         while index < tokens.count {
             let token = tokens[index]
             index += 1
             if onlyPositionals || !token.hasPrefix("-") || token == "-" {
-                positionals.append(token)
+                guard position < positionals.count else {
+                    throw UsageError(message: "Unexpected argument '\(token)'", commandPath: path)
+                }
+                let target = positionals[position]
+                given[target].append(try parsed(token, all[target]))
+                position += 1
                 continue
             }
             if token == "--" { onlyPositionals = true; continue }
@@ -87,45 +115,43 @@ public struct ArgumentParser: Sendable {
                 name = String(token[..<equals])
                 inlineValue = String(token[token.index(after: equals)...])
             }
-            guard let option = options.first(where: { $0.name == name }) else {
+            guard let target = all.firstIndex(where: { $0.kind != .positional && $0.name == name }) else {
                 throw UsageError(message: "Unknown option '\(name)'", commandPath: path)
             }
-            guard option.takesValue else {
+            let definition = all[target]
+            guard definition.kind == .option else {
                 if inlineValue != nil { throw UsageError(message: "Option '\(name)' takes no value", commandPath: path) }
-                values.flags.insert(name)
+                given[target].append(true)
                 continue
+            }
+            if !given[target].isEmpty && !definition.isRepeatable {
+                throw UsageError(message: "Option '\(name)' was given more than once", commandPath: path)
             }
             let value: String
             if let inlineValue {
                 value = inlineValue
             } else {
                 guard index < tokens.count else {
-                    throw UsageError(message: "Missing value for option '\(name) <\(option.valueName ?? "value")>'", commandPath: path)
+                    throw UsageError(message: "Missing value for option '\(definition.label)'", commandPath: path)
                 }
                 value = tokens[index]
                 index += 1
             }
-            if let allowed = option.allowedValues, !allowed.contains(value) {
-                throw UsageError(message: "The value '\(value)' is invalid for '\(name)': choose one of \(allowed.joined(separator: ", "))", commandPath: path)
-            }
-            if values.options[name] != nil && !option.isRepeatable {
-                throw UsageError(message: "Option '\(name)' was given more than once", commandPath: path)
-            }
-            values.options[name, default: []].append(value)
+            given[target].append(try parsed(value, definition))
         }
-        for option in command.options where option.isRequired && values.options[option.name] == nil {
-            throw UsageError(message: "Missing expected option '\(option.name) <\(option.valueName ?? "value")>'", commandPath: path)
-        }
-        for (position, argument) in command.arguments.enumerated() {
-            if position < positionals.count {
-                values.arguments[argument.name] = positionals[position]
-            } else if !argument.isOptional {
-                throw UsageError(message: "Missing expected argument '<\(argument.name)>'", commandPath: path)
+
+        var command = ParsedValues(), globalValues = ParsedValues()
+        for (offset, definition) in all.enumerated() {
+            guard let value = definition.complete(given[offset]) else {
+                let what = definition.kind == .positional ? "argument" : "option"
+                throw UsageError(message: "Missing expected \(what) '\(definition.label)'", commandPath: path)
+            }
+            if offset < definitions.count {
+                command[definition.key] = value
+            } else {
+                globalValues[definition.key] = value
             }
         }
-        if positionals.count > command.arguments.count {
-            throw UsageError(message: "Unexpected argument '\(positionals[command.arguments.count])'", commandPath: path)
-        }
-        return values
+        return (command, globalValues)
     }
 }

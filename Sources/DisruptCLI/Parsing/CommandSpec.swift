@@ -1,73 +1,72 @@
-/// A command of the `disrupt` CLI: its name, help text, arguments, options and either
-/// subcommands or the code that runs it.
+/// A command of the `disrupt` CLI: its name, help text, typed inputs and either subcommands or
+/// the code that runs it.
 public struct CommandSpec: Sendable {
     public var name: String
     public var abstract: String
     public var discussion: String?
-    public var arguments: [ArgumentSpec]
-    public var options: [OptionSpec]
+    /// The declared inputs (from the command's `ParsableArguments` type), for parsing and help.
+    public var definitions: [ArgumentDefinition]
     public var examples: [String]
     public var subcommands: [CommandSpec]
-    public var run: (@Sendable (Invocation) throws -> Int32)?
+    /// Decodes the parsed values into the command's inputs, validated; nil for a group.
+    let decode: (@Sendable (ParsedValues) throws(ValidationError) -> any ParsableArguments)?
+    /// Runs the command with inputs made by `decode`.
+    let execute: (@Sendable (any ParsableArguments, Invocation) throws -> Int32)?
 
+    /// A command that runs with the typed inputs `Arguments`.
+    public init<Arguments: ParsableArguments>(
+        _ name: String, abstract: String, discussion: String? = nil, arguments: Arguments.Type, examples: [String] = [],
+        subcommands: [CommandSpec] = [], run: @escaping @Sendable (Arguments, Invocation) throws -> Int32
+    ) {
+        self.init(
+            name: name, abstract: abstract, discussion: discussion, definitions: Arguments.definitions, examples: examples,
+            subcommands: subcommands,
+            decode: { (values: ParsedValues) throws(ValidationError) -> any ParsableArguments in try Arguments.decode(values) },
+            execute: { arguments, invocation in
+                guard let typed = arguments as? Arguments else {
+                    preconditionFailure("\(name) was given the inputs of another command")
+                }
+                return try run(typed, invocation)
+            })
+    }
+
+    /// A command that takes no inputs.
     public init(
-        _ name: String, abstract: String, discussion: String? = nil, arguments: [ArgumentSpec] = [],
-        options: [OptionSpec] = [], examples: [String] = [], subcommands: [CommandSpec] = [],
-        run: (@Sendable (Invocation) throws -> Int32)? = nil
+        _ name: String, abstract: String, discussion: String? = nil, examples: [String] = [], subcommands: [CommandSpec] = [],
+        run: @escaping @Sendable (Invocation) throws -> Int32
+    ) {
+        self.init(name, abstract: abstract, discussion: discussion, arguments: NoArguments.self, examples: examples,
+                  subcommands: subcommands) { _, invocation in try run(invocation) }
+    }
+
+    /// A group: only subcommands.
+    public init(_ name: String, abstract: String, discussion: String? = nil, examples: [String] = [], subcommands: [CommandSpec]) {
+        self.init(name: name, abstract: abstract, discussion: discussion, definitions: [], examples: examples, subcommands: subcommands,
+                  decode: nil, execute: nil)
+    }
+
+    private init(
+        name: String, abstract: String, discussion: String?, definitions: [ArgumentDefinition], examples: [String],
+        subcommands: [CommandSpec], decode: (@Sendable (ParsedValues) throws(ValidationError) -> any ParsableArguments)?,
+        execute: (@Sendable (any ParsableArguments, Invocation) throws -> Int32)?
     ) {
         self.name = name
         self.abstract = abstract
         self.discussion = discussion
-        self.arguments = arguments
-        self.options = options
+        self.definitions = definitions
         self.examples = examples
         self.subcommands = subcommands
-        self.run = run
+        self.decode = decode
+        self.execute = execute
     }
+
+    /// Whether the command runs (rather than only grouping subcommands).
+    public var isRunnable: Bool { execute != nil }
+
+    var options: [ArgumentDefinition] { definitions.filter { $0.kind != .positional } }
+    var positionals: [ArgumentDefinition] { definitions.filter { $0.kind == .positional } }
 
     func subcommand(named name: String) -> CommandSpec? {
         subcommands.first { $0.name == name }
     }
-}
-
-/// A positional argument.
-public struct ArgumentSpec: Sendable {
-    public var name: String
-    public var help: String
-    public var isOptional: Bool
-
-    public init(_ name: String, help: String, optional: Bool = false) {
-        self.name = name
-        self.help = help
-        self.isOptional = optional
-    }
-}
-
-/// An option (`--as-of D`) or a flag (`--dry-run`).
-public struct OptionSpec: Sendable {
-    public var name: String
-    public var valueName: String?
-    public var help: String
-    public var isRequired: Bool
-    /// When set, the only values accepted.
-    public var allowedValues: [String]?
-    /// May be given more than once (values accumulate).
-    public var isRepeatable: Bool
-
-    /// An option that takes a value.
-    public static func option(_ name: String, _ valueName: String, _ help: String, required: Bool = false, allowed: [String]? = nil, repeatable: Bool = false) -> OptionSpec {
-        OptionSpec(name: name, valueName: valueName, help: help, isRequired: required, allowedValues: allowed, isRepeatable: repeatable)
-    }
-
-    /// A flag that takes no value.
-    public static func flag(_ name: String, _ help: String) -> OptionSpec {
-        OptionSpec(name: name, valueName: nil, help: help, isRequired: false, allowedValues: nil, isRepeatable: false)
-    }
-
-    /// `--format` with the given choices; the first is the default.
-    public static func format(_ choices: [String]) -> OptionSpec {
-        .option("--format", choices.joined(separator: "|"), "Output format (default: \(choices[0])).", allowed: choices)
-    }
-
-    public var takesValue: Bool { valueName != nil }
 }

@@ -5,16 +5,15 @@ enum HelpFormatter {
         var text = "OVERVIEW: \(command.abstract)\n"
         if let discussion = command.discussion { text += "\n\(discussion)\n" }
         text += "\nUSAGE: \(usage(for: command, path: path))\n"
-        if !command.arguments.isEmpty {
+        if !command.positionals.isEmpty {
             text += "\nARGUMENTS:\n"
-            for argument in command.arguments {
-                text += row("<\(argument.name)>", argument.help + (argument.isOptional ? " (optional)" : ""))
+            for argument in command.positionals {
+                text += row(argument.label, argument.help + (argument.isRequired ? "" : " (optional)"))
             }
         }
         text += "\nOPTIONS:\n"
-        for option in command.options + GlobalOptions.all {
-            let label = option.valueName.map { "\(option.name) <\($0)>" } ?? option.name
-            text += row(label, option.help + (option.isRequired ? " (required)" : ""))
+        for option in command.options + GlobalOptions.definitions {
+            text += row(option.label, option.help + (option.isRequired ? " (required)" : ""))
         }
         if path.count == 1 { text += row("--version", "Show the version.") }
         text += row("-h, --help", "Show help information.")
@@ -42,15 +41,12 @@ enum HelpFormatter {
 
     static func usage(for command: CommandSpec, path: [String]) -> String {
         var parts = [path.joined(separator: " ")]
-        if !command.subcommands.isEmpty && command.run == nil {
+        if !command.subcommands.isEmpty && !command.isRunnable {
             parts.append("<subcommand>")
         }
-        for argument in command.arguments {
-            parts.append(argument.isOptional ? "[<\(argument.name)>]" : "<\(argument.name)>")
-        }
-        for option in command.options {
-            let body = option.valueName.map { "\(option.name) <\($0)>" } ?? option.name
-            parts.append(option.isRequired ? body : "[\(body)]")
+        for input in command.positionals + command.options {
+            let body = input.label + (input.isRepeatable ? " ..." : "")
+            parts.append(input.isRequired ? body : "[\(body)]")
         }
         return parts.joined(separator: " ")
     }

@@ -1,0 +1,78 @@
+import DisruptCore
+import DisruptStore
+import Foundation
+
+/// A record's id as typed on the command line (`ACTION`, `PLAN`, `ID`): a positive number.
+public struct RecordID: ExpressibleByArgument, Equatable {
+    public var value: Int64
+
+    public init(argument: String) throws(InvalidValue) {
+        guard let id = Int64(argument), id > 0 else {
+            throw InvalidValue(expected: "expected a number such as 12 (see the list commands)")
+        }
+        value = id
+    }
+
+    public static var defaultValueName: String { "ID" }
+}
+
+/// `--version N`, the optimistic-concurrency token shown by `show` and `list`: 1 or more.
+public struct RecordVersion: ExpressibleByArgument, Equatable {
+    public var value: Int
+
+    public init(argument: String) throws(InvalidValue) {
+        guard let version = Int(argument), version >= 1 else {
+            throw InvalidValue(expected: "expected 1 or more (the version shown by 'show' and 'list')")
+        }
+        value = version
+    }
+
+    public static var defaultValueName: String { "N" }
+}
+
+/// Text that must not be blank (`--reason`, `--outcome`, `--purpose`), kept as typed.
+public struct NonBlankText: ExpressibleByArgument, Equatable {
+    public var text: String
+
+    public init(argument: String) throws(InvalidValue) {
+        guard !argument.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw InvalidValue(expected: "expected text that is not blank")
+        }
+        text = argument
+    }
+
+    /// Without leading and trailing white space.
+    public var trimmed: String { text.trimmingCharacters(in: .whitespacesAndNewlines) }
+
+    public static var defaultValueName: String { "TEXT" }
+}
+
+/// A person's or party's name: not blank, and at most 200 characters (the database's limit:
+/// names are indexed for search).
+public struct PersonName: ExpressibleByArgument, Equatable {
+    public var text: String
+
+    public init(argument: String) throws(InvalidValue) {
+        guard argument.count <= 200 else {
+            throw InvalidValue.option("is \(argument.count) characters long; a name may have at most 200")
+        }
+        text = try NonBlankText(argument: argument).text
+    }
+
+    public static var defaultValueName: String { "NAME" }
+}
+
+extension Agency: ExpressibleByArgument {}
+extension StaffRole: ExpressibleByArgument {}
+extension ActionHeading: ExpressibleByArgument {}
+extension RankOrder: ExpressibleByArgument {}
+
+extension ImportKind: ExpressibleByArgument {
+    /// Any case (`People` is `people`).
+    public init(argument: String) throws(InvalidValue) {
+        guard let kind = ImportKind(rawValue: argument.lowercased()) else {
+            throw InvalidValue(message: "Unknown KIND '\(argument)': expected one of \(Self.choices)")
+        }
+        self = kind
+    }
+}
