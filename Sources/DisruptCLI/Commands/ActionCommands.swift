@@ -10,8 +10,8 @@ enum ActionCommands {
             discussion: """
                 Life of an action: open -> in_progress -> done (needs --outcome); open, in_progress or
                 blocked -> cancelled (needs --reason); open or in_progress -> blocked (needs --reason);
-                blocked -> in_progress. An action whose tactic affects the victim's safety cannot start
-                until an Idva has agreed it is safe (action safety-check).
+                blocked -> in_progress. An action cannot start until an Idva has agreed it is safe for
+                the victim and children (action safety-check), unless an administrator exempted its tactic.
 
                 Changes take --version N, the version shown by show/list. If someone changed the action
                 since, nothing is changed, the current state is printed and the exit code is 5.
@@ -24,7 +24,7 @@ enum ActionCommands {
 
     static let add = CommandSpec(
         "add", abstract: "Add an action for a catalogued tactic to an open plan.",
-        discussion: "The tactic must be in the catalogue (disrupt tactics). Whether an Idva must check the action before it starts comes from the tactic.",
+        discussion: "The tactic must be in the catalogue (disrupt tactics) and --heading must be its heading. An Idva must check the action before it starts unless an administrator exempted the tactic.",
         arguments: [ArgumentSpec("PLAN", help: "A plan id, or a person (their open plan).")],
         options: [.option("--heading", "HEADING", "prosecute, disrupt, divert or manage.", required: true, allowed: ActionHeading.allCases.map(\.rawValue)),
                   .option("--tactic", "CODE", "A tactic code from 'disrupt tactics'.", required: true),
@@ -35,16 +35,17 @@ enum ActionCommands {
         examples: ["disrupt action add 12 --heading prosecute --tactic arrest_charge --agency police --owner pc_smith --due 2025-06-30",
                    "disrupt action add P000123 --heading manage --tactic mappa_referral --agency probation --due 2025-07-15 --note 'Refer at level 2'"]
     ) { invocation in
-        let tactic = try invocation.riskModel().tactics.require(try invocation.requiredText("--tactic"))
         guard let heading = invocation.option("--heading").flatMap(ActionHeading.init(rawValue:)),
               let agency = try invocation.agency(), let due = try invocation.day("--due") else {
             throw invocation.usage("--heading, --agency and --due are required")
         }
+        let validated = try invocation.riskModel().tactics.require(
+            .tactic(code: try invocation.requiredText("--tactic"), heading: heading))
         let db = try invocation.database()
         let action = try db.transaction {
             let planId = try PlanStore().resolvePlan(try invocation.requiredArgument("PLAN"), on: db)
             return try ActionStore().add(
-                planId: planId, heading: heading, tactic: tactic, agency: agency, ownerLogin: invocation.option("--owner"),
+                planId: planId, action: validated, agency: agency, ownerLogin: invocation.option("--owner"),
                 dueOn: due, note: invocation.option("--note"), asOf: Day.today(), on: db)
         }
         if invocation.format() == "json" {
@@ -52,7 +53,7 @@ enum ActionCommands {
         } else {
             invocation.console.print("Added action \(action.id) to plan \(action.planId) (\(action.heading): \(action.tactic), \(action.agency)), due \(action.dueOn.iso); version \(action.version).")
             if action.needsSafetyCheck {
-                invocation.console.print("It affects the victim's safety: an Idva must agree it before it starts (disrupt action safety-check \(action.id) --version \(action.version) --by IDVA_LOGIN).")
+                invocation.console.print("An Idva must agree it is safe for the victim and children before it starts (disrupt action safety-check \(action.id) --version \(action.version) --by IDVA_LOGIN).")
             }
         }
         return 0
