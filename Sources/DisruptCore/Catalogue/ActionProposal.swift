@@ -33,7 +33,7 @@ public enum ActionRefusal: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .unknownTactic(let code, let close):
             "'\(code)' is not a tactic in the catalogue"
-                + (close.isEmpty ? "" : "; did you mean: \(close.joined(separator: ", "))?")
+                + (close.isEmpty ? "." : ". Did you mean: \(close.joined(separator: ", "))?")
         case .wrongHeading(let tactic, let tacticHeading, let given):
             "tactic '\(tactic)' is under \(tacticHeading.label), not \(given.label): the tactic fixes the heading"
         case .jointWork(let text, let phrase):

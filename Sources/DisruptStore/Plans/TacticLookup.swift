@@ -10,7 +10,7 @@ extension TacticCatalogue {
         case .failure(let refusal):
             if case .unknownTactic = refusal {
                 throw StoreError(
-                    .failure, "\(refusal).", hint: "List the catalogue with: disrupt tactics   (or: disrupt tactics --heading disrupt)")
+                    .failure, "\(refusal)", hint: "List the catalogue with: disrupt tactics   (or: disrupt tactics --heading disrupt)")
             }
             throw StoreError(.failure, "\(refusal).")
         }
