@@ -101,12 +101,11 @@ public enum StaffRole: String, CaseIterable, Codable, Sendable {
     case rep, spoc, chair, coordinator, idva, admin
 }
 
-/// Action taken by police or probation on a reported breach.
+/// Action taken by police or probation on a reported breach. Which of these count as the
+/// guidance's "positive action" is configured (`positive_actions` in `Config/triggers.json`;
+/// see `TriggerConfiguration.isPositive`).
 public enum BreachAction: String, CaseIterable, Codable, Sendable {
-    case arrest, charge, caution, warning, recall, none
-
-    /// True for the actions the guidance calls positive action.
-    public var isPositive: Bool { self != .none }
+    case arrest, charge, summons, caution, warning, recall, none
 }
 
 /// Who may see a record: everyone at the forum, or only the recording agency.

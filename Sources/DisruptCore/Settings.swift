@@ -12,14 +12,21 @@ public struct ReminderTimings: Sendable, Hashable, Codable {
     public var planReviewDays: Int
     /// Warn this many days before an order or licence ends.
     public var orderEndingDays: Int
+    /// Remind probation this many days before a MAPPA category 1 or 2 licence ends to consider
+    /// category 3 (`mappa_licence_days`, default 28).
+    public var mappaLicenceDays: Int
+    /// Remind a forum link's lead this many days before its next review date (`link_review_days`, default 7).
+    public var linkReviewDays: Int
     /// Optional argv (`["/usr/sbin/sendmail", "-t"]`) that `disrupt serve` runs once per reminder
     /// with the reminder as JSON on standard input; exit 0 means delivered. `nil`: inbox only.
     public var deliverCommand: [String]?
 
     public init(
         intervalSeconds: Int = 60, dueSoonDays: Int = 3, escalationDays: Int = 7, planReviewDays: Int = 7,
-        orderEndingDays: Int = 3, deliverCommand: [String]? = nil
+        orderEndingDays: Int = 3, mappaLicenceDays: Int = 28, linkReviewDays: Int = 7, deliverCommand: [String]? = nil
     ) {
+        self.mappaLicenceDays = mappaLicenceDays
+        self.linkReviewDays = linkReviewDays
         self.intervalSeconds = intervalSeconds
         self.dueSoonDays = dueSoonDays
         self.escalationDays = escalationDays
@@ -32,6 +39,7 @@ public struct ReminderTimings: Sendable, Hashable, Codable {
         case intervalSeconds = "interval_seconds", dueSoonDays = "due_soon_days"
         case escalationDays = "escalation_days", planReviewDays = "plan_review_days"
         case orderEndingDays = "order_ending_days", deliverCommand = "deliver_command"
+        case mappaLicenceDays = "mappa_licence_days", linkReviewDays = "link_review_days"
     }
 
     public init(from decoder: Decoder) throws {
@@ -46,6 +54,8 @@ public struct ReminderTimings: Sendable, Hashable, Codable {
         escalationDays = try read(.escalationDays, minimum: 0)
         planReviewDays = try read(.planReviewDays, minimum: 0)
         orderEndingDays = try read(.orderEndingDays, minimum: 0)
+        mappaLicenceDays = try c.contains(.mappaLicenceDays) ? read(.mappaLicenceDays, minimum: 0) : 28
+        linkReviewDays = try c.contains(.linkReviewDays) ? read(.linkReviewDays, minimum: 0) : 7
         deliverCommand = try c.decodeIfPresent([String].self, forKey: .deliverCommand)
         if let command = deliverCommand, command.first.map({ !$0.hasPrefix("/") }) ?? true {
             throw c.invalid(.deliverCommand, "must be an argument list starting with an absolute path, for example [\"/usr/sbin/sendmail\", \"-t\"]")
@@ -61,7 +71,7 @@ public struct Settings: Sendable, Hashable, Codable {
         self.reminders = reminders
     }
 
-    /// Decodes `{"reminders": {"interval_seconds", "due_soon_days", "escalation_days", "plan_review_days", "order_ending_days", "deliver_command"?}}`.
+    /// Decodes `{"reminders": {"interval_seconds", "due_soon_days", "escalation_days", "plan_review_days", "order_ending_days", "mappa_licence_days"?, "link_review_days"?, "deliver_command"?}}`.
     public static func decode(_ data: Data, file: String = "disrupt.json") throws -> Settings {
         try ConfigDecoder.decode(Settings.self, from: data, file: file)
     }

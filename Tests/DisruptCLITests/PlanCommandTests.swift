@@ -69,7 +69,7 @@ struct PlanCommandTests {
         #expect(result.stderr.contains("disrupt tactics"))
         let tactics = try DisruptBinary.json(try fx.run(["tactics", "--heading", "divert", "--format", "json"], as: nil)) as? [[String: Any]]
         #expect(tactics?.allSatisfy { $0["heading"] as? String == "divert" } == true)
-        #expect(tactics?.contains { $0["code"] as? String == "perpetrator_programme" && $0["affects_victim_safety"] as? Bool == true } == true)
+        #expect(tactics?.contains { $0["code"] as? String == "perpetrator_programme" && $0["needs_safety_check"] as? Bool == true } == true)
     }
 
     @Test func anUnsafeActionStartsOnlyAfterTheIdvaCheck() throws {

@@ -51,13 +51,15 @@ struct RiskCommandTests {
         #expect(fired["escalation"]?.1 == ["RI-2", "RI-1", "RI-3"])
         #expect(fired["strangulation"]?.0 == 8)
         #expect(fired["strangulation"]?.1 == ["RI-2"])
-        #expect(fired["coercive_control_escalating"]?.0 == 5)
+        // No coercive-control offence or marker: two incidents of other kinds are not escalating
+        // coercive control (the old rule fired on any two incidents in six months, +5).
+        #expect(fired["coercive_control_escalating"] == nil)
         #expect(fired["mental_ill_health"]?.0 == 3)
         #expect(fired["mental_ill_health"]?.1 == ["RM-3"])
         #expect(fired["child_contact"]?.0 == 4)
         #expect(fired["threats"] == nil, "the threats marker expired on 2026-06-30")
-        #expect(fired.count == 8)
-        #expect(json["score"] as? Int == 47)
+        #expect(fired.count == 7)
+        #expect(json["score"] as? Int == 42)
         #expect(json["band"] as? String == "very_high")
         let flags = try #require(json["flags"] as? [String: Bool])
         #expect(flags == ["serial": true, "escalating": true, "repeat": true])
@@ -73,7 +75,7 @@ struct RiskCommandTests {
         let outside = try object(try run(["triggers", "RK-1", "--as-of", "2026-11-02", "--format", "json"]))
         #expect(triggers(inside)["escalation"] != nil)
         #expect(triggers(outside)["escalation"] == nil, "RI-3 (2025-11-02) is 12 months old on 2026-11-02")
-        #expect(outside["score"] as? Int == 41)
+        #expect(outside["score"] as? Int == 36)
         #expect((outside["flags"] as? [String: Bool])?["escalating"] == false)
     }
 
@@ -86,7 +88,7 @@ struct RiskCommandTests {
         #expect(result.status == 0, "\(result.stderr)")
         let json = try object(result)
         #expect(triggers(json)["mental_ill_health"] == nil)
-        #expect(json["score"] as? Int == 44)
+        #expect(json["score"] as? Int == 39)
         #expect(!result.stdout.contains("RM-3"))
         // reading triggers is a consultation: default purpose, or --purpose; a blank one is refused
         #expect(try run(["triggers", "RK-1", "--purpose", "MATAC screening"], url: location.asUser(login).testURL).status == 0)
@@ -108,7 +110,7 @@ struct RiskCommandTests {
     @Test func triggersTextNamesEvidenceAndAnUnknownPersonIsExit3() throws {
         let text = try run(["triggers", "RK-1", "--as-of", "2026-11-01"])
         #expect(text.status == 0)
-        #expect(text.stdout.contains("RK-1 as of 2026-11-01: score 47, band very_high"))
+        #expect(text.stdout.contains("RK-1 as of 2026-11-01: score 42, band very_high"))
         #expect(text.stdout.contains("breach RB-7 2026-09-02"))
         #expect(text.stdout.contains("Flags: serial, escalating, repeat"))
         let missing = try run(["triggers", "NOBODY-9"])
@@ -123,7 +125,7 @@ struct RiskCommandTests {
         let rows = try #require(try DisruptBinary.json(result) as? [[String: Any]])
         #expect(rows.map { $0["person"] as? String } == ["RK-1", "RK-2", "RK-3", "RK-4"])
         let top = rows[0]
-        #expect(top["score"] as? Int == 47)
+        #expect(top["score"] as? Int == 42)
         #expect(top["victims"] as? Int == 2)
         #expect(top["serial"] as? Bool == true)
         let rfg = try #require(top["rfg"] as? [String: Int])

@@ -20,10 +20,13 @@ import Testing
         }
     }
 
-    @Test func shippedTacticsNeedIdvaCheckWhereSafetyIsAffected() throws {
+    /// The guidance: every action is agreed safe for the victim and children. The shipped
+    /// catalogue exempts no tactic (it used to exempt 14, ANPR flagging among them).
+    @Test func everyShippedTacticNeedsTheIdvaCheck() throws {
         let model = try loadShippedModel()
-        #expect(model.tactics["arrest_charge"]?.affectsVictimSafety == true)
-        #expect(model.tactics["anpr_flagging"]?.affectsVictimSafety == false)
+        #expect(model.tactics.tactics.count == 36)
+        #expect(model.tactics.tactics.allSatisfy { $0.needsSafetyCheck })
+        #expect(model.tactics["anpr_flagging"]?.needsSafetyCheck == true)
         #expect(model.tactics["dvds_right_to_know"]?.heading == .disrupt)
     }
 
@@ -33,10 +36,13 @@ import Testing
         #"{"code": "joint-counselling", "label": "Support"}"#,
         #"{"code": "support", "label": "Offer JOINT COUNSELLING sessions"}"#,
         #"{"code": "support", "label": "Couples therapy"}"#,
+        #"{"code": "family_therapy", "label": "Support"}"#,
+        #"{"code": "support", "label": "Restorative justice conference"}"#,
+        #"{"code": "support", "label": "Joint session with the victim"}"#,
     ])
     func tacticsRefuseMediationAndCouplesCounselling(_ entry: String) {
-        let json = #"{"tactics": [{"code": "ok", "label": "Arrest", "heading": "prosecute", "agency": "police", "affects_victim_safety": true}, "#
-            + entry.dropLast() + #", "heading": "divert", "agency": "other", "affects_victim_safety": true}]}"#
+        let json = #"{"tactics": [{"code": "ok", "label": "Arrest", "heading": "prosecute", "agency": "police"}, "#
+            + entry.dropLast() + #", "heading": "divert", "agency": "other"}]}"#
         #expect {
             try TacticCatalogue.decode(Data(json.utf8))
         } throws: { error in

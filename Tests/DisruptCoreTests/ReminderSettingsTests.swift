@@ -24,9 +24,9 @@ import Testing
 
     @Test func tacticCloseMatches() throws {
         let catalogue = try TacticCatalogue(tactics: [
-            Tactic(code: "arrest_charge", label: "Arrest", heading: .prosecute, agency: .police, affectsVictimSafety: true),
-            Tactic(code: "anpr_flagging", label: "ANPR", heading: .disrupt, agency: .police, affectsVictimSafety: false),
-            Tactic(code: "housing_enforcement", label: "Housing", heading: .manage, agency: .housing, affectsVictimSafety: true),
+            Tactic(code: "arrest_charge", label: "Arrest", heading: .prosecute, agency: .police),
+            Tactic(code: "anpr_flagging", label: "ANPR", heading: .disrupt, agency: .police),
+            Tactic(code: "housing_enforcement", label: "Housing", heading: .manage, agency: .housing),
         ])
         #expect(catalogue.closeMatches(to: "arest_charge") == ["arrest_charge"])
         #expect(catalogue.closeMatches(to: "anpr") == ["anpr_flagging"])

@@ -29,9 +29,10 @@ import Testing
             BreachFact(ref: "b0", occurredOn: day("2025-03-01"), orderType: "bail", actionTaken: .none),
         ])
         let t = try #require(trigger("breach_history", facts, asOf: day("2026-10-01")))
-        #expect(t.reason == "2 breaches in the last 24 months, most recent 2026-09-02 (positive action: arrest)")
-        let one = try #require(trigger("breach_history", person(breaches: [facts.breaches[1]])))
-        #expect(one.reason == "1 breach in the last 24 months, most recent 2025-03-01 (no positive action recorded)")
+        // Every breach without positive action is named, not only the latest breach's action.
+        #expect(t.reason == "2 breaches in the last 24 months, most recent 2026-09-02; no positive action on the breach of 2025-03-01 (none recorded)")
+        let one = try #require(trigger("breach_history", person(breaches: [facts.breaches[0]]), asOf: day("2026-10-01")))
+        #expect(one.reason == "1 breach in the last 24 months, most recent 2026-09-02; positive action on every breach")
     }
 
     @Test func bandThresholdsExact() {

@@ -43,11 +43,11 @@ struct SummaryRulesTests {
     }
 
     @Test func overdueMeansLiveAndDueBeforeAsOf() {
-        #expect(SummaryRules.isOverdue(dueOn: day("2026-11-25"), status: "open", asOf: asOf))
-        #expect(SummaryRules.isOverdue(dueOn: day("2026-11-25"), status: "blocked", asOf: asOf))
-        #expect(!SummaryRules.isOverdue(dueOn: asOf, status: "open", asOf: asOf))
-        #expect(!SummaryRules.isOverdue(dueOn: day("2026-01-01"), status: "done", asOf: asOf))
-        #expect(!SummaryRules.isOverdue(dueOn: day("2026-01-01"), status: "cancelled", asOf: asOf))
+        #expect(ActionStatus.open.isOverdue(dueOn: day("2026-11-25"), asOf: asOf))
+        #expect(ActionStatus.blocked.isOverdue(dueOn: day("2026-11-25"), asOf: asOf))
+        #expect(!ActionStatus.open.isOverdue(dueOn: asOf, asOf: asOf))
+        #expect(!ActionStatus.done.isOverdue(dueOn: day("2026-01-01"), asOf: asOf))
+        #expect(!ActionStatus.cancelled.isOverdue(dueOn: day("2026-01-01"), asOf: asOf))
     }
 
     @Test func everythingIsMissingFromAnEmptyDossier() {

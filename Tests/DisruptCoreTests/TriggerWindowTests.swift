@@ -14,9 +14,11 @@ import Testing
         #expect(!Window.days(30).contains(day("2026-05-16"), asOf: asOf))
     }
 
-    @Test func selfHarmTwelveMonths() {
+    /// Any active marker, however old (it used to be only markers recorded in the last 12 months).
+    @Test func selfHarmWhileActive() {
         #expect(fired(person(markers: [marker("self_harm_suicide", "2025-06-16")])) == ["self_harm_suicide"])
-        #expect(fired(person(markers: [marker("self_harm_suicide", "2025-06-15")])) == [])
+        #expect(fired(person(markers: [marker("self_harm_suicide", "2025-06-15")])) == ["self_harm_suicide"])
+        #expect(fired(person(markers: [marker("self_harm_suicide", "2025-06-15", expires: "2026-06-14")])) == [])
     }
 
     @Test func threatsTwelveMonths() {
@@ -69,7 +71,7 @@ import Testing
         let sameVictim = person(incidents: [incident("2025-01-01", victim: "v1"), incident("2026-01-01", victim: "v1")])
         let unknownVictim = person(incidents: [incident("2025-01-01", victim: nil), incident("2026-01-01", victim: "v1")])
         let serial = try #require(trigger("serial_perpetrator", inside))
-        #expect(serial.reason == "incidents against 2 different victims in the last 36 months, most recent 2026-01-01")
+        #expect(serial.reason == "incidents against 2 different victims aged 16 or over in the last 36 months, most recent 2026-01-01")
         #expect(serial.evidence.map(\.ref) == ["i-2026-01-01-v2", "i-2023-06-16-v1"])
         #expect(shippedModel.assess(inside, asOf: asOf).flags.serial)
         #expect(trigger("serial_perpetrator", outside) == nil)
@@ -94,18 +96,21 @@ import Testing
         #expect(!other.flags.escalating)
     }
 
+    /// Coercive-control incidents only (offences tagged `coercive_control`): any other incidents
+    /// used to count, so two criminal-damage incidents made "escalating coercive control".
     @Test func coerciveControlRising() {
         // Recent half: after 2025-12-15; previous half: after 2025-06-15 up to 2025-12-15.
-        let rising = ["2025-12-16", "2026-03-01"].map { incident($0) } + [incident("2025-12-15")]
+        let cc = { (on: String) in incident(on, offence: "coercive_control") }
+        let rising = ["2025-12-16", "2026-03-01"].map(cc) + [cc("2025-12-15")]
         #expect(fired(person(incidents: rising)).contains("coercive_control_escalating"))
         // Two recent, two before: not more.
-        let flat = ["2025-12-16", "2026-03-01", "2025-12-15", "2025-06-16"].map { incident($0) }
+        let flat = ["2025-12-16", "2026-03-01", "2025-12-15", "2025-06-16"].map(cc)
         #expect(!fired(person(incidents: flat)).contains("coercive_control_escalating"))
         // Incidents before the comparison period do not count against.
-        let older = ["2025-12-16", "2026-03-01", "2025-12-15", "2025-06-15"].map { incident($0) }
+        let older = ["2025-12-16", "2026-03-01", "2025-12-15", "2025-06-15"].map(cc)
         #expect(fired(person(incidents: older)).contains("coercive_control_escalating"))
-        // One recent incident is below min_recent_incidents (2).
-        #expect(!fired(person(incidents: [incident("2026-03-01")])).contains("coercive_control_escalating"))
+        // Other offences never count.
+        #expect(!fired(person(incidents: ["2025-12-16", "2026-03-01"].map { incident($0) })).contains("coercive_control_escalating"))
         // The marker fires on its own while active.
         #expect(fired(person(markers: [marker("extreme_coercive_control", "2019-01-01")])) == ["coercive_control_escalating"])
     }

@@ -131,7 +131,9 @@ struct RiskStoreTests {
         let rows = try RiskStore(model: model).rank(by: .rfg, limit: 10, agency: nil, on: db)
         #expect(rows.map(\.person) == ["RK-1", "RK-2", "RK-4"])
         #expect(rows[1].victims == 1, "RK-2 and RK-3 hurt the same victim")
-        #expect(rows[1].rfg.frequency == 4, "two incidents now")
+        // RK-2 and RK-3 each assaulted RV-3 on 2026-10-01: once merged, the two records are one
+        // incident of one person against one victim on one day (frequency 1 incident = 2 points).
+        #expect(rows[1].rfg.frequency == 2, "two records of one incident")
     }
 
     @Test func freshnessSaysWhenScoresAreStale() throws {

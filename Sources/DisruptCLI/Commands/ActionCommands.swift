@@ -10,8 +10,8 @@ enum ActionCommands {
             discussion: """
                 Life of an action: open -> in_progress -> done (needs --outcome); open, in_progress or
                 blocked -> cancelled (needs --reason); open or in_progress -> blocked (needs --reason);
-                blocked -> in_progress. An action whose tactic affects the victim's safety cannot start
-                until an Idva has agreed it is safe (action safety-check).
+                blocked -> in_progress. An action cannot start until an Idva has agreed it is safe for
+                the victim and children (action safety-check), unless an administrator exempted its tactic.
 
                 Changes take --version N, the version shown by show/list. If someone changed the action
                 since, nothing is changed, the current state is printed and the exit code is 5.
@@ -24,17 +24,17 @@ enum ActionCommands {
 
     static let add = CommandSpec(
         "add", abstract: "Add an action for a catalogued tactic to an open plan.",
-        discussion: "The tactic must be in the catalogue (disrupt tactics). Whether an Idva must check the action before it starts comes from the tactic.",
+        discussion: "The tactic must be in the catalogue (disrupt tactics) and --heading must be its heading. An Idva must check the action before it starts unless an administrator exempted the tactic.",
         arguments: Add.self,
         examples: ["disrupt action add 12 --heading prosecute --tactic arrest_charge --agency police --owner pc_smith --due 2025-06-30",
                    "disrupt action add P000123 --heading manage --tactic mappa_referral --agency probation --due 2025-07-15 --note 'Refer at level 2'"]
     ) { input, invocation in
-        let tactic = try invocation.riskModel().tactics.require(input.tactic.text)
+        let validated = try invocation.riskModel().tactics.require(.tactic(code: input.tactic.text, heading: input.heading))
         let db = try invocation.database()
         let action = try db.transaction {
             let planId = try PlanStore().resolvePlan(input.plan, on: db)
             return try ActionStore().add(
-                planId: planId, heading: input.heading, tactic: tactic, agency: input.agency.rawValue, ownerLogin: input.owner,
+                planId: planId, action: validated, agency: input.agency.rawValue, ownerLogin: input.owner,
                 dueOn: input.due, note: input.note, asOf: Day.today(), on: db)
         }
         if input.format == .json {
@@ -42,7 +42,7 @@ enum ActionCommands {
         } else {
             invocation.console.print("Added action \(action.id) to plan \(action.planId) (\(action.heading): \(action.tactic), \(action.agency)), due \(action.dueOn.iso); version \(action.version).")
             if action.needsSafetyCheck {
-                invocation.console.print("It affects the victim's safety: an Idva must agree it before it starts (disrupt action safety-check \(action.id) --version \(action.version) --by IDVA_LOGIN).")
+                invocation.console.print("An Idva must agree it is safe for the victim and children before it starts (disrupt action safety-check \(action.id) --version \(action.version) --by IDVA_LOGIN).")
             }
         }
         return 0

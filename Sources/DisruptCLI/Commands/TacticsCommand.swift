@@ -16,7 +16,7 @@ enum TacticsCommand {
         } else {
             var table = TextTable(["CODE", "HEADING", "AGENCY", "IDVA CHECK", "LABEL"], maxWidth: 80)
             for tactic in tactics {
-                table.append([tactic.code, tactic.heading.rawValue, tactic.agency.rawValue, tactic.affectsVictimSafety ? "yes" : "no", tactic.label])
+                table.append([tactic.code, tactic.heading.rawValue, tactic.agency.rawValue, tactic.needsSafetyCheck ? "yes" : "no", tactic.label])
             }
             invocation.console.print(table.render())
         }

@@ -1,46 +1,69 @@
 import Foundation
 
-/// An action a forum can agree against a perpetrator, from `Config/tactics.json`.
+/// An action a forum can agree against a perpetrator, from `Config/tactics.json`. A tactic
+/// belongs to exactly one heading.
 public struct Tactic: Codable, Sendable, Hashable {
     public let code: String
     public let label: String
     public let heading: ActionHeading
     /// The agency that usually owns the action.
     public let agency: Agency
-    /// True if starting the action could change the victim's or children's safety, so the Idva
-    /// must confirm it is safe before it starts (and is kept informed).
-    public let affectsVictimSafety: Bool
+    /// Why an administrator exempted this tactic from the Idva safety check; nil (as for every
+    /// shipped tactic) means the Idva must agree it is safe for the victim and children first.
+    public let safetyCheckExemptReason: String?
     /// Longer guidance text.
     public let description: String?
 
     public init(
-        code: String, label: String, heading: ActionHeading, agency: Agency, affectsVictimSafety: Bool,
+        code: String, label: String, heading: ActionHeading, agency: Agency, safetyCheckExemptReason: String? = nil,
         description: String? = nil
     ) {
         self.code = code
         self.label = label
         self.heading = heading
         self.agency = agency
-        self.affectsVictimSafety = affectsVictimSafety
+        self.safetyCheckExemptReason = safetyCheckExemptReason
         self.description = description
     }
 
+    /// True unless an administrator exempted the tactic with a recorded reason.
+    public var needsSafetyCheck: Bool { safetyCheckExemptReason == nil }
+
     enum CodingKeys: String, CodingKey {
         case code, label, heading, agency, description
-        case affectsVictimSafety = "affects_victim_safety"
+        case safetyCheckExemptReason = "safety_check_exempt_reason"
+        case needsSafetyCheck = "needs_safety_check"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        code = try c.decode(String.self, forKey: .code)
+        label = try c.decode(String.self, forKey: .label)
+        heading = try c.decode(ActionHeading.self, forKey: .heading)
+        agency = try c.decode(Agency.self, forKey: .agency)
+        description = try c.decodeIfPresent(String.self, forKey: .description)
+        safetyCheckExemptReason = try c.decodeIfPresent(String.self, forKey: .safetyCheckExemptReason)
+        if let reason = safetyCheckExemptReason, reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw c.invalid(.safetyCheckExemptReason, "an exemption from the Idva safety check needs a reason")
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(code, forKey: .code)
+        try c.encode(label, forKey: .label)
+        try c.encode(heading, forKey: .heading)
+        try c.encode(agency, forKey: .agency)
+        try c.encodeIfPresent(description, forKey: .description)
+        try c.encodeIfPresent(safetyCheckExemptReason, forKey: .safetyCheckExemptReason)
+        try c.encode(needsSafetyCheck, forKey: .needsSafetyCheck)
     }
 }
 
-/// The tactics catalogue. Loading refuses couples counselling, mediation and joint counselling,
-/// which are unsafe where there is domestic abuse.
+/// The tactics catalogue. Loading refuses joint work with the victim (mediation, couples or
+/// joint counselling, family therapy, restorative justice), which is unsafe where there is
+/// domestic abuse (see `JointWorkRule`).
 public struct TacticCatalogue: Sendable {
-    /// Phrases that identify a forbidden tactic in a code or label (case-insensitive; `_` and `-` read as spaces).
-    public static let forbiddenPhrases = [
-        "mediation", "mediate", "couples", "couple counselling", "couple counseling",
-        "joint counselling", "joint counseling", "relationship counselling", "relationship counseling",
-        "conjoint",
-    ]
-
     /// All tactics in file order.
     public let tactics: [Tactic]
     private let byCode: [String: Tactic]
@@ -48,11 +71,10 @@ public struct TacticCatalogue: Sendable {
     /// Builds a catalogue; throws if a tactic is forbidden or codes repeat.
     public init(tactics: [Tactic], file: String = "tactics.json") throws {
         for (index, tactic) in tactics.enumerated() {
-            if let phrase = Self.forbiddenPhrase(in: tactic) {
+            if let phrase = JointWorkRule.forbiddenPhrase(in: tactic.code) ?? JointWorkRule.forbiddenPhrase(in: tactic.label) {
                 throw ConfigurationError(
                     file: file, key: "tactics[\(index)]",
-                    message: "tactic '\(tactic.code)' (\(tactic.label)) matches '\(phrase)': couples counselling, "
-                        + "mediation and joint counselling are not safe where there is domestic abuse and are refused")
+                    message: "tactic '\(tactic.code)' (\(tactic.label)) matches '\(phrase)': " + JointWorkRule.why)
             }
         }
         try CatalogueValidation.checkCodes(tactics.map(\.code), file: file, list: "tactics")
@@ -68,26 +90,11 @@ public struct TacticCatalogue: Sendable {
         tactics.filter { $0.heading == heading }
     }
 
-    /// The forbidden phrase a tactic's code or label contains, if any.
-    public static func forbiddenPhrase(in tactic: Tactic) -> String? {
-        forbiddenPhrase(in: tactic.code) ?? forbiddenPhrase(in: tactic.label)
-    }
-
-    /// The forbidden phrase the text contains, if any.
-    public static func forbiddenPhrase(in text: String) -> String? {
-        let normal = text.lowercased()
-            .replacingOccurrences(of: "_", with: " ")
-            .replacingOccurrences(of: "-", with: " ")
-            .split(whereSeparator: { $0 == " " })
-            .joined(separator: " ")
-        return forbiddenPhrases.first { normal.contains($0) }
-    }
-
     private struct File: Decodable {
         let tactics: [Tactic]
     }
 
-    /// Decodes `{"tactics": [{"code", "label", "heading", "agency", "affects_victim_safety", "description"?}]}`.
+    /// Decodes `{"tactics": [{"code", "label", "heading", "agency", "safety_check_exempt_reason"?, "description"?}]}`.
     public static func decode(_ data: Data, file: String = "tactics.json") throws -> TacticCatalogue {
         let decoded = try ConfigDecoder.decode(File.self, from: data, file: file)
         return try TacticCatalogue(tactics: decoded.tactics, file: file)

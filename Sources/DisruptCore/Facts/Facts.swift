@@ -33,7 +33,9 @@ public struct MarkerFact: Sendable, Hashable, Codable {
     }
 }
 
-/// A domestic-abuse incident in which the person is suspect or offender.
+/// One agency's record of a domestic-abuse incident in which the person is suspect or offender.
+/// Several records of the same event (police, health and the Idva each recording one assault)
+/// are one incident: see `Incident.consolidate`.
 public struct IncidentFact: Sendable, Hashable, Codable {
     public var ref: String
     /// The victim party, if known (needed for serial, victims and repeat).
@@ -44,13 +46,23 @@ public struct IncidentFact: Sendable, Hashable, Codable {
     /// Resolved gravity: explicit, else the offence's default, else `da_incident`'s
     /// (see `OffenceCatalogue.gravity(explicit:offence:)`).
     public var gravity: Int
+    /// The agency that recorded it.
+    public var agency: Agency
+    /// True when the record says it is a separate event from other records of the same person,
+    /// victim and day (two assaults on one day), so it is never merged with them.
+    public var separateEvent: Bool
 
-    public init(ref: String, victimRef: String? = nil, occurredOn: Day, offence: String? = nil, gravity: Int = 1) {
+    public init(
+        ref: String, victimRef: String? = nil, occurredOn: Day, offence: String? = nil, gravity: Int = 1,
+        agency: Agency = .police, separateEvent: Bool = false
+    ) {
         self.ref = ref
         self.victimRef = victimRef
         self.occurredOn = occurredOn
         self.offence = offence
         self.gravity = gravity
+        self.agency = agency
+        self.separateEvent = separateEvent
     }
 }
 
@@ -61,12 +73,18 @@ public struct BreachFact: Sendable, Hashable, Codable {
     /// Order type breached; nil for offending on bail or RUI without a specific order.
     public var orderType: String?
     public var actionTaken: BreachAction
+    /// The party the breached order protects, if any (a breach of it is a repeat for that victim).
+    public var protectedPartyRef: String?
 
-    public init(ref: String, occurredOn: Day, orderType: String? = nil, actionTaken: BreachAction = .none) {
+    public init(
+        ref: String, occurredOn: Day, orderType: String? = nil, actionTaken: BreachAction = .none,
+        protectedPartyRef: String? = nil
+    ) {
         self.ref = ref
         self.occurredOn = occurredOn
         self.orderType = orderType
         self.actionTaken = actionTaken
+        self.protectedPartyRef = protectedPartyRef
     }
 }
 
@@ -77,12 +95,21 @@ public struct OrderFact: Sendable, Hashable, Codable {
     public var type: String
     public var startsOn: Day
     public var endsOn: Day?
+    /// The party the order protects, if any.
+    public var protectedPartyRef: String?
 
-    public init(ref: String, type: String, startsOn: Day, endsOn: Day? = nil) {
+    public init(ref: String, type: String, startsOn: Day, endsOn: Day? = nil, protectedPartyRef: String? = nil) {
         self.ref = ref
         self.type = type
         self.startsOn = startsOn
         self.endsOn = endsOn
+        self.protectedPartyRef = protectedPartyRef
+    }
+
+    /// In force on `day`: `startsOn <= day` and (`endsOn == nil` or `day <= endsOn`).
+    @inlinable
+    public func isInForce(on day: Day) -> Bool {
+        startsOn <= day && (endsOn.map { day <= $0 } ?? true)
     }
 }
 
@@ -142,11 +169,17 @@ public struct ForumLinkFact: Sendable, Hashable, Codable {
     public var iomCohort: IOMCohort?
     public var reviewOn: Day?
     public var licenceExpiresOn: Day?
+    /// The link's own dates: it is live from `startsOn` through `endsOn` inclusive (open if nil).
+    public var startsOn: Day?
+    public var endsOn: Day?
 
     public init(
         ref: String, forum: Forum, status: LinkStatus, leadAgency: Agency? = nil, mappaCategory: Int? = nil,
-        mappaLevel: Int? = nil, iomCohort: IOMCohort? = nil, reviewOn: Day? = nil, licenceExpiresOn: Day? = nil
+        mappaLevel: Int? = nil, iomCohort: IOMCohort? = nil, reviewOn: Day? = nil, licenceExpiresOn: Day? = nil,
+        startsOn: Day? = nil, endsOn: Day? = nil
     ) {
+        self.startsOn = startsOn
+        self.endsOn = endsOn
         self.ref = ref
         self.forum = forum
         self.status = status
@@ -169,12 +202,15 @@ public struct PersonFacts: Sendable, Hashable, Codable {
     public var relationships: [RelationshipFact]
     public var maracReferrals: [MaracReferralFact]
     public var forumLinks: [ForumLinkFact]
+    /// The parties named by the records above (victims' kinds and dates of birth, for serial).
+    public var parties: [PartyFact]
 
     public init(
         personRef: String, markers: [MarkerFact] = [], incidents: [IncidentFact] = [], breaches: [BreachFact] = [],
         orders: [OrderFact] = [], relationships: [RelationshipFact] = [], maracReferrals: [MaracReferralFact] = [],
-        forumLinks: [ForumLinkFact] = []
+        forumLinks: [ForumLinkFact] = [], parties: [PartyFact] = []
     ) {
+        self.parties = parties
         self.personRef = personRef
         self.markers = markers
         self.incidents = incidents

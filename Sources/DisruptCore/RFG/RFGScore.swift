@@ -6,7 +6,7 @@ public struct RFGScore: Sendable, Hashable, Codable {
     /// Latest incident on or before as-of (any time), nil if none.
     public var latestIncident: Day?
     public var daysSinceLatest: Int?
-    /// Incidents in the window.
+    /// Incidents (events, not records) in the window.
     public var incidentCount: Int
     /// Sum of incident gravities in the window (before any cap or banding).
     public var gravityTotal: Int
@@ -61,14 +61,16 @@ public struct RFGScore: Sendable, Hashable, Codable {
 }
 
 extension RFGConfiguration {
-    /// Scores one person's incidents as of `asOf`; incidents after as-of are ignored.
+    /// Scores one person's incidents as of `asOf`; incidents after as-of are ignored. Incidents
+    /// are counted once per event (`Incident.consolidate`): frequency counts events, gravity
+    /// takes each event's gravest record, never the sum of its records.
     public func score(_ facts: PersonFacts, asOf: Day) -> RFGScore {
         let start = window.start(asOf: asOf)
         var latest: Day?
         var count = 0
         var gravitySum = 0
         var distinct: [String] = []
-        for incident in facts.incidents where incident.occurredOn <= asOf {
+        for incident in Incident.consolidate(facts.incidents) where incident.occurredOn <= asOf {
             if latest.map({ incident.occurredOn > $0 }) ?? true { latest = incident.occurredOn }
             guard incident.occurredOn > start else { continue }
             count += 1

@@ -36,15 +36,16 @@ public struct FiredTrigger: Sendable, Hashable, Codable {
     }
 }
 
-/// The event that made a case a repeat (SafeLives): an incident or Marac referral for a victim
-/// after an earlier Marac referral for the same victim, within the repeat window.
+/// The event that made a case a repeat (SafeLives 2018, see `RepeatRule`): an incident, or a
+/// breach of an order protecting the victim, after a Marac referral for the same victim and
+/// within the repeat window of it.
 public struct RepeatEvent: Sendable, Hashable, Codable {
-    /// `.incident` or `.referral`.
+    /// `.incident` or `.breach`.
     public var kind: EvidenceKind
     public var ref: String
     public var on: Day
     public var victimRef: String
-    /// The latest earlier Marac referral for the victim.
+    /// The latest Marac referral for the victim before the event's day.
     public var priorReferralRef: String
     public var priorReferralOn: Day
 
@@ -69,7 +70,7 @@ public struct RiskFlags: Sendable, Hashable, Codable {
     public var serial: Bool
     /// Escalating (same test as the `escalation` trigger, even if disabled).
     public var escalating: Bool
-    /// The most recent repeat event in the repeat window before as-of, if any.
+    /// The most recent repeat event in the last `repeat_months` up to as-of, if any (`RepeatRule.latest`).
     public var repeatEvent: RepeatEvent?
 
     /// True if the case is a repeat.

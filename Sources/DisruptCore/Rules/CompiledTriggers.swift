@@ -19,8 +19,9 @@ public struct CompiledTriggers: Sendable {
         for (index, rule) in configuration.rules.enumerated() {
             let bit = UInt64(1) << UInt64(index)
             for kind in rule.markerKinds { markers[kind, default: 0] |= bit }
-            guard rule.kind == .match else { continue }
+            guard rule.kind == .match || rule.kind == .rising else { continue }
             for code in offences.codes(taggedWithAnyOf: rule.offenceTags) { offenceCodes[code, default: 0] |= bit }
+            guard rule.kind == .match else { continue }
             for type in rule.orderTypes { orders[type, default: 0] |= bit }
         }
         markerMask = markers

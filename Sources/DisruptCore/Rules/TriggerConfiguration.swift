@@ -10,13 +10,29 @@ public struct TriggerConfiguration: Sendable, Hashable {
     public var repeatMonths: Int
     /// Rules in file order; every product trigger code appears once.
     public var rules: [TriggerRule]
+    /// The actions on a breach that count as positive action (`positive_actions`).
+    public var positiveActions: [BreachAction]
 
-    public init(version: String, bands: BandThresholds, repeatMonths: Int = 12, rules: [TriggerRule]) {
+    /// Positive action by default: arrest, charge, summons or recall. A caution or warning is
+    /// not positive action on a breach; nor is no action.
+    public static let defaultPositiveActions: [BreachAction] = [.arrest, .charge, .summons, .recall]
+
+    public init(
+        version: String, bands: BandThresholds, repeatMonths: Int = 12, rules: [TriggerRule],
+        positiveActions: [BreachAction] = TriggerConfiguration.defaultPositiveActions
+    ) {
         self.version = version
         self.bands = bands
         self.repeatMonths = repeatMonths
         self.rules = rules
+        self.positiveActions = positiveActions
     }
+
+    /// True when the action taken on a breach counts as positive action.
+    public func isPositive(_ action: BreachAction) -> Bool { positiveActions.contains(action) }
+
+    /// The repeat rule with this configuration's window.
+    public var repeatRule: RepeatRule { RepeatRule(months: repeatMonths) }
 
     /// The rule with this code.
     public func rule(_ code: String) -> TriggerRule? { rules.first { $0.code == code } }
@@ -61,7 +77,13 @@ public struct TriggerConfiguration: Sendable, Hashable {
         let version: String
         let bands: BandThresholds
         let flags: Flags
+        let positiveActions: [String]?
         let triggers: [Entry]
+
+        enum CodingKeys: String, CodingKey {
+            case version, bands, flags, triggers
+            case positiveActions = "positive_actions"
+        }
     }
 
     /// Decodes and checks the file. Errors name the key, e.g. `triggers.json: triggers[9].min_incidents: ...`.
@@ -90,8 +112,22 @@ public struct TriggerConfiguration: Sendable, Hashable {
         guard rules.count <= 64 else {
             throw ConfigurationError(file: file, key: "triggers", message: "at most 64 triggers")
         }
+        var positive = defaultPositiveActions
+        if let codes = decoded.positiveActions {
+            positive = []
+            for (index, code) in codes.enumerated() {
+                guard let action = BreachAction(rawValue: code), action != .none else {
+                    throw ConfigurationError(
+                        file: file, key: "positive_actions[\(index)]",
+                        message: "'\(code)' is not a breach action; known: "
+                            + BreachAction.allCases.filter { $0 != .none }.map(\.rawValue).joined(separator: ", "))
+                }
+                if !positive.contains(action) { positive.append(action) }
+            }
+        }
         return TriggerConfiguration(
-            version: decoded.version, bands: decoded.bands, repeatMonths: decoded.flags.repeatMonths, rules: rules)
+            version: decoded.version, bands: decoded.bands, repeatMonths: decoded.flags.repeatMonths, rules: rules,
+            positiveActions: positive)
     }
 
     private static func makeRule(_ e: Entry, at path: String, file: String) throws -> TriggerRule {
@@ -135,6 +171,9 @@ public struct TriggerConfiguration: Sendable, Hashable {
         case .rising:
             guard let months = e.compareMonths, months > 0 else {
                 throw fail("compare_months", "required, at least 1")
+            }
+            guard !(rule.markerKinds.isEmpty && rule.offenceTags.isEmpty) else {
+                throw fail("offence_tags", "a rising trigger needs marker_kinds or offence_tags")
             }
             rule.compareMonths = months
             rule.minRecentIncidents = max(1, e.minRecentIncidents ?? 1)

@@ -1,6 +1,8 @@
 /// Evaluates the trigger rules for people as of one day.
 ///
 /// Semantics (shared by every rule):
+/// - Incidents are counted as `Incident`s: records of the same person against the same victim
+///   on the same day are one incident (`Incident.consolidate`), in every rule and count.
 /// - Events after as-of are ignored everywhere; a marker recorded after as-of does not exist yet.
 /// - A marker counts only while active: `recordedOn <= asOf` and (`expiresOn == nil` or
 ///   `asOf <= expiresOn`). An expired marker never fires, not even for "ever" triggers.
@@ -9,7 +11,8 @@
 /// - An order counts for a window if it was in force at some point in it:
 ///   `startsOn <= asOf` and (`endsOn == nil` or `endsOn > windowStart`); with no window, any order
 ///   started on or before as-of.
-/// - An incident's offence is `da_incident` when none is recorded; offence tags come from the catalogue.
+/// - An incident's offence is `da_incident` when none is recorded; offence tags come from the
+///   catalogue, and an incident matches a tag when any of its records does.
 public struct TriggerEvaluator: Sendable {
     public let asOf: Day
     let compiled: CompiledTriggers
@@ -19,7 +22,6 @@ public struct TriggerEvaluator: Sendable {
     /// For `rising` rules: start of the recent half and of the half before it.
     let halfStart: [Day]
     let previousStart: [Day]
-    let repeatStart: Day
 
     init(compiled: CompiledTriggers, asOf: Day) {
         self.asOf = asOf
@@ -29,18 +31,19 @@ public struct TriggerEvaluator: Sendable {
         recentStart = rules.map { $0.recentWindow?.start(asOf: asOf) }
         halfStart = rules.map { asOf.adding(months: -$0.compareMonths) }
         previousStart = rules.map { asOf.adding(months: -2 * $0.compareMonths) }
-        repeatStart = asOf.adding(months: -compiled.configuration.repeatMonths)
     }
 
     /// Evaluates every enabled trigger, the score, band and flags for one person.
     public func assess(_ facts: PersonFacts) -> RiskAssessment {
         let config = compiled.configuration
+        let incidents = Incident.consolidate(facts.incidents)
         var fired: [FiredTrigger] = []
         var serial = false
         var escalating = false
-        withMasks(facts) { markerMasks, incidentMasks, orderMasks in
+        withMasks(facts, incidents) { markerMasks, incidentMasks, orderMasks in
             let context = Context(
-                facts: facts, markerMasks: markerMasks, incidentMasks: incidentMasks, orderMasks: orderMasks)
+                facts: facts, incidents: incidents, markerMasks: markerMasks, incidentMasks: incidentMasks,
+                orderMasks: orderMasks)
             for (index, rule) in config.rules.enumerated() {
                 let isFlag = index == compiled.serialIndex || index == compiled.escalationIndex
                 guard rule.enabled || isFlag, rule.kind != .contact else { continue }
@@ -63,32 +66,37 @@ public struct TriggerEvaluator: Sendable {
         }
         var score = 0
         for trigger in fired { score += trigger.weight }
+        let repeatEvent = config.repeatRule.latest(facts, incidents: incidents, asOf: asOf)
         return RiskAssessment(
             personRef: facts.personRef, asOf: asOf, modelVersion: config.version, score: score,
             band: config.bands.band(for: score), triggers: fired,
-            flags: RiskFlags(serial: serial, escalating: escalating, repeatEvent: repeatEvent(facts)))
+            flags: RiskFlags(serial: serial, escalating: escalating, repeatEvent: repeatEvent))
     }
 
     /// Per-fact rule masks, zero for facts that cannot count at as-of (inactive markers, future events).
     struct Context {
         let facts: PersonFacts
+        let incidents: [Incident]
         let markerMasks: UnsafeMutableBufferPointer<UInt64>
         let incidentMasks: UnsafeMutableBufferPointer<UInt64>
         let orderMasks: UnsafeMutableBufferPointer<UInt64>
     }
 
     private func withMasks(
-        _ facts: PersonFacts,
+        _ facts: PersonFacts, _ incidentList: [Incident],
         _ body: (UnsafeMutableBufferPointer<UInt64>, UnsafeMutableBufferPointer<UInt64>, UnsafeMutableBufferPointer<UInt64>) -> Void
     ) {
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: facts.markers.count) { markers in
             for (i, marker) in facts.markers.enumerated() {
                 markers[i] = marker.isActive(on: asOf) ? compiled.markerMask[marker.kind] ?? 0 : 0
             }
-            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: facts.incidents.count) { incidents in
-                for (i, incident) in facts.incidents.enumerated() {
-                    incidents[i] = incident.occurredOn <= asOf
-                        ? compiled.offenceMask[incident.offence ?? OffenceCatalogue.defaultCode] ?? 0 : 0
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: incidentList.count) { incidents in
+                for (i, incident) in incidentList.enumerated() {
+                    var mask: UInt64 = 0
+                    if incident.occurredOn <= asOf {
+                        for code in incident.offences { mask |= compiled.offenceMask[code] ?? 0 }
+                    }
+                    incidents[i] = mask
                 }
                 withUnsafeTemporaryAllocation(of: UInt64.self, capacity: facts.orders.count) { orders in
                     for (i, order) in facts.orders.enumerated() {
@@ -104,9 +112,9 @@ public struct TriggerEvaluator: Sendable {
         switch rule.kind {
         case .match: match(rule, index: index, c)
         case .rising: rising(rule, index: index, c)
-        case .breaches: breaches(rule, index: index, c.facts)
+        case .breaches: breaches(rule, index: index, c)
         case .victims: victims(rule, index: index, c)
-        case .frequency: frequency(rule, index: index, c.facts)
+        case .frequency: frequency(rule, index: index, c)
         case .contact: nil
         }
     }
@@ -125,7 +133,7 @@ public struct TriggerEvaluator: Sendable {
         let start = windowStart[index]
         var evidence: [Evidence] = []
         activeMarkers(bit: bit, after: start, c, into: &evidence)
-        for (i, incident) in c.facts.incidents.enumerated() where c.incidentMasks[i] & bit != 0 {
+        for (i, incident) in c.incidents.enumerated() where c.incidentMasks[i] & bit != 0 {
             if let start, incident.occurredOn <= start { continue }
             evidence.append(Evidence(kind: .incident, ref: incident.ref, on: incident.occurredOn))
         }
@@ -148,6 +156,8 @@ public struct TriggerEvaluator: Sendable {
         return FiredTrigger(code: rule.code, label: rule.label, weight: weight, reason: reason, evidence: evidence)
     }
 
+    /// Escalation in coercive control: an active matching marker, or more matching incidents
+    /// (offences tagged as the rule says) in the recent half than in the half before.
     private func rising(_ rule: TriggerRule, index: Int, _ c: Context) -> FiredTrigger? {
         let bit = UInt64(1) << UInt64(index)
         var evidence: [Evidence] = []
@@ -155,12 +165,13 @@ public struct TriggerEvaluator: Sendable {
         let markerCount = evidence.count
         let half = halfStart[index], previous = previousStart[index]
         var recentCount = 0, previousCount = 0
-        for incident in c.facts.incidents where incident.occurredOn <= asOf && incident.occurredOn > previous {
+        for (i, incident) in c.incidents.enumerated()
+        where c.incidentMasks[i] & bit != 0 && incident.occurredOn > previous {
             if incident.occurredOn > half { recentCount += 1 } else { previousCount += 1 }
         }
         let isRising = recentCount >= rule.minRecentIncidents && recentCount > previousCount
         if isRising {
-            for incident in c.facts.incidents where incident.occurredOn <= asOf && incident.occurredOn > half {
+            for (i, incident) in c.incidents.enumerated() where c.incidentMasks[i] & bit != 0 && incident.occurredOn > half {
                 evidence.append(Evidence(kind: .incident, ref: incident.ref, on: incident.occurredOn))
             }
         }
@@ -172,54 +183,88 @@ public struct TriggerEvaluator: Sendable {
         }
         if isRising {
             let months = rule.compareMonths
-            parts.append("\(Self.count(recentCount, "incident")) in the last \(months) months against \(previousCount) in the \(months) months before")
+            let what = rule.offenceTags.map(Self.human).joined(separator: " or ")
+            parts.append("\(Self.count(recentCount, "\(what) incident")) in the last \(months) months against \(previousCount) in the \(months) months before")
         }
         return FiredTrigger(
             code: rule.code, label: rule.label, weight: rule.weight, reason: parts.joined(separator: "; "),
             evidence: evidence)
     }
 
-    private func breaches(_ rule: TriggerRule, index: Int, _ facts: PersonFacts) -> FiredTrigger? {
+    /// Breaches, and offending while on bail, RUI or licence (the guidance's "offending whilst
+    /// released under investigation"), in the window; the reason names every breach without
+    /// positive action.
+    private func breaches(_ rule: TriggerRule, index: Int, _ c: Context) -> FiredTrigger? {
         guard let start = windowStart[index] else { return nil }
+        let config = compiled.configuration
         var evidence: [Evidence] = []
-        var latest: BreachFact?
-        for breach in facts.breaches where breach.occurredOn > start && breach.occurredOn <= asOf {
+        var inWindow: [BreachFact] = []
+        for breach in c.facts.breaches where breach.occurredOn > start && breach.occurredOn <= asOf {
             evidence.append(Evidence(kind: .breach, ref: breach.ref, on: breach.occurredOn))
-            if let current = latest {
-                if breach.occurredOn > current.occurredOn
-                    || (breach.occurredOn == current.occurredOn && breach.ref < current.ref) {
-                    latest = breach
+            inWindow.append(breach)
+        }
+        var released = 0
+        if !rule.orderTypes.isEmpty {
+            let orders = c.facts.orders.filter { rule.orderTypes.contains($0.type) }
+            for incident in c.incidents where incident.occurredOn > start && incident.occurredOn <= asOf {
+                guard orders.contains(where: { $0.isInForce(on: incident.occurredOn) }) else { continue }
+                let alreadyBreach = inWindow.contains { breach in
+                    breach.occurredOn == incident.occurredOn
+                        && (breach.orderType.map { rule.orderTypes.contains($0) } ?? true)
                 }
-            } else {
-                latest = breach
+                if alreadyBreach { continue }
+                released += 1
+                evidence.append(Evidence(kind: .incident, ref: incident.ref, on: incident.occurredOn))
             }
         }
-        guard let latest else { return nil }
+        guard !evidence.isEmpty else { return nil }
         Self.sortEvidence(&evidence)
-        let action = !latest.actionTaken.isPositive
-            ? "no positive action recorded" : "positive action: \(latest.actionTaken.rawValue)"
-        let reason = "\(Self.count(evidence.count, "breach", plural: "breaches")) in \(rule.window!), most recent \(latest.occurredOn) (\(action))"
+        var counts: [String] = []
+        if !inWindow.isEmpty { counts.append(Self.count(inWindow.count, "breach", plural: "breaches")) }
+        if released > 0 {
+            counts.append(Self.count(released, "incident") + " while on " + Self.orderList(rule.orderTypes))
+        }
+        var reason = counts.joined(separator: " and ") + " in \(rule.window!), most recent \(evidence[0].on)"
+        if !inWindow.isEmpty {
+            let unanswered = inWindow
+                .filter { !config.isPositive($0.actionTaken) }
+                .sorted { ($0.occurredOn, $1.ref) > ($1.occurredOn, $0.ref) }
+            if unanswered.isEmpty {
+                reason += "; positive action on every breach"
+            } else {
+                let list = unanswered.map { breach in
+                    "\(breach.occurredOn) (\(breach.actionTaken == .none ? "none recorded" : breach.actionTaken.rawValue))"
+                }
+                reason += "; no positive action on the " + (unanswered.count == 1 ? "breach of " : "breaches of ")
+                    + list.joined(separator: ", ")
+            }
+        }
         return FiredTrigger(
-            code: rule.code, label: rule.label, weight: rule.breachWeight(count: evidence.count), reason: reason,
-            evidence: evidence)
+            code: rule.code, label: rule.label, weight: rule.breachWeight(count: inWindow.count + released),
+            reason: reason, evidence: evidence)
     }
 
+    /// Serial: incidents against `minVictims` different victims aged 16 or over on the day, in the window.
     private func victims(_ rule: TriggerRule, index: Int, _ c: Context) -> FiredTrigger? {
         guard let start = windowStart[index] else { return nil }
         let bit = UInt64(1) << UInt64(index)
         var evidence: [Evidence] = []
         activeMarkers(bit: bit, after: nil, c, into: &evidence)
         let markerCount = evidence.count
+        var parties: [String: PartyFact] = [:]
+        for party in c.facts.parties { parties[party.ref] = party }
         var distinct: [String] = []
-        for incident in c.facts.incidents where incident.occurredOn > start && incident.occurredOn <= asOf {
+        var counted: [Incident] = []
+        for incident in c.incidents where incident.occurredOn > start && incident.occurredOn <= asOf {
             guard let victim = incident.victimRef else { continue }
+            if let party = parties[victim], !party.isAdultVictim(on: incident.occurredOn) { continue }
+            counted.append(incident)
             if !distinct.contains(victim) { distinct.append(victim) }
         }
         let isSerial = distinct.count >= rule.minVictims
         guard isSerial || markerCount > 0 else { return nil }
         if isSerial {
-            for incident in c.facts.incidents
-            where incident.victimRef != nil && incident.occurredOn > start && incident.occurredOn <= asOf {
+            for incident in counted {
                 evidence.append(Evidence(kind: .incident, ref: incident.ref, on: incident.occurredOn))
             }
         }
@@ -227,7 +272,7 @@ public struct TriggerEvaluator: Sendable {
         var parts: [String] = []
         if isSerial {
             let latest = evidence.first { $0.kind == .incident }!
-            parts.append("incidents against \(distinct.count) different victims in \(rule.window!), most recent \(latest.on)")
+            parts.append("incidents against \(distinct.count) different victims aged \(PartyFact.adultVictimAge) or over in \(rule.window!), most recent \(latest.on)")
         }
         if markerCount > 0, let marker = evidence.first(where: { $0.kind == .marker }) {
             parts.append(describe(marker, c.facts))
@@ -237,20 +282,15 @@ public struct TriggerEvaluator: Sendable {
             evidence: evidence)
     }
 
-    private func frequency(_ rule: TriggerRule, index: Int, _ facts: PersonFacts) -> FiredTrigger? {
+    private func frequency(_ rule: TriggerRule, index: Int, _ c: Context) -> FiredTrigger? {
         guard let start = windowStart[index] else { return nil }
-        var count = 0
-        for incident in facts.incidents where incident.occurredOn > start && incident.occurredOn <= asOf {
-            count += 1
-        }
-        guard count >= rule.minIncidents else { return nil }
         var evidence: [Evidence] = []
-        evidence.reserveCapacity(count)
-        for incident in facts.incidents where incident.occurredOn > start && incident.occurredOn <= asOf {
+        for incident in c.incidents where incident.occurredOn > start && incident.occurredOn <= asOf {
             evidence.append(Evidence(kind: .incident, ref: incident.ref, on: incident.occurredOn))
         }
+        guard evidence.count >= rule.minIncidents, !evidence.isEmpty else { return nil }
         Self.sortEvidence(&evidence)
-        let reason = "\(Self.count(count, "incident")) in \(rule.window!), most recent \(evidence[0].on)"
+        let reason = "\(Self.count(evidence.count, "incident")) in \(rule.window!), most recent \(evidence[0].on)"
         return FiredTrigger(code: rule.code, label: rule.label, weight: rule.weight, reason: reason, evidence: evidence)
     }
 
@@ -264,53 +304,6 @@ public struct TriggerEvaluator: Sendable {
         Self.sortEvidence(&evidence)
         let reason = "contact with \(Self.count(evidence.count, "child", plural: "children")) while \(Self.count(others, "other trigger")) \(others == 1 ? "fires" : "fire")"
         return FiredTrigger(code: rule.code, label: rule.label, weight: rule.weight, reason: reason, evidence: evidence)
-    }
-
-    // MARK: repeat
-
-    /// The most recent repeat event on or before as-of and after `asOf - repeatMonths`.
-    ///
-    /// An event (incident with a victim, or Marac referral with a party) on day d for victim v is a
-    /// repeat when some Marac referral for v on day r satisfies r < d <= r + repeatMonths. Ties on
-    /// the same day prefer referrals, then the smaller ref.
-    func repeatEvent(_ facts: PersonFacts) -> RepeatEvent? {
-        let referrals = facts.maracReferrals
-        guard !referrals.isEmpty else { return nil }
-        let months = compiled.configuration.repeatMonths
-        var best: RepeatEvent?
-        func consider(kind: EvidenceKind, ref: String, on day: Day, victim: String) {
-            guard day > repeatStart, day <= asOf else { return }
-            var prior: MaracReferralFact?
-            for referral in referrals where referral.partyRef == victim && referral.referredOn < day {
-                if let p = prior, p.referredOn > referral.referredOn || (p.referredOn == referral.referredOn && p.ref < referral.ref) {
-                    continue
-                }
-                prior = referral
-            }
-            guard let prior, day <= prior.referredOn.adding(months: months) else { return }
-            let candidate = RepeatEvent(
-                kind: kind, ref: ref, on: day, victimRef: victim, priorReferralRef: prior.ref,
-                priorReferralOn: prior.referredOn)
-            if let current = best {
-                if candidate.on < current.on { return }
-                if candidate.on == current.on {
-                    let rank = { (e: RepeatEvent) in e.kind == .referral ? 0 : 1 }
-                    if (rank(candidate), candidate.ref) >= (rank(current), current.ref) { return }
-                }
-            }
-            best = candidate
-        }
-        for referral in referrals {
-            if let victim = referral.partyRef {
-                consider(kind: .referral, ref: referral.ref, on: referral.referredOn, victim: victim)
-            }
-        }
-        for incident in facts.incidents {
-            if let victim = incident.victimRef {
-                consider(kind: .incident, ref: incident.ref, on: incident.occurredOn, victim: victim)
-            }
-        }
-        return best
     }
 
     // MARK: text
@@ -342,6 +335,13 @@ public struct TriggerEvaluator: Sendable {
 
     static func human(_ code: String) -> String {
         String(code.map { $0 == "_" ? " " : $0 })
+    }
+
+    /// "bail, RUI or licence".
+    static func orderList(_ types: [String]) -> String {
+        let names = types.map { $0 == "rui" ? "RUI" : human($0) }
+        guard names.count > 1 else { return names.first ?? "" }
+        return names.dropLast().joined(separator: ", ") + " or " + names.last!
     }
 
     private func describe(_ evidence: Evidence, _ facts: PersonFacts) -> String {

@@ -5,12 +5,16 @@ public enum TriggerKind: String, Sendable, CaseIterable {
     /// window if one is set, otherwise ever. Optional `recent_months` / `recent_weight` raise the
     /// weight when the most recent evidence is recent (weapons).
     case match
-    /// A matching active marker, or at least `min_recent_incidents` incidents in the last
-    /// `compare_months` and more than in the `compare_months` before that.
+    /// A matching active marker, or at least `min_recent_incidents` incidents with a matching
+    /// offence (`offence_tags`) in the last `compare_months` and more than in the `compare_months`
+    /// before that.
     case rising
-    /// Any breach in the window; weight = min(weight + per_extra × (count − 1), max_weight).
+    /// Any breach in the window, and any incident in the window on a day an order of
+    /// `order_types` (bail, RUI, licence) was in force, unless a breach of such an order (or of
+    /// no order) is recorded that day; weight = min(weight + per_extra × (count − 1), max_weight).
     case breaches
-    /// Incidents against `min_victims`+ distinct victims in the window, or a matching active marker.
+    /// Incidents against `min_victims`+ distinct victims aged 16 or over on the day of the
+    /// incident (`PartyFact.isAdultVictim`) in the window, or a matching active marker.
     case victims
     /// `min_incidents`+ incidents in the window.
     case frequency

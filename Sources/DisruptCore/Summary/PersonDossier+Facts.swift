@@ -6,9 +6,11 @@ extension PersonDossier {
     /// party's reference, or `party-<id>` when the reader cannot see the party (so distinct
     /// victims still count as distinct). An incident's gravity is resolved through the offence
     /// catalogue; codes the enums do not know fall back to the neutral value (agency `other`,
-    /// breach action `none`) rather than dropping the record.
+    /// breach action `none`) rather than dropping the record. A breach carries the party its
+    /// order protects (when the reader may see the order).
     public func facts(offences: OffenceCatalogue) -> PersonFacts {
         let orderTypes = Dictionary(orders.map { ($0.id, $0.orderType) }, uniquingKeysWith: { first, _ in first })
+        let protected = Dictionary(orders.map { ($0.id, $0.protectedPartyId) }, uniquingKeysWith: { first, _ in first })
         return PersonFacts(
             personRef: person.ref,
             markers: markers.map {
@@ -19,15 +21,21 @@ extension PersonDossier {
             incidents: incidents.map {
                 IncidentFact(
                     ref: $0.sourceRef, victimRef: partyRef($0.partyId), occurredOn: $0.occurredOn,
-                    offence: $0.offence, gravity: offences.gravity(explicit: $0.gravity, offence: $0.offence))
+                    offence: $0.offence, gravity: offences.gravity(explicit: $0.gravity, offence: $0.offence),
+                    agency: Agency(rawValue: $0.agency) ?? .other, separateEvent: $0.separateEvent ?? false)
             },
             breaches: breaches.map {
                 BreachFact(
                     ref: $0.sourceRef, occurredOn: $0.occurredOn,
                     orderType: $0.orderType ?? $0.orderId.flatMap { orderTypes[$0] },
-                    actionTaken: $0.actionTaken.flatMap(BreachAction.init(rawValue:)) ?? .none)
+                    actionTaken: $0.actionTaken.flatMap(BreachAction.init(rawValue:)) ?? .none,
+                    protectedPartyRef: partyRef($0.orderId.flatMap { protected[$0] ?? nil }))
             },
-            orders: orders.map { OrderFact(ref: $0.sourceRef, type: $0.orderType, startsOn: $0.startsOn, endsOn: $0.endsOn) },
+            orders: orders.map {
+                OrderFact(
+                    ref: $0.sourceRef, type: $0.orderType, startsOn: $0.startsOn, endsOn: $0.endsOn,
+                    protectedPartyRef: partyRef($0.protectedPartyId))
+            },
             relationships: relationships.compactMap { record in
                 RelationshipKind(rawValue: record.relationship).map {
                     RelationshipFact(
@@ -47,7 +55,11 @@ extension PersonDossier {
                     ref: record.sourceRef, forum: forum, status: status,
                     leadAgency: record.leadAgency.flatMap(Agency.init(rawValue:)), mappaCategory: record.mappaCategory,
                     mappaLevel: record.mappaLevel, iomCohort: record.iomCohort.flatMap(IOMCohort.init(rawValue:)),
-                    reviewOn: record.nextReviewOn, licenceExpiresOn: record.licenceEndsOn)
+                    reviewOn: record.nextReviewOn, licenceExpiresOn: record.licenceEndsOn, startsOn: record.startsOn,
+                    endsOn: record.endsOn)
+            },
+            parties: parties.map {
+                PartyFact(ref: $0.ref, kind: PartyKind(rawValue: $0.kind), dateOfBirth: $0.dateOfBirth)
             }
         )
     }

@@ -161,12 +161,16 @@ public struct IncidentRecord: Sendable, Hashable, Codable {
     public var gravity: Int?
     public var note: String?
     public var agency: String
+    /// True when the record says it is a separate event from the other records of the same
+    /// victim and day (nil = not said: one event with them; see `Incident.consolidate`).
+    public var separateEvent: Bool?
 
     public init(
         id: Int64, partyId: Int64? = nil, occurredOn: Day, offence: String? = nil, gravity: Int? = nil, agency: String = "police",
-        sourceRef: String? = nil, note: String? = nil
+        sourceRef: String? = nil, note: String? = nil, separateEvent: Bool? = nil
     ) {
         self.id = id
+        self.separateEvent = separateEvent
         self.sourceRef = sourceRef ?? String(id)
         self.note = note
         self.partyId = partyId

@@ -194,6 +194,8 @@ public struct SummaryIncident: Sendable, Hashable, Codable {
     public var offenceLabel: String
     public var gravity: Int
     public var victim: String?
+    /// Every agency that recorded this incident (one event recorded by several agencies is shown once).
+    public var agencies: [String]
 }
 
 /// Victims, children he has contact with, and new partners.

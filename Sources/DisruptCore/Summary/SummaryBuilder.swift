@@ -17,8 +17,8 @@ public struct SummaryBuilder: Sendable {
         var summary = Summary(
             asOf: asOf, sections: [], risksToProfessionals: risks(dossier, asOf: asOf), identity: identity(dossier),
             flags: flags(dossier, assessment: assessment, asOf: asOf), risk: risk(facts, assessment: assessment, asOf: asOf),
-            orders: orders(dossier, asOf: asOf), incidents: incidents(dossier, asOf: asOf),
-            relationships: relationships(dossier, asOf: asOf), forumLinks: forumLinks(dossier, asOf: asOf),
+            orders: orders(dossier, asOf: asOf), incidents: incidents(dossier, facts: facts, asOf: asOf),
+            relationships: relationships(dossier, facts: facts, asOf: asOf), forumLinks: forumLinks(dossier, asOf: asOf),
             plan: plan(dossier, asOf: asOf), missing: missing,
             warnings: SummaryRules.warnings(plan: dossier.plan, missing: missing), withheld: withheld(dossier))
         summary.sections = SummarySection.allCases.filter { shows($0, summary) }
@@ -120,41 +120,51 @@ public struct SummaryBuilder: Sendable {
                 return SummaryBreach(
                     id: breach.id, occurredOn: breach.occurredOn,
                     order: type.map(orderLabel) ?? (breach.orderId == nil ? "bail / RUI" : "an order not shared with you"),
-                    actionTaken: action, positiveAction: !["none", "not_recorded"].contains(action))
+                    actionTaken: action,
+                    positiveAction: BreachAction(rawValue: action).map(model.triggers.isPositive) ?? false)
             }
         return SummaryOrders(inForce: inForce.map(summarise), inWindow: inWindow.map(summarise), breaches: breaches)
     }
 
-    func incidents(_ dossier: PersonDossier, asOf: Day) -> SummaryIncidents {
-        let inWindow = dossier.incidents
+    /// The incidents of the last 24 months, each event once (`Incident.consolidate`), shown
+    /// with its gravest record's offence and gravity and every agency that recorded it.
+    func incidents(_ dossier: PersonDossier, facts: PersonFacts, asOf: Day) -> SummaryIncidents {
+        let records = Dictionary(dossier.incidents.map { ($0.sourceRef, $0) }, uniquingKeysWith: { first, _ in first })
+        let inWindow = Incident.consolidate(facts.incidents)
             .filter { SummaryRules.isInWindow($0.occurredOn, asOf: asOf) }
-            .sorted { ($0.occurredOn, $0.id) > ($1.occurredOn, $1.id) }
+            .compactMap { incident in records[incident.ref].map { (incident, $0) } }
+            .sorted { ($0.0.occurredOn, $0.1.id) > ($1.0.occurredOn, $1.1.id) }
         var counts: [String: Int] = [:]
-        for incident in inWindow { counts[SummaryRules.monthKey(incident.occurredOn), default: 0] += 1 }
+        for (incident, _) in inWindow { counts[SummaryRules.monthKey(incident.occurredOn), default: 0] += 1 }
         return SummaryIncidents(
             windowStart: SummaryRules.windowStart(asOf: asOf), total: inWindow.count,
-            distinctVictims: Set(inWindow.compactMap(\.partyId)).count,
+            distinctVictims: Set(inWindow.compactMap(\.1.partyId)).count,
             byMonth: SummaryRules.months(asOf: asOf).map { SummaryMonthCount(month: $0, count: counts[$0] ?? 0) },
-            recent: inWindow.prefix(SummaryRules.recentIncidents).map {
-                let code = $0.offence ?? OffenceCatalogue.defaultCode
+            recent: inWindow.prefix(SummaryRules.recentIncidents).map { incident, record in
+                let code = incident.offence ?? OffenceCatalogue.defaultCode
                 return SummaryIncident(
-                    id: $0.id, occurredOn: $0.occurredOn, offence: code, offenceLabel: model.offences[code]?.label ?? code,
-                    gravity: model.offences.gravity(explicit: $0.gravity, offence: $0.offence),
-                    victim: dossier.party($0.partyId)?.fullName)
+                    id: record.id, occurredOn: incident.occurredOn, offence: code,
+                    offenceLabel: model.offences[code]?.label ?? code, gravity: incident.gravity,
+                    victim: dossier.party(record.partyId)?.fullName, agencies: incident.agencies.map(\.rawValue))
             })
     }
 
-    func relationships(_ dossier: PersonDossier, asOf: Day) -> SummaryRelationships {
-        let past = dossier.incidents.filter { $0.occurredOn <= asOf }
-        let victimIds = Set(past.compactMap(\.partyId))
+    /// Victims (of incidents, or parties recorded as victims he is related to), each with how
+    /// many incidents (events, not records) name them up to as-of.
+    func relationships(_ dossier: PersonDossier, facts: PersonFacts, asOf: Day) -> SummaryRelationships {
+        let records = Dictionary(dossier.incidents.map { ($0.sourceRef, $0) }, uniquingKeysWith: { first, _ in first })
+        let past = Incident.consolidate(facts.incidents)
+            .filter { $0.occurredOn <= asOf }
+            .compactMap { incident in records[incident.ref].flatMap { record in record.partyId.map { (incident.occurredOn, $0) } } }
+        let victimIds = Set(past.map(\.1))
             .union(dossier.parties.filter { $0.kind == "victim" }.map(\.id)
                 .filter { id in dossier.relationships.contains { $0.partyId == id } })
         let victims = victimIds.map { id in
-            let theirs = past.filter { $0.partyId == id }
+            let theirs = past.filter { $0.1 == id }
             return SummaryVictim(
                 partyId: id, name: dossier.party(id)?.fullName ?? "a victim not shared with you",
                 relationship: dossier.relationships.first { $0.partyId == id }?.relationship, incidents: theirs.count,
-                lastIncidentOn: theirs.map(\.occurredOn).max())
+                lastIncidentOn: theirs.map(\.0).max())
         }
         .sorted { ($0.lastIncidentOn ?? Day(daysSince1970: 0), $0.partyId) > ($1.lastIncidentOn ?? Day(daysSince1970: 0), $1.partyId) }
         let current = dossier.relationships.filter { $0.isCurrent(on: asOf) }
@@ -193,7 +203,8 @@ public struct SummaryBuilder: Sendable {
             SummaryAction(
                 id: action.id, tactic: action.tactic, tacticLabel: model.tactics[action.tactic]?.label ?? action.tactic,
                 agency: action.agency, owner: action.ownerName ?? action.ownerLogin ?? action.agency, dueOn: action.dueOn,
-                status: action.status, overdue: SummaryRules.isOverdue(dueOn: action.dueOn, status: action.status, asOf: asOf))
+                status: action.status,
+                overdue: ActionStatus(rawValue: action.status)?.isOverdue(dueOn: action.dueOn, asOf: asOf) ?? false)
         }
         let headings = ActionHeading.allCases.compactMap { heading -> SummaryHeading? in
             let under = zip(plan.actions, actions).filter { $0.0.heading == heading.rawValue }.map(\.1)

@@ -48,11 +48,6 @@ public enum SummaryRules {
         return String(repeating: "0", count: max(0, 4 - y.count)) + y + "-" + (month < 10 ? "0" : "") + String(month)
     }
 
-    /// A live action due before `asOf` is overdue (done and cancelled ones never are).
-    public static func isOverdue(dueOn: Day, status: String, asOf: Day) -> Bool {
-        dueOn < asOf && ["open", "in_progress", "blocked"].contains(status)
-    }
-
     /// What the guidance expects to be known and nobody has shared, as of `asOf`: active markers
     /// (or any marker from the specialist agency) for vehicles/premises, mental health, substance
     /// misuse and employment/skills; any child or step-child relationship for children.

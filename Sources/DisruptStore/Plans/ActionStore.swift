@@ -59,15 +59,20 @@ public enum ActionTransition: Sendable {
 public struct ActionStore: Sendable {
     public init() {}
 
-    /// Adds an action for a catalogued tactic; whether it needs an Idva safety check comes from
-    /// the tactic. Returns the new action.
-    public func add(planId: Int64, heading: ActionHeading, tactic: Tactic, agency: String, ownerLogin: String?,
+    /// Adds an action checked by `TacticCatalogue.validate` (its heading is the tactic's; it needs
+    /// an Idva safety check unless the tactic is exempted). Custom actions (no tactic) are refused
+    /// here until the action table can hold a free-text label. Returns the new action.
+    public func add(planId: Int64, action validated: ValidatedAction, agency: String, ownerLogin: String?,
                     dueOn: Day, note: String?, asOf: Day, on db: PostgresConnection) throws -> ActionRecord {
-        try db.transaction {
+        guard let tactic = validated.tacticCode else {
+            throw StoreError(.failure, "custom actions cannot be stored yet: choose a tactic from the catalogue (disrupt tactics)")
+        }
+        let heading = validated.heading
+        return try db.transaction {
             let id: Int64 = try StateReport.explaining {
                 try db.query("""
-                    SELECT disrupt.action_add(\(planId), \(heading.rawValue), \(tactic.code), \(agency), \(ownerLogin)::text,
-                                              \(dueOn)::date, \(note)::text, \(tactic.affectsVictimSafety)) AS id
+                    SELECT disrupt.action_add(\(planId), \(heading.rawValue), \(tactic), \(agency), \(ownerLogin)::text,
+                                              \(dueOn)::date, \(note)::text, \(validated.needsSafetyCheck)) AS id
                     """)[0].decode("id")
             }
             return try action(id: id, asOf: asOf, on: db)

@@ -51,12 +51,17 @@ public struct FactsLoader: Sendable {
             let offence: String? = try row["t2"]
             facts.incidents.append(IncidentFact(
                 ref: ref, victimRef: try row["t1"], occurredOn: try row["d1"], offence: offence,
-                gravity: model.gravity(explicit: try row["n1"], offence: offence)))
+                gravity: model.gravity(explicit: try row["n1"], offence: offence), agency: try row["t3"] ?? .other))
         case "b":
             facts.breaches.append(BreachFact(
-                ref: ref, occurredOn: try row["d1"], orderType: try row["t1"], actionTaken: try row["t2"] ?? BreachAction.none))
+                ref: ref, occurredOn: try row["d1"], orderType: try row["t1"], actionTaken: try row["t2"] ?? BreachAction.none,
+                protectedPartyRef: try row["t3"]))
         case "o":
-            facts.orders.append(OrderFact(ref: ref, type: try row["t1"], startsOn: try row["d1"], endsOn: try row["d2"]))
+            facts.orders.append(OrderFact(
+                ref: ref, type: try row["t1"], startsOn: try row["d1"], endsOn: try row["d2"], protectedPartyRef: try row["t2"]))
+        case "a":
+            let partyKind: String? = try row["t1"]
+            facts.parties.append(PartyFact(ref: ref, kind: partyKind.flatMap(PartyKind.init(rawValue:)), dateOfBirth: try row["d1"]))
         case "r":
             facts.relationships.append(RelationshipFact(
                 ref: ref, partyRef: try row["t1"], relationship: try row["t2"], from: try row["d1"], to: try row["d2"],
@@ -67,54 +72,70 @@ public struct FactsLoader: Sendable {
         case "l":
             facts.forumLinks.append(ForumLinkFact(
                 ref: ref, forum: try row["t1"], status: try row["t2"], leadAgency: try row["t3"], mappaCategory: try row["n1"],
-                mappaLevel: try row["n2"], iomCohort: try row["t4"], reviewOn: try row["d1"], licenceExpiresOn: try row["d2"]))
+                mappaLevel: try row["n2"], iomCohort: try row["t4"], reviewOn: try row["d1"], licenceExpiresOn: try row["d2"],
+                startsOn: try row["d3"], endsOn: try row["d4"]))
         default:
             throw StoreError(.failure, "unexpected section \(kind) in record \(ref) while loading risk facts")
         }
     }
 
     /// Columns: k (the section: p person, m marker, i incident, b breach, o order, r relationship,
-    /// f referral, l forum link), person_id, ref, then per section t1...t4 (text), d1, d2 (date),
-    /// n1, n2 (int) and b1 (bool).
+    /// f referral, l forum link, a party), person_id, ref, then per section t1...t4 (text),
+    /// d1...d4 (date), n1, n2 (int) and b1 (bool). Parties ('a') are those named by the
+    /// person's incidents, relationships, orders or referrals, as in the dossier.
     /// $1/$2 bound the person ids; $3 (bigint[] or NULL) narrows them to a list.
     static let sql = """
         SELECT 'p' AS k, p.id AS person_id, p.person_ref AS ref, NULL::text AS t1, NULL::text AS t2, NULL::text AS t3,
-               NULL::text AS t4, NULL::date AS d1, NULL::date AS d2, NULL::int AS n1, NULL::int AS n2, NULL::bool AS b1
+               NULL::text AS t4, NULL::date AS d1, NULL::date AS d2, NULL::int AS n1, NULL::int AS n2, NULL::bool AS b1,
+               NULL::date AS d3, NULL::date AS d4
         FROM disrupt.person p
         WHERE p.id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR p.id = ANY ($3::bigint[])) AND p.merged_into IS NULL
         UNION ALL
         SELECT 'm', m.person_id, m.source_ref, m.kind, m.agency, m.sensitivity, NULL, m.recorded_on, m.expires_on,
-               NULL, NULL, NULL
+               NULL, NULL, NULL, NULL, NULL
         FROM disrupt.marker m
         WHERE m.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR m.person_id = ANY ($3::bigint[]))
         UNION ALL
-        SELECT 'i', i.person_id, i.source_ref, COALESCE(pa.party_ref, 'party-' || i.party_id), i.offence, NULL, NULL,
-               i.occurred_on, NULL, i.gravity, NULL, NULL
+        SELECT 'i', i.person_id, i.source_ref, COALESCE(pa.party_ref, 'party-' || i.party_id), i.offence, i.agency, NULL,
+               i.occurred_on, NULL, i.gravity, NULL, NULL, NULL, NULL
         FROM disrupt.incident i LEFT JOIN disrupt.party pa ON pa.id = i.party_id
         WHERE i.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR i.person_id = ANY ($3::bigint[]))
         UNION ALL
-        SELECT 'b', b.person_id, b.source_ref, o.order_type, COALESCE(b.action_taken, 'none'), NULL, NULL,
-               b.occurred_on, NULL, NULL, NULL, NULL
+        SELECT 'b', b.person_id, b.source_ref, o.order_type, COALESCE(b.action_taken, 'none'),
+               COALESCE(pp.party_ref, 'party-' || o.protected_party_id), NULL, b.occurred_on, NULL, NULL, NULL, NULL, NULL, NULL
         FROM disrupt.breach b LEFT JOIN disrupt.court_order o ON o.id = b.order_id
+             LEFT JOIN disrupt.party pp ON pp.id = o.protected_party_id
         WHERE b.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR b.person_id = ANY ($3::bigint[]))
         UNION ALL
-        SELECT 'o', o.person_id, o.source_ref, o.order_type, NULL, NULL, NULL, o.starts_on, o.ends_on, NULL, NULL, NULL
-        FROM disrupt.court_order o
+        SELECT 'o', o.person_id, o.source_ref, o.order_type, COALESCE(pp.party_ref, 'party-' || o.protected_party_id), NULL,
+               NULL, o.starts_on, o.ends_on, NULL, NULL, NULL, NULL, NULL
+        FROM disrupt.court_order o LEFT JOIN disrupt.party pp ON pp.id = o.protected_party_id
         WHERE o.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR o.person_id = ANY ($3::bigint[]))
         UNION ALL
         SELECT 'r', r.person_id, 'relationship-' || r.id, COALESCE(pa.party_ref, 'party-' || r.party_id), r.relationship,
-               NULL, NULL, r.from_on, r.to_on, NULL, NULL, COALESCE(r.has_contact, false)
+               NULL, NULL, r.from_on, r.to_on, NULL, NULL, COALESCE(r.has_contact, false), NULL, NULL
         FROM disrupt.relationship r LEFT JOIN disrupt.party pa ON pa.id = r.party_id
         WHERE r.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR r.person_id = ANY ($3::bigint[]))
         UNION ALL
         SELECT 'f', f.person_id, f.source_ref, COALESCE(pa.party_ref, 'party-' || f.party_id), f.criterion, NULL, NULL,
-               f.referred_on, NULL, NULL, NULL, NULL
+               f.referred_on, NULL, NULL, NULL, NULL, NULL, NULL
         FROM disrupt.referral f LEFT JOIN disrupt.party pa ON pa.id = f.party_id
         WHERE f.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR f.person_id = ANY ($3::bigint[]))
         UNION ALL
         SELECT 'l', l.person_id, l.source_ref, l.forum, l.status, l.lead_agency, l.iom_cohort, l.next_review_on,
-               l.licence_ends_on, l.mappa_category, l.mappa_level, NULL
+               l.licence_ends_on, l.mappa_category, l.mappa_level, NULL, l.starts_on, l.ends_on
         FROM disrupt.forum_link l
         WHERE l.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR l.person_id = ANY ($3::bigint[]))
+        UNION ALL
+        SELECT 'a', x.person_id, pa.party_ref, pa.kind, NULL, NULL, NULL, pa.date_of_birth, NULL, NULL, NULL, NULL, NULL, NULL
+        FROM (SELECT i.person_id, i.party_id FROM disrupt.incident i
+              WHERE i.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR i.person_id = ANY ($3::bigint[]))
+              UNION SELECT r.person_id, r.party_id FROM disrupt.relationship r
+              WHERE r.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR r.person_id = ANY ($3::bigint[]))
+              UNION SELECT o.person_id, o.protected_party_id FROM disrupt.court_order o
+              WHERE o.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR o.person_id = ANY ($3::bigint[]))
+              UNION SELECT f.person_id, f.party_id FROM disrupt.referral f
+              WHERE f.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR f.person_id = ANY ($3::bigint[]))) x
+        JOIN disrupt.party pa ON pa.id = x.party_id
         """
 }
