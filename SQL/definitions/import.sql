@@ -290,6 +290,9 @@ DECLARE
     v_cols text[];
     v_ucol text;
 BEGIN
+    IF NOT disrupt.is_active_staff() THEN
+        RAISE EXCEPTION 'import: % is not active staff', session_user USING ERRCODE = '42501';
+    END IF;
     IF keys IS NULL OR disrupt.is_admin() THEN
         RETURN;
     END IF;

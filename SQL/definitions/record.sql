@@ -159,23 +159,34 @@ $$;
 --   AFTER INSERT statement trigger, which runs after the foreign-key checks with a fresh
 --   snapshot, then sees merged_into and refuses the statement (DR409) instead of
 --   leaving the record on the retired person where the survivor would never show it.
+--   It fires after UPDATE as well, so a record cannot be moved onto a merged person either.
+--   The message names the two people only when the caller may see both.
 --   One join per statement over the transition table (shared with the other statement
 --   triggers) against the few merged people: no per-row trigger on the import path.
 -- ---------------------------------------------------------------------------
 CREATE FUNCTION disrupt.refuse_merged_person() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
-DECLARE absorbed text; survivor text;
+DECLARE absorbed text; survivor text; visible boolean;
 BEGIN
-    SELECT m.person_ref, s.person_ref INTO absorbed, survivor
+    SELECT m.person_ref, s.person_ref,
+           (SELECT disrupt.is_active_staff())
+           AND (m.sensitivity = 'shared' OR m.agency = (SELECT disrupt.caller_agency()) OR (SELECT disrupt.is_admin()))
+           AND (s.sensitivity = 'shared' OR s.agency = (SELECT disrupt.caller_agency()) OR (SELECT disrupt.is_admin()))
+      INTO absorbed, survivor, visible
       FROM new_rows n
       JOIN disrupt.person m ON m.id = n.person_id AND m.merged_into IS NOT NULL
       JOIN disrupt.person s ON s.id = m.merged_into
      LIMIT 1;
-    IF absorbed IS NOT NULL THEN
+    IF absorbed IS NOT NULL AND visible THEN
         RAISE EXCEPTION USING ERRCODE = 'DR409',
             MESSAGE = format('person %s was merged into %s: nothing was recorded', absorbed, survivor),
             HINT = format('Record it for %s.', survivor);
+    ELSIF absorbed IS NOT NULL THEN
+        -- The caller may not see one of the two people: refuse without naming either.
+        RAISE EXCEPTION USING ERRCODE = 'DR409',
+            MESSAGE = 'the person of this record was merged into another person: nothing was recorded',
+            HINT = 'Look the person up again and record it for the person they were merged into.';
     END IF;
     RETURN NULL;
 END
@@ -187,6 +198,8 @@ BEGIN
     FOREACH t IN ARRAY ARRAY['alias', 'relationship', 'incident', 'marker', 'court_order', 'breach',
                              'forum_link', 'referral'] LOOP
         EXECUTE format('CREATE TRIGGER refuse_merged_person AFTER INSERT ON disrupt.%I REFERENCING NEW TABLE AS new_rows '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION disrupt.refuse_merged_person()', t);
+        EXECUTE format('CREATE TRIGGER refuse_merged_person_update AFTER UPDATE ON disrupt.%I REFERENCING NEW TABLE AS new_rows '
                        'FOR EACH STATEMENT EXECUTE FUNCTION disrupt.refuse_merged_person()', t);
     END LOOP;
 END

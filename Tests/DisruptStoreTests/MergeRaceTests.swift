@@ -94,6 +94,34 @@ struct MergeRaceTests {
         #expect(outcome.value == "merged")
         #expect(try owner(of: "M-FIRST", observer) == keep)
     }
+
+    @Test func aRecordCannotBeMovedOntoAMergedPersonByUpdate() throws {
+        let db = try connect()
+        defer { db.close() }
+        _ = try db.query("SELECT disrupt.merge_person('P-KEEP', 'P-GONE', 'duplicate') AS id")
+        try db.execute("INSERT INTO disrupt.marker (source_ref, person_id, kind, recorded_on, agency) VALUES ('M-MOVE', \(keep), 'weapons', '2026-01-01', 'police')")
+        #expect(sqlState { try db.execute("UPDATE disrupt.marker SET person_id = \(absorb) WHERE source_ref = 'M-MOVE'") } == "DR409")
+        #expect(try owner(of: "M-MOVE", db) == keep)
+    }
+
+    @Test func theRefusalNamesNobodyTheCallerMayNotSee() throws {
+        let superuser = try TestCluster.superuserConnection(database: location.testDatabaseName)
+        defer { superuser.close() }
+        let outsider = "race_h_\(UUID().uuidString.prefix(8).lowercased())"
+        try superuser.execute("SELECT disrupt.staff_add(\(outsider), 'Hal Health', 'health', 'rep')")
+        try superuser.execute("UPDATE disrupt.person SET sensitivity = 'restricted' WHERE id IN (\(keep), \(absorb))")
+        _ = try superuser.query("SELECT disrupt.merge_person('P-KEEP', 'P-GONE', 'duplicate') AS id")
+        let health = try PostgresConnection(location.asUser(outsider).configuration)
+        defer { health.close() }
+        do {
+            try health.execute("INSERT INTO disrupt.marker (source_ref, person_id, kind, recorded_on, agency) VALUES ('M-HID', \(absorb), 'weapons', '2026-01-01', 'health')")
+            Issue.record("the insert onto a merged person was accepted")
+        } catch let error as PostgresError {
+            #expect(error.sqlState == "DR409")
+            let said = "\(error.message) \(error.hint ?? "")"
+            #expect(!said.contains("P-KEEP") && !said.contains("P-GONE"), "\(said)")
+        }
+    }
 }
 
 /// A value set by a background thread and read after it signalled.

@@ -85,6 +85,8 @@ struct SecurityRowLevelTests {
         try admin.execute("SELECT disrupt.staff_disable(\(login), 'left the service')")
         #expect(try open.query("SELECT 1 FROM disrupt.marker WHERE source_ref = ANY(\(f.markers))").isEmpty)
         #expect(try open.query("SELECT 1 FROM disrupt.person").isEmpty)
+        // its open session learns no keys of other agencies' rows either
+        #expect(sqlState { _ = try open.query("SELECT disrupt.import_hidden_keys('markers', NULL, \(f.markers)) AS k") } == "42501")
         #expect(throws: PostgresError.self) { try f.connect(as: login) }
         let reason = try admin.query("SELECT active, disabled_reason FROM disrupt.staff WHERE login = \(login)")[0]
         #expect(try reason.decode("active", as: Bool.self) == false)
