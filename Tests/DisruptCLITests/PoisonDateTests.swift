@@ -4,7 +4,7 @@ import Foundation
 import Postgres
 import Testing
 
-/// Issue 13, item 1: no stored date is infinite, BC or absurd (SQL/012), refused with a clear
+/// Issue 13, item 1: no stored date is infinite, BC or absurd (SQL/migrations/0002_finite_dates.sql), refused with a clear
 /// error through libpq and the real binary; and a poison row planted behind the constraints'
 /// back (dropped by the superuser) is left out and counted by the sweep, serve, the agenda,
 /// action lists, plan show and the summary, which keep working for everyone else.

@@ -102,7 +102,7 @@ struct ReminderCommandTests {
     }
 
     @Test func agendaListsPlansBreachesAndOutstandingActionsOverdueFirst() throws {
-        // a breach cannot be dated in the future (SQL/012): the meeting is today
+        // a breach cannot be dated in the future (SQL/migrations/0002_finite_dates.sql): the meeting is today
         let meeting = Day.today()
         let plan = try fx.openPlan()
         let overdue = try fx.addAction(plan: plan, tactic: "anpr_flagging", heading: "disrupt", due: meeting.adding(days: -5).iso)

@@ -4,7 +4,7 @@ import Postgres
 
 /// The loop behind `disrupt serve`: sweep for due reminders and deliver them, every
 /// `interval_seconds` and at once when PostgreSQL says something changed (NOTIFY
-/// 'disrupt_reminder' from 006, 'disrupt_changed' from 010), on a dedicated LISTEN connection.
+/// 'disrupt_reminder' and 'disrupt_changed', both sent by SQL/definitions/reminders.sql), on a dedicated LISTEN connection.
 /// When the database goes away it reconnects with exponential backoff (1 s doubling to 30 s) and
 /// LISTENs again; with a host list and `target_session_attrs=read-write` that follows a failover.
 /// It checks `shouldStop` at least every second, and every 10 ms while a delivery command runs
