@@ -9,9 +9,10 @@
 -- Conventions:
 --   subject_table / subject_id: 'action' | 'plan' | 'court_order' | 'forum_link' | 'breach' | 'incident'.
 --   due_on: the date the reminder is about (action due date, plan review date, order end date,
---   licence end date, breach/incident date) -- except the second plan_review reminder, sent
---   once the review date has passed, which has due_on = review_on + 1 (the first day it is
---   overdue) so that it and the "review coming up" reminder (due_on = review_on) can both exist.
+--   licence end date, breach/incident date) -- except the reminders sent once a date has passed,
+--   whose due_on is that date + 1 (the first day after it): the second plan_review reminder,
+--   link_review_overdue and mappa_category3_review, so that a "coming up" and a "passed"
+--   reminder of one subject can both exist.
 --   message: references and dates only (person_ref, ids, tactic code, dates), never names.
 --   pg_notify('disrupt_reminder', N) with N = number of reminders just created (text),
 --   at most once per sweep or per inserting statement, and only when N > 0.
