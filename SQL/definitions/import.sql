@@ -179,7 +179,7 @@ AS $decl$ SELECT $json$
     {"csv": "occurred_on", "type": "date", "required": true},
     {"csv": "reported_on", "type": "date", "after": "occurred_on"},
     {"csv": "agency", "type": "agency"},
-    {"csv": "action_taken", "type": "code", "codes": ["arrest", "charge", "caution", "warning", "recall", "none"]},
+    {"csv": "action_taken", "type": "code", "codes": ["arrest", "charge", "summons", "caution", "warning", "recall", "none"]},
     {"csv": "note"}
    ]
   },

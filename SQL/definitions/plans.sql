@@ -81,7 +81,7 @@ $$;
 CREATE FUNCTION disrupt.action_state(a disrupt.action) RETURNS text
 LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
     SELECT jsonb_build_object('action_id', a.id, 'plan_id', a.plan_id, 'version', a.version,
-        'status', a.status, 'heading', a.heading, 'tactic', a.tactic, 'agency', a.agency,
+        'status', a.status, 'heading', a.heading, 'tactic', a.tactic, 'label', a.label, 'agency', a.agency,
         'owner_login', a.owner_login, 'due_on', a.due_on, 'outcome', a.outcome,
         'needs_safety_check', a.needs_safety_check, 'safety_checked_by', a.safety_checked_by,
         'safety_checked_at', a.safety_checked_at, 'updated_by', a.updated_by, 'updated_at', a.updated_at)::text
@@ -295,16 +295,25 @@ END $$;
 -- Actions
 -- ---------------------------------------------------------------------------------------------
 
--- Add an action to an open plan. Callers: the plan's SPOC, chairs, coordinators, admins, and
--- any active staff member taking an action for their own agency. The owner (optional) must be
--- active staff of the action's agency. Returns the action id (version 1).
+-- Add an action to an open plan: a catalogue tactic (p_tactic) or a custom action (p_label, a
+-- free-text label under the heading); exactly one of the two. Callers: the plan's SPOC, chairs,
+-- coordinators, admins, and any active staff member taking an action for their own agency. The
+-- owner (optional) must be active staff of the action's agency. Returns the action id (version 1).
+-- The client checks tactics against the catalogue (TacticCatalogue.validate); this function does
+-- not trust it for safety: joint work with the victim is refused in a tactic or a label (DR422;
+-- the CHECK action_no_joint_work of migration 0004 stands behind it), and every action needs the
+-- Idva safety check. An exempted tactic would be the one exception, but the database knows no
+-- exemptions (the shipped catalogue has none), so today every action needs the check.
 CREATE FUNCTION disrupt.action_add(p_plan_id bigint, p_heading text, p_tactic text, p_agency text,
-                                   p_owner_login text, p_due_on date, p_note text,
-                                   p_needs_safety_check boolean)
+                                   p_owner_login text, p_due_on date, p_note text, p_label text DEFAULT NULL)
 RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     v_login text := disrupt.plan_require_staff();
+    v_tactic text := nullif(btrim(p_tactic), '');
+    v_label text := nullif(btrim(p_label, E' \t\r\n'), '');
+    v_needs_check constant boolean := true;  -- no tactic is exempt in the database (see above)
+    v_phrase text;
     p disrupt.plan;
     v_id bigint;
 BEGIN
@@ -324,8 +333,19 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'DR422',
             MESSAGE = format('heading %s is not one of prosecute, disrupt, divert, manage', coalesce(p_heading, '(none)'));
     END IF;
-    IF nullif(btrim(p_tactic), '') IS NULL THEN
-        RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'an action needs a tactic';
+    IF (v_tactic IS NULL) = (v_label IS NULL) THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422',
+            MESSAGE = 'an action needs either a tactic from the catalogue or a label for a custom action (one, not both)';
+    END IF;
+    IF char_length(v_label) > 200 THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'a custom action''s label is at most 200 characters';
+    END IF;
+    v_phrase := disrupt.joint_work_phrase(coalesce(v_tactic, v_label));
+    IF v_phrase IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422',
+            MESSAGE = format('''%s'' is %s: mediation, couples or joint counselling, family therapy, restorative justice '
+                             'and other joint work with the victim are not safe where there is domestic abuse and are refused',
+                             coalesce(v_tactic, v_label), v_phrase);
     END IF;
     IF p_due_on IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'an action needs a due date';
@@ -338,17 +358,17 @@ BEGIN
         PERFORM disrupt.plan_require_active_login(p_owner_login, 'owner', p_agency);
     END IF;
 
-    INSERT INTO disrupt.action (plan_id, heading, tactic, agency, owner_login, due_on, note,
+    INSERT INTO disrupt.action (plan_id, heading, tactic, label, agency, owner_login, due_on, note,
                                 needs_safety_check, created_by, updated_by)
-    VALUES (p.id, p_heading, btrim(p_tactic), p_agency, p_owner_login, p_due_on, p_note,
-            coalesce(p_needs_safety_check, false), v_login, v_login)
+    VALUES (p.id, p_heading, v_tactic, v_label, p_agency, p_owner_login, p_due_on, p_note,
+            v_needs_check, v_login, v_login)
     RETURNING id INTO v_id;
 
     INSERT INTO disrupt.action_history (action_id, login, change, to_status, to_value, reason)
     VALUES (v_id, v_login, 'created', 'open',
-            jsonb_build_object('heading', p_heading, 'tactic', btrim(p_tactic), 'agency', p_agency,
-                               'owner_login', p_owner_login, 'due_on', p_due_on,
-                               'needs_safety_check', coalesce(p_needs_safety_check, false))::text,
+            jsonb_strip_nulls(jsonb_build_object('heading', p_heading, 'tactic', v_tactic, 'label', v_label,
+                                                 'agency', p_agency, 'owner_login', p_owner_login, 'due_on', p_due_on,
+                                                 'needs_safety_check', v_needs_check))::text,
             p_note);
     RETURN v_id;
 END $$;
@@ -605,7 +625,7 @@ REVOKE ALL ON FUNCTION
     disrupt.plan_open(text, text, date),
     disrupt.plan_update(bigint, integer, text, date),
     disrupt.plan_close(bigint, integer, text),
-    disrupt.action_add(bigint, text, text, text, text, date, text, boolean),
+    disrupt.action_add(bigint, text, text, text, text, date, text, text),
     disrupt.action_transition(bigint, integer, text, text),
     disrupt.action_safety_check(bigint, integer, text),
     disrupt.action_reassign(bigint, integer, text, text, text),
@@ -617,7 +637,7 @@ GRANT EXECUTE ON FUNCTION
     disrupt.plan_open(text, text, date),
     disrupt.plan_update(bigint, integer, text, date),
     disrupt.plan_close(bigint, integer, text),
-    disrupt.action_add(bigint, text, text, text, text, date, text, boolean),
+    disrupt.action_add(bigint, text, text, text, text, date, text, text),
     disrupt.action_transition(bigint, integer, text, text),
     disrupt.action_safety_check(bigint, integer, text),
     disrupt.action_reassign(bigint, integer, text, text, text),

@@ -9,9 +9,10 @@
 -- Conventions:
 --   subject_table / subject_id: 'action' | 'plan' | 'court_order' | 'forum_link' | 'breach' | 'incident'.
 --   due_on: the date the reminder is about (action due date, plan review date, order end date,
---   licence end date, breach/incident date) -- except the second plan_review reminder, sent
---   once the review date has passed, which has due_on = review_on + 1 (the first day it is
---   overdue) so that it and the "review coming up" reminder (due_on = review_on) can both exist.
+--   licence end date, breach/incident date) -- except the reminders sent once a date has passed,
+--   whose due_on is that date + 1 (the first day after it): the second plan_review reminder,
+--   link_review_overdue and mappa_category3_review, so that a "coming up" and a "passed"
+--   reminder of one subject can both exist.
 --   message: references and dates only (person_ref, ids, tactic code, dates), never names.
 --   pg_notify('disrupt_reminder', N) with N = number of reminders just created (text),
 --   at most once per sweep or per inserting statement, and only when N > 0.
@@ -37,18 +38,22 @@ REVOKE ALL ON disrupt.reminder FROM PUBLIC;
 GRANT SELECT ON disrupt.reminder TO disrupt_staff, disrupt_admin;
 
 -- ---------------------------------------------------------------------------------------------
--- Who hears about a MAPPA category 3 review: the link's contact when it names an active staff
--- login; else every active probation SPOC; else every active probation staff member.
+-- Who hears about a forum link: p_agency's lead. The link's contact when it names an active staff
+-- member of that agency; else the agency's active SPOCs; else all its active staff. p_agency
+-- NULL (a link naming no lead agency): the contact if active, else every active coordinator.
 -- ---------------------------------------------------------------------------------------------
-CREATE FUNCTION disrupt.reminder_probation_leads(p_contact text) RETURNS SETOF text
+CREATE FUNCTION disrupt.reminder_link_leads(p_contact text, p_agency text) RETURNS SETOF text
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
     WITH candidates AS (
-        SELECT s.login, 1 AS tier FROM disrupt.staff s WHERE s.login = p_contact AND s.active
+        SELECT s.login, 1 AS tier FROM disrupt.staff s
+         WHERE s.login = p_contact AND s.active AND (p_agency IS NULL OR s.agency = p_agency)
         UNION ALL
         SELECT s.login, CASE WHEN s.role = 'spoc' THEN 2 ELSE 3 END
-          FROM disrupt.staff s WHERE s.agency = 'probation' AND s.active
+          FROM disrupt.staff s WHERE p_agency IS NOT NULL AND s.agency = p_agency AND s.active
+        UNION ALL
+        SELECT s.login, 2 FROM disrupt.staff s WHERE p_agency IS NULL AND s.role = 'coordinator' AND s.active
     )
-    SELECT login FROM candidates WHERE tier = (SELECT min(tier) FROM candidates)
+    SELECT DISTINCT login FROM candidates WHERE tier = (SELECT min(tier) FROM candidates)
 $$;
 
 -- ---------------------------------------------------------------------------------------------
@@ -73,7 +78,9 @@ CREATE FUNCTION disrupt.reminder_sweep(as_of date,
                                        escalation_days integer DEFAULT 7,
                                        plan_review_days integer DEFAULT 7,
                                        order_ending_days integer DEFAULT 3,
-                                       catch_up_days integer DEFAULT 30)
+                                       catch_up_days integer DEFAULT 30,
+                                       mappa_licence_days integer DEFAULT 28,
+                                       link_review_days integer DEFAULT 7)
 RETURNS TABLE (kind text, created bigint)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 -- the planner over-estimates the open-ended ranges (see above); JIT compiling those plans
@@ -84,13 +91,18 @@ AS $$
 DECLARE
     d date := reminder_sweep.as_of;
     n bigint;
+    n_consider bigint;
+    n_category3 bigint;
+    n_review_due bigint;
+    n_review_overdue bigint;
     total bigint := 0;
     lo constant date := DATE '1900-01-01';  -- with hi: the dates the sweep can use
     hi constant date := DATE '9999-12-31';
 BEGIN
     IF d IS NULL OR d NOT BETWEEN lo AND hi OR due_soon_days IS NULL OR due_soon_days < 0 OR escalation_days IS NULL OR escalation_days < 1
        OR plan_review_days IS NULL OR plan_review_days < 0 OR order_ending_days IS NULL OR order_ending_days < 0
-       OR catch_up_days IS NULL OR catch_up_days < 0 THEN
+       OR catch_up_days IS NULL OR catch_up_days < 0
+       OR mappa_licence_days IS NULL OR mappa_licence_days < 0 OR link_review_days IS NULL OR link_review_days < 0 THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'reminder_sweep needs a date and non-negative windows (escalation at least 1 day)';
     END IF;
 
@@ -99,11 +111,11 @@ BEGIN
         INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, message)
         SELECT 'due_soon', coalesce(o.login, p.spoc_login), p.person_id, 'action', a.id, a.due_on,
                format('Action %s (%s: %s, %s) on the plan for %s is due on %s',
-                      a.id, a.heading, a.tactic, a.agency, disrupt.reminder_person_ref(p.person_id), a.due_on)
+                      a.id, a.heading, coalesce(a.tactic, 'custom action'), a.agency, disrupt.reminder_person_ref(p.person_id), a.due_on)
           FROM disrupt.action a
           JOIN disrupt.plan p ON p.id = a.plan_id AND p.status = 'open'
           LEFT JOIN disrupt.staff o ON o.login = a.owner_login AND o.active
-         WHERE a.status IN ('open', 'in_progress')
+         WHERE a.status IN ('open', 'in_progress', 'blocked')
            AND a.due_on >= d AND a.due_on <= d + due_soon_days
            AND NOT EXISTS (SELECT 1 FROM disrupt.reminder x
                             WHERE x.kind = 'due_soon' AND x.subject_table = 'action' AND x.subject_id = a.id
@@ -118,12 +130,12 @@ BEGIN
         INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, message)
         SELECT 'overdue', r.login, p.person_id, 'action', a.id, a.due_on,
                format('Action %s (%s: %s, %s) on the plan for %s was due on %s and is overdue',
-                      a.id, a.heading, a.tactic, a.agency, disrupt.reminder_person_ref(p.person_id), a.due_on)
+                      a.id, a.heading, coalesce(a.tactic, 'custom action'), a.agency, disrupt.reminder_person_ref(p.person_id), a.due_on)
           FROM disrupt.action a
           JOIN disrupt.plan p ON p.id = a.plan_id AND p.status = 'open'
           LEFT JOIN disrupt.staff o ON o.login = a.owner_login AND o.active
           CROSS JOIN LATERAL (SELECT o.login UNION SELECT p.spoc_login) r
-         WHERE a.status IN ('open', 'in_progress')
+         WHERE a.status IN ('open', 'in_progress', 'blocked')
            AND a.due_on < d AND a.due_on >= lo
            AND r.login IS NOT NULL
            AND NOT EXISTS (SELECT 1 FROM disrupt.reminder x
@@ -139,13 +151,13 @@ BEGIN
         INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, message)
         SELECT 'escalation', r.login, p.person_id, 'action', a.id, a.due_on,
                format('Escalation: action %s (%s: %s, %s) on the plan for %s was due on %s and is %s days overdue',
-                      a.id, a.heading, a.tactic, a.agency, disrupt.reminder_person_ref(p.person_id), a.due_on, d - a.due_on)
+                      a.id, a.heading, coalesce(a.tactic, 'custom action'), a.agency, disrupt.reminder_person_ref(p.person_id), a.due_on, d - a.due_on)
           FROM disrupt.action a
           JOIN disrupt.plan p ON p.id = a.plan_id AND p.status = 'open'
           CROSS JOIN LATERAL (SELECT p.spoc_login AS login
                               UNION
                               SELECT c.login FROM disrupt.staff c WHERE c.role = 'chair' AND c.active) r
-         WHERE a.status IN ('open', 'in_progress')
+         WHERE a.status IN ('open', 'in_progress', 'blocked')
            AND a.due_on <= d - escalation_days AND a.due_on >= lo
            AND NOT EXISTS (SELECT 1 FROM disrupt.reminder x
                             WHERE x.kind = 'escalation' AND x.subject_table = 'action' AND x.subject_id = a.id
@@ -193,23 +205,70 @@ BEGIN
     SELECT count(*) INTO n FROM ins;
     kind := 'order_ending'; created := n; total := total + n; RETURN NEXT;
 
-    -- mappa_review: active MAPPA category 3 link whose licence has ended (licence_ends_on < D) and
-    -- whose next review is not yet past (NULL or D <= next_review_on); to the probation lead
-    -- (see reminder_probation_leads). due_on = licence_ends_on: one reminder per licence end.
-    WITH ins AS (
-        INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, message)
-        SELECT 'mappa_review', r.login, f.person_id, 'forum_link', f.id, f.licence_ends_on,
-               format('MAPPA category 3 link %s for %s: licence ended on %s; review MAPPA status%s',
-                      f.id, disrupt.reminder_person_ref(f.person_id), f.licence_ends_on, coalesce(' by ' || f.next_review_on, ''))
+    -- Forum links (DisruptCore's ForumLinkReminders.due, the same rule): only live links count
+    -- (status not closed, starts_on <= D, ends_on NULL or D <= ends_on).
+    --   mappa_consider_category3: MAPPA category 1 or 2 with licence end L and D >= L - mappa_licence_days;
+    --     due_on = L; to probation's lead.
+    --   mappa_category3_review: MAPPA category 3 with licence end L and D >= L + 1; due_on = L + 1;
+    --     to probation's lead.
+    --   link_review_due: next review R with R - link_review_days <= D <= R; due_on = R; to the lead agency's lead.
+    --   link_review_overdue: next review R with D >= R + 1; due_on = R + 1; to the lead agency's lead.
+    -- Leads: see reminder_link_leads. A restricted link is seen only by its own agency, so its
+    -- reminders go to that agency's lead instead (a reminder must not reveal a restricted record).
+    WITH due AS (
+        SELECT 'mappa_consider_category3' AS kind, f.id, f.person_id, f.contact, f.licence_ends_on AS due_on,
+               'probation' AS recipient_agency, f.sensitivity, f.agency,
+               format('MAPPA category %s link %s for %s: licence %s %s; consider category 3, or he leaves MAPPA when the licence ends',
+                      f.mappa_category, f.source_ref, disrupt.reminder_person_ref(f.person_id),
+                      CASE WHEN d > f.licence_ends_on THEN 'ended on' ELSE 'ends on' END, f.licence_ends_on) AS message
           FROM disrupt.forum_link f
-          CROSS JOIN LATERAL disrupt.reminder_probation_leads(f.contact) r(login)
-         WHERE f.forum = 'mappa' AND f.mappa_category = 3 AND f.status = 'active'
-           AND f.licence_ends_on < d AND f.licence_ends_on >= lo
-           AND (f.next_review_on IS NULL OR f.next_review_on BETWEEN d AND hi)
+         WHERE f.forum = 'mappa' AND f.mappa_category IN (1, 2)
+           AND f.licence_ends_on BETWEEN lo AND hi AND d >= f.licence_ends_on - mappa_licence_days
+        UNION ALL
+        SELECT 'mappa_category3_review', f.id, f.person_id, f.contact, f.licence_ends_on + 1,
+               'probation', f.sensitivity, f.agency,
+               format('MAPPA category 3 link %s for %s: licence ended on %s; review category 3 status',
+                      f.source_ref, disrupt.reminder_person_ref(f.person_id), f.licence_ends_on)
+          FROM disrupt.forum_link f
+         WHERE f.forum = 'mappa' AND f.mappa_category = 3
+           AND f.licence_ends_on BETWEEN lo AND hi AND d > f.licence_ends_on
+        UNION ALL
+        SELECT 'link_review_due', f.id, f.person_id, f.contact, f.next_review_on,
+               f.lead_agency, f.sensitivity, f.agency,
+               format('%s link %s for %s is due for review on %s',
+                      CASE WHEN f.forum IN ('marac', 'drive') THEN initcap(f.forum) ELSE upper(f.forum) END, f.source_ref, disrupt.reminder_person_ref(f.person_id), f.next_review_on)
+          FROM disrupt.forum_link f
+         WHERE f.next_review_on BETWEEN lo AND hi AND d <= f.next_review_on AND d >= f.next_review_on - link_review_days
+        UNION ALL
+        SELECT 'link_review_overdue', f.id, f.person_id, f.contact, f.next_review_on + 1,
+               f.lead_agency, f.sensitivity, f.agency,
+               format('%s link %s for %s was due for review on %s and has not been reviewed',
+                      CASE WHEN f.forum IN ('marac', 'drive') THEN initcap(f.forum) ELSE upper(f.forum) END, f.source_ref, disrupt.reminder_person_ref(f.person_id), f.next_review_on)
+          FROM disrupt.forum_link f
+         WHERE f.next_review_on BETWEEN lo AND hi AND d > f.next_review_on
+    ),
+    live AS (
+        SELECT due.* FROM due JOIN disrupt.forum_link f ON f.id = due.id
+         WHERE f.status <> 'closed' AND f.starts_on <= d AND (f.ends_on IS NULL OR d <= f.ends_on)
+    ),
+    ins AS (
+        INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, message)
+        SELECT l.kind, r.login, l.person_id, 'forum_link', l.id, l.due_on, l.message
+          FROM live l
+          CROSS JOIN LATERAL disrupt.reminder_link_leads(
+              l.contact, CASE WHEN l.sensitivity = 'restricted' THEN l.agency ELSE l.recipient_agency END) r(login)
         ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
-        RETURNING 1)
-    SELECT count(*) INTO n FROM ins;
-    kind := 'mappa_review'; created := n; total := total + n; RETURN NEXT;
+        RETURNING reminder.kind)
+    SELECT count(*) FILTER (WHERE ins.kind = 'mappa_consider_category3'),
+           count(*) FILTER (WHERE ins.kind = 'mappa_category3_review'),
+           count(*) FILTER (WHERE ins.kind = 'link_review_due'),
+           count(*) FILTER (WHERE ins.kind = 'link_review_overdue')
+      INTO n_consider, n_category3, n_review_due, n_review_overdue
+      FROM ins;
+    kind := 'mappa_consider_category3'; created := n_consider; total := total + n_consider; RETURN NEXT;
+    kind := 'mappa_category3_review'; created := n_category3; total := total + n_category3; RETURN NEXT;
+    kind := 'link_review_due'; created := n_review_due; total := total + n_review_due; RETURN NEXT;
+    kind := 'link_review_overdue'; created := n_review_overdue; total := total + n_review_overdue; RETURN NEXT;
 
     -- breach_reported / new_incident: normally created by the insert triggers below; the sweep
     -- catches any they missed, for records dated within [D - catch_up_days, D] added while the
@@ -247,10 +306,10 @@ BEGIN
     END IF;
 
     SELECT (SELECT count(*) FROM disrupt.action a JOIN disrupt.plan p ON p.id = a.plan_id AND p.status = 'open'
-             WHERE a.status IN ('open', 'in_progress') AND a.due_on NOT BETWEEN lo AND hi)
+             WHERE a.status IN ('open', 'in_progress', 'blocked') AND a.due_on NOT BETWEEN lo AND hi)
          + (SELECT count(*) FROM disrupt.plan p WHERE p.status = 'open' AND p.review_on NOT BETWEEN lo AND hi)
          + (SELECT count(*) FROM disrupt.forum_link f
-             WHERE f.forum = 'mappa' AND f.mappa_category = 3 AND f.status = 'active'
+             WHERE f.status <> 'closed'
                AND (f.licence_ends_on NOT BETWEEN lo AND hi OR f.next_review_on NOT BETWEEN lo AND hi))
       INTO n;
     IF n > 0 THEN
@@ -604,9 +663,9 @@ SELECT disrupt.hand_to_owner();
 -- ---------------------------------------------------------------------------------------------
 
 REVOKE ALL ON FUNCTION
-    disrupt.reminder_probation_leads(text),
+    disrupt.reminder_link_leads(text, text),
     disrupt.reminder_person_ref(bigint),
-    disrupt.reminder_sweep(date, integer, integer, integer, integer, integer),
+    disrupt.reminder_sweep(date, integer, integer, integer, integer, integer, integer, integer),
     disrupt.reminder_on_breach_insert(),
     disrupt.reminder_on_incident_insert(),
     disrupt.inbox(boolean),
@@ -619,7 +678,7 @@ REVOKE ALL ON FUNCTION
 FROM PUBLIC;
 
 GRANT EXECUTE ON FUNCTION
-    disrupt.reminder_sweep(date, integer, integer, integer, integer, integer),
+    disrupt.reminder_sweep(date, integer, integer, integer, integer, integer, integer, integer),
     disrupt.reminder_claim_for_delivery(integer, interval),
     disrupt.reminder_delivered(bigint),
     disrupt.reminder_delivery_failed(bigint, text)

@@ -51,7 +51,7 @@ struct PoisonDateTests {
         // the plan functions say what is wrong in words (DR422), even for infinity
         let plan = try fx.openPlan()
         for bad in ["infinity", "-infinity", "0044-03-15 BC", "2040-01-01", "2015-01-01"] {
-            #expect(violation(db, "SELECT disrupt.action_add(\(plan), 'disrupt', 'anpr_flagging', 'police', NULL, \(bad)::date, NULL, false)").state == "DR422", "\(bad)")
+            #expect(violation(db, "SELECT disrupt.action_add(\(plan), 'disrupt', 'anpr_flagging', 'police', NULL, \(bad)::date, NULL)").state == "DR422", "\(bad)")
         }
         #expect(try db.query("SELECT count(*)::int AS n FROM disrupt.action")[0].decode("n", as: Int.self) == 0)
     }

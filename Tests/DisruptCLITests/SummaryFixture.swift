@@ -66,8 +66,8 @@ enum SummaryFixture {
                     ('F-2', \(p), 'iom', NULL, 'active', 'police', '2026-02-01', NULL, NULL, 'fixed', NULL, NULL, 'police')
                 """)
             let plan: Int64 = try db.query("SELECT disrupt.plan_open('P-SUM-1', \(spoc), '2026-12-10') AS id")[0].decode("id")
-            _ = try db.query("SELECT disrupt.action_add(\(plan), 'disrupt', 'anpr_flagging', 'police', \(spoc), '2026-11-01', NULL, false)")
-            _ = try db.query("SELECT disrupt.action_add(\(plan), 'divert', 'disruption_plan', 'police', NULL, '2026-12-20', NULL, false)")
+            _ = try db.query("SELECT disrupt.action_add(\(plan), 'disrupt', 'anpr_flagging', 'police', \(spoc), '2026-11-01', NULL)")
+            _ = try db.query("SELECT disrupt.action_add(\(plan), 'divert', 'disruption_plan', 'police', NULL, '2026-12-20', NULL)")
         }
     }
 }

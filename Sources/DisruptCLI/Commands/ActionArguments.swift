@@ -6,13 +6,28 @@ extension ActionCommands {
     /// `action add`.
     struct Add: ParsableArguments {
         @Argument(name: "PLAN", help: "A plan id, or a person (their open plan).") var plan: String
-        @Option(help: "prosecute, disrupt, divert or manage.", valueName: "HEADING") var heading: ActionHeading
-        @Option(help: "A tactic code from 'disrupt tactics'.", valueName: "CODE") var tactic: NonBlankText
+        @Option(help: "prosecute, disrupt, divert or manage (a tactic fixes it; needed with --label).", valueName: "HEADING")
+        var heading: ActionHeading?
+        @Option(help: "A tactic code from 'disrupt tactics'.", valueName: "CODE") var tactic: NonBlankText?
+        @Option(help: "Instead of --tactic: a custom action, what will be done in words (at most 200 characters).", valueName: "TEXT")
+        var label: NonBlankText?
         @Option(help: "The agency that owns the action.", valueName: "AGENCY") var agency: Agency
         @Option(help: "The person who owns it (active staff of that agency).", valueName: "LOGIN") var owner: String?
         @Option(help: "When it is due.") var due: Day
         @Option(help: "What was agreed.") var note: String?
         @Option(help: StandardHelp.format) var format: TextOrJSON = .text
+
+        func validate() throws(ValidationError) {
+            guard (tactic == nil) != (label == nil) else { throw ValidationError("Give either --tactic CODE or --label TEXT (one of them)") }
+            if label != nil && heading == nil { throw ValidationError("A custom action (--label) needs --heading") }
+        }
+
+        /// What to add, for `TacticCatalogue.validate`.
+        var proposal: ActionProposal {
+            if let tactic { return .tactic(code: tactic.text, heading: heading) }
+            // validate() guarantees a label and a heading here
+            return .custom(label: label?.text ?? "", heading: heading ?? .manage)
+        }
     }
 
     /// `action reassign`.

@@ -11,7 +11,7 @@ enum ActionCommands {
                 Life of an action: open -> in_progress -> done (needs --outcome); open, in_progress or
                 blocked -> cancelled (needs --reason); open or in_progress -> blocked (needs --reason);
                 blocked -> in_progress. An action cannot start until an Idva has agreed it is safe for
-                the victim and children (action safety-check), unless an administrator exempted its tactic.
+                the victim and children (action safety-check): every action needs it.
 
                 Changes take --version N, the version shown by show/list. If someone changed the action
                 since, nothing is changed, the current state is printed and the exit code is 5.
@@ -23,13 +23,19 @@ enum ActionCommands {
     }
 
     static let add = CommandSpec(
-        "add", abstract: "Add an action for a catalogued tactic to an open plan.",
-        discussion: "The tactic must be in the catalogue (disrupt tactics) and --heading must be its heading. An Idva must check the action before it starts unless an administrator exempted the tactic.",
+        "add", abstract: "Add an action to an open plan: a catalogued tactic, or a custom action (--label).",
+        discussion: """
+            A tactic must be in the catalogue (disrupt tactics); it fixes the heading, and --heading, if given, must be \
+            that heading. A custom action is --label TEXT under --heading. Mediation, couples or joint counselling, \
+            family therapy, restorative justice and other joint work with the victim are refused. An Idva must agree \
+            every action is safe for the victim and children before it starts.
+            """,
         arguments: Add.self,
         examples: ["disrupt action add 12 --heading prosecute --tactic arrest_charge --agency police --owner pc_smith --due 2025-06-30",
-                   "disrupt action add P000123 --heading manage --tactic mappa_referral --agency probation --due 2025-07-15 --note 'Refer at level 2'"]
+                   "disrupt action add P000123 --heading manage --tactic mappa_referral --agency probation --due 2025-07-15 --note 'Refer at level 2'",
+                   "disrupt action add 12 --heading divert --label 'Ask the GP to offer alcohol treatment' --agency health --due 2025-07-01"]
     ) { input, invocation in
-        let validated = try invocation.riskModel().tactics.require(.tactic(code: input.tactic.text, heading: input.heading))
+        let validated = try invocation.riskModel().tactics.require(input.proposal)
         let db = try invocation.database()
         let action = try db.transaction {
             let planId = try PlanStore().resolvePlan(input.plan, on: db)
@@ -40,7 +46,7 @@ enum ActionCommands {
         if input.format == .json {
             try invocation.console.printJSON(action)
         } else {
-            invocation.console.print("Added action \(action.id) to plan \(action.planId) (\(action.heading): \(action.tactic), \(action.agency)), due \(action.dueOn.iso); version \(action.version).")
+            invocation.console.print("Added action \(action.id) to plan \(action.planId) (\(action.heading): \(action.what), \(action.agency)), due \(action.dueOn.iso); version \(action.version).")
             if action.needsSafetyCheck {
                 invocation.console.print("An Idva must agree it is safe for the victim and children before it starts (disrupt action safety-check \(action.id) --version \(action.version) --by IDVA_LOGIN).")
             }

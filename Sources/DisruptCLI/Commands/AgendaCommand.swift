@@ -60,7 +60,7 @@ enum AgendaText {
             for group in entry.outstanding {
                 lines.append("\(bullet)\(v(group.agency)): \(group.actions.count) outstanding, \(group.overdue) overdue")
                 for action in group.actions {
-                    var text = "\(sub)#\(action.id) \(v(action.heading))/\(v(action.tactic)) due \(action.due_on.iso) \(v(action.status))"
+                    var text = "\(sub)#\(action.id) \(v(action.heading))/\(v(action.tactic ?? "custom action")) due \(action.due_on.iso) \(v(action.status))"
                     if action.overdue { text += " OVERDUE \(action.days_overdue)d" }
                     if let owner = action.owner_login { text += " (\(v(owner)))" }
                     if action.needs_safety_check && !action.safety_checked { text += " needs Idva check" }

@@ -75,7 +75,7 @@ extension RecordCommands {
         @Option(help: "The order breached (none: offending on bail/RUI).", valueName: "ORDER_REF") var order: String?
         @Option(help: "Reported on.") var reported: Day?
         @Option(help: agencyHelp, valueName: "AGENCY") var agency: String?
-        @Option(help: "arrest, charge, caution, warning, recall or none.", valueName: "A") var action: NonBlankText
+        @Option(help: "arrest, charge, summons, caution, warning, recall or none.", valueName: "A") var action: NonBlankText
         @Option(help: "A note.") var note: String?
         @Option(help: refHelp, valueName: "REF") var ref: String?
     }

@@ -30,10 +30,10 @@ enum PlanText {
     }
 
     static func actionTable(_ actions: [ActionRecord], console: Console, showPerson: Bool) -> String {
-        var table = TextTable((showPerson ? ["ID", "PLAN", "PERSON"] : ["ID"]) + ["TACTIC", "AGENCY", "OWNER", "DUE", "STATUS", "VERSION", "HISTORY"])
+        var table = TextTable((showPerson ? ["ID", "PLAN", "PERSON"] : ["ID"]) + ["TACTIC/LABEL", "AGENCY", "OWNER", "DUE", "STATUS", "VERSION", "HISTORY"])
         for action in actions {
             let lead = showPerson ? ["\(action.id)", "\(action.planId)", action.personRef] : ["\(action.id)"]
-            table.append(lead + [action.tactic, action.agency, action.ownerLogin ?? "-", action.dueOn.iso,
+            table.append(lead + [action.what, action.agency, action.ownerLogin ?? "-", action.dueOn.iso,
                                  status(action), "\(action.version)", "\(action.historyCount)"])
         }
         return colourOverdue(table.render(), console: console)
@@ -52,7 +52,7 @@ enum PlanText {
         var lines = [
             "Action \(a.id) on plan \(a.planId) (\(a.personRef)), version \(a.version)",
             "  heading:   \(a.heading)",
-            "  tactic:    \(a.tactic)",
+            a.tactic.map { "  tactic:    \($0)" } ?? "  custom:    \(a.label ?? "")",
             "  agency:    \(a.agency)",
             "  owner:     \(a.ownerLogin ?? "-")",
             "  due:       \(a.dueOn.iso)",

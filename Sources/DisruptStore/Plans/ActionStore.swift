@@ -59,20 +59,20 @@ public enum ActionTransition: Sendable {
 public struct ActionStore: Sendable {
     public init() {}
 
-    /// Adds an action checked by `TacticCatalogue.validate` (its heading is the tactic's; it needs
-    /// an Idva safety check unless the tactic is exempted). Custom actions (no tactic) are refused
-    /// here until the action table can hold a free-text label. Returns the new action.
+    /// Adds an action checked by `TacticCatalogue.validate`: a catalogue tactic (its heading is the
+    /// tactic's) or a custom action (a free-text label under a heading). The database decides the
+    /// Idva safety check itself (every action needs it: it knows no exempted tactic) and refuses
+    /// joint work with the victim on its own as well. Returns the new action.
     public func add(planId: Int64, action validated: ValidatedAction, agency: String, ownerLogin: String?,
                     dueOn: Day, note: String?, asOf: Day, on db: PostgresConnection) throws -> ActionRecord {
-        guard let tactic = validated.tacticCode else {
-            throw StoreError(.failure, "custom actions cannot be stored yet: choose a tactic from the catalogue (disrupt tactics)")
-        }
         let heading = validated.heading
+        let tactic = validated.tacticCode
+        let label: String? = validated.isCustom ? validated.label : nil
         return try db.transaction {
             let id: Int64 = try StateReport.explaining {
                 try db.query("""
-                    SELECT disrupt.action_add(\(planId), \(heading.rawValue), \(tactic), \(agency), \(ownerLogin)::text,
-                                              \(dueOn)::date, \(note)::text, \(validated.needsSafetyCheck)) AS id
+                    SELECT disrupt.action_add(\(planId), \(heading.rawValue), \(tactic)::text, \(agency), \(ownerLogin)::text,
+                                              \(dueOn)::date, \(note)::text, \(label)::text) AS id
                     """)[0].decode("id")
             }
             return try action(id: id, asOf: asOf, on: db)
@@ -134,7 +134,7 @@ public struct ActionStore: Sendable {
         let statuses = filter.statuses ?? ActionFilter.allStatuses
         let rows = try db.query("""
             SELECT a.id, a.plan_id, coalesce(pe.person_ref, 'person ' || p.person_id) AS person_ref, a.heading, a.tactic,
-                   a.agency, a.owner_login, a.due_on, a.status, a.outcome, a.note, a.needs_safety_check,
+                   a.label, a.agency, a.owner_login, a.due_on, a.status, a.outcome, a.note, a.needs_safety_check,
                    a.safety_checked_by, a.version, a.updated_by, a.updated_at,
                    (a.status IN ('open', 'in_progress', 'blocked') AND a.due_on < \(asOf)::date) AS overdue,
                    CASE WHEN a.status IN ('open', 'in_progress', 'blocked') AND isfinite(a.due_on) THEN greatest(\(asOf)::date - a.due_on, 0) ELSE 0 END AS days_overdue,
@@ -180,7 +180,7 @@ extension ActionRecord: FetchableRecord {
     public init(row: PostgresRow) throws {
         self.init(
             id: try row["id"], planId: try row["plan_id"], personRef: try row["person_ref"],
-            heading: try row["heading"], tactic: try row["tactic"], agency: try row["agency"],
+            heading: try row["heading"], tactic: try row["tactic"], label: try row["label"], agency: try row["agency"],
             ownerLogin: try row["owner_login"], dueOn: try row["due_on"], status: try row["status"],
             outcome: try row["outcome"], note: try row["note"], needsSafetyCheck: try row["needs_safety_check"],
             safetyCheckedBy: try row["safety_checked_by"], version: try row["version"],

@@ -50,7 +50,10 @@ public struct ActionRecord: Sendable, Encodable {
     public var planId: Int64
     public var personRef: String
     public var heading: String
-    public var tactic: String
+    /// The catalogue tactic's code; nil for a custom action, which has a `label` instead.
+    public var tactic: String?
+    /// A custom action's free-text label; nil for a catalogue tactic.
+    public var label: String?
     public var agency: String
     public var ownerLogin: String?
     public var dueOn: Day
@@ -60,6 +63,8 @@ public struct ActionRecord: Sendable, Encodable {
     public var needsSafetyCheck: Bool
     public var safetyCheckedBy: String?
     public var version: Int
+    /// The tactic code, or the custom action's label: what the action is, in one line.
+    public var what: String { tactic ?? label ?? "" }
     /// Live (open, in progress or blocked) and due before the as-of date.
     public var overdue: Bool
     public var daysOverdue: Int
@@ -71,7 +76,7 @@ public struct ActionRecord: Sendable, Encodable {
     public var isLive: Bool { ["open", "in_progress", "blocked"].contains(status) }
 
     enum CodingKeys: String, CodingKey {
-        case id = "action_id", planId = "plan_id", personRef = "person_ref", heading, tactic, agency
+        case id = "action_id", planId = "plan_id", personRef = "person_ref", heading, tactic, label, agency
         case ownerLogin = "owner_login", dueOn = "due_on", status, outcome, note
         case needsSafetyCheck = "needs_safety_check", safetyCheckedBy = "safety_checked_by", version
         case overdue, daysOverdue = "days_overdue", historyCount = "history_count"
@@ -85,6 +90,7 @@ public struct ActionRecord: Sendable, Encodable {
         try c.encode(personRef, forKey: .personRef)
         try c.encode(heading, forKey: .heading)
         try c.encode(tactic, forKey: .tactic)
+        try c.encode(label, forKey: .label)
         try c.encode(agency, forKey: .agency)
         try c.encode(ownerLogin, forKey: .ownerLogin)
         try c.encode(dueOn, forKey: .dueOn)

@@ -22,7 +22,7 @@ public enum StateReport {
     }
 
     /// The keys shown first, in this order; any others follow alphabetically. Null values are left out.
-    static let order = ["plan_id", "action_id", "version", "status", "heading", "tactic", "agency", "owner_login",
+    static let order = ["plan_id", "action_id", "version", "status", "heading", "tactic", "label", "agency", "owner_login",
                         "spoc_login", "due_on", "review_on", "outcome", "needs_safety_check", "safety_checked_by",
                         "safety_checked_at", "closed_at", "close_reason", "updated_by", "updated_at"]
 

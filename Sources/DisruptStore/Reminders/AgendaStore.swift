@@ -53,7 +53,8 @@ public struct AgendaEntry: Sendable, Codable {
     public struct Action: Sendable, Codable {
         public var id: Int64
         public var heading: String
-        public var tactic: String
+        /// Nil for a custom action (a free-text label under a heading).
+        public var tactic: String?
         public var owner_login: String?
         public var due_on: Day
         public var status: String

@@ -19,7 +19,9 @@ public struct ReminderStore: Sendable {
             _ = try db.query("SELECT pg_advisory_xact_lock(hashtext('disrupt.reminder_sweep'))")
             return try db.query("""
                 SELECT kind, created FROM disrupt.reminder_sweep(\(asOf)::date, \(timings.dueSoonDays), \(timings.escalationDays),
-                                                                 \(timings.planReviewDays), \(timings.orderEndingDays))
+                                                                 \(timings.planReviewDays), \(timings.orderEndingDays),
+                                                                 mappa_licence_days => \(timings.mappaLicenceDays),
+                                                                 link_review_days => \(timings.linkReviewDays))
                 """)
         }
         var created = Dictionary(uniqueKeysWithValues: ReminderKind.all.map { ($0, 0) })

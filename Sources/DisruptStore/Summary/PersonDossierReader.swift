@@ -134,7 +134,7 @@ public struct PersonDossierReader: Sendable {
                             'id', pl.id, 'spoc_login', pl.spoc_login, 'spoc_name', s.full_name, 'agency', pl.agency,
                             'review_on', pl.review_on, 'opened_at', extract(epoch FROM pl.opened_at),
                             'actions', (SELECT coalesce(jsonb_agg(jsonb_build_object(
-                                                'id', ac.id, 'heading', ac.heading, 'tactic', ac.tactic, 'agency', ac.agency,
+                                                'id', ac.id, 'heading', ac.heading, 'tactic', coalesce(ac.tactic, ac.label), 'agency', ac.agency,
                                                 'owner_login', ac.owner_login, 'owner_name', ow.full_name,
                                                 'due_on', ac.due_on, 'status', ac.status) ORDER BY ac.due_on, ac.id), '[]')
                                         FROM disrupt.action ac LEFT JOIN disrupt.staff ow ON ow.login = ac.owner_login
