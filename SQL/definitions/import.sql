@@ -24,8 +24,8 @@
 -- plain INSERT for new keys (no speculative insertion, so it runs at COPY-like speed),
 -- UPDATE by id for changed rows (compared field by field with IS NOT DISTINCT FROM); rows
 -- identical to what is stored are counted as unchanged and not written (no audit noise, no
--- dirty mark).  A kind declared "add_only" (aliases) only adds (INSERT ... ON CONFLICT DO
--- NOTHING).  A key inserted meanwhile by another session makes the import fail with a
+-- dirty mark).  A kind declared "add_only" (aliases) only adds the keys not stored (no
+-- sequence value spent on a stored row).  A key inserted meanwhile by another session makes the import fail with a
 -- unique violation (retry), never a silent overwrite.
 --
 -- The functions are SECURITY INVOKER (they must read the caller's temp table), so the
@@ -557,12 +557,20 @@ BEGIN
                FROM jsonb_array_elements_text(d -> 'duplicate' -> 'args') WITH ORDINALITY x(a, n)));
     END IF;
     IF v_add_only THEN
+        -- Only keys not stored are inserted (an anti-join: ON CONFLICT alone would spend a
+        -- sequence value on every stored row); ON CONFLICT DO NOTHING still absorbs a row
+        -- added meanwhile by another session, or one the caller cannot see.
         v_merge := format(
             'up AS (INSERT INTO disrupt.%I (%s) SELECT %s FROM c WHERE c.err IS NULL '
+            'AND NOT EXISTS (SELECT 1 FROM disrupt.%I x WHERE %s) '
             'ON CONFLICT ON CONSTRAINT %I DO NOTHING RETURNING 1) '
             'SELECT (SELECT count(*) FROM up), 0::bigint, '
             '(SELECT count(*) FROM c WHERE c.err IS NULL) - (SELECT count(*) FROM up), (SELECT count(*) FROM rej)',
-            v_tbl, array_to_string(ins_cols, ', '), array_to_string(ins_vals, ', '), d -> 'add_only' ->> 'conflict');
+            v_tbl, array_to_string(ins_cols, ', '), array_to_string(ins_vals, ', '), v_tbl,
+            (SELECT string_agg(format(CASE WHEN (e ->> 'required')::boolean THEN 'x.%I = c.%I' ELSE 'x.%I IS NOT DISTINCT FROM c.%I' END,
+                                      cols ->> k, vn ->> k), ' AND ')
+               FROM unnest(v_keys) k JOIN jsonb_array_elements(d -> 'fields') e ON e ->> 'csv' = k),
+            d -> 'add_only' ->> 'conflict');
     ELSE
         v_hidden := format(', hidden AS (SELECT k FROM disrupt.import_hidden_keys(%L, NULL, CASE WHEN $2 THEN NULL ELSE '
                            '(SELECT array_agg(%s) FROM s%s) END) k)', kind, v_key_text,

@@ -62,7 +62,10 @@ BEGIN
     VALUES (staff_add.login, btrim(staff_add.full_name), staff_add.agency, staff_add.role, true, NULL, NULL)
     ON CONFLICT ON CONSTRAINT staff_pkey DO UPDATE
         SET full_name = excluded.full_name, agency = excluded.agency, role = excluded.role,
-            active = true, disabled_at = NULL, disabled_reason = NULL;
+            active = true, disabled_at = NULL, disabled_reason = NULL
+        -- adding someone again exactly as they are writes nothing
+        WHERE (s.full_name, s.agency, s.role, s.active, s.disabled_at, s.disabled_reason)
+              IS DISTINCT FROM (excluded.full_name, excluded.agency, excluded.role, true, NULL::timestamptz, NULL::text);
 END
 $$;
 

@@ -81,6 +81,7 @@ public struct EmbeddedCluster: Sendable {
     }
 
     public func status() throws -> Status {
+        try checkPrivacy()
         guard FileManager.default.fileExists(atPath: dataDirectory.appendingPathComponent("PG_VERSION").path) else {
             return .notCreated
         }
@@ -93,6 +94,7 @@ public struct EmbeddedCluster: Sendable {
     /// Creates the cluster if needed, starts it if stopped, and makes sure the `disrupt`
     /// database exists. Safe to call from several processes at once (a file lock).
     public func start() throws {
+        try HomeSafety.check(home)
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         try FileLock.withLock(at: home.appendingPathComponent("cluster.lock")) {
             switch try status() {
@@ -110,6 +112,7 @@ public struct EmbeddedCluster: Sendable {
 
     /// Stops the server (fast shutdown: open sessions are ended, data is safe).
     public func stop() throws {
+        try HomeSafety.check(home)
         try FileLock.withLock(at: home.appendingPathComponent("cluster.lock")) {
             guard case .running = try status() else { return }
             let output = try runServerTool("pg_ctl", ["stop", "-D", dataDirectory.path, "-m", "fast", "-w"])
@@ -180,15 +183,42 @@ public struct EmbeddedCluster: Sendable {
         }
     }
 
-    /// Makes `url` a directory only the server's user can enter; refuses a symbolic link.
+    /// Refuses a home other users could change (`HomeSafety`) and an existing socket directory
+    /// that is not private (see `ensurePrivateDirectory`): disrupt must never connect to a
+    /// socket someone else could have put there.
+    public func checkPrivacy() throws {
+        try HomeSafety.check(home)
+        var info = stat()
+        if lstat(socketDirectory.path, &info) == 0 { try Self.makePrivate(socketDirectory) }
+    }
+
+    /// Makes `url` a directory only the server's user can enter (see `makePrivate`).
     private func ensurePrivateDirectory(_ url: URL) throws {
         if mkdir(url.path, 0o700) != 0 && errno != EEXIST {
             throw StoreError(.failure, "cannot create \(url.path) (errno \(errno))")
         }
-        var info = stat()
-        guard lstat(url.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
+        try Self.makePrivate(url)
+    }
+
+    /// Refuses `url` unless it is a directory (never a symbolic link: it is opened with
+    /// `O_NOFOLLOW`) owned by this user or by the server's user; a mode that lets anyone else in
+    /// is tightened to 0700 through the descriptor.
+    static func makePrivate(_ url: URL) throws {
+        let descriptor = open(url.path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard descriptor >= 0 else {
             throw StoreError(.failure, "\(url.path) is not a directory (or is a symbolic link); disrupt will not use it",
                              hint: "Remove it and run the command again.")
+        }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw StoreError(.failure, "cannot inspect \(url.path) (errno \(errno))") }
+        let owners = [geteuid()] + (ServerUser.current.uid.map { [$0] } ?? [])
+        guard owners.contains(info.st_uid) else {
+            throw StoreError(.failure, "\(url.path) belongs to another user (\(HomeSafety.userName(info.st_uid))), who could put a fake database server's socket in it; disrupt will not use it",
+                             hint: "Remove it (disrupt recreates it) and make sure only you can write to \(url.deletingLastPathComponent().path).")
+        }
+        if info.st_mode & 0o077 != 0, fchmod(descriptor, 0o700) != 0 {
+            throw StoreError(.failure, "cannot make \(url.path) private (errno \(errno))", hint: "Run: chmod 700 '\(url.path)'")
         }
     }
 
@@ -198,6 +228,7 @@ public struct EmbeddedCluster: Sendable {
             throw StoreError(.failure, "\(logFile.path) is not a regular file (a symbolic link?); disrupt will not write the server's log through it",
                              hint: "Remove it and run the command again.")
         }
+        try ensurePrivateDirectory(socketDirectory)
         let output = try runServerTool("pg_ctl", ["start", "-D", dataDirectory.path, "-l", logFile.path, "-w", "-t", "60"])
         guard output.status == 0 else {
             let log = (try? String(contentsOf: logFile, encoding: .utf8))?.split(separator: "\n").suffix(5).joined(separator: "\n") ?? ""

@@ -7,6 +7,12 @@ public struct ServerUser: Sendable {
     /// The user for this process: `postgres` when we are root, else ourselves.
     public static var current: ServerUser { ServerUser(isRoot: geteuid() == 0) }
 
+    /// The server's user id when it is another user (`postgres`, when we are root).
+    var uid: uid_t? {
+        guard isRoot, let entry = getpwnam("postgres") else { return nil }
+        return entry.pointee.pw_uid
+    }
+
     /// The cluster's superuser: the operating-system user running `disrupt`, so that libpq's
     /// default user name connects as the administrator of a personal install.
     static var superuserName: String {

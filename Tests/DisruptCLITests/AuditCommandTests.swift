@@ -90,4 +90,32 @@ struct AuditCommandTests {
         #expect(try run(["audit", "--since", "2024-05-02", "--until", "2024-05-01"], as: admin).status == 2)
         #expect(try run(["audit", "--person", "P-nobody-\(token)"], as: admin).status == 3)
     }
+
+    /// The row images come from `to_jsonb` in the writer's session time zone; JSON shows every
+    /// instant in UTC with `Z` whatever that zone, or the reader's, was.
+    @Test func rowImagesShowTimestampsInUTCWithZ() throws {
+        let police = try PostgresConnection(location.asUser("pol_\(token)").configuration)
+        defer { police.close() }
+        try police.execute("SET TIME ZONE 'Asia/Kolkata'")
+        try police.execute("UPDATE disrupt.person SET given_name = 'Zoned' WHERE person_ref = \(personRef)")
+        let india = ["TZ": "Asia/Kolkata", "PGTZ": "Asia/Kolkata"]
+        let result = try DisruptBinary.run(["audit", "--person", personRef, "--format", "json"],
+                                           databaseURL: location.asUser("adm_\(token)").testURL, environment: india)
+        #expect(result.status == 0, "\(result.stderr)")
+        let entries = (try DisruptBinary.json(result) as? [String: Any])?["entries"] as? [[String: Any]] ?? []
+        var stamps: [String] = []
+        func collect(_ value: Any?) {
+            switch value {
+            case let text as String where text.range(of: #"^\d{4}-\d\d-\d\dT\d\d:"#, options: .regularExpression) != nil: stamps.append(text)
+            case let array as [Any]: array.forEach(collect)
+            case let object as [String: Any]: object.values.forEach(collect)
+            default: break
+            }
+        }
+        entries.forEach { collect($0["before"]); collect($0["after"]); collect($0["detail"]) }
+        #expect(!stamps.isEmpty, "the row images hold the person's timestamps: \(entries)")
+        for stamp in stamps {
+            #expect(stamp.range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$"#, options: .regularExpression) != nil, "\(stamp)")
+        }
+    }
 }

@@ -14,6 +14,7 @@ struct DemoCommandTests {
         for expected in ["imported people        250 inserted", "disruption plan", "PERPETRATOR SUMMARY", "RISKS TO PROFESSIONALS", "MATAC ranking (RFG), top 10", "What to try next"] {
             #expect(first.stdout.contains(expected), "first run lacks \(expected)")
         }
+        let before = try Self.state(location)
         let second = try DisruptBinary.run(arguments, databaseURL: location.testURL)
         #expect(second.status == 0, "\(second.stderr)")
         #expect(second.stdout.contains("imported people        0 inserted, 0 updated, 250 unchanged, 0 rejected"))
@@ -30,5 +31,46 @@ struct DemoCommandTests {
         #expect(try row.decode("actions", as: Int.self) == 4)
         #expect(try row.decode("overdue", as: Int.self) >= 1, "the overdue demo action was chased")
         #expect(try row.decode("consults", as: Int.self) == 2, "each summary is one logged consultation")
+
+        // The second run changed nothing but the audit log: no row written (every row's xmin is
+        // older than the run), none removed, no sequence value spent, no score recomputed.
+        let after = try Self.state(location, since: before.xid)
+        #expect(after.touched.isEmpty, "rows written by the second run: \(after.touched)")
+        #expect(after.counts == before.counts)
+        #expect(after.sequences == before.sequences)
+        #expect(after.computedAt == before.computedAt, "stored scores were rewritten")
+        #expect(before.counts["risk_current"] == 250 && before.sequences["alias_id_seq"] != nil, "\(before.counts) \(before.sequences)")
+    }
+
+    /// What the database holds, outside the audit log: row counts per table, sequence values,
+    /// the newest stored score's time; and, given a transaction id, the tables with rows written since.
+    static func state(_ location: DatabaseLocation, since xid: Int64 = 0) throws
+        -> (xid: Int64, counts: [String: Int64], touched: [String: Int64], sequences: [String: Int64], computedAt: String?) {
+        let db = try TestCluster.superuserConnection(database: location.testDatabaseName)
+        defer { db.close() }
+        let current: Int64 = try db.query("SELECT (txid_current() & 4294967295)::bigint AS xid")[0].decode("xid")
+        var counts: [String: Int64] = [:]
+        var touched: [String: Int64] = [:]
+        for row in try db.query("""
+            SELECT c.relname::text AS name,
+                   (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM disrupt.%I', c.relname), false, true, '')))[1]::text::bigint AS n,
+                   (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM disrupt.%I WHERE xmin::text::bigint >= %s',
+                                                               c.relname, \(xid)::bigint), false, true, '')))[1]::text::bigint AS touched
+            FROM pg_class c JOIN pg_namespace ns ON ns.oid = c.relnamespace
+            WHERE ns.nspname = 'disrupt' AND c.relkind IN ('r', 'p') AND c.relname <> 'audit_log'
+            """) {
+            let name: String = try row["name"]
+            counts[name] = try row["n"]
+            if xid > 0, let n: Int64 = try row["touched"], n > 0 { touched[name] = n }
+        }
+        var sequences: [String: Int64] = [:]
+        for row in try db.query("""
+            SELECT sequencename::text AS name, COALESCE(last_value, 0) AS value FROM pg_sequences
+            WHERE schemaname = 'disrupt' AND sequencename NOT LIKE 'audit_log%'
+            """) {
+            sequences[try row["name"]] = try row["value"]
+        }
+        let computedAt: String? = try db.query("SELECT max(computed_at)::text AS at FROM disrupt.risk_current")[0]["at"]
+        return (current, counts, touched, sequences, computedAt)
     }
 }

@@ -74,4 +74,63 @@ struct EmbeddedClusterSafetyTests {
         var info = stat()
         #expect(lstat(home + "/socket", &info) == 0 && info.st_mode & 0o077 == 0, "the socket directory is private")
     }
+
+    /// Makes the home (or `path`) and hands it to `nobody` with `mode`: what an attacker with
+    /// a login of their own could have prepared under /tmp.
+    func prepare(_ path: String, owner: String?, mode: mode_t) throws {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        chmod(path, mode)
+        if let owner, let entry = getpwnam(owner) { #expect(chown(path, entry.pointee.pw_uid, entry.pointee.pw_gid) == 0) }
+    }
+
+    @Test(.enabled(if: geteuid() == 0, "chown to another user needs root"))
+    func aHomeOfAnotherUserOrWritableByOthersIsRefused() throws {
+        defer { cleanUp() }
+        for (owner, mode, says) in [("nobody", mode_t(0o777), "belongs to another user (nobody)"),
+                                    ("nobody", mode_t(0o700), "belongs to another user (nobody)"),
+                                    (nil, mode_t(0o777), "can be written by other users (mode 777)"),
+                                    (nil, mode_t(0o770), "can be written by other users (mode 770)")] {
+            try? FileManager.default.removeItem(atPath: home)
+            try prepare(home, owner: owner, mode: mode)
+            for command in [["db", "start"], ["db", "url"], ["db", "stop"], ["whoami"]] {
+                let result = try run(command)
+                #expect(result.status == 1, "\(command) \(owner ?? "root") \(String(mode, radix: 8)): \(result.stdout)")
+                #expect(result.stderr.contains("Error: the disrupt home \(home) \(says)"), "\(command): \(result.stderr)")
+                #expect(result.stderr.contains("DISRUPT_HOME"), "it says what to do: \(result.stderr)")
+            }
+            let names = try FileManager.default.contentsOfDirectory(atPath: home)
+            #expect(names.isEmpty, "nothing was made in it: \(names)")
+        }
+    }
+
+    @Test func aHomeThatIsASymbolicLinkIsRefused() throws {
+        defer { cleanUp() }
+        let target = home + "-target"
+        defer { try? FileManager.default.removeItem(atPath: target) }
+        try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
+        chmod(target, 0o700)
+        try FileManager.default.createSymbolicLink(atPath: home, withDestinationPath: target)
+        let result = try run(["db", "start"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("is a symbolic link"), "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: target).isEmpty)
+    }
+
+    @Test(.enabled(if: geteuid() == 0, "chown to another user needs root"))
+    func aSocketDirectoryOfAnotherUserIsRefusedAndAnOpenOneMadePrivate() throws {
+        defer { cleanUp() }
+        try prepare(home, owner: nil, mode: 0o700)
+        try prepare(home + "/socket", owner: "nobody", mode: 0o777)
+        let refused = try run(["db", "start"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("\(home)/socket belongs to another user (nobody)"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: home + "/data"))
+
+        try FileManager.default.removeItem(atPath: home + "/socket")
+        try prepare(home + "/socket", owner: nil, mode: 0o777)
+        let stop = try run(["db", "stop"])
+        #expect(stop.status == 0, "\(stop.stderr)")
+        var info = stat()
+        #expect(lstat(home + "/socket", &info) == 0 && info.st_mode & 0o777 == 0o700, "tightened to 0700")
+    }
 }

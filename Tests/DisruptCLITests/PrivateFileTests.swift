@@ -1,3 +1,4 @@
+import DisruptCore
 import DisruptStore
 import DisruptTestSupport
 import Foundation
@@ -69,6 +70,54 @@ struct PrivateFileTests {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(Self.mode(out) == 0o600)
         #expect(try String(contentsOfFile: out, encoding: .utf8).contains("Sam Out"))
+    }
+
+    @Test func summaryOutToAFolderThatCannotBeWrittenSaysSo() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let db = try TestCluster.superuserConnection(database: location.testDatabaseName)
+        try db.execute("INSERT INTO disrupt.person (person_ref, given_name, family_name, agency) VALUES ('S-2', 'Sam', 'Nowhere', 'police')")
+        db.close()
+        let out = directory + "/missing-folder/summary.md"
+        let result = try run(["summary", "S-2", "--purpose", "file test", "--out", out])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("Error: cannot write \(out): its folder cannot be written to (No such file or directory)"), "\(result.stderr)")
+        #expect(throws: PrivateFileError.self) { try PrivateFile.write(Data("x".utf8), to: out) }
+    }
+
+    /// When the input's folder cannot be written, the rejects go to `$DISRUPT_HOME/tmp`, or,
+    /// when the home cannot be used either, to a new private `disrupt-rejects-XXXXXX` directory:
+    /// never to `<input>.rejects.csv` directly in the shared temporary directory.
+    @Test func theRejectsFileFallsBackToAPrivateDirectoryNeverASharedName() throws {
+        let readOnly = directory + "/read-only"
+        let shared = directory + "/shared-tmp"
+        try FileManager.default.createDirectory(atPath: readOnly, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: true)
+        let path = readOnly + "/people.csv"
+        try "person_ref,pnc_id,given_name,family_name,date_of_birth,gender\nR-1,,A,B,bad,male\n".write(toFile: path, atomically: true, encoding: .utf8)
+        // Root may write anywhere: an immutable folder is one even root cannot write to.
+        let chattr = try DisruptBinary.runProgram("/usr/bin/chattr", ["+i", readOnly])
+        defer {
+            _ = try? DisruptBinary.runProgram("/usr/bin/chattr", ["-i", readOnly])
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+        try #require(chattr.status == 0, "chattr +i: \(chattr.stderr)")
+
+        let inHome = try DisruptBinary.run(["import", "people", path], databaseURL: location.testURL, environment: ["DISRUPT_HOME": home, "TMPDIR": shared])
+        #expect(inHome.status == 1)
+        #expect(inHome.stderr.contains("is not writable; the rejects were written to \(home)/tmp/people.csv.rejects.csv"), "\(inHome.stderr)")
+        #expect(Self.mode(home + "/tmp/people.csv.rejects.csv") == 0o600)
+
+        // A home inside the immutable folder cannot be made: a new private directory instead.
+        let noHome = try DisruptBinary.run(["import", "people", path], databaseURL: location.testURL,
+                                           environment: ["DISRUPT_HOME": readOnly + "/home", "TMPDIR": shared])
+        #expect(noHome.status == 1)
+        #expect(!FileManager.default.fileExists(atPath: shared + "/people.csv.rejects.csv"), "no predictable name in the shared directory")
+        let made = try FileManager.default.contentsOfDirectory(atPath: shared).filter { $0.hasPrefix("disrupt-rejects-") }
+        #expect(made.count == 1, "\(made)")
+        let file = shared + "/" + (made.first ?? "?") + "/people.csv.rejects.csv"
+        #expect(noHome.stderr.contains("the rejects were written to \(file)"), "\(noHome.stderr)")
+        #expect(Self.mode(shared + "/" + (made.first ?? "?")) == 0o700)
+        #expect(Self.mode(file) == 0o600)
     }
 
     @Test func theSpoolIsRemovedOnSIGTERMAndAKilledRunsLeftoversByTheNextRun() throws {

@@ -112,7 +112,9 @@ enum DatabaseCommands {
     ) { invocation in
         switch invocation.location {
         case .url(let url): invocation.console.printConnectionURL(url)
-        case .embedded(let cluster): invocation.console.printConnectionURL(cluster.url)
+        case .embedded(let cluster):
+            try cluster.checkPrivacy()
+            invocation.console.printConnectionURL(cluster.url)
         case .libpqEnvironment:
             throw StoreError(.failure, "the database is chosen by the libpq environment (PGHOST, PGDATABASE, ...), so there is no URL to print")
         }

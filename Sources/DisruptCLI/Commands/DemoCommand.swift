@@ -1,4 +1,5 @@
 import DisruptCore
+import DisruptStore
 import Foundation
 
 /// `disrupt demo`: a newcomer's first run. It is a script of the real commands, run in this
@@ -49,8 +50,12 @@ struct DemoScript {
     ]
 
     func run(people: Int, seed: String) throws {
-        let force = FileManager.default.temporaryDirectory.appendingPathComponent("disrupt-demo-\(getpid())")
-        defer { try? FileManager.default.removeItem(at: force) }
+        // The generated force lives in this run's private temporary directory (0700), removed
+        // when the demo ends, fails or is interrupted; a killed demo's is removed by the next run.
+        let directory = try PrivateTemporaryDirectory(environment: invocation.environment)
+        defer { directory.remove() }
+        ForceFile.allCases.forEach { _ = directory.file($0.fileName) }
+        let force = URL(fileURLWithPath: directory.path)
         console.print(console.styled("disrupt demo", .bold) + ": a synthetic force of \(people) fictional people on \(invocation.location.summary), as of \(asOf.iso)\n")
 
         try step(["generate", "--people", "\(people)", "--seed", seed, "--out", force.path])

@@ -47,8 +47,10 @@ enum SummaryCommand {
             let document = isDocument ? output : TerminalSafe.text(output)
             do {
                 try PrivateFile.write(Data(document.utf8), to: path)
+            } catch let error as PrivateFileError {
+                throw StoreError(.failure, error.description, hint: "Choose a writable file with --out")
             } catch {
-                throw StoreError(.failure, "cannot write \(path): \(error)", hint: "Choose a writable file with --out")
+                throw StoreError(.failure, "cannot write \(path): \(error.localizedDescription)", hint: "Choose a writable file with --out")
             }
             invocation.console.error("Wrote the summary of \(person.ref) to \(path)")
         } else if isDocument {

@@ -23,7 +23,7 @@ public final class PrivateFile {
         Self.removeLeftovers(in: directory, prefix: prefix)
         var template = Array((directory + "/" + prefix + "\(getpid())-XXXXXX").utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard descriptor >= 0 else { throw CSVIOError(path: path, message: "cannot create a file there (\(String(cString: strerror(errno))))") }
+        guard descriptor >= 0 else { throw PrivateFileError(path: path, reason: "its folder cannot be written to (\(String(cString: strerror(errno))))") }
         let mask = umask(0o077)
         umask(mask)
         fchmod(descriptor, 0o600 & ~mask)
@@ -49,7 +49,7 @@ public final class PrivateFile {
         guard rename(temporaryPath, path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporaryPath)
-            throw CSVIOError(path: path, message: "cannot replace the file (\(reason))")
+            throw PrivateFileError(path: path, reason: "the finished file could not be put in place (\(reason))")
         }
     }
 

@@ -51,7 +51,9 @@ final class RejectSpool {
 /// The rejects file people open (often in a spreadsheet): written atomically and readable by
 /// its owner only (`PrivateFile`), with formula cells neutralised (`CSVWriteOptions.spreadsheet`).
 /// It goes next to the input when that directory is writable, else into the private base
-/// directory (`$DISRUPT_HOME/tmp`), never to a predictable name in a shared directory.
+/// directory `$DISRUPT_HOME/tmp` (0700), else into a new `disrupt-rejects-XXXXXX` directory
+/// (`mkdtemp`: 0700, an unpredictable name) in the system's temporary directory; never to a
+/// predictable name in a shared directory. Where it went is reported (`note`).
 final class RejectsFile {
     let path: String
     /// Why the file is not next to the input, when it is not.
@@ -63,8 +65,9 @@ final class RejectsFile {
         if let file = try? PrivateFile(replacing: preferred) {
             (self.file, path, note) = (file, preferred, nil)
         } else {
-            let fallback = PrivateTemporaryDirectory.base(environment: ProcessInfo.processInfo.environment)
-                + "/" + URL(fileURLWithPath: inputPath).lastPathComponent + ".rejects.csv"
+            let name = URL(fileURLWithPath: inputPath).lastPathComponent + ".rejects.csv"
+            let directory = try PrivateTemporaryDirectory.base(environment: ProcessInfo.processInfo.environment) ?? Self.makeDirectory()
+            let fallback = directory + "/" + name
             do {
                 (self.file, path, note) = (try PrivateFile(replacing: fallback), fallback, "\(preferred) is not writable")
             } catch {
@@ -72,6 +75,16 @@ final class RejectsFile {
             }
         }
         writer = CSVWriter(fileHandle: file.handle, options: .spreadsheet)
+    }
+
+    /// A new private directory for the rejects file, kept for the user to open.
+    private static func makeDirectory() throws -> String {
+        let base = PrivateTemporaryDirectory.systemTemporaryDirectory
+        var template = Array((base + "/disrupt-rejects-XXXXXX").utf8CString)
+        guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
+            throw StoreError(.failure, "cannot write the rejects file: no private directory could be made in \(base) (errno \(errno))")
+        }
+        return template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 
     func write(_ fields: [String]) throws { try writer.write(fields) }

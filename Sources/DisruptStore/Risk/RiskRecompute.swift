@@ -24,8 +24,9 @@ public struct RecomputeReport: Sendable, Encodable, Equatable {
 /// `disrupt.risk_assessment` history row when something changed), in batches of
 /// `batchSize` people: each batch is one transaction that takes its people off
 /// `disrupt.person_dirty`, reads their records, evaluates the rules, COPYs the results into
-/// a temporary table and merges them with one INSERT ... ON CONFLICT. A failure leaves
-/// earlier batches stored and later people still queued.
+/// a temporary table and merges them with one INSERT ... ON CONFLICT, which leaves a stored
+/// row whose values are unchanged as it is (so a recompute that changes nothing writes
+/// nothing). A failure leaves earlier batches stored and later people still queued.
 ///
 /// Only administrators may recompute: stored scores are computed from every agency's
 /// records, restricted ones included, so that they are the same whoever looks.
@@ -168,5 +169,14 @@ public struct RiskRecompute: Sendable {
             latest_incident_on = excluded.latest_incident_on, serial = excluded.serial,
             escalating = excluded.escalating, is_repeat = excluded.is_repeat,
             model_version = excluded.model_version, rfg_version = excluded.rfg_version
+        -- a person whose result is what is stored keeps the row as it is (computed_at included):
+        -- recomputing what did not change writes nothing
+        WHERE (c.as_of, c.score, c.band, c.trigger_codes, c.rfg_recency, c.rfg_frequency, c.rfg_gravity, c.rfg_victims,
+               c.rfg_total, c.victims, c.latest_incident_on, c.serial, c.escalating, c.is_repeat, c.model_version, c.rfg_version)
+              IS DISTINCT FROM
+              (excluded.as_of, excluded.score, excluded.band, excluded.trigger_codes, excluded.rfg_recency,
+               excluded.rfg_frequency, excluded.rfg_gravity, excluded.rfg_victims, excluded.rfg_total, excluded.victims,
+               excluded.latest_incident_on, excluded.serial, excluded.escalating, excluded.is_repeat,
+               excluded.model_version, excluded.rfg_version)
         """
 }

@@ -87,9 +87,27 @@ public struct AuditLog: Sendable {
             """).records(as: AuditEntry.self)
     }
 
+    /// A row image or detail document, its instants in UTC with `Z` (`timestampsInUTC`).
     fileprivate static func json(_ row: PostgresRow, _ column: String) throws -> JSONValue? {
         guard let text: String = try row[column] else { return nil }
-        return try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        return try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)).timestampsInUTC()
+    }
+}
+
+extension JSONValue {
+    /// The document with every string that is an instant with an offset (as `to_jsonb` writes a
+    /// `timestamptz`, in the time zone of the session that made the change) rewritten by the one
+    /// rule for JSON, `Timestamp.utc`. Days and other strings are left as they are.
+    func timestampsInUTC() -> JSONValue {
+        switch self {
+        case .string(let text):
+            guard text.range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$"#, options: .regularExpression) != nil,
+                  let instant = Timestamp.parse(text) else { return self }
+            return .string(Timestamp.utc(instant))
+        case .array(let items): return .array(items.map { $0.timestampsInUTC() })
+        case .object(let members): return .object(members.mapValues { $0.timestampsInUTC() })
+        default: return self
+        }
     }
 }
 

@@ -16,6 +16,9 @@ public enum ConfigurationLoader {
 
     /// The contents of one configuration file and where it came from.
     public static func data(_ file: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> (data: Data, source: String) {
+        if environment["DISRUPT_CONFIG_DIR"].map({ $0.isEmpty }) ?? true {
+            try HomeSafety.check(EmbeddedCluster.defaultHome(environment: environment))
+        }
         let override = overrideDirectory(environment: environment).appendingPathComponent(file)
         if FileManager.default.fileExists(atPath: override.path) {
             do {

@@ -1,29 +1,35 @@
 import DisruptCore
 import Foundation
 
-/// A directory for this run's temporary files with personal data (the import's reject spool):
+/// A directory for this run's temporary files with personal data (the import's reject spool,
+/// the demo's generated force, a child process's captured output):
 /// `disrupt-run-<pid>-XXXXXX` made by `mkdtemp` (mode 0700, an unpredictable name) inside a
-/// private base directory, `$DISRUPT_HOME/tmp` (0700, owned by us, not a symlink) or, when that
-/// cannot be made, the system's temporary directory.
+/// private base directory, `$DISRUPT_HOME/tmp` (0700, owned by us, not a symlink, in a home
+/// `HomeSafety` accepts) or, when that cannot be used, the system's temporary directory (the
+/// run's directory is still 0700 with an unpredictable name there).
 ///
-/// It is removed by `remove()`, and on SIGINT or SIGTERM before the process exits; a run
-/// killed outright (SIGKILL) leaves it behind, and the next run removes every such directory
-/// whose process is gone.
+/// It is removed by `remove()` (and `deinit`), and, when `removeOnSignal`, on SIGINT or
+/// SIGTERM before the process exits; a run killed outright (SIGKILL) leaves it behind, and the
+/// next run that makes one removes every such directory whose process is gone.
 public final class PrivateTemporaryDirectory: @unchecked Sendable {
     public let path: String
+    private let removeOnSignal: Bool
     private let lock = NSLock()
     private var removed = false
 
-    /// Makes this run's directory (and clears leftovers of dead runs).
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
-        let base = Self.base(environment: environment)
+    /// Makes this run's directory (and clears leftovers of dead runs). `removeOnSignal: false`
+    /// is for callers that handle SIGINT and SIGTERM themselves (a child process's output,
+    /// captured while `serve` runs): no signal handler is installed for it.
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment, removeOnSignal: Bool = true) throws {
+        let base = Self.base(environment: environment) ?? Self.systemTemporaryDirectory
         Self.removeLeftovers(in: base)
         var template = Array((base + "/disrupt-run-\(getpid())-XXXXXX").utf8CString)
         guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
             throw StoreError(.failure, "cannot create a private temporary directory in \(base) (errno \(errno))")
         }
         path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-        SignalCleanup.shared.add(path)
+        self.removeOnSignal = removeOnSignal
+        if removeOnSignal { SignalCleanup.shared.add(path) }
     }
 
     deinit { remove() }
@@ -31,7 +37,7 @@ public final class PrivateTemporaryDirectory: @unchecked Sendable {
     /// A path for a file inside the directory (removed with it, on a signal too).
     public func file(_ name: String) -> String {
         let file = path + "/" + name
-        SignalCleanup.shared.add(file)
+        if removeOnSignal { SignalCleanup.shared.add(file) }
         return file
     }
 
@@ -42,16 +48,24 @@ public final class PrivateTemporaryDirectory: @unchecked Sendable {
             return !removed
         }
         guard first else { return }
-        SignalCleanup.shared.remove(prefix: path)
+        if removeOnSignal { SignalCleanup.shared.remove(prefix: path) }
         try? FileManager.default.removeItem(atPath: path)
     }
 
-    /// The private base: `$DISRUPT_HOME/tmp` (or the default home's), else the system's
-    /// temporary directory.
-    public static func base(environment: [String: String]) -> String {
-        let home = EmbeddedCluster.defaultHome(environment: environment).appendingPathComponent("tmp").path
-        if (try? PrivateDirectory.ensure(home)) != nil { return home }
-        return NSTemporaryDirectory().hasSuffix("/") ? String(NSTemporaryDirectory().dropLast()) : NSTemporaryDirectory()
+    /// The private base, `$DISRUPT_HOME/tmp` (or the default home's), when the home is one
+    /// `HomeSafety` accepts and the directory can be made private; nil otherwise.
+    public static func base(environment: [String: String]) -> String? {
+        let home = EmbeddedCluster.defaultHome(environment: environment)
+        guard (try? HomeSafety.check(home)) != nil else { return nil }
+        let base = home.appendingPathComponent("tmp").path
+        return (try? PrivateDirectory.ensure(base)) != nil ? base : nil
+    }
+
+    /// The system's temporary directory (`$TMPDIR`, else `/tmp`), without a trailing slash:
+    /// shared with other users, so disrupt only makes `mkdtemp` directories in it.
+    public static var systemTemporaryDirectory: String {
+        let directory = NSTemporaryDirectory()
+        return directory.hasSuffix("/") && directory.count > 1 ? String(directory.dropLast()) : directory
     }
 
     /// Removes `disrupt-run-<pid>-*` directories owned by us whose process no longer runs.

@@ -4,8 +4,9 @@ import Foundation
 /// `pg_ctl`), the reminder delivery command, the benchmarks' `disrupt` and `psql`, and the
 /// tests' runs of the real binary. Never through a shell: `argv` is passed as it is.
 ///
-/// Uses `posix_spawn` and `wait4` directly. Captured output goes to temporary files (private to
-/// this user) rather than pipes, because `pg_ctl start` leaves a server running that must not
+/// Uses `posix_spawn` and `wait4` directly. Captured output goes to files in a
+/// `PrivateTemporaryDirectory` (0700, under `$DISRUPT_HOME/tmp`; removed with the
+/// `Subprocess`, or by the next run when this process is killed) rather than pipes, because `pg_ctl start` leaves a server running that must not
 /// hold our pipes open; it is read back after the child exits (or while it runs, for a
 /// long-running child). Standard input is `/dev/null` or a pipe fed from a background thread.
 public final class Subprocess: @unchecked Sendable {
@@ -23,7 +24,7 @@ public final class Subprocess: @unchecked Sendable {
         case discard
         /// A file, created or truncated (mode 0600).
         case file(String)
-        /// A private temporary file that `standardOutput`/`standardError` read and `deinit` removes.
+        /// A file in a private temporary directory that `standardOutput`/`standardError` read and `deinit` removes.
         case capture
     }
 
@@ -49,7 +50,7 @@ public final class Subprocess: @unchecked Sendable {
     let inOwnGroup: Bool
     private let outPath: String?
     private let errPath: String?
-    private let temporaryFiles: [String]
+    private let captureDirectory: PrivateTemporaryDirectory?
     let lock = NSLock()
     var ended: Termination?
 
@@ -58,20 +59,22 @@ public final class Subprocess: @unchecked Sendable {
     /// signals from the terminal do not reach it and `signal` reaches its own children too.
     public init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
                 stdin: Input = .null, stdout: Output = .discard, stderr: Output = .discard, processGroup: Bool = false) throws {
-        let token = UUID().uuidString
-        let directory = FileManager.default.temporaryDirectory
-        func path(_ output: Output, _ suffix: String) -> String {
+        let captures = [stdout, stderr].contains { if case .capture = $0 { true } else { false } }
+        // No signal handler: a caller such as serve handles SIGTERM itself; a killed run's
+        // leftover is removed by the next run.
+        let directory = captures ? try PrivateTemporaryDirectory(removeOnSignal: false) : nil
+        func path(_ output: Output, _ name: String) -> String {
             switch output {
             case .discard: "/dev/null"
             case .file(let path): path
-            case .capture: directory.appendingPathComponent("disrupt-\(token).\(suffix)").path
+            case .capture: directory!.path + "/" + name
             }
         }
-        let outPath = path(stdout, "out")
-        let errPath = path(stderr, "err")
+        let outPath = path(stdout, "stdout")
+        let errPath = path(stderr, "stderr")
         self.outPath = outPath == "/dev/null" ? nil : outPath
         self.errPath = errPath == "/dev/null" ? nil : errPath
-        temporaryFiles = [(stdout, outPath), (stderr, errPath)].compactMap { if case .capture = $0.0 { $0.1 } else { nil } }
+        captureDirectory = directory
         self.executable = executable
         inOwnGroup = processGroup
 
@@ -135,7 +138,7 @@ public final class Subprocess: @unchecked Sendable {
             var status: Int32 = 0
             while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         }
-        temporaryFiles.forEach { unlink($0) }
+        captureDirectory?.remove()
     }
 
     /// What the child has written to standard output so far ("" unless it goes to a file).
