@@ -51,11 +51,12 @@ enum ImportCommand {
         let importer = Importer(kind: input.kind, path: path, options: options)
         let db = try invocation.database()
         let bar = ProgressBar(console: invocation.console, label: "importing")
+        defer { bar.finish() }
         let size = max(1, (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int ?? 0)
         let report = try importer.run(on: db) { bytes, records in
             bar.update(Double(bytes) / Double(size), detail: "\(records) rows  \(Int(Double(records) / max(0.001, bar.elapsed))) rows/s")
         }
-        bar.finish()
+        bar.finish()  // before the results; the defer wipes it when the import throws
         printRejects(report, console: invocation.console)
         if input.format == .json {
             try invocation.console.printJSON(report)
