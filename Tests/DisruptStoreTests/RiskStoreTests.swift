@@ -36,7 +36,7 @@ struct RiskStoreTests {
     private func single(_ personId: Int64) throws -> PersonFacts {
         try PersonDossierReader().read(
             personID: personId, purpose: "risk test", consultation: .init(kind: "test", format: "json", asOf: asOf), on: db
-        ).facts(offences: model.offences)
+        ).value.facts(offences: model.offences)
     }
 
     /// Sections sorted by reference: the rules do not depend on their order.

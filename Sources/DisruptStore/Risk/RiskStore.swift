@@ -79,13 +79,14 @@ public struct RiskStore: Sendable {
     /// Triggers (with evidence), score, band, flags and RFG for one person as of a day, from
     /// the records the caller can see. The facts come from the person's dossier, so reading
     /// them is logged as a consultation (`kind` `triggers`) with `purpose`.
-    public func live(_ person: PersonReference, purpose: String, format: String, asOf: Day, on db: PostgresConnection) throws -> LiveRisk {
+    /// Records holding a date that cannot be used are left out and counted.
+    public func live(_ person: PersonReference, purpose: String, format: String, asOf: Day, on db: PostgresConnection) throws -> Isolated<LiveRisk> {
         let dossier = try PersonDossierReader().read(
             personID: person.id, purpose: purpose, consultation: .init(kind: "triggers", format: format, asOf: asOf), on: db)
-        let facts = dossier.facts(offences: model.offences)
-        return LiveRisk(
+        let facts = dossier.value.facts(offences: model.offences)
+        return Isolated(LiveRisk(
             person: person, assessment: model.evaluator(asOf: asOf).assess(facts),
-            rfg: model.rfgScore(facts, asOf: asOf))
+            rfg: model.rfgScore(facts, asOf: asOf)), leftOut: dossier.leftOut)
     }
 
     /// Whether the stored scores are current for `asOf`.
