@@ -89,6 +89,7 @@ struct ArgumentParserTests {
         (["person", "shw", "-h"], "Unknown command 'shw' for 'tool person'"),
         (["person"], "Missing command: choose one of show"),
         (["help", "persn"], "Unknown command 'persn'"),
+        (["person", "help", "shw"], "Unknown command 'shw'"),
     ])
     func usageErrors(_ arguments: [String], _ message: String) {
         #expect(throws: UsageError.self) { try parser.parse(arguments) }
@@ -109,7 +110,8 @@ struct ArgumentParserTests {
     }
 
     @Test func helpIsTheSameThreeWays() throws {
-        let forms = [["person", "show", "--help"], ["person", "show", "-h"], ["help", "person", "show"], ["--db", "x", "person", "show", "-h"]]
+        let forms = [["person", "show", "--help"], ["person", "show", "-h"], ["help", "person", "show"], ["person", "help", "show"],
+                     ["--db", "x", "person", "show", "-h"]]
         for form in forms {
             guard case .help(let command, let path) = try parser.parse(form) else {
                 Issue.record("\(form) should ask for help")

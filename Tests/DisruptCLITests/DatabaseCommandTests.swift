@@ -26,6 +26,17 @@ struct DatabaseCommandTests {
         #expect(result.stdout.contains("Nothing to do"))
     }
 
+    @Test func migrateAsJSONHasTypedFields() throws {
+        let result = try DisruptBinary.run(["db", "migrate", "--format", "json"], databaseURL: location.testURL)
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try #require(try DisruptBinary.json(result) as? [String: Any], "\(result.stdout)")
+        #expect(json["already_applied"] as? Int == Migrator().migrations.count, "a number, not a list of text: \(result.stdout)")
+        #expect((json["applied"] as? [Any])?.isEmpty == true && (json["definitions_applied"] as? [Any])?.isEmpty == true)
+        #expect((json["definitions_changed"] as? [Any])?.isEmpty == true)
+        let dry = try DisruptBinary.json(try DisruptBinary.run(["db", "migrate", "--dry-run", "--format", "json"], databaseURL: location.testURL)) as? [String: Any]
+        #expect(dry?["pending"] is [Any] && dry?["definitions_pending"] is [Any] && dry?["already_applied"] is Int)
+    }
+
     @Test func unknownOptionIsAUsageError() throws {
         let result = try DisruptBinary.run(["db", "status", "--frmat", "json"], databaseURL: location.testURL)
         #expect(result.status == 2)
@@ -70,6 +81,13 @@ struct DatabaseCommandTests {
         let sameHelp = try DisruptBinary.run(["help", "db", "migrate"], databaseURL: nil)
         let flagHelp = try DisruptBinary.run(["db", "migrate", "--help"], databaseURL: nil)
         #expect(sameHelp.stdout == flagHelp.stdout)
+        // the form the SUBCOMMANDS section of `disrupt db --help` suggests works too
+        let groupHelp = try DisruptBinary.run(["db", "--help"], databaseURL: nil)
+        #expect(groupHelp.stdout.contains("See 'disrupt db help <subcommand>' for detailed help."))
+        let suggested = try DisruptBinary.run(["db", "help", "status"], databaseURL: nil)
+        #expect(suggested.status == 0, "\(suggested.stderr)")
+        #expect(suggested.stdout == (try DisruptBinary.run(["help", "db", "status"], databaseURL: nil)).stdout)
+        #expect(suggested.stdout.hasPrefix("OVERVIEW: Show where the database is, whether it runs, and its migrations and definition files."))
         #expect(flagHelp.stdout.contains("EXAMPLES:"))
         let version = try DisruptBinary.run(["--version"], databaseURL: nil)
         #expect(version.stdout.hasPrefix("disrupt "))

@@ -155,6 +155,9 @@ struct ImportCommandTests {
         #expect(kind.stderr.contains("Unknown KIND 'persons'"))
         let missing = try run(["import", "people", directory + "/nope.csv"])
         #expect(missing.status == 2)
+        let agency = try run(["import", "people", path, "--agency", "mars"])
+        #expect(agency.status == 2)
+        #expect(agency.stderr.contains("'--agency': choose one of police, probation"), "\(agency.stderr)")
     }
 
     @Test func moreThanTwentyRejectsAreSummarised() throws {

@@ -13,6 +13,9 @@ struct TerminalEscapeTests {
     static let hostile = "Evil\u{1B}]0;pwned\u{07}\r\u{9B}2J"
     static let asOf = "2026-11-26"
     let location: DatabaseLocation
+    /// The plan and the action of the person whose reference is `hostile`.
+    let plan: Int64
+    let action: Int64
     let spoc = "esc_spoc_\(UUID().uuidString.prefix(6).lowercased())"
     let probation = "esc_prob_\(UUID().uuidString.prefix(6).lowercased())"
 
@@ -25,6 +28,21 @@ struct TerminalEscapeTests {
         try db.execute("UPDATE disrupt.court_order SET conditions = \(Self.hostile) WHERE source_ref = 'O-1'")
         try db.execute("UPDATE disrupt.forum_link SET contact = \(Self.hostile), reference = \(Self.hostile) WHERE source_ref = 'F-1'")
         try db.execute("UPDATE disrupt.party SET given_name = \(Self.hostile) WHERE party_ref = 'V-1'")
+        // A person whose reference is hostile, with an incident (so `rank` lists them), a plan and
+        // an overdue action owned by the SPOC (so `remind` makes a reminder for `inbox`), whose
+        // note, outcome and history reason are hostile too.
+        let person: Int64 = try db.query("""
+            INSERT INTO disrupt.person (person_ref, family_name, agency) VALUES (\(Self.hostile), 'Escape', 'police') RETURNING id
+            """)[0].decode("id")
+        try db.execute("""
+            INSERT INTO disrupt.incident (source_ref, person_id, occurred_on, offence, agency) VALUES ('I-ESC', \(person), '2026-10-01', 'abh', 'police')
+            """)
+        plan = try db.query("SELECT disrupt.plan_open(\(Self.hostile), \(spoc), '2026-12-10') AS id")[0].decode("id")
+        action = try db.query("""
+            SELECT disrupt.action_add(\(plan), 'disrupt', 'anpr_flagging', 'police', \(spoc), '2026-11-01', \(Self.hostile), false) AS id
+            """)[0].decode("id")
+        try db.execute("UPDATE disrupt.action SET outcome = \(Self.hostile) WHERE id = \(action)")
+        try db.execute("INSERT INTO disrupt.action_history (action_id, login, change, reason) VALUES (\(action), \(spoc), 'extend', \(Self.hostile))")
     }
 
     func run(_ arguments: [String], as login: String? = nil) throws -> DisruptBinary.Result {
@@ -54,12 +72,23 @@ struct TerminalEscapeTests {
         expectSafe(try run(["summary", "P-SUM-1", "--as-of", Self.asOf] + purpose), "summary text")
         expectSafe(try run(["summary", "P-SUM-1", "--as-of", Self.asOf, "--format", "markdown"] + purpose), "summary markdown")
         expectSafe(try run(["plan", "show", "P-SUM-1", "--as-of", Self.asOf]), "plan show", shows: false)
-        expectSafe(try run(["action", "list", "--as-of", Self.asOf]), "action list", shows: false)
+        expectSafe(try run(["plan", "show", "\(plan)", "--as-of", Self.asOf]), "plan show (a hostile reference)")
+        expectSafe(try run(["plan", "list"]), "plan list")
+        let shown = try run(["action", "show", "\(action)", "--as-of", Self.asOf])
+        expectSafe(shown, "action show")
+        #expect(shown.stdout.components(separatedBy: "Evil␛]0;pwned␇␍\\u{9B}2J").count - 1 >= 3, "note, outcome and reason: \(shown.stdout)")
+        expectSafe(try run(["action", "list", "--as-of", Self.asOf]), "action list")
         expectSafe(try run(["agenda", "--meeting", Self.asOf, "--previous", "2026-01-01"]), "agenda text")
         expectSafe(try run(["agenda", "--meeting", Self.asOf, "--previous", "2026-01-01", "--format", "markdown"]), "agenda markdown")
-        expectSafe(try run(["rank", "--by", "rfg", "--as-of", Self.asOf]), "rank", shows: false)
-        expectSafe(try run(["remind", "--as-of", Self.asOf]), "remind", shows: false)
-        expectSafe(try run(["inbox", "--all"], as: spoc), "inbox", shows: false)
+        expectSafe(try run(["rank", "--by", "rfg", "--as-of", Self.asOf]), "rank")
+        // `remind` prints only counts (no data): it must sweep the hostile rows without leaking,
+        // and the reminder it makes shows the hostile reference in `inbox`.
+        let remind = try run(["remind", "--as-of", Self.asOf])
+        expectSafe(remind, "remind", shows: false)
+        #expect(remind.status == 0 && remind.stdout.contains("reminder(s) created"), "\(remind.stdout) \(remind.stderr)")
+        let inbox = try run(["inbox", "--all"], as: spoc)
+        expectSafe(inbox, "inbox")
+        #expect(inbox.stdout.contains("overdue"), "\(inbox.stdout)")
         let notFound = try run(["person", "show", "Nobody\u{1B}[2J", "--purpose", "x"])
         #expect(notFound.status == 3)
         expectSafe(notFound, "an error quoting the argument", shows: false)

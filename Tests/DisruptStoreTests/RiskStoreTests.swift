@@ -36,7 +36,7 @@ struct RiskStoreTests {
     private func single(_ personId: Int64) throws -> PersonFacts {
         try PersonDossierReader().read(
             personID: personId, purpose: "risk test", consultation: .init(kind: "test", format: "json", asOf: asOf), on: db
-        ).facts(offences: model.offences)
+        ).value.facts(offences: model.offences)
     }
 
     /// Sections sorted by reference: the rules do not depend on their order.
@@ -134,6 +134,36 @@ struct RiskStoreTests {
         // RK-2 and RK-3 each assaulted RV-3 on 2026-10-01: once merged, the two records are one
         // incident of one person against one victim on one day (frequency 1 incident = 2 points).
         #expect(rows[1].rfg.frequency == 2, "two records of one incident")
+    }
+
+    /// The live ranking sorts with `RankOrder.ranksBefore`: it must order exactly like the
+    /// stored ranking's SQL, ties included (gravity, a missing latest incident, byte order of refs).
+    @Test func theSwiftComparatorOrdersLikeTheSQL() throws {
+        // (ref, score, rfg total, gravity, latest incident): every tie-break is exercised
+        let rows: [(String, Int, Int, Int, String?)] = [
+            ("RC-b", 5, 9, 3, "2026-01-01"), ("RC-a", 5, 9, 3, "2026-01-01"), ("Rc-a", 5, 9, 3, "2026-01-01"),
+            ("RC-c", 5, 9, 3, nil), ("RC-d", 5, 9, 3, "2026-03-01"), ("RC-e", 5, 9, 4, nil),
+            ("RC-f", 7, 2, 1, nil), ("RC-g", 1, 12, 0, "2025-01-01"), ("RC-h", 5, 9, 2, "2026-06-01"), ("RC-É", 5, 9, 3, "2026-01-01"),
+        ]
+        for (ref, score, total, gravity, latest) in rows {
+            let person: Int64 = try db.query("""
+                INSERT INTO disrupt.person (person_ref, family_name, agency) VALUES (\(ref), 'Order', 'police') RETURNING id
+                """)[0].decode("id")
+            try db.execute("""
+                INSERT INTO disrupt.risk_current (person_id, as_of, score, band, rfg_recency, rfg_frequency, rfg_gravity,
+                    rfg_victims, rfg_total, victims, latest_incident_on, serial, escalating, is_repeat, model_version, rfg_version)
+                VALUES (\(person), \(asOf), \(score), 'standard', 0, 0, \(gravity), 0, \(total), 1, \(latest)::date,
+                    false, false, false, 'test', 'test')
+                """)
+        }
+        for order in RankOrder.allCases {
+            let stored = try RiskStore(model: model).rank(by: order, limit: 100, agency: nil, on: db)
+            #expect(stored.count == rows.count)
+            #expect(stored.reversed().sorted(by: order.ranksBefore).map(\.person) == stored.map(\.person), "\(order)")
+            #expect(stored.sorted { $0.person < $1.person }.sorted(by: order.ranksBefore).map(\.person) == stored.map(\.person), "\(order)")
+        }
+        let byRFG = try RiskStore(model: model).rank(by: .rfg, limit: 100, agency: nil, on: db).map(\.person)
+        #expect(byRFG == ["RC-g", "RC-e", "RC-d", "RC-a", "RC-b", "RC-É", "Rc-a", "RC-c", "RC-h", "RC-f"])
     }
 
     @Test func freshnessSaysWhenScoresAreStale() throws {

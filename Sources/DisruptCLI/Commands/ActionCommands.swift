@@ -123,12 +123,12 @@ enum ActionCommands {
                    "disrupt action list --plan 12 --status all --format json"]
     ) { input, invocation in
         let db = try invocation.database()
-        let actions = try db.transaction {
+        let actions = invocation.console.reporting(try db.transaction {
             let planId = try input.plan.map { try PlanStore().resolvePlan($0, on: db) }
             let filter = ActionFilter(planId: planId, agency: input.agency?.rawValue, ownerLogin: input.owner,
                                       statuses: input.status.statuses, overdueOnly: input.overdue, dueWithinDays: input.dueWithin)
             return try ActionStore().list(filter, asOf: input.asOf ?? Day.today(), on: db)
-        }
+        })
         if input.format == .json {
             try invocation.console.printJSON(actions)
         } else if actions.isEmpty {

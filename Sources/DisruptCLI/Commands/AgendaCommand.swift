@@ -14,7 +14,8 @@ enum AgendaCommand {
         arguments: Arguments.self,
         examples: ["disrupt agenda --meeting 2025-06-12", "disrupt agenda --meeting 2025-06-12 --previous 2025-05-15 --format markdown > agenda.md"]
     ) { input, invocation in
-        let agenda = try AgendaStore().agenda(meetingOn: input.meeting, previousMeetingOn: input.previous, on: try invocation.database())
+        let agenda = invocation.console.reporting(
+            try AgendaStore().agenda(meetingOn: input.meeting, previousMeetingOn: input.previous, on: try invocation.database()))
         switch input.format {
         case .json: try invocation.console.printJSON(agenda)
         case .markdown: invocation.console.print(AgendaText.render(agenda, markdown: true))

@@ -14,7 +14,7 @@ enum DatabaseCommands {
     }
 
     static let start = CommandSpec(
-        "start", abstract: "Create (on first use) and start the embedded database, and apply migrations.",
+        "start", abstract: "Create (on first use) and start the embedded database, and apply its migrations and definitions.",
         discussion: "Runs the server as the 'postgres' user when disrupt runs as root (PostgreSQL refuses root).",
         examples: ["disrupt db start"]
     ) { invocation in
@@ -36,7 +36,7 @@ enum DatabaseCommands {
     }
 
     static let status = CommandSpec(
-        "status", abstract: "Show where the database is, whether it runs, and its migrations.",
+        "status", abstract: "Show where the database is, whether it runs, and its migrations and definition files.",
         arguments: Format.self,
         examples: ["disrupt db status", "disrupt db status --format json"]
     ) { input, invocation in
@@ -58,15 +58,10 @@ enum DatabaseCommands {
         let database = Database(location: invocation.location)
         let connection = try database.connect(migrateIfNeeded: false)
         let report = try database.migrate(connection, dryRun: input.dryRun)
-        let names = (input.dryRun ? report.pending : report.applied).map(\.label)
-        let definitions = report.definitionsApplied ? Migrator().definitions.map(\.name) : []
+        let summary = MigrateJSON(report, dryRun: input.dryRun, definitionNames: Migrator().definitions.map(\.name))
+        let (names, definitions) = (summary.migrations, summary.definitions)
         if input.format == .json {
-            try invocation.console.printJSON([
-                input.dryRun ? "pending" : "applied": names,
-                "already_applied": ["\(report.alreadyApplied)"],
-                input.dryRun ? "definitions_pending" : "definitions_applied": definitions,
-                "definitions_changed": report.definitionChanges.map { "\($0.name) (\($0.state.rawValue))" },
-            ])
+            try invocation.console.printJSON(summary)
         } else if !report.definitionsApplied {
             invocation.console.print("Nothing to do: all \(report.alreadyApplied) migration(s) and every definition file are applied.")
         } else {

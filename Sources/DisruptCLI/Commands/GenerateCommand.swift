@@ -18,9 +18,10 @@ enum GenerateCommand {
         let directory = URL(fileURLWithPath: input.out)
         let generator = ForceGenerator(people: input.people, seed: seed, asOf: input.asOf)
         let bar = ProgressBar(console: invocation.console, label: "generating")
+        defer { bar.finish() }
         let started = Date()
         let counts = try generator.write(to: directory) { bar.update($0) }
-        bar.finish()
+        bar.finish()  // before the results; the defer wipes it when writing throws
         let seconds = Date().timeIntervalSince(started)
         if input.format == .json {
             var rows: [String: Int] = [:]

@@ -1,3 +1,4 @@
+import DisruptCore
 import DisruptStore
 import Foundation
 
@@ -39,22 +40,23 @@ enum ImportCommand {
         @Flag(help: "Check and count everything, then roll back: nothing lands.") var dryRun: Bool
         @Flag(help: "Land nothing if any row is rejected.") var strict: Bool
         @Option(help: "Administrators: the agency owning rows of kinds without an agency column (default: yours, or police).", valueName: "AGENCY")
-        var agency: String?
+        var agency: Agency?
         @Option(help: StandardHelp.format) var format: TextOrJSON = .text
     }
 
     static func run(_ input: Arguments, _ invocation: Invocation) throws -> Int32 {
         let path = input.file
         var options = Importer.Options(dryRun: input.dryRun, strict: input.strict)
-        options.defaultAgency = input.agency
+        options.defaultAgency = input.agency?.rawValue
         let importer = Importer(kind: input.kind, path: path, options: options)
         let db = try invocation.database()
         let bar = ProgressBar(console: invocation.console, label: "importing")
+        defer { bar.finish() }
         let size = max(1, (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int ?? 0)
         let report = try importer.run(on: db) { bytes, records in
             bar.update(Double(bytes) / Double(size), detail: "\(records) rows  \(Int(Double(records) / max(0.001, bar.elapsed))) rows/s")
         }
-        bar.finish()
+        bar.finish()  // before the results; the defer wipes it when the import throws
         printRejects(report, console: invocation.console)
         if input.format == .json {
             try invocation.console.printJSON(report)

@@ -36,8 +36,8 @@ enum PersonCommands {
         let offences = try invocation.riskModel().offences
         let db = try invocation.database()
         let person = try PersonResolver().resolve(input.person, on: db)
-        let dossier = try PersonDossierReader().read(
-            personID: person.id, purpose: purpose, consultation: .init(kind: "person", format: format.rawValue, asOf: Day.today()), on: db)
+        let dossier = invocation.console.reporting(try PersonDossierReader().read(
+            personID: person.id, purpose: purpose, consultation: .init(kind: "person", format: format.rawValue, asOf: Day.today()), on: db))
         let gravity = { (incident: IncidentRecord) in offences.gravity(explicit: incident.gravity, offence: incident.offence) }
         if format == .json {
             invocation.console.writeDocument(try PersonRecordJSON.render(dossier, gravity: gravity) + "\n")

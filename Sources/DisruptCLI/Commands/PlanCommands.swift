@@ -30,7 +30,7 @@ enum PlanCommands {
         arguments: Show.self,
         examples: ["disrupt plan show 12", "disrupt plan show P000123 --format json"]
     ) { input, invocation in
-        let detail = try PlanStore().detail(input.plan, asOf: input.asOf ?? Day.today(), on: try invocation.database())
+        let detail = invocation.console.reporting(try PlanStore().detail(input.plan, asOf: input.asOf ?? Day.today(), on: try invocation.database()))
         if input.format == .json {
             try invocation.console.printJSON(detail)
         } else {
@@ -45,9 +45,9 @@ enum PlanCommands {
         examples: ["disrupt plan list", "disrupt plan list --spoc pc_smith --format json", "disrupt plan list --status closed"]
     ) { input, invocation in
         let status = input.status.rawValue
-        let plans = try PlanStore().list(
+        let plans = invocation.console.reporting(try PlanStore().list(
             spocLogin: input.spoc, status: input.status == .all ? nil : status,
-            asOf: input.asOf ?? Day.today(), on: try invocation.database())
+            asOf: input.asOf ?? Day.today(), on: try invocation.database()))
         if input.format == .json {
             try invocation.console.printJSON(plans)
         } else if plans.isEmpty {

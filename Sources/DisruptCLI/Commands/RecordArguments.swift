@@ -15,14 +15,14 @@ extension RecordCommands {
         @Option(help: "Family name.") var familyName: PersonName
         @Option(help: "Given name(s).") var givenName: PersonName?
         @Option(help: "Date of birth.") var dob: Day?
-        @Option(help: "victim, child, new_partner, family or other.", valueName: "K") var kind: NonBlankText
+        @Option(help: "victim, child, new_partner, family or other.", valueName: "K") var kind: PartyKind
     }
 
     /// `relationship add`.
     struct RelationshipAdd: ParsableArguments {
         @Argument(help: personHelp) var person: String
         @Argument(help: "The party's reference.") var party: String
-        @Option(help: "partner, ex_partner, child, step_child, family or other.", valueName: "R") var relationship: NonBlankText
+        @Option(help: "partner, ex_partner, child, step_child, family or other.", valueName: "R") var relationship: RelationshipKind
         @Option(help: "Since.") var from: Day?
         @Option(help: "Until.") var to: Day?
         @Flag(help: "The person has contact with the party.") var hasContact: Bool
@@ -35,7 +35,7 @@ extension RecordCommands {
         @Option(help: "The victim's party reference.", valueName: "PARTY") var victim: String?
         @Option(help: "Offence code (default: da_incident).", valueName: "CODE") var offence: String?
         @Option(help: "Gravity (default: the offence's).") var gravity: Int?
-        @Option(help: agencyHelp, valueName: "AGENCY") var agency: String?
+        @Option(help: agencyHelp, valueName: "AGENCY") var agency: Agency?
         @Option(help: refHelp, valueName: "REF") var ref: String?
     }
 
@@ -45,8 +45,8 @@ extension RecordCommands {
         @Option(help: "Marker kind (weapons, strangulation, ...).", valueName: "K") var kind: NonBlankText
         @Option(help: "Recorded on.") var on: Day
         @Option(help: "Expires on.") var expires: Day?
-        @Option(help: agencyHelp, valueName: "AGENCY") var agency: String?
-        @Option(help: "Who may read it (default: shared).", valueName: "shared|restricted") var sensitivity: String?
+        @Option(help: agencyHelp, valueName: "AGENCY") var agency: Agency?
+        @Option(help: "Who may read it (default: shared).", valueName: "shared|restricted") var sensitivity: Sensitivity?
         @Option(help: "A note.") var note: String?
         @Option(help: refHelp, valueName: "REF") var ref: String?
     }
@@ -74,8 +74,8 @@ extension RecordCommands {
         @Option(help: "When it happened.") var on: Day
         @Option(help: "The order breached (none: offending on bail/RUI).", valueName: "ORDER_REF") var order: String?
         @Option(help: "Reported on.") var reported: Day?
-        @Option(help: agencyHelp, valueName: "AGENCY") var agency: String?
-        @Option(help: "arrest, charge, summons, caution, warning, recall or none.", valueName: "A") var action: NonBlankText
+        @Option(help: agencyHelp, valueName: "AGENCY") var agency: Agency?
+        @Option(help: "arrest, charge, summons, caution, warning, recall or none.", valueName: "A") var action: BreachAction
         @Option(help: "A note.") var note: String?
         @Option(help: refHelp, valueName: "REF") var ref: String?
     }
@@ -83,15 +83,15 @@ extension RecordCommands {
     /// `link add`.
     struct LinkAdd: ParsableArguments {
         @Argument(help: personHelp) var person: String
-        @Option(help: "marac, mappa, matac, iom, dapp or drive.", valueName: "F") var forum: NonBlankText
-        @Option(help: "referred, active or closed.", valueName: "S") var status: NonBlankText
+        @Option(help: "marac, mappa, matac, iom, dapp or drive.", valueName: "F") var forum: Forum
+        @Option(help: "referred, active or closed.", valueName: "S") var status: LinkStatus
         @Option(help: "The forum's own reference.", valueName: "X") var reference: String?
-        @Option(help: "Lead agency.", valueName: "A") var leadAgency: String?
+        @Option(help: "Lead agency.", valueName: "A") var leadAgency: Agency?
         @Option(help: "Starts on (default: today).") var starts: Day?
         @Option(help: "Ends on.") var ends: Day?
         @Option(help: "MAPPA category 1-3.") var mappaCategory: Int?
         @Option(help: "MAPPA level 1-3.") var mappaLevel: Int?
-        @Option(help: "fixed, flex or free.", valueName: "C") var iomCohort: String?
+        @Option(help: "fixed, flex or free.", valueName: "C") var iomCohort: IOMCohort?
         @Option(help: "Licence end.") var licenceEnds: Day?
         @Option(help: "Next review.") var nextReview: Day?
         @Option(help: "Contact for the forum.", valueName: "X") var contact: String?
@@ -101,11 +101,11 @@ extension RecordCommands {
     /// `link update`.
     struct LinkUpdate: ParsableArguments {
         @Argument(help: "The link's reference.") var link: String
-        @Option(help: "referred, active or closed.", valueName: "S") var status: String?
+        @Option(help: "referred, active or closed.", valueName: "S") var status: LinkStatus?
         @Option(help: "Next review.") var nextReview: Day?
         @Option(help: "Licence end.") var licenceEnds: Day?
         @Option(help: "Contact.", valueName: "X") var contact: String?
-        @Option(help: "Lead agency.", valueName: "A") var leadAgency: String?
+        @Option(help: "Lead agency.", valueName: "A") var leadAgency: Agency?
         @Option(help: "MAPPA level 1-3.") var mappaLevel: Int?
     }
 
@@ -113,10 +113,10 @@ extension RecordCommands {
     struct ReferralAdd: ParsableArguments {
         @Argument(help: personHelp) var person: String
         @Option(help: "Referred on.") var on: Day
-        @Option(help: "visible_high_risk, professional_judgement, escalation or repeat.", valueName: "C") var criterion: NonBlankText
+        @Option(help: "visible_high_risk, professional_judgement, escalation or repeat.", valueName: "C") var criterion: ReferralCriterion
         @Option(help: "The victim's party reference.", valueName: "PARTY") var victim: String?
         @Option(help: "DASH score 0-27.") var dash: Int?
-        @Option(help: agencyHelp, valueName: "AGENCY") var agency: String?
+        @Option(help: agencyHelp, valueName: "AGENCY") var agency: Agency?
         @Option(help: refHelp, valueName: "REF") var ref: String?
     }
 }

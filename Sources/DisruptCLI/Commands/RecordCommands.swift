@@ -4,7 +4,7 @@ import DisruptStore
 /// Hand entry of everything recorded about a person: `disrupt alias|party|relationship|
 /// incident|marker|order|breach|link|referral ...`. Each prints the new record's reference.
 enum RecordCommands {
-    static let exitCodes = "Exit codes: 1 unknown code (the valid ones are listed) or an end before its start, 2 impossible date, 3 unknown person, party or record, 5 the reference already exists."
+    static let exitCodes = "Exit codes: 1 unknown catalogue code (the valid ones are listed) or an end before its start, 2 impossible date or a value outside a fixed list (the choices are listed), 3 unknown person, party or record, 5 the reference already exists."
     static let personHelp = "Reference, PNC id, or exact name or alias."
     static let refHelp = "Source reference (default: the next free one, printed)."
     static let agencyHelp = "Owning agency (default: yours)."
@@ -40,7 +40,7 @@ enum RecordCommands {
     ) { input, i in
         i.console.print(try RecordStore(i.database()).addParty(NewParty(
             ref: input.ref.text, familyName: input.familyName.text, givenName: input.givenName?.text,
-            dateOfBirth: input.dob, kind: input.kind.text)))
+            dateOfBirth: input.dob, kind: input.kind.rawValue)))
         return 0
     }
 
@@ -49,7 +49,7 @@ enum RecordCommands {
         examples: ["disrupt relationship add P-000001 V-000001 --relationship partner --from 2017-06-01"]
     ) { input, i in
         i.console.print(try RecordStore(i.database()).addRelationship(person: input.person, NewRelationship(
-            party: input.party, relationship: input.relationship.text, from: input.from,
+            party: input.party, relationship: input.relationship.rawValue, from: input.from,
             to: input.to, hasContact: input.hasContact ? true : nil)))
         return 0
     }
@@ -60,7 +60,7 @@ enum RecordCommands {
     ) { input, i in
         i.console.print(try RecordStore(i.database()).addIncident(person: input.person, NewIncident(
             on: input.on, victim: input.victim, offence: input.offence, gravity: input.gravity,
-            agency: input.agency, ref: input.ref)))
+            agency: input.agency?.rawValue, ref: input.ref)))
         return 0
     }
 
@@ -69,8 +69,8 @@ enum RecordCommands {
         examples: ["disrupt marker add P-000003 --kind weapons --on 2026-01-05 --note 'Kitchen knife recovered'"]
     ) { input, i in
         i.console.print(try RecordStore(i.database()).addMarker(person: input.person, NewMarker(
-            kind: input.kind.text, on: input.on, expires: input.expires, agency: input.agency,
-            sensitivity: input.sensitivity, note: input.note, ref: input.ref)))
+            kind: input.kind.text, on: input.on, expires: input.expires, agency: input.agency?.rawValue,
+            sensitivity: input.sensitivity?.rawValue, note: input.note, ref: input.ref)))
         return 0
     }
 
@@ -100,8 +100,8 @@ enum RecordCommands {
         examples: ["disrupt breach add P-000001 --on 2026-08-15 --order O-000001 --action arrest"]
     ) { input, i in
         i.console.print(try RecordStore(i.database()).addBreach(person: input.person, NewBreach(
-            on: input.on, order: input.order, reported: input.reported, agency: input.agency,
-            action: input.action.text, note: input.note, ref: input.ref)))
+            on: input.on, order: input.order, reported: input.reported, agency: input.agency?.rawValue,
+            action: input.action.rawValue, note: input.note, ref: input.ref)))
         return 0
     }
 
@@ -109,14 +109,14 @@ enum RecordCommands {
         "add", abstract: "Record a forum link; prints its reference.", discussion: exitCodes, arguments: LinkAdd.self,
         examples: ["disrupt link add P-000003 --forum mappa --status active --lead-agency probation --starts 2026-01-20 --mappa-category 2 --mappa-level 2"]
     ) { input, i in
-        var link = NewLink(forum: input.forum.text, status: input.status.text)
+        var link = NewLink(forum: input.forum.rawValue, status: input.status.rawValue)
         link.reference = input.reference
-        link.leadAgency = input.leadAgency
+        link.leadAgency = input.leadAgency?.rawValue
         link.starts = input.starts
         link.ends = input.ends
         link.mappaCategory = input.mappaCategory
         link.mappaLevel = input.mappaLevel
-        link.iomCohort = input.iomCohort
+        link.iomCohort = input.iomCohort?.rawValue
         link.licenceEnds = input.licenceEnds
         link.nextReview = input.nextReview
         link.contact = input.contact
@@ -130,11 +130,11 @@ enum RecordCommands {
         examples: ["disrupt link update L-000003 --mappa-level 3 --next-review 2026-12-01"]
     ) { input, i in
         var change = LinkChange()
-        change.status = input.status
+        change.status = input.status?.rawValue
         change.nextReview = input.nextReview
         change.licenceEnds = input.licenceEnds
         change.contact = input.contact
-        change.leadAgency = input.leadAgency
+        change.leadAgency = input.leadAgency?.rawValue
         change.mappaLevel = input.mappaLevel
         let ref = input.link
         try RecordStore(i.database()).updateLink(ref, change)
@@ -147,8 +147,8 @@ enum RecordCommands {
         examples: ["disrupt referral add P-000001 --on 2026-08-06 --criterion visible_high_risk --victim V-000001 --dash 16"]
     ) { input, i in
         i.console.print(try RecordStore(i.database()).addReferral(person: input.person, NewReferral(
-            on: input.on, criterion: input.criterion.text, victim: input.victim, dash: input.dash,
-            agency: input.agency, ref: input.ref)))
+            on: input.on, criterion: input.criterion.rawValue, victim: input.victim, dash: input.dash,
+            agency: input.agency?.rawValue, ref: input.ref)))
         return 0
     }
 }

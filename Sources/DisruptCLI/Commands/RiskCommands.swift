@@ -20,8 +20,8 @@ enum RiskCommands {
         let purpose = input.purpose?.trimmed ?? "triggers"
         let db = try invocation.database()
         let person = try PersonResolver().resolve(input.person, on: db)
-        let live = try RiskStore(model: try invocation.riskModel()).live(
-            person, purpose: purpose, format: input.format.rawValue, asOf: input.asOf ?? Day.today(), on: db)
+        let live = invocation.console.reporting(try RiskStore(model: try invocation.riskModel()).live(
+            person, purpose: purpose, format: input.format.rawValue, asOf: input.asOf ?? Day.today(), on: db))
         if input.format == .json {
             try invocation.console.printJSON(TriggersOutput(live))
         } else {

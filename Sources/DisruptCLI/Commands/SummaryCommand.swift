@@ -27,9 +27,9 @@ enum SummaryCommand {
         let builder = SummaryBuilder(model: try invocation.riskModel())
         let db = try invocation.database()
         let person = try PersonResolver().resolve(input.person, on: db)
-        let dossier = try PersonDossierReader().read(
+        let dossier = invocation.console.reporting(try PersonDossierReader().read(
             personID: person.id, purpose: purpose,
-            consultation: .init(kind: "summary", format: format.rawValue, asOf: asOf), on: db)
+            consultation: .init(kind: "summary", format: format.rawValue, asOf: asOf), on: db))
         let summary = builder.build(dossier, asOf: asOf)
         let output: String
         switch format {

@@ -9,7 +9,7 @@ public enum ParsedCommandLine: Sendable {
 
 /// Parses `disrupt [--db URL] <group> <command> [arguments] [--options]` against a tree of
 /// `CommandSpec`s: `--name value` and `--name=value`, flags, `--` to end options, `-h`,
-/// `--help` and `help <command>` for help, `--version` at the top. Every usage error (unknown
+/// `--help`, `help <command>` and `<group> help <command>` for help, `--version` at the top. Every usage error (unknown
 /// command or option, missing or invalid value, failed validation) is raised here.
 public struct ArgumentParser: Sendable {
     public let root: CommandSpec
@@ -20,7 +20,7 @@ public struct ArgumentParser: Sendable {
     }
 
     public func parse(_ arguments: [String]) throws(UsageError) -> ParsedCommandLine {
-        if arguments.first == "help" { return try help(Array(arguments.dropFirst())) }
+        if arguments.first == "help" { return try help(Array(arguments.dropFirst()), from: root, path: [root.name]) }
         var command = root
         var path = [root.name]
         var globals: [String] = []
@@ -36,6 +36,9 @@ public struct ArgumentParser: Sendable {
                 command = sub
                 path.append(token)
                 index += 1
+            } else if token == "help", !command.subcommands.isEmpty, command.positionals.isEmpty {
+                // `disrupt db help status`, as the SUBCOMMANDS section of `disrupt db --help` suggests
+                return try help(Array(arguments[(index + 1)...]), from: command, path: path)
             } else {
                 break
             }
@@ -61,10 +64,10 @@ public struct ArgumentParser: Sendable {
         }
     }
 
-    /// `help <command> ...`.
-    private func help(_ names: [String]) throws(UsageError) -> ParsedCommandLine {
-        var command = root
-        var path = [root.name]
+    /// `help <command> ...`, the names taken below `start` (found at `path`).
+    private func help(_ names: [String], from start: CommandSpec, path startPath: [String]) throws(UsageError) -> ParsedCommandLine {
+        var command = start
+        var path = startPath
         for name in names {
             guard let sub = command.subcommand(named: name) else {
                 throw UsageError(message: "Unknown command '\(name)'", commandPath: path)

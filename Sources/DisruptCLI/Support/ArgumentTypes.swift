@@ -66,6 +66,14 @@ extension Agency: ExpressibleByArgument {}
 extension StaffRole: ExpressibleByArgument {}
 extension ActionHeading: ExpressibleByArgument {}
 extension RankOrder: ExpressibleByArgument {}
+extension Forum: ExpressibleByArgument {}
+extension LinkStatus: ExpressibleByArgument {}
+extension IOMCohort: ExpressibleByArgument {}
+extension ReferralCriterion: ExpressibleByArgument {}
+extension RelationshipKind: ExpressibleByArgument {}
+extension PartyKind: ExpressibleByArgument {}
+extension BreachAction: ExpressibleByArgument {}
+extension Sensitivity: ExpressibleByArgument {}
 
 extension ImportKind: ExpressibleByArgument {
     /// Any case (`People` is `people`).

@@ -68,7 +68,7 @@ public struct Importer {
         do {
             try db.transaction {
                 let columns = try db.query("SELECT column_name FROM disrupt.import_stage(\(kind.rawValue))")
-                    .map { try $0.decode(0, as: String.self) }
+                    .map { try $0.decode("column_name", as: String.self) }
                 try checkHeader(reader, columns: columns)
                 try copyRecords(from: reader, columns: columns, into: db, spool: spool, progress: progress)
                 try db.execute(PostgresQuery(unsafeSQL: "ANALYZE pg_temp.\(kind.stageTable)"))

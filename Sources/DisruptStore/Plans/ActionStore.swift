@@ -120,19 +120,29 @@ public struct ActionStore: Sendable {
         }
     }
 
-    /// One action; not found is exit 3.
+    /// One action; not found is exit 3. A value that cannot be decoded is an error here (the
+    /// caller asked for this row), not a row left out.
     public func action(id: Int64, asOf: Day, on db: PostgresConnection) throws -> ActionRecord {
-        guard let action = try list(ActionFilter(actionId: id, statuses: nil), asOf: asOf, on: db).first else {
+        guard let action = try query(ActionFilter(actionId: id, statuses: nil), asOf: asOf, on: db).first.map(ActionRecord.init(row:)) else {
             throw StoreError(.notFound, "action \(id) not found", hint: "List actions with: disrupt action list")
         }
         return action
     }
 
     /// Actions of every agency matching the filter: overdue first (most overdue first), then by
-    /// due date. `statuses` nil in the filter means every status.
-    public func list(_ filter: ActionFilter, asOf: Day, on db: PostgresConnection) throws -> [ActionRecord] {
+    /// due date. `statuses` nil in the filter means every status. A row holding a value that
+    /// cannot be decoded is left out and counted (`RowIsolation`).
+    public func list(_ filter: ActionFilter, asOf: Day, on db: PostgresConnection) throws -> Isolated<[ActionRecord]> {
+        var leftOut = LeftOut()
+        let actions = try RowIsolation.decodeEach(try query(filter, asOf: asOf, on: db), what: "action", into: &leftOut) {
+            try ActionRecord(row: $0)
+        }
+        return Isolated(actions, leftOut: leftOut)
+    }
+
+    private func query(_ filter: ActionFilter, asOf: Day, on db: PostgresConnection) throws -> PostgresRows {
         let statuses = filter.statuses ?? ActionFilter.allStatuses
-        let rows = try db.query("""
+        return try db.query("""
             SELECT a.id, a.plan_id, coalesce(pe.person_ref, 'person ' || p.person_id) AS person_ref, a.heading, a.tactic,
                    a.label, a.agency, a.owner_login, a.due_on, a.status, a.outcome, a.note, a.needs_safety_check,
                    a.safety_checked_by, a.version, a.updated_by, a.updated_at,
@@ -151,7 +161,6 @@ public struct ActionStore: Sendable {
                AND (\(filter.dueWithinDays)::int IS NULL OR a.due_on <= \(asOf)::date + \(filter.dueWithinDays)::int)
              ORDER BY overdue DESC, days_overdue DESC, a.due_on, a.id
             """)
-        return RowIsolation.decodeEach(rows, what: "action") { try ActionRecord(row: $0) }
     }
 
     /// Runs one change function in a transaction with the expected version, then reads the action back.

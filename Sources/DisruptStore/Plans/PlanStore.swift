@@ -43,23 +43,28 @@ public struct PlanStore: Sendable {
 
     /// A plan with every agency's actions, overdue ones marked as of `asOf`. `text` is a plan id
     /// (digits) or a person (reference, PNC id or name: their open plan, else their latest).
-    public func detail(_ text: String, asOf: Day, on db: PostgresConnection) throws -> PlanDetail {
+    /// Actions holding a value that cannot be decoded are left out and counted.
+    public func detail(_ text: String, asOf: Day, on db: PostgresConnection) throws -> Isolated<PlanDetail> {
         try db.transaction {
             let id = try resolvePlan(text, on: db)
             let plan = try plan(id: id, asOf: asOf, on: db)
             let actions = try ActionStore().list(ActionFilter(planId: id, statuses: nil), asOf: asOf, on: db)
-            return PlanDetail(plan: plan, actions: actions, asOf: asOf)
+            return Isolated(PlanDetail(plan: plan, actions: actions.value, asOf: asOf), leftOut: actions.leftOut)
         }
     }
 
     /// Plans, newest first, optionally only one SPOC's and/or one status ("open", "closed"; nil = both).
-    public func list(spocLogin: String?, status: String?, asOf: Day, on db: PostgresConnection) throws -> [PlanRecord] {
-        try query(id: nil, spocLogin: spocLogin, status: status, asOf: asOf, on: db)
+    /// A plan holding a value that cannot be decoded is left out and counted.
+    public func list(spocLogin: String?, status: String?, asOf: Day, on db: PostgresConnection) throws -> Isolated<[PlanRecord]> {
+        var leftOut = LeftOut()
+        let plans = try RowIsolation.decodeEach(try query(id: nil, spocLogin: spocLogin, status: status, asOf: asOf, on: db),
+                                                what: "plan", into: &leftOut) { try PlanRecord(row: $0) }
+        return Isolated(plans, leftOut: leftOut)
     }
 
     /// One plan by id; not found is exit 3.
     public func plan(id: Int64, asOf: Day, on db: PostgresConnection) throws -> PlanRecord {
-        guard let plan = try query(id: id, spocLogin: nil, status: nil, asOf: asOf, on: db).first else {
+        guard let plan = try query(id: id, spocLogin: nil, status: nil, asOf: asOf, on: db).first.map(PlanRecord.init(row:)) else {
             throw StoreError(.notFound, "plan \(id) not found", hint: "List plans with: disrupt plan list")
         }
         return plan
@@ -83,8 +88,8 @@ public struct PlanStore: Sendable {
         try db.query("SELECT version FROM disrupt.plan WHERE id = \(planId)").first?.decode("version")
     }
 
-    private func query(id: Int64?, spocLogin: String?, status: String?, asOf: Day, on db: PostgresConnection) throws -> [PlanRecord] {
-        let rows = try db.query("""
+    private func query(id: Int64?, spocLogin: String?, status: String?, asOf: Day, on db: PostgresConnection) throws -> PostgresRows {
+        try db.query("""
             SELECT p.id, coalesce(pe.person_ref, 'person ' || p.person_id) AS person_ref, p.spoc_login, p.agency,
                    p.status, p.review_on, p.version, p.opened_at, p.opened_by, p.closed_at, p.close_reason,
                    count(a.id)::int AS live_actions,
@@ -98,7 +103,6 @@ public struct PlanStore: Sendable {
              GROUP BY p.id, pe.person_ref
              ORDER BY p.status = 'open' DESC, p.opened_at DESC, p.id DESC
             """)
-        return RowIsolation.decodeEach(rows, what: "plan") { try PlanRecord(row: $0) }
     }
 }
 

@@ -91,20 +91,22 @@ public struct Agenda: Sendable, Encodable {
 public struct AgendaStore: Sendable {
     public init() {}
 
-    public func agenda(meetingOn: Day, previousMeetingOn: Day?, on db: PostgresConnection) throws -> Agenda {
+    /// Entries, and items inside them, holding a date that cannot be used are left out and counted.
+    public func agenda(meetingOn: Day, previousMeetingOn: Day?, on db: PostgresConnection) throws -> Isolated<Agenda> {
         let previous = previousMeetingOn ?? meetingOn.adding(days: -28)
         guard previous < meetingOn else {
             throw StoreError(.usage, "the previous meeting (\(previous.iso)) must be before this one (\(meetingOn.iso))")
         }
         let rows = try db.query("SELECT entry::text AS entry FROM disrupt.agenda(\(meetingOn)::date, \(previous)::date)")
-        var leftOut = 0
-        let people = RowIsolation.decodeEach(rows, what: "agenda entry") { row -> AgendaEntry in
+        var leftOut = LeftOut()
+        var items = 0
+        let people = try RowIsolation.decodeEach(rows, what: "agenda entry", into: &leftOut) { row -> AgendaEntry in
             let pruned = RowIsolation.pruneDates(try row.decode("entry", as: String.self))
             let entry = try JSONDecoder().decode(AgendaEntry.self, from: Data(pruned.text.utf8))
-            leftOut += pruned.leftOut + (entry.left_out ?? 0)
+            items += pruned.leftOut + (entry.left_out ?? 0)
             return entry
         }
-        RowIsolation.report(leftOut, "agenda item")
-        return Agenda(meetingOn: meetingOn, previousMeetingOn: previous, people: people)
+        leftOut.add(items, "agenda item")
+        return Isolated(Agenda(meetingOn: meetingOn, previousMeetingOn: previous, people: people), leftOut: leftOut)
     }
 }

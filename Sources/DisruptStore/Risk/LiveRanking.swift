@@ -14,19 +14,12 @@ struct LiveRanking {
             try db.execute("SET TRANSACTION READ ONLY")
             let visible: [Int64: String] = Dictionary(uniqueKeysWithValues: try db.query("""
                 SELECT p.id, p.person_ref FROM disrupt.person p
-                WHERE p.merged_into IS NULL AND (\(agency)::text IS NULL OR p.agency = \(agency)
-                   OR EXISTS (SELECT 1 FROM disrupt.incident x WHERE x.person_id = p.id AND x.agency = \(agency))
-                   OR EXISTS (SELECT 1 FROM disrupt.marker x WHERE x.person_id = p.id AND x.agency = \(agency))
-                   OR EXISTS (SELECT 1 FROM disrupt.breach x WHERE x.person_id = p.id AND x.agency = \(agency))
-                   OR EXISTS (SELECT 1 FROM disrupt.court_order x WHERE x.person_id = p.id AND x.agency = \(agency))
-                   OR EXISTS (SELECT 1 FROM disrupt.forum_link x WHERE x.person_id = p.id AND x.agency = \(agency))
-                   OR EXISTS (SELECT 1 FROM disrupt.referral x WHERE x.person_id = p.id AND x.agency = \(agency))
-                   OR EXISTS (SELECT 1 FROM disrupt.relationship x WHERE x.person_id = p.id AND x.agency = \(agency))
-                   OR EXISTS (SELECT 1 FROM disrupt.alias x WHERE x.person_id = p.id AND x.agency = \(agency)))
+                CROSS JOIN (SELECT \(agency)::text AS agency) w
+                WHERE p.merged_into IS NULL AND \(unsafeSQL: RankingSQL.agencyFilter)
                 """).map { (try $0.decode("id", as: Int64.self), try $0.decode("person_ref", as: String.self)) })
             let loader = FactsLoader(model: model)
             let evaluator = model.evaluator(asOf: asOf)
-            var scored: [(ref: String, assessment: RiskAssessment, rfg: RFGScore)] = []
+            var ranked: [RankedPerson] = []
             var after: Int64 = 0
             while true {
                 let ids: [Int64] = try db.query("""
@@ -36,30 +29,26 @@ struct LiveRanking {
                 after = hi
                 for (id, facts) in try loader.load(lo: lo, hi: hi, ids: nil, on: db) {
                     guard let ref = visible[id] else { continue }
-                    scored.append((ref, evaluator.assess(facts), model.rfgScore(facts, asOf: asOf)))
+                    ranked.append(Self.row(ref, evaluator.assess(facts), model.rfgScore(facts, asOf: asOf), asOf: asOf))
                 }
             }
             // The same order as the stored ranking (`RankOrder.orderBy`).
-            scored.sort { a, b in
-                let (x, y) = order == .risk ? (a.assessment.score, b.assessment.score) : (a.rfg.total, b.rfg.total)
-                if x != y { return x > y }
-                if a.rfg.gravity != b.rfg.gravity { return a.rfg.gravity > b.rfg.gravity }
-                if a.rfg.latestIncident != b.rfg.latestIncident {
-                    guard let l = a.rfg.latestIncident else { return false }
-                    guard let r = b.rfg.latestIncident else { return true }
-                    return l > r
-                }
-                return a.ref.utf8.lexicographicallyPrecedes(b.ref.utf8)
-            }
-            return scored.prefix(limit).enumerated().map { index, row in
-                RankedPerson(
-                    rank: index + 1, person: row.ref, score: row.assessment.score, band: row.assessment.band.rawValue,
-                    rfg: .init(recency: row.rfg.recency, frequency: row.rfg.frequency, gravity: row.rfg.gravity,
-                               victims: row.rfg.victims, total: row.rfg.total),
-                    victims: row.rfg.victimCount, latestIncidentOn: row.rfg.latestIncident,
-                    serial: row.assessment.flags.serial, escalating: row.assessment.flags.escalating,
-                    isRepeat: row.assessment.flags.isRepeat, triggers: row.assessment.triggers.map(\.code), asOf: asOf)
+            ranked.sort(by: order.ranksBefore)
+            return ranked.prefix(limit).enumerated().map { index, row in
+                var row = row
+                row.rank = index + 1
+                return row
             }
         }
+    }
+
+    /// One person's row, ranked later.
+    private static func row(_ ref: String, _ assessment: RiskAssessment, _ rfg: RFGScore, asOf: Day) -> RankedPerson {
+        RankedPerson(
+            rank: 0, person: ref, score: assessment.score, band: assessment.band.rawValue,
+            rfg: .init(recency: rfg.recency, frequency: rfg.frequency, gravity: rfg.gravity, victims: rfg.victims, total: rfg.total),
+            victims: rfg.victimCount, latestIncidentOn: rfg.latestIncident,
+            serial: assessment.flags.serial, escalating: assessment.flags.escalating,
+            isRepeat: assessment.flags.isRepeat, triggers: assessment.triggers.map(\.code), asOf: asOf)
     }
 }

@@ -49,10 +49,23 @@ public enum RankOrder: String, Sendable, CaseIterable {
     case rfg
 
     /// Highest first; ties: higher RFG gravity points, then the most recent incident (none
-    /// last), then the person reference (byte order), the same as `RFGScore.ranksBefore`.
+    /// last), then the person reference (byte order). `ranksBefore` is the same order in Swift.
     var orderBy: String {
         let lead = self == .risk ? "rc.score DESC" : "rc.rfg_total DESC"
         return "\(lead), rc.rfg_gravity DESC, rc.latest_incident_on DESC NULLS LAST, p.person_ref COLLATE \"C\""
+    }
+
+    /// `orderBy` for rows ranked in memory (`LiveRanking`): true when `a` comes before `b`.
+    public func ranksBefore(_ a: RankedPerson, _ b: RankedPerson) -> Bool {
+        let (x, y) = self == .risk ? (a.score, b.score) : (a.rfg.total, b.rfg.total)
+        if x != y { return x > y }
+        if a.rfg.gravity != b.rfg.gravity { return a.rfg.gravity > b.rfg.gravity }
+        switch (a.latestIncidentOn, b.latestIncidentOn) {
+        case let (l?, r?) where l != r: return l > r
+        case (.some, nil): return true
+        case (nil, .some): return false
+        default: return a.person.utf8.lexicographicallyPrecedes(b.person.utf8)
+        }
     }
 }
 
@@ -79,13 +92,14 @@ public struct RiskStore: Sendable {
     /// Triggers (with evidence), score, band, flags and RFG for one person as of a day, from
     /// the records the caller can see. The facts come from the person's dossier, so reading
     /// them is logged as a consultation (`kind` `triggers`) with `purpose`.
-    public func live(_ person: PersonReference, purpose: String, format: String, asOf: Day, on db: PostgresConnection) throws -> LiveRisk {
+    /// Records holding a date that cannot be used are left out and counted.
+    public func live(_ person: PersonReference, purpose: String, format: String, asOf: Day, on db: PostgresConnection) throws -> Isolated<LiveRisk> {
         let dossier = try PersonDossierReader().read(
             personID: person.id, purpose: purpose, consultation: .init(kind: "triggers", format: format, asOf: asOf), on: db)
-        let facts = dossier.facts(offences: model.offences)
-        return LiveRisk(
+        let facts = dossier.value.facts(offences: model.offences)
+        return Isolated(LiveRisk(
             person: person, assessment: model.evaluator(asOf: asOf).assess(facts),
-            rfg: model.rfgScore(facts, asOf: asOf))
+            rfg: model.rfgScore(facts, asOf: asOf)), leftOut: dossier.leftOut)
     }
 
     /// Whether the stored scores are current for `asOf`.
@@ -106,8 +120,7 @@ public struct RiskStore: Sendable {
     }
 
     /// The top `limit` people the caller can see, by stored score. `agency` keeps people with
-    /// at least one record (the person row, an alias, relationship, incident, marker, order,
-    /// breach, forum link or referral) from that agency that the caller can see.
+    /// at least one record from that agency that the caller can see (`RankingSQL.agencyFilter`).
     public func rank(by order: RankOrder, limit: Int, agency: String?, on db: PostgresConnection) throws -> [RankedPerson] {
         let query: PostgresQuery = """
             SELECT p.person_ref, rc.score, rc.band, rc.rfg_recency, rc.rfg_frequency, rc.rfg_gravity, rc.rfg_victims,
@@ -115,15 +128,8 @@ public struct RiskStore: Sendable {
                    rc.trigger_codes, rc.as_of
             FROM disrupt.risk_current rc
             JOIN disrupt.person p ON p.id = rc.person_id AND p.merged_into IS NULL
-            WHERE \(agency)::text IS NULL OR p.agency = \(agency)
-               OR EXISTS (SELECT 1 FROM disrupt.incident x WHERE x.person_id = p.id AND x.agency = \(agency))
-               OR EXISTS (SELECT 1 FROM disrupt.marker x WHERE x.person_id = p.id AND x.agency = \(agency))
-               OR EXISTS (SELECT 1 FROM disrupt.breach x WHERE x.person_id = p.id AND x.agency = \(agency))
-               OR EXISTS (SELECT 1 FROM disrupt.court_order x WHERE x.person_id = p.id AND x.agency = \(agency))
-               OR EXISTS (SELECT 1 FROM disrupt.forum_link x WHERE x.person_id = p.id AND x.agency = \(agency))
-               OR EXISTS (SELECT 1 FROM disrupt.referral x WHERE x.person_id = p.id AND x.agency = \(agency))
-               OR EXISTS (SELECT 1 FROM disrupt.relationship x WHERE x.person_id = p.id AND x.agency = \(agency))
-               OR EXISTS (SELECT 1 FROM disrupt.alias x WHERE x.person_id = p.id AND x.agency = \(agency))
+            CROSS JOIN (SELECT \(agency)::text AS agency) w
+            WHERE \(unsafeSQL: RankingSQL.agencyFilter)
             ORDER BY \(unsafeSQL: order.orderBy)
             LIMIT \(limit)
             """

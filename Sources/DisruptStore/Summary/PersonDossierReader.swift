@@ -26,8 +26,9 @@ public struct PersonDossierReader: Sendable {
     }
 
     /// The dossier of a live person the caller can see, consulted for `purpose`.
-    /// A blank purpose is refused by the database (nothing is read or logged).
-    public func read(personID: Int64, purpose: String, consultation: Consultation, on db: PostgresConnection) throws -> PersonDossier {
+    /// A blank purpose is refused by the database (nothing is read or logged). Records holding
+    /// a date that cannot be used are left out and counted.
+    public func read(personID: Int64, purpose: String, consultation: Consultation, on db: PostgresConnection) throws -> Isolated<PersonDossier> {
         let rows = try db.query("""
             WITH doc AS (SELECT \(unsafeSQL: Self.dossierSQL) AS d FROM disrupt.person p WHERE p.id = \(personID))
             SELECT doc.d::text AS dossier,
@@ -45,8 +46,9 @@ public struct PersonDossierReader: Sendable {
             throw StoreError(.notFound, "person \(personID) is not visible to you", hint: "Check the reference with: disrupt person find")
         }
         let pruned = RowIsolation.pruneDates(try row["dossier"])
-        RowIsolation.report(pruned.leftOut, "summary record")
-        return try Self.decode(pruned.text)
+        var leftOut = LeftOut()
+        leftOut.add(pruned.leftOut, "summary record")
+        return Isolated(try Self.decode(pruned.text), leftOut: leftOut)
     }
 
     /// Decodes the dossier jsonb (snake_case keys, dates as YYYY-MM-DD, timestamps as epoch seconds).

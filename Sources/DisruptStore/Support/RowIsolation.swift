@@ -2,20 +2,33 @@ import DisruptCore
 import Foundation
 import Postgres
 
-/// Defence in depth for readers: a row that cannot be read (an infinite or BC date that
-/// SQL/012 should have refused) is left out, counted and reported in one line on standard
-/// error that names only what was left out and how many, never the row's content, so one bad
-/// row cannot stop a list, an agenda or a summary for everyone else.
-public enum RowIsolation {
-    /// Decodes every row with `body`, leaving out (and reporting) the rows it throws on.
-    static func decodeEach<T>(_ rows: PostgresRows, what: String, _ body: (PostgresRow) throws -> T) -> [T] {
+/// Defence in depth for readers: a row holding a value that cannot be decoded (an infinite
+/// or BC date that the date constraints should have refused) is left out and counted in a
+/// `LeftOut` the reader returns, so one bad row cannot stop a list, an agenda or a summary for
+/// everyone else; the command prints the count, never the row's content. Any other failure
+/// (a lost connection, a server error) is thrown as usual: only bad values are isolated.
+enum RowIsolation {
+    /// Decodes every row with `body`, leaving out and counting in `leftOut` the rows whose
+    /// values cannot be decoded; rethrows any other error.
+    static func decodeEach<T>(_ rows: PostgresRows, what: String, into leftOut: inout LeftOut,
+                              _ body: (PostgresRow) throws -> T) throws -> [T] {
         var decoded: [T] = []
-        var leftOut = 0
+        var skipped = 0
         for row in rows {
-            do { decoded.append(try body(row)) } catch { leftOut += 1 }
+            do {
+                decoded.append(try body(row))
+            } catch let error where isUnusableValue(error) {
+                skipped += 1
+            }
         }
-        report(leftOut, what)
+        leftOut.add(skipped, what)
         return decoded
+    }
+
+    /// True for a value that cannot be decoded: a column PostgreSQL sent that Swift cannot
+    /// read (`PostgresDecodingError`), or JSON built by SQL that does not fit its type.
+    static func isUnusableValue(_ error: any Error) -> Bool {
+        error is PostgresDecodingError || error is DecodingError
     }
 
     /// Removes from a JSON document every object inside an array that holds an unusable date
@@ -28,12 +41,6 @@ public enum RowIsolation {
         guard leftOut > 0, let data = try? JSONSerialization.data(withJSONObject: pruned),
               let result = String(data: data, encoding: .utf8) else { return (text, 0) }
         return (result, leftOut)
-    }
-
-    /// Writes the one-line report when something was left out.
-    static func report(_ leftOut: Int, _ what: String) {
-        guard leftOut > 0 else { return }
-        FileHandle.standardError.write(Data("disrupt: left out \(leftOut) \(what) row(s) with an unusable value (content not shown)\n".utf8))
     }
 
     private static func isDateKey(_ key: String) -> Bool { key.hasSuffix("_on") || key == "date_of_birth" }
