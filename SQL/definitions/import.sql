@@ -35,13 +35,34 @@
 -- default_agency (default 'police' when they have no staff row).  Non-admins may only write
 -- rows of their own agency; a key that already exists under another agency is rejected
 -- unless the row is identical.  Updates keep a row's owning agency for kinds without an
--- agency field.  A person_ref that was merged resolves to the person it was merged into.
+-- agency field.
+--
+-- Merges: a person_ref that was merged resolves to the person it was merged into, except
+-- in "people" (a kind with "follow"), where the row of a merged person is rejected ("person
+-- P-2 was merged into P-1"): updating the retired row would change nothing anyone sees, and
+-- updating the survivor would overwrite its identity with the absorbed person's.  A merge
+-- that commits while the statement runs (the statement read the person before the merge and
+-- waited for its locks) would leave written rows on the retired person: the insert trigger
+-- refuse_merged_person (record.sql) refuses such a statement with DR409, and import_run
+-- itself checks, after the statement and with a fresh snapshot, that no row it wrote or
+-- kept belongs to a merged person.  Either way the statement is rolled back to a savepoint
+-- and run once more, which then sees the merge; a second conflict (another merge meanwhile)
+-- raises DR409 and the caller's transaction writes nothing.
+--
+-- Dates: every date field is checked against the range its column's CHECK allows
+-- (migrations/0002_finite_dates.sql, a CHECK <table>_<column>_range), so a date out of range
+-- is one rejected row, not a failed import.  The bounds are declared once, per class, in
+-- "date_ranges" (the same numbers as 0002, which a migration must spell out itself);
+-- disrupt.import_date_fields() lists every date field with its bounds, and a test checks
+-- them against the CHECKs in pg_constraint.
 --
 -- Declaration format (jsonb):
---   {"refs":  {NAME: {"table", "by" (natural key column), "follow" (merged-into column),
+--   {"date_ranges": {CLASS: {"from" (earliest date), "ahead" (latest = today + this interval)}},
+--    "refs":  {NAME: {"table", "by" (natural key column), "follow" (merged-into column),
 --                     "person" (the row's person id column, for "same_person")}},
 --    "kinds": {KIND: {"table", "header": [CSV columns in file order], "key": [fields],
 --                     "add_only": {"conflict": constraint}        -- aliases
+--                     "follow": NAME      -- the rows are that ref's (people): merged = rejected
 --                     "duplicate": {"column", "message", "args"}, -- composite keys
 --                     "label": "this relationship",               -- composite keys
 --                     "fields": [FIELD, ...]}}}                   -- in the order checked
@@ -50,12 +71,14 @@
 --                  ref (with "ref": NAME) | agency (the row's agency; default the caller's),
 --          "required", "required_or" (another field), "default", "codes": [...],
 --          "lookup" + "noun" (a code table), "min"/"max" + "range" (message tail),
+--          "within" (a date's range CLASS, default "event"),
 --          "max_length", "after" (a date field it may not precede), "only_for" {"field",
 --          "value"}, "same_person" (a ref whose row must belong to this person field),
 --          "unique" (noun: also unique across rows of other keys, e.g. a PNC id).
--- Checks run per field in the declared order: required, duplicate key, valid value,
--- reference found (and same person), known code, code list, range, length, after,
--- only for, unique; then a composite key's duplicate, then the agency lock.
+-- Checks run per field in the declared order: required, duplicate key (and merged away, for
+-- a kind with "follow"), valid value (and a date within its range), reference found (and
+-- same person), known code, code list, range, length, after, only for, unique; then a
+-- composite key's duplicate, then the agency lock.
 
 -- ---------------------------------------------------------------------------
 -- The declaration
@@ -64,6 +87,12 @@ CREATE OR REPLACE FUNCTION disrupt.import_declaration() RETURNS jsonb
 LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog
 AS $decl$ SELECT $json$
 {
+ "date_ranges": {
+  "event":    {"from": "1900-01-01", "ahead": "7 days"},
+  "start":    {"from": "1900-01-01", "ahead": "366 days"},
+  "schedule": {"from": "1900-01-01", "ahead": "5 years"},
+  "expiry":   {"from": "1900-01-01", "ahead": "25 years"}
+ },
  "refs": {
   "person": {"table": "person", "by": "person_ref", "follow": "merged_into"},
   "party":  {"table": "party", "by": "party_ref"},
@@ -74,6 +103,7 @@ AS $decl$ SELECT $json$
    "table": "person",
    "header": ["person_ref", "pnc_id", "given_name", "family_name", "date_of_birth", "gender"],
    "key": ["person_ref"],
+   "follow": "person",
    "fields": [
     {"csv": "person_ref", "required": true},
     {"csv": "family_name", "required": true, "max_length": 200},
@@ -148,7 +178,7 @@ AS $decl$ SELECT $json$
     {"csv": "person_ref", "type": "ref", "ref": "person", "column": "person_id", "required": true},
     {"csv": "marker", "column": "kind", "type": "code", "required": true, "lookup": "marker_kind", "noun": "marker kind"},
     {"csv": "recorded_on", "type": "date", "required": true},
-    {"csv": "expires_on", "type": "date", "after": "recorded_on"},
+    {"csv": "expires_on", "type": "date", "after": "recorded_on", "within": "expiry"},
     {"csv": "agency", "type": "agency"},
     {"csv": "sensitivity", "type": "code", "default": "shared", "codes": ["shared", "restricted"]},
     {"csv": "note"}
@@ -163,8 +193,8 @@ AS $decl$ SELECT $json$
     {"csv": "person_ref", "type": "ref", "ref": "person", "column": "person_id", "required": true},
     {"csv": "order_type", "type": "code", "required": true, "lookup": "order_type", "noun": "order type"},
     {"csv": "protected_party_ref", "type": "ref", "ref": "party", "column": "protected_party_id"},
-    {"csv": "starts_on", "type": "date", "required": true},
-    {"csv": "ends_on", "type": "date", "after": "starts_on"},
+    {"csv": "starts_on", "type": "date", "required": true, "within": "start"},
+    {"csv": "ends_on", "type": "date", "after": "starts_on", "within": "expiry"},
     {"csv": "conditions"}
    ]
   },
@@ -195,16 +225,16 @@ AS $decl$ SELECT $json$
     {"csv": "reference"},
     {"csv": "status", "type": "code", "default": "active", "codes": ["referred", "active", "closed"]},
     {"csv": "lead_agency", "type": "code", "lookup": "agency", "noun": "agency"},
-    {"csv": "starts_on", "type": "date", "required": true},
-    {"csv": "ends_on", "type": "date", "after": "starts_on"},
+    {"csv": "starts_on", "type": "date", "required": true, "within": "start"},
+    {"csv": "ends_on", "type": "date", "after": "starts_on", "within": "expiry"},
     {"csv": "mappa_category", "type": "int", "min": 1, "max": 3, "range": "must be 1, 2 or 3",
      "only_for": {"field": "forum", "value": "mappa"}},
     {"csv": "mappa_level", "type": "int", "min": 1, "max": 3, "range": "must be 1, 2 or 3",
      "only_for": {"field": "forum", "value": "mappa"}},
     {"csv": "iom_cohort", "type": "code", "codes": ["fixed", "flex", "free"],
      "only_for": {"field": "forum", "value": "iom"}},
-    {"csv": "licence_ends_on", "type": "date"},
-    {"csv": "next_review_on", "type": "date"}
+    {"csv": "licence_ends_on", "type": "date", "within": "expiry"},
+    {"csv": "next_review_on", "type": "date", "within": "schedule"}
    ]
   },
   "referrals": {
@@ -237,6 +267,23 @@ BEGIN
     END IF;
     RETURN d;
 END
+$$;
+
+-- Every date field of every kind with its range class and today's bounds: the earliest and
+-- latest date its column's CHECK accepts (NULL for a class "date_ranges" does not declare).
+CREATE OR REPLACE FUNCTION disrupt.import_date_fields()
+RETURNS TABLE (kind text, field text, table_name text, column_name text, within text,
+               earliest date, latest date, ahead text)
+LANGUAGE sql STABLE SET search_path = pg_catalog
+AS $$
+    SELECT k.key, f ->> 'csv', k.value ->> 'table', COALESCE(f ->> 'column', f ->> 'csv'), w.class,
+           (r ->> 'from')::date, (current_date + (r ->> 'ahead')::interval)::date, r ->> 'ahead'
+      FROM jsonb_each(disrupt.import_declaration() -> 'kinds') k
+     CROSS JOIN LATERAL jsonb_array_elements(k.value -> 'fields') f
+     CROSS JOIN LATERAL (SELECT COALESCE(f ->> 'within', 'event') AS class) w
+     CROSS JOIN LATERAL (SELECT disrupt.import_declaration() -> 'date_ranges' -> w.class) x(r)
+     WHERE f ->> 'type' = 'date'
+     ORDER BY 1, 2
 $$;
 
 -- ---------------------------------------------------------------------------
@@ -356,6 +403,34 @@ BEGIN
 END
 $$;
 
+-- The query import_run runs after its statement, with a fresh snapshot: the valid stage
+-- rows of the kind whose stored row's column (a reference to ref_name, or "id" for the
+-- ref's own rows) points at a person merged away, as ARRAY[ref name, its ref, the
+-- survivor's ref].  Finds rows a statement wrote or kept on a person whose merge committed
+-- while it waited for the merge's locks.  Built from the declaration only.
+CREATE OR REPLACE FUNCTION disrupt.import_stale_query(kind text, ref_name text, ref_column text) RETURNS text
+LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, disrupt
+AS $$
+DECLARE
+    d     jsonb := disrupt.import_kind(kind);
+    r     jsonb := disrupt.import_declaration() -> 'refs' -> ref_name;
+    v_key text := d -> 'key' ->> 0;
+    col   text;
+BEGIN
+    SELECT COALESCE(f ->> 'column', f ->> 'csv') INTO col FROM jsonb_array_elements(d -> 'fields') f WHERE f ->> 'csv' = v_key;
+    -- from the (few) merged people to their rows, then to the stage: when no stored row
+    -- belongs to a merged person (the usual case) the stage is never scanned
+    RETURN format(
+        'SELECT ARRAY[%L, moved.ref, fw.%I] FROM (SELECT t.%I AS k, m.%I AS ref, m.%I AS survivor '
+        'FROM disrupt.%I m JOIN disrupt.%I t ON t.%I = m.id WHERE m.%I IS NOT NULL OFFSET 0) moved '
+        'JOIN pg_temp.%I s ON nullif(btrim(s.%I), %L) = moved.k AND s.reject_reason IS NULL '
+        'LEFT JOIN disrupt.%I fw ON fw.id = moved.survivor',
+        ref_name, r ->> 'by', col, r ->> 'by', r ->> 'follow',
+        r ->> 'table', d ->> 'table', ref_column, r ->> 'follow',
+        'stage_' || kind, v_key, '', r ->> 'table');
+END
+$$;
+
 -- ---------------------------------------------------------------------------
 -- The pipeline: one set-based statement per import, built from the declaration
 -- ---------------------------------------------------------------------------
@@ -399,6 +474,13 @@ DECLARE
     v_keyv     text[];
     v_key_text text;
     v_merge    text;
+    v_earliest date;
+    v_latest   date;
+    v_ahead    text;
+    v_follow   jsonb := refs -> (d ->> 'follow');
+    v_stale    text[] := '{}';    -- queries: a written row that belongs to a merged person
+    v_found    text[];
+    v_sql      text;
 BEGIN
     SELECT a.agency, a.admin INTO v_agency, v_admin FROM disrupt.import_agency(default_agency) a;
     PERFORM disrupt.import_prepare(format('pg_temp.%I', 'stage_' || kind)::regclass);
@@ -456,12 +538,28 @@ BEGIN
         IF v_single AND v_name = v_keys[1] THEN
             v_checks := v_checks || format('WHEN dup > 1 THEN ARRAY[%L, format(%L, %I, first_line)]',
                 v_name, 'duplicate ' || v_name || ' %s (first on line %s)', v_t);
+            IF v_follow IS NOT NULL THEN
+                v_checks := v_checks || format('WHEN ex_merged THEN ARRAY[%L, format(%L, %I, COALESCE(fw_ref, %L))]',
+                    v_name, (d ->> 'follow') || ' %s was merged into %s', v_t, 'another ' || (d ->> 'follow'));
+            END IF;
         END IF;
         IF v_type IN ('date', 'int', 'bool') THEN
             v_checks := v_checks || format('WHEN %I IS NOT NULL AND %I IS NULL THEN ARRAY[%L, format(%L, %I)]',
                 v_t, v_v, v_name, v_name || CASE v_type WHEN 'date' THEN ' %L is not a valid date (YYYY-MM-DD)'
                                                         WHEN 'int' THEN ' %L is not a whole number'
                                                         ELSE ' %L must be true or false' END, v_t);
+            IF v_type = 'date' THEN
+                SELECT b.earliest, b.latest, b.ahead INTO v_earliest, v_latest, v_ahead
+                  FROM disrupt.import_date_fields() b WHERE b.kind = import_run.kind AND b.field = v_name;
+                IF v_earliest IS NULL OR v_latest IS NULL THEN
+                    RAISE EXCEPTION 'import: % field % has no declared date range', kind, v_name USING ERRCODE = '22023';
+                END IF;
+                v_checks := v_checks
+                    || format('WHEN %I < %L::date THEN ARRAY[%L, format(%L, %I)]', v_v, to_char(v_earliest, 'YYYY-MM-DD'),
+                              v_name, v_name || ' %s is before ' || to_char(v_earliest, 'YYYY-MM-DD'), v_v)
+                    || format('WHEN %I > %L::date THEN ARRAY[%L, format(%L, %I)]', v_v, to_char(v_latest, 'YYYY-MM-DD'),
+                              v_name, v_name || ' %s is more than ' || v_ahead || ' in the future', v_v);
+            END IF;
         ELSIF v_type = 'ref' THEN
             v_checks := v_checks || format('WHEN %I IS NOT NULL AND %I IS NULL THEN ARRAY[%L, format(%L, %I)]',
                 v_t, v_v, v_name, v_name || ' %s not found', v_t);
@@ -532,6 +630,11 @@ BEGIN
                           v_name, v_name || ' %s is already recorded for another ' || (f ->> 'unique'), v_t);
         END IF;
 
+        -- after the statement: a row written for a person who was merged meanwhile
+        IF v_type = 'ref' AND r ? 'follow' AND v_single AND NOT v_add_only AND NOT v_name = ANY (v_keys) THEN
+            v_stale := v_stale || disrupt.import_stale_query(kind, f ->> 'ref', cols ->> v_name);
+        END IF;
+
         -- merge: every field is written; "changed" = any non-key field differs
         ins_cols := ins_cols || format('%I', cols ->> v_name);
         ins_vals := ins_vals || format('c.%I', v_v);
@@ -579,6 +682,13 @@ BEGIN
         v_cols := v_cols || ARRAY['ex.id AS ex_id', 'ex.agency AS ex_agency',
                                   format('(%s) AS same', array_to_string(same_terms, ' AND ')),
                                   'h.k IS NOT NULL AS locked'];
+        IF v_follow IS NOT NULL THEN
+            -- the kind's rows are the ref's: a stored row merged away is rejected (ex_merged)
+            v_joins := v_joins || format(' LEFT JOIN disrupt.%I fw ON fw.id = ex.%I', v_follow ->> 'table', v_follow ->> 'follow');
+            v_cols := v_cols || format('ex.%I IS NOT NULL AS ex_merged', v_follow ->> 'follow')
+                             || format('fw.%I AS fw_ref', v_follow ->> 'by');
+            v_stale := v_stale || disrupt.import_stale_query(kind, d ->> 'follow', 'id');
+        END IF;
         v_joins := format(' LEFT JOIN disrupt.%I ex ON %s', v_tbl,
                           (SELECT string_agg(format('ex.%I = %s', cols ->> k, v_keyv[n]), ' AND ')
                              FROM unnest(v_keys) WITH ORDINALITY x(k, n)))
@@ -607,7 +717,7 @@ BEGIN
             v_tbl, array_to_string(upd_sets, ', '));
     END IF;
 
-    RETURN QUERY EXECUTE format(
+    v_sql := format(
         'WITH s AS MATERIALIZED (SELECT %s FROM pg_temp.%I st%s)%s, '
         'v AS (SELECT s.*, %s FROM s%s WINDOW %s), '
         'c AS MATERIALIZED (SELECT v.*, CASE %s END AS err FROM v), '
@@ -616,8 +726,31 @@ BEGIN
         array_to_string(s_cols, ', '), 'stage_' || kind, s_joins, v_hidden,
         array_to_string(v_cols, ', '), v_joins, array_to_string(v_windows, ', '),
         array_to_string(v_checks, ' '),
-        'stage_' || kind, v_merge)
-        USING v_agency, v_admin;
+        'stage_' || kind, v_merge);
+
+    -- Run it; a merge that committed while it ran (DR409 from the insert trigger, or a row
+    -- it wrote or kept now on a merged person) rolls it back to the savepoint and runs it
+    -- once more with a fresh snapshot, which follows the merge.
+    FOR v_try IN 1..2 LOOP
+        BEGIN
+            EXECUTE v_sql INTO inserted, updated, unchanged, rejected USING v_agency, v_admin;
+            IF cardinality(v_stale) > 0 THEN
+                EXECUTE format('SELECT min(x) FROM (%s) q(x)', array_to_string(v_stale, ' UNION ALL ')) INTO v_found;
+                IF v_found IS NOT NULL THEN
+                    RAISE EXCEPTION USING ERRCODE = 'DR409',
+                        MESSAGE = format('%s %s was merged into %s while this import ran: nothing was imported',
+                                         v_found[1], v_found[2], COALESCE(v_found[3], '?')),
+                        HINT = 'Run the import again; it follows the merge.';
+                END IF;
+            END IF;
+            RETURN NEXT;
+            RETURN;
+        EXCEPTION WHEN SQLSTATE 'DR409' THEN
+            IF v_try = 2 THEN
+                RAISE;
+            END IF;
+        END;
+    END LOOP;
 END
 $$;
 
@@ -629,10 +762,10 @@ SELECT disrupt.hand_to_owner();
 REVOKE ALL ON FUNCTION
     disrupt.import_declaration(), disrupt.import_kind(text), disrupt.import_stage(text),
     disrupt.import_run(text, text), disrupt.import_hidden_keys(text, text, text[]), disrupt.import_agency(text),
-    disrupt.import_prepare(regclass)
+    disrupt.import_prepare(regclass), disrupt.import_date_fields(), disrupt.import_stale_query(text, text, text)
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
     disrupt.import_declaration(), disrupt.import_kind(text), disrupt.import_stage(text),
     disrupt.import_run(text, text), disrupt.import_hidden_keys(text, text, text[]), disrupt.import_agency(text),
-    disrupt.import_prepare(regclass)
+    disrupt.import_prepare(regclass), disrupt.import_date_fields(), disrupt.import_stale_query(text, text, text)
     TO disrupt_staff;
