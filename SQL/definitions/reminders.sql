@@ -2,8 +2,9 @@
 -- bookkeeping for an optional external command, and the coordinator's agenda.
 --
 -- The outbox key is UNIQUE (kind, subject_table, subject_id, due_on, recipient_login): every
--- insert is INSERT ... ON CONFLICT DO NOTHING, so sweeps are idempotent and two services
--- sweeping at once never create a reminder twice. A changed date (an extended action, a new
+-- insert skips keys already stored (NOT EXISTS, so a sweep that finds nothing new burns no
+-- reminder ids) and is INSERT ... ON CONFLICT DO NOTHING, so sweeps are idempotent and two
+-- services sweeping at once never create a reminder twice. A changed date (an extended action, a new
 -- review date) is a new due_on and so a new reminder.
 --
 -- Conventions:
@@ -257,6 +258,9 @@ BEGIN
           FROM live l
           CROSS JOIN LATERAL disrupt.reminder_link_leads(
               l.contact, CASE WHEN l.sensitivity = 'restricted' THEN l.agency ELSE l.recipient_agency END) r(login)
+         WHERE NOT EXISTS (SELECT 1 FROM disrupt.reminder x
+                            WHERE x.kind = l.kind AND x.subject_table = 'forum_link' AND x.subject_id = l.id
+                              AND x.due_on = l.due_on AND x.recipient_login = r.login)
         ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
         RETURNING reminder.kind)
     SELECT count(*) FILTER (WHERE ins.kind = 'mappa_consider_category3'),
@@ -282,6 +286,9 @@ BEGIN
          WHERE b.occurred_on >= d - catch_up_days AND b.occurred_on <= d
            AND b.created_at >= p.opened_at
            AND (b.sensitivity = 'shared' OR b.agency = p.agency)
+           AND NOT EXISTS (SELECT 1 FROM disrupt.reminder x
+                            WHERE x.kind = 'breach_reported' AND x.subject_table = 'breach' AND x.subject_id = b.id
+                              AND x.due_on = b.occurred_on AND x.recipient_login = p.spoc_login)
         ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
         RETURNING 1)
     SELECT count(*) INTO n FROM ins;
@@ -296,6 +303,9 @@ BEGIN
          WHERE i.occurred_on >= d - catch_up_days AND i.occurred_on <= d
            AND i.created_at >= p.opened_at
            AND (i.sensitivity = 'shared' OR i.agency = p.agency)
+           AND NOT EXISTS (SELECT 1 FROM disrupt.reminder x
+                            WHERE x.kind = 'new_incident' AND x.subject_table = 'incident' AND x.subject_id = i.id
+                              AND x.due_on = i.occurred_on AND x.recipient_login = p.spoc_login)
         ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
         RETURNING 1)
     SELECT count(*) INTO n FROM ins;

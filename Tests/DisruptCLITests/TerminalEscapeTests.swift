@@ -39,7 +39,7 @@ struct TerminalEscapeTests {
             """)
         plan = try db.query("SELECT disrupt.plan_open(\(Self.hostile), \(spoc), '2026-12-10') AS id")[0].decode("id")
         action = try db.query("""
-            SELECT disrupt.action_add(\(plan), 'disrupt', 'anpr_flagging', 'police', \(spoc), '2026-11-01', \(Self.hostile), false) AS id
+            SELECT disrupt.action_add(\(plan), 'disrupt', 'anpr_flagging', 'police', \(spoc), '2026-11-01', \(Self.hostile)) AS id
             """)[0].decode("id")
         try db.execute("UPDATE disrupt.action SET outcome = \(Self.hostile) WHERE id = \(action)")
         try db.execute("INSERT INTO disrupt.action_history (action_id, login, change, reason) VALUES (\(action), \(spoc), 'extend', \(Self.hostile))")
