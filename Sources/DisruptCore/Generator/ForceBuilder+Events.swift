@@ -27,8 +27,9 @@ extension ForceBuilder {
             let gravity: String? = rng.chance(0.06) ? String(min(40, max(1, offence.gravity + rng.int(-1...5)))) : nil
             incidentNumber += 1
             let ref = Self.ref("I-", incidentNumber, width: 7)
+            // Empty separate_event = false: every generated record is its own event or a same-day duplicate.
             try write(.incidents, [ref, personRef, victim.map { victims[$0].ref }, Self.iso(day), offence.code, gravity,
-                                   rng.weighted(ForceVocabulary.incidentAgency)])
+                                   rng.weighted(ForceVocabulary.incidentAgency), nil])
             counts.incidents += 1
             if let victim { victims[victim].incidentDays.append(day) }
             result.append(ForceIncident(day: day, victim: victim, offence: offence.code))
