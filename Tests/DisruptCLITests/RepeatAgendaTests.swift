@@ -167,5 +167,8 @@ struct RepeatAgendaTests {
         let separate = try db.query("SELECT source_ref FROM disrupt.incident WHERE separate_event ORDER BY source_ref")
             .map { try $0.decode("source_ref", as: String.self) }
         #expect(separate == ["I-SAME-2", "I-SAME-4"])
+        let record = try object(["person", "show", "RP-SAME", "--purpose", "repeat test", "--format", "json"])
+        let shown = (record["incidents"] as? [[String: Any]] ?? []).filter { $0["separate_event"] as? Bool == true }
+        #expect(shown.map { $0["source_ref"] as? String } == ["I-SAME-2", "I-SAME-4"])
     }
 }
