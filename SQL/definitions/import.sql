@@ -157,7 +157,7 @@ AS $decl$ SELECT $json$
   },
   "incidents": {
    "table": "incident",
-   "header": ["source_ref", "person_ref", "party_ref", "occurred_on", "offence", "gravity", "agency"],
+   "header": ["source_ref", "person_ref", "party_ref", "occurred_on", "offence", "gravity", "agency", "separate_event"],
    "key": ["source_ref"],
    "fields": [
     {"csv": "source_ref", "required": true},
@@ -166,7 +166,8 @@ AS $decl$ SELECT $json$
     {"csv": "occurred_on", "type": "date", "required": true},
     {"csv": "offence", "type": "code", "default": "da_incident", "lookup": "offence", "noun": "offence"},
     {"csv": "gravity", "type": "int", "min": 0, "range": "must not be negative"},
-    {"csv": "agency", "type": "agency"}
+    {"csv": "agency", "type": "agency"},
+    {"csv": "separate_event", "type": "bool", "default": "false"}
    ]
   },
   "markers": {

@@ -502,72 +502,79 @@ END $$;
 -- The coordinator's agenda
 -- ---------------------------------------------------------------------------------------------
 
--- One row per person to discuss at the meeting on meeting_on: everyone with an open plan or a
--- Marac referral since the previous meeting (previous_meeting_on exclusive, meeting_on
--- inclusive; previous_meeting_on NULL = 28 days before). Ordered: people with overdue actions
--- first, then repeats, then by reference. SECURITY INVOKER: the caller's row-level security
--- decides which referrals, incidents and breaches appear.
+-- One row per candidate person for the meeting on meeting_on (previous_meeting_on exclusive,
+-- meeting_on inclusive; previous_meeting_on NULL = 28 days before): everyone with an open plan
+-- or a Marac referral since the previous meeting (listed = true), and everyone with an incident
+-- or breach since the previous meeting that follows one of their Marac referrals by at most
+-- repeat_months + 1 months (listed = false: a superset of the repeat candidates). Repeat is NOT
+-- decided here: AgendaStore (Swift) loads the candidates' facts and applies DisruptCore's
+-- RepeatRule, keeps the listed people and those with a repeat since the previous meeting, and
+-- orders them (overdue actions first, then repeats, then this function's order: by reference).
+-- SECURITY INVOKER: the caller's row-level security decides which records appear.
 --
 -- entry (jsonb): person_ref, name, plan {id, spoc_login, agency, review_on, version} or null,
---   repeat (bool) and repeat_reasons [text], referrals [{id, referred_on, criterion, dash_score,
---   party_ref, repeat}], incidents [{id, occurred_on, offence, gravity, party_ref}],
---   breaches [{id, occurred_on, reported_on, order_type, action_taken}] (since previous meeting),
+--   referrals [{id, ref, referred_on, criterion, dash_score, party_ref}], incidents [{id, ref,
+--   occurred_on, offence, gravity, party_ref}], breaches [{id, ref, occurred_on, reported_on,
+--   order_type, action_taken}] (since the previous meeting; ref = source_ref),
 --   outstanding [{agency, overdue, actions [{id, heading, tactic, owner_login, due_on, status,
 --   overdue, days_overdue, needs_safety_check, safety_checked}]}] (agencies with most overdue
 --   first; within an agency overdue first, then by due date), left_out (live actions left out
 --   because their due date is infinite or BC; a review date like that shows as null).
--- Repeat (SafeLives 2018): a referral or incident for the same victim and perpetrator within
--- twelve months of the last Marac referral for them.
-CREATE FUNCTION disrupt.agenda(meeting_on date, previous_meeting_on date DEFAULT NULL)
-RETURNS TABLE (person_id bigint, person_ref text, overdue_actions integer, is_repeat boolean, entry jsonb)
+CREATE FUNCTION disrupt.agenda(meeting_on date, previous_meeting_on date, repeat_months integer)
+RETURNS TABLE (person_id bigint, person_ref text, overdue_actions integer, listed boolean, entry jsonb)
 LANGUAGE sql STABLE SECURITY INVOKER SET search_path = pg_catalog, pg_temp AS $$
 WITH bounds AS (
-    SELECT agenda.meeting_on AS m, coalesce(agenda.previous_meeting_on, agenda.meeting_on - 28) AS prev
+    SELECT agenda.meeting_on AS m, coalesce(agenda.previous_meeting_on, agenda.meeting_on - 28) AS prev,
+           make_interval(months => agenda.repeat_months + 1) AS reach
+),
+events AS (  -- incidents and breaches since the previous meeting
+    SELECT i.person_id, i.occurred_on FROM disrupt.incident i, bounds b
+     WHERE i.occurred_on > b.prev AND i.occurred_on <= b.m
+    UNION ALL
+    SELECT br.person_id, br.occurred_on FROM disrupt.breach br, bounds b
+     WHERE br.occurred_on > b.prev AND br.occurred_on <= b.m
+),
+candidates AS (
+    SELECT p.person_id, true AS listed FROM disrupt.plan p WHERE p.status = 'open'
+    UNION ALL
+    SELECT r.person_id, true FROM disrupt.referral r, bounds b WHERE r.referred_on > b.prev AND r.referred_on <= b.m
+    UNION ALL
+    SELECT e.person_id, false FROM events e, bounds b
+     WHERE EXISTS (SELECT 1 FROM disrupt.referral r0
+                    WHERE r0.person_id = e.person_id AND r0.referred_on < e.occurred_on
+                      AND r0.referred_on >= e.occurred_on - b.reach)
 ),
 people AS (
-    SELECT p.person_id FROM disrupt.plan p WHERE p.status = 'open'
-    UNION
-    SELECT r.person_id FROM disrupt.referral r, bounds b WHERE r.referred_on > b.prev AND r.referred_on <= b.m
+    SELECT c.person_id, bool_or(c.listed) AS listed FROM candidates c GROUP BY c.person_id
 ),
 referrals AS (
     SELECT r.person_id,
-           jsonb_agg(jsonb_build_object('id', r.id, 'referred_on', r.referred_on, 'criterion', r.criterion,
-                                        'dash_score', r.dash_score, 'party_ref', pa.party_ref,
-                                        'repeat', rep.is_repeat) ORDER BY r.referred_on, r.id) AS list,
-           bool_or(rep.is_repeat) AS any_repeat
+           jsonb_agg(jsonb_build_object('id', r.id, 'ref', r.source_ref, 'referred_on', r.referred_on,
+                                        'criterion', r.criterion, 'dash_score', r.dash_score, 'party_ref', pa.party_ref)
+                     ORDER BY r.referred_on, r.id) AS list
       FROM disrupt.referral r
       CROSS JOIN bounds b
       LEFT JOIN disrupt.party pa ON pa.id = r.party_id
-      CROSS JOIN LATERAL (SELECT EXISTS (
-            SELECT 1 FROM disrupt.referral r0
-             WHERE r0.person_id = r.person_id AND r0.party_id = r.party_id AND r0.id <> r.id
-               AND r0.referred_on <= r.referred_on AND r0.referred_on >= r.referred_on - interval '12 months'
-               AND (r0.referred_on < r.referred_on OR r0.id < r.id)) AS is_repeat) rep
      WHERE r.referred_on > b.prev AND r.referred_on <= b.m
      GROUP BY r.person_id
 ),
 incidents AS (
     SELECT i.person_id,
-           jsonb_agg(jsonb_build_object('id', i.id, 'occurred_on', i.occurred_on, 'offence', i.offence,
-                                        'gravity', i.gravity, 'party_ref', pa.party_ref,
-                                        'repeat', rep.is_repeat) ORDER BY i.occurred_on, i.id) AS list,
-           bool_or(rep.is_repeat) AS any_repeat
+           jsonb_agg(jsonb_build_object('id', i.id, 'ref', i.source_ref, 'occurred_on', i.occurred_on,
+                                        'offence', i.offence, 'gravity', i.gravity, 'party_ref', pa.party_ref)
+                     ORDER BY i.occurred_on, i.id) AS list
       FROM disrupt.incident i
       CROSS JOIN bounds b
       LEFT JOIN disrupt.party pa ON pa.id = i.party_id
-      CROSS JOIN LATERAL (SELECT EXISTS (
-            SELECT 1 FROM disrupt.referral r0
-             WHERE r0.person_id = i.person_id AND r0.party_id = i.party_id
-               AND r0.referred_on <= i.occurred_on AND r0.referred_on >= i.occurred_on - interval '12 months')
-            AS is_repeat) rep
      WHERE i.occurred_on > b.prev AND i.occurred_on <= b.m
        AND i.person_id IN (SELECT person_id FROM people)
      GROUP BY i.person_id
 ),
 breaches AS (
     SELECT br.person_id,
-           jsonb_agg(jsonb_build_object('id', br.id, 'occurred_on', br.occurred_on, 'reported_on', br.reported_on,
-                                        'order_type', co.order_type, 'action_taken', br.action_taken)
+           jsonb_agg(jsonb_build_object('id', br.id, 'ref', br.source_ref, 'occurred_on', br.occurred_on,
+                                        'reported_on', br.reported_on, 'order_type', co.order_type,
+                                        'action_taken', br.action_taken)
                      ORDER BY br.occurred_on, br.id) AS list
       FROM disrupt.breach br
       CROSS JOIN bounds b
@@ -592,7 +599,7 @@ unusable AS (  -- live actions whose due date the agenda cannot use (see 012): l
 ),
 by_agency AS (
     SELECT oa.person_id, oa.agency, count(*) FILTER (WHERE oa.is_overdue) AS overdue,
-           jsonb_agg(jsonb_build_object('id', oa.id, 'heading', oa.heading, 'tactic', oa.tactic,
+           jsonb_agg(jsonb_build_object('id', oa.id, 'heading', oa.heading, 'tactic', oa.tactic, 'label', oa.label,
                                         'owner_login', oa.owner_login, 'due_on', oa.due_on, 'status', oa.status,
                                         'overdue', oa.is_overdue, 'days_overdue', oa.days_overdue,
                                         'needs_safety_check', oa.needs_safety_check,
@@ -608,8 +615,7 @@ outstanding AS (
       FROM by_agency ba
      GROUP BY ba.person_id
 )
-SELECT pp.person_id, pe.person_ref, coalesce(o.overdue, 0),
-       coalesce(rf.any_repeat, false) OR coalesce(inc.any_repeat, false),
+SELECT pp.person_id, pe.person_ref, coalesce(o.overdue, 0), pp.listed,
        jsonb_build_object(
            'person_ref', pe.person_ref,
            'name', nullif(concat_ws(' ', pe.given_name, pe.family_name), ''),
@@ -617,10 +623,6 @@ SELECT pp.person_id, pe.person_ref, coalesce(o.overdue, 0),
                                               'version', p.version, 'review_on',
                                               CASE WHEN p.review_on BETWEEN DATE '1900-01-01' AND DATE '9999-12-31' THEN p.review_on END)
                       FROM disrupt.plan p WHERE p.person_id = pp.person_id AND p.status = 'open'),
-           'repeat', coalesce(rf.any_repeat, false) OR coalesce(inc.any_repeat, false),
-           'repeat_reasons', to_jsonb(array_remove(ARRAY[
-                CASE WHEN rf.any_repeat THEN 'referral within 12 months of a previous Marac referral for the same victim' END,
-                CASE WHEN inc.any_repeat THEN 'incident within 12 months of a Marac referral for the same victim' END], NULL)),
            'referrals', coalesce(rf.list, '[]'::jsonb),
            'incidents', coalesce(inc.list, '[]'::jsonb),
            'breaches', coalesce(br.list, '[]'::jsonb),
@@ -633,9 +635,7 @@ SELECT pp.person_id, pe.person_ref, coalesce(o.overdue, 0),
   LEFT JOIN breaches br ON br.person_id = pp.person_id
   LEFT JOIN outstanding o ON o.person_id = pp.person_id
   LEFT JOIN unusable u ON u.person_id = pp.person_id
- ORDER BY coalesce(o.overdue, 0) > 0 DESC,
-          (coalesce(rf.any_repeat, false) OR coalesce(inc.any_repeat, false)) DESC,
-          pe.person_ref, pp.person_id
+ ORDER BY pe.person_ref, pp.person_id
 $$;
 
 -- ---------------------------------------------------------------------------------------------
@@ -683,7 +683,7 @@ REVOKE ALL ON FUNCTION
     disrupt.reminder_claim_for_delivery(integer, interval),
     disrupt.reminder_delivered(bigint),
     disrupt.reminder_delivery_failed(bigint, text),
-    disrupt.agenda(date, date),
+    disrupt.agenda(date, date, integer),
     disrupt.notify_changed()
 FROM PUBLIC;
 
@@ -696,5 +696,5 @@ TO disrupt_service, disrupt_admin;
 GRANT EXECUTE ON FUNCTION
     disrupt.inbox(boolean),
     disrupt.reminder_ack(bigint),
-    disrupt.agenda(date, date)
+    disrupt.agenda(date, date, integer)
 TO disrupt_staff, disrupt_admin;

@@ -4,18 +4,22 @@ import DisruptStore
 /// `disrupt agenda`: the coordinator's list for a meeting.
 enum AgendaCommand {
     static let spec = CommandSpec(
-        "agenda", abstract: "The meeting agenda: every person with a plan or a new referral, what happened since the last meeting, and outstanding actions by agency.",
+        "agenda", abstract: "The meeting agenda: every person with a plan, a new referral or a repeat, what happened since the last meeting, and outstanding actions by agency.",
         discussion: """
-            Lists everyone with an open plan or a Marac referral since the previous meeting (default: 28 days
-            before): repeats, referrals, incidents and breaches since then, and outstanding actions by agency,
-            overdue first. People with overdue actions come first, then repeats. What you see follows your
-            agency's access (restricted records of other agencies are left out).
+            Lists everyone with an open plan, a Marac referral or a repeat since the previous meeting
+            (default: 28 days before), plan or no plan. A repeat (SafeLives 2018) is an incident, or a breach
+            of an order protecting that victim, after (not on the day of) a Marac referral for the same victim
+            and within 12 months of it; each is shown with its date, victim and the prior referral. Also:
+            serial and escalating as of the meeting (as in disrupt triggers), referrals, incidents and
+            breaches since then, and outstanding actions by agency, overdue first. People with overdue
+            actions come first, then repeats. What you see follows your agency's access (restricted
+            records of other agencies are left out).
             """,
         arguments: Arguments.self,
         examples: ["disrupt agenda --meeting 2025-06-12", "disrupt agenda --meeting 2025-06-12 --previous 2025-05-15 --format markdown > agenda.md"]
     ) { input, invocation in
-        let agenda = invocation.console.reporting(
-            try AgendaStore().agenda(meetingOn: input.meeting, previousMeetingOn: input.previous, on: try invocation.database()))
+        let agenda = invocation.console.reporting(try AgendaStore(model: try invocation.riskModel()).agenda(
+            meetingOn: input.meeting, previousMeetingOn: input.previous, on: try invocation.database()))
         switch input.format {
         case .json: try invocation.console.printJSON(agenda)
         case .markdown: invocation.console.print(AgendaText.render(agenda, markdown: true))
@@ -42,26 +46,32 @@ enum AgendaText {
         for (index, entry) in agenda.people.enumerated() {
             lines.append("")
             let who = v([entry.person_ref, entry.name].compactMap { $0 }.joined(separator: " "))
-            lines.append("\(h2)\(index + 1). \(who)\(entry.repeat ? " (REPEAT)" : "")")
+            let flags = [entry.repeat ? "REPEAT" : nil, entry.serial ? "serial" : nil, entry.escalating ? "escalating" : nil]
+                .compactMap { $0 }
+            lines.append("\(h2)\(index + 1). \(who)\(flags.isEmpty ? "" : " (\(flags.joined(separator: ", ")))")")
             if let plan = entry.plan {
                 lines.append("\(bullet)Plan \(plan.id): SPOC \(v(plan.spoc_login)) (\(v(plan.agency)))\(plan.review_on.map { ", review \($0.iso)" } ?? "")")
             } else {
                 lines.append("\(bullet)No open plan")
             }
-            for reason in entry.repeat_reasons { lines.append("\(bullet)Repeat: \(v(reason))") }
+            for event in entry.repeats {
+                let what = event.kind == .breach ? "breach of an order protecting" : "incident against"
+                lines.append("\(bullet)Repeat \(event.on.iso): \(what) \(v(event.victimRef)) (\(v(event.ref))), "
+                    + "after Marac referral \(v(event.priorReferralRef)) of \(event.priorReferralOn.iso)")
+            }
             for referral in entry.referrals {
-                lines.append("\(bullet)Referral \(referral.referred_on.iso) (\(v(referral.criterion))\(referral.dash_score.map { ", DASH \($0)" } ?? ""))\(referral.repeat ? " repeat" : "")")
+                lines.append("\(bullet)Referral \(referral.referred_on.iso) (\(v(referral.criterion))\(referral.dash_score.map { ", DASH \($0)" } ?? ""))")
             }
             for incident in entry.incidents {
                 lines.append("\(bullet)Incident \(incident.occurred_on.iso)\(incident.offence.map { " \(v($0))" } ?? "")\(incident.gravity.map { ", gravity \($0)" } ?? "")\(incident.repeat ? " repeat" : "")")
             }
             for breach in entry.breaches {
-                lines.append("\(bullet)Breach \(breach.occurred_on.iso)\(breach.order_type.map { " of \(v($0))" } ?? "")\(breach.action_taken.map { ", action: \(v($0))" } ?? "")")
+                lines.append("\(bullet)Breach \(breach.occurred_on.iso)\(breach.order_type.map { " of \(v($0))" } ?? "")\(breach.action_taken.map { ", action: \(v($0))" } ?? "")\(breach.repeat ? " repeat" : "")")
             }
             for group in entry.outstanding {
                 lines.append("\(bullet)\(v(group.agency)): \(group.actions.count) outstanding, \(group.overdue) overdue")
                 for action in group.actions {
-                    var text = "\(sub)#\(action.id) \(v(action.heading))/\(v(action.tactic ?? "custom action")) due \(action.due_on.iso) \(v(action.status))"
+                    var text = "\(sub)#\(action.id) \(v(action.heading))/\(v(action.tactic ?? action.label ?? "custom action")) due \(action.due_on.iso) \(v(action.status))"
                     if action.overdue { text += " OVERDUE \(action.days_overdue)d" }
                     if let owner = action.owner_login { text += " (\(v(owner)))" }
                     if action.needs_safety_check && !action.safety_checked { text += " needs Idva check" }

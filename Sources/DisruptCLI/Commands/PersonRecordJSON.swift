@@ -30,6 +30,7 @@ enum PersonRecordJSON {
                 [
                     "source_ref": $0.sourceRef, "occurred_on": $0.occurredOn.iso, "offence": v($0.offence), "gravity": gravity($0),
                     "victim_ref": ref($0.partyId), "note": v($0.note), "agency": $0.agency,
+                    "separate_event": $0.separateEvent ?? false,
                 ]
             },
             "markers": r.markers.map {

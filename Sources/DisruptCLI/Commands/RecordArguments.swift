@@ -37,6 +37,8 @@ extension RecordCommands {
         @Option(help: "Gravity (default: the offence's).") var gravity: Int?
         @Option(help: agencyHelp, valueName: "AGENCY") var agency: Agency?
         @Option(help: refHelp, valueName: "REF") var ref: String?
+        @Flag(help: "A separate event from other records of this person, victim and day (never counted as one incident with them).")
+        var separateEvent: Bool
     }
 
     /// `marker add`.

@@ -60,7 +60,7 @@ enum RecordCommands {
     ) { input, i in
         i.console.print(try RecordStore(i.database()).addIncident(person: input.person, NewIncident(
             on: input.on, victim: input.victim, offence: input.offence, gravity: input.gravity,
-            agency: input.agency?.rawValue, ref: input.ref)))
+            agency: input.agency?.rawValue, ref: input.ref, separateEvent: input.separateEvent)))
         return 0
     }
 

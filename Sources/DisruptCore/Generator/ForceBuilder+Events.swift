@@ -20,15 +20,21 @@ extension ForceBuilder {
         let table = tier == .serial ? ForceVocabulary.serialOffences : ForceVocabulary.ordinaryOffences
         var result: [ForceIncident] = []
         result.reserveCapacity(count)
+        var previous: (day: Int, victim: Int)?
         for (day, k) in planned {
+            defer { previous = (day, k) }
             let offenceIndex = rng.weighted(table)
             let offence = ForceVocabulary.offences[offenceIndex]
             let victim: Int? = ForceVocabulary.victimless.contains(offence.code) ? nil : k
             let gravity: String? = rng.chance(0.06) ? String(min(40, max(1, offence.gravity + rng.int(-1...5)))) : nil
             incidentNumber += 1
             let ref = Self.ref("I-", incidentNumber, width: 7)
+            // A second record of the same victim and day: every other one says it is a separate event
+            // (no random draw, so the rest of the force is unchanged); empty = false.
+            let sameDay = victim != nil && previous.map { $0.day == day && $0.victim == k } == true
+            let separate: String? = sameDay && incidentNumber % 2 == 0 ? "true" : nil
             try write(.incidents, [ref, personRef, victim.map { victims[$0].ref }, Self.iso(day), offence.code, gravity,
-                                   rng.weighted(ForceVocabulary.incidentAgency)])
+                                   rng.weighted(ForceVocabulary.incidentAgency), separate])
             counts.incidents += 1
             if let victim { victims[victim].incidentDays.append(day) }
             result.append(ForceIncident(day: day, victim: victim, offence: offence.code))

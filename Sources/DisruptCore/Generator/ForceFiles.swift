@@ -14,7 +14,7 @@ public enum ForceFile: String, CaseIterable, Sendable {
         case .aliases: ["person_ref", "alias_name", "date_of_birth"]
         case .parties: ["party_ref", "given_name", "family_name", "date_of_birth", "kind"]
         case .relationships: ["person_ref", "party_ref", "relationship", "from", "to", "has_contact"]
-        case .incidents: ["source_ref", "person_ref", "party_ref", "occurred_on", "offence", "gravity", "agency"]
+        case .incidents: ["source_ref", "person_ref", "party_ref", "occurred_on", "offence", "gravity", "agency", "separate_event"]
         case .markers: ["source_ref", "person_ref", "marker", "recorded_on", "expires_on", "agency", "sensitivity", "note"]
         case .orders: ["source_ref", "person_ref", "order_type", "protected_party_ref", "starts_on", "ends_on", "conditions"]
         case .breaches: ["source_ref", "person_ref", "order_ref", "occurred_on", "reported_on", "agency", "action_taken", "note"]

@@ -40,7 +40,8 @@ public struct NewRelationship: Sendable {
     }
 }
 
-/// A new incident; `offence` nil = da_incident, `gravity` nil = the offence's gravity.
+/// A new incident; `offence` nil = da_incident, `gravity` nil = the offence's gravity;
+/// `separateEvent`: not the same event as other records of this person, victim and day.
 public struct NewIncident: Sendable {
     public var on: Day
     public var victim: String?
@@ -48,9 +49,13 @@ public struct NewIncident: Sendable {
     public var gravity: Int?
     public var agency: String?
     public var ref: String?
+    public var separateEvent: Bool
 
-    public init(on: Day, victim: String?, offence: String?, gravity: Int?, agency: String?, ref: String?) {
+    public init(
+        on: Day, victim: String?, offence: String?, gravity: Int?, agency: String?, ref: String?, separateEvent: Bool = false
+    ) {
         (self.on, self.victim, self.offence, self.gravity, self.agency, self.ref) = (on, victim, offence, gravity, agency, ref)
+        self.separateEvent = separateEvent
     }
 }
 

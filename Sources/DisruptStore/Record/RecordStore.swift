@@ -96,8 +96,8 @@ public struct RecordStore {
             let ref = try checks.reference(new.ref, kind: "incident")
             try RecordChecks.unique("incident \(ref)") {
                 try db.execute("""
-                    INSERT INTO disrupt.incident (source_ref, person_id, party_id, occurred_on, offence, gravity, agency)
-                    VALUES (\(ref), \(person.id), \(victim), \(new.on), \(offence), \(new.gravity), \(agency))
+                    INSERT INTO disrupt.incident (source_ref, person_id, party_id, occurred_on, offence, gravity, agency, separate_event)
+                    VALUES (\(ref), \(person.id), \(victim), \(new.on), \(offence), \(new.gravity), \(agency), \(new.separateEvent))
                     """)
             }
             return ref

@@ -51,7 +51,8 @@ public struct FactsLoader: Sendable {
             let offence: String? = try row["t2"]
             facts.incidents.append(IncidentFact(
                 ref: ref, victimRef: try row["t1"], occurredOn: try row["d1"], offence: offence,
-                gravity: model.gravity(explicit: try row["n1"], offence: offence), agency: try row["t3"] ?? .other))
+                gravity: model.gravity(explicit: try row["n1"], offence: offence), agency: try row["t3"] ?? .other,
+                separateEvent: try row["b1"] ?? false))
         case "b":
             facts.breaches.append(BreachFact(
                 ref: ref, occurredOn: try row["d1"], orderType: try row["t1"], actionTaken: try row["t2"] ?? BreachAction.none,
@@ -81,7 +82,7 @@ public struct FactsLoader: Sendable {
 
     /// Columns: k (the section: p person, m marker, i incident, b breach, o order, r relationship,
     /// f referral, l forum link, a party), person_id, ref, then per section t1...t4 (text),
-    /// d1...d4 (date), n1, n2 (int) and b1 (bool). Parties ('a') are those named by the
+    /// d1...d4 (date), n1, n2 (int) and b1 (bool: a relationship's contact, an incident's separate event). Parties ('a') are those named by the
     /// person's incidents, relationships, orders or referrals, as in the dossier.
     /// $1/$2 bound the person ids; $3 (bigint[] or NULL) narrows them to a list.
     static let sql = """
@@ -97,7 +98,7 @@ public struct FactsLoader: Sendable {
         WHERE m.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR m.person_id = ANY ($3::bigint[]))
         UNION ALL
         SELECT 'i', i.person_id, i.source_ref, COALESCE(pa.party_ref, 'party-' || i.party_id), i.offence, i.agency, NULL,
-               i.occurred_on, NULL, i.gravity, NULL, NULL, NULL, NULL
+               i.occurred_on, NULL, i.gravity, NULL, i.separate_event, NULL, NULL
         FROM disrupt.incident i LEFT JOIN disrupt.party pa ON pa.id = i.party_id
         WHERE i.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR i.person_id = ANY ($3::bigint[]))
         UNION ALL

@@ -99,7 +99,8 @@ public struct PersonDossierReader: Sendable {
                       FROM disrupt.marker m WHERE m.person_id = p.id),
           'incidents', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', i.id, 'source_ref', i.source_ref, 'party_id', i.party_id,
                                                                      'occurred_on', i.occurred_on, 'offence', i.offence,
-                                                                     'gravity', i.gravity, 'note', i.note, 'agency', i.agency)
+                                                                     'gravity', i.gravity, 'note', i.note, 'agency', i.agency,
+                                                                     'separate_event', i.separate_event)
                                                   ORDER BY i.occurred_on, i.id), '[]')
                         FROM disrupt.incident i WHERE i.person_id = p.id),
           'orders', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', o.id, 'source_ref', o.source_ref, 'order_type', o.order_type,
