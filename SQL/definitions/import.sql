@@ -460,7 +460,8 @@ DECLARE
     v_j        text;
     v_other    text;
     v_codes    text[];
-    s_cols     text[] := ARRAY['st.ctid AS tid', 'st.line'];
+    t_cols     text[] := ARRAY['st.ctid AS tid', 'st.line'];   -- the trimmed text, computed once per row
+    s_cols     text[] := ARRAY['st.*'];
     s_joins    text := '';
     v_cols     text[] := ARRAY['row_number() OVER w AS dup', 'first_value(s.line) OVER w AS first_line'];
     v_joins    text := '';
@@ -501,7 +502,10 @@ BEGIN
             v_base := format('COALESCE(%s, $1)', v_base);
             v_own_agency := true;
         END IF;
-        s_cols := s_cols || format('%s AS %I', v_base, v_t);
+        t_cols := t_cols || format('%s AS %I', v_base, v_t);
+        -- parsing and lookups read the trimmed text by name: an inlined try_date() would
+        -- otherwise repeat nullif(btrim(...)) for every use of its argument
+        v_base := format('st.%I', v_t);
         -- typed value: parsed, or resolved by a reference or a code table
         IF v_type IN ('date', 'int', 'bool') THEN
             v_v := 'v_' || v_name;
@@ -719,12 +723,12 @@ BEGIN
     END IF;
 
     v_sql := format(
-        'WITH s AS MATERIALIZED (SELECT %s FROM pg_temp.%I st%s)%s, '
+        'WITH s AS MATERIALIZED (SELECT %s FROM (SELECT %s FROM pg_temp.%I st OFFSET 0) st%s)%s, '
         'v AS (SELECT s.*, %s FROM s%s WINDOW %s), '
         'c AS MATERIALIZED (SELECT v.*, CASE %s END AS err FROM v), '
         'rej AS (UPDATE pg_temp.%I st SET reject_column = c.err[1], reject_reason = c.err[2] '
         'FROM c WHERE c.err IS NOT NULL AND st.ctid = c.tid RETURNING 1), %s',
-        array_to_string(s_cols, ', '), 'stage_' || kind, s_joins, v_hidden,
+        array_to_string(s_cols, ', '), array_to_string(t_cols, ', '), 'stage_' || kind, s_joins, v_hidden,
         array_to_string(v_cols, ', '), v_joins, array_to_string(v_windows, ', '),
         array_to_string(v_checks, ' '),
         'stage_' || kind, v_merge);
