@@ -197,9 +197,9 @@ DECLARE t text;
 BEGIN
     FOREACH t IN ARRAY ARRAY['alias', 'relationship', 'incident', 'marker', 'court_order', 'breach',
                              'forum_link', 'referral'] LOOP
-        EXECUTE format('CREATE TRIGGER refuse_merged_person AFTER INSERT ON disrupt.%I REFERENCING NEW TABLE AS new_rows '
+        EXECUTE format('CREATE TRIGGER refuse_merged_person_after_insert AFTER INSERT ON disrupt.%I REFERENCING NEW TABLE AS new_rows '
                        'FOR EACH STATEMENT EXECUTE FUNCTION disrupt.refuse_merged_person()', t);
-        EXECUTE format('CREATE TRIGGER refuse_merged_person_update AFTER UPDATE ON disrupt.%I REFERENCING NEW TABLE AS new_rows '
+        EXECUTE format('CREATE TRIGGER refuse_merged_person_after_update AFTER UPDATE ON disrupt.%I REFERENCING NEW TABLE AS new_rows '
                        'FOR EACH STATEMENT EXECUTE FUNCTION disrupt.refuse_merged_person()', t);
     END LOOP;
 END
