@@ -340,6 +340,13 @@ BEGIN
     IF char_length(v_label) > 200 THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'a custom action''s label is at most 200 characters';
     END IF;
+    IF v_label IS NOT NULL AND (disrupt.joint_work_fold(v_label) !~ '^[ -~]+$' OR btrim(disrupt.joint_work_fold(v_label)) = '') THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422',
+            MESSAGE = 'a custom action''s label may use only letters, digits, spaces and ordinary punctuation (accents are fine)';
+    END IF;
+    IF v_tactic IS NOT NULL AND v_tactic !~ '^[a-z0-9_]{1,100}$' THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'a tactic is a catalogue code such as anpr_flagging (disrupt tactics)';
+    END IF;
     v_phrase := disrupt.joint_work_phrase(coalesce(v_tactic, v_label));
     IF v_phrase IS NOT NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422',

@@ -22,14 +22,25 @@
 -- kinds of DisruptCore's `ForumLinkReminders` (definitions/reminders.sql); `mappa_review`
 -- stays allowed for the rows earlier sweeps created.
 
+-- joint_work_fold(text): the text as the joint-work rule reads it, DisruptCore's
+-- JointWorkRule.fold: compatibility-decomposed (NFKD: full-width letters become ASCII, "İ"
+-- becomes "I" and a dot), lower-cased, with combining marks, invisible format characters
+-- (zero-width spaces and joiners, soft hyphens, bidirectional marks) and apostrophes removed,
+-- so "me<ZWSP>diation", "ｍｅｄｉａｔｉｏｎ", "médiation" and "couple's" read as "mediation"
+-- and "couples". A custom label must fold to printable ASCII (CHECK action_label_plain), so
+-- look-alike letters of other scripts (Cyrillic "а") cannot hide a phrase either.
+CREATE FUNCTION disrupt.joint_work_fold(p_text text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT regexp_replace(lower(normalize(p_text, NFKD)),
+                          '[\u0300-\u036f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff''\u2019]',
+                          '', 'g')
+$$;
+
 -- The name of the joint work a text describes, or NULL: DisruptCore's JointWorkRule.forbiddenPhrase.
--- A text matches when some run of its words starts with a pattern's word prefixes in order
--- ("mediat" matches "mediation", not "immediate"), or when a word starts with "joint" and another
--- with "victim", "survivor" or "partner". Case is ignored. Core splits words at anything that is
--- not a letter or digit; PostgreSQL here cannot classify non-ASCII characters portably, so the
--- text is tried twice, once split at every character that is not an ASCII letter or digit and
--- once split only at ASCII punctuation and spaces (non-ASCII characters kept inside words); a
--- match either way refuses it. For texts whose separators are ASCII this is exactly Core's rule.
+-- The folded text is split into words at anything but an ASCII letter or digit; a pattern
+-- matches when each of its word prefixes starts some word, in any order ("mediat" matches
+-- "mediation", not "immediate"; "counselling for the couple" is couples counselling), or when a
+-- word starts with "joint" and another with a word for the victim.
 CREATE FUNCTION disrupt.joint_work_phrase(p_text text) RETURNS text
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
     WITH patterns (ord, prefixes, name) AS (VALUES
@@ -44,34 +55,36 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_tem
         (9, ARRAY['joint', 'therap'], 'joint counselling'),
         (10, ARRAY['conjoint'], 'joint counselling'),
         (11, ARRAY['family', 'therap'], 'family therapy'),
-        (12, ARRAY['restorative'], 'restorative justice')
+        (12, ARRAY['restorative'], 'restorative justice'),
+        (13, ARRAY['rj'], 'restorative justice')
     ),
-    splits (words) AS (
-        SELECT array_remove(regexp_split_to_array(lower(p_text), '[^a-z0-9]+'), '')
-        UNION ALL
-        SELECT array_remove(regexp_split_to_array(lower(p_text), '[\x01-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+'), '')
+    words (list) AS (
+        SELECT array_remove(regexp_split_to_array(disrupt.joint_work_fold(p_text), '[^a-z0-9]+'), '')
     ),
     hits (ord, name) AS (
         SELECT p.ord, p.name
-          FROM splits s, patterns p, generate_series(1, cardinality(s.words) - cardinality(p.prefixes) + 1) AS start
-         WHERE NOT EXISTS (SELECT 1 FROM generate_subscripts(p.prefixes, 1) AS k
-                            WHERE NOT starts_with(s.words[start + k - 1], p.prefixes[k]))
+          FROM words w, patterns p
+         WHERE NOT EXISTS (SELECT 1 FROM unnest(p.prefixes) AS pre
+                            WHERE NOT EXISTS (SELECT 1 FROM unnest(w.list) AS word WHERE starts_with(word, pre)))
         UNION ALL
-        SELECT 13, 'joint work with the victim'
-          FROM splits s
-         WHERE EXISTS (SELECT 1 FROM unnest(s.words) w WHERE starts_with(w, 'joint'))
-           AND EXISTS (SELECT 1 FROM unnest(s.words) w
-                        WHERE starts_with(w, 'victim') OR starts_with(w, 'survivor') OR starts_with(w, 'partner'))
+        SELECT 14, 'joint work with the victim'
+          FROM words w
+         WHERE EXISTS (SELECT 1 FROM unnest(w.list) word WHERE starts_with(word, 'joint'))
+           AND EXISTS (SELECT 1 FROM unnest(w.list) word, unnest(ARRAY['victim', 'survivor', 'partner', 'wife', 'husband',
+                                                                        'girlfriend', 'boyfriend', 'spouse']) v
+                        WHERE starts_with(word, v))
     )
     SELECT name FROM hits ORDER BY ord LIMIT 1
 $$;
--- (definitions/foundation.sql hands it to disrupt_owner and takes EXECUTE back from PUBLIC.)
+-- (definitions/foundation.sql hands them to disrupt_owner and takes EXECUTE back from PUBLIC.)
 
 ALTER TABLE disrupt.action
     ADD COLUMN label text NULL,
     ALTER COLUMN tactic DROP NOT NULL,
     ADD CONSTRAINT action_tactic_or_label CHECK ((tactic IS NULL) <> (label IS NULL)),
     ADD CONSTRAINT action_label_text CHECK (btrim(label, E' \t\r\n') <> '' AND char_length(label) <= 200),
+    ADD CONSTRAINT action_label_plain CHECK (disrupt.joint_work_fold(label) ~ '^[ -~]+$' AND btrim(disrupt.joint_work_fold(label)) <> ''),
+    ADD CONSTRAINT action_tactic_code CHECK (tactic ~ '^[a-z0-9_]{1,100}$'),
     ADD CONSTRAINT action_custom_needs_safety_check CHECK (label IS NULL OR needs_safety_check),
     ADD CONSTRAINT action_no_joint_work CHECK (
         disrupt.joint_work_phrase(coalesce(tactic, '')) IS NULL AND disrupt.joint_work_phrase(coalesce(label, '')) IS NULL);

@@ -93,11 +93,12 @@ struct CustomActionCommandTests {
     @Test func theDatabaseRefusesJointWorkFromPsql() throws {
         let plan = try fx.openPlan()
         let db = try staff(fx.spoc)
-        for label in ["Arrange mediation with his partner", "COUPLES-COUNSELLING", "joint work with survivor", "family_therapy"] {
+        for label in ["Arrange mediation with his partner", "COUPLES-COUNSELLING", "joint work with survivor", "family_therapy"]
+            + Self.disguisedJointWork {
             #expect(refusal(db, "SELECT disrupt.action_add(\(plan), 'divert', NULL, 'police', NULL, \(due)::date, NULL, \(label))").state == "DR422",
                     "\(label)")
         }
-        for tactic in ["victim_offender_mediation", "family_therapy", "restorative_justice"] {
+        for tactic in ["victim_offender_mediation", "family_therapy", "restorative_justice", "MEDI\u{200B}ATION", "totally made up"] {
             #expect(refusal(db, "SELECT disrupt.action_add(\(plan), 'divert', \(tactic), 'police', NULL, \(due)::date, NULL)").state == "DR422",
                     "\(tactic)")
         }
@@ -131,6 +132,32 @@ struct CustomActionCommandTests {
         #expect(insert(tactic: nil, label: "Housing referral", needsCheck: true) == nil)
     }
 
+    /// Joint work disguised as a staff login with psql tried it (a review of this change):
+    /// invisible characters, look-alike letters, accents, other word orders and abbreviations.
+    static let disguisedJointWork = [
+        "me\u{200B}diation", "medi\u{00AD}ation", "restora\u{200D}tive justice", "\u{FF4D}\u{FF45}\u{FF44}\u{FF49}\u{FF41}\u{FF54}\u{FF49}\u{FF4F}\u{FF4E}",
+        "medi\u{0430}tion", "MED\u{0130}AT\u{0130}ON", "me\u{0301}diation", "médiation familiale", "couple's counselling",
+        "counselling for the couple", "family-systems therapy", "joint session with his ex-wife", "RJ conference with the victim",
+        "\u{200B}\u{200B}\u{200B}", "\u{00A0}\u{00A0}",
+    ]
+
+    /// Core refuses every disguised label too, and still accepts ordinary ones.
+    @Test func coreRefusesDisguisedJointWork() throws {
+        let catalogue = try ConfigurationLoader.riskModel(environment: [:]).tactics
+        for label in Self.disguisedJointWork {
+            guard case .failure = catalogue.validate(.custom(label: label, heading: .divert)) else {
+                Issue.record("accepted: \(label)")
+                continue
+            }
+        }
+        for label in ["Housing referral for the victim's safety", "Immediate ANPR marker", "Café licence check", "Joint visit by police and probation"] {
+            guard case .success = catalogue.validate(.custom(label: label, heading: .divert)) else {
+                Issue.record("refused: \(label)")
+                continue
+            }
+        }
+    }
+
     /// SQL's joint_work_phrase gives Core's JointWorkRule answer on every tactic and on texts
     /// built from the rule's own words.
     @Test func theSQLRuleAgreesWithCore() throws {
@@ -141,7 +168,7 @@ struct CustomActionCommandTests {
             "family_therapy", "restorative", "joint with victim", "jointly with partner", "joint survivor", "joint agency work",
             "family support", "counselling for couple", "therapy family", "victim support", "partner notification",
             "Éviter la médiation", "mediação", "family–therapy", "", "x",
-        ]
+        ] + Self.disguisedJointWork
         let tactics = try ConfigurationLoader.riskModel(environment: [:]).tactics.tactics.map(\.code)
         for text in texts + tactics {
             let sql: String? = try db.query("SELECT disrupt.joint_work_phrase(\(text)) AS phrase")[0].decode("phrase")

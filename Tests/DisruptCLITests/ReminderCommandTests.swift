@@ -122,6 +122,13 @@ struct ReminderCommandTests {
         let markdown = try fx.run(["agenda", "--meeting", meeting.iso, "--format", "markdown"], as: fx.chair)
         #expect(markdown.stdout.hasPrefix("# Agenda for \(meeting.iso)"))
         #expect(markdown.stdout.contains("OVERDUE 5d"))
+
+        // a restricted person of another agency, with an open plan: absent from probation's agenda
+        try fx.superuser().execute("UPDATE disrupt.person SET sensitivity = 'restricted' WHERE person_ref = \(fx.personRef)")
+        let probation = try fx.json(["agenda", "--meeting", meeting.iso, "--previous", meeting.adding(days: -28).iso], as: fx.probation)
+        #expect((probation["people"] as? [[String: Any]] ?? []).isEmpty, "\(probation)")
+        let text = try fx.run(["agenda", "--meeting", meeting.iso], as: fx.probation)
+        #expect(!text.stdout.contains(fx.spoc) && !text.stdout.contains("anpr_flagging"), "\(text.stdout)")
     }
 }
 

@@ -28,6 +28,7 @@ public enum ActionRefusal: Error, Sendable, Hashable, CustomStringConvertible {
     case jointWork(text: String, phrase: String)
     case emptyLabel
     case labelTooLong(limit: Int)
+    case labelNotPlain
 
     public var description: String {
         switch self {
@@ -42,6 +43,8 @@ public enum ActionRefusal: Error, Sendable, Hashable, CustomStringConvertible {
             "a custom action needs a label saying what will be done"
         case .labelTooLong(let limit):
             "a custom action's label is at most \(limit) characters"
+        case .labelNotPlain:
+            "a custom action's label may use only letters, digits, spaces and ordinary punctuation (accents are fine)"
         }
     }
 }
@@ -70,6 +73,7 @@ extension TacticCatalogue {
             let text = label.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !text.isEmpty else { return .failure(.emptyLabel) }
             guard text.count <= Self.customLabelLimit else { return .failure(.labelTooLong(limit: Self.customLabelLimit)) }
+            guard JointWorkRule.isPlain(text) else { return .failure(.labelNotPlain) }
             if let phrase = JointWorkRule.forbiddenPhrase(in: text) { return .failure(.jointWork(text: text, phrase: phrase)) }
             return .success(ValidatedAction(heading: heading, tacticCode: nil, label: text, needsSafetyCheck: true))
         }
