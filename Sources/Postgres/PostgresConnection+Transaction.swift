@@ -30,13 +30,13 @@ extension PostgresConnection {
             transactionDepth += 1
             let name = "disrupt_sp_\(transactionDepth)"
             defer { transactionDepth -= 1 }
-            try execute(PostgresQuery(unsafeSQL: "SAVEPOINT \(name)"))
+            try execute("SAVEPOINT \(identifier: name)")
             do {
                 let value = try body()
-                try execute(PostgresQuery(unsafeSQL: "RELEASE SAVEPOINT \(name)"))
+                try execute("RELEASE SAVEPOINT \(identifier: name)")
                 return value
             } catch {
-                if isConnected { _ = try? execute(PostgresQuery(unsafeSQL: "ROLLBACK TO SAVEPOINT \(name)")) }
+                if isConnected { _ = try? execute("ROLLBACK TO SAVEPOINT \(identifier: name)") }
                 throw error
             }
         }

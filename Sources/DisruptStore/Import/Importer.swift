@@ -71,8 +71,8 @@ public struct Importer {
                     .map { try $0.decode("column_name", as: String.self) }
                 try checkHeader(reader, columns: columns)
                 try copyRecords(from: reader, columns: columns, into: db, spool: spool, progress: progress)
-                try db.execute(PostgresQuery(unsafeSQL: "ANALYZE pg_temp.\(kind.stageTable)"))
-                // the audit trigger logs imported rows as key + person + this file (SQL/004)
+                try db.execute("ANALYZE pg_temp.\(identifier: kind.stageTable)")
+                // the audit trigger logs imported rows as key + person + this file (definitions/foundation.sql)
                 try db.execute("SELECT set_config('disrupt.import_file', \(sourceName), true)")
                 let counts = try db.query("SELECT * FROM disrupt.import_run(\(kind.rawValue), \(options.defaultAgency))")
                 guard let row = counts.first else { throw StoreError(.failure, "disrupt.import_run returned no counts") }

@@ -74,13 +74,18 @@ public struct RiskRecompute: Sendable {
                         SELECT id FROM disrupt.person WHERE merged_into IS NULL AND id > \(after) ORDER BY id LIMIT \(batchSize)
                         """).map { try $0.decode("id") }
                     guard let lo = ids.first, let hi = ids.last else { return nil }
-                    taken = try dequeue(db, "person_id BETWEEN \(lo) AND \(hi)")
+                    taken = try dequeue(db, """
+                        DELETE FROM disrupt.person_dirty WHERE person_id BETWEEN \(lo) AND \(hi)
+                        RETURNING person_id, marked_at::text AS marked_at
+                        """)
                     people = try loader.load(lo: lo, hi: hi, ids: nil, on: db)
                     after = hi
                 } else {
                     taken = try dequeue(db, """
-                        person_id IN (SELECT person_id FROM disrupt.person_dirty ORDER BY person_id
-                                      LIMIT \(batchSize) FOR UPDATE SKIP LOCKED)
+                        DELETE FROM disrupt.person_dirty
+                        WHERE person_id IN (SELECT person_id FROM disrupt.person_dirty ORDER BY person_id
+                                            LIMIT \(batchSize) FOR UPDATE SKIP LOCKED)
+                        RETURNING person_id, marked_at::text AS marked_at
                         """)
                     guard let lo = taken.first?.id, let hi = taken.last?.id else { return nil }
                     people = try loader.load(lo: lo, hi: hi, ids: taken.map(\.id), on: db)
@@ -126,12 +131,9 @@ public struct RiskRecompute: Sendable {
         return report
     }
 
-    /// Deletes the queue rows matching a program-written condition; returns them by id.
-    private func dequeue(_ db: PostgresConnection, _ condition: PostgresQuery) throws -> [(id: Int64, changedAt: String?)] {
-        let query = PostgresQuery(
-            unsafeSQL: "DELETE FROM disrupt.person_dirty WHERE \(condition.sql) RETURNING person_id, marked_at::text AS marked_at",
-            binds: condition.binds)
-        return try db.query(query)
+    /// Runs a `DELETE ... RETURNING person_id, marked_at` of queue rows; returns them by id.
+    private func dequeue(_ db: PostgresConnection, _ delete: PostgresQuery) throws -> [(id: Int64, changedAt: String?)] {
+        try db.query(delete)
             .map { (try $0.decode("person_id", as: Int64.self), try $0.decode("marked_at", as: String?.self)) }
             .sorted { $0.0 < $1.0 }
     }
