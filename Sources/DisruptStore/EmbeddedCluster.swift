@@ -172,14 +172,21 @@ public struct EmbeddedCluster: Sendable {
     static let creatingPrefix = "data.creating-"
 
     /// Removes `data.creating-*` directories left by an interrupted creation (they are
-    /// disrupt's own: only `create` makes that name, and the cluster lock is held).
+    /// disrupt's own: only `create` makes that name, and the cluster lock is held). When
+    /// disrupt was killed during `initdb`, the orphaned `initdb` may still be writing there for a
+    /// moment, so a removal that loses that race is tried again for up to 5 seconds.
     private func removeUnfinishedCreations() {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: home.path)) ?? []
         for name in names where name.hasPrefix(Self.creatingPrefix) {
-            var info = stat()
             let path = home.path + "/" + name
-            guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { continue }
-            try? FileManager.default.removeItem(atPath: path)
+            let deadline = Date().addingTimeInterval(5)
+            while true {
+                var info = stat()
+                guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { break }
+                try? FileManager.default.removeItem(atPath: path)
+                guard Date() < deadline else { break }
+                if lstat(path, &info) == 0 { usleep(100_000) }
+            }
         }
     }
 
