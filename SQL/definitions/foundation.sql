@@ -113,18 +113,6 @@ CREATE OR REPLACE FUNCTION disrupt.is_service() RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$ SELECT pg_catalog.pg_has_role(session_user, 'disrupt_service', 'MEMBER') $$;
 
--- Runs one role statement (CREATE ROLE / GRANT membership) and absorbs the duplicate that
--- another database's concurrent transaction may have created first.
-CREATE FUNCTION disrupt.role_statement(statement text) RETURNS void
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    EXECUTE statement;
-EXCEPTION WHEN duplicate_object OR unique_violation THEN
-    NULL;
-END
-$$;
-
 -- ---------------------------------------------------------------------------
 -- Audit triggers (the audit_log table is in the baseline migration)
 -- ---------------------------------------------------------------------------
@@ -383,6 +371,8 @@ BEGIN
         FROM pg_proc p
         WHERE p.pronamespace = 'disrupt'::regnamespace
           AND p.proowner <> 'disrupt_owner'::regrole
+          -- the login functions of security.sql stay with the role that has CREATEROLE
+          AND p.proowner NOT IN (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname = 'disrupt_role_admin')
           AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass
                           AND d.objid = p.oid AND d.deptype = 'e')
     LOOP

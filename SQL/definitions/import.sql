@@ -25,8 +25,9 @@
 -- UPDATE by id for changed rows (compared field by field with IS NOT DISTINCT FROM); rows
 -- identical to what is stored are counted as unchanged and not written (no audit noise, no
 -- dirty mark).  A kind declared "add_only" (aliases) only adds the keys not stored (no
--- sequence value spent on a stored row).  A key inserted meanwhile by another session makes the import fail with a
--- unique violation (retry), never a silent overwrite.
+-- sequence value spent on a stored row).  A key inserted meanwhile by another session, or held
+-- by a row the caller cannot see, makes the import fail with a unique violation whose message
+-- names no key (retry), never a silent overwrite.
 --
 -- The functions are SECURITY INVOKER (they must read the caller's temp table), so the
 -- caller's row-level security applies: a person or party the caller cannot see is "not
@@ -320,15 +321,18 @@ BEGIN
 END
 $$;
 
--- Keys (among the given ones) that already exist under ANOTHER agency than the caller's,
--- including rows the caller cannot see (restricted).  Lets a non-admin import reject such
--- rows instead of failing on row-level security.  Returns nothing for administrators.
--- SECURITY DEFINER; reveals only whether a key the caller already knows exists.  Table and
--- columns come from the declaration, never from the caller.
+-- Keys (among the given ones) held by a row of ANOTHER agency that the caller can see (a
+-- shared row), which the import must not overwrite: lets a non-admin import reject such rows
+-- instead of failing on row-level security.  Returns nothing for administrators.  Rows the
+-- caller cannot see (another agency's restricted rows) are never reported: a key held only
+-- by such a row makes the insert fail (import_run turns that unique violation into a
+-- message that names no key), and a PNC id held only by a hidden person cannot collide at
+-- all (migration 0007).  SECURITY DEFINER (it reads the whole table); table and columns come
+-- from the declaration, never from the caller.
 --   unique_field NULL: keys are the kind's natural key (a composite key's target columns
 --     joined with '/', e.g. person_id/party_id/relationship);
 --   unique_field set (a field declared "unique"): keys are value || chr(31) || natural key,
---     and a key is returned when that value is held by a row with another natural key.
+--     and a key is returned when that value is held by a visible row with another natural key.
 CREATE OR REPLACE FUNCTION disrupt.import_hidden_keys(kind text, unique_field text, keys text[])
 RETURNS SETOF text
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
@@ -349,7 +353,8 @@ BEGIN
       JOIN jsonb_array_elements(d -> 'fields') f ON f ->> 'csv' = k.name;
     IF unique_field IS NULL THEN
         RETURN QUERY EXECUTE format(
-            'SELECT k FROM unnest($1) k JOIN disrupt.%I t ON %s = k WHERE t.agency IS DISTINCT FROM $2',
+            'SELECT k FROM unnest($1) k JOIN disrupt.%I t ON %s = k '
+            'WHERE t.agency IS DISTINCT FROM $2 AND t.sensitivity = ''shared''',
             d ->> 'table',
             CASE WHEN cardinality(v_cols) = 1 THEN format('t.%I', v_cols[1])
                  ELSE format('concat_ws(%L, %s)', '/',
@@ -365,8 +370,9 @@ BEGIN
         END IF;
         RETURN QUERY EXECUTE format(
             'SELECT k FROM unnest($1) k JOIN disrupt.%I t ON t.%I = split_part(k, chr(31), 1) '
-            'WHERE t.%I <> split_part(k, chr(31), 2)', d ->> 'table', v_ucol, v_cols[1])
-            USING keys;
+            'WHERE t.%I <> split_part(k, chr(31), 2) AND (t.sensitivity = ''shared'' OR t.agency = $2)',
+            d ->> 'table', v_ucol, v_cols[1])
+            USING keys, disrupt.caller_agency();
     END IF;
 END
 $$;
@@ -754,6 +760,12 @@ BEGIN
             IF v_try = 2 THEN
                 RAISE;
             END IF;
+        WHEN unique_violation THEN
+            -- a key held by a row the caller cannot see, or inserted meanwhile by another
+            -- session: say which neither (the database's message would quote the key)
+            RAISE EXCEPTION USING ERRCODE = 'unique_violation',
+                MESSAGE = 'import: a key in this file is already held by another record (one you cannot see, or one added while this import ran): nothing was imported',
+                HINT = 'Run the import again; if it fails again, ask an administrator to import the file.';
         END;
     END LOOP;
 END

@@ -9,7 +9,8 @@
 --
 -- Errors (custom SQLSTATEs, class DR):
 --   DR403  the caller may not do this
---   DR404  no such plan / action / person / staff member
+--   DR404  no such plan / action / person / staff member (a person the caller cannot see, and
+--          a plan or action for one, is "not found" in the same words as one that does not exist)
 --   DR409  stale expected_version or a conflicting open plan; DETAIL is the current row as JSON
 --   DR422  refused: invalid value or transition (start without Idva check, done without outcome...)
 --
@@ -98,7 +99,7 @@ DECLARE
 BEGIN
     PERFORM disrupt.plan_require_staff();
     SELECT * INTO a FROM disrupt.action WHERE id = p_action_id FOR UPDATE;
-    IF NOT FOUND THEN
+    IF NOT FOUND OR NOT disrupt.may_see_person((SELECT person_id FROM disrupt.plan WHERE id = a.plan_id)) THEN
         RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('action %s not found', p_action_id);
     END IF;
     SELECT spoc_login INTO v_spoc FROM disrupt.plan WHERE id = a.plan_id;
@@ -166,14 +167,16 @@ BEGIN
             MESSAGE = format('%s may not open plans: SPOCs, chairs, coordinators and admins may', v_login);
     END IF;
     SELECT id, merged_into INTO v_person, v_next FROM disrupt.person WHERE person_ref = p_person_ref;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('no person with reference %s', p_person_ref);
-    END IF;
     WHILE v_next IS NOT NULL AND v_hops < 20 LOOP
         v_person := v_next;
         SELECT merged_into INTO v_next FROM disrupt.person WHERE id = v_person;
         v_hops := v_hops + 1;
     END LOOP;
+    -- a person the caller cannot see (the one named or the one it was merged into) is not found
+    IF v_person IS NULL OR NOT disrupt.may_see_person(v_person)
+       OR NOT disrupt.may_see_person((SELECT id FROM disrupt.person WHERE person_ref = p_person_ref)) THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('no person with reference %s', p_person_ref);
+    END IF;
     IF p_spoc_login IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'a plan needs a SPOC';
     END IF;
@@ -210,7 +213,7 @@ DECLARE
     v_spoc disrupt.staff;
 BEGIN
     SELECT * INTO p FROM disrupt.plan WHERE id = p_plan_id FOR UPDATE;
-    IF NOT FOUND THEN
+    IF NOT FOUND OR NOT disrupt.may_see_person(p.person_id) THEN  -- a hidden person's plan is not found
         RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('plan %s not found', p_plan_id);
     END IF;
     IF NOT disrupt.plan_caller_may_edit(p.spoc_login, p.agency) THEN
@@ -252,7 +255,7 @@ DECLARE
     p disrupt.plan;
 BEGIN
     SELECT * INTO p FROM disrupt.plan WHERE id = p_plan_id FOR UPDATE;
-    IF NOT FOUND THEN
+    IF NOT FOUND OR NOT disrupt.may_see_person(p.person_id) THEN  -- a hidden person's plan is not found
         RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('plan %s not found', p_plan_id);
     END IF;
     IF NOT disrupt.plan_caller_may_edit(p.spoc_login, p.agency) THEN
@@ -318,7 +321,7 @@ DECLARE
     v_id bigint;
 BEGIN
     SELECT * INTO p FROM disrupt.plan WHERE id = p_plan_id FOR SHARE;  -- blocks a concurrent close
-    IF NOT FOUND THEN
+    IF NOT FOUND OR NOT disrupt.may_see_person(p.person_id) THEN  -- a hidden person's plan is not found
         RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('plan %s not found', p_plan_id);
     END IF;
     IF NOT disrupt.plan_caller_may_edit(p.spoc_login, p_agency) THEN
@@ -450,7 +453,7 @@ DECLARE
     v_spoc text;
 BEGIN
     SELECT * INTO a FROM disrupt.action WHERE id = p_action_id FOR UPDATE;
-    IF NOT FOUND THEN
+    IF NOT FOUND OR NOT disrupt.may_see_person((SELECT person_id FROM disrupt.plan WHERE id = a.plan_id)) THEN
         RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('action %s not found', p_action_id);
     END IF;
     SELECT spoc_login INTO v_spoc FROM disrupt.plan WHERE id = a.plan_id;

@@ -42,6 +42,102 @@ FROM unnest(ARRAY['disrupt.person', 'disrupt.alias', 'disrupt.party', 'disrupt.r
                   'disrupt.forum_link', 'disrupt.referral']) AS t;
 
 -- ---------------------------------------------------------------------------
+-- may_see_person(id) / may_see_party(id): the agency rule for one person or party, for the
+-- write guards and the SECURITY DEFINER functions: active staff AND (shared OR own agency
+-- OR admin). One primary-key lookup each. False for an id that does not exist, so a caller
+-- cannot tell a hidden row from a missing one.
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION disrupt.may_see_person(person_id bigint) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
+AS $$
+    SELECT COALESCE((SELECT disrupt.is_active_staff()
+                        AND (p.sensitivity = 'shared' OR p.agency = disrupt.caller_agency() OR disrupt.is_admin())
+                     FROM disrupt.person p WHERE p.id = may_see_person.person_id), false)
+$$;
+
+CREATE FUNCTION disrupt.may_see_party(party_id bigint) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
+AS $$
+    SELECT COALESCE((SELECT disrupt.is_active_staff()
+                        AND (p.sensitivity = 'shared' OR p.agency = disrupt.caller_agency() OR disrupt.is_admin())
+                     FROM disrupt.party p WHERE p.id = may_see_party.party_id), false)
+$$;
+
+-- ---------------------------------------------------------------------------
+-- refuse_hidden_reference(column, table, constraint, ...): nothing is attached to, or moved
+-- onto, a person, party or order the caller cannot see.  A foreign key ignores row-level
+-- security, so without this a member of staff could insert a marker onto a restricted
+-- person of another agency, or UPDATE a row's person_id onto one.  AFTER INSERT / UPDATE
+-- statement trigger (one join per referenced column over the transition table, after the
+-- foreign-key checks); administrators and the database owner skip it (they see everything).
+-- The refusal is the foreign-key error a missing row gives, word for word (23503, same
+-- message, detail and constraint; PostgreSQL leaves the key out of the detail for a table
+-- with row-level security), so a hidden row and no row look the same.  On UPDATE the
+-- row's previous person/party must be visible too (nothing is changed on a hidden person).
+-- Arguments: triples (column, referenced table, foreign-key constraint name).
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION disrupt.refuse_hidden_reference() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
+AS $$
+DECLARE
+    i      int := 0;
+    v_col  text;
+    v_ref  text;
+    v_key  bigint;
+    v_rows text;
+BEGIN
+    IF (SELECT disrupt.is_admin()) THEN
+        RETURN NULL;
+    END IF;
+    WHILE i < TG_NARGS LOOP
+        v_col := TG_ARGV[i];
+        v_ref := TG_ARGV[i + 1];
+        FOREACH v_rows IN ARRAY CASE WHEN TG_OP = 'UPDATE' THEN ARRAY['new_rows', 'old_rows'] ELSE ARRAY['new_rows'] END LOOP
+            EXECUTE format(
+                'SELECT n.%1$I FROM %2$I n JOIN disrupt.%3$I r ON r.id = n.%1$I '
+                'WHERE NOT (r.sensitivity = ''shared'' OR r.agency IS NOT DISTINCT FROM $1) LIMIT 1',
+                v_col, v_rows, v_ref)
+                INTO v_key USING disrupt.caller_agency();
+            IF v_key IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation',
+                    MESSAGE = format('insert or update on table "%s" violates foreign key constraint "%s"', TG_TABLE_NAME, TG_ARGV[i + 2]),
+                    DETAIL = format('Key is not present in table "%s".', v_ref),
+                    SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME, CONSTRAINT = TG_ARGV[i + 2];
+            END IF;
+        END LOOP;
+        i := i + 3;
+    END LOOP;
+    RETURN NULL;
+END
+$$;
+
+DO $do$
+DECLARE
+    t record;
+BEGIN
+    FOR t IN SELECT * FROM (VALUES
+        ('alias',        ARRAY['person_id', 'person', 'alias_person_id_fkey']),
+        ('relationship', ARRAY['person_id', 'person', 'relationship_person_id_fkey', 'party_id', 'party', 'relationship_party_id_fkey']),
+        ('incident',     ARRAY['person_id', 'person', 'incident_person_id_fkey', 'party_id', 'party', 'incident_party_id_fkey']),
+        ('marker',       ARRAY['person_id', 'person', 'marker_person_id_fkey']),
+        ('court_order',  ARRAY['person_id', 'person', 'court_order_person_id_fkey',
+                               'protected_party_id', 'party', 'court_order_protected_party_id_fkey']),
+        ('breach',       ARRAY['person_id', 'person', 'breach_person_id_fkey', 'order_id', 'court_order', 'breach_order_id_fkey']),
+        ('forum_link',   ARRAY['person_id', 'person', 'forum_link_person_id_fkey']),
+        ('referral',     ARRAY['person_id', 'person', 'referral_person_id_fkey', 'party_id', 'party', 'referral_party_id_fkey'])
+    ) AS x(tbl, args)
+    LOOP
+        EXECUTE format('CREATE TRIGGER check_visible_refs_ins AFTER INSERT ON disrupt.%I REFERENCING NEW TABLE AS new_rows '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION disrupt.refuse_hidden_reference(%s)',
+                       t.tbl, (SELECT string_agg(format('%L', a), ', ' ORDER BY n) FROM unnest(t.args) WITH ORDINALITY u(a, n)));
+        EXECUTE format('CREATE TRIGGER check_visible_refs_upd AFTER UPDATE ON disrupt.%I REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION disrupt.refuse_hidden_reference(%s)',
+                       t.tbl, (SELECT string_agg(format('%L', a), ', ' ORDER BY n) FROM unnest(t.args) WITH ORDINALITY u(a, n)));
+    END LOOP;
+END
+$do$;
+
+-- ---------------------------------------------------------------------------
 -- merge_person(keep_ref, absorb_ref, reason) -> keep's id
 --   Moves every row of absorb to keep.  absorb's own name and date of birth become
 --   an alias of keep; alias and relationship duplicates are folded (relationship
@@ -49,9 +145,9 @@ FROM unnest(ARRAY['disrupt.person', 'disrupt.alias', 'disrupt.party', 'disrupt.r
 --   pnc_id / given_name / date_of_birth / gender are filled from absorb; people
 --   already merged into absorb are re-pointed at keep.  absorb keeps its row with
 --   merged_into = keep (lookups filter merged_into IS NULL).
---   SECURITY DEFINER: it must move other agencies' rows too.  Allowed to active
---   staff who can see both people (shared, own agency, or admin).  The reason is
---   required.  Logged as two 'combine' audit rows: the first carries the absorbed
+--   SECURITY DEFINER: it must move other agencies' rows too.  Administrators only
+--   (one agency may not merge another agency's people; an administrator sees both).
+--   The reason is required.  Logged as two 'combine' audit rows: the first carries the absorbed
 --   record, the second the reason as its purpose (the moved rows are also logged as
 --   'alter').
 -- ---------------------------------------------------------------------------
@@ -67,8 +163,8 @@ BEGIN
     IF reason IS NULL OR btrim(reason) = '' THEN
         RAISE EXCEPTION 'merge_person: a reason is required' USING ERRCODE = '22023';
     END IF;
-    IF NOT disrupt.is_active_staff() THEN
-        RAISE EXCEPTION 'merge_person: % is not active staff', session_user USING ERRCODE = '42501';
+    IF NOT v_admin THEN
+        RAISE EXCEPTION 'merge_person: only an administrator may merge people' USING ERRCODE = '42501';
     END IF;
     IF keep_ref IS NULL OR absorb_ref IS NULL OR keep_ref = absorb_ref THEN
         RAISE EXCEPTION 'merge_person: two different person refs are required' USING ERRCODE = '22023';
@@ -77,10 +173,10 @@ BEGIN
     PERFORM 1 FROM disrupt.person WHERE person_ref IN (keep_ref, absorb_ref) ORDER BY id FOR UPDATE;
     SELECT * INTO k FROM disrupt.person WHERE person_ref = keep_ref;
     SELECT * INTO a FROM disrupt.person WHERE person_ref = absorb_ref;
-    IF k.id IS NULL OR NOT (v_admin OR k.sensitivity = 'shared' OR k.agency = v_agency) THEN
+    IF k.id IS NULL THEN
         RAISE EXCEPTION 'merge_person: person_ref % not found', keep_ref USING ERRCODE = 'P0002';
     END IF;
-    IF a.id IS NULL OR NOT (v_admin OR a.sensitivity = 'shared' OR a.agency = v_agency) THEN
+    IF a.id IS NULL THEN
         RAISE EXCEPTION 'merge_person: person_ref % not found', absorb_ref USING ERRCODE = 'P0002';
     END IF;
     IF k.merged_into IS NOT NULL THEN
@@ -206,45 +302,60 @@ END
 $do$;
 
 -- ---------------------------------------------------------------------------
--- next_ref(kind) -> a new, unused reference such as P-000123 or M-0000042, from one sequence
--- per kind.  When the sequence meets a reference that already exists (an import used the same
--- pattern) it jumps past the highest reference of that pattern, so it scans at most once.
--- SECURITY DEFINER: it must see restricted rows of other agencies to avoid their references;
--- it reveals nothing but a free reference.
+-- next_ref(kind) -> a new, unused reference such as P-7KQ2M9XD or M-R4T8WZ2N: the kind's letter
+-- and eight characters drawn at random from 31 that cannot be misread (no 0/O, 1/I/L), about
+-- 8.5e11 per kind.  Random, not counted: a counter would tell every caller how many records
+-- exist, hidden ones included.  Drawn again on the (rare) collision with any stored
+-- reference.  SECURITY DEFINER: it must see restricted rows of other agencies to avoid
+-- their references; it reveals nothing but a free reference.  Imported references (the
+-- source systems' own) are kept as they are.
 -- ---------------------------------------------------------------------------
 
 CREATE OR REPLACE FUNCTION disrupt.next_ref(kind text) RETURNS text
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
 DECLARE
-    prefix text; width int; tbl text; col text; seq text; v text; n bigint; top bigint; free boolean;
+    alphabet constant text := '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+    prefix text; tbl text; col text; v text; b bytea; free boolean;
 BEGIN
-    SELECT x.prefix, x.width, x.tbl, x.col INTO prefix, width, tbl, col
-    FROM (VALUES ('person',   'P', 6, 'person',      'person_ref'),
-                 ('incident', 'I', 7, 'incident',    'source_ref'),
-                 ('marker',   'M', 7, 'marker',      'source_ref'),
-                 ('order',    'O', 6, 'court_order', 'source_ref'),
-                 ('breach',   'B', 6, 'breach',      'source_ref'),
-                 ('link',     'L', 6, 'forum_link',  'source_ref'),
-                 ('referral', 'R', 6, 'referral',    'source_ref')) AS x(kind, prefix, width, tbl, col)
+    SELECT x.prefix, x.tbl, x.col INTO prefix, tbl, col
+    FROM (VALUES ('person',   'P', 'person',      'person_ref'),
+                 ('incident', 'I', 'incident',    'source_ref'),
+                 ('marker',   'M', 'marker',      'source_ref'),
+                 ('order',    'O', 'court_order', 'source_ref'),
+                 ('breach',   'B', 'breach',      'source_ref'),
+                 ('link',     'L', 'forum_link',  'source_ref'),
+                 ('referral', 'R', 'referral',    'source_ref')) AS x(kind, prefix, tbl, col)
     WHERE x.kind = next_ref.kind;
     IF prefix IS NULL THEN
         RAISE EXCEPTION 'next_ref: unknown kind %', quote_literal(kind) USING ERRCODE = '22023';
     END IF;
-    seq := 'disrupt.' || next_ref.kind || '_ref_seq';
     LOOP
-        n := nextval(seq);
-        v := prefix || '-' || lpad(n::text, width, '0');
+        b := uuid_send(gen_random_uuid());
+        v := prefix || '-' || (SELECT string_agg(substr(alphabet, 1 + get_byte(b, i) % 31, 1), '' ORDER BY i)
+                               FROM generate_series(0, 7) i);
         EXECUTE format('SELECT NOT EXISTS (SELECT 1 FROM disrupt.%I WHERE %I = $1)', tbl, col) INTO STRICT free USING v;
         EXIT WHEN free;
-        EXECUTE format('SELECT max(substr(%I, 3)::bigint) FROM disrupt.%I WHERE %I ~ $1', col, tbl, col)
-            INTO top USING '^' || prefix || '-[0-9]{1,18}$';
-        IF top > n THEN PERFORM setval(seq, top); END IF;
     END LOOP;
     RETURN v;
 END
 $$;
-COMMENT ON FUNCTION disrupt.next_ref(text) IS 'a new unused reference (P-000123, M-0000042, ...) for person, incident, marker, order, breach, link or referral';
+COMMENT ON FUNCTION disrupt.next_ref(text) IS 'a new unused random reference (P-7KQ2M9XD, M-R4T8WZ2N, ...) for person, incident, marker, order, breach, link or referral';
+
+-- ---------------------------------------------------------------------------
+-- recompute_pending() -> how many queued people (person_dirty) the caller can see: every
+-- queued person for an administrator (who runs the recompute), else only those the caller
+-- may see, so the queue tells nobody how many hidden records changed.
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION disrupt.recompute_pending() RETURNS integer
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
+AS $$
+    SELECT CASE WHEN NOT disrupt.is_active_staff() THEN 0
+                WHEN disrupt.is_admin() THEN (SELECT count(*)::int FROM disrupt.person_dirty)
+                ELSE (SELECT count(*)::int FROM disrupt.person_dirty d JOIN disrupt.person p ON p.id = d.person_id
+                      WHERE p.sensitivity = 'shared' OR p.agency = disrupt.caller_agency())
+           END
+$$;
 
 SELECT disrupt.hand_to_owner();
 
@@ -252,9 +363,15 @@ SELECT disrupt.hand_to_owner();
 -- Privileges
 -- ---------------------------------------------------------------------------
 REVOKE ALL ON FUNCTION
-    disrupt.agency_codes_fixed(), disrupt.refuse_merged_person(), disrupt.merge_person(text, text, text), disrupt.next_ref(text)
+    disrupt.agency_codes_fixed(), disrupt.refuse_merged_person(), disrupt.refuse_hidden_reference(),
+    disrupt.merge_person(text, text, text), disrupt.next_ref(text),
+    disrupt.may_see_person(bigint), disrupt.may_see_party(bigint), disrupt.recompute_pending()
 FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION disrupt.merge_person(text, text, text), disrupt.next_ref(text) TO disrupt_staff;
+GRANT EXECUTE ON FUNCTION disrupt.next_ref(text), disrupt.may_see_person(bigint), disrupt.may_see_party(bigint),
+    disrupt.recompute_pending()
+    TO disrupt_staff;
+-- merging is for administrators (merge_person checks is_admin() itself as well)
+GRANT EXECUTE ON FUNCTION disrupt.merge_person(text, text, text) TO disrupt_admin;
 
 -- lookups: read by everyone in the product; the admin keeps labels/gravities in sync
 GRANT SELECT ON disrupt.agency, disrupt.marker_kind, disrupt.offence, disrupt.order_type
@@ -262,9 +379,21 @@ GRANT SELECT ON disrupt.agency, disrupt.marker_kind, disrupt.offence, disrupt.or
 GRANT INSERT, UPDATE ON disrupt.agency, disrupt.marker_kind, disrupt.offence, disrupt.order_type
     TO disrupt_admin;
 
--- personal data: full DML, narrowed by RLS
+-- personal data: full DML, narrowed by RLS and by the hidden-reference triggers above.
+-- person.merged_into is written by merge_person only: staff may neither insert nor update it
+-- (column privileges: every other column of person is updatable).
+GRANT SELECT, DELETE ON disrupt.person TO disrupt_staff;
+DO $do$
+BEGIN
+    EXECUTE (SELECT format('GRANT UPDATE (%s) ON disrupt.person TO disrupt_staff',
+                           string_agg(format('%I', a.attname), ', ' ORDER BY a.attnum))
+             FROM pg_catalog.pg_attribute a
+             WHERE a.attrelid = 'disrupt.person'::regclass AND a.attnum > 0 AND NOT a.attisdropped
+               AND a.attname NOT IN ('id', 'merged_into'));
+END
+$do$;
 GRANT SELECT, UPDATE, DELETE ON
-    disrupt.person, disrupt.alias, disrupt.party, disrupt.relationship, disrupt.incident,
+    disrupt.alias, disrupt.party, disrupt.relationship, disrupt.incident,
     disrupt.marker, disrupt.court_order, disrupt.breach, disrupt.forum_link, disrupt.referral
     TO disrupt_staff;
 -- provenance: staff insert every column but the four the database fills in
@@ -281,12 +410,15 @@ BEGIN
         SELECT string_agg(format('%I', a.attname), ', ' ORDER BY a.attnum) INTO columns
         FROM pg_catalog.pg_attribute a
         WHERE a.attrelid = format('disrupt.%I', t)::regclass AND a.attnum > 0 AND NOT a.attisdropped
-          AND a.attname NOT IN ('created_by', 'created_at', 'updated_by', 'updated_at');
+          AND a.attname NOT IN ('created_by', 'created_at', 'updated_by', 'updated_at', 'merged_into');
         EXECUTE format('GRANT INSERT (%s) ON disrupt.%I TO disrupt_staff', columns, t);
     END LOOP;
 END
 $do$;
-GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA disrupt TO disrupt_staff;
+-- no sequence privilege: identity columns need none for INSERT, and a sequence's last_value
+-- counts rows the caller cannot see.
 
--- risk recompute queue (ids only, no personal data): the recompute runs as staff
-GRANT SELECT, INSERT, DELETE ON disrupt.person_dirty TO disrupt_staff;
+-- risk recompute queue: filled only by the queue triggers (SECURITY DEFINER); read and emptied
+-- only by the recompute, which administrators run. Staff see how many of the people THEY can
+-- see are queued through disrupt.recompute_pending() (above).
+GRANT SELECT, DELETE ON disrupt.person_dirty TO disrupt_admin;

@@ -2,9 +2,83 @@
 -- and the policies and privileges of the staff directory, the audit log and the schema
 -- version tables.
 --
--- Roles are cluster-wide (created in the baseline migration); staff are PostgreSQL login
--- roles, created and disabled only by staff_add / staff_disable, which absorb the races
--- of two databases of one cluster creating or changing the same login at once.
+-- Roles are cluster-wide (created in the baseline migration and 0007); staff are PostgreSQL
+-- login roles, created and disabled only by staff_add / staff_disable (through the two login
+-- functions owned by disrupt_role_admin), which absorb the races of two databases of one
+-- cluster creating or changing the same login at once.
+
+-- ---------------------------------------------------------------------------
+-- Logins (the only code that runs with CREATEROLE)
+--   Owned by disrupt_role_admin (NOLOGIN CREATEROLE, migration 0007) and executable only by
+--   disrupt_owner, that is from inside staff_add / staff_disable after their admin check.
+--   A login is disrupt's when it is a direct member of disrupt_login (the cluster-wide
+--   registry: granted when these functions create it). Any other role of the cluster --
+--   a superuser, a role of another application, a pre-existing role with the same name --
+--   is refused with a clear message and left as it is.
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION disrupt.staff_login_is_ours(login text) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members m
+                   JOIN pg_catalog.pg_roles r ON r.oid = m.member AND r.rolname = login AND NOT r.rolsuper
+                   JOIN pg_catalog.pg_roles g ON g.oid = m.roleid AND g.rolname = 'disrupt_login')
+$$;
+
+CREATE FUNCTION disrupt.staff_login_enable(login text, make_admin boolean) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = login) THEN
+        BEGIN
+            EXECUTE format('CREATE ROLE %I LOGIN IN ROLE disrupt_login, disrupt_staff', login);
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN
+            NULL;  -- another database of the cluster created it at this moment: checked below
+        END;
+    END IF;
+    IF NOT disrupt.staff_login_is_ours(login) THEN
+        RAISE EXCEPTION USING ERRCODE = '42501',
+            MESSAGE = format('staff_add: a role named %s already exists in this PostgreSQL cluster and was not created by disrupt for staff; it is left unchanged', login),
+            HINT = 'Choose another login for this member of staff.';
+    END IF;
+    IF NOT (SELECT r.rolcanlogin FROM pg_catalog.pg_roles r WHERE r.rolname = login) THEN
+        EXECUTE format('ALTER ROLE %I LOGIN', login);  -- re-enabling someone who was disabled
+    END IF;
+    IF NOT pg_catalog.pg_has_role(login, 'disrupt_staff', 'MEMBER') THEN
+        BEGIN
+            EXECUTE format('GRANT disrupt_staff TO %I', login);
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN
+            NULL;
+        END;
+    END IF;
+    IF make_admin AND NOT pg_catalog.pg_has_role(login, 'disrupt_admin', 'MEMBER') THEN
+        BEGIN
+            EXECUTE format('GRANT disrupt_admin TO %I', login);
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN
+            NULL;
+        END;
+    ELSIF NOT make_admin AND pg_catalog.pg_has_role(login, 'disrupt_admin', 'MEMBER') THEN
+        EXECUTE format('REVOKE disrupt_admin FROM %I', login);
+    END IF;
+END
+$$;
+
+CREATE FUNCTION disrupt.staff_login_disable(login text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = login) THEN
+        RETURN;  -- the role was dropped by hand: nothing can log in as it
+    END IF;
+    IF NOT disrupt.staff_login_is_ours(login) THEN
+        RAISE EXCEPTION USING ERRCODE = '42501',
+            MESSAGE = format('staff_disable: the role %s was not created by disrupt for staff; it is left unchanged', login);
+    END IF;
+    EXECUTE format('ALTER ROLE %I NOLOGIN', login);
+    IF pg_catalog.pg_has_role(login, 'disrupt_admin', 'MEMBER') THEN
+        EXECUTE format('REVOKE disrupt_admin FROM %I', login);
+    END IF;
+END
+$$;
 
 -- ---------------------------------------------------------------------------
 -- Staff management (admin only)
@@ -13,8 +87,6 @@ CREATE OR REPLACE FUNCTION disrupt.staff_add(login text, full_name text, agency 
 RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
-DECLARE
-    r record;
 BEGIN
     IF NOT disrupt.is_admin() THEN
         RAISE EXCEPTION 'staff_add: only an administrator may add staff' USING ERRCODE = '42501';
@@ -23,7 +95,7 @@ BEGIN
         RAISE EXCEPTION 'staff_add: login % must be 1-63 characters of letters, digits, _ . @ -', quote_literal(login)
             USING ERRCODE = '22023';
     END IF;
-    IF login LIKE 'pg\_%' OR login IN ('disrupt_owner', 'disrupt_staff', 'disrupt_admin', 'disrupt_service', 'public') THEN
+    IF login LIKE 'pg\_%' OR login IN ('disrupt_owner', 'disrupt_staff', 'disrupt_admin', 'disrupt_service', 'disrupt_role_admin', 'disrupt_login', 'public') THEN
         RAISE EXCEPTION 'staff_add: % is a reserved role name', login USING ERRCODE = '22023';
     END IF;
     IF full_name IS NULL OR btrim(full_name) = '' THEN
@@ -40,23 +112,8 @@ BEGIN
             USING ERRCODE = '22023';
     END IF;
 
-    SELECT rolcanlogin, rolsuper INTO r FROM pg_catalog.pg_roles WHERE rolname = login;
-    IF NOT FOUND THEN
-        PERFORM disrupt.role_statement(format('CREATE ROLE %I LOGIN', login));
-    ELSIF NOT r.rolcanlogin AND NOT r.rolsuper THEN
-        -- re-enabling someone who was disabled
-        EXECUTE format('ALTER ROLE %I LOGIN', login);
-    END IF;
-    IF NOT pg_catalog.pg_has_role(login, 'disrupt_staff', 'MEMBER') THEN
-        PERFORM disrupt.role_statement(format('GRANT disrupt_staff TO %I', login));
-    END IF;
-    IF role = 'admin' THEN
-        IF NOT pg_catalog.pg_has_role(login, 'disrupt_admin', 'MEMBER') THEN
-            PERFORM disrupt.role_statement(format('GRANT disrupt_admin TO %I', login));
-        END IF;
-    ELSIF pg_catalog.pg_has_role(login, 'disrupt_admin', 'MEMBER') THEN
-        EXECUTE format('REVOKE disrupt_admin FROM %I', login);
-    END IF;
+    -- the login itself: created (or switched back on) only if disrupt made it for staff
+    PERFORM disrupt.staff_login_enable(login, role = 'admin');
 
     INSERT INTO disrupt.staff AS s (login, full_name, agency, role, active, disabled_at, disabled_reason)
     VALUES (staff_add.login, btrim(staff_add.full_name), staff_add.agency, staff_add.role, true, NULL, NULL)
@@ -85,12 +142,7 @@ BEGIN
     IF NOT FOUND THEN
         RAISE EXCEPTION 'staff_disable: % is not staff', quote_literal(login) USING ERRCODE = 'DR404';
     END IF;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = login AND NOT rolsuper) THEN
-        EXECUTE format('ALTER ROLE %I NOLOGIN', login);
-        IF pg_catalog.pg_has_role(login, 'disrupt_admin', 'MEMBER') THEN
-            EXECUTE format('REVOKE disrupt_admin FROM %I', login);
-        END IF;
-    END IF;
+    PERFORM disrupt.staff_login_disable(login);
     -- open sessions of that login see nothing from now on (policies test is_active_staff())
 END
 $$;
@@ -176,6 +228,10 @@ CREATE POLICY owner_insert ON disrupt.audit_log FOR INSERT TO disrupt_owner WITH
 CREATE POLICY owner_read ON disrupt.audit_log FOR SELECT TO disrupt_owner USING (true);
 
 SELECT disrupt.hand_to_owner();
+-- the login functions run with CREATEROLE: owned by disrupt_role_admin, not disrupt_owner
+ALTER FUNCTION disrupt.staff_login_is_ours(text) OWNER TO disrupt_role_admin;
+ALTER FUNCTION disrupt.staff_login_enable(text, boolean) OWNER TO disrupt_role_admin;
+ALTER FUNCTION disrupt.staff_login_disable(text) OWNER TO disrupt_role_admin;
 
 -- ---------------------------------------------------------------------------
 -- Privileges
@@ -190,6 +246,13 @@ GRANT EXECUTE ON FUNCTION
     disrupt.audit_consult(bigint, text, text, jsonb),
     disrupt.audit_disclose(bigint, text, text, text, jsonb)
     TO disrupt_staff;
+REVOKE ALL ON FUNCTION
+    disrupt.staff_login_is_ours(text), disrupt.staff_login_enable(text, boolean), disrupt.staff_login_disable(text)
+FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION
+    disrupt.staff_login_is_ours(text), disrupt.staff_login_enable(text, boolean), disrupt.staff_login_disable(text)
+    TO disrupt_owner;
+GRANT USAGE ON SCHEMA disrupt TO disrupt_role_admin;
 -- staff_add/staff_disable check is_admin() themselves
 GRANT EXECUTE ON FUNCTION disrupt.staff_add(text, text, text, text), disrupt.staff_disable(text, text)
     TO disrupt_admin;

@@ -19,7 +19,8 @@ struct MergeRaceTests {
         staff = "race_\(UUID().uuidString.prefix(8).lowercased())"
         let db = try TestCluster.superuserConnection(database: location.testDatabaseName)
         defer { db.close() }
-        try db.execute("SELECT disrupt.staff_add(\(staff), 'Rae Race', 'police', 'spoc')")
+        // merging is for administrators (issue 12): the racing login is a police administrator
+        try db.execute("SELECT disrupt.staff_add(\(staff), 'Rae Race', 'police', 'admin')")
         keep = try db.query("INSERT INTO disrupt.person (person_ref, family_name, agency) VALUES ('P-KEEP', 'Keep', 'police') RETURNING id")[0].decode("id")
         absorb = try db.query("INSERT INTO disrupt.person (person_ref, family_name, agency) VALUES ('P-GONE', 'Gone', 'police') RETURNING id")[0].decode("id")
     }
@@ -117,8 +118,10 @@ struct MergeRaceTests {
             try health.execute("INSERT INTO disrupt.marker (source_ref, person_id, kind, recorded_on, agency) VALUES ('M-HID', \(absorb), 'weapons', '2026-01-01', 'health')")
             Issue.record("the insert onto a merged person was accepted")
         } catch let error as PostgresError {
-            #expect(error.sqlState == "DR409")
-            let said = "\(error.message) \(error.hint ?? "")"
+            // issue 12: a person the caller cannot see is "not present", as a missing one is
+            // (the hidden-reference guard answers before the merged-person check)
+            #expect(error.sqlState == "23503")
+            let said = "\(error.message) \(error.detail ?? "") \(error.hint ?? "")"
             #expect(!said.contains("P-KEEP") && !said.contains("P-GONE"), "\(said)")
         }
     }

@@ -70,11 +70,12 @@ enum PersonCommands {
     }
 
     static let merge = CommandSpec(
-        "merge", abstract: "Merge two records of the same person: ABSORB's history moves to KEEP.",
+        "merge", abstract: "Merge two records of the same person (administrators): ABSORB's history moves to KEEP.",
         discussion: """
             Everything recorded against ABSORB (aliases, relationships, incidents, markers, orders, breaches,
             links, referrals) moves to KEEP; ABSORB's name becomes an alias; ABSORB's reference and PNC id
-            then lead to KEEP. Logged with --reason. Exit codes: 3 a person not found, 4 not allowed.
+            then lead to KEEP. Logged with --reason. Administrators only (an administrator sees both
+            records; one agency may not merge another's). Exit codes: 3 a person not found, 4 not allowed.
             """,
         arguments: Merge.self,
         examples: ["disrupt person merge P-000001 P-000042 --reason 'Same PNC id, confirmed by DC Hale'"]

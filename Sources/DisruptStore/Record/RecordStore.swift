@@ -28,7 +28,7 @@ public struct RecordStore {
                     VALUES (\(ref), \(new.pnc), \(new.givenName), \(new.familyName), \(new.dateOfBirth), \(gender), \(agency))
                     """)
             } catch let error as PostgresError where error.sqlState == "23505" {
-                if error.constraintName == "person_pnc_id_key" {
+                if ["person_pnc_shared_key", "person_pnc_agency_key"].contains(error.constraintName) {
                     throw StoreError(.conflict, "PNC id \(new.pnc ?? "") is already recorded for another person", hint: "Find them with: disrupt person find \(new.pnc ?? "")")
                 }
                 throw StoreError(.conflict, "person \(ref) already exists", hint: "Choose another --ref, or leave it out to get a new one.")

@@ -105,7 +105,7 @@ public struct RiskStore: Sendable {
     /// Whether the stored scores are current for `asOf`.
     public func freshness(asOf: Day, on db: PostgresConnection) throws -> RankFreshness {
         let row = try db.query("""
-            SELECT (SELECT count(*) FROM disrupt.person_dirty)::int AS dirty,
+            SELECT disrupt.recompute_pending() AS dirty,
                    EXISTS (SELECT 1 FROM disrupt.risk_current WHERE as_of <> \(asOf)) AS other_day,
                    disrupt.is_admin() AS admin
             """)[0]

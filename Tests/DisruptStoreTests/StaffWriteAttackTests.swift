@@ -1,0 +1,216 @@
+import DisruptStore
+import DisruptTestSupport
+import Foundation
+import Postgres
+import Testing
+
+/// Issue 12, the write side: a member of staff with psql (a real login through libpq) tries to
+/// write onto people and parties they cannot see, merge, work the recompute queue, plan for a
+/// hidden person, learn keys and counts, and switch other roles' LOGIN. Each attempt is refused
+/// or sees nothing, and a refusal caused by a hidden row reads like "no such row".
+@Suite("Security: staff writes through psql")
+struct StaffWriteAttackTests {
+    let fixture: SecurityFixture
+
+    init() throws {
+        fixture = try SecurityFixture.shared.get()
+    }
+
+    /// A restricted police person and party (hidden from probation), made by the superuser.
+    func hidden(_ label: String) throws -> (person: Int64, personRef: String, party: Int64) {
+        let db = try fixture.superuser()
+        defer { db.close() }
+        let ref = "H-\(fixture.token)-\(label)"
+        let person: Int64 = try db.query("""
+            INSERT INTO disrupt.person (person_ref, pnc_id, family_name, agency, sensitivity)
+            VALUES (\(ref), \("PNC-\(fixture.token)-\(label)"), 'Hidden', 'police', 'restricted') RETURNING id
+            """)[0].decode("id")
+        let party: Int64 = try db.query("""
+            INSERT INTO disrupt.party (party_ref, family_name, kind, agency, sensitivity)
+            VALUES (\("V-\(ref)"), 'Victim', 'victim', 'police', 'restricted') RETURNING id
+            """)[0].decode("id")
+        return (person, ref, party)
+    }
+
+    /// The error a statement raised (nil when it succeeded).
+    func failure(_ body: () throws -> Void) -> PostgresError? {
+        do { try body() } catch let error as PostgresError { return error } catch {}
+        return nil
+    }
+
+    @Test func nothingIsAttachedToOrMovedOntoAHiddenPersonOrParty() throws {
+        let f = fixture
+        let h = try hidden("attach")
+        let db = try f.connect(as: f.probation)
+        defer { db.close() }
+        func marker(_ ref: String, person: Int64) throws {
+            try db.execute("""
+                INSERT INTO disrupt.marker (source_ref, person_id, kind, recorded_on, agency) VALUES (\(ref), \(person), 'weapons', '2024-02-01', 'probation')
+                """)
+        }
+        // a hidden person and one that does not exist give the same error, word for word
+        let onHidden = failure { try marker("M-\(f.token)-onhidden", person: h.person) }
+        let missing = h.person + 1_000_000
+        let onMissing = failure { try marker("M-\(f.token)-onmissing", person: missing) }
+        #expect(onHidden?.sqlState == "23503")
+        #expect(onMissing?.sqlState == "23503")
+        #expect(onHidden?.message == onMissing?.message)
+        #expect(onHidden?.detail == onMissing?.detail)
+        #expect(onHidden?.detail?.contains("\(h.person)") == false)
+        // a hidden party (victim of an incident, protected by an order, in a relationship)
+        #expect(sqlState {
+            try db.execute("""
+                INSERT INTO disrupt.incident (source_ref, person_id, party_id, occurred_on, offence, agency)
+                VALUES (\("I-\(f.token)-hp"), \(f.personID), \(h.party), '2024-02-01', 'abh', 'probation')
+                """)
+        } == "23503")
+        #expect(sqlState {
+            try db.execute("""
+                INSERT INTO disrupt.relationship (person_id, party_id, relationship, agency) VALUES (\(f.personID), \(h.party), 'partner', 'probation')
+                """)
+        } == "23503")
+        #expect(sqlState {
+            try db.execute("INSERT INTO disrupt.alias (person_id, alias_name, agency) VALUES (\(h.person), 'Someone', 'probation')")
+        } == "23503")
+        // an own record cannot be moved onto the hidden person either
+        try marker("M-\(f.token)-mine", person: f.personID)
+        #expect(sqlState { _ = try db.execute("UPDATE disrupt.marker SET person_id = \(h.person) WHERE source_ref = \("M-\(f.token)-mine")") } == "23503")
+        // merged_into is merge_person's alone
+        #expect(sqlState { _ = try db.execute("UPDATE disrupt.person SET merged_into = \(h.person) WHERE id = \(f.personID)") } == "42501")
+        #expect(sqlState {
+            try db.execute("INSERT INTO disrupt.person (person_ref, family_name, agency, merged_into) VALUES (\("P-\(f.token)-mi"), 'X', 'probation', \(f.personID))")
+        } == "42501")
+        let check = try f.superuser()
+        defer { check.close() }
+        #expect(try check.query("SELECT 1 FROM disrupt.marker WHERE person_id = \(h.person)").isEmpty)
+        #expect(try check.query("SELECT person_id FROM disrupt.marker WHERE source_ref = \("M-\(f.token)-mine")")[0].decode("person_id", as: Int64.self) == f.personID)
+        // the owning agency still records onto its own restricted person
+        let police = try f.connect(as: f.police)
+        defer { police.close() }
+        try police.execute("""
+            INSERT INTO disrupt.marker (source_ref, person_id, kind, recorded_on, agency) VALUES (\("M-\(f.token)-polown"), \(h.person), 'weapons', '2024-02-01', 'police')
+            """)
+    }
+
+    @Test func onlyAnAdministratorMerges() throws {
+        let f = fixture
+        let db = try f.superuser()
+        defer { db.close() }
+        try db.execute("INSERT INTO disrupt.person (person_ref, family_name, agency) VALUES (\("MG-\(f.token)-1"), 'Twin', 'police'), (\("MG-\(f.token)-2"), 'Twin', 'police')")
+        // even the agency that holds both people may not merge them
+        let police = try f.connect(as: f.police)
+        defer { police.close() }
+        #expect(sqlState { _ = try police.query("SELECT disrupt.merge_person(\("MG-\(f.token)-1"), \("MG-\(f.token)-2"), 'same man')") } == "42501")
+        let admin = try f.connect(as: f.admin)
+        defer { admin.close() }
+        #expect(try admin.query("SELECT disrupt.merge_person(\("MG-\(f.token)-1"), \("MG-\(f.token)-2"), 'same man') AS id").count == 1)
+        #expect(try db.query("SELECT 1 FROM disrupt.audit_log WHERE operation = 'combine' AND login = \(f.admin)").count == 2)
+    }
+
+    @Test func theRecomputeQueueIsNotStaffs() throws {
+        let f = fixture
+        let h = try hidden("queue")
+        let su = try f.superuser()
+        defer { su.close() }
+        try su.execute("""
+            INSERT INTO disrupt.marker (source_ref, person_id, kind, recorded_on, agency, sensitivity)
+            VALUES (\("M-\(f.token)-q"), \(h.person), 'weapons', '2024-02-01', 'police', 'restricted')
+            """)
+        let db = try f.connect(as: f.probation)
+        defer { db.close() }
+        #expect(sqlState { _ = try db.query("SELECT person_id FROM disrupt.person_dirty") } == "42501")
+        #expect(sqlState { _ = try db.execute("INSERT INTO disrupt.person_dirty (person_id, marked_at) VALUES (\(f.personID), 'infinity')") } == "42501")
+        #expect(sqlState { _ = try db.execute("DELETE FROM disrupt.person_dirty") } == "42501")
+        // the pending count counts only people the caller can see; the admin's counts the hidden one
+        let mine: Int = try db.query("SELECT disrupt.recompute_pending() AS n")[0].decode("n")
+        let visible: Int = try su.query("""
+            SELECT count(*)::int AS n FROM disrupt.person_dirty d JOIN disrupt.person p ON p.id = d.person_id
+            WHERE p.sensitivity = 'shared' OR p.agency = 'probation'
+            """)[0].decode("n")
+        #expect(mine == visible)
+        let admin = try f.connect(as: f.admin)
+        defer { admin.close() }
+        let all: Int = try admin.query("SELECT disrupt.recompute_pending() AS n")[0].decode("n")
+        #expect(all == (try su.query("SELECT count(*)::int AS n FROM disrupt.person_dirty")[0].decode("n", as: Int.self)))
+        #expect(all > mine)
+        // marked_at is finite, whoever writes it
+        #expect(sqlState { _ = try su.execute("UPDATE disrupt.person_dirty SET marked_at = 'infinity'") } == "23514")
+    }
+
+    @Test func noPlanForAHiddenPerson() throws {
+        let f = fixture
+        let h = try hidden("plan")
+        let spoc = try f.addStaff("spoc", agency: "probation", role: "spoc")
+        let db = try f.connect(as: spoc)
+        defer { db.close() }
+        let onHidden = failure { _ = try db.query("SELECT disrupt.plan_open(\(h.personRef), \(spoc), NULL)") }
+        let onMissing = failure { _ = try db.query("SELECT disrupt.plan_open(\("NOPE-\(f.token)"), \(spoc), NULL)") }
+        #expect(onHidden?.sqlState == "DR404")
+        #expect(onHidden?.message == onMissing?.message.replacingOccurrences(of: "NOPE-\(f.token)", with: h.personRef))
+        // a plan an administrator opened for the hidden person is "not found" for probation
+        let admin = try f.connect(as: f.admin)
+        defer { admin.close() }
+        let plan: Int64 = try admin.query("SELECT disrupt.plan_open(\(h.personRef), \(spoc), NULL) AS id")[0].decode("id")
+        let closing = failure { _ = try db.query("SELECT disrupt.plan_close(\(plan), 1, 'gone')") }
+        #expect(closing?.sqlState == "DR404")
+        #expect(closing?.message == "plan \(plan) not found")
+        #expect(sqlState { _ = try db.query("SELECT disrupt.plan_update(\(plan), 1, NULL, NULL)") } == "DR404")
+        #expect(sqlState {
+            _ = try db.query("SELECT disrupt.action_add(\(plan), 'disrupt', NULL, 'probation', NULL, NULL, NULL, 'Home visit')")
+        } == "DR404")
+    }
+
+    @Test func keysOfHiddenRowsAreNeverAnswered() throws {
+        let f = fixture
+        let h = try hidden("keys")
+        let db = try f.connect(as: f.probation)
+        defer { db.close() }
+        // import_hidden_keys: a shared row of another agency is reported, a restricted one never
+        let keys = try db.query("SELECT k FROM disrupt.import_hidden_keys('markers', NULL, \([f.marker("hr"), f.marker("pr"), f.marker("ps")])) k")
+            .map { try $0.decode("k", as: String.self) }
+        #expect(keys == [f.marker("ps")])
+        let pnc = try db.query("""
+            SELECT k FROM disrupt.import_hidden_keys('people', 'pnc_id', ARRAY[\("PNC-\(f.token)-keys") || chr(31) || 'P-new']) k
+            """)
+        #expect(pnc.isEmpty)
+        // the hidden person's PNC id cannot collide: probation records its own person with it
+        try db.execute("INSERT INTO disrupt.person (person_ref, pnc_id, family_name, agency) VALUES (\("P-\(f.token)-pnc"), \("PNC-\(f.token)-keys"), 'Other', 'probation')")
+        _ = h
+        // no sequence: identity sequences count hidden rows
+        #expect(sqlState { _ = try db.query("SELECT last_value FROM disrupt.person_id_seq") } == "42501")
+        #expect(sqlState { _ = try db.query("SELECT nextval('disrupt.marker_id_seq')") } == "42501")
+        // references made by hand are random, not counters
+        let refs = try (0..<3).map { _ in try db.query("SELECT disrupt.next_ref('person') AS r")[0].decode("r", as: String.self) }
+        #expect(refs.allSatisfy { $0.range(of: "^P-[2-9A-HJKMNP-Z]{8}$", options: .regularExpression) != nil }, "\(refs)")
+        #expect(Set(refs).count == 3)
+    }
+
+    @Test func staffAddAndDisableTouchOnlyDisruptsLogins() throws {
+        let f = fixture
+        let su = try f.superuser()
+        defer { su.close() }
+        #expect(try su.query("SELECT rolcreaterole FROM pg_roles WHERE rolname = 'disrupt_owner'")[0].decode("rolcreaterole", as: Bool.self) == false)
+        let outsider = "app_\(f.token)"
+        try su.execute("CREATE ROLE \(identifier: outsider) NOLOGIN")
+        defer { _ = try? su.execute("DROP ROLE \(identifier: outsider)") }
+        let admin = try f.connect(as: f.admin)
+        defer { admin.close() }
+        let adding = failure { try admin.execute("SELECT disrupt.staff_add(\(outsider), 'Not Ours', 'police', 'rep')") }
+        #expect(adding?.sqlState == "42501")
+        #expect(adding?.message.contains("was not created by disrupt for staff") == true, "\(adding?.message ?? "")")
+        // a staff row that points at someone else's role: disabling it leaves that role alone
+        try su.execute("ALTER ROLE \(identifier: outsider) LOGIN")
+        try su.execute("INSERT INTO disrupt.staff (login, full_name, agency, role) VALUES (\(outsider), 'Planted', 'police', 'rep')")
+        defer { _ = try? su.execute("DELETE FROM disrupt.staff WHERE login = \(outsider)") }
+        #expect(sqlState { try admin.execute("SELECT disrupt.staff_disable(\(outsider), 'test')") } == "42501")
+        let role = try su.query("SELECT rolcanlogin, pg_has_role(oid, 'disrupt_staff', 'MEMBER') AS staff FROM pg_roles WHERE rolname = \(outsider)")[0]
+        #expect(try role.decode("rolcanlogin", as: Bool.self) == true)
+        #expect(try role.decode("staff", as: Bool.self) == false)
+        // disrupt's own logins still come and go
+        let login = try f.addStaff("cycle")
+        try admin.execute("SELECT disrupt.staff_disable(\(login), 'left')")
+        #expect(try su.query("SELECT rolcanlogin FROM pg_roles WHERE rolname = \(login)")[0].decode("rolcanlogin", as: Bool.self) == false)
+        try admin.execute("SELECT disrupt.staff_add(\(login), 'Back Again', 'probation', 'rep')")
+        #expect(try su.query("SELECT rolcanlogin FROM pg_roles WHERE rolname = \(login)")[0].decode("rolcanlogin", as: Bool.self) == true)
+    }
+}
