@@ -9,6 +9,13 @@ public struct TacticImport: Sendable, Encodable, Equatable {
     public var unchanged: [String] = []
     /// Tactics the database held that the imported catalogue lacks: no new action may use them.
     public var retired: [String] = []
+
+    public init(added: [String] = [], changed: [String] = [], unchanged: [String] = [], retired: [String] = []) {
+        self.added = added
+        self.changed = changed
+        self.unchanged = unchanged
+        self.retired = retired
+    }
 }
 
 /// The tactic catalogue the database holds (`disrupt.tactic`, migration 0008). It is the
