@@ -34,6 +34,14 @@ GRANT SELECT ON disrupt.plan, disrupt.action, disrupt.action_history TO disrupt_
 
 SELECT disrupt.attach_audit('disrupt.plan'), disrupt.attach_audit('disrupt.action');
 
+-- The tactic catalogue (migration 0008): every active staff member reads it; only the
+-- administrators' functions below change it, and the audit triggers record every change.
+CREATE POLICY tactic_read ON disrupt.tactic FOR SELECT USING ((SELECT disrupt.is_active_staff()));
+SELECT disrupt.attach_owner_policy('disrupt.tactic');
+REVOKE ALL ON disrupt.tactic FROM PUBLIC;
+GRANT SELECT ON disrupt.tactic TO disrupt_staff, disrupt_admin;
+SELECT disrupt.attach_audit('disrupt.tactic');
+
 -- ---------------------------------------------------------------------------------------------
 -- Internal helpers (not granted to anyone)
 -- ---------------------------------------------------------------------------------------------
@@ -85,7 +93,8 @@ LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
         'status', a.status, 'heading', a.heading, 'tactic', a.tactic, 'label', a.label, 'agency', a.agency,
         'owner_login', a.owner_login, 'due_on', a.due_on, 'outcome', a.outcome,
         'needs_safety_check', a.needs_safety_check, 'safety_checked_by', a.safety_checked_by,
-        'safety_checked_at', a.safety_checked_at, 'updated_by', a.updated_by, 'updated_at', a.updated_at)::text
+        'safety_checked_at', a.safety_checked_at, 'safety_check_recorded_by', a.safety_check_recorded_by,
+        'safety_check_via', a.safety_check_via, 'updated_by', a.updated_by, 'updated_at', a.updated_at)::text
 $$;
 
 -- Lock an action for change: DR404 if missing, DR403 if the caller may not change it,
@@ -142,6 +151,100 @@ BEGIN
             MESSAGE = format('%s %s has role %s; needs %s', p_what, p_login, s.role, array_to_string(p_roles, ' or '));
     END IF;
     RETURN s;
+END $$;
+
+-- ---------------------------------------------------------------------------------------------
+-- The tactic catalogue (administrators only; `disrupt tactics import`)
+-- ---------------------------------------------------------------------------------------------
+
+-- Raise DR403 unless the caller is an active administrator.
+CREATE FUNCTION disrupt.tactic_require_admin() RETURNS text
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp AS $$
+BEGIN
+    IF NOT (coalesce(disrupt.is_active_staff(), false) AND coalesce(disrupt.is_admin(), false)) THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR403',
+            MESSAGE = format('%s may not change the tactic catalogue: only an administrator may', disrupt.caller_login());
+    END IF;
+    RETURN disrupt.caller_login();
+END $$;
+
+-- Add a tactic, or change one (by code), and bring a retired one back. The rules are
+-- DisruptCore's (Tactic, TacticCatalogue): a snake_case code, one of the four headings, a known
+-- agency, a label, and no joint work with the victim in the code or the label (DR422; the CHECK
+-- tactic_no_joint_work stands behind it). An exemption from the Idva safety check needs its
+-- reason; NULL p_exempt_reason means the check is needed. p_position NULL keeps the tactic's
+-- place (a new one goes last). Returns 'added', 'changed' or 'unchanged'.
+CREATE FUNCTION disrupt.tactic_set(p_code text, p_heading text, p_agency text, p_label text,
+                                   p_description text, p_exempt_reason text, p_position integer)
+RETURNS text
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp AS $$
+DECLARE
+    v_login text := disrupt.tactic_require_admin();
+    v_label text := nullif(btrim(p_label), '');
+    v_phrase text;
+    t disrupt.tactic;
+BEGIN
+    IF p_code IS NULL OR p_code !~ '^[a-z][a-z0-9_]{0,99}$' THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422',
+            MESSAGE = format('''%s'' is not a tactic code (lower-case letters, digits and underscores)', coalesce(p_code, '(none)'));
+    END IF;
+    IF v_label IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = format('tactic %s needs a label', p_code);
+    END IF;
+    v_phrase := coalesce(disrupt.joint_work_phrase(p_code), disrupt.joint_work_phrase(v_label));
+    IF v_phrase IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422',
+            MESSAGE = format('tactic ''%s'' (%s) matches ''%s'': mediation, couples or joint counselling, family therapy, '
+                             'restorative justice and other joint work with the victim are not safe where there is '
+                             'domestic abuse and are refused', p_code, v_label, v_phrase);
+    END IF;
+    IF p_heading IS NULL OR p_heading NOT IN ('prosecute', 'disrupt', 'divert', 'manage') THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422',
+            MESSAGE = format('heading %s is not one of prosecute, disrupt, divert, manage', coalesce(p_heading, '(none)'));
+    END IF;
+    IF p_agency IS NULL OR NOT EXISTS (SELECT 1 FROM disrupt.agency WHERE code = p_agency) THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = format('no agency %s', coalesce(p_agency, '(none)'));
+    END IF;
+    IF p_exempt_reason IS NOT NULL AND btrim(p_exempt_reason) = '' THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'an exemption from the Idva safety check needs a reason';
+    END IF;
+
+    SELECT * INTO t FROM disrupt.tactic WHERE code = p_code FOR UPDATE;
+    IF NOT FOUND THEN
+        INSERT INTO disrupt.tactic (code, heading, agency, label, description, safety_check_exempt_reason, position, updated_by)
+        VALUES (p_code, p_heading, p_agency, v_label, p_description, p_exempt_reason,
+                coalesce(p_position, (SELECT coalesce(max(position), 0) + 1 FROM disrupt.tactic)), v_login);
+        RETURN 'added';
+    END IF;
+    IF (t.heading, t.agency, t.label, t.description, t.safety_check_exempt_reason, t.position, t.retired_at)
+       IS NOT DISTINCT FROM (p_heading, p_agency, v_label, p_description, p_exempt_reason, coalesce(p_position, t.position), NULL::timestamptz) THEN
+        RETURN 'unchanged';
+    END IF;
+    UPDATE disrupt.tactic
+       SET heading = p_heading, agency = p_agency, label = v_label, description = p_description,
+           safety_check_exempt_reason = p_exempt_reason, position = coalesce(p_position, position),
+           retired_at = NULL, updated_by = v_login, updated_at = now()
+     WHERE id = t.id;
+    RETURN 'changed';
+END $$;
+
+-- Retire a tactic: no new action may use it; actions that have it keep it. Returns false when it
+-- was already retired. DR404 for a code the catalogue never held.
+CREATE FUNCTION disrupt.tactic_retire(p_code text) RETURNS boolean
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp AS $$
+DECLARE
+    v_login text := disrupt.tactic_require_admin();
+    t disrupt.tactic;
+BEGIN
+    SELECT * INTO t FROM disrupt.tactic WHERE code = p_code FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('no tactic %s in the catalogue', coalesce(p_code, '(none)'));
+    END IF;
+    IF t.retired_at IS NOT NULL THEN
+        RETURN false;
+    END IF;
+    UPDATE disrupt.tactic SET retired_at = now(), updated_by = v_login, updated_at = now() WHERE id = t.id;
+    RETURN true;
 END $$;
 
 -- ---------------------------------------------------------------------------------------------
@@ -302,11 +405,12 @@ END $$;
 -- free-text label under the heading); exactly one of the two. Callers: the plan's SPOC, chairs,
 -- coordinators, admins, and any active staff member taking an action for their own agency. The
 -- owner (optional) must be active staff of the action's agency. Returns the action id (version 1).
--- The client checks tactics against the catalogue (TacticCatalogue.validate); this function does
--- not trust it for safety: joint work with the victim is refused in a tactic or a label (DR422;
--- the CHECK action_no_joint_work of migration 0004 stands behind it), and every action needs the
--- Idva safety check. An exempted tactic would be the one exception, but the database knows no
--- exemptions (the shipped catalogue has none), so today every action needs the check.
+-- The client checks the proposal with TacticCatalogue.validate over this database's catalogue;
+-- this function trusts none of it: a tactic must be a live row of disrupt.tactic (DR422 for an
+-- unknown or retired code) and the heading must be the tactic's; joint work with the victim is
+-- refused in a tactic or a label (DR422; the CHECK action_no_joint_work of migration 0004 stands
+-- behind it). The database alone decides the Idva safety check: a custom action always needs
+-- it, a tactic unless its catalogue row carries an administrator's safety_check_exempt_reason.
 CREATE FUNCTION disrupt.action_add(p_plan_id bigint, p_heading text, p_tactic text, p_agency text,
                                    p_owner_login text, p_due_on date, p_note text, p_label text DEFAULT NULL)
 RETURNS bigint
@@ -315,7 +419,8 @@ DECLARE
     v_login text := disrupt.plan_require_staff();
     v_tactic text := nullif(btrim(p_tactic), '');
     v_label text := nullif(btrim(p_label, E' \t\r\n'), '');
-    v_needs_check constant boolean := true;  -- no tactic is exempt in the database (see above)
+    v_needs_check boolean := true;  -- a custom action; a tactic's row decides below
+    v_catalogued disrupt.tactic;
     v_phrase text;
     p disrupt.plan;
     v_id bigint;
@@ -357,6 +462,19 @@ BEGIN
                              'and other joint work with the victim are not safe where there is domestic abuse and are refused',
                              coalesce(v_tactic, v_label), v_phrase);
     END IF;
+    IF v_tactic IS NOT NULL THEN
+        SELECT * INTO v_catalogued FROM disrupt.tactic WHERE code = v_tactic AND retired_at IS NULL FOR SHARE;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION USING ERRCODE = 'DR422',
+                MESSAGE = format('''%s'' is not a tactic in the catalogue (disrupt tactics lists it)', v_tactic);
+        END IF;
+        IF v_catalogued.heading <> p_heading THEN
+            RAISE EXCEPTION USING ERRCODE = 'DR422',
+                MESSAGE = format('tactic ''%s'' is under %s, not %s: the tactic fixes the heading',
+                                 v_tactic, v_catalogued.heading, p_heading);
+        END IF;
+        v_needs_check := v_catalogued.safety_check_exempt_reason IS NULL;
+    END IF;
     IF p_due_on IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'an action needs a due date';
     END IF;
@@ -378,7 +496,8 @@ BEGIN
     VALUES (v_id, v_login, 'created', 'open',
             jsonb_strip_nulls(jsonb_build_object('heading', p_heading, 'tactic', v_tactic, 'label', v_label,
                                                  'agency', p_agency, 'owner_login', p_owner_login, 'due_on', p_due_on,
-                                                 'needs_safety_check', v_needs_check))::text,
+                                                 'needs_safety_check', v_needs_check,
+                                                 'safety_check_exempt_reason', v_catalogued.safety_check_exempt_reason))::text,
             p_note);
     RETURN v_id;
 END $$;
@@ -441,25 +560,46 @@ BEGIN
     RETURN a.version;
 END $$;
 
--- Record that an Idva has agreed the action is safe for the victim and children. The Idva must be
--- an active staff member with role idva; the caller is that Idva or anyone who may change the
--- action (recording the Idva's agreement at the meeting). Returns the new version.
-CREATE FUNCTION disrupt.action_safety_check(p_action_id bigint, p_expected_version integer, p_idva_login text)
+-- Record that an Idva has agreed the action is safe for the victim and children. Two ways, and
+-- only these (DR403 otherwise, before the action is looked at):
+--   * an active Idva records her own agreement (p_idva_login NULL or her own login; via 'idva');
+--   * a chair records the agreement the named Idva gave at the meeting (p_at_meeting true,
+--     p_idva_login the Idva: an active staff member with role idva; via 'meeting').
+-- No one else (not the action's agency, the SPOC, a coordinator or an admin) can put an Idva's
+-- name to it. The row names the Idva (safety_checked_by) and who recorded it
+-- (safety_check_recorded_by); the history row is the recorder's. Returns the new version.
+CREATE FUNCTION disrupt.action_safety_check(p_action_id bigint, p_expected_version integer, p_idva_login text,
+                                            p_at_meeting boolean DEFAULT false)
 RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     v_login text := disrupt.plan_require_staff();
+    v_role text := disrupt.caller_role();
+    v_meeting boolean := coalesce(p_at_meeting, false);
+    v_idva text := coalesce(nullif(btrim(p_idva_login), ''), CASE WHEN NOT coalesce(p_at_meeting, false) THEN disrupt.caller_login() END);
+    v_via text;
     a disrupt.action;
-    v_spoc text;
 BEGIN
+    IF v_meeting THEN
+        IF v_role IS DISTINCT FROM 'chair' THEN
+            RAISE EXCEPTION USING ERRCODE = 'DR403',
+                MESSAGE = format('%s may not record an agreement given at the meeting: only a chair may (an Idva records her own: action safety-check ACTION)', v_login);
+        END IF;
+        IF v_idva IS NULL THEN
+            RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'a safety check recorded at the meeting names the Idva who agreed';
+        END IF;
+        v_via := 'meeting';
+    ELSE
+        IF v_role IS DISTINCT FROM 'idva' OR v_idva <> v_login THEN
+            RAISE EXCEPTION USING ERRCODE = 'DR403',
+                MESSAGE = format('%s may not record that %s agreed: an Idva records her own agreement, or a chair records the agreement an Idva gave at the meeting (--at-meeting)',
+                                 v_login, v_idva);
+        END IF;
+        v_via := 'idva';
+    END IF;
     SELECT * INTO a FROM disrupt.action WHERE id = p_action_id FOR UPDATE;
     IF NOT FOUND OR NOT disrupt.may_see_person((SELECT person_id FROM disrupt.plan WHERE id = a.plan_id)) THEN
         RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('action %s not found', p_action_id);
-    END IF;
-    SELECT spoc_login INTO v_spoc FROM disrupt.plan WHERE id = a.plan_id;
-    IF NOT (v_login = p_idva_login OR disrupt.plan_caller_may_edit(v_spoc, a.agency)) THEN
-        RAISE EXCEPTION USING ERRCODE = 'DR403',
-            MESSAGE = format('%s may not record a safety check for action %s', v_login, a.id);
     END IF;
     IF p_expected_version IS NULL OR a.version <> p_expected_version THEN
         RAISE EXCEPTION USING ERRCODE = 'DR409',
@@ -467,10 +607,7 @@ BEGIN
                              a.id, coalesce(p_expected_version::text, 'none'), a.version),
             DETAIL = disrupt.action_state(a);
     END IF;
-    IF p_idva_login IS NULL THEN
-        RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'a safety check names the Idva who agreed it';
-    END IF;
-    PERFORM disrupt.plan_require_active_login(p_idva_login, 'safety checker', NULL, ARRAY['idva']);
+    PERFORM disrupt.plan_require_active_login(v_idva, 'safety checker', NULL, ARRAY['idva']);
     IF a.status NOT IN ('open', 'blocked') THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422',
             MESSAGE = format('action %s is %s: a safety check is recorded before it starts', a.id, a.status),
@@ -483,13 +620,15 @@ BEGIN
     END IF;
 
     UPDATE disrupt.action
-       SET safety_checked_by = p_idva_login, safety_checked_at = now(),
+       SET safety_checked_by = v_idva, safety_checked_at = now(),
+           safety_check_recorded_by = v_login, safety_check_via = v_via,
            version = version + 1, updated_by = v_login, updated_at = now()
      WHERE id = a.id
     RETURNING version INTO a.version;
 
-    INSERT INTO disrupt.action_history (action_id, login, change, from_status, to_status, to_value)
-    VALUES (a.id, v_login, 'safety_check', a.status, a.status, p_idva_login);
+    INSERT INTO disrupt.action_history (action_id, login, change, from_status, to_status, to_value, reason)
+    VALUES (a.id, v_login, 'safety_check', a.status, a.status, v_idva,
+            CASE WHEN v_meeting THEN format('agreed by Idva %s at the meeting; recorded by chair %s', v_idva, v_login) END);
     RETURN a.version;
 END $$;
 
@@ -637,10 +776,13 @@ REVOKE ALL ON FUNCTION
     disrupt.plan_close(bigint, integer, text),
     disrupt.action_add(bigint, text, text, text, text, date, text, text),
     disrupt.action_transition(bigint, integer, text, text),
-    disrupt.action_safety_check(bigint, integer, text),
+    disrupt.action_safety_check(bigint, integer, text, boolean),
     disrupt.action_reassign(bigint, integer, text, text, text),
     disrupt.action_extend(bigint, integer, date, text),
-    disrupt.plan_follow_merge()
+    disrupt.plan_follow_merge(),
+    disrupt.tactic_require_admin(),
+    disrupt.tactic_set(text, text, text, text, text, text, integer),
+    disrupt.tactic_retire(text)
 FROM PUBLIC;
 
 GRANT EXECUTE ON FUNCTION
@@ -649,9 +791,11 @@ GRANT EXECUTE ON FUNCTION
     disrupt.plan_close(bigint, integer, text),
     disrupt.action_add(bigint, text, text, text, text, date, text, text),
     disrupt.action_transition(bigint, integer, text, text),
-    disrupt.action_safety_check(bigint, integer, text),
+    disrupt.action_safety_check(bigint, integer, text, boolean),
     disrupt.action_reassign(bigint, integer, text, text, text),
-    disrupt.action_extend(bigint, integer, date, text)
+    disrupt.action_extend(bigint, integer, date, text),
+    disrupt.tactic_set(text, text, text, text, text, text, integer),   -- administrators only (checked inside)
+    disrupt.tactic_retire(text)
 TO disrupt_staff, disrupt_admin;
 
 -- everything above to disrupt_owner (foundation.sql; idempotent)

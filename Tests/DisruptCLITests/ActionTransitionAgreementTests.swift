@@ -31,7 +31,8 @@ struct ActionTransitionAgreementTests {
                         try admin.execute("""
                             UPDATE disrupt.action SET status = \(from.rawValue), needs_safety_check = true,
                                    outcome = \(from == .done ? "done" : nil),
-                                   safety_checked_by = \(safetyChecked ? fx.idva : nil), safety_checked_at = \(safetyChecked ? "2026-01-01T00:00:00Z" : nil)
+                                   safety_checked_by = \(safetyChecked ? fx.idva : nil), safety_checked_at = \(safetyChecked ? "2026-01-01T00:00:00Z" : nil),
+                                   safety_check_recorded_by = \(safetyChecked ? fx.idva : nil), safety_check_via = \(safetyChecked ? "idva" : nil)
                              WHERE id = \(action)
                             """)
                         let version: Int = try admin.query("SELECT version FROM disrupt.action WHERE id = \(action)")[0].decode("version")

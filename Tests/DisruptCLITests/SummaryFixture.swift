@@ -67,7 +67,7 @@ enum SummaryFixture {
                 """)
             let plan: Int64 = try db.query("SELECT disrupt.plan_open('P-SUM-1', \(spoc), '2026-12-10') AS id")[0].decode("id")
             _ = try db.query("SELECT disrupt.action_add(\(plan), 'disrupt', 'anpr_flagging', 'police', \(spoc), '2026-11-01', NULL)")
-            _ = try db.query("SELECT disrupt.action_add(\(plan), 'divert', 'disruption_plan', 'police', NULL, '2026-12-20', NULL)")
+            _ = try db.query("SELECT disrupt.action_add(\(plan), 'divert', 'perpetrator_programme', 'police', NULL, '2026-12-20', NULL)")
         }
     }
 }

@@ -53,8 +53,13 @@ extension ActionCommands {
     struct SafetyCheck: ParsableArguments {
         @Argument(name: "ACTION", help: "The action id.") var action: RecordID
         @Option(help: StandardHelp.version) var version: RecordVersion?
-        @Option(help: "The Idva who agreed.", valueName: "LOGIN") var by: NonBlankText
+        @Option(help: "The Idva who agreed (default: you, an Idva; needed with --at-meeting).", valueName: "LOGIN") var by: NonBlankText?
+        @Flag(help: "You are the chair, recording the agreement the Idva (--by) gave at the meeting.") var atMeeting: Bool
         @Option(help: StandardHelp.format) var format: TextOrJSON = .text
+
+        func validate() throws(ValidationError) {
+            if atMeeting && by == nil { throw ValidationError("--at-meeting needs --by IDVA_LOGIN: the Idva who agreed at the meeting") }
+        }
     }
 
     /// `action show`.

@@ -11,7 +11,8 @@ enum ActionCommands {
                 Life of an action: open -> in_progress -> done (needs --outcome); open, in_progress or
                 blocked -> cancelled (needs --reason); open or in_progress -> blocked (needs --reason);
                 blocked -> in_progress. An action cannot start until an Idva has agreed it is safe for
-                the victim and children (action safety-check): every action needs it.
+                the victim and children (action safety-check): every action needs it, except one for a
+                tactic an administrator exempted in the catalogue (disrupt tactics shows IDVA CHECK).
 
                 Changes take --version N, the version shown by show/list. If someone changed the action
                 since, nothing is changed, the current state is printed and the exit code is 5.
@@ -25,19 +26,20 @@ enum ActionCommands {
     static let add = CommandSpec(
         "add", abstract: "Add an action to an open plan: a catalogued tactic, or a custom action (--label).",
         discussion: """
-            A tactic must be in the catalogue (disrupt tactics); it fixes the heading, and --heading, if given, must be \
-            that heading. A custom action is --label TEXT under --heading. Mediation, couples or joint counselling, \
+            A tactic must be in the database's catalogue (disrupt tactics); it fixes the heading, and --heading, if given, \
+            must be that heading. A custom action is --label TEXT under --heading. Mediation, couples or joint counselling, \
             family therapy, restorative justice and other joint work with the victim are refused. An Idva must agree \
-            every action is safe for the victim and children before it starts.
+            every action is safe for the victim and children before it starts, unless its tactic is exempt in the \
+            catalogue; the database decides.
             """,
         arguments: Add.self,
         examples: ["disrupt action add 12 --heading prosecute --tactic arrest_charge --agency police --owner pc_smith --due 2025-06-30",
                    "disrupt action add P000123 --heading manage --tactic mappa_referral --agency probation --due 2025-07-15 --note 'Refer at level 2'",
                    "disrupt action add 12 --heading divert --label 'Ask the GP to offer alcohol treatment' --agency health --due 2025-07-01"]
     ) { input, invocation in
-        let validated = try invocation.riskModel().tactics.require(input.proposal)
         let db = try invocation.database()
         let action = try db.transaction {
+            let validated = try TacticStore().catalogue(on: db).require(input.proposal)
             let planId = try PlanStore().resolvePlan(input.plan, on: db)
             return try ActionStore().add(
                 planId: planId, action: validated, agency: input.agency.rawValue, ownerLogin: input.owner,
@@ -48,7 +50,7 @@ enum ActionCommands {
         } else {
             invocation.console.print("Added action \(action.id) to plan \(action.planId) (\(action.heading): \(action.what), \(action.agency)), due \(action.dueOn.iso); version \(action.version).")
             if action.needsSafetyCheck {
-                invocation.console.print("An Idva must agree it is safe for the victim and children before it starts (disrupt action safety-check \(action.id) --version \(action.version) --by IDVA_LOGIN).")
+                invocation.console.print("An Idva must agree it is safe for the victim and children before it starts (the Idva: disrupt action safety-check \(action.id) --version \(action.version); or the chair at the meeting: add --by IDVA_LOGIN --at-meeting).")
             }
         }
         return 0
@@ -91,13 +93,19 @@ enum ActionCommands {
 
     static let safetyCheck = CommandSpec(
         "safety-check", abstract: "Record that an Idva agreed the action is safe for the victim and children.",
-        discussion: "--by names the Idva (an active staff member with role idva). The Idva records it, or anyone who may change the action records the Idva's agreement at the meeting.",
+        discussion: """
+            Two ways, and only these: an Idva records her own agreement (--by, if given, is her own login); or a chair \
+            records the agreement the named Idva gave at the meeting (--by IDVA_LOGIN --at-meeting). The Idva must be \
+            an active staff member with role idva. The action records both the Idva and who recorded it. Anyone else \
+            (the SPOC, the action's agency, a coordinator, an administrator) is refused with exit 4.
+            """,
         arguments: SafetyCheck.self,
-        examples: ["disrupt action safety-check 7 --version 1 --by idva_patel"]
+        examples: ["disrupt action safety-check 7 --version 1                              # as the Idva",
+                   "disrupt action safety-check 7 --version 1 --by idva_patel --at-meeting # as the chair"]
     ) { input, invocation in
         let action = try ActionStore().safetyCheck(
-            actionId: input.action.value, version: input.version?.value, idvaLogin: input.by.text,
-            asOf: Day.today(), on: try invocation.database())
+            actionId: input.action.value, version: input.version?.value, idvaLogin: input.by?.text,
+            atMeeting: input.atMeeting, asOf: Day.today(), on: try invocation.database())
         try printChanged(action, input.format, invocation)
         return 0
     }

@@ -39,6 +39,15 @@ enum PlanText {
         return colourOverdue(table.render(), console: console)
     }
 
+    /// Who recorded the Idva's agreement, when it was not the Idva herself.
+    static func recorder(_ action: ActionRecord) -> String {
+        switch action.safetyCheckVia {
+        case "meeting": " at the meeting (recorded by chair \(action.safetyCheckRecordedBy ?? "?"))"
+        case "legacy": " (recorded by \(action.safetyCheckRecordedBy ?? "?") before the Idva-only rule)"
+        default: ""
+        }
+    }
+
     /// Status with what still blocks it: overdue days, a missing Idva safety check.
     static func status(_ action: ActionRecord) -> String {
         var text = action.status
@@ -61,7 +70,7 @@ enum PlanText {
         if let outcome = a.outcome { lines.append("  outcome:   \(outcome)") }
         if let note = a.note { lines.append("  note:      \(note)") }
         if a.needsSafetyCheck {
-            lines.append("  safety:    \(a.safetyCheckedBy.map { "checked by Idva \($0)" } ?? "needs an Idva safety check before it starts")")
+            lines.append("  safety:    \(a.safetyCheckedBy.map { "checked by Idva \($0)" + recorder(a) } ?? "needs an Idva safety check before it starts")")
         }
         lines.append("")
         lines.append("History:")

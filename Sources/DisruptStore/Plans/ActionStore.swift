@@ -59,10 +59,11 @@ public enum ActionTransition: Sendable {
 public struct ActionStore: Sendable {
     public init() {}
 
-    /// Adds an action checked by `TacticCatalogue.validate`: a catalogue tactic (its heading is the
-    /// tactic's) or a custom action (a free-text label under a heading). The database decides the
-    /// Idva safety check itself (every action needs it: it knows no exempted tactic) and refuses
-    /// joint work with the victim on its own as well. Returns the new action.
+    /// Adds an action checked by `TacticCatalogue.validate` over the database's catalogue
+    /// (`TacticStore.catalogue`): a catalogue tactic (its heading is the tactic's) or a custom
+    /// action (a free-text label under a heading). The database checks again and decides the Idva
+    /// safety check itself (a custom action always; a tactic unless its catalogue row is exempt),
+    /// and refuses unknown tactics and joint work with the victim on its own. Returns the new action.
     public func add(planId: Int64, action validated: ValidatedAction, agency: String, ownerLogin: String?,
                     dueOn: Day, note: String?, asOf: Day, on db: PostgresConnection) throws -> ActionRecord {
         let heading = validated.heading
@@ -86,10 +87,12 @@ public struct ActionStore: Sendable {
         }
     }
 
-    /// Records the Idva's agreement that the action is safe for the victim and children.
-    public func safetyCheck(actionId: Int64, version: Int?, idvaLogin: String, asOf: Day, on db: PostgresConnection) throws -> ActionRecord {
+    /// Records the Idva's agreement that the action is safe for the victim and children: an Idva
+    /// records her own (`idvaLogin` nil or hers), or a chair records the agreement the named Idva
+    /// gave at the meeting (`atMeeting`). The database refuses anyone else (exit 4).
+    public func safetyCheck(actionId: Int64, version: Int?, idvaLogin: String?, atMeeting: Bool, asOf: Day, on db: PostgresConnection) throws -> ActionRecord {
         try changing(actionId, version: version, asOf: asOf, on: db) { expected in
-            "SELECT disrupt.action_safety_check(\(actionId), \(expected), \(idvaLogin))"
+            "SELECT disrupt.action_safety_check(\(actionId), \(expected), \(idvaLogin)::text, \(atMeeting))"
         }
     }
 
@@ -145,7 +148,7 @@ public struct ActionStore: Sendable {
         return try db.query("""
             SELECT a.id, a.plan_id, coalesce(pe.person_ref, 'person ' || p.person_id) AS person_ref, a.heading, a.tactic,
                    a.label, a.agency, a.owner_login, a.due_on, a.status, a.outcome, a.note, a.needs_safety_check,
-                   a.safety_checked_by, a.version, a.updated_by, a.updated_at,
+                   a.safety_checked_by, a.safety_check_recorded_by, a.safety_check_via, a.version, a.updated_by, a.updated_at,
                    (a.status IN ('open', 'in_progress', 'blocked') AND a.due_on < \(asOf)::date) AS overdue,
                    CASE WHEN a.status IN ('open', 'in_progress', 'blocked') AND isfinite(a.due_on) THEN greatest(\(asOf)::date - a.due_on, 0) ELSE 0 END AS days_overdue,
                    (SELECT count(*) FROM disrupt.action_history h WHERE h.action_id = a.id)::int AS history_count
@@ -192,7 +195,8 @@ extension ActionRecord: FetchableRecord {
             heading: try row["heading"], tactic: try row["tactic"], label: try row["label"], agency: try row["agency"],
             ownerLogin: try row["owner_login"], dueOn: try row["due_on"], status: try row["status"],
             outcome: try row["outcome"], note: try row["note"], needsSafetyCheck: try row["needs_safety_check"],
-            safetyCheckedBy: try row["safety_checked_by"], version: try row["version"],
+            safetyCheckedBy: try row["safety_checked_by"], safetyCheckRecordedBy: try row["safety_check_recorded_by"],
+            safetyCheckVia: try row["safety_check_via"], version: try row["version"],
             overdue: try row["overdue"], daysOverdue: try row["days_overdue"],
             historyCount: try row["history_count"], updatedBy: try row["updated_by"],
             updatedAt: try row["updated_at"])

@@ -61,7 +61,12 @@ public struct ActionRecord: Sendable, Encodable {
     public var outcome: String?
     public var note: String?
     public var needsSafetyCheck: Bool
+    /// The Idva who agreed the action is safe (nil: not yet).
     public var safetyCheckedBy: String?
+    /// Who recorded that agreement: the Idva herself, or a chair at the meeting.
+    public var safetyCheckRecordedBy: String?
+    /// `idva` (her own record), `meeting` (a chair recorded it at the meeting) or `legacy` (before migration 0008).
+    public var safetyCheckVia: String?
     public var version: Int
     /// The tactic code, or the custom action's label: what the action is, in one line.
     public var what: String { tactic ?? label ?? "" }
@@ -78,7 +83,8 @@ public struct ActionRecord: Sendable, Encodable {
     enum CodingKeys: String, CodingKey {
         case id = "action_id", planId = "plan_id", personRef = "person_ref", heading, tactic, label, agency
         case ownerLogin = "owner_login", dueOn = "due_on", status, outcome, note
-        case needsSafetyCheck = "needs_safety_check", safetyCheckedBy = "safety_checked_by", version
+        case needsSafetyCheck = "needs_safety_check", safetyCheckedBy = "safety_checked_by"
+        case safetyCheckRecordedBy = "safety_check_recorded_by", safetyCheckVia = "safety_check_via", version
         case overdue, daysOverdue = "days_overdue", historyCount = "history_count"
         case updatedBy = "updated_by", updatedAt = "updated_at"
     }
@@ -99,6 +105,8 @@ public struct ActionRecord: Sendable, Encodable {
         try c.encode(note, forKey: .note)
         try c.encode(needsSafetyCheck, forKey: .needsSafetyCheck)
         try c.encode(safetyCheckedBy, forKey: .safetyCheckedBy)
+        try c.encode(safetyCheckRecordedBy, forKey: .safetyCheckRecordedBy)
+        try c.encode(safetyCheckVia, forKey: .safetyCheckVia)
         try c.encode(version, forKey: .version)
         try c.encode(overdue, forKey: .overdue)
         try c.encode(daysOverdue, forKey: .daysOverdue)
