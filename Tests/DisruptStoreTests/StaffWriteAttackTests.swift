@@ -104,7 +104,12 @@ struct StaffWriteAttackTests {
         let admin = try f.connect(as: f.admin)
         defer { admin.close() }
         #expect(try admin.query("SELECT disrupt.merge_person(\("MG-\(f.token)-1"), \("MG-\(f.token)-2"), 'same man') AS id").count == 1)
-        #expect(try db.query("SELECT 1 FROM disrupt.audit_log WHERE operation = 'combine' AND login = \(f.admin)").count == 2)
+        let combined = try db.query("""
+            SELECT a.login FROM disrupt.audit_log a JOIN disrupt.person p ON p.id = a.person_id
+            WHERE a.operation = 'combine' AND p.person_ref = \("MG-\(f.token)-1")
+            """)
+        #expect(combined.count == 2)
+        #expect(try combined.allSatisfy { try $0.decode("login", as: String.self) == f.admin })
     }
 
     @Test func theRecomputeQueueIsNotStaffs() throws {
