@@ -532,11 +532,12 @@ BEGIN
     END IF;
     SELECT 1 + count(*) INTO v_number FROM disrupt.hearing WHERE case_id = c.id AND status <> 'deferred';
     -- the clock: the case's earliest referral, up to the meeting's day, that no hearing has answered
+    -- (answered: a hearing listed for it, or a hearing held after the day it was made)
     SELECT r2.id INTO v_referral
       FROM disrupt.case_referral cr JOIN disrupt.referral r2 ON r2.id = cr.referral_id
      WHERE cr.case_id = c.id AND r2.referred_on <= m.held_on
        AND NOT EXISTS (SELECT 1 FROM disrupt.hearing h WHERE h.case_id = c.id AND h.status <> 'deferred'
-                        AND (h.referral_id = r2.id OR (h.status = 'heard' AND h.heard_on >= r2.referred_on)))
+                        AND (h.referral_id = r2.id OR (h.status = 'heard' AND h.heard_on > r2.referred_on)))
      ORDER BY r2.referred_on, r2.id LIMIT 1;
     INSERT INTO disrupt.hearing (case_id, meeting_id, referral_id, hearing_number, created_by)
     VALUES (c.id, m.id, v_referral, v_number, v_login)

@@ -67,7 +67,8 @@ public struct MeetingReader: Sendable {
                               producedAt: read.produced_at, recipients: read.recipients, cases: cases)
     }
 
-    /// Every Marac referral the reader may see that no hearing has answered yet, longest waiting first.
+    /// Every Marac referral the reader may see that no hearing has answered yet (answered: heard at
+    /// the hearing listed for it, or at a hearing held after the day it was made), longest waiting first.
     public func waiting(asOf: Day, limitDays: Int, on db: PostgresConnection) throws -> [WaitingReferral] {
         try db.transaction {
             try db.query("""
@@ -86,7 +87,8 @@ public struct MeetingReader: Sendable {
                                       ORDER BY m.held_on LIMIT 1) l ON true
                  WHERE r.referred_on <= \(asOf)::date
                    AND NOT EXISTS (SELECT 1 FROM disrupt.hearing h
-                                    WHERE h.case_id = c.id AND h.status = 'heard' AND h.heard_on >= r.referred_on)
+                                    WHERE h.case_id = c.id AND h.status = 'heard'
+                                      AND (h.referral_id = r.id OR h.heard_on > r.referred_on))
                  ORDER BY r.referred_on, r.source_ref
                 """).map { try Self.decode(WaitingReferral.self, $0) }
         }
