@@ -20,6 +20,7 @@ struct DemoCommandTests {
         #expect(second.status == 0, "\(second.stderr)")
         #expect(second.stdout.contains("imported people        0 inserted, 0 updated, 250 unchanged, 0 rejected"))
         #expect(second.stdout.contains("reminder sweep: nothing new due"))
+        #expect(second.stdout.contains("Minutes: Marac meeting DEMO-MARAC"), "the second run shows the same meeting's minutes")
 
         let db = try PostgresConnection(location.configuration)
         defer { db.close() }

@@ -54,7 +54,7 @@ struct MeetingCycleTests {
         #expect(agenda.contains("Victim: Zoe Smith") && agenda.contains("Idva: \(fx.idva)"))
 
         // Attendance and the hearing: chairs only.
-        try fx.ok(["meeting", "attend", meeting, "police", "--as", "present", "--representative", "DS Jones"], as: fx.chair)
+        try fx.ok(["meeting", "attend", meeting, "police", "--as", "present", "--representative", "DS <b>Jones</b>"], as: fx.chair)
         try fx.ok(["meeting", "attend", meeting, "health", "--as", "apologies_sent"], as: fx.chair)
         #expect(try fx.run(["meeting", "attend", meeting, "housing", "--as", "absent"], as: fx.health).status == 4)
         #expect(try fx.run(["meeting", "hear", meeting, caseRef], as: fx.health).status == 4)
@@ -95,6 +95,7 @@ struct MeetingCycleTests {
         #expect(sent.status == 0, "\(sent.stderr)")
         let html = try String(contentsOfFile: out, encoding: .utf8)
         #expect(html.hasPrefix("<!DOCTYPE html>") && !html.contains("<script") && !html.contains("Covert tactic"))
+        #expect(html.contains("DS &lt;b&gt;Jones&lt;/b&gt;") && !html.contains("<b>Jones"), "every value is escaped")
         let mode = try FileManager.default.attributesOfItem(atPath: out)[.posixPermissions] as? Int
         #expect(mode == 0o600)
         let disclosed = try db.query("""
