@@ -327,6 +327,9 @@ BEGIN
         IF p_forum IS NULL OR p_held_on IS NULL OR nullif(btrim(p_area), '') IS NULL OR p_chair_login IS NULL THEN
             RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'a new meeting needs a forum, a day, an area and a chair';
         END IF;
+        IF (p_forum = 'mappa') <> (p_mappa_level IS NOT NULL) THEN
+            RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'a MAPPA meeting needs its level (2 or 3); other forums have none';
+        END IF;
         INSERT INTO disrupt.meeting (meeting_ref, forum, mappa_level, area, held_on, length_minutes, chair_login,
                                      research_due_on, created_by)
         VALUES (btrim(p_ref), p_forum, p_mappa_level, btrim(p_area), p_held_on, coalesce(p_length_minutes, 120),

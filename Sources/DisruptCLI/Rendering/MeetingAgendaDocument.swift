@@ -11,7 +11,7 @@ enum MeetingAgendaDocument {
         document.add(.paragraph("Chair: \(MeetingWording.chair(header)). Length: \(header.length_minutes) minutes. Status: \(header.status)."
             + (header.research_due_on.map { " Research due: \($0.iso)." } ?? "")))
         let budget = agenda.budget
-        document.add(.paragraph("Time: \(budget.cases) cases x \(budget.minutesPerCase) minutes = \(budget.neededMinutes) of \(budget.lengthMinutes) minutes."))
+        document.add(.paragraph("Time: \(budget.cases) case\(budget.cases == 1 ? "" : "s") x \(budget.minutesPerCase) minutes = \(budget.neededMinutes) of \(budget.lengthMinutes) minutes."))
         if budget.isOver {
             document.add(.warning("the cases need \(budget.overByMinutes) minutes more than the meeting has"))
         }
