@@ -311,6 +311,11 @@ BEGIN
     SELECT count(*) INTO n FROM ins;
     kind := 'new_incident'; created := n; total := total + n; RETURN NEXT;
 
+    -- research_due: invited agencies that have not returned their research for a coming meeting
+    -- (forum.sql, defined after this file; resolved when the sweep runs)
+    n := disrupt.forum_research_sweep(d);
+    kind := 'research_due'; created := n; total := total + n; RETURN NEXT;
+
     IF total > 0 THEN
         PERFORM pg_notify('disrupt_reminder', total::text);
     END IF;

@@ -66,12 +66,23 @@ public struct ReminderTimings: Sendable, Hashable, Codable {
 /// General defaults from `Config/disrupt.json`. Unknown keys are ignored (other layers may read them).
 public struct Settings: Sendable, Hashable, Codable {
     public var reminders: ReminderTimings
+    /// The meeting cycle's limits (`forum`, optional: defaults when absent).
+    public var forum: ForumSettings
 
-    public init(reminders: ReminderTimings = ReminderTimings()) {
+    public init(reminders: ReminderTimings = ReminderTimings(), forum: ForumSettings = ForumSettings()) {
         self.reminders = reminders
+        self.forum = forum
     }
 
-    /// Decodes `{"reminders": {"interval_seconds", "due_soon_days", "escalation_days", "plan_review_days", "order_ending_days", "mappa_licence_days"?, "link_review_days"?, "deliver_command"?}}`.
+    enum CodingKeys: String, CodingKey { case reminders, forum }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        reminders = try c.decode(ReminderTimings.self, forKey: .reminders)
+        forum = try c.decodeIfPresent(ForumSettings.self, forKey: .forum) ?? ForumSettings()
+    }
+
+    /// Decodes `{"reminders": {"interval_seconds", "due_soon_days", "escalation_days", "plan_review_days", "order_ending_days", "mappa_licence_days"?, "link_review_days"?, "deliver_command"?}, "forum"?: {...}}`.
     public static func decode(_ data: Data, file: String = "disrupt.json") throws -> Settings {
         try ConfigDecoder.decode(Settings.self, from: data, file: file)
     }

@@ -11,7 +11,8 @@ struct DemoCommandTests {
         let arguments = ["demo", "--people", "250", "--as-of", "2026-11-25"]
         let first = try DisruptBinary.run(arguments, databaseURL: location.testURL)
         #expect(first.status == 0, "\(first.stderr)")
-        for expected in ["imported people        250 inserted", "disruption plan", "PERPETRATOR SUMMARY", "RISKS TO PROFESSIONALS", "MATAC ranking (RFG), top 10", "What to try next"] {
+        for expected in ["imported people        250 inserted", "disruption plan", "PERPETRATOR SUMMARY", "RISKS TO PROFESSIONALS", "MATAC ranking (RFG), top 10", "What to try next",
+                         "Marac meeting DEMO-MARAC: the minutes", "Minutes: Marac meeting DEMO-MARAC", "Decision: Police to flag the address"] {
             #expect(first.stdout.contains(expected), "first run lacks \(expected)")
         }
         let before = try Self.state(location)
@@ -19,6 +20,7 @@ struct DemoCommandTests {
         #expect(second.status == 0, "\(second.stderr)")
         #expect(second.stdout.contains("imported people        0 inserted, 0 updated, 250 unchanged, 0 rejected"))
         #expect(second.stdout.contains("reminder sweep: nothing new due"))
+        #expect(second.stdout.contains("Minutes: Marac meeting DEMO-MARAC"), "the second run shows the same meeting's minutes")
 
         let db = try PostgresConnection(location.configuration)
         defer { db.close() }

@@ -8,12 +8,14 @@ import Foundation
 /// (the force is generated deterministically, imports are idempotent, the plan is reused).
 enum DemoCommand {
     static let spec = CommandSpec(
-        "demo", abstract: "Load a synthetic force, plan against its top serial perpetrator, and show the summary.",
+        "demo", abstract: "Load a synthetic force, plan against its top serial perpetrator, show the summary, hold a Marac meeting and print its minutes.",
         discussion: """
             Generates a force of fictional people, imports it through the real import path, adds demo
             staff (a police SPOC, an Idva, a Marac chair, a probation officer), scores everyone,
             opens a disruption plan with actions for the top-ranked serial perpetrator, runs a
-            reminder sweep, and prints his summary and the top of the MATAC ranking. Needs an
+            reminder sweep, prints his summary, plans and holds one Marac meeting today (his victim's
+            case: research returns, attendance, hearing, decision, an agreed action) and prints its
+            minutes, then the top of the MATAC ranking. Needs an
             administrator: the embedded database's own user is one.
             """,
         arguments: Arguments.self,
@@ -80,6 +82,8 @@ struct DemoScript {
 
         try show(["summary", person, "--purpose", "disrupt demo", "--as-of", asOf.iso])
         console.print("")
+        try holdMeeting(for: person, plan: plan)
+        console.print("")
         console.print(console.styled("MATAC ranking (RFG), top 10", .bold))
         try show(["rank", "--by", "rfg", "--top", "10", "--as-of", asOf.iso])
         let next: [(command: String, why: String)] = [
@@ -90,6 +94,8 @@ struct DemoScript {
             ("PGUSER=demo_probation disrupt summary \(person) --purpose 'Marac case 1'", "what probation may see"),
             ("disrupt summary \(person) --purpose 'Marac pack' --format html --out summary.html", "a printable pack"),
             ("disrupt audit --person \(person)", "who consulted him, and why"),
+            ("disrupt meeting agenda \(Self.meeting)", "the Marac meeting's agenda"),
+            ("disrupt meeting minutes \(Self.meeting) --agency probation --format html --out minutes.html", "probation's copy of the minutes"),
             ("disrupt --help", "every command"),
         ]
         console.print("\nWhat to try next:")
@@ -130,18 +136,18 @@ struct DemoScript {
     }
 
     /// Runs a command quietly; its output is shown only if it fails.
-    private func step(_ arguments: [String]) throws {
+    func step(_ arguments: [String]) throws {
         _ = try capture(arguments)
     }
 
     /// Runs a command with `--format json` and decodes what it printed.
-    private func json(_ arguments: [String]) throws -> Any {
+    func json(_ arguments: [String]) throws -> Any {
         let output = try capture(arguments)
         return try JSONSerialization.jsonObject(with: Data(output.utf8), options: [.fragmentsAllowed])
     }
 
     /// Runs a command to the user's own console.
-    private func show(_ arguments: [String]) throws {
+    func show(_ arguments: [String]) throws {
         let status = DisruptCLI.run(arguments + passThrough, environment: invocation.environment, console: console)
         if status != 0 { throw DemoError("'disrupt \(arguments.joined(separator: " "))' failed (exit \(status))", status: status) }
     }

@@ -4,7 +4,7 @@ import Foundation
 /// The kinds of reminder the sweep (SQL/definitions/reminders.sql) and triggers create, in the order they are reported.
 public enum ReminderKind {
     public static let all = ["due_soon", "overdue", "escalation", "plan_review", "order_ending", "mappa_consider_category3",
-                             "mappa_category3_review", "link_review_due", "link_review_overdue", "breach_reported", "new_incident"]
+                             "mappa_category3_review", "link_review_due", "link_review_overdue", "breach_reported", "new_incident", "research_due"]
 }
 
 /// What one sweep created, per kind.
