@@ -187,6 +187,12 @@ END $$;
 --   administrators only) as of a day: the latest row with as_of <= day. Numbers only, as in
 --   risk_current, which every staff member who can see the person reads.
 -- ---------------------------------------------------------------------------------------------
+-- The two functions run as disrupt_owner, which reaches the forced-RLS case tables only through
+-- owner_all. attach_owner_policy drops and re-creates the policy, so this is harmless where
+-- forum.sql (the meeting commands) attaches the same policy to these tables.
+SELECT disrupt.attach_owner_policy(t::regclass)
+FROM unnest(ARRAY['disrupt.forum_case', 'disrupt.case_perpetrator', 'disrupt.hearing']) AS t;
+
 CREATE FUNCTION disrupt.last_heard_on(p_person_id bigint) RETURNS date
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp AS $$
     SELECT max(h.heard_on)
