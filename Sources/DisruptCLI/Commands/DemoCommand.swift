@@ -13,7 +13,8 @@ enum DemoCommand {
             Generates a force of fictional people, imports it through the real import path, adds demo
             staff (a police SPOC, an Idva, a Marac chair, a probation officer), scores everyone,
             opens a disruption plan with actions for the top-ranked serial perpetrator, runs a
-            reminder sweep, and prints his summary and the top of the MATAC ranking. Needs an
+            reminder sweep, and prints his summary, the top of the MATAC ranking, a MATAC selection with
+            the first proposed person entered into the cohort (first run only), and the cohort. Needs an
             administrator: the embedded database's own user is one.
             """,
         arguments: Arguments.self,
@@ -82,6 +83,7 @@ struct DemoScript {
         console.print("")
         console.print(console.styled("MATAC ranking (RFG), top 10", .bold))
         try show(["rank", "--by", "rfg", "--top", "10", "--as-of", asOf.iso])
+        try matacCycle()
         let next: [(command: String, why: String)] = [
             ("disrupt person show \(person)", "his whole record"),
             ("disrupt triggers \(person)", "why each risk trigger fired"),
@@ -90,6 +92,7 @@ struct DemoScript {
             ("PGUSER=demo_probation disrupt summary \(person) --purpose 'Marac case 1'", "what probation may see"),
             ("disrupt summary \(person) --purpose 'Marac pack' --format html --out summary.html", "a printable pack"),
             ("disrupt audit --person \(person)", "who consulted him, and why"),
+            ("disrupt matac cohort --all", "the MATAC cohort, RFG now beside entry"),
             ("disrupt --help", "every command"),
         ]
         console.print("\nWhat to try next:")
@@ -121,6 +124,22 @@ struct DemoScript {
             try step(arguments)
         }
         return id
+    }
+
+    /// MATAC: the top serial perpetrators outside the cohort, the first of them entered (on the
+    /// first run only: once someone is in the cohort the demo enters nobody), and the cohort.
+    private func matacCycle() throws {
+        console.print("")
+        console.print(console.styled("MATAC selection: serial perpetrators not in the cohort, top 3", .bold))
+        try show(["matac", "select", "--top", "3", "--as-of", asOf.iso])
+        let members = try json(["matac", "cohort", "--all", "--format", "json"]) as? [[String: Any]] ?? []
+        if members.isEmpty,
+           let first = (try json(["matac", "select", "--top", "1", "--as-of", asOf.iso, "--format", "json"]) as? [[String: Any]])?.first,
+           let person = first["person"] as? String {
+            try show(["matac", "enter", person, "--reason", "disrupt demo: highest RFG serial perpetrator", "--on", asOf.iso])
+        }
+        console.print(console.styled("MATAC cohort", .bold))
+        try show(["matac", "cohort"])
     }
 
     static func describeSweep(_ value: Any) -> String {
