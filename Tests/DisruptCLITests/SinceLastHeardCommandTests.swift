@@ -101,6 +101,7 @@ struct SinceLastHeardCommandTests {
         let top = text.stdout.components(separatedBy: "\n").prefix(6).joined(separator: "\n")
         #expect(top.contains("SINCE LAST HEARD: LAST HEARING \(heard.iso)"), "\(top)")
         #expect(text.stdout.contains("OVERDUE: Arrest and charge"))
+        #expect(!text.stdout.contains("Not started: Arrest and charge"), "an overdue action is listed once")
         for format in ["markdown", "html"] {
             let out = try fx.run(["summary", fx.personRef, "--purpose", "MATAC review", "--since-last-heard", "--format", format], as: fx.probation)
             #expect(out.status == 0 && out.stdout.contains("Since last heard: last hearing \(heard.iso)"), "\(format)")

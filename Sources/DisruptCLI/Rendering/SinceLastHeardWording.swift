@@ -24,7 +24,10 @@ enum SinceLastHeardWording {
         out += brief.actionsOverdue.map {
             "OVERDUE: \($0.tacticLabel), \(SummaryWording.owner($0)), due \($0.dueOn.iso), \(SummaryWording.status($0.status))"
         }
-        out += brief.actionsNotStarted.map { "Not started: \($0.tacticLabel), \(SummaryWording.owner($0)), due \($0.dueOn.iso)" }
+        // an overdue action is already listed above as OVERDUE (with its status)
+        out += brief.actionsNotStarted.filter { !$0.overdue }.map {
+            "Not started: \($0.tacticLabel), \(SummaryWording.owner($0)), due \($0.dueOn.iso)"
+        }
         return out
     }
 
