@@ -12,7 +12,8 @@ struct DemoCommandTests {
         let first = try DisruptBinary.run(arguments, databaseURL: location.testURL)
         #expect(first.status == 0, "\(first.stderr)")
         for expected in ["imported people        250 inserted", "disruption plan", "PERPETRATOR SUMMARY", "RISKS TO PROFESSIONALS", "MATAC ranking (RFG), top 10", "What to try next",
-                         "Marac meeting DEMO-MARAC: the minutes", "Minutes: Marac meeting DEMO-MARAC", "Decision: Police to flag the address"] {
+                         "Marac meeting DEMO-MARAC: the minutes", "Minutes: Marac meeting DEMO-MARAC", "Decision: Police to flag the address",
+                         "MATAC selection", "entered the MATAC cohort on 2026-11-25", "MATAC cohort"] {
             #expect(first.stdout.contains(expected), "first run lacks \(expected)")
         }
         let before = try Self.state(location)
@@ -27,8 +28,11 @@ struct DemoCommandTests {
         let row = try db.query("""
             SELECT (SELECT count(*) FROM disrupt.plan) AS plans, (SELECT count(*) FROM disrupt.action) AS actions,
                    (SELECT count(*) FROM disrupt.reminder WHERE kind = 'overdue') AS overdue,
-                   (SELECT count(*) FROM disrupt.audit_log WHERE operation = 'consult' AND purpose = 'disrupt demo') AS consults
+                   (SELECT count(*) FROM disrupt.audit_log WHERE operation = 'consult' AND purpose = 'disrupt demo') AS consults,
+                   (SELECT count(*) FROM disrupt.matac_cohort) AS cohort
             """)[0]
+        #expect(try row.decode("cohort", as: Int.self) == 1, "one person entered, on the first run only")
+        #expect(!second.stdout.contains("entered the MATAC cohort"))
         #expect(try row.decode("plans", as: Int.self) == 1, "the plan is reused, not opened twice")
         #expect(try row.decode("actions", as: Int.self) == 4)
         #expect(try row.decode("overdue", as: Int.self) >= 1, "the overdue demo action was chased")

@@ -15,7 +15,8 @@ enum DemoCommand {
             opens a disruption plan with actions for the top-ranked serial perpetrator, runs a
             reminder sweep, prints his summary, plans and holds one Marac meeting today (his victim's
             case: research returns, attendance, hearing, decision, an agreed action) and prints its
-            minutes, then the top of the MATAC ranking. Needs an
+            minutes, then the top of the MATAC ranking, a MATAC selection with the first proposed
+            person entered into the cohort (first run only), and the cohort. Needs an
             administrator: the embedded database's own user is one.
             """,
         arguments: Arguments.self,
@@ -86,6 +87,7 @@ struct DemoScript {
         console.print("")
         console.print(console.styled("MATAC ranking (RFG), top 10", .bold))
         try show(["rank", "--by", "rfg", "--top", "10", "--as-of", asOf.iso])
+        try matacCycle()
         let next: [(command: String, why: String)] = [
             ("disrupt person show \(person)", "his whole record"),
             ("disrupt triggers \(person)", "why each risk trigger fired"),
@@ -96,6 +98,7 @@ struct DemoScript {
             ("disrupt audit --person \(person)", "who consulted him, and why"),
             ("disrupt meeting agenda \(Self.meeting)", "the Marac meeting's agenda"),
             ("disrupt meeting minutes \(Self.meeting) --agency probation --format html --out minutes.html", "probation's copy of the minutes"),
+            ("disrupt matac cohort --all", "the MATAC cohort, RFG now beside entry"),
             ("disrupt --help", "every command"),
         ]
         console.print("\nWhat to try next:")
@@ -127,6 +130,22 @@ struct DemoScript {
             try step(arguments)
         }
         return id
+    }
+
+    /// MATAC: the top serial perpetrators outside the cohort, the first of them entered (on the
+    /// first run only: once someone is in the cohort the demo enters nobody), and the cohort.
+    private func matacCycle() throws {
+        console.print("")
+        console.print(console.styled("MATAC selection: serial perpetrators not in the cohort, top 3", .bold))
+        try show(["matac", "select", "--top", "3", "--as-of", asOf.iso])
+        let members = try json(["matac", "cohort", "--all", "--format", "json"]) as? [[String: Any]] ?? []
+        if members.isEmpty,
+           let first = (try json(["matac", "select", "--top", "1", "--as-of", asOf.iso, "--format", "json"]) as? [[String: Any]])?.first,
+           let person = first["person"] as? String {
+            try show(["matac", "enter", person, "--reason", "disrupt demo: highest RFG serial perpetrator", "--on", asOf.iso])
+        }
+        console.print(console.styled("MATAC cohort", .bold))
+        try show(["matac", "cohort"])
     }
 
     static func describeSweep(_ value: Any) -> String {

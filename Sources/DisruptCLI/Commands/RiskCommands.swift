@@ -56,10 +56,7 @@ enum RiskCommands {
             if freshness.canRecompute {
                 live = try store.rankLive(by: order, limit: top, agency: input.agency?.rawValue, asOf: asOf, on: db)
             } else {
-                let what = freshness.otherDay
-                    ? "the stored scores are not all as of \(asOf.iso)"
-                    : "\(freshness.dirty) people have changed since the last recompute"
-                invocation.console.error("Warning: \(what); an administrator should run: disrupt recompute\(freshness.otherDay ? " --all --as-of \(asOf.iso)" : "")")
+                invocation.console.error(staleWarning(freshness, asOf: asOf))
             }
         }
         let rows = try live ?? store.rank(by: order, limit: top, agency: input.agency?.rawValue, on: db)
@@ -133,6 +130,14 @@ enum RiskCommands {
         @Flag(help: "Recompute every person, not only those whose records changed.") var all: Bool
         @Option(help: StandardHelp.asOf) var asOf: Day?
         @Option(help: StandardHelp.format) var format: TextOrJSON = .text
+    }
+
+    /// The warning printed when the stored scores do not answer for `asOf` (rank, matac select).
+    static func staleWarning(_ freshness: RankFreshness, asOf: Day) -> String {
+        let what = freshness.otherDay
+            ? "the stored scores are not all as of \(asOf.iso)"
+            : "\(freshness.dirty) people have changed since the last recompute"
+        return "Warning: \(what); an administrator should run: disrupt recompute\(freshness.otherDay ? " --all --as-of \(asOf.iso)" : "")"
     }
 
     /// Progress on standard error, only when it is a terminal.

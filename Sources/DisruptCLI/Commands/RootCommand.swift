@@ -38,6 +38,7 @@ enum RootCommand {
                 ReminderCommands.serve,
                 AgendaCommand.spec,
                 MeetingCommands.spec,
+                MatacCommands.spec,
                 // Administration.
                 StaffCommands.spec,
                 StaffCommands.whoami,

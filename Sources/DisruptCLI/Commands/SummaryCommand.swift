@@ -7,6 +7,9 @@ enum SummaryCommand {
     static let spec = CommandSpec(
         "summary", abstract: "Print the perpetrator summary a Marac representative reads (logged as a consultation).",
         discussion: """
+            With --since-last-heard (or --since DAY) it starts with what changed since his case was last
+            heard: new incidents, breaches, markers, alerts, actions done, overdue or not started, and the
+            stored score and RFG then and now. A record dated on the day of the hearing counts as new.
             Sections, in order: risks to professionals and weapons; identity; flags; risk (score, band,
             trend, triggers); orders in force and breaches; incidents in the last 24 months;
             relationships; forum links; the disruption plan; what is missing. Records your agency may
@@ -19,18 +22,33 @@ enum SummaryCommand {
             "disrupt summary P-000123 --purpose 'Marac 2026-11-26 case 14'",
             "disrupt summary 'Dean Walsh' --purpose 'Marac 2026-11-26 case 14' --format html --out walsh.html",
             "disrupt summary 99/123456A --purpose 'MATAC tasking' --format json --as-of 2026-11-26",
+            "disrupt summary P-000123 --purpose 'Marac 2026-12-10 case 3' --since-last-heard",
         ]
     ) { input, invocation in
         let purpose = input.purpose.trimmed
         let format = input.format
         let asOf = input.asOf ?? Day.today()
-        let builder = SummaryBuilder(model: try invocation.riskModel())
+        let model = try invocation.riskModel()
         let db = try invocation.database()
-        let person = try PersonResolver().resolve(input.person, on: db)
-        let dossier = invocation.console.reporting(try PersonDossierReader().read(
-            personID: person.id, purpose: purpose,
-            consultation: .init(kind: "summary", format: format.rawValue, asOf: asOf), on: db))
-        let summary = builder.build(dossier, asOf: asOf)
+        // one transaction: the person, the dossier (the consultation) and what changed since
+        let (person, summary) = try db.transaction { () throws -> (PersonReference, Summary) in
+            let person = try PersonResolver().resolve(input.person, on: db)
+            let since = SinceLastHeardReader(model: model)
+            let sinceDay = input.sinceLastHeard ? try since.lastHeardOn(personID: person.id, on: db) : input.since
+            if input.sinceLastHeard && sinceDay == nil {
+                throw StoreError(.notFound, "no hearing of \(person.ref)'s cases that you can see",
+                                 hint: "Give the day to compare with: --since DAY")
+            }
+            let dossier = invocation.console.reporting(try PersonDossierReader().read(
+                personID: person.id, purpose: purpose,
+                consultation: .init(kind: "summary", format: format.rawValue, asOf: asOf), on: db))
+            var summary = SummaryBuilder(model: model).build(dossier, asOf: asOf)
+            if let sinceDay {
+                let basis = input.sinceLastHeard ? nil : sinceDay
+                summary.sinceLastHeard = try since.brief(personID: person.id, dossier: dossier, since: basis, asOf: asOf, on: db)
+            }
+            return (person, summary)
+        }
         let output: String
         switch format {
         case .json: output = try SummaryJSON.render(summary)
@@ -68,5 +86,11 @@ enum SummaryCommand {
         @Option(help: StandardHelp.asOf) var asOf: Day?
         @Option(help: StandardHelp.format, valueName: "FORMAT") var format: SummaryFormat = .text
         @Option(help: "Write to this file (replaced atomically) instead of standard output.", valueName: "FILE") var out: String?
+        @Flag(help: "Start with what changed since his case was last heard (hearings you can see).") var sinceLastHeard: Bool
+        @Option(help: "Start with what changed since this day (instead of the last hearing).") var since: Day?
+
+        func validate() throws(ValidationError) {
+            if sinceLastHeard && since != nil { throw ValidationError("Use --since-last-heard or --since DAY, not both") }
+        }
     }
 }

@@ -9,6 +9,11 @@ struct SummaryHTMLRenderer {
             "<p class=\"meta\">\(h(summary.identity.ref)) · as of \(h(summary.asOf.iso))</p></header>",
         ]
         body += summary.withheld.map { "<p class=\"note\"><strong>Note:</strong> \(h(SummaryWording.withheld($0)))</p>" }
+        if let brief = summary.sinceLastHeard {
+            body.append("<section class=\"since\"><h2>\(h(SinceLastHeardWording.title(brief)))</h2><ul>")
+            body += SinceLastHeardWording.lines(brief).map { "<li>\(h($0))</li>" }
+            body.append("</ul></section>")
+        }
         for section in summary.sections {
             let css = section == .risks ? " class=\"risks\"" : ""
             body.append("<section\(css)><h2>\(h(section.title))</h2>")

@@ -8,6 +8,10 @@ struct SummaryMarkdownRenderer {
         var out = ["# Perpetrator summary: \(text(summary.identity.name)) (\(text(summary.identity.ref)))", "",
                    "As of \(summary.asOf.iso)."]
         for item in summary.withheld { out.append("\n> **Note:** \(text(SummaryWording.withheld(item)))") }
+        if let brief = summary.sinceLastHeard {
+            out += ["", "## \(text(SinceLastHeardWording.title(brief)))", ""]
+            out += SinceLastHeardWording.lines(brief).map { "- \(text($0))" }
+        }
         for section in summary.sections {
             out.append("")
             out.append("## \(section.title)")

@@ -10,6 +10,11 @@ struct SummaryTextRenderer {
     func render(_ summary: Summary) -> String {
         var lines = ["PERPETRATOR SUMMARY: \(summary.identity.name) (\(summary.identity.ref)), as of \(summary.asOf.iso)"]
         for item in summary.withheld { lines.append(style("NOTE: " + SummaryWording.withheld(item), "1")) }
+        if let brief = summary.sinceLastHeard {
+            let title = SinceLastHeardWording.title(brief)
+            lines += ["", style(title.uppercased(), "1"), String(repeating: "=", count: title.count)]
+            lines += SinceLastHeardWording.lines(brief).map { $0.hasPrefix("OVERDUE") ? style("* " + $0, "1;33") : "* " + $0 }
+        }
         for section in summary.sections {
             lines.append("")
             lines.append(style(section.title.uppercased(), section == .risks ? "1;31" : "1"))

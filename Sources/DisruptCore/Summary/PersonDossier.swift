@@ -20,13 +20,16 @@ public struct PersonDossier: Sendable, Hashable, Codable {
     public var plan: DossierPlan?
     /// Records the reader cannot see, counted by agency and table.
     public var withheld: [WithheldCount]
+    /// His spells in the MATAC cohort (entry and exit days), oldest first.
+    public var matacCohort: [CohortSpellRecord]
 
     public init(
         person: DossierPerson, aliases: [AliasRecord] = [], parties: [PartyRecord] = [], markers: [MarkerRecord] = [],
         incidents: [IncidentRecord] = [], orders: [OrderRecord] = [], breaches: [BreachRecord] = [],
         relationships: [RelationshipRecord] = [], forumLinks: [ForumLinkRecord] = [], referrals: [ReferralRecord] = [],
-        plan: DossierPlan? = nil, withheld: [WithheldCount] = []
+        plan: DossierPlan? = nil, withheld: [WithheldCount] = [], matacCohort: [CohortSpellRecord] = []
     ) {
+        self.matacCohort = matacCohort
         self.person = person
         self.aliases = aliases
         self.parties = parties
@@ -46,6 +49,21 @@ public struct PersonDossier: Sendable, Hashable, Codable {
         guard let id else { return nil }
         return parties.first { $0.id == id }
     }
+}
+
+/// One spell in the MATAC cohort. He is a member from his entry day up to, not including, his
+/// exit day (on the day he exits he is out).
+public struct CohortSpellRecord: Sendable, Hashable, Codable {
+    public var enteredOn: Day
+    public var exitedOn: Day?
+
+    public init(enteredOn: Day, exitedOn: Day? = nil) {
+        self.enteredOn = enteredOn
+        self.exitedOn = exitedOn
+    }
+
+    /// True when he is in the cohort on `day`.
+    public func isMember(on day: Day) -> Bool { enteredOn <= day && exitedOn.map { day < $0 } ?? true }
 }
 
 /// The person's own row.

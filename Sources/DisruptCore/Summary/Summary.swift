@@ -22,6 +22,8 @@ public struct Summary: Sendable, Hashable, Codable {
     public var warnings: [String]
     /// Records the reader's agency may not see, by holding agency.
     public var withheld: [SummaryWithheld]
+    /// What changed since his case was last heard, when asked for (shown first).
+    public var sinceLastHeard: SinceLastHeardBrief?
 }
 
 /// The summary's sections, in reading order.
@@ -98,7 +100,8 @@ public struct SummaryFlags: Sendable, Hashable, Codable {
     public var mappaCategory: Int?
     public var mappaLevel: Int?
     public var iomCohort: String?
-    /// An active MATAC link.
+    /// In the MATAC cohort on the as-of day (an open `matac_cohort` spell; a forum link of
+    /// forum matac is listed under forum links but is not membership).
     public var matac: Bool
 
     /// True when at least one flag is set.

@@ -82,7 +82,7 @@ public struct SummaryBuilder: Sendable {
             repeatOn: assessment.flags.repeatEvent?.on,
             pdp: dossier.markers.contains { $0.kind == "pdp" && $0.isActive(on: asOf) },
             mappaCategory: mappa?.mappaCategory, mappaLevel: mappa?.mappaLevel, iomCohort: iom?.iomCohort,
-            matac: active.contains { $0.forum == "matac" })
+            matac: dossier.matacCohort.contains { $0.isMember(on: asOf) })
     }
 
     func risk(_ facts: PersonFacts, assessment: RiskAssessment, asOf: Day) -> SummaryRisk {

@@ -69,6 +69,24 @@ public enum RankOrder: String, Sendable, CaseIterable {
     }
 }
 
+/// Who a stored ranking may list.
+public enum RankCandidates: Sendable {
+    /// Everyone the caller can see.
+    case everyone
+    /// Serial perpetrators (stored flag) who are not in the MATAC cohort (no open
+    /// `matac_cohort` row): the people `matac select` proposes.
+    case matac
+
+    /// A constant condition on `rc` (risk_current) and `p` (person).
+    var filter: String {
+        switch self {
+        case .everyone: "true"
+        case .matac:
+            "rc.serial AND NOT EXISTS (SELECT 1 FROM disrupt.matac_cohort m WHERE m.person_id = p.id AND m.exited_on IS NULL)"
+        }
+    }
+}
+
 /// Whether the stored scores answer a ranking as of a day.
 public struct RankFreshness: Sendable, Equatable {
     /// People whose records changed since their score was stored.
@@ -120,8 +138,11 @@ public struct RiskStore: Sendable {
     }
 
     /// The top `limit` people the caller can see, by stored score. `agency` keeps people with
-    /// at least one record from that agency that the caller can see (`RankingSQL.agencyFilter`).
-    public func rank(by order: RankOrder, limit: Int, agency: String?, on db: PostgresConnection) throws -> [RankedPerson] {
+    /// at least one record from that agency that the caller can see (`RankingSQL.agencyFilter`);
+    /// `candidates` `.matac` keeps serial perpetrators not in the MATAC cohort (`matac select`).
+    public func rank(
+        by order: RankOrder, limit: Int, agency: String?, candidates: RankCandidates = .everyone, on db: PostgresConnection
+    ) throws -> [RankedPerson] {
         let query: PostgresQuery = """
             SELECT p.person_ref, rc.score, rc.band, rc.rfg_recency, rc.rfg_frequency, rc.rfg_gravity, rc.rfg_victims,
                    rc.rfg_total, rc.victims, rc.latest_incident_on, rc.serial, rc.escalating, rc.is_repeat,
@@ -129,7 +150,7 @@ public struct RiskStore: Sendable {
             FROM disrupt.risk_current rc
             JOIN disrupt.person p ON p.id = rc.person_id AND p.merged_into IS NULL
             CROSS JOIN (SELECT \(agency)::text AS agency) w
-            WHERE \(unsafeSQL: RankingSQL.agencyFilter)
+            WHERE \(unsafeSQL: RankingSQL.agencyFilter) AND \(unsafeSQL: candidates.filter)
             ORDER BY \(unsafeSQL: order.orderBy)
             LIMIT \(limit)
             """

@@ -144,6 +144,9 @@ public struct PersonDossierReader: Sendable {
                                         WHERE ac.plan_id = pl.id))
                    FROM disrupt.plan pl LEFT JOIN disrupt.staff s ON s.login = pl.spoc_login
                    WHERE pl.person_id = p.id AND pl.status = 'open'),
+          'matac_cohort', (SELECT coalesce(jsonb_agg(jsonb_build_object('entered_on', mc.entered_on, 'exited_on', mc.exited_on)
+                                                     ORDER BY mc.entered_on, mc.id), '[]')
+                           FROM disrupt.matac_cohort mc WHERE mc.person_id = p.id),
           'withheld', (SELECT coalesce(jsonb_agg(jsonb_build_object('agency', w.agency, 'record_table', w.record_table,
                                                                     'count', w.n) ORDER BY w.agency, w.record_table), '[]')
                        FROM disrupt.withheld_counts(p.id) w)
