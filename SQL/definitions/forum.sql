@@ -215,10 +215,8 @@ BEGIN
         RETURN OLD;
     END IF;
     IF TG_OP = 'INSERT' THEN
-        IF NEW.held_on < current_date THEN
-            RAISE EXCEPTION USING ERRCODE = 'DR422',
-                MESSAGE = format('meeting %s: %s has passed; a meeting is planned for today or later', NEW.meeting_ref, NEW.held_on);
-        END IF;
+        -- meeting_plan refuses a new meeting on a past day; past meetings loaded by the owner
+        -- (a history from an earlier system) are allowed
         RETURN NEW;
     END IF;
     PERFORM disrupt.forum_refuse_closed(OLD);
@@ -329,6 +327,10 @@ BEGIN
         END IF;
         IF (p_forum = 'mappa') <> (p_mappa_level IS NOT NULL) THEN
             RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'a MAPPA meeting needs its level (2 or 3); other forums have none';
+        END IF;
+        IF p_held_on < current_date THEN
+            RAISE EXCEPTION USING ERRCODE = 'DR422',
+                MESSAGE = format('meeting %s: %s has passed; a meeting is planned for today or later', btrim(p_ref), p_held_on);
         END IF;
         INSERT INTO disrupt.meeting (meeting_ref, forum, mappa_level, area, held_on, length_minutes, chair_login,
                                      research_due_on, created_by)
