@@ -219,6 +219,9 @@ AS $$
 DECLARE
     prefix text; width int; tbl text; col text; seq text; v text; n bigint; top bigint; free boolean;
 BEGIN
+    IF NOT coalesce(disrupt.is_active_staff(), false) THEN
+        RAISE EXCEPTION 'next_ref: % is not active staff', session_user USING ERRCODE = '42501';
+    END IF;
     SELECT x.prefix, x.width, x.tbl, x.col INTO prefix, width, tbl, col
     FROM (VALUES ('person',   'P', 6, 'person',      'person_ref'),
                  ('incident', 'I', 7, 'incident',    'source_ref'),

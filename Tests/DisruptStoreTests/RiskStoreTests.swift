@@ -34,9 +34,7 @@ struct RiskStoreTests {
 
     /// One person's facts by the single-person path (`summary`, `triggers`): the dossier.
     private func single(_ personId: Int64) throws -> PersonFacts {
-        try PersonDossierReader().read(
-            personID: personId, purpose: "risk test", consultation: .init(kind: "test", format: "json", asOf: asOf), on: db
-        ).value.facts(offences: model.offences)
+        try PersonDossierReader().read(personID: personId, on: db).value.facts(offences: model.offences)
     }
 
     /// Sections sorted by reference: the rules do not depend on their order.

@@ -25,11 +25,11 @@ enum SummaryCommand {
         let format = input.format
         let asOf = input.asOf ?? Day.today()
         let builder = SummaryBuilder(model: try invocation.riskModel())
-        let db = try invocation.database()
-        let person = try PersonResolver().resolve(input.person, on: db)
-        let dossier = invocation.console.reporting(try PersonDossierReader().read(
-            personID: person.id, purpose: purpose,
-            consultation: .init(kind: "summary", format: format.rawValue, asOf: asOf), on: db))
+        let consultation = PersonDossierReader.consultation(
+            scope: "summary", purpose: purpose, subject: input.person, format: format.rawValue, asOf: asOf)
+        let dossier = invocation.console.reporting(try invocation.reading(consultation) { db in
+            try PersonDossierReader().read(personID: try PersonResolver().resolve(input.person, on: db).id, on: db)
+        })
         let summary = builder.build(dossier, asOf: asOf)
         let output: String
         switch format {
@@ -52,7 +52,7 @@ enum SummaryCommand {
             } catch {
                 throw StoreError(.failure, "cannot write \(path): \(error.localizedDescription)", hint: "Choose a writable file with --out")
             }
-            invocation.console.error("Wrote the summary of \(person.ref) to \(path)")
+            invocation.console.error("Wrote the summary of \(dossier.person.ref) to \(path)")
         } else if isDocument {
             invocation.console.writeDocument(output)
         } else {
