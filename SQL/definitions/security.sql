@@ -238,8 +238,11 @@ AS $$
 DECLARE v_stack text;
 BEGIN
     GET DIAGNOSTICS v_stack = PG_CONTEXT;
-    -- line 1 is this function, line 2 its caller: it must be disrupt.import_run itself
-    IF split_part(v_stack, E'\n', 2) !~ '^PL/pgSQL function (disrupt\.)?import_run\(text,text,text\) line [0-9]+ at PERFORM$' THEN
+    -- the whole stack must be: this function, the PERFORM's statement, disrupt.import_run
+    -- called from the top level (a function of another schema shows its schema's name)
+    IF v_stack !~ ('^PL/pgSQL function import_mark\(text\) line [0-9]+ at GET DIAGNOSTICS\n'
+                   'SQL statement "SELECT disrupt\.import_mark\((source_file|NULL)\)"\n'
+                   'PL/pgSQL function import_run\(text,text,text\) line [0-9]+ at PERFORM$') THEN
         RAISE EXCEPTION 'import_mark: only disrupt.import_run marks an import' USING ERRCODE = '42501';
     END IF;
     DELETE FROM disrupt.import_context c

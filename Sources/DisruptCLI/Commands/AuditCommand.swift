@@ -14,8 +14,8 @@ enum AuditCommand {
         arguments: Arguments.self,
         examples: ["disrupt audit --person P-000123", "disrupt audit --staff prob_jsmith --since 2024-05-01 --format json"]
     ) { input, invocation in
-        let (entries, identity) = try invocation.reading(Consultation(
-            purpose: "disrupt audit: the audit log", scope: "audit", subject: input.person)) { db in
+        // the consultation names no person, so its own row never shows among a person's rows
+        let (entries, identity) = try invocation.reading(Consultation(purpose: "disrupt audit: the audit log", scope: "audit")) { db in
             let person = try input.person.map { try PersonResolver().resolve($0, on: db) }
             let filter = AuditLog.Filter(
                 personID: person?.id, login: input.staff, since: input.since.map { Timestamp.start(of: $0) },
