@@ -126,9 +126,9 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$ SELECT (CASE WHEN tbl = 'person' THEN j ->> 'id' ELSE j ->> 'person_id' END)::bigint $$;
 
 -- Statement-level audit triggers (transition tables, one INSERT ... SELECT each).
--- A bulk import (the importer sets disrupt.import_file, transaction-local, to the CSV's
--- file name) logs each new row's key and person with after = {"import": file} instead of
--- the whole row image: the image is the row itself and the file it came from, and writing
+-- A bulk import (import_run marks its statement with the CSV's file name in the owner-only
+-- import context, disrupt.import_file(), security.sql; no session setting is trusted) logs
+-- each new row's key and person with after = {"import": file} instead of the whole row image: the image is the row itself and the file it came from, and writing
 -- it tripled the cost of importing (476k markers: audit 11.2 s -> 4.5 s).  Updates keep
 -- their full before/after in every case.
 CREATE OR REPLACE FUNCTION disrupt.audit_after_insert() RETURNS trigger
@@ -136,7 +136,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
 DECLARE
     v_agency text := disrupt.caller_agency();
-    v_file   text := nullif(current_setting('disrupt.import_file', true), '');
+    v_file   text := disrupt.import_file();
     v_key    text;
     v_person text;
 BEGIN
@@ -229,7 +229,10 @@ $$;
 -- Row-level security
 -- attach_rls(tbl): ENABLE + FORCE, and the standard policies for a table with
 -- agency and sensitivity columns.
---   read:  active staff AND (shared OR own agency OR admin)
+--   read:  an open consultation (disrupt.consulting(), security.sql: active staff whose
+--          transaction called disrupt.consult(purpose, scope)) AND (shared OR own agency
+--          OR admin).  Every staff SELECT policy on personal data starts with the same
+--          (SELECT disrupt.consulting()).
 --   write: active staff AND (own agency OR admin)   (INSERT/UPDATE/DELETE)
 --   owner_all: the SECURITY DEFINER functions owned by disrupt_owner (merge, audit, dirty)
 -- The helpers are wrapped in (SELECT ...) so each is an initplan, run once per statement.
@@ -238,7 +241,7 @@ CREATE OR REPLACE FUNCTION disrupt.attach_rls(tbl regclass) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, disrupt
 AS $$
 DECLARE
-    rd text := '(SELECT disrupt.is_active_staff()) AND (sensitivity = ''shared'' '
+    rd text := '(SELECT disrupt.consulting()) AND (sensitivity = ''shared'' '
                'OR agency = (SELECT disrupt.caller_agency()) OR (SELECT disrupt.is_admin()))';
     wr text := '(SELECT disrupt.is_active_staff()) AND (agency = (SELECT disrupt.caller_agency()) '
                'OR (SELECT disrupt.is_admin()))';

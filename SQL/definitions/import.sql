@@ -13,7 +13,7 @@
 --        -- creates pg_temp.stage_<kind> (line int, <CSV columns, all text>,
 --        -- reject_column text, reject_reason text) ON COMMIT DROP; returns the header
 --   COPY pg_temp.stage_<kind> (line, <CSV columns>) FROM STDIN (FORMAT csv);
---   SELECT * FROM disrupt.import_run($kind, $default_agency);   -- NULL = the caller's
+--   SELECT * FROM disrupt.import_run($kind, $default_agency, $file);   -- NULL = the caller's
 --   SELECT line, reject_column, reject_reason, <CSV columns> FROM pg_temp.stage_<kind>
 --    WHERE reject_reason IS NOT NULL ORDER BY line;
 -- Returns one row (inserted, updated, unchanged, rejected).
@@ -441,7 +441,7 @@ $$;
 -- ---------------------------------------------------------------------------
 -- The pipeline: one set-based statement per import, built from the declaration
 -- ---------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION disrupt.import_run(kind text, default_agency text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION disrupt.import_run(kind text, default_agency text DEFAULT NULL, source_file text DEFAULT NULL)
 RETURNS TABLE (inserted bigint, updated bigint, unchanged bigint, rejected bigint)
 LANGUAGE plpgsql SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
@@ -742,6 +742,8 @@ BEGIN
     -- Run it; a merge that committed while it ran (DR409 from the insert trigger, or a row
     -- it wrote or kept now on a merged person) rolls it back to the savepoint and runs it
     -- once more with a fresh snapshot, which follows the merge.
+    -- the audit triggers log this statement's new rows by key and file (security.sql import_mark)
+    PERFORM disrupt.import_mark(source_file);
     FOR v_try IN 1..2 LOOP
         BEGIN
             EXECUTE v_sql INTO inserted, updated, unchanged, rejected USING v_agency, v_admin;
@@ -754,6 +756,7 @@ BEGIN
                         HINT = 'Run the import again; it follows the merge.';
                 END IF;
             END IF;
+            PERFORM disrupt.import_mark(NULL);
             RETURN NEXT;
             RETURN;
         EXCEPTION WHEN SQLSTATE 'DR409' THEN
@@ -778,11 +781,11 @@ SELECT disrupt.hand_to_owner();
 -- ---------------------------------------------------------------------------
 REVOKE ALL ON FUNCTION
     disrupt.import_declaration(), disrupt.import_kind(text), disrupt.import_stage(text),
-    disrupt.import_run(text, text), disrupt.import_hidden_keys(text, text, text[]), disrupt.import_agency(text),
+    disrupt.import_run(text, text, text), disrupt.import_hidden_keys(text, text, text[]), disrupt.import_agency(text),
     disrupt.import_prepare(regclass), disrupt.import_date_fields(), disrupt.import_stale_query(text, text, text)
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
     disrupt.import_declaration(), disrupt.import_kind(text), disrupt.import_stage(text),
-    disrupt.import_run(text, text), disrupt.import_hidden_keys(text, text, text[]), disrupt.import_agency(text),
+    disrupt.import_run(text, text, text), disrupt.import_hidden_keys(text, text, text[]), disrupt.import_agency(text),
     disrupt.import_prepare(regclass), disrupt.import_date_fields(), disrupt.import_stale_query(text, text, text)
     TO disrupt_staff;

@@ -23,9 +23,10 @@
 -- The functions do their own permission checks.
 -- ---------------------------------------------------------------------------------------------
 
-CREATE POLICY plan_read ON disrupt.plan FOR SELECT USING ((SELECT disrupt.is_active_staff()));
-CREATE POLICY action_read ON disrupt.action FOR SELECT USING ((SELECT disrupt.is_active_staff()));
-CREATE POLICY action_history_read ON disrupt.action_history FOR SELECT USING ((SELECT disrupt.is_active_staff()));
+-- Reading needs an open consultation (disrupt.consulting(), security.sql), like every personal-data table.
+CREATE POLICY plan_read ON disrupt.plan FOR SELECT USING ((SELECT disrupt.consulting()));
+CREATE POLICY action_read ON disrupt.action FOR SELECT USING ((SELECT disrupt.consulting()));
+CREATE POLICY action_history_read ON disrupt.action_history FOR SELECT USING ((SELECT disrupt.consulting()));
 SELECT disrupt.attach_owner_policy(t::regclass)
 FROM unnest(ARRAY['disrupt.plan', 'disrupt.action', 'disrupt.action_history']) AS t;
 

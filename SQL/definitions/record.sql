@@ -318,6 +318,9 @@ DECLARE
     alphabet constant text := '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
     prefix text; tbl text; col text; v text; b bytea; free boolean;
 BEGIN
+    IF NOT coalesce(disrupt.is_active_staff(), false) THEN
+        RAISE EXCEPTION 'next_ref: % is not active staff', session_user USING ERRCODE = '42501';
+    END IF;
     SELECT x.prefix, x.tbl, x.col INTO prefix, tbl, col
     FROM (VALUES ('person',   'P', 'person',      'person_ref'),
                  ('incident', 'I', 'incident',    'source_ref'),

@@ -31,9 +31,12 @@
 -- ---------------------------------------------------------------------------------------------
 -- Row-level security (enabled and forced in the baseline migration)
 -- ---------------------------------------------------------------------------------------------
+-- A reminder about a person is read only with an open consultation and only while the reader
+-- may see that person (the person's own policy applies inside the EXISTS).
 CREATE POLICY reminder_read ON disrupt.reminder FOR SELECT
-    USING ((SELECT disrupt.is_active_staff())
-           AND (recipient_login = (SELECT disrupt.caller_login()) OR (SELECT disrupt.is_admin())));
+    USING ((SELECT disrupt.consulting())
+           AND (recipient_login = (SELECT disrupt.caller_login()) OR (SELECT disrupt.is_admin()))
+           AND (person_id IS NULL OR EXISTS (SELECT 1 FROM disrupt.person p WHERE p.id = reminder.person_id)));
 SELECT disrupt.attach_owner_policy('disrupt.reminder');
 REVOKE ALL ON disrupt.reminder FROM PUBLIC;
 GRANT SELECT ON disrupt.reminder TO disrupt_staff, disrupt_admin;
@@ -335,6 +338,27 @@ BEGIN
 END $$;
 
 -- ---------------------------------------------------------------------------------------------
+-- A reminder never names a person its recipient may not see: whatever inserts it (the sweep,
+-- the triggers below, another file's reminders), a row whose recipient is staff who may not
+-- see its person (restricted to another agency, recipient not an administrator) is dropped
+-- before it is stored. Reminders are few per statement, so one row trigger is cheap.
+-- ---------------------------------------------------------------------------------------------
+CREATE FUNCTION disrupt.reminder_recipient_may_see() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF NEW.person_id IS NOT NULL
+       AND EXISTS (SELECT 1 FROM disrupt.staff s WHERE s.login = NEW.recipient_login)
+       AND NOT EXISTS (SELECT 1 FROM disrupt.person pe JOIN disrupt.staff s ON s.login = NEW.recipient_login
+                        WHERE pe.id = NEW.person_id
+                          AND (pe.sensitivity = 'shared' OR pe.agency = s.agency OR s.role = 'admin')) THEN
+        RETURN NULL;
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER reminder_before_insert_visible BEFORE INSERT ON disrupt.reminder
+    FOR EACH ROW EXECUTE FUNCTION disrupt.reminder_recipient_may_see();
+
+-- ---------------------------------------------------------------------------------------------
 -- Immediate reminders: a breach or incident recorded for a person with an open plan tells the
 -- SPOC at once (same visibility rule as order_ending). Statement-level, with transition tables,
 -- so a bulk import costs one INSERT ... SELECT, not one per row.
@@ -396,6 +420,7 @@ CREATE TRIGGER reminder_after_incident_insert AFTER INSERT ON disrupt.incident
 -- ---------------------------------------------------------------------------------------------
 
 -- The caller's reminders: unacknowledged only, unless show_all. Overdue-ish first (by due date).
+-- Nothing without an open consultation (disrupt.consult in this transaction).
 CREATE FUNCTION disrupt.inbox(show_all boolean DEFAULT false)
 RETURNS TABLE (id bigint, kind text, person_ref text, subject_table text, subject_id bigint,
                due_on date, message text, created_at timestamptz, acked_at timestamptz,
@@ -405,8 +430,11 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
            r.created_at, r.acked_at, r.delivered_at
       FROM disrupt.reminder r
       LEFT JOIN disrupt.person pe ON pe.id = r.person_id
-     WHERE coalesce(disrupt.is_active_staff(), false)
+     WHERE disrupt.consulting()
        AND r.recipient_login = disrupt.caller_login()
+       -- never a reminder about a person the caller may not see (now): not its reference, not its text
+       AND (r.person_id IS NULL
+            OR pe.sensitivity = 'shared' OR pe.agency = disrupt.caller_agency() OR coalesce(disrupt.is_admin(), false))
        AND (inbox.show_all OR r.acked_at IS NULL)
      ORDER BY r.acked_at IS NOT NULL, r.due_on, r.id
 $$;
@@ -682,6 +710,7 @@ SELECT disrupt.hand_to_owner();
 REVOKE ALL ON FUNCTION
     disrupt.reminder_link_leads(text, text),
     disrupt.reminder_person_ref(bigint),
+    disrupt.reminder_recipient_may_see(),
     disrupt.reminder_sweep(date, integer, integer, integer, integer, integer, integer, integer),
     disrupt.reminder_on_breach_insert(),
     disrupt.reminder_on_incident_insert(),

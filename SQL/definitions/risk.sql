@@ -2,18 +2,21 @@
 --
 -- The rules run in Swift (DisruptCore); `disrupt recompute` writes their results.
 -- risk_current holds no evidence (only numbers, band, flags and trigger codes) and is read by
--- every active staff member who can see the person; risk_assessment holds the evidence
--- references, so only administrators may read it.
+-- every active staff member who can see the person (with an open consultation); so it is
+-- computed only from what every staff member may read: the shared records of the person
+-- (RiskRecompute/FactsLoader, sharedOnly). A restricted record never moves a stored score,
+-- band, flag or trigger code; the live `triggers` and `summary` score what the caller sees.
+-- risk_assessment holds the evidence references, so only administrators may read it.
 
 -- ---------------------------------------------------------------------------
 -- Row-level security
---   risk_current:    read by active staff for the people they can see (the person's own
+--   risk_current:    read by consulting staff for the people they can see (the person's own
 --                    policy applies inside the EXISTS); written by administrators (the
 --                    recompute).
 --   risk_assessment: administrators only.
 -- ---------------------------------------------------------------------------
 CREATE POLICY risk_current_read ON disrupt.risk_current FOR SELECT
-    USING ((SELECT disrupt.is_active_staff())
+    USING ((SELECT disrupt.consulting())
            AND EXISTS (SELECT 1 FROM disrupt.person p WHERE p.id = risk_current.person_id));
 CREATE POLICY admin_write ON disrupt.risk_current FOR ALL
     USING ((SELECT disrupt.is_admin())) WITH CHECK ((SELECT disrupt.is_admin()));

@@ -1,6 +1,7 @@
--- security.sql: staff management, the audit log's guards, consultation and disclosure,
--- and the policies and privileges of the staff directory, the audit log and the schema
--- version tables.
+-- security.sql: staff management, the audit log's guards, the consultation gate (who may
+-- read personal data, and the one writer of consult rows), the import context (how imports
+-- are audited), and the policies and privileges of the staff directory, the lookup tables,
+-- the audit log and the schema version tables.
 --
 -- Roles are cluster-wide (created in the baseline migration and 0007); staff are PostgreSQL
 -- login roles, created and disabled only by staff_add / staff_disable (through the two login
@@ -162,50 +163,154 @@ CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON disrupt.audit_log
 CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON disrupt.audit_log
     FOR EACH STATEMENT EXECUTE FUNCTION disrupt.audit_log_immutable();
 
--- Consultation (reading a summary) and disclosure: purpose is required.
-CREATE OR REPLACE FUNCTION disrupt.audit_consult(person_id bigint, purpose text, object_table text, detail jsonb)
+-- ---------------------------------------------------------------------------
+-- The consultation gate (tables in migration 0006).
+--
+-- Every staff SELECT policy on personal data requires (SELECT disrupt.consulting()): an
+-- active login that opened a consultation with disrupt.consult(purpose, scope) earlier in
+-- the SAME transaction. consult() is the only writer of 'consult' audit rows: it writes
+-- one row (login, agency, purpose, scope, person) and opens the gate for this transaction
+-- of this backend only. A psql session that has not called it reads nothing; one that has
+-- left the purpose in the audit log first.
+--
+-- consult(purpose, scope, subject, detail):
+--   purpose   required, non-blank: why personal data is read ("Marac 2026-05-01 prep").
+--   scope     required, non-blank: what is read ("summary", "rank", "person search", ...);
+--             the audit row's object_table.
+--   subject   optional: the person asked for, as the caller typed it. A reference or PNC id
+--             of a person the caller may see (merges followed to the survivor) becomes the
+--             row's person_id, and the row then also carries, computed here from the rows
+--             the caller may see: records (how many of each kind), withheld and plan_id.
+--             Anything else (a name) is kept as detail.subject.
+--   detail    optional request facts from the client (output format, as-of day); the keys
+--             above and "scope" are the database's and override the client's.
+-- Returns the audit row's id.
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION disrupt.consult(purpose text, scope text, subject text DEFAULT NULL, detail jsonb DEFAULT NULL)
 RETURNS bigint
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
-DECLARE v_id bigint;
+DECLARE
+    v_id     bigint;
+    v_agency text := disrupt.caller_agency();
+    v_admin  boolean := coalesce(disrupt.is_admin(), false);
+    v_detail jsonb := coalesce(consult.detail, '{}'::jsonb);
+    v_person bigint;
 BEGIN
-    IF NOT disrupt.is_active_staff() THEN
-        RAISE EXCEPTION 'audit_consult: % is not active staff', session_user USING ERRCODE = '42501';
+    IF NOT coalesce(disrupt.is_active_staff(), false) THEN
+        RAISE EXCEPTION 'consult: % is not active staff', session_user USING ERRCODE = '42501';
     END IF;
     IF purpose IS NULL OR btrim(purpose) = '' THEN
         RAISE EXCEPTION 'a purpose is required to consult personal data' USING ERRCODE = '22023';
     END IF;
+    IF scope IS NULL OR btrim(scope) = '' THEN
+        RAISE EXCEPTION 'a scope is required to consult personal data' USING ERRCODE = '22023';
+    END IF;
+    IF jsonb_typeof(v_detail) <> 'object' THEN
+        RAISE EXCEPTION 'consult: detail must be a JSON object' USING ERRCODE = '22023';
+    END IF;
+    IF subject IS NOT NULL THEN
+        WITH RECURSIVE direct AS (
+            SELECT p.id, p.merged_into, 0 AS hops FROM disrupt.person p
+            WHERE (p.person_ref = btrim(subject) OR p.pnc_id = btrim(subject))
+              AND (p.sensitivity = 'shared' OR p.agency = v_agency OR v_admin)
+            UNION ALL
+            SELECT p.id, p.merged_into, d.hops + 1 FROM disrupt.person p JOIN direct d ON p.id = d.merged_into
+            WHERE d.hops < 20 AND (p.sensitivity = 'shared' OR p.agency = v_agency OR v_admin)
+        )
+        SELECT min(d.id) INTO v_person FROM direct d WHERE d.merged_into IS NULL HAVING count(*) = 1;
+        IF v_person IS NULL THEN
+            v_detail := v_detail || jsonb_build_object('subject', subject);
+        END IF;
+    END IF;
+    IF v_person IS NOT NULL THEN
+        v_detail := v_detail || jsonb_build_object(
+            'records', jsonb_build_object(
+                'aliases', (SELECT count(*) FROM disrupt.alias x WHERE x.person_id = v_person
+                            AND (x.sensitivity = 'shared' OR x.agency = v_agency OR v_admin)),
+                'markers', (SELECT count(*) FROM disrupt.marker x WHERE x.person_id = v_person
+                            AND (x.sensitivity = 'shared' OR x.agency = v_agency OR v_admin)),
+                'incidents', (SELECT count(*) FROM disrupt.incident x WHERE x.person_id = v_person
+                              AND (x.sensitivity = 'shared' OR x.agency = v_agency OR v_admin)),
+                'orders', (SELECT count(*) FROM disrupt.court_order x WHERE x.person_id = v_person
+                           AND (x.sensitivity = 'shared' OR x.agency = v_agency OR v_admin)),
+                'breaches', (SELECT count(*) FROM disrupt.breach x WHERE x.person_id = v_person
+                             AND (x.sensitivity = 'shared' OR x.agency = v_agency OR v_admin)),
+                'relationships', (SELECT count(*) FROM disrupt.relationship x WHERE x.person_id = v_person
+                                  AND (x.sensitivity = 'shared' OR x.agency = v_agency OR v_admin)),
+                'forum_links', (SELECT count(*) FROM disrupt.forum_link x WHERE x.person_id = v_person
+                                AND (x.sensitivity = 'shared' OR x.agency = v_agency OR v_admin)),
+                'referrals', (SELECT count(*) FROM disrupt.referral x WHERE x.person_id = v_person
+                              AND (x.sensitivity = 'shared' OR x.agency = v_agency OR v_admin))),
+            'plan_id', (SELECT pl.id FROM disrupt.plan pl WHERE pl.person_id = v_person AND pl.status = 'open'),
+            'withheld', (SELECT coalesce(jsonb_agg(jsonb_build_object('agency', w.agency, 'record_table', w.record_table,
+                                                                      'count', w.n) ORDER BY w.agency, w.record_table), '[]')
+                         FROM disrupt.withheld_counts_for(v_person, v_agency, v_admin) w));
+    END IF;
+    v_detail := v_detail || jsonb_build_object('scope', btrim(scope));
     INSERT INTO disrupt.audit_log (agency, operation, object_table, object_key, person_id, purpose, detail)
-    VALUES (disrupt.caller_agency(), 'consult', COALESCE(audit_consult.object_table, 'person'),
-            audit_consult.person_id::text, audit_consult.person_id, btrim(audit_consult.purpose), audit_consult.detail)
+    VALUES (v_agency, 'consult', btrim(scope), v_person::text, v_person, btrim(purpose), v_detail)
     RETURNING id INTO v_id;
+    -- this backend's gates of earlier transactions, and those of backends that have gone
+    DELETE FROM disrupt.consultation c
+     WHERE (c.backend_pid = pg_catalog.pg_backend_pid() AND c.xact <> pg_catalog.pg_current_xact_id())
+        OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a WHERE a.pid = c.backend_pid);
+    INSERT INTO disrupt.consultation (backend_pid, xact, audit_id)
+    VALUES (pg_catalog.pg_backend_pid(), pg_catalog.pg_current_xact_id(), v_id);
     RETURN v_id;
 END
 $$;
+COMMENT ON FUNCTION disrupt.consult(text, text, text, jsonb) IS
+    'Opens reading personal data for the current transaction with a purpose; writes the one consult audit row';
 
-CREATE OR REPLACE FUNCTION disrupt.audit_disclose(person_id bigint, purpose text, recipient text,
-                                                  object_table text, detail jsonb)
-RETURNS bigint
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
+-- consulting(): may this session read personal data now? An active login (or the install
+-- administrator) whose current transaction opened a consultation. STABLE: in a policy write
+-- (SELECT disrupt.consulting()) so it runs once per statement (an initplan), never per row.
+-- This is THE gate: every staff SELECT policy on personal data uses it.
+CREATE FUNCTION disrupt.consulting() RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
-DECLARE v_id bigint;
+    SELECT coalesce(disrupt.is_active_staff(), false)
+       AND EXISTS (SELECT 1 FROM disrupt.consultation c
+                   WHERE c.backend_pid = pg_catalog.pg_backend_pid()
+                     AND c.xact = pg_catalog.pg_current_xact_id_if_assigned())
+$$;
+COMMENT ON FUNCTION disrupt.consulting() IS
+    'true when this transaction opened a consultation (disrupt.consult) and the login is active staff';
+
+-- ---------------------------------------------------------------------------
+-- The import context (table in migration 0006): import_run marks its statement so that
+-- the audit triggers log imported rows by key and file (foundation.sql). Only import_run
+-- may set it: import_mark reads the PL/pgSQL call stack and refuses any other caller, so a
+-- hand-made insert cannot pass for an import. import_file() is what the triggers read.
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION disrupt.import_mark(file text) RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
+AS $$
+DECLARE v_stack text;
 BEGIN
-    IF NOT disrupt.is_active_staff() THEN
-        RAISE EXCEPTION 'audit_disclose: % is not active staff', session_user USING ERRCODE = '42501';
+    GET DIAGNOSTICS v_stack = PG_CONTEXT;
+    -- the whole stack must be: this function, the PERFORM's statement, disrupt.import_run
+    -- called from the top level (a function of another schema shows its schema's name)
+    IF v_stack !~ ('^PL/pgSQL function import_mark\(text\) line [0-9]+ at GET DIAGNOSTICS\n'
+                   'SQL statement "SELECT disrupt\.import_mark\((source_file|NULL)\)"\n'
+                   'PL/pgSQL function import_run\(text,text,text\) line [0-9]+ at PERFORM$') THEN
+        RAISE EXCEPTION 'import_mark: only disrupt.import_run marks an import' USING ERRCODE = '42501';
     END IF;
-    IF purpose IS NULL OR btrim(purpose) = '' THEN
-        RAISE EXCEPTION 'a purpose is required to disclose personal data' USING ERRCODE = '22023';
+    DELETE FROM disrupt.import_context c
+     WHERE c.backend_pid = pg_catalog.pg_backend_pid() OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a WHERE a.pid = c.backend_pid);
+    IF file IS NOT NULL THEN
+        INSERT INTO disrupt.import_context (backend_pid, xact, file)
+        VALUES (pg_catalog.pg_backend_pid(), pg_catalog.pg_current_xact_id(), file);
     END IF;
-    IF recipient IS NULL OR btrim(recipient) = '' THEN
-        RAISE EXCEPTION 'a recipient is required to disclose personal data' USING ERRCODE = '22023';
-    END IF;
-    INSERT INTO disrupt.audit_log (agency, operation, object_table, object_key, person_id, purpose, recipient, detail)
-    VALUES (disrupt.caller_agency(), 'disclose', COALESCE(audit_disclose.object_table, 'person'),
-            audit_disclose.person_id::text, audit_disclose.person_id, btrim(audit_disclose.purpose),
-            btrim(audit_disclose.recipient), audit_disclose.detail)
-    RETURNING id INTO v_id;
-    RETURN v_id;
 END
+$$;
+
+CREATE FUNCTION disrupt.import_file() RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
+AS $$
+    SELECT c.file FROM disrupt.import_context c
+    WHERE c.backend_pid = pg_catalog.pg_backend_pid() AND c.xact = pg_catalog.pg_current_xact_id_if_assigned()
 $$;
 
 -- ---------------------------------------------------------------------------
@@ -218,6 +323,21 @@ CREATE POLICY staff_directory_read ON disrupt.staff FOR SELECT TO disrupt_staff,
     USING ((SELECT disrupt.is_active_staff()) OR (SELECT disrupt.is_service()));
 SELECT disrupt.attach_owner_policy('disrupt.staff');
 SELECT disrupt.attach_audit('disrupt.staff');
+
+-- lookup tables (agency, marker_kind, offence, order_type; RLS from migration 0006): read by
+-- active staff, kept by administrators (grants in record.sql); a disabled login reads nothing.
+DO $do$
+DECLARE t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['agency', 'marker_kind', 'offence', 'order_type'] LOOP
+        EXECUTE format('CREATE POLICY lookup_read ON disrupt.%I FOR SELECT TO disrupt_staff '
+                       'USING ((SELECT disrupt.is_active_staff()))', t);
+        EXECUTE format('CREATE POLICY lookup_admin ON disrupt.%I FOR ALL TO disrupt_admin '
+                       'USING ((SELECT disrupt.is_admin())) WITH CHECK ((SELECT disrupt.is_admin()))', t);
+        PERFORM disrupt.attach_owner_policy(format('disrupt.%I', t)::regclass);
+    END LOOP;
+END
+$do$;
 
 -- audit_log: read by admins and by the login that made the row; inserted only by
 -- the SECURITY DEFINER functions (owner); never updated or deleted.
@@ -239,12 +359,15 @@ ALTER FUNCTION disrupt.staff_login_disable(text) OWNER TO disrupt_role_admin;
 REVOKE ALL ON FUNCTION
     disrupt.staff_add(text, text, text, text), disrupt.staff_disable(text, text),
     disrupt.audit_log_immutable(),
-    disrupt.audit_consult(bigint, text, text, jsonb),
-    disrupt.audit_disclose(bigint, text, text, text, jsonb)
+    disrupt.consult(text, text, text, jsonb), disrupt.consulting(),
+    disrupt.import_mark(text), disrupt.import_file()
 FROM PUBLIC;
+-- consult opens the gate (and writes its own audit row); consulting is what the policies
+-- call; import_mark refuses every caller but import_run (which runs as the staff login).
+-- No audit-writing function is granted: audit rows come only from these functions and the
+-- triggers.
 GRANT EXECUTE ON FUNCTION
-    disrupt.audit_consult(bigint, text, text, jsonb),
-    disrupt.audit_disclose(bigint, text, text, text, jsonb)
+    disrupt.consult(text, text, text, jsonb), disrupt.consulting(), disrupt.import_mark(text)
     TO disrupt_staff;
 REVOKE ALL ON FUNCTION
     disrupt.staff_login_is_ours(text), disrupt.staff_login_enable(text, boolean), disrupt.staff_login_disable(text)

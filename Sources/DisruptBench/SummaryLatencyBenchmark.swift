@@ -24,10 +24,10 @@ struct SummaryLatencyBenchmark {
         times.reserveCapacity(refs.count)
         for ref in refs {
             let started = Date()
-            let person = try PersonResolver().resolve(ref, on: db)
-            let dossier = try PersonDossierReader().read(
-                personID: person.id, purpose: "benchmark",
-                consultation: .init(kind: "summary", format: "json", asOf: asOf), on: db)
+            let dossier = try db.consulting(PersonDossierReader.consultation(
+                scope: "summary", purpose: "benchmark", subject: ref, format: "json", asOf: asOf)) {
+                try PersonDossierReader().read(personID: try PersonResolver().resolve(ref, on: db).id, on: db)
+            }
             _ = try encoder.encode(builder.build(dossier.value, asOf: asOf))
             times.append(Date().timeIntervalSince(started) * 1000)
         }

@@ -76,3 +76,11 @@ extension DatabaseLocation {
         .url(TestCluster.url(database: testDatabaseName, user: login))
     }
 }
+
+extension PostgresConnection {
+    /// Runs `body` in a transaction with an open consultation (`disrupt.consult`), as a staff
+    /// login must before reading personal data; the purpose says it is a test.
+    public func asConsulting<T>(_ body: () throws -> T) throws -> T {
+        try consulting(Consultation(purpose: "test: reading as staff", scope: "test"), body)
+    }
+}

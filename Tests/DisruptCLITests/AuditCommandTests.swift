@@ -32,11 +32,13 @@ struct AuditCommandTests {
         for login in ["prob_\(token)", "pol_\(token)"] {
             let db = try PostgresConnection(location.asUser(login).configuration)
             defer { db.close() }
-            try db.execute("SELECT disrupt.audit_consult(id, \("Marac by \(login)"), 'person', NULL) FROM disrupt.person WHERE person_ref = \(personRef)")
+            try db.execute("SELECT disrupt.consult(\("Marac by \(login)"), 'person', \(personRef))")
         }
         let police = try PostgresConnection(location.asUser("pol_\(token)").configuration)
         defer { police.close() }
-        try police.execute("UPDATE disrupt.person SET given_name = 'Renamed' WHERE person_ref = \(personRef)")
+        try police.consulting(Consultation(purpose: "audit test", scope: "test")) {
+            _ = try police.execute("UPDATE disrupt.person SET given_name = 'Renamed' WHERE person_ref = \(personRef)")
+        }
     }
 
     @Test func nonAdministratorsSeeOnlyTheirOwnRowsAndAreTold() throws {

@@ -108,7 +108,7 @@ struct CustomActionCommandTests {
         // the old client-supplied argument is gone: nobody can ask for an action without the check
         #expect(refusal(db, "SELECT disrupt.action_add(\(plan), 'disrupt', 'anpr_flagging', 'police', NULL, \(due)::date, NULL, false)").state != nil)
         let id: Int64 = try db.query("SELECT disrupt.action_add(\(plan), 'disrupt', 'anpr_flagging', 'police', NULL, \(due)::date, NULL) AS id")[0].decode("id")
-        let needs: Bool = try db.query("SELECT needs_safety_check FROM disrupt.action WHERE id = \(id)")[0].decode("needs_safety_check")
+        let needs: Bool = try db.asConsulting { try db.query("SELECT needs_safety_check FROM disrupt.action WHERE id = \(id)")[0].decode("needs_safety_check") }
         #expect(needs)
         // "immediate" is not mediation
         #expect(refusal(db, "SELECT disrupt.action_add(\(plan), 'disrupt', NULL, 'police', NULL, \(due)::date, NULL, 'Immediate arrest on sight')").state == nil)

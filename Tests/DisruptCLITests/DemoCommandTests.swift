@@ -38,7 +38,7 @@ struct DemoCommandTests {
         #expect(try row.decode("overdue", as: Int.self) >= 1, "the overdue demo action was chased")
         #expect(try row.decode("consults", as: Int.self) == 2, "each summary is one logged consultation")
 
-        // The second run changed nothing but the audit log: no row written (every row's xmin is
+        // The second run changed nothing but the audit log (and its consultation gate): no row written (every row's xmin is
         // older than the run), none removed, no sequence value spent, no score recomputed.
         let after = try Self.state(location, since: before.xid)
         #expect(after.touched.isEmpty, "rows written by the second run: \(after.touched)")
@@ -63,7 +63,7 @@ struct DemoCommandTests {
                    (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM disrupt.%I WHERE xmin::text::bigint >= %s',
                                                                c.relname, \(xid)::bigint), false, true, '')))[1]::text::bigint AS touched
             FROM pg_class c JOIN pg_namespace ns ON ns.oid = c.relnamespace
-            WHERE ns.nspname = 'disrupt' AND c.relkind IN ('r', 'p') AND c.relname <> 'audit_log'
+            WHERE ns.nspname = 'disrupt' AND c.relkind IN ('r', 'p') AND c.relname NOT IN ('audit_log', 'consultation')
             """) {
             let name: String = try row["name"]
             counts[name] = try row["n"]

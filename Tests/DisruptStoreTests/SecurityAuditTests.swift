@@ -20,14 +20,17 @@ struct SecurityAuditTests {
         let db = try f.connect(as: login)
         defer { db.close() }
         let ref = "M-\(f.token)-edit"
-        try db.execute("INSERT INTO disrupt.marker (source_ref, person_id, kind, recorded_on, note, agency) VALUES (\(ref), \(f.personID), 'weapons', '2024-03-01', 'before', 'health')")
-        let id: Int64 = try db.query("SELECT id FROM disrupt.marker WHERE source_ref = \(ref)")[0].decode("id")
-        #expect(try db.execute("UPDATE disrupt.marker SET note = 'after', recorded_on = '2024-03-02' WHERE source_ref = \(ref)") == 1)
-        #expect(try db.execute("DELETE FROM disrupt.marker WHERE source_ref = \(ref)") == 1)
+        let id: Int64 = try db.consulting(Consultation(purpose: "audit test", scope: "test")) {
+            try db.execute("INSERT INTO disrupt.marker (source_ref, person_id, kind, recorded_on, note, agency) VALUES (\(ref), \(f.personID), 'weapons', '2024-03-01', 'before', 'health')")
+            let id: Int64 = try db.query("SELECT id FROM disrupt.marker WHERE source_ref = \(ref)")[0].decode("id")
+            #expect(try db.execute("UPDATE disrupt.marker SET note = 'after', recorded_on = '2024-03-02' WHERE source_ref = \(ref)") == 1)
+            #expect(try db.execute("DELETE FROM disrupt.marker WHERE source_ref = \(ref)") == 1)
+            return id
+        }
 
         let admin = try f.connect(as: f.admin)
         defer { admin.close() }
-        let entries = try AuditLog().entries(.init(login: login), on: admin)
+        let entries = try AuditLog().entries(.init(login: login), on: admin).filter { $0.operation != "consult" }
         #expect(entries.map(\.operation) == ["erase", "alter", "collect"])
         let alter = try #require(entries.first { $0.operation == "alter" })
         #expect(alter.objectTable == "marker" && alter.objectKey == String(id) && alter.personID == f.personID)
@@ -48,7 +51,7 @@ struct SecurityAuditTests {
         let other = try f.addStaff("other", agency: "probation")
         let db = try f.connect(as: author)
         defer { db.close() }
-        let id: Int64 = try db.query("SELECT disrupt.audit_consult(\(f.personID), 'Marac 2024-05-01', 'person', '{}'::jsonb) AS id")[0].decode("id")
+        let id: Int64 = try db.query("SELECT disrupt.consult('Marac 2024-05-01', 'person', \("P-\(f.token)")) AS id")[0].decode("id")
 
         let byAuthor = try AuditLog().entries(.init(personID: f.personID), on: db)
         #expect(byAuthor.map(\.id) == [id])
@@ -63,7 +66,7 @@ struct SecurityAuditTests {
         defer { admin.close() }
         #expect(try AuditLog().entries(.init(login: author), on: admin).map(\.id) == [id])
         // a consultation needs a purpose
-        #expect(sqlState { _ = try db.query("SELECT disrupt.audit_consult(\(f.personID), '  ', 'person', NULL)") } == "22023")
+        #expect(sqlState { _ = try db.query("SELECT disrupt.consult('  ', 'person', NULL)") } == "22023")
     }
 
     @Test func filtersNarrowByOperationTimeAndLimit() throws {
@@ -72,7 +75,7 @@ struct SecurityAuditTests {
         let db = try f.connect(as: login)
         defer { db.close() }
         for purpose in ["one", "two", "three"] {
-            try db.execute("SELECT disrupt.audit_consult(\(f.personID), \(purpose), 'person', NULL)")
+            try db.execute("SELECT disrupt.consult(\(purpose), 'person', NULL)")
         }
         let log = AuditLog()
         #expect(try log.entries(.init(login: login, operation: "consult"), on: db).map(\.purpose) == ["three", "two", "one"])

@@ -16,7 +16,9 @@ struct SecurityRowLevelTests {
     func markers(as login: String) throws -> Set<String> {
         let db = try fixture.connect(as: login)
         defer { db.close() }
-        return Set(try db.query("SELECT source_ref FROM disrupt.marker WHERE source_ref = ANY(\(fixture.markers))").map { try $0.decode("source_ref") })
+        return try db.asConsulting {
+            Set(try db.query("SELECT source_ref FROM disrupt.marker WHERE source_ref = ANY(\(fixture.markers))").map { try $0.decode("source_ref") })
+        }
     }
 
     @Test func restrictedMarkersAreAbsentForOtherAgenciesAndSharedOnesVisible() throws {
@@ -28,16 +30,21 @@ struct SecurityRowLevelTests {
         // asked for by its key, a hidden row is simply not there (no error that confirms it exists)
         let db = try fixture.connect(as: f.probation)
         defer { db.close() }
-        #expect(try db.query("SELECT note FROM disrupt.marker WHERE source_ref = \(f.marker("hr"))").isEmpty)
+        #expect(try db.asConsulting { try db.query("SELECT note FROM disrupt.marker WHERE source_ref = \(f.marker("hr"))") }.isEmpty)
+        // and without a consultation even a shared row is not there
+        #expect(try db.query("SELECT note FROM disrupt.marker WHERE source_ref = \(f.marker("hs"))").isEmpty)
     }
 
     @Test func anotherAgencysRecordCannotBeUpdatedOrDeleted() throws {
         let f = fixture
         let db = try f.connect(as: f.probation)
         defer { db.close() }
-        #expect(try db.execute("UPDATE disrupt.marker SET note = 'hijacked' WHERE source_ref = \(f.marker("ps"))") == 0)
-        #expect(try db.execute("UPDATE disrupt.marker SET agency = 'probation' WHERE source_ref = \(f.marker("ps"))") == 0)
-        #expect(try db.execute("DELETE FROM disrupt.marker WHERE source_ref IN (\(f.marker("ps")), \(f.marker("pr")))") == 0)
+        let changed: [Int] = try db.asConsulting {
+            [try db.execute("UPDATE disrupt.marker SET note = 'hijacked' WHERE source_ref = \(f.marker("ps"))"),
+             try db.execute("UPDATE disrupt.marker SET agency = 'probation' WHERE source_ref = \(f.marker("ps"))"),
+             try db.execute("DELETE FROM disrupt.marker WHERE source_ref IN (\(f.marker("ps")), \(f.marker("pr")))")]
+        }
+        #expect(changed == [0, 0, 0])
         #expect(sqlState { _ = try db.execute("TRUNCATE disrupt.marker") } == "42501")
         let check = try f.superuser()
         defer { check.close() }
@@ -59,7 +66,7 @@ struct SecurityRowLevelTests {
         #expect(sqlState { try insert("M-\(f.token)-claim", agency: "police") } == "42501")
         try insert("M-\(f.token)-own", agency: "probation")
         // its own row cannot be handed to another agency either (WITH CHECK)
-        #expect(sqlState { _ = try db.execute("UPDATE disrupt.marker SET agency = 'police' WHERE source_ref = \("M-\(f.token)-own")") } == "42501")
+        #expect(sqlState { try db.asConsulting { _ = try db.execute("UPDATE disrupt.marker SET agency = 'police' WHERE source_ref = \("M-\(f.token)-own")") } } == "42501")
         // provenance is the database's: not writable on INSERT, reset on UPDATE
         #expect(sqlState {
             _ = try db.execute("""
@@ -67,8 +74,10 @@ struct SecurityRowLevelTests {
                 VALUES (\("M-\(f.token)-forged"), \(f.personID), 'weapons', '2024-02-01', 'probation', \(f.police))
                 """)
         } == "42501")
-        try db.execute("UPDATE disrupt.marker SET created_by = \(f.police), updated_by = \(f.police) WHERE source_ref = \("M-\(f.token)-own")")
-        let row = try db.query("SELECT agency, created_by, updated_by FROM disrupt.marker WHERE source_ref = \("M-\(f.token)-own")")[0]
+        let row = try db.asConsulting {
+            try db.execute("UPDATE disrupt.marker SET created_by = \(f.police), updated_by = \(f.police) WHERE source_ref = \("M-\(f.token)-own")")
+            return try db.query("SELECT agency, created_by, updated_by FROM disrupt.marker WHERE source_ref = \("M-\(f.token)-own")")[0]
+        }
         #expect(try row.decode("agency", as: String.self) == "probation")
         #expect(try row.decode("created_by", as: String.self) == f.probation)
         #expect(try row.decode("updated_by", as: String?.self) == f.probation)
@@ -79,12 +88,18 @@ struct SecurityRowLevelTests {
         let login = try f.addStaff("gone")
         let open = try f.connect(as: login)
         defer { open.close() }
-        #expect(try open.query("SELECT 1 FROM disrupt.marker WHERE source_ref = ANY(\(f.markers))").count == 2)
+        #expect(try open.asConsulting { try open.query("SELECT 1 FROM disrupt.marker WHERE source_ref = ANY(\(f.markers))") }.count == 2)
+        // a consultation opened before the login is disabled ...
+        try open.execute("BEGIN")
+        try open.execute("SELECT disrupt.consult('before the disable', 'test')")
         let admin = try f.connect(as: f.admin)
         defer { admin.close() }
         try admin.execute("SELECT disrupt.staff_disable(\(login), 'left the service')")
+        // ... reads nothing after it, and no new one can be opened
         #expect(try open.query("SELECT 1 FROM disrupt.marker WHERE source_ref = ANY(\(f.markers))").isEmpty)
         #expect(try open.query("SELECT 1 FROM disrupt.person").isEmpty)
+        try open.execute("COMMIT")
+        #expect(sqlState { try open.execute("SELECT disrupt.consult('after the disable', 'test')") } == "42501")
         // its open session learns no keys of other agencies' rows either
         #expect(sqlState { _ = try open.query("SELECT disrupt.import_hidden_keys('markers', NULL, \(f.markers)) AS k") } == "42501")
         #expect(throws: PostgresError.self) { try f.connect(as: login) }
@@ -98,7 +113,7 @@ struct SecurityRowLevelTests {
         let db = try f.connect(as: f.probation)
         defer { db.close() }
         // accent- and case-folded name match, as `person find` does it
-        #expect(try PersonResolver().resolve("eric DUPONT", on: db).id == f.personID)
+        #expect(try db.asConsulting { try PersonResolver().resolve("eric DUPONT", on: db).id } == f.personID)
         let admin = try f.superuser()
         defer { admin.close() }
         try admin.execute("INSERT INTO disrupt.person (person_ref, given_name, family_name, agency) VALUES (\("Q-\(f.token)-1"), 'Zoë', 'Brontë', 'police'), (\("Q-\(f.token)-2"), 'Zoe', 'Bronte', 'police')")
@@ -107,7 +122,7 @@ struct SecurityRowLevelTests {
         let merger = try f.connect(as: f.admin)
         defer { merger.close() }
         #expect(try merger.query("SELECT disrupt.merge_person(\("Q-\(f.token)-1"), \("Q-\(f.token)-2"), 'same man') AS id").count == 1)
-        #expect(try db.query("SELECT 1 FROM disrupt.alias a JOIN disrupt.person p ON p.id = a.person_id WHERE p.person_ref = \("Q-\(f.token)-1") AND disrupt.fold(a.alias_name) = 'zoe bronte'").count == 1)
+        #expect(try db.asConsulting { try db.query("SELECT 1 FROM disrupt.alias a JOIN disrupt.person p ON p.id = a.person_id WHERE p.person_ref = \("Q-\(f.token)-1") AND disrupt.fold(a.alias_name) = 'zoe bronte'") }.count == 1)
         // ANALYZE evaluates the fold indexes as the table owner (as autovacuum does)
         try admin.execute("SET ROLE disrupt_owner")
         try admin.execute("ANALYZE disrupt.person")

@@ -37,8 +37,7 @@ enum ActionCommands {
                    "disrupt action add P000123 --heading manage --tactic mappa_referral --agency probation --due 2025-07-15 --note 'Refer at level 2'",
                    "disrupt action add 12 --heading divert --label 'Ask the GP to offer alcohol treatment' --agency health --due 2025-07-01"]
     ) { input, invocation in
-        let db = try invocation.database()
-        let action = try db.transaction {
+        let action = try invocation.reading { db in
             let validated = try TacticStore().catalogue(on: db).require(input.proposal)
             let planId = try PlanStore().resolvePlan(input.plan, on: db)
             return try ActionStore().add(
@@ -71,10 +70,10 @@ enum ActionCommands {
         arguments: Reassign.self,
         examples: ["disrupt action reassign 7 --version 3 --agency probation --owner po_khan --reason 'Now on licence'"]
     ) { input, invocation in
-        let action = try ActionStore().reassign(
+        let action = try invocation.reading { db in try ActionStore().reassign(
             actionId: input.action.value, version: input.version?.value, agency: input.agency?.rawValue,
             ownerLogin: input.owner, reason: input.reason.text, asOf: Day.today(),
-            on: try invocation.database())
+            on: db) }
         try printChanged(action, input.format, invocation)
         return 0
     }
@@ -84,9 +83,9 @@ enum ActionCommands {
         arguments: Extend.self,
         examples: ["disrupt action extend 7 --version 3 --due 2025-07-31 --reason 'Court date moved'"]
     ) { input, invocation in
-        let action = try ActionStore().extend(
+        let action = try invocation.reading { db in try ActionStore().extend(
             actionId: input.action.value, version: input.version?.value, dueOn: input.due,
-            reason: input.reason.text, asOf: Day.today(), on: try invocation.database())
+            reason: input.reason.text, asOf: Day.today(), on: db) }
         try printChanged(action, input.format, invocation)
         return 0
     }
@@ -103,9 +102,9 @@ enum ActionCommands {
         examples: ["disrupt action safety-check 7 --version 1                              # as the Idva",
                    "disrupt action safety-check 7 --version 1 --by idva_patel --at-meeting # as the chair"]
     ) { input, invocation in
-        let action = try ActionStore().safetyCheck(
+        let action = try invocation.reading { db in try ActionStore().safetyCheck(
             actionId: input.action.value, version: input.version?.value, idvaLogin: input.by?.text,
-            atMeeting: input.atMeeting, asOf: Day.today(), on: try invocation.database())
+            atMeeting: input.atMeeting, asOf: Day.today(), on: db) }
         try printChanged(action, input.format, invocation)
         return 0
     }
@@ -115,7 +114,7 @@ enum ActionCommands {
         arguments: Show.self,
         examples: ["disrupt action show 7", "disrupt action show 7 --format json"]
     ) { input, invocation in
-        let detail = try ActionStore().detail(actionId: input.action.value, asOf: input.asOf ?? Day.today(), on: try invocation.database())
+        let detail = try invocation.reading { db in try ActionStore().detail(actionId: input.action.value, asOf: input.asOf ?? Day.today(), on: db) }
         if input.format == .json {
             try invocation.console.printJSON(detail)
         } else {
@@ -130,8 +129,7 @@ enum ActionCommands {
         examples: ["disrupt action list --overdue", "disrupt action list --agency probation --due-within 7",
                    "disrupt action list --plan 12 --status all --format json"]
     ) { input, invocation in
-        let db = try invocation.database()
-        let actions = invocation.console.reporting(try db.transaction {
+        let actions = invocation.console.reporting(try invocation.reading { db in
             let planId = try input.plan.map { try PlanStore().resolvePlan($0, on: db) }
             let filter = ActionFilter(planId: planId, agency: input.agency?.rawValue, ownerLogin: input.owner,
                                       statuses: input.status.statuses, overdueOnly: input.overdue, dueWithinDays: input.dueWithin)
@@ -153,9 +151,9 @@ enum ActionCommands {
         _ change: @escaping @Sendable (Arguments) -> ActionTransition
     ) -> CommandSpec {
         CommandSpec(name, abstract: abstract, arguments: arguments, examples: [example]) { input, invocation in
-            let action = try ActionStore().transition(
+            let action = try invocation.reading { db in try ActionStore().transition(
                 actionId: input.action.value, version: input.version?.value, change(input), asOf: Day.today(),
-                on: try invocation.database())
+                on: db) }
             try printChanged(action, input.format, invocation)
             return 0
         }

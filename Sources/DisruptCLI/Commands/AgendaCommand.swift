@@ -18,8 +18,8 @@ enum AgendaCommand {
         arguments: Arguments.self,
         examples: ["disrupt agenda --meeting 2025-06-12", "disrupt agenda --meeting 2025-06-12 --previous 2025-05-15 --format markdown > agenda.md"]
     ) { input, invocation in
-        let agenda = invocation.console.reporting(try AgendaStore(model: try invocation.riskModel()).agenda(
-            meetingOn: input.meeting, previousMeetingOn: input.previous, on: try invocation.database()))
+        let agenda = try invocation.reading { db in invocation.console.reporting(try AgendaStore(model: try invocation.riskModel()).agenda(
+            meetingOn: input.meeting, previousMeetingOn: input.previous, on: db)) }
         switch input.format {
         case .json: try invocation.console.printJSON(agenda)
         case .markdown: invocation.console.print(AgendaText.render(agenda, markdown: true))

@@ -14,13 +14,14 @@ enum AuditCommand {
         arguments: Arguments.self,
         examples: ["disrupt audit --person P-000123", "disrupt audit --staff prob_jsmith --since 2024-05-01 --format json"]
     ) { input, invocation in
-        let db = try invocation.database()
-        let person = try input.person.map { try PersonResolver().resolve($0, on: db) }
-        let filter = AuditLog.Filter(
-            personID: person?.id, login: input.staff, since: input.since.map { Timestamp.start(of: $0) },
-            until: input.until.map { Timestamp.start(of: $0.adding(days: 1)) }, operation: input.operation?.name, limit: input.limit)
-        let entries = try AuditLog().entries(filter, on: db)
-        let identity = try Identity.current(on: db)
+        // the consultation names no person, so its own row never shows among a person's rows
+        let (entries, identity) = try invocation.reading(Consultation(purpose: "disrupt audit: the audit log", scope: "audit")) { db in
+            let person = try input.person.map { try PersonResolver().resolve($0, on: db) }
+            let filter = AuditLog.Filter(
+                personID: person?.id, login: input.staff, since: input.since.map { Timestamp.start(of: $0) },
+                until: input.until.map { Timestamp.start(of: $0.adding(days: 1)) }, operation: input.operation?.name, limit: input.limit)
+            return (try AuditLog().entries(filter, on: db), try Identity.current(on: db))
+        }
         let scope = identity.admin ? "all" : "own"
         if input.format == .json {
             try invocation.console.printJSON(AuditOutput(login: identity.login, scope: scope, entries: entries))

@@ -18,9 +18,11 @@ enum PersonCommands {
         arguments: Add.self,
         examples: ["disrupt person add --family-name Ashdown --given-name Darren --dob 1988-04-17 --gender male"]
     ) { input, invocation in
-        let ref = try RecordStore(invocation.database()).addPerson(NewPerson(
-            ref: input.ref, familyName: input.familyName.text, givenName: input.givenName?.text,
-            pnc: input.pnc, dateOfBirth: input.dob, gender: input.gender))
+        let ref = try invocation.reading { db in
+            try RecordStore(db).addPerson(NewPerson(
+                ref: input.ref, familyName: input.familyName.text, givenName: input.givenName?.text,
+                pnc: input.pnc, dateOfBirth: input.dob, gender: input.gender))
+        }
         invocation.console.print(ref)
         return 0
     }
@@ -34,10 +36,11 @@ enum PersonCommands {
         let purpose = input.purpose?.trimmed ?? "person show"
         let format = input.format
         let offences = try invocation.riskModel().offences
-        let db = try invocation.database()
-        let person = try PersonResolver().resolve(input.person, on: db)
-        let dossier = invocation.console.reporting(try PersonDossierReader().read(
-            personID: person.id, purpose: purpose, consultation: .init(kind: "person", format: format.rawValue, asOf: Day.today()), on: db))
+        let consultation = PersonDossierReader.consultation(
+            scope: "person", purpose: purpose, subject: input.person, format: format.rawValue, asOf: Day.today())
+        let dossier = invocation.console.reporting(try invocation.reading(consultation) { db in
+            try PersonDossierReader().read(personID: try PersonResolver().resolve(input.person, on: db).id, on: db)
+        })
         let gravity = { (incident: IncidentRecord) in offences.gravity(explicit: incident.gravity, offence: incident.offence) }
         if format == .json {
             invocation.console.writeDocument(try PersonRecordJSON.render(dossier, gravity: gravity) + "\n")
@@ -53,7 +56,7 @@ enum PersonCommands {
         arguments: Find.self,
         examples: ["disrupt person find zoe", "disrupt person find 'blackth' --format json", "disrupt person find 08/417263T"]
     ) { input, invocation in
-        let matches = try PersonSearch().find(input.text, on: invocation.database())
+        let matches = try invocation.reading { db in try PersonSearch().find(input.text, on: db) }
         if input.format == .json {
             try invocation.console.printJSON(matches)
         } else if matches.isEmpty {
@@ -80,7 +83,9 @@ enum PersonCommands {
         arguments: Merge.self,
         examples: ["disrupt person merge P-000001 P-000042 --reason 'Same PNC id, confirmed by DC Hale'"]
     ) { input, invocation in
-        let kept = try RecordStore(invocation.database()).merge(keep: input.keep, absorb: input.absorb, reason: input.reason.text)
+        let kept = try invocation.reading { db in
+            try RecordStore(db).merge(keep: input.keep, absorb: input.absorb, reason: input.reason.text)
+        }
         invocation.console.print("Merged \(input.absorb) into \(kept).")
         return 0
     }

@@ -17,9 +17,9 @@ enum PlanCommands {
         arguments: Open.self,
         examples: ["disrupt plan open P000123 --spoc pc_smith --review-on 2025-07-01"]
     ) { input, invocation in
-        let plan = try PlanStore().open(
+        let plan = try invocation.reading { db in try PlanStore().open(
             person: input.person, spocLogin: input.spoc.text,
-            reviewOn: input.reviewOn, asOf: Day.today(), on: try invocation.database())
+            reviewOn: input.reviewOn, asOf: Day.today(), on: db) }
         try printPlan(plan, input.format, invocation, verb: "Opened")
         return 0
     }
@@ -30,7 +30,7 @@ enum PlanCommands {
         arguments: Show.self,
         examples: ["disrupt plan show 12", "disrupt plan show P000123 --format json"]
     ) { input, invocation in
-        let detail = invocation.console.reporting(try PlanStore().detail(input.plan, asOf: input.asOf ?? Day.today(), on: try invocation.database()))
+        let detail = try invocation.reading { db in invocation.console.reporting(try PlanStore().detail(input.plan, asOf: input.asOf ?? Day.today(), on: db)) }
         if input.format == .json {
             try invocation.console.printJSON(detail)
         } else {
@@ -45,9 +45,9 @@ enum PlanCommands {
         examples: ["disrupt plan list", "disrupt plan list --spoc pc_smith --format json", "disrupt plan list --status closed"]
     ) { input, invocation in
         let status = input.status.rawValue
-        let plans = invocation.console.reporting(try PlanStore().list(
+        let plans = try invocation.reading { db in invocation.console.reporting(try PlanStore().list(
             spocLogin: input.spoc, status: input.status == .all ? nil : status,
-            asOf: input.asOf ?? Day.today(), on: try invocation.database()))
+            asOf: input.asOf ?? Day.today(), on: db)) }
         if input.format == .json {
             try invocation.console.printJSON(plans)
         } else if plans.isEmpty {
@@ -69,9 +69,9 @@ enum PlanCommands {
         arguments: Update.self,
         examples: ["disrupt plan update 12 --version 3 --review-on 2025-08-01", "disrupt plan update 12 --version 4 --spoc ds_jones"]
     ) { input, invocation in
-        let plan = try PlanStore().update(
+        let plan = try invocation.reading { db in try PlanStore().update(
             planId: input.plan.value, version: input.version?.value, spocLogin: input.spoc, reviewOn: input.reviewOn,
-            asOf: Day.today(), on: try invocation.database())
+            asOf: Day.today(), on: db) }
         try printPlan(plan, input.format, invocation, verb: "Updated")
         return 0
     }
@@ -81,9 +81,9 @@ enum PlanCommands {
         arguments: Close.self,
         examples: ["disrupt plan close 12 --version 5 --reason 'Sentenced to 4 years; managed by MAPPA'"]
     ) { input, invocation in
-        let plan = try PlanStore().close(
+        let plan = try invocation.reading { db in try PlanStore().close(
             planId: input.plan.value, version: input.version?.value, reason: input.reason.text,
-            asOf: Day.today(), on: try invocation.database())
+            asOf: Day.today(), on: db) }
         try printPlan(plan, input.format, invocation, verb: "Closed")
         return 0
     }

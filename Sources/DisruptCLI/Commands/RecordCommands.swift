@@ -29,7 +29,7 @@ enum RecordCommands {
         "add", abstract: "Add an alias to a person.", discussion: exitCodes, arguments: AliasAdd.self,
         examples: ["disrupt alias add P-000003 --name 'Cory Blackthorn' --dob 1982-12-30"]
     ) { input, i in
-        let who = try RecordStore(i.database()).addAlias(person: input.person, name: input.name.text, dateOfBirth: input.dob)
+        let who = try i.reading { db in try RecordStore(db).addAlias(person: input.person, name: input.name.text, dateOfBirth: input.dob) }
         i.console.print(who)
         return 0
     }
@@ -38,9 +38,9 @@ enum RecordCommands {
         "add", abstract: "Add a party (victim, child, new_partner, family, other).", discussion: exitCodes, arguments: PartyAdd.self,
         examples: ["disrupt party add --ref V-000010 --given-name Gemma --family-name Netherby --kind victim"]
     ) { input, i in
-        i.console.print(try RecordStore(i.database()).addParty(NewParty(
+        i.console.print(try i.reading { db in try RecordStore(db).addParty(NewParty(
             ref: input.ref.text, familyName: input.familyName.text, givenName: input.givenName?.text,
-            dateOfBirth: input.dob, kind: input.kind.rawValue)))
+            dateOfBirth: input.dob, kind: input.kind.rawValue)) })
         return 0
     }
 
@@ -48,9 +48,9 @@ enum RecordCommands {
         "add", abstract: "Record how a person is related to a party.", discussion: exitCodes, arguments: RelationshipAdd.self,
         examples: ["disrupt relationship add P-000001 V-000001 --relationship partner --from 2017-06-01"]
     ) { input, i in
-        i.console.print(try RecordStore(i.database()).addRelationship(person: input.person, NewRelationship(
+        i.console.print(try i.reading { db in try RecordStore(db).addRelationship(person: input.person, NewRelationship(
             party: input.party, relationship: input.relationship.rawValue, from: input.from,
-            to: input.to, hasContact: input.hasContact ? true : nil)))
+            to: input.to, hasContact: input.hasContact ? true : nil)) })
         return 0
     }
 
@@ -58,9 +58,9 @@ enum RecordCommands {
         "add", abstract: "Record an incident; prints its reference.", discussion: exitCodes, arguments: IncidentAdd.self,
         examples: ["disrupt incident add P-000001 --on 2026-07-30 --victim V-000001 --offence abh"]
     ) { input, i in
-        i.console.print(try RecordStore(i.database()).addIncident(person: input.person, NewIncident(
+        i.console.print(try i.reading { db in try RecordStore(db).addIncident(person: input.person, NewIncident(
             on: input.on, victim: input.victim, offence: input.offence, gravity: input.gravity,
-            agency: input.agency?.rawValue, ref: input.ref, separateEvent: input.separateEvent)))
+            agency: input.agency?.rawValue, ref: input.ref, separateEvent: input.separateEvent)) })
         return 0
     }
 
@@ -68,9 +68,9 @@ enum RecordCommands {
         "add", abstract: "Record a risk marker; prints its reference.", discussion: exitCodes, arguments: MarkerAdd.self,
         examples: ["disrupt marker add P-000003 --kind weapons --on 2026-01-05 --note 'Kitchen knife recovered'"]
     ) { input, i in
-        i.console.print(try RecordStore(i.database()).addMarker(person: input.person, NewMarker(
+        i.console.print(try i.reading { db in try RecordStore(db).addMarker(person: input.person, NewMarker(
             kind: input.kind.text, on: input.on, expires: input.expires, agency: input.agency?.rawValue,
-            sensitivity: input.sensitivity?.rawValue, note: input.note, ref: input.ref)))
+            sensitivity: input.sensitivity?.rawValue, note: input.note, ref: input.ref)) })
         return 0
     }
 
@@ -80,7 +80,7 @@ enum RecordCommands {
     ) { input, i in
         let ref = input.marker
         let day = input.on ?? Day.today()
-        try RecordStore(i.database()).endMarker(ref, on: day)
+        try i.reading { db in try RecordStore(db).endMarker(ref, on: day) }
         i.console.print("\(ref) expires on \(day.iso)")
         return 0
     }
@@ -89,9 +89,9 @@ enum RecordCommands {
         "add", abstract: "Record a court order or bail conditions; prints its reference.", discussion: exitCodes, arguments: OrderAdd.self,
         examples: ["disrupt order add P-000001 --type bail --starts 2026-07-31 --ends 2026-10-30 --protected V-000001 --conditions 'No contact'"]
     ) { input, i in
-        i.console.print(try RecordStore(i.database()).addOrder(person: input.person, NewOrder(
+        i.console.print(try i.reading { db in try RecordStore(db).addOrder(person: input.person, NewOrder(
             type: input.type.text, starts: input.starts, ends: input.ends,
-            protected: input.protected, conditions: input.conditions, ref: input.ref)))
+            protected: input.protected, conditions: input.conditions, ref: input.ref)) })
         return 0
     }
 
@@ -99,9 +99,9 @@ enum RecordCommands {
         "add", abstract: "Record a breach; prints its reference.", discussion: exitCodes, arguments: BreachAdd.self,
         examples: ["disrupt breach add P-000001 --on 2026-08-15 --order O-000001 --action arrest"]
     ) { input, i in
-        i.console.print(try RecordStore(i.database()).addBreach(person: input.person, NewBreach(
+        i.console.print(try i.reading { db in try RecordStore(db).addBreach(person: input.person, NewBreach(
             on: input.on, order: input.order, reported: input.reported, agency: input.agency?.rawValue,
-            action: input.action.rawValue, note: input.note, ref: input.ref)))
+            action: input.action.rawValue, note: input.note, ref: input.ref)) })
         return 0
     }
 
@@ -121,7 +121,7 @@ enum RecordCommands {
         link.nextReview = input.nextReview
         link.contact = input.contact
         link.ref = input.ref
-        i.console.print(try RecordStore(i.database()).addLink(person: input.person, link))
+        i.console.print(try i.reading { db in try RecordStore(db).addLink(person: input.person, link) })
         return 0
     }
 
@@ -137,7 +137,7 @@ enum RecordCommands {
         change.leadAgency = input.leadAgency?.rawValue
         change.mappaLevel = input.mappaLevel
         let ref = input.link
-        try RecordStore(i.database()).updateLink(ref, change)
+        try i.reading { db in try RecordStore(db).updateLink(ref, change) }
         i.console.print("\(ref) updated")
         return 0
     }
@@ -146,9 +146,9 @@ enum RecordCommands {
         "add", abstract: "Record a Marac referral; prints its reference.", discussion: exitCodes, arguments: ReferralAdd.self,
         examples: ["disrupt referral add P-000001 --on 2026-08-06 --criterion visible_high_risk --victim V-000001 --dash 16"]
     ) { input, i in
-        i.console.print(try RecordStore(i.database()).addReferral(person: input.person, NewReferral(
+        i.console.print(try i.reading { db in try RecordStore(db).addReferral(person: input.person, NewReferral(
             on: input.on, criterion: input.criterion.rawValue, victim: input.victim, dash: input.dash,
-            agency: input.agency?.rawValue, ref: input.ref)))
+            agency: input.agency?.rawValue, ref: input.ref)) })
         return 0
     }
 }

@@ -17,6 +17,7 @@ enum ReminderCommands {
     ) { input, invocation in
         let timings = try invocation.riskModel().reminders
         let db = try invocation.database()
+        // reminder_sweep reads as the database owner (SECURITY DEFINER): no consultation
         let result = try db.transaction { try ReminderStore().sweep(asOf: input.asOf ?? Day.today(), timings: timings, on: db) }
         if input.format == .json {
             try invocation.console.printJSON(result)
@@ -34,7 +35,7 @@ enum ReminderCommands {
             examples: ["disrupt inbox", "disrupt inbox --all --format json", "disrupt inbox ack 42"],
             subcommands: [ack]
         ) { input, invocation in
-            let items = try ReminderStore().inbox(showAll: input.all, on: try invocation.database())
+            let items = try invocation.reading { db in try ReminderStore().inbox(showAll: input.all, on: db) }
             if input.format == .json {
                 try invocation.console.printJSON(items)
             } else if items.isEmpty {
@@ -56,8 +57,7 @@ enum ReminderCommands {
         examples: ["disrupt inbox ack 42"]
     ) { input, invocation in
         let id = input.id.value
-        let db = try invocation.database()
-        let now = try db.transaction { try ReminderStore().acknowledge(id, on: db) }
+        let now = try invocation.reading { db in try ReminderStore().acknowledge(id, on: db) }
         invocation.console.print(now ? "Reminder \(id) acknowledged." : "Reminder \(id) was already acknowledged.")
         return 0
     }

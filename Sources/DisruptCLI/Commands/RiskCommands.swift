@@ -1,6 +1,7 @@
 import DisruptCore
 import DisruptStore
 import Foundation
+import Postgres
 
 /// `disrupt triggers`, `disrupt rank`, `disrupt recompute`: risk that explains itself.
 enum RiskCommands {
@@ -18,10 +19,13 @@ enum RiskCommands {
         examples: ["disrupt triggers P-1", "disrupt triggers P-1 --as-of 2026-11-01 --format json --purpose 'MATAC screening'"]
     ) { input, invocation in
         let purpose = input.purpose?.trimmed ?? "triggers"
-        let db = try invocation.database()
-        let person = try PersonResolver().resolve(input.person, on: db)
-        let live = invocation.console.reporting(try RiskStore(model: try invocation.riskModel()).live(
-            person, purpose: purpose, format: input.format.rawValue, asOf: input.asOf ?? Day.today(), on: db))
+        let asOf = input.asOf ?? Day.today()
+        let store = RiskStore(model: try invocation.riskModel())
+        let consultation = PersonDossierReader.consultation(
+            scope: "triggers", purpose: purpose, subject: input.person, format: input.format.rawValue, asOf: asOf)
+        let live = invocation.console.reporting(try invocation.reading(consultation) { db in
+            try store.live(try PersonResolver().resolve(input.person, on: db), asOf: asOf, on: db)
+        })
         if input.format == .json {
             try invocation.console.printJSON(TriggersOutput(live))
         } else {
@@ -35,7 +39,7 @@ enum RiskCommands {
         discussion: """
             Reads the stored scores. When records changed since the last recompute, or the stored
             scores are for another day than --as-of (default today), an administrator's rank computes
-            every score live as of that day, in a read-only transaction: ranking never changes the
+            every score live as of that day from the shared records: ranking never changes the
             stored scores nor writes back-dated assessments (only disrupt recompute does); anyone else
             gets the stored scores and a warning on standard error saying how stale they are.
             Ties: higher gravity points, then the most recent incident, then the person reference.
@@ -44,22 +48,10 @@ enum RiskCommands {
         arguments: Rank.self,
         examples: ["disrupt rank --by rfg", "disrupt rank --by risk --top 50 --agency probation --format json"]
     ) { input, invocation in
-        let top = input.top
-        let order = input.by
         let asOf = input.asOf ?? Day.today()
-        let db = try invocation.database()
         let model = try invocation.riskModel()
         let store = RiskStore(model: model)
-        let freshness = try store.freshness(asOf: asOf, on: db)
-        var live: [RankedPerson]?
-        if !freshness.isCurrent {
-            if freshness.canRecompute {
-                live = try store.rankLive(by: order, limit: top, agency: input.agency?.rawValue, asOf: asOf, on: db)
-            } else {
-                invocation.console.error(staleWarning(freshness, asOf: asOf))
-            }
-        }
-        let rows = try live ?? store.rank(by: order, limit: top, agency: input.agency?.rawValue, on: db)
+        let rows = try invocation.reading { db in try rankRows(input, store: store, asOf: asOf, db: db, console: invocation.console) }
         if input.format == .json {
             try invocation.console.printJSON(rows)
         } else if rows.isEmpty {
@@ -83,7 +75,9 @@ enum RiskCommands {
     static let recompute = CommandSpec(
         "recompute", abstract: "Recompute stored risk scores for people whose records changed (or everyone).",
         discussion: """
-            Administrators only: stored scores use every agency's records so that rankings agree.
+            Administrators only. Stored scores are read by every agency, so they use the shared
+            records only (a restricted record never moves a stored score); triggers and summary
+            score what you can see.
             Each batch of people is one transaction that stores their new scores and takes them off
             the change queue together. A history row is kept when a score, band, trigger list, flag
             or RFG term changes. Run it nightly with --all so scores follow the calendar (recency decays).
@@ -138,6 +132,19 @@ enum RiskCommands {
             ? "the stored scores are not all as of \(asOf.iso)"
             : "\(freshness.dirty) people have changed since the last recompute"
         return "Warning: \(what); an administrator should run: disrupt recompute\(freshness.otherDay ? " --all --as-of \(asOf.iso)" : "")"
+    }
+
+    /// The ranked rows: stored scores, or (for an administrator, when they are stale) live ones;
+    /// anyone else is warned how stale the stored scores are.
+    static func rankRows(_ input: Rank, store: RiskStore, asOf: Day, db: PostgresConnection, console: Console) throws -> [RankedPerson] {
+        let freshness = try store.freshness(asOf: asOf, on: db)
+        if !freshness.isCurrent {
+            if freshness.canRecompute {
+                return try store.rankLive(by: input.by, limit: input.top, agency: input.agency?.rawValue, asOf: asOf, on: db)
+            }
+            console.error(staleWarning(freshness, asOf: asOf))
+        }
+        return try store.rank(by: input.by, limit: input.top, agency: input.agency?.rawValue, on: db)
     }
 
     /// Progress on standard error, only when it is a terminal.

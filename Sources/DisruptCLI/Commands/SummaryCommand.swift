@@ -29,9 +29,10 @@ enum SummaryCommand {
         let format = input.format
         let asOf = input.asOf ?? Day.today()
         let model = try invocation.riskModel()
-        let db = try invocation.database()
-        // one transaction: the person, the dossier (the consultation) and what changed since
-        let (person, summary) = try db.transaction { () throws -> (PersonReference, Summary) in
+        let consultation = PersonDossierReader.consultation(
+            scope: "summary", purpose: purpose, subject: input.person, format: format.rawValue, asOf: asOf)
+        // one transaction, one consultation: the person, the dossier and what changed since
+        let (person, summary) = try invocation.reading(consultation) { db throws -> (PersonReference, Summary) in
             let person = try PersonResolver().resolve(input.person, on: db)
             let since = SinceLastHeardReader(model: model)
             let sinceDay = input.sinceLastHeard ? try since.lastHeardOn(personID: person.id, on: db) : input.since
@@ -39,9 +40,7 @@ enum SummaryCommand {
                 throw StoreError(.notFound, "no hearing of \(person.ref)'s cases that you can see",
                                  hint: "Give the day to compare with: --since DAY")
             }
-            let dossier = invocation.console.reporting(try PersonDossierReader().read(
-                personID: person.id, purpose: purpose,
-                consultation: .init(kind: "summary", format: format.rawValue, asOf: asOf), on: db))
+            let dossier = invocation.console.reporting(try PersonDossierReader().read(personID: person.id, on: db))
             var summary = SummaryBuilder(model: model).build(dossier, asOf: asOf)
             if let sinceDay {
                 let basis = input.sinceLastHeard ? nil : sinceDay
@@ -70,7 +69,7 @@ enum SummaryCommand {
             } catch {
                 throw StoreError(.failure, "cannot write \(path): \(error.localizedDescription)", hint: "Choose a writable file with --out")
             }
-            invocation.console.error("Wrote the summary of \(person.ref) to \(path)")
+            invocation.console.error("Wrote the summary of \(dossier.person.ref) to \(path)")
         } else if isDocument {
             invocation.console.writeDocument(output)
         } else {

@@ -36,6 +36,17 @@ public final class Invocation: @unchecked Sendable {
         }
     }
 
+    /// Runs `body` in one transaction that first opens a consultation of personal data
+    /// (`disrupt.consult`: the audit row with its purpose; without it the database shows staff
+    /// nothing). Without `consultation`, the purpose names the command ("disrupt rank") and the
+    /// scope is the command's path ("rank").
+    public func reading<T>(_ consultation: Consultation? = nil, _ body: (PostgresConnection) throws -> T) throws -> T {
+        let db = try database()
+        let scope = path.dropFirst().joined(separator: " ")
+        let opened = consultation ?? Consultation(purpose: "disrupt \(scope)", scope: scope)
+        return try db.consulting(opened) { try body(db) }
+    }
+
     /// The configuration (embedded defaults, overridden by the config directory).
     public func riskModel() throws -> RiskModel {
         try ConfigurationLoader.riskModel(environment: environment)

@@ -30,17 +30,6 @@ public struct SinceLastHeardReader: Sendable {
             dossier, since: day, basis: basis, asOf: asOf, events: try events(personID: personID, since: day, asOf: asOf, on: db))
     }
 
-    /// Reads his dossier (a consultation, kind `since_last_heard`, with `purpose`) and the brief
-    /// since his last hearing, in one transaction. Nil when his case was never heard.
-    public func read(personID: Int64, purpose: String, asOf: Day, on db: PostgresConnection) throws -> Isolated<SinceLastHeardBrief?> {
-        try db.transaction {
-            guard try lastHeardOn(personID: personID, on: db) != nil else { return Isolated(nil) }
-            let dossier = try PersonDossierReader().read(
-                personID: personID, purpose: purpose,
-                consultation: .init(kind: "since_last_heard", format: "brief", asOf: asOf), on: db)
-            return Isolated(try brief(personID: personID, dossier: dossier.value, since: nil, asOf: asOf, on: db), leftOut: dossier.leftOut)
-        }
-    }
 
     /// The reminders, done actions and stored scores the dossier does not hold.
     func events(personID: Int64, since: Day, asOf: Day, on db: PostgresConnection) throws -> SinceLastHeardEvents {

@@ -3,16 +3,16 @@ import Foundation
 import Postgres
 
 /// Imports one CSV file of one kind in a single transaction, streaming it (memory stays flat
-/// however large the file):
+/// however large the file); the transaction first opens its consultation (`Consultation`):
 ///
 /// 1. `disrupt.import_stage(kind)` creates `stage_<kind>` (dropped at commit) and returns the
 ///    kind's header, declared once in the database (SQL/definitions/import.sql); the file's first row must match it;
 /// 2. read the file with `CSVReader` and `COPY` each record into the stage table, line number
 ///    first, in ~1 MiB batches (an empty field is NULL); records the CSV layer refuses (bad
 ///    quoting, wrong field count, invalid UTF-8, NUL) go to a temporary spool file instead;
-/// 3. `set_config('disrupt.import_file', FILE NAME, true)` (the audit log records imported rows as key,
-///    person and file), then `SELECT * FROM disrupt.import_run(kind, default_agency)`: the
-///    set-based validation and merge SQL/definitions/import.sql builds from the declaration;
+/// 3. `SELECT * FROM disrupt.import_run(kind, default_agency, FILE NAME)`: the set-based
+///    validation and merge SQL/definitions/import.sql builds from the declaration (it marks its
+///    statement, so the audit log records imported rows as key, person and file);
 /// 4. merge the spool and the rejected stage rows, in line order, into `FILE.rejects.csv`;
 /// 5. COMMIT, or ROLLBACK for a dry run or a strict import with rejects.
 public struct Importer {
@@ -67,14 +67,17 @@ public struct Importer {
         var report = ImportReport()
         do {
             try db.transaction {
+                // refs are resolved and rows merged under the caller's row-level security: reading
+                // personal data, so the import's transaction opens its consultation first
+                try Consultation(purpose: "disrupt import: \(kind.rawValue) records from \(sourceName)", scope: "import").open(on: db)
                 let columns = try db.query("SELECT column_name FROM disrupt.import_stage(\(kind.rawValue))")
                     .map { try $0.decode("column_name", as: String.self) }
                 try checkHeader(reader, columns: columns)
                 try copyRecords(from: reader, columns: columns, into: db, spool: spool, progress: progress)
                 try db.execute("ANALYZE pg_temp.\(identifier: kind.stageTable)")
-                // the audit trigger logs imported rows as key + person + this file (definitions/foundation.sql)
-                try db.execute("SELECT set_config('disrupt.import_file', \(sourceName), true)")
-                let counts = try db.query("SELECT * FROM disrupt.import_run(\(kind.rawValue), \(options.defaultAgency))")
+                // import_run marks its statement with this file: the audit trigger logs imported rows as
+                // key + person + file (definitions/foundation.sql, security.sql)
+                let counts = try db.query("SELECT * FROM disrupt.import_run(\(kind.rawValue), \(options.defaultAgency), \(sourceName))")
                 guard let row = counts.first else { throw StoreError(.failure, "disrupt.import_run returned no counts") }
                 report.inserted = try row.decode("inserted", as: Int.self)
                 report.updated = try row.decode("updated", as: Int.self)

@@ -18,12 +18,14 @@ public struct FactsLoader: Sendable {
     }
 
     /// Live people with ids in `lo...hi` (and, if given, in `ids`), ascending by id.
-    public func load(lo: Int64, hi: Int64, ids: [Int64]?, on db: PostgresConnection) throws -> [(id: Int64, facts: PersonFacts)] {
+    /// `sharedOnly` reads only the shared records and shared parties (what every staff member
+    /// may read), whatever the login could see: the stored scores' view (`recompute`).
+    public func load(lo: Int64, hi: Int64, ids: [Int64]?, sharedOnly: Bool = false, on db: PostgresConnection) throws -> [(id: Int64, facts: PersonFacts)] {
         var order: [Int64] = []
         var people: [Int64: PersonFacts] = [:]
         let query = PostgresQuery(
             unsafeSQL: Self.sql,
-            binds: [PostgresBind(lo), PostgresBind(hi), PostgresBind(ids.map { $0.map(String.init) })])
+            binds: [PostgresBind(lo), PostgresBind(hi), PostgresBind(ids.map { $0.map(String.init) }), PostgresBind(sharedOnly)])
         for row in try db.query(query) {
             let kind: String = try row["k"]
             let id: Int64 = try row["person_id"]
@@ -84,7 +86,8 @@ public struct FactsLoader: Sendable {
     /// f referral, l forum link, a party), person_id, ref, then per section t1...t4 (text),
     /// d1...d4 (date), n1, n2 (int) and b1 (bool: a relationship's contact, an incident's separate event). Parties ('a') are those named by the
     /// person's incidents, relationships, orders or referrals, as in the dossier.
-    /// $1/$2 bound the person ids; $3 (bigint[] or NULL) narrows them to a list.
+    /// $1/$2 bound the person ids; $3 (bigint[] or NULL) narrows them to a list; $4 true reads
+    /// shared rows only (records, the orders behind breaches, and parties).
     static let sql = """
         SELECT 'p' AS k, p.id AS person_id, p.person_ref AS ref, NULL::text AS t1, NULL::text AS t2, NULL::text AS t3,
                NULL::text AS t4, NULL::date AS d1, NULL::date AS d2, NULL::int AS n1, NULL::int AS n2, NULL::bool AS b1,
@@ -95,48 +98,48 @@ public struct FactsLoader: Sendable {
         SELECT 'm', m.person_id, m.source_ref, m.kind, m.agency, m.sensitivity, NULL, m.recorded_on, m.expires_on,
                NULL, NULL, NULL, NULL, NULL
         FROM disrupt.marker m
-        WHERE m.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR m.person_id = ANY ($3::bigint[]))
+        WHERE m.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR m.person_id = ANY ($3::bigint[])) AND (NOT $4::bool OR m.sensitivity = 'shared')
         UNION ALL
         SELECT 'i', i.person_id, i.source_ref, COALESCE(pa.party_ref, 'party-' || i.party_id), i.offence, i.agency, NULL,
                i.occurred_on, NULL, i.gravity, NULL, i.separate_event, NULL, NULL
-        FROM disrupt.incident i LEFT JOIN disrupt.party pa ON pa.id = i.party_id
-        WHERE i.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR i.person_id = ANY ($3::bigint[]))
+        FROM disrupt.incident i LEFT JOIN disrupt.party pa ON pa.id = i.party_id AND (NOT $4::bool OR pa.sensitivity = 'shared')
+        WHERE i.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR i.person_id = ANY ($3::bigint[])) AND (NOT $4::bool OR i.sensitivity = 'shared')
         UNION ALL
         SELECT 'b', b.person_id, b.source_ref, o.order_type, COALESCE(b.action_taken, 'none'),
                COALESCE(pp.party_ref, 'party-' || o.protected_party_id), NULL, b.occurred_on, NULL, NULL, NULL, NULL, NULL, NULL
-        FROM disrupt.breach b LEFT JOIN disrupt.court_order o ON o.id = b.order_id
-             LEFT JOIN disrupt.party pp ON pp.id = o.protected_party_id
-        WHERE b.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR b.person_id = ANY ($3::bigint[]))
+        FROM disrupt.breach b LEFT JOIN disrupt.court_order o ON o.id = b.order_id AND (NOT $4::bool OR o.sensitivity = 'shared')
+             LEFT JOIN disrupt.party pp ON pp.id = o.protected_party_id AND (NOT $4::bool OR pp.sensitivity = 'shared')
+        WHERE b.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR b.person_id = ANY ($3::bigint[])) AND (NOT $4::bool OR b.sensitivity = 'shared')
         UNION ALL
         SELECT 'o', o.person_id, o.source_ref, o.order_type, COALESCE(pp.party_ref, 'party-' || o.protected_party_id), NULL,
                NULL, o.starts_on, o.ends_on, NULL, NULL, NULL, NULL, NULL
-        FROM disrupt.court_order o LEFT JOIN disrupt.party pp ON pp.id = o.protected_party_id
-        WHERE o.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR o.person_id = ANY ($3::bigint[]))
+        FROM disrupt.court_order o LEFT JOIN disrupt.party pp ON pp.id = o.protected_party_id AND (NOT $4::bool OR pp.sensitivity = 'shared')
+        WHERE o.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR o.person_id = ANY ($3::bigint[])) AND (NOT $4::bool OR o.sensitivity = 'shared')
         UNION ALL
         SELECT 'r', r.person_id, 'relationship-' || r.id, COALESCE(pa.party_ref, 'party-' || r.party_id), r.relationship,
                NULL, NULL, r.from_on, r.to_on, NULL, NULL, COALESCE(r.has_contact, false), NULL, NULL
-        FROM disrupt.relationship r LEFT JOIN disrupt.party pa ON pa.id = r.party_id
-        WHERE r.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR r.person_id = ANY ($3::bigint[]))
+        FROM disrupt.relationship r LEFT JOIN disrupt.party pa ON pa.id = r.party_id AND (NOT $4::bool OR pa.sensitivity = 'shared')
+        WHERE r.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR r.person_id = ANY ($3::bigint[])) AND (NOT $4::bool OR r.sensitivity = 'shared')
         UNION ALL
         SELECT 'f', f.person_id, f.source_ref, COALESCE(pa.party_ref, 'party-' || f.party_id), f.criterion, NULL, NULL,
                f.referred_on, NULL, NULL, NULL, NULL, NULL, NULL
-        FROM disrupt.referral f LEFT JOIN disrupt.party pa ON pa.id = f.party_id
-        WHERE f.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR f.person_id = ANY ($3::bigint[]))
+        FROM disrupt.referral f LEFT JOIN disrupt.party pa ON pa.id = f.party_id AND (NOT $4::bool OR pa.sensitivity = 'shared')
+        WHERE f.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR f.person_id = ANY ($3::bigint[])) AND (NOT $4::bool OR f.sensitivity = 'shared')
         UNION ALL
         SELECT 'l', l.person_id, l.source_ref, l.forum, l.status, l.lead_agency, l.iom_cohort, l.next_review_on,
                l.licence_ends_on, l.mappa_category, l.mappa_level, NULL, l.starts_on, l.ends_on
         FROM disrupt.forum_link l
-        WHERE l.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR l.person_id = ANY ($3::bigint[]))
+        WHERE l.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR l.person_id = ANY ($3::bigint[])) AND (NOT $4::bool OR l.sensitivity = 'shared')
         UNION ALL
         SELECT 'a', x.person_id, pa.party_ref, pa.kind, NULL, NULL, NULL, pa.date_of_birth, NULL, NULL, NULL, NULL, NULL, NULL
         FROM (SELECT i.person_id, i.party_id FROM disrupt.incident i
-              WHERE i.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR i.person_id = ANY ($3::bigint[]))
+              WHERE i.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR i.person_id = ANY ($3::bigint[])) AND (NOT $4::bool OR i.sensitivity = 'shared') AND (NOT $4::bool OR i.sensitivity = 'shared')
               UNION SELECT r.person_id, r.party_id FROM disrupt.relationship r
-              WHERE r.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR r.person_id = ANY ($3::bigint[]))
+              WHERE r.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR r.person_id = ANY ($3::bigint[])) AND (NOT $4::bool OR r.sensitivity = 'shared') AND (NOT $4::bool OR r.sensitivity = 'shared')
               UNION SELECT o.person_id, o.protected_party_id FROM disrupt.court_order o
-              WHERE o.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR o.person_id = ANY ($3::bigint[]))
+              WHERE o.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR o.person_id = ANY ($3::bigint[])) AND (NOT $4::bool OR o.sensitivity = 'shared') AND (NOT $4::bool OR o.sensitivity = 'shared')
               UNION SELECT f.person_id, f.party_id FROM disrupt.referral f
-              WHERE f.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR f.person_id = ANY ($3::bigint[]))) x
-        JOIN disrupt.party pa ON pa.id = x.party_id
+              WHERE f.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR f.person_id = ANY ($3::bigint[])) AND (NOT $4::bool OR f.sensitivity = 'shared')) x
+        JOIN disrupt.party pa ON pa.id = x.party_id AND (NOT $4::bool OR pa.sensitivity = 'shared')
         """
 }

@@ -2,16 +2,16 @@ import DisruptCore
 import Postgres
 
 /// A ranking computed live as of a day, for when the stored scores are for another day: the
-/// people's records are read and scored in memory inside a READ ONLY transaction, so ranking
-/// never rewrites stored scores nor writes back-dated assessments, whoever runs it. Only for
-/// administrators: like stored scores, it uses every agency's records, so that rankings agree.
+/// people's records are read and scored in memory, inside the caller's consultation (whose
+/// audit row is the only thing the transaction writes), so ranking never rewrites stored scores
+/// nor writes back-dated assessments, whoever runs it. Only for administrators: like stored
+/// scores, it uses the shared records only (`FactsLoader` sharedOnly), so that rankings agree.
 struct LiveRanking {
     let model: RiskModel
     let batchSize = 5_000
 
     func rank(by order: RankOrder, limit: Int, agency: String?, asOf: Day, on db: PostgresConnection) throws -> [RankedPerson] {
         try db.transaction {
-            try db.execute("SET TRANSACTION READ ONLY")
             let visible: [Int64: String] = Dictionary(uniqueKeysWithValues: try db.query("""
                 SELECT p.id, p.person_ref FROM disrupt.person p
                 CROSS JOIN (SELECT \(agency)::text AS agency) w
@@ -27,7 +27,7 @@ struct LiveRanking {
                     """).map { try $0.decode("id") }
                 guard let lo = ids.first, let hi = ids.last else { break }
                 after = hi
-                for (id, facts) in try loader.load(lo: lo, hi: hi, ids: nil, on: db) {
+                for (id, facts) in try loader.load(lo: lo, hi: hi, ids: nil, sharedOnly: true, on: db) {
                     guard let ref = visible[id] else { continue }
                     ranked.append(Self.row(ref, evaluator.assess(facts), model.rfgScore(facts, asOf: asOf), asOf: asOf))
                 }

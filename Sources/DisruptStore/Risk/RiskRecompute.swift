@@ -28,11 +28,16 @@ public struct RecomputeReport: Sendable, Encodable, Equatable {
 /// row whose values are unchanged as it is (so a recompute that changes nothing writes
 /// nothing). A failure leaves earlier batches stored and later people still queued.
 ///
-/// Only administrators may recompute: stored scores are computed from every agency's
-/// records, restricted ones included, so that they are the same whoever looks.
+/// Only administrators may recompute. Every staff member who may see a person reads his
+/// stored score, so it is computed only from what every staff member may read: his shared
+/// records and shared parties (`FactsLoader` sharedOnly); a restricted record never moves a
+/// stored score, band, flag or trigger code. Each batch's transaction opens its consultation
+/// (`consultation`), which is what lets it read.
 public struct RiskRecompute: Sendable {
     public let model: RiskModel
     public let batchSize: Int
+    /// Opened in every transaction that reads records.
+    public let consultation = Consultation(purpose: "disrupt recompute: stored risk scores from shared records", scope: "recompute")
 
     public init(model: RiskModel, batchSize: Int = 5_000) {
         self.model = model
@@ -48,7 +53,7 @@ public struct RiskRecompute: Sendable {
         guard try db.query("SELECT disrupt.is_admin() AS admin")[0].decode("admin", as: Bool.self) else {
             throw StoreError(
                 .permissionDenied, "only an administrator can recompute stored risk scores",
-                hint: "Scores are computed from every agency's records; ask an administrator (or the nightly job) to run: disrupt recompute")
+                hint: "Ask an administrator (or the nightly job) to run: disrupt recompute")
         }
         try db.execute("""
             CREATE TEMP TABLE IF NOT EXISTS risk_batch (
@@ -58,15 +63,18 @@ public struct RiskRecompute: Sendable {
                 model_version text, rfg_version text, triggers jsonb, flags jsonb, rfg jsonb
             ) ON COMMIT DELETE ROWS
             """)
-        let total: Int = try db.query(all
-            ? "SELECT count(*)::int AS n FROM disrupt.person WHERE merged_into IS NULL"
-            : "SELECT count(*)::int AS n FROM disrupt.person_dirty")[0].decode("n")
+        let total: Int = try db.consulting(consultation) {
+            try db.query(all
+                ? "SELECT count(*)::int AS n FROM disrupt.person WHERE merged_into IS NULL"
+                : "SELECT count(*)::int AS n FROM disrupt.person_dirty")[0].decode("n")
+        }
         let loader = FactsLoader(model: model)
         let evaluator = model.evaluator(asOf: asOf)
         var report = RecomputeReport(asOf: asOf, mode: all ? "all" : "dirty", people: 0, changed: 0, removed: 0, seconds: 0)
         var after: Int64 = 0
         while true {
             let batch = try db.transaction { () throws -> (scored: Int, changed: Int, removed: Int, last: Int64)? in
+                try consultation.open(on: db)
                 let taken: [(id: Int64, changedAt: String?)]
                 let people: [(id: Int64, facts: PersonFacts)]
                 if all {
@@ -78,7 +86,7 @@ public struct RiskRecompute: Sendable {
                         DELETE FROM disrupt.person_dirty WHERE person_id BETWEEN \(lo) AND \(hi)
                         RETURNING person_id, marked_at::text AS marked_at
                         """)
-                    people = try loader.load(lo: lo, hi: hi, ids: nil, on: db)
+                    people = try loader.load(lo: lo, hi: hi, ids: nil, sharedOnly: true, on: db)
                     after = hi
                 } else {
                     taken = try dequeue(db, """
@@ -88,7 +96,7 @@ public struct RiskRecompute: Sendable {
                         RETURNING person_id, marked_at::text AS marked_at
                         """)
                     guard let lo = taken.first?.id, let hi = taken.last?.id else { return nil }
-                    people = try loader.load(lo: lo, hi: hi, ids: taken.map(\.id), on: db)
+                    people = try loader.load(lo: lo, hi: hi, ids: taken.map(\.id), sharedOnly: true, on: db)
                 }
                 let changedAt = Dictionary(taken.map { ($0.id, $0.changedAt) }, uniquingKeysWith: { a, _ in a })
                 try db.copyIn("COPY risk_batch FROM STDIN (FORMAT csv)") { writer in
@@ -122,10 +130,10 @@ public struct RiskRecompute: Sendable {
             progress?(report.people, total)
         }
         if all {
-            report.removed += try db.execute("""
+            report.removed += try db.consulting(consultation) { try db.execute("""
                 DELETE FROM disrupt.risk_current rc
                 WHERE NOT EXISTS (SELECT 1 FROM disrupt.person p WHERE p.id = rc.person_id AND p.merged_into IS NULL)
-                """)
+                """) }
         }
         report.seconds = (Date().timeIntervalSince(started) * 100).rounded() / 100
         return report

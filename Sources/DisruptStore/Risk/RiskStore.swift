@@ -108,12 +108,11 @@ public struct RiskStore: Sendable {
     }
 
     /// Triggers (with evidence), score, band, flags and RFG for one person as of a day, from
-    /// the records the caller can see. The facts come from the person's dossier, so reading
-    /// them is logged as a consultation (`kind` `triggers`) with `purpose`.
+    /// the records the caller can see. The facts come from the person's dossier, read inside
+    /// the caller's open consultation (scope `triggers`).
     /// Records holding a date that cannot be used are left out and counted.
-    public func live(_ person: PersonReference, purpose: String, format: String, asOf: Day, on db: PostgresConnection) throws -> Isolated<LiveRisk> {
-        let dossier = try PersonDossierReader().read(
-            personID: person.id, purpose: purpose, consultation: .init(kind: "triggers", format: format, asOf: asOf), on: db)
+    public func live(_ person: PersonReference, asOf: Day, on db: PostgresConnection) throws -> Isolated<LiveRisk> {
+        let dossier = try PersonDossierReader().read(personID: person.id, on: db)
         let facts = dossier.value.facts(offences: model.offences)
         return Isolated(LiveRisk(
             person: person, assessment: model.evaluator(asOf: asOf).assess(facts),

@@ -2,45 +2,26 @@ import DisruptCore
 import Foundation
 import Postgres
 
-/// Reads a person's dossier in ONE statement and records the consultation in the same
-/// statement (so in the same transaction): every section is a jsonb sub-select by `person_id`
-/// (each served by that table's `(person_id, ...)` index), row-level security leaves out what
-/// the caller may not see, `disrupt.withheld_counts` says how much that is, and
-/// `disrupt.audit_consult` writes exactly one consult row with the purpose.
+/// Reads a person's dossier in ONE statement: every section is a jsonb sub-select by
+/// `person_id` (each served by that table's `(person_id, ...)` index), row-level security
+/// leaves out what the caller may not see, and `disrupt.withheld_counts` says how much that
+/// is. The caller has opened the consultation first (`Consultation`, `consulting`), in the
+/// same transaction: that is what writes the one audit row with the purpose; without it the
+/// database shows nothing.
 public struct PersonDossierReader: Sendable {
     public init() {}
 
-    /// What the audit row records besides the purpose: no personal data, only ids and counts.
-    public struct Consultation: Sendable {
-        /// The object_table of the audit row (`summary`, `person`, ...).
-        public var kind: String
-        /// The output format, recorded in the audit detail.
-        public var format: String
-        public var asOf: Day
-
-        public init(kind: String, format: String, asOf: Day) {
-            self.kind = kind
-            self.format = format
-            self.asOf = asOf
-        }
+    /// The consultation of one person's record: `scope` is the audit row's object_table
+    /// (`summary`, `person`, `triggers`), `subject` the person as the caller named him.
+    public static func consultation(scope: String, purpose: String, subject: String, format: String, asOf: Day) -> Consultation {
+        Consultation(purpose: purpose, scope: scope, subject: subject, detail: ["format": format, "as_of": asOf.iso])
     }
 
-    /// The dossier of a live person the caller can see, consulted for `purpose`.
-    /// A blank purpose is refused by the database (nothing is read or logged). Records holding
-    /// a date that cannot be used are left out and counted.
-    public func read(personID: Int64, purpose: String, consultation: Consultation, on db: PostgresConnection) throws -> Isolated<PersonDossier> {
+    /// The dossier of a live person the caller can see, inside an open consultation.
+    /// Records holding a date that cannot be used are left out and counted.
+    public func read(personID: Int64, on db: PostgresConnection) throws -> Isolated<PersonDossier> {
         let rows = try db.query("""
-            WITH doc AS (SELECT \(unsafeSQL: Self.dossierSQL) AS d FROM disrupt.person p WHERE p.id = \(personID))
-            SELECT doc.d::text AS dossier,
-                   disrupt.audit_consult(\(personID), \(purpose)::text, \(consultation.kind)::text, jsonb_build_object(
-                       'format', \(consultation.format)::text,
-                       'as_of', \(consultation.asOf)::date,
-                       'records', (SELECT jsonb_object_agg(e.key, jsonb_array_length(e.value))
-                                   FROM jsonb_each(doc.d) e
-                                   WHERE jsonb_typeof(e.value) = 'array' AND e.key <> 'withheld'),
-                       'plan_id', doc.d #> '{plan,id}',
-                       'withheld', doc.d -> 'withheld')) AS audit_id
-            FROM doc
+            SELECT \(unsafeSQL: Self.dossierSQL)::text AS dossier FROM disrupt.person p WHERE p.id = \(personID)
             """)
         guard let row = rows.first else {
             throw StoreError(.notFound, "person \(personID) is not visible to you", hint: "Check the reference with: disrupt person find")

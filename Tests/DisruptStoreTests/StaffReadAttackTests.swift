@@ -1,0 +1,234 @@
+import DisruptCore
+import DisruptStore
+import DisruptTestSupport
+import Foundation
+import Postgres
+import Testing
+
+/// Issue 12, the read side: each attack connects as a real staff login with libpq, exactly as
+/// psql would, and tries to read, audit or learn what the CLI would not let it.
+@Suite("Security: reads leave a consultation, the audit is the database's, disabled means nothing")
+struct StaffReadAttackTests {
+    let fixture: SecurityFixture
+
+    init() throws {
+        fixture = try SecurityFixture.shared.get()
+    }
+
+    /// How many rows a plain SELECT of each personal-data table returns on `db`.
+    func visibleCounts(_ db: PostgresConnection) throws -> [Int] {
+        try ["person", "marker", "alias", "party", "incident", "relationship", "court_order", "breach", "forum_link",
+             "referral", "plan", "action", "action_history", "reminder", "risk_current"].map { table in
+            try db.query("SELECT count(*)::int AS n FROM disrupt.\(identifier: table)")[0].decode("n", as: Int.self)
+        }
+    }
+
+    /// A person restricted to health, with a restricted health marker and a restricted child.
+    func restrictedHealthPerson(_ suffix: String) throws -> (id: Int64, ref: String) {
+        let f = fixture
+        let su = try f.superuser()
+        defer { su.close() }
+        let ref = "P-\(f.token)-\(suffix)"
+        let id: Int64 = try su.query("""
+            INSERT INTO disrupt.person (person_ref, given_name, family_name, agency, sensitivity)
+            VALUES (\(ref), 'Hidden', 'Health', 'health', 'restricted') RETURNING id
+            """)[0].decode("id")
+        try su.execute("""
+            INSERT INTO disrupt.marker (source_ref, person_id, kind, recorded_on, agency, sensitivity)
+            VALUES (\("M-\(f.token)-\(suffix)"), \(id), 'mental_ill_health', '2026-06-01', 'health', 'restricted')
+            """)
+        return (id, ref)
+    }
+
+    @Test func aPlainSelectSeesNothingUntilAConsultationWithAPurposeIsOpenedInThatTransaction() throws {
+        let f = fixture
+        let db = try f.connect(as: f.police)
+        defer { db.close() }
+        #expect(try visibleCounts(db).allSatisfy { $0 == 0 })
+        #expect(try db.query("SELECT * FROM disrupt.person").isEmpty)
+
+        let purpose = "psql look-up \(UUID().uuidString)"
+        try db.execute("BEGIN")
+        let auditID: Int64 = try db.query("SELECT disrupt.consult(\(purpose), 'psql') AS id")[0].decode("id")
+        #expect(try db.query("SELECT 1 FROM disrupt.person WHERE id = \(f.personID)").count == 1)
+        try db.execute("COMMIT")
+        // the next transaction is closed again
+        #expect(try db.query("SELECT 1 FROM disrupt.person WHERE id = \(f.personID)").isEmpty)
+
+        let su = try f.superuser()
+        defer { su.close() }
+        let row = try su.query("SELECT login, agency, operation, purpose, object_table FROM disrupt.audit_log WHERE id = \(auditID)")[0]
+        #expect(try row.decode("login", as: String.self) == f.police)
+        #expect(try row.decode("agency", as: String.self) == "police")
+        #expect(try row.decode("operation", as: String.self) == "consult")
+        #expect(try row.decode("purpose", as: String.self) == purpose)
+        #expect(try row.decode("object_table", as: String.self) == "psql")
+        // a blank purpose opens nothing
+        #expect(sqlState { _ = try db.query("SELECT disrupt.consult('   ', 'psql')") } == "22023")
+        // the gate's state is the owner's: staff cannot write or read it
+        #expect(sqlState { _ = try db.execute("INSERT INTO disrupt.consultation VALUES (pg_backend_pid(), pg_current_xact_id(), 1)") } == "42501")
+        #expect(sqlState { _ = try db.query("SELECT * FROM disrupt.consultation") } == "42501")
+    }
+
+    @Test func theAuditTrailCannotBeWrittenOrBentByStaff() throws {
+        let f = fixture
+        let db = try f.connect(as: f.health)
+        defer { db.close() }
+        // the free-standing audit writers are gone, and the log takes no direct insert
+        #expect(sqlState { _ = try db.query("SELECT disrupt.audit_consult(\(f.personID), 'x', 'person', NULL)") } == "42883")
+        #expect(sqlState { _ = try db.query("SELECT disrupt.audit_disclose(\(f.personID), 'x', 'someone', 'person', NULL)") } == "42883")
+        #expect(sqlState {
+            _ = try db.execute("INSERT INTO disrupt.audit_log (agency, operation, object_table, purpose) VALUES ('health', 'disclose', 'person', 'never happened')")
+        } == "42501")
+        // only import_run marks an import: a direct call, or one from a function of one's own, is refused
+        #expect(sqlState { _ = try db.query("SELECT disrupt.import_mark('fake.csv')") } == "42501")
+        #expect(sqlState {
+            try db.execute("""
+                CREATE FUNCTION pg_temp.import_run(kind text, default_agency text, source_file text) RETURNS void
+                LANGUAGE plpgsql SET search_path = pg_temp, disrupt AS $$ BEGIN PERFORM disrupt.import_mark(source_file); END $$
+                """)
+            try db.execute("SET search_path = pg_temp, disrupt")
+            _ = try db.query("SELECT pg_temp.import_run('markers', NULL, 'fake.csv')")
+        } == "42501")
+        try db.execute("RESET search_path")
+        // the old session setting is not trusted: a hand-made insert keeps its whole row image
+        let ref = "M-\(f.token)-guc"
+        try db.asConsulting {
+            try db.execute("SELECT set_config('disrupt.import_file', 'fake.csv', true)")
+            try db.execute("""
+                INSERT INTO disrupt.marker (source_ref, person_id, kind, recorded_on, note, agency)
+                VALUES (\(ref), \(f.personID), 'weapons', '2026-03-01', 'by hand', 'health')
+                """)
+        }
+        let su = try f.superuser()
+        defer { su.close() }
+        let after: String = try su.query("""
+            SELECT a.after::text AS after FROM disrupt.audit_log a
+            WHERE a.operation = 'collect' AND a.object_table = 'marker' AND a.after ->> 'source_ref' = \(ref)
+            """)[0].decode("after")
+        #expect(after.contains("by hand") && !after.contains("fake.csv"))
+    }
+
+    @Test func aDisabledLoginsOpenSessionCanDoNothing() throws {
+        let f = fixture
+        let login = try f.addStaff("quit", agency: "police", role: "spoc")
+        let open = try f.connect(as: login)
+        defer { open.close() }
+        // before: it works
+        #expect(try open.query("SELECT count(*)::int AS n FROM disrupt.agency")[0].decode("n", as: Int.self) > 0)
+        #expect(try open.query("SELECT disrupt.next_ref('marker') AS r").count == 1)
+        let admin = try f.connect(as: f.admin)
+        defer { admin.close() }
+        try admin.execute("SELECT disrupt.staff_disable(\(login), 'left')")
+
+        #expect(sqlState { _ = try open.query("SELECT disrupt.consult('after', 'psql')") } == "42501")
+        #expect(sqlState { _ = try open.query("SELECT disrupt.next_ref('marker')") } == "42501")
+        #expect(sqlState { _ = try open.query("SELECT disrupt.reminder_ack(1)") } == "DR403")
+        #expect(sqlState { _ = try open.query("SELECT disrupt.plan_open(\("P-\(f.token)"), \(login), current_date + 7)") } == "DR403")
+        #expect(sqlState { _ = try open.query("SELECT disrupt.merge_person('a', 'b', 'c')") } == "42501")
+        #expect(try open.query("SELECT * FROM disrupt.inbox(true)").isEmpty)
+        #expect(try open.query("SELECT * FROM disrupt.withheld_counts(\(f.personID))").isEmpty)
+        #expect(try open.query("SELECT * FROM disrupt.agenda(current_date, NULL, 12)").isEmpty)
+        #expect(try open.query("SELECT disrupt.consulting() AS c")[0].decode("c", as: Bool.self) == false)
+        for table in ["agency", "marker_kind", "offence", "order_type", "staff", "audit_log"] {
+            #expect(try open.query("SELECT 1 FROM disrupt.\(identifier: table)").isEmpty, "\(table)")
+        }
+        #expect(try visibleCounts(open).allSatisfy { $0 == 0 })
+    }
+
+    @Test func withheldCountsSayNothingAboutAPersonTheCallerCannotSee() throws {
+        let f = fixture
+        let hidden = try restrictedHealthPerson("wh")
+        let db = try f.connect(as: f.police)
+        defer { db.close() }
+        // without a consultation: nothing, even for a person it may see
+        #expect(try db.query("SELECT * FROM disrupt.withheld_counts(\(f.personID))").isEmpty)
+        try db.asConsulting {
+            #expect(try db.query("SELECT * FROM disrupt.withheld_counts(\(hidden.id))").isEmpty)
+            // for a person it may see: the health marker it cannot read is counted
+            let rows = try db.query("SELECT agency, record_table, n FROM disrupt.withheld_counts(\(f.personID))")
+            #expect(try rows.map { try $0.decode("agency", as: String.self) } == ["health"])
+        }
+        // a consultation asked for a hidden person's reference records no person and no counts
+        let id: Int64 = try db.query("SELECT disrupt.consult('curious', 'psql', \(hidden.ref)) AS id")[0].decode("id")
+        let su = try f.superuser()
+        defer { su.close() }
+        let row = try su.query("SELECT person_id, detail ? 'records' AS counted FROM disrupt.audit_log WHERE id = \(id)")[0]
+        #expect(try row.decode("person_id", as: Int64?.self) == nil)
+        #expect(try row.decode("counted", as: Bool.self) == false)
+    }
+
+    @Test func storedScoresAreComputedFromSharedRecordsOnly() throws {
+        let f = fixture
+        let hidden = try restrictedHealthPerson("rk")
+        let su = try f.superuser()
+        defer { su.close() }
+        // a shared person (police) with only a restricted health marker and a restricted child relationship
+        let ref = "P-\(f.token)-sc"
+        let id: Int64 = try su.query("""
+            INSERT INTO disrupt.person (person_ref, given_name, family_name, agency) VALUES (\(ref), 'Shared', 'Score', 'police') RETURNING id
+            """)[0].decode("id")
+        let child: Int64 = try su.query("""
+            INSERT INTO disrupt.party (party_ref, kind, given_name, family_name, date_of_birth, agency, sensitivity)
+            VALUES (\("C-\(f.token)"), 'child', 'Kid', 'Score', '2020-01-01', 'health', 'restricted') RETURNING id
+            """)[0].decode("id")
+        try su.execute("""
+            INSERT INTO disrupt.marker (source_ref, person_id, kind, recorded_on, agency, sensitivity)
+            VALUES (\("M-\(f.token)-sc"), \(id), 'mental_ill_health', '2026-06-01', 'health', 'restricted')
+            """)
+        try su.execute("""
+            INSERT INTO disrupt.relationship (person_id, party_id, relationship, from_on, has_contact, agency, sensitivity)
+            VALUES (\(id), \(child), 'child', '2020-01-01', true, 'health', 'restricted')
+            """)
+        let model = try ConfigurationLoader.riskModel()
+        let asOf = Day.today()
+        // the restricted rows do fire triggers for someone who may read them ...
+        let all = try #require(try FactsLoader(model: model).load(lo: id, hi: id, ids: nil, on: su).first)
+        #expect(!model.evaluator(asOf: asOf).assess(all.facts).triggers.isEmpty)
+        _ = try RiskRecompute(model: model).run(all: true, asOf: asOf, on: su)
+        // ... but the stored score every police or housing login reads moves for none of them
+        let police = try f.connect(as: f.police)
+        defer { police.close() }
+        let stored = try police.asConsulting {
+            try police.query("SELECT score, band, trigger_codes::text AS codes FROM disrupt.risk_current WHERE person_id = \(id)")
+        }
+        let row = try #require(stored.first)
+        #expect(try row.decode("score", as: Int.self) == 0)
+        #expect(try row.decode("codes", as: String.self) == "{}")
+        // the hidden person's stored score is not readable at all
+        #expect(try police.asConsulting { try police.query("SELECT 1 FROM disrupt.risk_current WHERE person_id = \(hidden.id)") }.isEmpty)
+    }
+
+    @Test func noReminderNamesAPersonItsRecipientCannotSee() throws {
+        let f = fixture
+        let hidden = try restrictedHealthPerson("rm")
+        let su = try f.superuser()
+        defer { su.close() }
+        // a reminder to a police login about a person restricted to health is never stored
+        let stored = try su.execute("""
+            INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, message)
+            VALUES ('new_incident', \(f.police), \(hidden.id), 'incident', 1, current_date, \("about \(hidden.ref)"))
+            """)
+        #expect(stored == 0)
+        // one about a person it could see, who is restricted to another agency later, leaves its inbox
+        let ref = "P-\(f.token)-later"
+        let later: Int64 = try su.query("""
+            INSERT INTO disrupt.person (person_ref, family_name, agency) VALUES (\(ref), 'Later', 'health') RETURNING id
+            """)[0].decode("id")
+        #expect(try su.execute("""
+            INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, message)
+            VALUES ('new_incident', \(f.police), \(later), 'incident', 2, current_date, \("about \(ref)"))
+            """) == 1)
+        let police = try f.connect(as: f.police)
+        defer { police.close() }
+        func inbox() throws -> [String] {
+            try police.asConsulting { try police.query("SELECT message FROM disrupt.inbox(true)").map { try $0.decode("message", as: String.self) } }
+        }
+        #expect(try inbox().contains("about \(ref)"))
+        // without a consultation the inbox says nothing
+        #expect(try police.query("SELECT * FROM disrupt.inbox(true)").isEmpty)
+        try su.execute("UPDATE disrupt.person SET sensitivity = 'restricted' WHERE id = \(later)")
+        #expect(try !inbox().contains("about \(ref)"))
+        #expect(try police.asConsulting { try police.query("SELECT 1 FROM disrupt.reminder WHERE person_id = \(later)") }.isEmpty)
+    }
+}
