@@ -66,12 +66,23 @@ public struct ReminderTimings: Sendable, Hashable, Codable {
 /// General defaults from `Config/disrupt.json`. Unknown keys are ignored (other layers may read them).
 public struct Settings: Sendable, Hashable, Codable {
     public var reminders: ReminderTimings
+    /// The alerts that follow the perpetrator (`alerts`; every kind on, with its default timing, when absent).
+    public var alerts: AlertSettings
 
-    public init(reminders: ReminderTimings = ReminderTimings()) {
+    public init(reminders: ReminderTimings = ReminderTimings(), alerts: AlertSettings = AlertSettings()) {
         self.reminders = reminders
+        self.alerts = alerts
     }
 
-    /// Decodes `{"reminders": {"interval_seconds", "due_soon_days", "escalation_days", "plan_review_days", "order_ending_days", "mappa_licence_days"?, "link_review_days"?, "deliver_command"?}}`.
+    enum CodingKeys: String, CodingKey { case reminders, alerts }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        reminders = try c.decode(ReminderTimings.self, forKey: .reminders)
+        alerts = try c.decodeIfPresent(AlertSettings.self, forKey: .alerts) ?? AlertSettings()
+    }
+
+    /// Decodes `{"reminders": {...}, "alerts"?: {"recent_days"?, "kinds"?: {"<kind>": {"enabled"?, "delay_working_days"?}}}}`, where reminders is `{"interval_seconds", "due_soon_days", "escalation_days", "plan_review_days", "order_ending_days", "mappa_licence_days"?, "link_review_days"?, "deliver_command"?}}`.
     public static func decode(_ data: Data, file: String = "disrupt.json") throws -> Settings {
         try ConfigDecoder.decode(Settings.self, from: data, file: file)
     }
