@@ -43,7 +43,7 @@
 -- ---------------------------------------------------------------------------------------------
 -- plan_victim: a row is seen by staff who may see both the person and the party (the subqueries
 -- run under the caller's own row-level security, so the agency rules of person and party apply).
-CREATE POLICY staff_read ON disrupt.plan_victim FOR SELECT
+CREATE POLICY plan_victim_read ON disrupt.plan_victim FOR SELECT
     USING ((SELECT disrupt.is_active_staff())
            AND EXISTS (SELECT 1 FROM disrupt.person pe WHERE pe.id = plan_victim.person_id)
            AND EXISTS (SELECT 1 FROM disrupt.party pa WHERE pa.id = plan_victim.party_id));

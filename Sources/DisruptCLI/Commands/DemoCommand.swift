@@ -121,6 +121,7 @@ struct DemoScript {
         try step(["party", "add", "--ref", partner, "--family-name", "Newpartner", "--given-name", "Demo", "--kind", "new_partner"])
         try step(["relationship", "add", person, partner, "--relationship", "partner", "--from", asOf.iso])
         try step(["plan", "victim", "add", "\(id)", partner, "--idva", "demo_idva"])
+        try step(["recompute", "--all", "--as-of", asOf.iso])  // the new relationship is his: scored with it
         let actions: [(heading: String, tactic: String, agency: String, owner: String?, due: Int)] = [
             ("prosecute", "evidence_led_prosecution", "police", "demo_spoc", 14),
             ("disrupt", "anpr_flagging", "police", "demo_spoc", -2),
