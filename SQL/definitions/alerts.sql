@@ -74,13 +74,13 @@ END $$;
 
 -- AlertRules.inForce
 CREATE FUNCTION disrupt.alert_in_force(starts_on date, ends_on date, d date) RETURNS boolean
-LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE sql IMMUTABLE AS $$
     SELECT starts_on <= d AND (ends_on IS NULL OR d <= ends_on)
 $$;
 
 -- An address as it is compared: lower case, letters and digits only.
 CREATE FUNCTION disrupt.alert_address_key(p_address text) RETURNS text
-LANGUAGE sql IMMUTABLE STRICT SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE sql IMMUTABLE STRICT AS $$
     SELECT nullif(regexp_replace(lower(p_address), '[^a-z0-9]+', '', 'g'), '')
 $$;
 
@@ -128,12 +128,14 @@ BEGIN
 END $$;
 
 -- ---------------------------------------------------------------------------------------------
--- Who hears of an alert
+-- Who hears of an alert. These helpers are SECURITY INVOKER SQL without a SET clause so the
+-- planner can inline them into the triggers' set-based statements; they are granted to nobody
+-- and run only inside the SECURITY DEFINER functions below (owner, pinned search_path).
 -- ---------------------------------------------------------------------------------------------
 
 -- May p_login see every record named (sensitivity and agency of each, NULLs ignored)?
 CREATE FUNCTION disrupt.alert_may_see(p_login text, p_sensitivities text[], p_agencies text[]) RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE sql STABLE AS $$
     SELECT EXISTS (
         SELECT 1 FROM disrupt.staff s
          WHERE s.login = p_login AND s.active
@@ -144,14 +146,14 @@ $$;
 
 -- The agency of a restricted record among those named (NULL: all shared).
 CREATE FUNCTION disrupt.alert_restricted_agency(p_sensitivities text[], p_agencies text[]) RETURNS text
-LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE sql IMMUTABLE AS $$
     SELECT min(u.agency) FROM unnest(p_sensitivities, p_agencies) AS u(sensitivity, agency) WHERE u.sensitivity = 'restricted'
 $$;
 
 -- Is he watched for new partners and victims? Serial, high or very high risk, a live MATAC or
 -- MAPPA link, or an open plan.
 CREATE FUNCTION disrupt.alert_watched(p_person bigint) RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE sql STABLE AS $$
     SELECT EXISTS (SELECT 1 FROM disrupt.risk_current rc
                     WHERE rc.person_id = p_person AND (rc.serial OR rc.band IN ('high', 'very_high')))
         OR EXISTS (SELECT 1 FROM disrupt.forum_link f
@@ -164,7 +166,7 @@ $$;
 -- police (tier 2), else every active police chair (tier 3); of those who may see every record
 -- named, the first tier that has anyone.
 CREATE FUNCTION disrupt.alert_recipients(p_person bigint, p_sensitivities text[], p_agencies text[]) RETURNS SETOF text
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE sql STABLE AS $$
     WITH candidates AS (
         SELECT p.spoc_login AS login, 1 AS tier FROM disrupt.plan p
          WHERE p.person_id = p_person AND p.status = 'open'
@@ -185,7 +187,7 @@ $$;
 -- Probation's lead for him: the contact of his live link led by probation, else probation's SPOCs,
 -- else all its staff (reminder_link_leads); only those who may see every record named.
 CREATE FUNCTION disrupt.alert_probation_leads(p_person bigint, p_sensitivities text[], p_agencies text[]) RETURNS SETOF text
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE sql STABLE AS $$
     SELECT DISTINCT r.login
       FROM (SELECT (SELECT f.contact FROM disrupt.forum_link f
                      WHERE f.person_id = p_person AND f.lead_agency = 'probation' AND f.status <> 'closed'
@@ -213,18 +215,21 @@ BEGIN
     END IF;
 
     IF disrupt.alert_enabled('new_victim') THEN
-        WITH firsts AS (
-            SELECT DISTINCT ON (i.person_id, i.party_id) i.*
+        WITH counts AS (  -- every incident of this statement per pair: none other may exist for him to be new
+            SELECT i.person_id, i.party_id, count(*) AS n_new FROM new_rows i WHERE i.party_id IS NOT NULL
+             GROUP BY i.person_id, i.party_id
+        ),
+        firsts AS (
+            SELECT DISTINCT ON (i.person_id, i.party_id) i.*, c.n_new
               FROM new_rows i
-             WHERE i.party_id IS NOT NULL AND i.occurred_on >= v_since
+              JOIN counts c ON c.person_id = i.person_id AND c.party_id = i.party_id
+             WHERE i.occurred_on >= v_since
              ORDER BY i.person_id, i.party_id, i.occurred_on, i.id
         ),
         fresh AS (
             SELECT f.* FROM firsts f
              WHERE disrupt.alert_watched(f.person_id)
-               AND NOT EXISTS (SELECT 1 FROM disrupt.incident o
-                                WHERE o.person_id = f.person_id AND o.party_id = f.party_id
-                                  AND NOT EXISTS (SELECT 1 FROM new_rows x WHERE x.id = o.id))
+               AND (SELECT count(*) FROM disrupt.incident o WHERE o.person_id = f.person_id AND o.party_id = f.party_id) = f.n_new
                AND NOT EXISTS (SELECT 1 FROM disrupt.relationship r WHERE r.person_id = f.person_id AND r.party_id = f.party_id)
         ),
         ins AS (
@@ -344,14 +349,16 @@ BEGIN
     IF NOT disrupt.alert_enabled('new_partner') THEN
         RETURN NULL;
     END IF;
-    WITH fresh AS (
+    WITH counts AS (  -- every relationship of this statement per pair: none other may exist for her to be new
+        SELECT r.person_id, r.party_id, count(*) AS n_new FROM new_rows r GROUP BY r.person_id, r.party_id
+    ),
+    fresh AS (
         SELECT DISTINCT ON (r.person_id, r.party_id) r.*
           FROM new_rows r
+          JOIN counts c ON c.person_id = r.person_id AND c.party_id = r.party_id
          WHERE r.relationship = 'partner' AND coalesce(r.from_on, v_today) >= v_since
            AND disrupt.alert_watched(r.person_id)
-           AND NOT EXISTS (SELECT 1 FROM disrupt.relationship o
-                            WHERE o.person_id = r.person_id AND o.party_id = r.party_id
-                              AND NOT EXISTS (SELECT 1 FROM new_rows x WHERE x.id = o.id))
+           AND (SELECT count(*) FROM disrupt.relationship o WHERE o.person_id = r.person_id AND o.party_id = r.party_id) = c.n_new
            AND NOT EXISTS (SELECT 1 FROM disrupt.incident i WHERE i.person_id = r.person_id AND i.party_id = r.party_id)
          ORDER BY r.person_id, r.party_id, r.id
     ),
