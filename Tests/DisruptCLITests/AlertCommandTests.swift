@@ -1,6 +1,7 @@
 import DisruptCore
 import DisruptStore
 import DisruptTestSupport
+import Dispatch
 import Foundation
 import Postgres
 import Testing
@@ -240,6 +241,28 @@ struct AlertCommandTests {
         #expect(try fx.run(["remind"], as: nil).status == 0)  // the shipped settings again: on
         try incident("I-on", on: today, party: victimRef)
         #expect(try count("suspected_breach") == 1)
+    }
+
+    @Test func importsRunTwiceAndAtOnceMakeEachAlertOnce() throws {
+        try order("O-nmo", type: "non_molestation", starts: today.adding(days: -20), ends: nil, party: victimRef)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("alert-import-\(UUID().uuidString.prefix(8)).csv")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data("""
+            source_ref,person_ref,party_ref,occurred_on,offence,gravity,agency,separate_event
+            I-imp-1,\(fx.personRef),\(victimRef),\(today.iso),da_incident,,police,
+            I-imp-2,\(fx.personRef),\(victimRef),\(today.adding(days: -1).iso),da_incident,,police,
+
+            """.utf8).write(to: file)
+        let url = fx.url(as: nil)
+        let runs = Results()
+        DispatchQueue.concurrentPerform(iterations: 2) { _ in
+            runs.append(try? DisruptBinary.run(["import", "incidents", file.path], databaseURL: url))
+        }
+        // two imports of one file at once: one inserts, the other finds the rows (or waits and retries)
+        #expect(runs.all.contains { $0?.status == 0 }, "\(runs.all.map { $0?.stderr ?? "no run" })")
+        #expect(try fx.run(["import", "incidents", file.path], as: nil).status == 0)
+        #expect(try count("suspected_breach") == 2)  // two incidents, one recipient (the police chair), once each
+        #expect(try inbox(fx.chair).filter { $0["kind"] as? String == "suspected_breach" }.count == 2)
     }
 
     @Test func theDatabaseAgreesWithCoreOnWorkingDaysInForceAndDefaults() throws {
