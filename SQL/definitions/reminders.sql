@@ -421,21 +421,27 @@ CREATE TRIGGER reminder_after_incident_insert AFTER INSERT ON disrupt.incident
 
 -- The caller's reminders: unacknowledged only, unless show_all. Overdue-ish first (by due date).
 -- Nothing without an open consultation (disrupt.consult in this transaction).
+-- Alerts (definitions/alerts.sql) show from their shown_on day; a closed alert (dismissed, or
+-- answered by a record) only with show_all. party_ref: the victim of an Idva's alert.
 CREATE FUNCTION disrupt.inbox(show_all boolean DEFAULT false)
 RETURNS TABLE (id bigint, kind text, person_ref text, subject_table text, subject_id bigint,
                due_on date, message text, created_at timestamptz, acked_at timestamptz,
-               delivered_at timestamptz)
+               delivered_at timestamptz, party_ref text, evidence text, tactic text,
+               closed_at timestamptz, close_reason text)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
     SELECT r.id, r.kind, pe.person_ref, r.subject_table, r.subject_id, r.due_on, r.message,
-           r.created_at, r.acked_at, r.delivered_at
+           r.created_at, r.acked_at, r.delivered_at, pa.party_ref, r.evidence, r.tactic,
+           r.closed_at, r.close_reason
       FROM disrupt.reminder r
       LEFT JOIN disrupt.person pe ON pe.id = r.person_id
+      LEFT JOIN disrupt.party pa ON pa.id = r.party_id
      WHERE disrupt.consulting()
        AND r.recipient_login = disrupt.caller_login()
        -- never a reminder about a person the caller may not see (now): not its reference, not its text
        AND (r.person_id IS NULL
             OR pe.sensitivity = 'shared' OR pe.agency = disrupt.caller_agency() OR coalesce(disrupt.is_admin(), false))
-       AND (inbox.show_all OR r.acked_at IS NULL)
+       AND r.shown_on <= current_date
+       AND (inbox.show_all OR (r.acked_at IS NULL AND r.closed_at IS NULL))
      ORDER BY r.acked_at IS NOT NULL, r.due_on, r.id
 $$;
 
@@ -467,7 +473,7 @@ END $$;
 -- ---------------------------------------------------------------------------------------------
 
 -- Claim up to max_rows reminders due for delivery (not delivered, not acknowledged,
--- next_attempt_at <= now()). Concurrent claimers skip each other's rows (SKIP LOCKED), and a
+-- not closed, shown_on reached, next_attempt_at <= now()). Concurrent claimers skip each other's rows (SKIP LOCKED), and a
 -- claim is a lease: next_attempt_at moves to now() + lease, so a service that dies mid-delivery
 -- loses nothing -- the reminder is offered again when the lease ends (at-least-once delivery).
 -- Call reminder_delivered or reminder_delivery_failed for each row claimed.
@@ -480,6 +486,7 @@ LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS 
        SET next_attempt_at = now() + reminder_claim_for_delivery.lease
       FROM (SELECT c.id FROM disrupt.reminder c
              WHERE c.delivered_at IS NULL AND c.acked_at IS NULL AND c.next_attempt_at <= now()
+               AND c.closed_at IS NULL AND c.shown_on <= current_date
              ORDER BY c.next_attempt_at, c.id
              LIMIT greatest(coalesce(reminder_claim_for_delivery.max_rows, 50), 0)
              FOR UPDATE SKIP LOCKED) claimed

@@ -47,6 +47,8 @@ public struct BenchmarkRunner {
         results.append(try queries.summaryProcesses(sample))
 
         results += try ReminderBenchmark(environment: environment, database: database, asOf: asOf, actions: options.actions).run(runs: options.runs, log: log)
+        results.append(try AlertImportBenchmark(environment: environment, database: database, databaseURL: imports.databaseURL,
+                                                directory: forceDirectory).run(runs: options.runs, log: log))
 
         var rows: [String: Int] = [:]
         for file in ForceFile.allCases { rows[file.rawValue] = counts[file] }

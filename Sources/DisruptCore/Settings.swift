@@ -68,21 +68,26 @@ public struct Settings: Sendable, Hashable, Codable {
     public var reminders: ReminderTimings
     /// The meeting cycle's limits (`forum`, optional: defaults when absent).
     public var forum: ForumSettings
+    /// The alerts that follow the perpetrator (`alerts`; every kind on, with its default timing, when absent).
+    public var alerts: AlertSettings
 
-    public init(reminders: ReminderTimings = ReminderTimings(), forum: ForumSettings = ForumSettings()) {
+    public init(reminders: ReminderTimings = ReminderTimings(), forum: ForumSettings = ForumSettings(),
+                alerts: AlertSettings = AlertSettings()) {
         self.reminders = reminders
         self.forum = forum
+        self.alerts = alerts
     }
 
-    enum CodingKeys: String, CodingKey { case reminders, forum }
+    enum CodingKeys: String, CodingKey { case reminders, forum, alerts }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         reminders = try c.decode(ReminderTimings.self, forKey: .reminders)
         forum = try c.decodeIfPresent(ForumSettings.self, forKey: .forum) ?? ForumSettings()
+        alerts = try c.decodeIfPresent(AlertSettings.self, forKey: .alerts) ?? AlertSettings()
     }
 
-    /// Decodes `{"reminders": {"interval_seconds", "due_soon_days", "escalation_days", "plan_review_days", "order_ending_days", "mappa_licence_days"?, "link_review_days"?, "deliver_command"?}, "forum"?: {...}}`.
+    /// Decodes `{"reminders": {...}, "forum"?: {...}, "alerts"?: {"recent_days"?, "kinds"?: {"<kind>": {"enabled"?, "delay_working_days"?}}}}`, where reminders is `{"interval_seconds", "due_soon_days", "escalation_days", "plan_review_days", "order_ending_days", "mappa_licence_days"?, "link_review_days"?, "deliver_command"?}}`.
     public static func decode(_ data: Data, file: String = "disrupt.json") throws -> Settings {
         try ConfigDecoder.decode(Settings.self, from: data, file: file)
     }

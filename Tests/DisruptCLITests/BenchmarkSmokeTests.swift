@@ -20,6 +20,9 @@ struct BenchmarkSmokeTests {
         for expected in ["generate", "import people", "import markers", "import referrals", "recompute", "rank", "summary in process", "summary, whole process", "reminder sweep, nothing due", "reminder sweep, 1% newly overdue"] {
             #expect(names.contains { $0.hasPrefix(expected) }, "no result for \(expected)")
         }
+        let alerts = results.first { ($0["name"] as? String)?.hasSuffix("with alerts vs without") == true }
+        #expect(alerts != nil, "no result for the import with alerts vs without")
+        #expect((alerts?["note"] as? String).map { !$0.hasPrefix("0 alerts") } == true, "the import with alerts created none: \(alerts ?? [:])")
         for row in results {
             let median = (row["disrupt"] as? [String: Any])?["median"] as? Double ?? 0
             #expect(median > 0, "\(row["name"] ?? "?") has no measurement")

@@ -50,10 +50,11 @@ struct ServeFixture {
     }
 
     /// Records a breach for the fixture's person (its trigger creates a breach_reported reminder).
+    /// An arrest was made: positive action, so no breach_no_positive_action alert joins it.
     static func insertBreach(_ db: PostgresConnection, _ fx: PlanFixture, ref: String) throws {
         try db.execute("""
-            INSERT INTO disrupt.breach (source_ref, person_id, occurred_on, agency)
-            SELECT \(ref), id, current_date, 'police' FROM disrupt.person WHERE person_ref = \(fx.personRef)
+            INSERT INTO disrupt.breach (source_ref, person_id, occurred_on, action_taken, agency)
+            SELECT \(ref), id, current_date, 'arrest', 'police' FROM disrupt.person WHERE person_ref = \(fx.personRef)
             """)
     }
 

@@ -33,7 +33,7 @@ struct SummaryCommandTests {
 
     @Test func jsonCarriesEverySection() throws {
         let s = try json()
-        #expect(s["sections"] as? [String] == ["risks", "identity", "flags", "risk", "orders", "incidents", "relationships", "forum_links", "plan", "missing"])
+        #expect(s["sections"] as? [String] == ["risks", "new_partners", "identity", "flags", "risk", "orders", "incidents", "relationships", "forum_links", "plan", "missing"])
         let risks = try #require(s["risks_to_professionals"] as? [[String: Any]])
         #expect(risks.map { $0["code"] as? String } == ["assault_with_weapon", "risk_to_professionals", "weapons"])
         #expect(risks[1]["note"] as? String == "Threatened a housing officer")
@@ -94,7 +94,7 @@ struct SummaryCommandTests {
         let result = try summary(["--purpose", "Marac 2026-11-26 case 14"])
         #expect(result.status == 0, "\(result.stderr)")
         let text = result.stdout
-        let headings = ["RISKS TO PROFESSIONALS AND WEAPONS", "IDENTITY", "FLAGS", "RISK\n", "ORDERS AND BREACHES",
+        let headings = ["RISKS TO PROFESSIONALS AND WEAPONS", "NEW PARTNERS", "IDENTITY", "FLAGS", "RISK\n", "ORDERS AND BREACHES",
                         "INCIDENTS (LAST 24 MONTHS)", "RELATIONSHIPS", "FORUM LINKS", "DISRUPTION PLAN", "WHAT IS MISSING"]
         let positions = headings.map { text.range(of: $0)?.lowerBound }
         #expect(positions.allSatisfy { $0 != nil }, "\(text)")
@@ -106,6 +106,8 @@ struct SummaryCommandTests {
         #expect(lines.allSatisfy { $0.count <= 100 })
         #expect(!text.contains("\u{1B}["))
         #expect(text.contains("OVERDUE"))
+        #expect(text.contains("New partner: Nina Partner"))
+        #expect(text.components(separatedBy: "Nina Partner").count == 2, "new partners are listed once, at the top")
     }
 
     @Test func eachCallLogsExactlyOneConsultationWithItsPurpose() throws {

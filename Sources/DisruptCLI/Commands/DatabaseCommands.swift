@@ -51,13 +51,17 @@ enum DatabaseCommands {
 
     static let migrate = CommandSpec(
         "migrate", abstract: "Apply the migrations and definitions this disrupt has and the database lacks.",
-        discussion: "Each migration runs once, recorded with a checksum; an applied migration that was edited is an error. After them, when a migration ran or a definition file changed, every function, view, trigger, policy and grant is dropped and defined again from the definition files. All in one transaction; two processes migrating at once take turns.",
+        discussion: "Each migration runs once, recorded with a checksum; an applied migration that was edited is an error. After them, when a migration ran or a definition file changed, every function, view, trigger, policy and grant is dropped and defined again from the definition files. All in one transaction; two processes migrating at once take turns. Then the alert settings of disrupt.json (alerts.*) are written for the database's alert triggers.",
         arguments: Migrate.self,
         examples: ["disrupt db migrate", "disrupt db migrate --dry-run", "DISRUPT_DATABASE_URL=postgresql://db.example/disrupt?sslmode=verify-full disrupt db migrate"]
     ) { input, invocation in
         let database = Database(location: invocation.location)
         let connection = try database.connect(migrateIfNeeded: false)
         let report = try database.migrate(connection, dryRun: input.dryRun)
+        if !input.dryRun {
+            let model = try invocation.riskModel()
+            try AlertStore().writeSettings(model.settings.alerts, positiveActions: model.triggers.positiveActions, on: connection)
+        }
         let summary = MigrateJSON(report, dryRun: input.dryRun, definitionNames: Migrator().definitions.map(\.name))
         let (names, definitions) = (summary.migrations, summary.definitions)
         if input.format == .json {

@@ -12,7 +12,8 @@ enum DemoCommand {
         discussion: """
             Generates a force of fictional people, imports it through the real import path, adds demo
             staff (a police SPOC, an Idva, a Marac chair, a probation officer), scores everyone,
-            opens a disruption plan with actions for the top-ranked serial perpetrator, runs a
+            opens a disruption plan with actions for the top-ranked serial perpetrator (with a new
+            partner, which the database alerts on, named as a victim with the demo Idva), runs a
             reminder sweep, prints his summary, plans and holds one Marac meeting today (his victim's
             case: research returns, attendance, hearing, decision, an agreed action) and prints its
             minutes, then the top of the MATAC ranking, a MATAC selection with the first proposed
@@ -62,15 +63,16 @@ struct DemoScript {
         console.print(console.styled("disrupt demo", .bold) + ": a synthetic force of \(people) fictional people on \(invocation.location.summary), as of \(asOf.iso)\n")
 
         try step(["generate", "--people", "\(people)", "--seed", seed, "--out", force.path])
+        // staff first: the alerts the database makes as the records arrive need someone to reach
+        for member in Self.staff {
+            try step(["staff", "add", member.login, "--name", member.name, "--agency", member.agency, "--role", member.role])
+        }
+        console.print("staff: \(Self.staff.map(\.login).joined(separator: ", "))")
         for kind in ForceFile.allCases {
             let report = try json(["import", kind.rawValue, force.appendingPathComponent(kind.fileName).path, "--format", "json"]) as? [String: Any] ?? [:]
             let counts = ["inserted", "updated", "unchanged", "rejected"].map { "\(report[$0] as? Int ?? 0) \($0)" }
             console.print("imported \(kind.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \(counts.joined(separator: ", "))")
         }
-        for member in Self.staff {
-            try step(["staff", "add", member.login, "--name", member.name, "--agency", member.agency, "--role", member.role])
-        }
-        console.print("staff: \(Self.staff.map(\.login).joined(separator: ", "))")
         try step(["recompute", "--all", "--as-of", asOf.iso])
 
         let top = try json(["rank", "--by", "rfg", "--top", "1", "--as-of", asOf.iso, "--format", "json"]) as? [[String: Any]] ?? []
@@ -80,6 +82,8 @@ struct DemoScript {
         let plan = try openPlan(for: person)
         let sweep = try json(["remind", "--as-of", asOf.iso, "--format", "json"])
         console.print("disruption plan \(plan) for \(person) (SPOC demo_spoc); reminder sweep: \(Self.describeSweep(sweep))\n")
+
+        try showAlerts()
 
         try show(["summary", person, "--purpose", "disrupt demo", "--as-of", asOf.iso])
         console.print("")
@@ -93,6 +97,8 @@ struct DemoScript {
             ("disrupt triggers \(person)", "why each risk trigger fired"),
             ("disrupt plan show \(person)", "the plan and its actions"),
             ("PGUSER=demo_spoc disrupt inbox", "the SPOC's reminders"),
+            ("PGUSER=demo_chair disrupt alerts", "the open alerts by kind"),
+            ("PGUSER=demo_idva disrupt inbox", "the Idva's updates on the plan, by victim"),
             ("PGUSER=demo_probation disrupt summary \(person) --purpose 'Marac case 1'", "what probation may see"),
             ("disrupt summary \(person) --purpose 'Marac pack' --format html --out summary.html", "a printable pack"),
             ("disrupt audit --person \(person)", "who consulted him, and why"),
@@ -117,6 +123,14 @@ struct DemoScript {
         }
         let plan = try json(["plan", "open", person, "--spoc", "demo_spoc", "--review-on", asOf.adding(days: 28).iso, "--format", "json"]) as? [String: Any]
         guard let id = plan?["plan_id"] as? Int else { throw DemoError("plan open did not report the plan") }
+        // a new partner appears (the database alerts his SPOC: Clare's Law right to know), and
+        // the plan names her as a victim it protects, with the demo Idva, who then hears of
+        // every action added below
+        let partner = "DEMO-PARTNER-\(person)"
+        try step(["party", "add", "--ref", partner, "--family-name", "Newpartner", "--given-name", "Demo", "--kind", "new_partner"])
+        try step(["relationship", "add", person, partner, "--relationship", "partner", "--from", asOf.iso])
+        try step(["plan", "victim", "add", "\(id)", partner, "--idva", "demo_idva"])
+        try step(["recompute", "--all", "--as-of", asOf.iso])  // the new relationship is his: scored with it
         let actions: [(heading: String, tactic: String, agency: String, owner: String?, due: Int)] = [
             ("prosecute", "evidence_led_prosecution", "police", "demo_spoc", 14),
             ("disrupt", "anpr_flagging", "police", "demo_spoc", -2),
@@ -146,6 +160,23 @@ struct DemoScript {
         }
         console.print(console.styled("MATAC cohort", .bold))
         try show(["matac", "cohort"])
+    }
+
+    /// The open alerts the database made as the force was imported: a count by kind and the first of each.
+    private func showAlerts() throws {
+        let alerts = try json(["alerts", "--format", "json"]) as? [[String: Any]] ?? []
+        guard !alerts.isEmpty else {
+            console.print("alerts: none open\n")
+            return
+        }
+        let byKind = Dictionary(grouping: alerts) { $0["kind"] as? String ?? "?" }
+        console.print("alerts made by the database as the records arrived: "
+                      + byKind.keys.sorted().map { "\(byKind[$0]?.count ?? 0) \($0)" }.joined(separator: ", "))
+        for kind in byKind.keys.sorted() {
+            guard let first = byKind[kind]?.first, let message = first["message"] as? String else { continue }
+            console.print("  \(kind): \(message) [tactic: \(first["tactic"] as? String ?? "-")]")
+        }
+        console.print("")
     }
 
     static func describeSweep(_ value: Any) -> String {

@@ -7,7 +7,7 @@ enum PlanCommands {
         CommandSpec(
             "plan", abstract: "Disruption plans: one open plan per person, owned by a SPOC.",
             examples: ["disrupt plan open P000123 --spoc pc_smith --review-on 2025-07-01", "disrupt plan show P000123"],
-            subcommands: [open, show, list, update, close]
+            subcommands: [open, show, list, update, close, PlanVictimCommands.spec]
         )
     }
 

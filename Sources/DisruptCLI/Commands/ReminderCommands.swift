@@ -15,10 +15,13 @@ enum ReminderCommands {
         arguments: Remind.self,
         examples: ["disrupt remind", "disrupt remind --as-of 2025-06-30 --format json"]
     ) { input, invocation in
-        let timings = try invocation.riskModel().reminders
+        let model = try invocation.riskModel()
+        let timings = model.reminders
         let db = try invocation.database()
         // reminder_sweep reads as the database owner (SECURITY DEFINER): no consultation
-        let result = try db.transaction { try ReminderStore().sweep(asOf: input.asOf ?? Day.today(), timings: timings, on: db) }
+        let result = try db.transaction {
+            try AlertStore().writeSettings(model.settings.alerts, positiveActions: model.triggers.positiveActions, on: db)
+            return try ReminderStore().sweep(asOf: input.asOf ?? Day.today(), timings: timings, on: db) }
         if input.format == .json {
             try invocation.console.printJSON(result)
         } else {
@@ -41,14 +44,32 @@ enum ReminderCommands {
             } else if items.isEmpty {
                 invocation.console.print("Your inbox is empty.")
             } else {
-                var table = TextTable(["ID", "KIND", "DUE", "PERSON", "MESSAGE"], maxWidth: 90)
-                for item in items {
-                    table.append(["\(item.id)\(item.ackedAt == nil ? "" : " (ack)")", item.kind, item.dueOn.iso, item.personRef ?? "-", item.message])
+                // an Idva's updates are grouped by the victim they concern; everything else follows
+                let groups = Dictionary(grouping: items) { $0.partyRef }
+                for victim in groups.keys.compactMap({ $0 }).sorted() {
+                    invocation.console.print("Victim \(victim):")
+                    invocation.console.print(inboxTable(groups[victim] ?? []))
                 }
-                invocation.console.print(table.render())
+                if let rest = groups[nil] {
+                    if groups.count > 1 { invocation.console.print("Other:") }
+                    invocation.console.print(inboxTable(rest))
+                }
             }
             return 0
         }
+    }
+
+    /// The inbox as a table; an alert shows its suggested tactic and evidence under its message.
+    private static func inboxTable(_ items: [InboxItem]) -> String {
+        var table = TextTable(["ID", "KIND", "DUE", "PERSON", "MESSAGE"], maxWidth: 90)
+        for item in items {
+            let state = item.closedAt != nil ? " (closed)" : item.ackedAt == nil ? "" : " (ack)"
+            var message = item.message
+            if let tactic = item.tactic { message += " [tactic: \(tactic)]" }
+            if let evidence = item.evidence { message += " Evidence: \(evidence)." }
+            table.append(["\(item.id)\(state)", item.kind, item.dueOn.iso, item.personRef ?? "-", message])
+        }
+        return table.render()
     }
 
     static let ack = CommandSpec(
@@ -79,14 +100,15 @@ enum ReminderCommands {
         arguments: Serve.self,
         examples: ["disrupt serve", "PGUSER=disrupt_svc disrupt serve --interval 30", "disrupt serve --once"]
     ) { input, invocation in
-        let timings = try invocation.riskModel().reminders
+        let model = try invocation.riskModel()
+        let timings = model.reminders
         let interval = input.interval
         let db = try invocation.database()
         let console = invocation.console
         let stop = StopFlag()
         let service = ReminderService(
             configuration: invocation.location.configuration, timings: timings, interval: interval.map(TimeInterval.init),
-            log: { console.error($0) }, shouldStop: { stop.isSet })
+            alerts: (model.settings.alerts, model.triggers.positiveActions), log: { console.error($0) }, shouldStop: { stop.isSet })
         if input.once {
             try service.pass(on: db)
             return 0

@@ -34,6 +34,7 @@ enum RootCommand {
                 ActionCommands.spec,
                 TacticsCommand.spec,
                 ReminderCommands.inbox,
+                AlertCommands.spec,
                 ReminderCommands.remind,
                 ReminderCommands.serve,
                 AgendaCommand.spec,

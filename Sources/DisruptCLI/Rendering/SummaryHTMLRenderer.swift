@@ -36,6 +36,10 @@ struct SummaryHTMLRenderer {
         switch section {
         case .risks:
             return ["<ul>"] + summary.risksToProfessionals.map { "<li><strong>WARNING:</strong> \(h(SummaryWording.risk($0)))</li>" } + ["</ul>"]
+        case .newPartners:
+            return ["<ul>"] + summary.relationships.newPartners.map {
+                "<li><strong>New partner:</strong> \(h($0.name))" + h($0.since.map { ", since \($0.iso)" } ?? "") + " (consider a Clare's Law right-to-know disclosure)</li>"
+            } + ["</ul>"]
         case .identity:
             let id = summary.identity
             var rows = [["Name", id.name], ["Date of birth", id.dateOfBirth?.iso ?? "not known"], ["PNC id", id.pncId ?? "none"]]
@@ -76,7 +80,6 @@ struct SummaryHTMLRenderer {
                  h("\($0.incidents) incident(s)" + ($0.lastIncidentOn.map { ", last \($0.iso)" } ?? ""))]
             }
             rows += people.children.map { ["Child with contact", h($0.name), h(SummaryWording.relationship($0.relationship)), h($0.dateOfBirth.map { "born \($0.iso)" } ?? "")] }
-            rows += people.newPartners.map { ["New partner", h($0.name), h(SummaryWording.relationship($0.relationship)), h($0.since.map { "since \($0.iso)" } ?? "")] }
             return table(["Who", "Name", "Relationship", "Detail"], rows)
         case .forumLinks:
             return table(["Forum", "Detail", "Lead agency", "Contact", "Next review"], summary.forumLinks.map {

@@ -25,6 +25,10 @@ struct SummaryMarkdownRenderer {
         switch section {
         case .risks:
             return summary.risksToProfessionals.map { "- **WARNING:** \(text(SummaryWording.risk($0)))" }
+        case .newPartners:
+            return summary.relationships.newPartners.map {
+                "- **New partner:** \(text($0.name))" + ($0.since.map { ", since \($0.iso)" } ?? "") + " (consider a Clare's Law right-to-know disclosure)"
+            }
         case .identity:
             let id = summary.identity
             var rows = [["Name", id.name], ["Date of birth", id.dateOfBirth?.iso ?? "not known"], ["PNC id", id.pncId ?? "none"]]
@@ -67,7 +71,6 @@ struct SummaryMarkdownRenderer {
                  "\($0.incidents) incident(s)" + ($0.lastIncidentOn.map { ", last \($0.iso)" } ?? "")]
             }
             rows += people.children.map { ["Child with contact", $0.name, SummaryWording.relationship($0.relationship), $0.dateOfBirth.map { "born \($0.iso)" } ?? ""] }
-            rows += people.newPartners.map { ["New partner", $0.name, SummaryWording.relationship($0.relationship), $0.since.map { "since \($0.iso)" } ?? ""] }
             return table(["Who", "Name", "Relationship", "Detail"], rows)
         case .forumLinks:
             return table(["Forum", "Detail", "Lead agency", "Contact", "Next review"], summary.forumLinks.map {

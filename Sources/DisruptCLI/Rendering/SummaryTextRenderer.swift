@@ -28,6 +28,10 @@ struct SummaryTextRenderer {
         switch section {
         case .risks:
             return summary.risksToProfessionals.map { style("WARNING: " + SummaryWording.risk($0), "1;31") }
+        case .newPartners:
+            return summary.relationships.newPartners.map {
+                style("New partner: \($0.name)" + ($0.since.map { ", since \($0.iso)" } ?? "") + " (consider a Clare's Law right-to-know disclosure)", "1")
+            }
         case .identity:
             let id = summary.identity
             var lines = [
@@ -87,9 +91,6 @@ struct SummaryTextRenderer {
             }
             for child in people.children {
                 lines.append("Child with contact: \(child.name)" + (child.dateOfBirth.map { ", born \($0.iso)" } ?? ""))
-            }
-            for partner in people.newPartners {
-                lines.append("New partner: \(partner.name)" + (partner.since.map { ", since \($0.iso)" } ?? ""))
             }
             return lines
         case .forumLinks:

@@ -67,6 +67,7 @@ extension StaffRole: ExpressibleByArgument {}
 extension ActionHeading: ExpressibleByArgument {}
 extension RankOrder: ExpressibleByArgument {}
 extension Forum: ExpressibleByArgument {}
+extension AlertKind: ExpressibleByArgument {}
 extension LinkStatus: ExpressibleByArgument {}
 extension IOMCohort: ExpressibleByArgument {}
 extension ReferralCriterion: ExpressibleByArgument {}

@@ -28,7 +28,10 @@ public struct Summary: Sendable, Hashable, Codable {
 
 /// The summary's sections, in reading order.
 public enum SummarySection: String, CaseIterable, Sendable, Hashable, Codable {
-    case risks, identity, flags, risk, orders, incidents, relationships
+    case risks
+    /// New partners, at the top under the risks: the moment to consider a Clare's Law disclosure.
+    case newPartners = "new_partners"
+    case identity, flags, risk, orders, incidents, relationships
     case forumLinks = "forum_links"
     case plan, missing
 
@@ -36,6 +39,7 @@ public enum SummarySection: String, CaseIterable, Sendable, Hashable, Codable {
     public var title: String {
         switch self {
         case .risks: "Risks to professionals and weapons"
+        case .newPartners: "New partners"
         case .identity: "Identity"
         case .flags: "Flags"
         case .risk: "Risk"

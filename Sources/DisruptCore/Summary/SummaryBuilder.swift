@@ -30,11 +30,12 @@ public struct SummaryBuilder: Sendable {
     func shows(_ section: SummarySection, _ summary: Summary) -> Bool {
         switch section {
         case .risks: !summary.risksToProfessionals.isEmpty
+        case .newPartners: !summary.relationships.newPartners.isEmpty
         case .identity, .risk, .plan: true
         case .flags: summary.flags.any
         case .orders: !summary.orders.inForce.isEmpty || !summary.orders.breaches.isEmpty
         case .incidents: summary.incidents.total > 0
-        case .relationships: !summary.relationships.isEmpty
+        case .relationships: !summary.relationships.victims.isEmpty || !summary.relationships.children.isEmpty
         case .forumLinks: !summary.forumLinks.isEmpty
         case .missing: !summary.missing.isEmpty
         }
@@ -175,7 +176,13 @@ public struct SummaryBuilder: Sendable {
                 since: record.fromOn)
         }
         let children = current.filter { ["child", "step_child"].contains($0.relationship) && $0.hasContact == true }.compactMap(link)
-        let partners = current.filter { dossier.party($0.partyId)?.kind == "new_partner" }.compactMap(link)
+        // a party recorded as a new partner, or a partner relationship that began recently (the
+        // new_partner alert's window, AlertRules.isRecent with the default recent_days)
+        let partners = current.filter { record in
+            dossier.party(record.partyId)?.kind == "new_partner"
+                || (record.relationship == "partner"
+                    && record.fromOn.map { AlertRules.isRecent($0, today: asOf, withinDays: AlertSettings().recentDays) } ?? false)
+        }.compactMap(link)
         return SummaryRelationships(
             victims: victims, children: children.sorted { $0.name < $1.name }, newPartners: partners.sorted { $0.name < $1.name })
     }

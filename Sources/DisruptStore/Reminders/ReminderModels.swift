@@ -42,10 +42,20 @@ public struct InboxItem: Sendable, Encodable {
     public var createdAt: Date
     public var ackedAt: Date?
     public var deliveredAt: Date?
+    /// The victim an Idva's alert is about (her inbox groups by it).
+    public var partyRef: String? = nil
+    /// Which records fired an alert (alerts only).
+    public var evidence: String? = nil
+    /// The tactic code an alert suggests (alerts only).
+    public var tactic: String? = nil
+    /// When and why an alert was closed (dismissed, or answered by a record); shown with --all.
+    public var closedAt: Date? = nil
+    public var closeReason: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case id = "reminder_id", kind, personRef = "person_ref", subjectTable = "subject_table", subjectId = "subject_id"
         case dueOn = "due_on", message, createdAt = "created_at", ackedAt = "acked_at", deliveredAt = "delivered_at"
+        case partyRef = "party_ref", evidence, tactic, closedAt = "closed_at", closeReason = "close_reason"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -60,6 +70,11 @@ public struct InboxItem: Sendable, Encodable {
         try c.encode(Timestamp.utc(createdAt), forKey: .createdAt)
         try c.encode(ackedAt.map(Timestamp.utc), forKey: .ackedAt)
         try c.encode(deliveredAt.map(Timestamp.utc), forKey: .deliveredAt)
+        try c.encode(partyRef, forKey: .partyRef)
+        try c.encode(evidence, forKey: .evidence)
+        try c.encode(tactic, forKey: .tactic)
+        try c.encode(closedAt.map(Timestamp.utc), forKey: .closedAt)
+        try c.encode(closeReason, forKey: .closeReason)
     }
 }
 

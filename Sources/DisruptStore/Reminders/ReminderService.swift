@@ -26,12 +26,16 @@ public final class ReminderService: @unchecked Sendable {
     private let log: @Sendable (String) -> Void
     private let shouldStop: @Sendable () -> Bool
     private let store = ReminderStore()
+    /// The alert settings written to the database at each pass (unchanged ones write nothing).
+    private let alerts: (settings: AlertSettings, positiveActions: [BreachAction])?
     /// Deliveries whose outcome (nil: delivered; else the failure) is not yet in the database.
     private var unrecorded: [(id: Int64, failure: String?)] = []
 
     public init(configuration: PostgresConfiguration, timings: ReminderTimings, interval: TimeInterval? = nil,
+                alerts: (settings: AlertSettings, positiveActions: [BreachAction])? = nil,
                 log: @escaping @Sendable (String) -> Void, shouldStop: @escaping @Sendable () -> Bool) {
         self.configuration = configuration
+        self.alerts = alerts
         self.timings = timings
         self.interval = interval ?? TimeInterval(timings.intervalSeconds)
         self.delivery = timings.deliverCommand.map { DeliveryCommand(arguments: $0) }
@@ -46,6 +50,9 @@ public final class ReminderService: @unchecked Sendable {
         let held = unrecorded.count
         try recordUnrecorded(on: db)
         if held > 0 { log("\(Self.timestamp()) recorded \(held) delivery outcome(s) held while the database was unavailable") }
+        if let alerts, try AlertStore().writeSettings(alerts.settings, positiveActions: alerts.positiveActions, on: db) {
+            log("\(Self.timestamp()) alert settings written")
+        }
         let sweep = try store.sweep(asOf: Day.today(), timings: timings, on: db)
         let (delivered, failed) = try deliverDue(on: db)
         let counts = ReminderKind.all.map { "\($0)=\(sweep.created[$0] ?? 0)" }.joined(separator: " ")

@@ -69,7 +69,8 @@ extension InboxItem: FetchableRecord {
             id: try row["id"], kind: try row["kind"], personRef: try row["person_ref"],
             subjectTable: try row["subject_table"], subjectId: try row["subject_id"],
             dueOn: try row["due_on"], message: try row["message"], createdAt: try row["created_at"],
-            ackedAt: try row["acked_at"], deliveredAt: try row["delivered_at"])
+            ackedAt: try row["acked_at"], deliveredAt: try row["delivered_at"], partyRef: try row["party_ref"],
+            evidence: try row["evidence"], tactic: try row["tactic"], closedAt: try row["closed_at"], closeReason: try row["close_reason"])
     }
 }
 

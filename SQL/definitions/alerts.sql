@@ -1,0 +1,701 @@
+-- alerts.sql: alerts that follow the perpetrator (issue 15), created by the database the moment
+-- the record changes, in the reminder outbox (definitions/reminders.sql).
+--
+-- Statement triggers with transition tables (like breach_reported), so an import, a command and
+-- psql all fire them, one INSERT ... SELECT per statement, in the writer's transaction: an alert
+-- commits with its record and is never lost by a restart. The outbox key (kind, subject, due_on,
+-- recipient) is unique and every insert is ON CONFLICT DO NOTHING: exactly once, however many
+-- imports, sweeps and services run. pg_notify('disrupt_reminder', N) wakes `disrupt serve`.
+--
+-- Kinds (DisruptCore's AlertKind; each names its evidence and suggests a tactic code):
+--   new_partner      a 'partner' relationship with a party not seen before for him (no earlier
+--                    incident or relationship names them together), dated within recent_days
+--                    (from_on, else today), for a watched person. Suggests dvds_right_to_know.
+--   new_victim       an incident against a party (not a child) not seen before for him, within
+--                    recent_days, for a watched person. Suggests dvds_right_to_know.
+--                    Watched: risk_current serial or band high/very_high, a live MATAC or MAPPA
+--                    link, or an open plan.
+--   suspected_breach an incident within recent_days, on a day an order is in force whose protected
+--                    party is the incident's party (or whose protected address is the incident's
+--                    address), with no breach of his recorded that day. Closed when a breach of his
+--                    dated that day is recorded, or dismissed. Suggests positive_action_breach.
+--   offending_on_order an incident within recent_days while bail, RUI or a licence is in force; a
+--                    licence also to probation's lead (recall to be considered).
+--                    Suggests positive_action_breach.
+--   breach_no_positive_action a breach within recent_days recorded without positive action
+--                    (positive_actions of Config/triggers.json); shown the next working day after
+--                    it is recorded (delay_working_days, default 1); to the SPOC, or every chair
+--                    without a plan. Closed when positive action is recorded on it.
+--   idva_update      every change to the actions of a plan (action_history: added with its safety
+--                    check asked for, started, blocked, done, cancelled, reassigned, extended,
+--                    safety check given) to the Idva of each victim the plan protects
+--                    (plan_victim); party_id is the victim, so her inbox groups by victim.
+-- Recipients (alert_recipients): the SPOC of his open plan, else the police lead of his live forum
+-- link led by police, else every active police chair -- only those who may see every record the
+-- alert names (person, the record that fired it, the party or order it names: shared, their own
+-- agency, or an administrator). Nobody left: no alert. restricted_agency marks an alert fired by a
+-- restricted record, so that `disrupt alerts` lists it only to that agency.
+-- Settings (alert_settings, written from Config/disrupt.json): enabled and delay_working_days per
+-- kind, recent_days, positive_actions; the defaults below are DisruptCore's (a test checks).
+
+-- ---------------------------------------------------------------------------------------------
+-- Row-level security (enabled and forced in migration 0009)
+-- ---------------------------------------------------------------------------------------------
+-- plan_victim: a row is seen by staff who may see both the person and the party (the subqueries
+-- run under the caller's own row-level security, so the agency rules of person and party apply).
+CREATE POLICY plan_victim_read ON disrupt.plan_victim FOR SELECT
+    USING ((SELECT disrupt.is_active_staff())
+           AND EXISTS (SELECT 1 FROM disrupt.person pe WHERE pe.id = plan_victim.person_id)
+           AND EXISTS (SELECT 1 FROM disrupt.party pa WHERE pa.id = plan_victim.party_id));
+SELECT disrupt.attach_owner_policy('disrupt.plan_victim');
+SELECT disrupt.attach_audit('disrupt.plan_victim');
+-- alert_settings: no staff policy; read and written through the functions below only
+SELECT disrupt.attach_owner_policy('disrupt.alert_settings');
+
+-- ---------------------------------------------------------------------------------------------
+-- Rules mirrored from DisruptCore (WorkingDay, AlertRules, AlertSettings defaults)
+-- ---------------------------------------------------------------------------------------------
+
+-- WorkingDay.after: the n-th Monday-to-Friday day after d (n <= 0: d itself).
+CREATE FUNCTION disrupt.alert_next_working_day(d date, n integer) RETURNS date
+LANGUAGE plpgsql IMMUTABLE STRICT SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    r date := d;
+    left_ integer := n;
+BEGIN
+    WHILE left_ > 0 LOOP
+        r := r + 1;
+        IF extract(isodow FROM r) < 6 THEN
+            left_ := left_ - 1;
+        END IF;
+    END LOOP;
+    RETURN r;
+END $$;
+
+-- AlertRules.inForce
+CREATE FUNCTION disrupt.alert_in_force(starts_on date, ends_on date, d date) RETURNS boolean
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT starts_on <= d AND (ends_on IS NULL OR d <= ends_on)
+$$;
+
+-- An address as it is compared: lower case, letters and digits only.
+CREATE FUNCTION disrupt.alert_address_key(p_address text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT AS $$
+    SELECT nullif(regexp_replace(lower(p_address), '[^a-z0-9]+', '', 'g'), '')
+$$;
+
+-- The settings (AlertSettings defaults when none are written).
+CREATE FUNCTION disrupt.alert_enabled(p_kind text) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    SELECT coalesce((SELECT (s.settings -> 'kinds' -> p_kind ->> 'enabled')::boolean FROM disrupt.alert_settings s), true)
+$$;
+
+CREATE FUNCTION disrupt.alert_delay(p_kind text) RETURNS integer
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    SELECT coalesce((SELECT (s.settings -> 'kinds' -> p_kind ->> 'delay_working_days')::integer FROM disrupt.alert_settings s),
+                    CASE WHEN p_kind = 'breach_no_positive_action' THEN 1 ELSE 0 END)
+$$;
+
+CREATE FUNCTION disrupt.alert_recent_days() RETURNS integer
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    SELECT coalesce((SELECT (s.settings ->> 'recent_days')::integer FROM disrupt.alert_settings s), 28)
+$$;
+
+CREATE FUNCTION disrupt.alert_positive_actions() RETURNS text[]
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    SELECT coalesce((SELECT array(SELECT jsonb_array_elements_text(s.settings -> 'positive_actions')) FROM disrupt.alert_settings s),
+                    ARRAY['arrest', 'charge', 'summons', 'recall'])
+$$;
+
+-- Written by the reminder sweep, `db migrate` and `demo` (service or administrator). Writes only
+-- when the settings differ, so an unchanged configuration changes nothing.
+CREATE FUNCTION disrupt.alert_settings_write(p_settings jsonb) RETURNS boolean
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    n integer;
+BEGIN
+    IF NOT (coalesce(disrupt.is_admin(), false) OR coalesce(disrupt.is_service(), false)) THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR403', MESSAGE = 'only the reminder service or an administrator may write the alert settings';
+    END IF;
+    IF p_settings IS NULL OR jsonb_typeof(p_settings) <> 'object' THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'alert settings are a JSON object';
+    END IF;
+    INSERT INTO disrupt.alert_settings AS s (id, settings) VALUES (true, p_settings)
+    ON CONFLICT (id) DO UPDATE SET settings = excluded.settings, written_at = now(), written_by = session_user
+     WHERE s.settings IS DISTINCT FROM excluded.settings;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN n > 0;
+END $$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Who hears of an alert. These helpers are SECURITY INVOKER SQL without a SET clause so the
+-- planner can inline them into the triggers' set-based statements; they are granted to nobody
+-- and run only inside the SECURITY DEFINER functions below (owner, pinned search_path).
+-- ---------------------------------------------------------------------------------------------
+
+-- May p_login see every record named (sensitivity and agency of each, NULLs ignored)?
+CREATE FUNCTION disrupt.alert_may_see(p_login text, p_sensitivities text[], p_agencies text[]) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT EXISTS (
+        SELECT 1 FROM disrupt.staff s
+         WHERE s.login = p_login AND s.active
+           AND (s.role = 'admin'
+                OR NOT EXISTS (SELECT 1 FROM unnest(p_sensitivities, p_agencies) AS u(sensitivity, agency)
+                                WHERE u.sensitivity = 'restricted' AND u.agency IS DISTINCT FROM s.agency)))
+$$;
+
+-- The agency of a restricted record among those named (NULL: all shared).
+CREATE FUNCTION disrupt.alert_restricted_agency(p_sensitivities text[], p_agencies text[]) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT min(u.agency) FROM unnest(p_sensitivities, p_agencies) AS u(sensitivity, agency) WHERE u.sensitivity = 'restricted'
+$$;
+
+-- Is he watched for new partners and victims? Serial, high or very high risk, a live MATAC or
+-- MAPPA link, or an open plan.
+CREATE FUNCTION disrupt.alert_watched(p_person bigint) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT EXISTS (SELECT 1 FROM disrupt.risk_current rc
+                    WHERE rc.person_id = p_person AND (rc.serial OR rc.band IN ('high', 'very_high')))
+        OR EXISTS (SELECT 1 FROM disrupt.forum_link f
+                    WHERE f.person_id = p_person AND f.forum IN ('matac', 'mappa') AND f.status <> 'closed'
+                      AND disrupt.alert_in_force(f.starts_on, f.ends_on, current_date))
+        OR EXISTS (SELECT 1 FROM disrupt.plan p WHERE p.person_id = p_person AND p.status = 'open')
+$$;
+
+-- His lead: the SPOC of his open plan (tier 1), else the police lead of a live forum link led by
+-- police (tier 2), else every active police chair (tier 3); of those who may see every record
+-- named, the first tier that has anyone.
+CREATE FUNCTION disrupt.alert_recipients(p_person bigint, p_sensitivities text[], p_agencies text[]) RETURNS SETOF text
+LANGUAGE sql STABLE AS $$
+    WITH candidates AS (
+        SELECT p.spoc_login AS login, 1 AS tier FROM disrupt.plan p
+         WHERE p.person_id = p_person AND p.status = 'open'
+        UNION ALL
+        SELECT r.login, 2 FROM disrupt.forum_link f
+         CROSS JOIN LATERAL disrupt.reminder_link_leads(f.contact, 'police') AS r(login)
+         WHERE f.person_id = p_person AND f.lead_agency = 'police' AND f.status <> 'closed'
+           AND disrupt.alert_in_force(f.starts_on, f.ends_on, current_date)
+        UNION ALL
+        SELECT s.login, 3 FROM disrupt.staff s WHERE s.role = 'chair' AND s.agency = 'police' AND s.active
+    ),
+    visible AS (
+        SELECT c.login, c.tier FROM candidates c WHERE disrupt.alert_may_see(c.login, p_sensitivities, p_agencies)
+    )
+    SELECT DISTINCT v.login FROM visible v WHERE v.tier = (SELECT min(tier) FROM visible)
+$$;
+
+-- Probation's lead for him: the contact of his live link led by probation, else probation's SPOCs,
+-- else all its staff (reminder_link_leads); only those who may see every record named.
+CREATE FUNCTION disrupt.alert_probation_leads(p_person bigint, p_sensitivities text[], p_agencies text[]) RETURNS SETOF text
+LANGUAGE sql STABLE AS $$
+    SELECT DISTINCT r.login
+      FROM (SELECT (SELECT f.contact FROM disrupt.forum_link f
+                     WHERE f.person_id = p_person AND f.lead_agency = 'probation' AND f.status <> 'closed'
+                       AND disrupt.alert_in_force(f.starts_on, f.ends_on, current_date)
+                     ORDER BY f.id LIMIT 1) AS contact) x
+     CROSS JOIN LATERAL disrupt.reminder_link_leads(x.contact, 'probation') AS r(login)
+     WHERE disrupt.alert_may_see(r.login, p_sensitivities, p_agencies)
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- The triggers
+-- ---------------------------------------------------------------------------------------------
+
+-- new_victim, suspected_breach, offending_on_order
+CREATE FUNCTION disrupt.alert_on_incident_insert() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    v_today constant date := current_date;
+    v_since constant date := current_date - disrupt.alert_recent_days();
+    n bigint := 0;
+    m bigint;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM new_rows i WHERE i.occurred_on >= v_since) THEN
+        RETURN NULL;  -- history only: nothing to alert on (the common case of a bulk import)
+    END IF;
+
+    IF disrupt.alert_enabled('new_victim') THEN
+        WITH counts AS (  -- every incident of this statement per pair: none other may exist for him to be new
+            SELECT i.person_id, i.party_id, count(*) AS n_new FROM new_rows i WHERE i.party_id IS NOT NULL
+             GROUP BY i.person_id, i.party_id
+        ),
+        firsts AS (
+            SELECT DISTINCT ON (i.person_id, i.party_id) i.*, c.n_new
+              FROM new_rows i
+              JOIN counts c ON c.person_id = i.person_id AND c.party_id = i.party_id
+             WHERE i.occurred_on >= v_since
+             ORDER BY i.person_id, i.party_id, i.occurred_on, i.id
+        ),
+        fresh AS (
+            SELECT f.* FROM firsts f
+             WHERE disrupt.alert_watched(f.person_id)
+               AND (SELECT count(*) FROM disrupt.incident o WHERE o.person_id = f.person_id AND o.party_id = f.party_id) = f.n_new
+               AND NOT EXISTS (SELECT 1 FROM disrupt.relationship r WHERE r.person_id = f.person_id AND r.party_id = f.party_id)
+        ),
+        ins AS (
+            INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, shown_on,
+                                          message, evidence, tactic, restricted_agency)
+            SELECT 'new_victim', r.login, f.person_id, 'incident', f.id, f.occurred_on,
+                   disrupt.alert_next_working_day(v_today, disrupt.alert_delay('new_victim')),
+                   format('New victim for %s: incident %s on %s against %s, a party not seen before for him; consider a Clare''s Law right-to-know disclosure',
+                          pe.person_ref, f.source_ref, f.occurred_on, pa.party_ref),
+                   format('incident %s (%s) on %s against party %s', f.source_ref, coalesce(f.offence, 'no offence'), f.occurred_on, pa.party_ref),
+                   'dvds_right_to_know',
+                   disrupt.alert_restricted_agency(ARRAY[pe.sensitivity, f.sensitivity, pa.sensitivity], ARRAY[pe.agency, f.agency, pa.agency])
+              FROM fresh f
+              JOIN disrupt.person pe ON pe.id = f.person_id
+              JOIN disrupt.party pa ON pa.id = f.party_id AND pa.kind <> 'child'
+             CROSS JOIN LATERAL disrupt.alert_recipients(f.person_id, ARRAY[pe.sensitivity, f.sensitivity, pa.sensitivity],
+                                                         ARRAY[pe.agency, f.agency, pa.agency]) AS r(login)
+            ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
+            RETURNING 1)
+        SELECT count(*) INTO m FROM ins;
+        n := n + m;
+    END IF;
+
+    IF disrupt.alert_enabled('suspected_breach') THEN
+        WITH hits AS (
+            SELECT DISTINCT ON (i.id) i.id, i.person_id, i.source_ref, i.occurred_on, i.sensitivity, i.agency,
+                   co.source_ref AS order_ref, co.order_type, co.sensitivity AS order_sensitivity, co.agency AS order_agency,
+                   (co.protected_party_id IS NOT NULL AND co.protected_party_id = i.party_id) AS by_party
+              FROM new_rows i
+              JOIN disrupt.court_order co ON co.person_id = i.person_id
+               AND disrupt.alert_in_force(co.starts_on, co.ends_on, i.occurred_on)
+               AND ((co.protected_party_id IS NOT NULL AND co.protected_party_id = i.party_id)
+                    OR disrupt.alert_address_key(co.protected_address) = disrupt.alert_address_key(i.address))
+             WHERE i.occurred_on >= v_since
+               AND NOT EXISTS (SELECT 1 FROM disrupt.breach b WHERE b.person_id = i.person_id AND b.occurred_on = i.occurred_on)
+             ORDER BY i.id, co.id
+        ),
+        ins AS (
+            INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, shown_on,
+                                          message, evidence, tactic, restricted_agency)
+            SELECT 'suspected_breach', r.login, h.person_id, 'incident', h.id, h.occurred_on,
+                   disrupt.alert_next_working_day(v_today, disrupt.alert_delay('suspected_breach')),
+                   format('Suspected breach by %s: incident %s on %s %s of %s order %s, in force, and no breach recorded',
+                          pe.person_ref, h.source_ref, h.occurred_on,
+                          CASE WHEN h.by_party THEN 'involves the protected party' ELSE 'was at the protected address' END,
+                          upper(h.order_type), h.order_ref),
+                   format('incident %s on %s; %s order %s (%s)', h.source_ref, h.occurred_on, upper(h.order_type), h.order_ref,
+                          CASE WHEN h.by_party THEN 'protected party' ELSE 'protected address' END),
+                   'positive_action_breach',
+                   disrupt.alert_restricted_agency(ARRAY[pe.sensitivity, h.sensitivity, h.order_sensitivity], ARRAY[pe.agency, h.agency, h.order_agency])
+              FROM hits h
+              JOIN disrupt.person pe ON pe.id = h.person_id
+             CROSS JOIN LATERAL disrupt.alert_recipients(h.person_id, ARRAY[pe.sensitivity, h.sensitivity, h.order_sensitivity],
+                                                         ARRAY[pe.agency, h.agency, h.order_agency]) AS r(login)
+            ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
+            RETURNING 1)
+        SELECT count(*) INTO m FROM ins;
+        n := n + m;
+    END IF;
+
+    IF disrupt.alert_enabled('offending_on_order') THEN
+        WITH hits AS (
+            SELECT DISTINCT ON (i.id) i.id, i.person_id, i.source_ref, i.occurred_on, i.sensitivity, i.agency,
+                   co.source_ref AS order_ref, co.order_type, co.sensitivity AS order_sensitivity, co.agency AS order_agency
+              FROM new_rows i
+              JOIN disrupt.court_order co ON co.person_id = i.person_id AND co.order_type IN ('bail', 'rui', 'licence')
+               AND disrupt.alert_in_force(co.starts_on, co.ends_on, i.occurred_on)
+             WHERE i.occurred_on >= v_since
+             ORDER BY i.id, co.order_type = 'licence' DESC, co.id
+        ),
+        recipients AS (
+            SELECT h.*, pe.person_ref, r.login
+              FROM hits h
+              JOIN disrupt.person pe ON pe.id = h.person_id
+             CROSS JOIN LATERAL (
+                 SELECT l.login FROM disrupt.alert_recipients(h.person_id, ARRAY[pe.sensitivity, h.sensitivity, h.order_sensitivity],
+                                                              ARRAY[pe.agency, h.agency, h.order_agency]) AS l(login)
+                 UNION
+                 SELECT l.login FROM disrupt.alert_probation_leads(h.person_id, ARRAY[pe.sensitivity, h.sensitivity, h.order_sensitivity],
+                                                                   ARRAY[pe.agency, h.agency, h.order_agency]) AS l(login)
+                  WHERE h.order_type = 'licence') AS r
+        ),
+        ins AS (
+            INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, shown_on,
+                                          message, evidence, tactic, restricted_agency)
+            SELECT 'offending_on_order', x.login, x.person_id, 'incident', x.id, x.occurred_on,
+                   disrupt.alert_next_working_day(v_today, disrupt.alert_delay('offending_on_order')),
+                   format('Offending on %s by %s: incident %s on %s while %s %s is in force%s',
+                          CASE x.order_type WHEN 'bail' THEN 'bail' WHEN 'rui' THEN 'RUI' ELSE 'licence' END,
+                          x.person_ref, x.source_ref, x.occurred_on, upper(x.order_type), x.order_ref,
+                          CASE WHEN x.order_type = 'licence' THEN '; consider recall' ELSE '' END),
+                   format('incident %s on %s; %s %s in force', x.source_ref, x.occurred_on, upper(x.order_type), x.order_ref),
+                   'positive_action_breach',
+                   disrupt.alert_restricted_agency(ARRAY[pe.sensitivity, x.sensitivity, x.order_sensitivity], ARRAY[pe.agency, x.agency, x.order_agency])
+              FROM recipients x
+              JOIN disrupt.person pe ON pe.id = x.person_id
+            ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
+            RETURNING 1)
+        SELECT count(*) INTO m FROM ins;
+        n := n + m;
+    END IF;
+
+    IF n > 0 THEN
+        PERFORM pg_notify('disrupt_reminder', n::text);
+    END IF;
+    RETURN NULL;
+END $$;
+
+-- new_partner
+CREATE FUNCTION disrupt.alert_on_relationship_insert() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    v_today constant date := current_date;
+    v_since constant date := current_date - disrupt.alert_recent_days();
+    n bigint;
+BEGIN
+    IF NOT disrupt.alert_enabled('new_partner') THEN
+        RETURN NULL;
+    END IF;
+    WITH counts AS (  -- every relationship of this statement per pair: none other may exist for her to be new
+        SELECT r.person_id, r.party_id, count(*) AS n_new FROM new_rows r GROUP BY r.person_id, r.party_id
+    ),
+    fresh AS (
+        SELECT DISTINCT ON (r.person_id, r.party_id) r.*
+          FROM new_rows r
+          JOIN counts c ON c.person_id = r.person_id AND c.party_id = r.party_id
+         WHERE r.relationship = 'partner' AND coalesce(r.from_on, v_today) >= v_since
+           AND disrupt.alert_watched(r.person_id)
+           AND (SELECT count(*) FROM disrupt.relationship o WHERE o.person_id = r.person_id AND o.party_id = r.party_id) = c.n_new
+           AND NOT EXISTS (SELECT 1 FROM disrupt.incident i WHERE i.person_id = r.person_id AND i.party_id = r.party_id)
+         ORDER BY r.person_id, r.party_id, r.id
+    ),
+    ins AS (
+        INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, shown_on,
+                                      message, evidence, tactic, restricted_agency)
+        SELECT 'new_partner', rc.login, f.person_id, 'relationship', f.id, coalesce(f.from_on, v_today),
+               disrupt.alert_next_working_day(v_today, disrupt.alert_delay('new_partner')),
+               format('New partner for %s: %s, not seen before for him, since %s; consider a Clare''s Law right-to-know disclosure',
+                      pe.person_ref, pa.party_ref, coalesce(f.from_on, v_today)),
+               format('relationship %s: partner %s from %s', f.id, pa.party_ref, coalesce(f.from_on::text, 'an unknown date')),
+               'dvds_right_to_know',
+               disrupt.alert_restricted_agency(ARRAY[pe.sensitivity, f.sensitivity, pa.sensitivity], ARRAY[pe.agency, f.agency, pa.agency])
+          FROM fresh f
+          JOIN disrupt.person pe ON pe.id = f.person_id
+          JOIN disrupt.party pa ON pa.id = f.party_id
+         CROSS JOIN LATERAL disrupt.alert_recipients(f.person_id, ARRAY[pe.sensitivity, f.sensitivity, pa.sensitivity],
+                                                     ARRAY[pe.agency, f.agency, pa.agency]) AS rc(login)
+        ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
+        RETURNING 1)
+    SELECT count(*) INTO n FROM ins;
+    IF n > 0 THEN
+        PERFORM pg_notify('disrupt_reminder', n::text);
+    END IF;
+    RETURN NULL;
+END $$;
+
+-- breach_no_positive_action; a breach also closes the suspected_breach alerts of his incidents that day
+CREATE FUNCTION disrupt.alert_on_breach_insert() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    v_today constant date := current_date;
+    v_since constant date := current_date - disrupt.alert_recent_days();
+    v_positive constant text[] := disrupt.alert_positive_actions();
+    n bigint := 0;
+BEGIN
+    UPDATE disrupt.reminder r
+       SET closed_at = now(), close_reason = format('breach %s recorded', b.source_ref)
+      FROM new_rows b
+      JOIN disrupt.incident i ON i.person_id = b.person_id AND i.occurred_on = b.occurred_on
+     WHERE r.kind = 'suspected_breach' AND r.subject_table = 'incident' AND r.subject_id = i.id AND r.closed_at IS NULL;
+
+    IF disrupt.alert_enabled('breach_no_positive_action') THEN
+        WITH candidates AS (
+            SELECT b.*, pe.person_ref, pe.sensitivity AS person_sensitivity, pe.agency AS person_agency,
+                   co.source_ref AS order_ref, co.order_type
+              FROM new_rows b
+              JOIN disrupt.person pe ON pe.id = b.person_id
+              LEFT JOIN disrupt.court_order co ON co.id = b.order_id
+             WHERE b.occurred_on >= v_since AND (b.action_taken IS NULL OR NOT b.action_taken = ANY (v_positive))
+        ),
+        ins AS (
+            INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, shown_on,
+                                          message, evidence, tactic, restricted_agency)
+            SELECT 'breach_no_positive_action', r.login, c.person_id, 'breach', c.id, c.occurred_on,
+                   disrupt.alert_next_working_day(v_today, disrupt.alert_delay('breach_no_positive_action')),
+                   format('Breach %s by %s on %s%s has no positive action (%s)', c.source_ref, c.person_ref, c.occurred_on,
+                          CASE WHEN c.order_ref IS NULL THEN '' ELSE format(' of %s order %s', upper(c.order_type), c.order_ref) END,
+                          coalesce(c.action_taken, 'no action recorded')),
+                   format('breach %s on %s, action %s; positive action is %s', c.source_ref, c.occurred_on,
+                          coalesce(c.action_taken, 'none recorded'), array_to_string(v_positive, ', ')),
+                   'positive_action_breach',
+                   disrupt.alert_restricted_agency(ARRAY[c.person_sensitivity, c.sensitivity], ARRAY[c.person_agency, c.agency])
+              FROM candidates c
+             CROSS JOIN LATERAL (
+                 WITH tiers AS (
+                     SELECT p.spoc_login AS login, 1 AS tier FROM disrupt.plan p WHERE p.person_id = c.person_id AND p.status = 'open'
+                     UNION ALL
+                     SELECT s.login, 2 FROM disrupt.staff s WHERE s.role = 'chair' AND s.active),
+                 visible AS (
+                     SELECT t.* FROM tiers t
+                      WHERE disrupt.alert_may_see(t.login, ARRAY[c.person_sensitivity, c.sensitivity], ARRAY[c.person_agency, c.agency]))
+                 SELECT DISTINCT v.login FROM visible v WHERE v.tier = (SELECT min(tier) FROM visible)) AS r
+            ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
+            RETURNING 1)
+        SELECT count(*) INTO n FROM ins;
+    END IF;
+    IF n > 0 THEN
+        PERFORM pg_notify('disrupt_reminder', n::text);
+    END IF;
+    RETURN NULL;
+END $$;
+
+-- positive action recorded on a breach closes its breach_no_positive_action alerts
+CREATE FUNCTION disrupt.alert_on_breach_update() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    UPDATE disrupt.reminder r
+       SET closed_at = now(), close_reason = format('positive action recorded: %s', b.action_taken)
+      FROM new_rows b
+     WHERE b.action_taken = ANY (disrupt.alert_positive_actions())
+       AND r.kind = 'breach_no_positive_action' AND r.subject_table = 'breach' AND r.subject_id = b.id AND r.closed_at IS NULL;
+    RETURN NULL;
+END $$;
+
+-- idva_update: one per change and Idva (party_id: the first of her victims on the plan)
+CREATE FUNCTION disrupt.alert_on_action_history_insert() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    n bigint;
+BEGIN
+    IF NOT disrupt.alert_enabled('idva_update') THEN
+        RETURN NULL;
+    END IF;
+    WITH changes AS (
+        SELECT DISTINCT ON (h.id, v.idva_login) h.*, v.idva_login, v.party_id, a.plan_id, a.tactic, a.label, a.needs_safety_check,
+               pe.person_ref, pe.id AS person_id, pa.party_ref
+          FROM new_rows h
+          JOIN disrupt.action a ON a.id = h.action_id
+          JOIN disrupt.plan_victim v ON v.plan_id = a.plan_id
+          JOIN disrupt.staff s ON s.login = v.idva_login AND s.active AND s.role = 'idva'
+          JOIN disrupt.person pe ON pe.id = v.person_id
+          JOIN disrupt.party pa ON pa.id = v.party_id
+         WHERE disrupt.alert_may_see(v.idva_login, ARRAY[pe.sensitivity, pa.sensitivity], ARRAY[pe.agency, pa.agency])
+         ORDER BY h.id, v.idva_login, v.party_id
+    ),
+    ins AS (
+        INSERT INTO disrupt.reminder (kind, recipient_login, person_id, party_id, subject_table, subject_id, due_on, shown_on,
+                                      message, evidence, tactic)
+        SELECT 'idva_update', c.idva_login, c.person_id, c.party_id, 'action_history', c.id, c.at::date,
+               disrupt.alert_next_working_day(current_date, disrupt.alert_delay('idva_update')),
+               format('Plan %s for %s (victim %s): action %s (%s) %s', c.plan_id, c.person_ref, c.party_ref, c.action_id,
+                      coalesce(c.tactic, 'custom action'),
+                      CASE c.change
+                          WHEN 'created' THEN CASE WHEN c.needs_safety_check THEN 'added; your safety check is asked for' ELSE 'added' END
+                          WHEN 'start' THEN 'started'
+                          WHEN 'block' THEN 'blocked'
+                          WHEN 'done' THEN 'done'
+                          WHEN 'cancel' THEN 'cancelled'
+                          WHEN 'reassign' THEN format('reassigned to %s', c.to_value)
+                          WHEN 'extend' THEN format('extended to %s', c.to_value)
+                          WHEN 'safety_check' THEN 'safety check given'
+                          ELSE c.change END),
+               format('action %s change %s by %s at %s', c.action_id, c.change, c.login, to_char(c.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')),
+               c.tactic
+          FROM changes c
+        ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
+        RETURNING 1)
+    SELECT count(*) INTO n FROM ins;
+    IF n > 0 THEN
+        PERFORM pg_notify('disrupt_reminder', n::text);
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER alert_after_incident_insert AFTER INSERT ON disrupt.incident
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.alert_on_incident_insert();
+CREATE TRIGGER alert_after_relationship_insert AFTER INSERT ON disrupt.relationship
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.alert_on_relationship_insert();
+CREATE TRIGGER alert_after_breach_insert AFTER INSERT ON disrupt.breach
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.alert_on_breach_insert();
+CREATE TRIGGER alert_after_breach_update AFTER UPDATE ON disrupt.breach
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.alert_on_breach_update();
+CREATE TRIGGER alert_after_action_history_insert AFTER INSERT ON disrupt.action_history
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.alert_on_action_history_insert();
+
+-- ---------------------------------------------------------------------------------------------
+-- The Idva loop: the victims a plan protects
+-- ---------------------------------------------------------------------------------------------
+
+-- Name a victim (party reference) the plan protects, and her Idva (an active Idva staff login).
+-- The caller must be allowed to change the plan and see the party; the Idva must be allowed to
+-- see the person and the party. Naming the victim again changes her Idva. Returns the row id.
+CREATE FUNCTION disrupt.plan_victim_add(p_plan_id bigint, p_party_ref text, p_idva_login text) RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    v_login text := disrupt.plan_require_staff();
+    p disrupt.plan;
+    pe disrupt.person;
+    pa disrupt.party;
+    v_id bigint;
+BEGIN
+    SELECT * INTO p FROM disrupt.plan WHERE id = p_plan_id FOR SHARE;
+    SELECT * INTO pe FROM disrupt.person WHERE id = p.person_id;
+    IF NOT FOUND OR NOT (pe.sensitivity = 'shared' OR pe.agency = disrupt.caller_agency() OR disrupt.is_admin()) THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('plan %s not found', p_plan_id);
+    END IF;
+    IF NOT disrupt.plan_caller_may_edit(p.spoc_login, p.agency) THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR403', MESSAGE = format('%s may not change plan %s', v_login, p.id);
+    END IF;
+    IF p.status <> 'open' THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = format('plan %s is closed', p.id);
+    END IF;
+    SELECT * INTO pa FROM disrupt.party WHERE party_ref = btrim(p_party_ref);
+    IF NOT FOUND OR NOT (pa.sensitivity = 'shared' OR pa.agency = disrupt.caller_agency() OR disrupt.is_admin()) THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('party %s not found', p_party_ref);
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM disrupt.staff s WHERE s.login = p_idva_login AND s.active AND s.role = 'idva') THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = format('%s is not an active Idva login', p_idva_login);
+    END IF;
+    IF NOT disrupt.alert_may_see(p_idva_login, ARRAY[pe.sensitivity, pa.sensitivity], ARRAY[pe.agency, pa.agency]) THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422',
+            MESSAGE = format('%s may not see this plan''s person or party %s, so cannot be her Idva on it', p_idva_login, pa.party_ref);
+    END IF;
+    INSERT INTO disrupt.plan_victim AS v (plan_id, person_id, party_id, idva_login, added_by)
+    VALUES (p.id, p.person_id, pa.id, p_idva_login, v_login)
+    ON CONFLICT ON CONSTRAINT plan_victim_once DO UPDATE SET idva_login = excluded.idva_login, added_by = excluded.added_by, added_at = now()
+    RETURNING v.id INTO v_id;
+    RETURN v_id;
+END $$;
+
+-- Remove a victim from a plan. true if removed; DR404 if the plan does not name her.
+CREATE FUNCTION disrupt.plan_victim_remove(p_plan_id bigint, p_party_ref text) RETURNS boolean
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    v_login text := disrupt.plan_require_staff();
+    p disrupt.plan;
+    n integer;
+BEGIN
+    SELECT * INTO p FROM disrupt.plan WHERE id = p_plan_id;
+    IF NOT FOUND OR NOT EXISTS (SELECT 1 FROM disrupt.person pe WHERE pe.id = p.person_id
+                                   AND (pe.sensitivity = 'shared' OR pe.agency = disrupt.caller_agency() OR disrupt.is_admin())) THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('plan %s not found', p_plan_id);
+    END IF;
+    IF NOT disrupt.plan_caller_may_edit(p.spoc_login, p.agency) THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR403', MESSAGE = format('%s may not change plan %s', v_login, p.id);
+    END IF;
+    DELETE FROM disrupt.plan_victim v
+     USING disrupt.party pa
+     WHERE v.plan_id = p.id AND pa.id = v.party_id AND pa.party_ref = btrim(p_party_ref)
+       AND (pa.sensitivity = 'shared' OR pa.agency = disrupt.caller_agency() OR disrupt.is_admin());
+    GET DIAGNOSTICS n = ROW_COUNT;
+    IF n = 0 THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('plan %s names no victim %s', p.id, p_party_ref);
+    END IF;
+    RETURN true;
+END $$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Dismissal and the chair's list
+-- ---------------------------------------------------------------------------------------------
+
+-- Dismiss an alert in the caller's inbox, with a reason: closes it for every recipient and
+-- writes the audit log. true if closed now, false if it already was; DR404 if it is not an
+-- alert in the caller's inbox, DR422 without a reason.
+CREATE FUNCTION disrupt.alert_dismiss(p_reminder_id bigint, p_reason text) RETURNS boolean
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    v_login text := disrupt.plan_require_staff();
+    r disrupt.reminder;
+    v_reason text := nullif(btrim(p_reason, E' \t\r\n'), '');
+BEGIN
+    SELECT * INTO r FROM disrupt.reminder x
+     WHERE x.id = p_reminder_id AND x.recipient_login = v_login
+       AND x.kind IN ('new_partner', 'new_victim', 'suspected_breach', 'offending_on_order', 'breach_no_positive_action', 'idva_update')
+       FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('no alert %s in your inbox', p_reminder_id);
+    END IF;
+    IF v_reason IS NULL OR char_length(v_reason) > 2000 THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'dismissing an alert needs a reason (at most 2000 characters)';
+    END IF;
+    IF r.closed_at IS NOT NULL THEN
+        RETURN false;
+    END IF;
+    UPDATE disrupt.reminder x
+       SET closed_at = now(), closed_by = v_login, close_reason = v_reason
+     WHERE x.kind = r.kind AND x.subject_table = r.subject_table AND x.subject_id = r.subject_id
+       AND x.due_on = r.due_on AND x.closed_at IS NULL;
+    INSERT INTO disrupt.audit_log (login, agency, operation, object_table, object_key, person_id, purpose, before, after)
+    VALUES (v_login, disrupt.caller_agency(), 'alter', 'reminder', r.id::text, r.person_id, v_reason,
+            jsonb_build_object('kind', r.kind, 'subject_table', r.subject_table, 'subject_id', r.subject_id, 'closed_at', NULL),
+            jsonb_build_object('kind', r.kind, 'subject_table', r.subject_table, 'subject_id', r.subject_id,
+                               'closed_by', v_login, 'close_reason', v_reason));
+    RETURN true;
+END $$;
+
+-- The open alerts (not closed, not acknowledged by every recipient; Idva updates left out) for a
+-- chair, coordinator or administrator, one row per alert with its recipients: only alerts about
+-- people the caller may see, and alerts fired by a restricted record only to its agency.
+CREATE FUNCTION disrupt.alerts_open(p_kind text DEFAULT NULL)
+RETURNS TABLE (id bigint, kind text, person_ref text, subject_table text, subject_id bigint, due_on date, shown_on date,
+               message text, evidence text, tactic text, recipients text[], created_at timestamptz)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+#variable_conflict use_column
+BEGIN
+    IF NOT (coalesce(disrupt.is_admin(), false) OR coalesce(disrupt.caller_role() IN ('chair', 'coordinator'), false)) THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR403', MESSAGE = format('%s is not a chair, coordinator or administrator', disrupt.caller_login());
+    END IF;
+    RETURN QUERY
+    SELECT min(r.id), r.kind, pe.person_ref, r.subject_table, r.subject_id, r.due_on, min(r.shown_on),
+           min(r.message), min(r.evidence), min(r.tactic), array_agg(r.recipient_login ORDER BY r.recipient_login), min(r.created_at)
+      FROM disrupt.reminder r
+      JOIN disrupt.person pe ON pe.id = r.person_id
+     WHERE r.kind IN ('new_partner', 'new_victim', 'suspected_breach', 'offending_on_order', 'breach_no_positive_action')
+       AND (p_kind IS NULL OR r.kind = p_kind)
+       AND r.closed_at IS NULL
+       AND (pe.sensitivity = 'shared' OR pe.agency = disrupt.caller_agency() OR disrupt.is_admin())
+       AND (r.restricted_agency IS NULL OR r.restricted_agency = disrupt.caller_agency() OR disrupt.is_admin())
+     GROUP BY r.kind, pe.person_ref, r.subject_table, r.subject_id, r.due_on
+    HAVING bool_or(r.acked_at IS NULL)
+     ORDER BY r.kind, min(r.created_at), min(r.id);
+END $$;
+
+-- everything above to disrupt_owner (foundation.sql; idempotent)
+SELECT disrupt.hand_to_owner();
+
+-- ---------------------------------------------------------------------------------------------
+-- Privileges (EXECUTE is PUBLIC by default: revoke, then grant exactly)
+-- ---------------------------------------------------------------------------------------------
+REVOKE ALL ON disrupt.plan_victim, disrupt.alert_settings FROM PUBLIC;
+GRANT SELECT ON disrupt.plan_victim TO disrupt_staff, disrupt_admin;
+
+REVOKE ALL ON FUNCTION
+    disrupt.alert_next_working_day(date, integer),
+    disrupt.alert_in_force(date, date, date),
+    disrupt.alert_address_key(text),
+    disrupt.alert_enabled(text),
+    disrupt.alert_delay(text),
+    disrupt.alert_recent_days(),
+    disrupt.alert_positive_actions(),
+    disrupt.alert_settings_write(jsonb),
+    disrupt.alert_may_see(text, text[], text[]),
+    disrupt.alert_restricted_agency(text[], text[]),
+    disrupt.alert_watched(bigint),
+    disrupt.alert_recipients(bigint, text[], text[]),
+    disrupt.alert_probation_leads(bigint, text[], text[]),
+    disrupt.alert_on_incident_insert(),
+    disrupt.alert_on_relationship_insert(),
+    disrupt.alert_on_breach_insert(),
+    disrupt.alert_on_breach_update(),
+    disrupt.alert_on_action_history_insert(),
+    disrupt.plan_victim_add(bigint, text, text),
+    disrupt.plan_victim_remove(bigint, text),
+    disrupt.alert_dismiss(bigint, text),
+    disrupt.alerts_open(text)
+FROM PUBLIC;
+
+GRANT EXECUTE ON FUNCTION disrupt.alert_settings_write(jsonb) TO disrupt_service, disrupt_admin;
+GRANT EXECUTE ON FUNCTION
+    disrupt.plan_victim_add(bigint, text, text),
+    disrupt.plan_victim_remove(bigint, text),
+    disrupt.alert_dismiss(bigint, text),
+    disrupt.alerts_open(text)
+TO disrupt_staff, disrupt_admin;
