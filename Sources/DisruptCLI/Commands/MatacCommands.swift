@@ -31,12 +31,14 @@ enum MatacCommands {
         examples: ["disrupt matac select --top 5", "disrupt matac select --top 10 --as-of 2026-11-26 --format json"]
     ) { input, invocation in
         let asOf = input.asOf ?? Day.today()
-        let db = try invocation.database()
         let model = try invocation.riskModel()
-        let freshness = try RiskStore(model: model).freshness(asOf: asOf, on: db)
-        if !freshness.isCurrent { invocation.console.error(RiskCommands.staleWarning(freshness, asOf: asOf)) }
-        let candidates = invocation.console.reporting(try MatacStore(model: model).select(
-            top: input.top, asOf: asOf, purpose: input.purpose?.trimmed ?? "MATAC selection", on: db))
+        let consultation = Consultation(purpose: input.purpose?.trimmed ?? "MATAC selection", scope: "matac select",
+                                        detail: ["as_of": asOf.iso, "top": String(input.top)])
+        let candidates = invocation.console.reporting(try invocation.reading(consultation) { db in
+            let freshness = try RiskStore(model: model).freshness(asOf: asOf, on: db)
+            if !freshness.isCurrent { invocation.console.error(RiskCommands.staleWarning(freshness, asOf: asOf)) }
+            return try MatacStore(model: model).select(top: input.top, asOf: asOf, on: db)
+        })
         if input.format == .json {
             try invocation.console.printJSON(candidates)
             return 0
@@ -68,8 +70,10 @@ enum MatacCommands {
         arguments: Change.self,
         examples: ["disrupt matac enter P-000123 --reason 'MATAC 2026-12-01: top RFG, 3 victims'"]
     ) { input, invocation in
-        let member = try MatacStore(model: try invocation.riskModel()).enter(
-            person: input.person, reason: input.reason.trimmed, on: input.on, db: try invocation.database())
+        let model = try invocation.riskModel()
+        let member = try invocation.reading { db in
+            try MatacStore(model: model).enter(person: input.person, reason: input.reason.trimmed, on: input.on, db: db)
+        }
         try printChange(member, input.format, invocation)
         return 0
     }
@@ -80,8 +84,10 @@ enum MatacCommands {
         arguments: Change.self,
         examples: ["disrupt matac exit P-000123 --reason 'Plan complete: no incident for 6 months'"]
     ) { input, invocation in
-        let member = try MatacStore(model: try invocation.riskModel()).exit(
-            person: input.person, reason: input.reason.trimmed, on: input.on, db: try invocation.database())
+        let model = try invocation.riskModel()
+        let member = try invocation.reading { db in
+            try MatacStore(model: model).exit(person: input.person, reason: input.reason.trimmed, on: input.on, db: db)
+        }
         try printChange(member, input.format, invocation)
         return 0
     }
@@ -92,7 +98,8 @@ enum MatacCommands {
         arguments: Cohort.self,
         examples: ["disrupt matac cohort", "disrupt matac cohort --all --format json"]
     ) { input, invocation in
-        let members = try MatacStore(model: try invocation.riskModel()).cohort(includeExited: input.all, on: try invocation.database())
+        let model = try invocation.riskModel()
+        let members = try invocation.reading { db in try MatacStore(model: model).cohort(includeExited: input.all, on: db) }
         if input.format == .json {
             try invocation.console.printJSON(members)
             return 0

@@ -69,7 +69,7 @@ enum SummaryCommand {
             } catch {
                 throw StoreError(.failure, "cannot write \(path): \(error.localizedDescription)", hint: "Choose a writable file with --out")
             }
-            invocation.console.error("Wrote the summary of \(dossier.person.ref) to \(path)")
+            invocation.console.error("Wrote the summary of \(person.ref) to \(path)")
         } else if isDocument {
             invocation.console.writeDocument(output)
         } else {

@@ -71,16 +71,16 @@ public struct MatacStore: Sendable {
 
     /// The `top` highest-RFG serial perpetrators the caller can see who are not in the cohort,
     /// in the stored ranking's order, each with the serial trigger's reason and evidence read
-    /// live from his records as of `asOf` (a consultation, kind `triggers`, with `purpose`).
+    /// live from his records as of `asOf`, inside the caller's open consultation.
     /// One transaction.
-    public func select(top: Int, asOf: Day, purpose: String, on db: PostgresConnection) throws -> Isolated<[MatacCandidate]> {
+    public func select(top: Int, asOf: Day, on db: PostgresConnection) throws -> Isolated<[MatacCandidate]> {
         try db.transaction {
             let risk = RiskStore(model: model)
             var leftOut = LeftOut()
             let rows = try risk.rank(by: .rfg, limit: top, agency: nil, candidates: .matac, on: db)
             let candidates = try rows.map { row in
                 let person = try PersonResolver().resolve(row.person, on: db)
-                let live = try risk.live(person, purpose: purpose, format: "matac_select", asOf: asOf, on: db)
+                let live = try risk.live(person, asOf: asOf, on: db)
                 leftOut.add(live.leftOut)
                 return MatacCandidate(ranked: row, serial: live.value.assessment.triggers.first { $0.code == "serial_perpetrator" })
             }
