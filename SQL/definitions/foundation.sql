@@ -230,7 +230,7 @@ $$;
 -- attach_rls(tbl): ENABLE + FORCE, and the standard policies for a table with
 -- agency and sensitivity columns.
 --   read:  an open consultation (disrupt.consulting(), security.sql: active staff whose
---          transaction called disrupt.consult(purpose, scope)) AND (shared OR own agency
+--          session called disrupt.consult(purpose, scope) in a committed transaction) AND (shared OR own agency
 --          OR admin).  Every staff SELECT policy on personal data starts with the same
 --          (SELECT disrupt.consulting()).
 --   write: active staff AND (own agency OR admin)   (INSERT/UPDATE/DELETE)

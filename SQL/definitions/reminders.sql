@@ -420,7 +420,7 @@ CREATE TRIGGER reminder_after_incident_insert AFTER INSERT ON disrupt.incident
 -- ---------------------------------------------------------------------------------------------
 
 -- The caller's reminders: unacknowledged only, unless show_all. Overdue-ish first (by due date).
--- Nothing without an open consultation (disrupt.consult in this transaction).
+-- Nothing without an open consultation (disrupt.consult, committed, in this session).
 -- Alerts (definitions/alerts.sql) show from their shown_on day; a closed alert (dismissed, or
 -- answered by a record) only with show_all. party_ref: the victim of an Idva's alert.
 CREATE FUNCTION disrupt.inbox(show_all boolean DEFAULT false)

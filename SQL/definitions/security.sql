@@ -251,32 +251,37 @@ BEGIN
     INSERT INTO disrupt.audit_log (agency, operation, object_table, object_key, person_id, purpose, detail)
     VALUES (v_agency, 'consult', btrim(scope), v_person::text, v_person, btrim(purpose), v_detail)
     RETURNING id INTO v_id;
-    -- this backend's gates of earlier transactions, and those of backends that have gone
+    -- consultations of sessions that have gone (this backend's earlier sessions included)
     DELETE FROM disrupt.consultation c
-     WHERE (c.backend_pid = pg_catalog.pg_backend_pid() AND c.xact <> pg_catalog.pg_current_xact_id())
-        OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a WHERE a.pid = c.backend_pid);
-    INSERT INTO disrupt.consultation (backend_pid, xact, audit_id)
-    VALUES (pg_catalog.pg_backend_pid(), pg_catalog.pg_current_xact_id(), v_id);
+     WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a
+                       WHERE a.pid = c.backend_pid AND a.backend_start = c.backend_start);
+    INSERT INTO disrupt.consultation (backend_pid, backend_start, xact, audit_id)
+    SELECT pg_catalog.pg_backend_pid(), a.backend_start, pg_catalog.pg_current_xact_id(), v_id
+      FROM pg_catalog.pg_stat_get_activity(pg_catalog.pg_backend_pid()) a;
     RETURN v_id;
 END
 $$;
 COMMENT ON FUNCTION disrupt.consult(text, text, text, jsonb) IS
-    'Opens reading personal data for the current transaction with a purpose; writes the one consult audit row';
+    'Writes the one consult audit row with a purpose; once this transaction commits, the session may read personal data';
 
 -- consulting(): may this session read personal data now? An active login (or the install
--- administrator) whose current transaction opened a consultation. STABLE: in a policy write
--- (SELECT disrupt.consulting()) so it runs once per statement (an initplan), never per row.
--- This is THE gate: every staff SELECT policy on personal data uses it.
+-- administrator) whose session opened a consultation in a transaction that has COMMITTED: the
+-- consult row is then in the audit log for good, so `BEGIN; consult; SELECT ...; ROLLBACK`
+-- reads nothing (the gate stays shut inside the consulting transaction itself). STABLE: in a
+-- policy write (SELECT disrupt.consulting()) so it runs once per statement (an initplan), never
+-- per row. This is THE gate: every staff SELECT policy on personal data uses it.
 CREATE FUNCTION disrupt.consulting() RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
     SELECT coalesce(disrupt.is_active_staff(), false)
-       AND EXISTS (SELECT 1 FROM disrupt.consultation c
-                   WHERE c.backend_pid = pg_catalog.pg_backend_pid()
-                     AND c.xact = pg_catalog.pg_current_xact_id_if_assigned())
+       AND EXISTS (SELECT 1
+                     FROM pg_catalog.pg_stat_get_activity(pg_catalog.pg_backend_pid()) a
+                     JOIN disrupt.consultation c
+                       ON c.backend_pid = a.pid AND c.backend_start = a.backend_start
+                    WHERE pg_catalog.pg_xact_status(c.xact) = 'committed')
 $$;
 COMMENT ON FUNCTION disrupt.consulting() IS
-    'true when this transaction opened a consultation (disrupt.consult) and the login is active staff';
+    'true when this session opened a consultation (disrupt.consult) in a committed transaction and the login is active staff';
 
 -- ---------------------------------------------------------------------------
 -- The import context (table in migration 0006): import_run marks its statement so that

@@ -9,8 +9,8 @@
 -- withheld_counts(person_id) -> (agency, record_table, n)
 --   Rows about the person that the caller cannot read: restricted and owned by another agency.
 --   Nothing for an administrator (who sees everything), for a caller who has no open
---   consultation (disrupt.consulting(): active staff who called disrupt.consult in this
---   transaction), and for a person the caller may not see (not even that he exists).
+--   consultation (disrupt.consulting(): active staff whose session called disrupt.consult in a
+--   committed transaction), and for a person the caller may not see (not even that he exists).
 --   SECURITY DEFINER (owned by disrupt_owner, which reaches every row through owner_all).
 --   Every count uses the (person_id, ...) index of its table.
 -- withheld_counts_for(person_id, agency, admin): the same for a given agency, for the

@@ -1,4 +1,7 @@
 extension PostgresConnection {
+    /// Whether a `transaction` (or savepoint) of this connection is running.
+    public var isInTransaction: Bool { lock.withLock { transactionDepth > 0 } }
+
     /// Runs `body` in a transaction: COMMIT when it returns, ROLLBACK when it throws.
     /// Nested calls become savepoints, so an inner failure can be caught without losing the
     /// outer work. Other threads wait until the whole transaction is over.

@@ -40,23 +40,36 @@ struct StaffReadAttackTests {
         return (id, ref)
     }
 
-    @Test func aPlainSelectSeesNothingUntilAConsultationWithAPurposeIsOpenedInThatTransaction() throws {
+    @Test func aPlainSelectSeesNothingUntilAConsultationWithAPurposeIsCommitted() throws {
         let f = fixture
         let db = try f.connect(as: f.police)
         defer { db.close() }
         #expect(try visibleCounts(db).allSatisfy { $0 == 0 })
         #expect(try db.query("SELECT * FROM disrupt.person").isEmpty)
 
-        let purpose = "psql look-up \(UUID().uuidString)"
+        // read and roll back: the consultation inside the transaction opens nothing, so nothing
+        // is read and nothing goes unrecorded
         try db.execute("BEGIN")
+        let rolledBack: Int64 = try db.query("SELECT disrupt.consult('read and roll back', 'psql') AS id")[0].decode("id")
+        #expect(try db.query("SELECT 1 FROM disrupt.person WHERE id = \(f.personID)").isEmpty)
+        try db.execute("ROLLBACK")
+        #expect(try db.query("SELECT 1 FROM disrupt.person WHERE id = \(f.personID)").isEmpty)
+
+        // committed: from then on this session reads, and the audit log holds the purpose
+        let purpose = "psql look-up \(UUID().uuidString)"
         let auditID: Int64 = try db.query("SELECT disrupt.consult(\(purpose), 'psql') AS id")[0].decode("id")
         #expect(try db.query("SELECT 1 FROM disrupt.person WHERE id = \(f.personID)").count == 1)
-        try db.execute("COMMIT")
-        // the next transaction is closed again
-        #expect(try db.query("SELECT 1 FROM disrupt.person WHERE id = \(f.personID)").isEmpty)
+        try db.execute("BEGIN")
+        #expect(try db.query("SELECT 1 FROM disrupt.person WHERE id = \(f.personID)").count == 1)
+        try db.execute("ROLLBACK")
+        // another session of the same login is closed until it consults for itself
+        let other = try f.connect(as: f.police)
+        defer { other.close() }
+        #expect(try other.query("SELECT 1 FROM disrupt.person WHERE id = \(f.personID)").isEmpty)
 
         let su = try f.superuser()
         defer { su.close() }
+        #expect(try su.query("SELECT 1 FROM disrupt.audit_log WHERE id = \(rolledBack)").isEmpty)
         let row = try su.query("SELECT login, agency, operation, purpose, object_table FROM disrupt.audit_log WHERE id = \(auditID)")[0]
         #expect(try row.decode("login", as: String.self) == f.police)
         #expect(try row.decode("agency", as: String.self) == "police")
@@ -66,7 +79,7 @@ struct StaffReadAttackTests {
         // a blank purpose opens nothing
         #expect(sqlState { _ = try db.query("SELECT disrupt.consult('   ', 'psql')") } == "22023")
         // the gate's state is the owner's: staff cannot write or read it
-        #expect(sqlState { _ = try db.execute("INSERT INTO disrupt.consultation VALUES (pg_backend_pid(), pg_current_xact_id(), 1)") } == "42501")
+        #expect(sqlState { _ = try db.execute("INSERT INTO disrupt.consultation VALUES (pg_backend_pid(), now(), pg_current_xact_id(), 1)") } == "42501")
         #expect(sqlState { _ = try db.query("SELECT * FROM disrupt.consultation") } == "42501")
     }
 
@@ -226,7 +239,9 @@ struct StaffReadAttackTests {
         }
         #expect(try inbox().contains("about \(ref)"))
         // without a consultation the inbox says nothing
-        #expect(try police.query("SELECT * FROM disrupt.inbox(true)").isEmpty)
+        let fresh = try f.connect(as: f.police)
+        defer { fresh.close() }
+        #expect(try fresh.query("SELECT * FROM disrupt.inbox(true)").isEmpty)
         try su.execute("UPDATE disrupt.person SET sensitivity = 'restricted' WHERE id = \(later)")
         #expect(try !inbox().contains("about \(ref)"))
         #expect(try police.asConsulting { try police.query("SELECT 1 FROM disrupt.reminder WHERE person_id = \(later)") }.isEmpty)

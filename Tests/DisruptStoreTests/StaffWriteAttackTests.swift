@@ -74,7 +74,8 @@ struct StaffWriteAttackTests {
         } == "23503")
         // an own record cannot be moved onto the hidden person either
         try marker("M-\(f.token)-mine", person: f.personID)
-        #expect(sqlState { _ = try db.execute("UPDATE disrupt.marker SET person_id = \(h.person) WHERE source_ref = \("M-\(f.token)-mine")") } == "23503")
+        // (an UPDATE reads the rows it changes: inside a consultation, as the CLI would)
+        #expect(sqlState { _ = try db.asConsulting { try db.execute("UPDATE disrupt.marker SET person_id = \(h.person) WHERE source_ref = \("M-\(f.token)-mine")") } } == "23503")
         // merged_into is merge_person's alone
         #expect(sqlState { _ = try db.execute("UPDATE disrupt.person SET merged_into = \(h.person) WHERE id = \(f.personID)") } == "42501")
         #expect(sqlState {

@@ -19,8 +19,7 @@ enum AlertCommands {
             examples: ["disrupt alerts", "disrupt alerts --kind new_partner --format json", "disrupt alerts dismiss 42 --reason 'Disclosure made on 2026-11-30'"],
             subcommands: [dismiss]
         ) { input, invocation in
-            let db = try invocation.database()
-            let alerts = try db.transaction { try AlertStore().open(kind: input.kind, on: db) }
+            let alerts = try invocation.reading { db in try AlertStore().open(kind: input.kind, on: db) }
             if input.format == .json {
                 try invocation.console.printJSON(alerts)
                 return 0
@@ -50,8 +49,7 @@ enum AlertCommands {
         arguments: Dismiss.self,
         examples: ["disrupt alerts dismiss 42 --reason 'Same incident as breach B-12, already actioned'"]
     ) { input, invocation in
-        let db = try invocation.database()
-        let closed = try db.transaction { try AlertStore().dismiss(input.id.value, reason: input.reason.text, on: db) }
+        let closed = try invocation.reading { db in try AlertStore().dismiss(input.id.value, reason: input.reason.text, on: db) }
         invocation.console.print(closed ? "Alert \(input.id.value) dismissed." : "Alert \(input.id.value) was already closed.")
         return 0
     }

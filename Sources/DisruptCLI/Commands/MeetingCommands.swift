@@ -28,10 +28,10 @@ enum MeetingCommands {
         examples: ["disrupt meeting plan MARAC-2026-12-03 --forum marac --on 2026-12-03 --area North --chair chair_jo --length 180 --invite police --invite health --invite idva"]
     ) { input, invocation in
         let settings = try invocation.riskModel().settings.forum
-        let header = try MeetingStore().plan(.init(
+        let header = try invocation.reading { db in try MeetingStore().plan(.init(
             ref: input.meeting.text, forum: input.forum?.rawValue, mappaLevel: input.mappaLevel, area: input.area,
             heldOn: input.heldOn, lengthMinutes: input.length, chair: input.chair, invite: input.invite.map(\.rawValue),
-            researchDueDays: settings.researchDueDays), on: try invocation.database())
+            researchDueDays: settings.researchDueDays), on: db) }
         try printHeader(header, input.format, invocation, verb: "Planned")
         return 0
     }
@@ -41,7 +41,7 @@ enum MeetingCommands {
         arguments: Named.self,
         examples: ["disrupt meeting show MARAC-2026-12-03"]
     ) { input, invocation in
-        let header = try MeetingReader().header(input.meeting, on: try invocation.database())
+        let header = try invocation.reading { db in try MeetingReader().header(input.meeting, on: db) }
         try printHeader(header, input.format, invocation, verb: nil)
         return 0
     }
@@ -51,8 +51,8 @@ enum MeetingCommands {
         arguments: List.self,
         examples: ["disrupt meeting list --forum marac --from 2026-12-01"]
     ) { input, invocation in
-        let meetings = try MeetingReader().list(forum: input.forum?.rawValue, status: input.status == "all" ? nil : input.status,
-                                                from: input.from, on: try invocation.database())
+        let meetings = try invocation.reading { db in try MeetingReader().list(forum: input.forum?.rawValue, status: input.status == "all" ? nil : input.status,
+                                                from: input.from, on: db) }
         if input.format == .json {
             try invocation.console.printJSON(meetings)
         } else if meetings.isEmpty {
@@ -72,8 +72,8 @@ enum MeetingCommands {
         arguments: Attend.self,
         examples: ["disrupt meeting attend MARAC-2026-12-03 health --as apologies_sent --representative 'Dr A Khan'"]
     ) { input, invocation in
-        let header = try MeetingStore().attend(meeting: input.meeting, agency: input.agency.rawValue, attendance: input.attendance.rawValue,
-                                               representative: input.representative, on: try invocation.database())
+        let header = try invocation.reading { db in try MeetingStore().attend(meeting: input.meeting, agency: input.agency.rawValue, attendance: input.attendance.rawValue,
+                                               representative: input.representative, on: db) }
         try printHeader(header, input.format, invocation, verb: "Recorded attendance at")
         return 0
     }
@@ -95,8 +95,8 @@ enum MeetingCommands {
         if let person = input.person { subject = .person(person) }
         else if let existing = input.caseRef { subject = .existing(existing) }
         else { subject = .referrals(input.referral) }
-        let listed = try MeetingStore().addCase(meeting: input.meeting, subject, idva: input.idva, restricted: input.restricted,
-                                                on: try invocation.database())
+        let listed = try invocation.reading { db in try MeetingStore().addCase(meeting: input.meeting, subject, idva: input.idva, restricted: input.restricted,
+                                                on: db) }
         if input.format == .json {
             try invocation.console.printJSON(listed)
         } else {
@@ -111,7 +111,7 @@ enum MeetingCommands {
         examples: ["disrupt meeting case list MARAC-2026-12-03"]
     ) { input, invocation in
         let settings = try invocation.riskModel().settings.forum
-        let agenda = try MeetingReader().agenda(input.meeting, settings: settings, on: try invocation.database())
+        let agenda = try invocation.reading { db in try MeetingReader().agenda(input.meeting, settings: settings, on: db) }
         if input.format == .json {
             try invocation.console.printJSON(agenda.cases)
         } else if agenda.cases.isEmpty {
@@ -133,8 +133,8 @@ enum MeetingCommands {
         examples: ["disrupt meeting research MARAC-2026-12-03 MARAC-000001 --status submitted --note 'Two A&E attendances in October'",
                    "disrupt meeting research MARAC-2026-12-03 MARAC-000001 --status nothing_held"]
     ) { input, invocation in
-        try MeetingStore().research(meeting: input.meeting, caseRef: input.caseRef, status: input.status.rawValue,
-                                    note: input.note, agency: input.agency?.rawValue, on: try invocation.database())
+        try invocation.reading { db in try MeetingStore().research(meeting: input.meeting, caseRef: input.caseRef, status: input.status.rawValue,
+                                    note: input.note, agency: input.agency?.rawValue, on: db) }
         invocation.console.print("Recorded research for \(input.caseRef) at \(input.meeting): \(input.status.rawValue).")
         return 0
     }
@@ -144,7 +144,7 @@ enum MeetingCommands {
         arguments: Hear.self,
         examples: ["disrupt meeting hear MARAC-2026-12-03 MARAC-000001"]
     ) { input, invocation in
-        let number = try MeetingStore().hear(meeting: input.meeting, caseRef: input.caseRef, on: try invocation.database())
+        let number = try invocation.reading { db in try MeetingStore().hear(meeting: input.meeting, caseRef: input.caseRef, on: db) }
         invocation.console.print("Heard \(input.caseRef) at \(input.meeting): hearing \(number).")
         return 0
     }
@@ -154,8 +154,8 @@ enum MeetingCommands {
         arguments: Decide.self,
         examples: ["disrupt meeting decide MARAC-2026-12-03 MARAC-000001 --text 'Refer to MATAC; housing to expedite the move'"]
     ) { input, invocation in
-        let id = try MeetingStore().decide(meeting: input.meeting, caseRef: input.caseRef, text: input.text.text,
-                                           restricted: input.restricted, on: try invocation.database())
+        let id = try invocation.reading { db in try MeetingStore().decide(meeting: input.meeting, caseRef: input.caseRef, text: input.text.text,
+                                           restricted: input.restricted, on: db) }
         invocation.console.print("Recorded decision \(id) for \(input.caseRef) at \(input.meeting)\(input.restricted ? " (restricted to your agency)" : "").")
         return 0
     }
@@ -166,8 +166,8 @@ enum MeetingCommands {
         arguments: Agree.self,
         examples: ["disrupt meeting agree MARAC-2026-12-03 MARAC-000001 --action 42"]
     ) { input, invocation in
-        let version = try MeetingStore().agree(meeting: input.meeting, caseRef: input.caseRef, actionId: input.action.value,
-                                               on: try invocation.database())
+        let version = try invocation.reading { db in try MeetingStore().agree(meeting: input.meeting, caseRef: input.caseRef, actionId: input.action.value,
+                                               on: db) }
         invocation.console.print("Action \(input.action.value) agreed at \(input.meeting) for \(input.caseRef) (action version \(version)).")
         return 0
     }
@@ -177,7 +177,7 @@ enum MeetingCommands {
         arguments: Named.self,
         examples: ["disrupt meeting close MARAC-2026-12-03"]
     ) { input, invocation in
-        let header = try MeetingStore().close(meeting: input.meeting, on: try invocation.database())
+        let header = try invocation.reading { db in try MeetingStore().close(meeting: input.meeting, on: db) }
         try printHeader(header, input.format, invocation, verb: "Closed")
         return 0
     }
@@ -189,7 +189,7 @@ enum MeetingCommands {
         examples: ["disrupt meeting agenda MARAC-2026-12-03", "disrupt meeting agenda MARAC-2026-12-03 --format markdown > agenda.md"]
     ) { input, invocation in
         let settings = try invocation.riskModel().settings.forum
-        let agenda = try MeetingReader().agenda(input.meeting, settings: settings, on: try invocation.database())
+        let agenda = try invocation.reading { db in try MeetingReader().agenda(input.meeting, settings: settings, on: db) }
         switch input.format {
         case .json: try invocation.console.printJSON(agenda)
         case .markdown: invocation.console.writeDocument(MeetingAgendaDocument.build(agenda).markdown())
@@ -212,9 +212,9 @@ enum MeetingCommands {
                    "disrupt meeting minutes MARAC-2026-12-03 --agency health --send-to 'health-marac@nhs.example' --format markdown --out minutes-health.md"]
     ) { input, invocation in
         let settings = try invocation.riskModel().settings.forum
-        let minutes = try MeetingReader().minutes(
+        let minutes = try invocation.reading { db in try MeetingReader().minutes(
             input.meeting, agency: input.agency?.rawValue, purpose: input.purpose ?? "minutes of \(input.meeting)",
-            recipients: input.sendTo, format: input.format.rawValue, on: try invocation.database())
+            recipients: input.sendTo, format: input.format.rawValue, on: db) }
         let document = MinutesDocument.build(minutes, waitingLimitDays: settings.waitingLimitDays)
         let output: String
         switch input.format {
@@ -248,8 +248,8 @@ enum MeetingCommands {
         examples: ["disrupt meeting waiting", "disrupt meeting waiting --format json"]
     ) { input, invocation in
         let settings = try invocation.riskModel().settings.forum
-        let waiting = try MeetingReader().waiting(asOf: input.asOf ?? Day.today(), limitDays: settings.waitingLimitDays,
-                                                  on: try invocation.database())
+        let waiting = try invocation.reading { db in try MeetingReader().waiting(asOf: input.asOf ?? Day.today(), limitDays: settings.waitingLimitDays,
+                                                  on: db) }
         if input.format == .json {
             try invocation.console.printJSON(waiting)
         } else if waiting.isEmpty {

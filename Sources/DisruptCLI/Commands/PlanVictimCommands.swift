@@ -19,8 +19,7 @@ enum PlanVictimCommands {
         arguments: Add.self,
         examples: ["disrupt plan victim add 12 V-000045 --idva idva_jones"]
     ) { input, invocation in
-        let db = try invocation.database()
-        _ = try db.transaction { try AlertStore().addVictim(plan: input.plan.value, partyRef: input.party.text, idva: input.idva.text, on: db) }
+        _ = try invocation.reading { db in try AlertStore().addVictim(plan: input.plan.value, partyRef: input.party.text, idva: input.idva.text, on: db) }
         invocation.console.print("Plan \(input.plan.value) protects \(input.party.text); Idva \(input.idva.text).")
         return 0
     }
@@ -30,8 +29,7 @@ enum PlanVictimCommands {
         arguments: Remove.self,
         examples: ["disrupt plan victim remove 12 V-000045"]
     ) { input, invocation in
-        let db = try invocation.database()
-        try db.transaction { try AlertStore().removeVictim(plan: input.plan.value, partyRef: input.party.text, on: db) }
+        try invocation.reading { db in try AlertStore().removeVictim(plan: input.plan.value, partyRef: input.party.text, on: db) }
         invocation.console.print("Plan \(input.plan.value) no longer names \(input.party.text).")
         return 0
     }

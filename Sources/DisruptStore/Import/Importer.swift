@@ -66,10 +66,10 @@ public struct Importer {
         defer { spool.remove() }
         var report = ImportReport()
         do {
+            // refs are resolved and rows merged under the caller's row-level security: reading
+            // personal data, so the import opens its consultation (committed) first
+            try Consultation(purpose: "disrupt import: \(kind.rawValue) records from \(sourceName)", scope: "import").open(on: db)
             try db.transaction {
-                // refs are resolved and rows merged under the caller's row-level security: reading
-                // personal data, so the import's transaction opens its consultation first
-                try Consultation(purpose: "disrupt import: \(kind.rawValue) records from \(sourceName)", scope: "import").open(on: db)
                 let columns = try db.query("SELECT column_name FROM disrupt.import_stage(\(kind.rawValue))")
                     .map { try $0.decode("column_name", as: String.self) }
                 try checkHeader(reader, columns: columns)

@@ -63,7 +63,9 @@ public struct RiskRecompute: Sendable {
                 model_version text, rfg_version text, triggers jsonb, flags jsonb, rfg jsonb
             ) ON COMMIT DELETE ROWS
             """)
-        let total: Int = try db.consulting(consultation) {
+        // one consultation for the whole run, committed before the first read
+        try consultation.open(on: db)
+        let total: Int = try db.transaction {
             try db.query(all
                 ? "SELECT count(*)::int AS n FROM disrupt.person WHERE merged_into IS NULL"
                 : "SELECT count(*)::int AS n FROM disrupt.person_dirty")[0].decode("n")
@@ -74,7 +76,6 @@ public struct RiskRecompute: Sendable {
         var after: Int64 = 0
         while true {
             let batch = try db.transaction { () throws -> (scored: Int, changed: Int, removed: Int, last: Int64)? in
-                try consultation.open(on: db)
                 let taken: [(id: Int64, changedAt: String?)]
                 let people: [(id: Int64, facts: PersonFacts)]
                 if all {
@@ -130,7 +131,7 @@ public struct RiskRecompute: Sendable {
             progress?(report.people, total)
         }
         if all {
-            report.removed += try db.consulting(consultation) { try db.execute("""
+            report.removed += try db.transaction { try db.execute("""
                 DELETE FROM disrupt.risk_current rc
                 WHERE NOT EXISTS (SELECT 1 FROM disrupt.person p WHERE p.id = rc.person_id AND p.merged_into IS NULL)
                 """) }

@@ -2,8 +2,9 @@ import Postgres
 
 /// A consultation of personal data: why (purpose), what (scope) and, when one person is
 /// asked for, as the caller typed it (subject). `disrupt.consult` (SQL/definitions/security.sql)
-/// writes its one audit row and opens reading for the current transaction only: every staff
-/// read policy on personal data requires it, so whatever reads must run inside `consulting`.
+/// writes its one audit row; once that transaction has committed, the session may read personal
+/// data (every staff read policy requires it). So a consultation is opened in a transaction of
+/// its own, before the reads, and its record stays even when the reading fails or rolls back.
 public struct Consultation: Sendable {
     public var purpose: String
     public var scope: String
@@ -18,9 +19,13 @@ public struct Consultation: Sendable {
         self.detail = detail
     }
 
-    /// Opens the consultation in the connection's current transaction; returns the audit row's id.
+    /// Opens the consultation in a transaction of its own and commits it; returns the audit row's id.
+    /// Refused inside a transaction: the record must be committed before anything is read.
     @discardableResult
     public func open(on db: PostgresConnection) throws -> Int64 {
+        guard !db.isInTransaction else {
+            throw StoreError(.failure, "a consultation is opened before the reading transaction, not inside it")
+        }
         let keys = detail.keys.sorted()
         return try db.query("""
             SELECT disrupt.consult(\(purpose), \(scope), \(subject),
@@ -30,12 +35,9 @@ public struct Consultation: Sendable {
 }
 
 extension PostgresConnection {
-    /// Runs `body` in a transaction that first opens `consultation` (nested: in a savepoint of
-    /// the enclosing transaction, whose consultation stays open).
+    /// Opens `consultation` (committed on its own), then runs `body` in one transaction.
     public func consulting<T>(_ consultation: Consultation, _ body: () throws -> T) throws -> T {
-        try transaction {
-            try consultation.open(on: self)
-            return try body()
-        }
+        try consultation.open(on: self)
+        return try transaction(body)
     }
 }
