@@ -66,12 +66,25 @@ public struct ReminderTimings: Sendable, Hashable, Codable {
 /// General defaults from `Config/disrupt.json`. Unknown keys are ignored (other layers may read them).
 public struct Settings: Sendable, Hashable, Codable {
     public var reminders: ReminderTimings
+    /// The steering-group report's settings (`report`, optional).
+    public var report: ReportSettings
 
-    public init(reminders: ReminderTimings = ReminderTimings()) {
+    public init(reminders: ReminderTimings = ReminderTimings(), report: ReportSettings = ReportSettings()) {
         self.reminders = reminders
+        self.report = report
     }
 
-    /// Decodes `{"reminders": {"interval_seconds", "due_soon_days", "escalation_days", "plan_review_days", "order_ending_days", "mappa_licence_days"?, "link_review_days"?, "deliver_command"?}}`.
+    enum CodingKeys: String, CodingKey {
+        case reminders, report
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        reminders = try c.decode(ReminderTimings.self, forKey: .reminders)
+        report = try c.decodeIfPresent(ReportSettings.self, forKey: .report) ?? ReportSettings()
+    }
+
+    /// Decodes `{"reminders": {"interval_seconds", "due_soon_days", "escalation_days", "plan_review_days", "order_ending_days", "mappa_licence_days"?, "link_review_days"?, "deliver_command"?}, "report"?: {"hearing_limit_days"?, "adult_population"?}}`.
     public static func decode(_ data: Data, file: String = "disrupt.json") throws -> Settings {
         try ConfigDecoder.decode(Settings.self, from: data, file: file)
     }

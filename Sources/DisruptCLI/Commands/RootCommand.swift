@@ -37,6 +37,7 @@ enum RootCommand {
                 ReminderCommands.remind,
                 ReminderCommands.serve,
                 AgendaCommand.spec,
+                ReportCommand.spec,
                 // Administration.
                 StaffCommands.spec,
                 StaffCommands.whoami,
