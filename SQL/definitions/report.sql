@@ -141,7 +141,7 @@ END
 $$;
 
 -- The outcome section's incident facts, de-identified: grp 'cohort' (people who entered the MATAC
--- cohort or had a plan opened in the period; index day = the first of these) or 'candidate'
+-- cohort or had a plan opened in the period, on or before as_of; index day = the first of these) or 'candidate'
 -- (people never taken on up to the period's last day with an incident in the six months before
 -- its first day; index day = the first day). With an area, both only people who were the
 -- perpetrator of a case heard at the forum's meetings in that area. Each person is a row number
@@ -180,7 +180,8 @@ BEGIN
     cohort AS (
         SELECT 'cohort'::text AS grp, t.person_id, t.index_day FROM taken t
         JOIN disrupt.person pe ON pe.id = t.person_id AND pe.merged_into IS NULL
-        WHERE report_outcome_incidents.area IS NULL OR t.person_id IN (SELECT person_id FROM in_area)
+        WHERE t.index_day <= report_outcome_incidents.as_of
+          AND (report_outcome_incidents.area IS NULL OR t.person_id IN (SELECT person_id FROM in_area))
     ),
     candidate AS (
         SELECT DISTINCT 'candidate'::text AS grp, i.person_id, report_outcome_incidents.from_on AS index_day

@@ -13,14 +13,18 @@ enum DemoCommand {
             Generates a force of fictional people, imports it through the real import path, adds demo
             staff (a police SPOC, an Idva, a Marac chair, a probation officer), scores everyone,
             opens a disruption plan with actions for the top-ranked serial perpetrator, runs a
-            reminder sweep, and prints his summary and the top of the MATAC ranking. Needs an
-            administrator: the embedded database's own user is one.
+            reminder sweep, prints his summary and the top of the MATAC ranking, and ends with the
+            path of the year's MATAC steering-group report it wrote (HTML; --report chooses the file,
+            default $DISRUPT_HOME/reports/demo-matac-report.html). Needs an administrator: the
+            embedded database's own user is one.
             """,
         arguments: Arguments.self,
         examples: ["disrupt demo", "disrupt demo --people 10000"]
     ) { input, invocation in
         let script = DemoScript(invocation: invocation, asOf: input.asOf ?? Day.today())
-        try script.run(people: input.people, seed: "\(input.seed)")
+        let report = input.report ?? EmbeddedCluster.defaultHome(environment: invocation.environment)
+            .appendingPathComponent("reports/demo-matac-report.html").path
+        try script.run(people: input.people, seed: "\(input.seed)", reportPath: report)
         return 0
     }
 
@@ -29,6 +33,7 @@ enum DemoCommand {
         @Option(help: "Size of the synthetic force (default 3000).") var people: Int = 3000
         @Option(help: "Generator seed (default 1).", valueName: "S") var seed: UInt64 = 1
         @Option(help: StandardHelp.asOf) var asOf: Day?
+        @Option(help: "Write the demo's steering-group report here (default: $DISRUPT_HOME/reports/demo-matac-report.html).", valueName: "FILE") var report: String?
 
         func validate() throws(ValidationError) {
             guard people > 0 else { throw ValidationError("The value for '--people' must be a whole number above 0") }
@@ -49,7 +54,7 @@ struct DemoScript {
         ("demo_probation", "Demo probation officer", "probation", "spoc"),
     ]
 
-    func run(people: Int, seed: String) throws {
+    func run(people: Int, seed: String, reportPath: String) throws {
         // The generated force lives in this run's private temporary directory (0700), removed
         // when the demo ends, fails or is interrupted; a killed demo's is removed by the next run.
         let directory = try PrivateTemporaryDirectory(environment: invocation.environment)
@@ -90,12 +95,26 @@ struct DemoScript {
             ("PGUSER=demo_probation disrupt summary \(person) --purpose 'Marac case 1'", "what probation may see"),
             ("disrupt summary \(person) --purpose 'Marac pack' --format html --out summary.html", "a printable pack"),
             ("disrupt audit --person \(person)", "who consulted him, and why"),
+            ("disrupt report --from \(asOf.adding(years: -1).adding(days: 1).iso) --to \(asOf.iso) --forum matac --format markdown", "the steering group's report"),
             ("disrupt --help", "every command"),
         ]
         console.print("\nWhat to try next:")
         for item in next {
             console.print("  # \(item.why)\n  \(item.command)")
         }
+        try writeReport(to: reportPath)
+    }
+
+    /// The MATAC steering-group report for the year up to as-of; its path is the demo's last line.
+    private func writeReport(to path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+        let from = asOf.adding(years: -1).adding(days: 1)
+        try step(["report", "--from", from.iso, "--to", asOf.iso, "--forum", "matac", "--as-of", asOf.iso,
+                  "--format", "html", "--out", path, "--purpose", "disrupt demo report"])
+        console.print("\nMATAC steering-group report, \(from.iso) to \(asOf.iso) (disrupt report --help):\n\(path)")
     }
 
     /// The person's open plan, or a new one with actions under each heading: one overdue (so

@@ -88,8 +88,8 @@ struct ReportHTMLRenderer {
 
     /// Median RFG before and after, side by side, for each group.
     private func beforeAfter(_ table: ReportTable) -> String? {
-        guard !table.rows.isEmpty else { return nil }
         let groups = table.rows.map { row in (name: row[0].display(suppressSmall: false), before: drawable(row[3]), after: drawable(row[4])) }
+        guard groups.contains(where: { $0.before.value != nil || $0.after.value != nil }) else { return nil }
         let maximum = max(1, groups.flatMap { [$0.before.value, $0.after.value] }.compactMap { $0 }.max() ?? 1)
         let height = 200.0, base = 230.0, groupWidth = 260
         var svg = "<svg role=\"img\" viewBox=\"0 0 \(groups.count * groupWidth + 40) 280\"><title>Median RFG in the six months before and after</title>"
