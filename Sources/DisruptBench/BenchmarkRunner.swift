@@ -47,6 +47,8 @@ public struct BenchmarkRunner {
         results.append(try queries.summaryProcesses(sample))
 
         results += try ReminderBenchmark(environment: environment, database: database, asOf: asOf, actions: options.actions).run(runs: options.runs, log: log)
+        results.append(try ReportBenchmark(environment: environment, databaseURL: imports.databaseURL, database: database, asOf: asOf,
+                                           reportActions: min(options.actions, 50_000)).run(runs: options.runs, log: log))
 
         var rows: [String: Int] = [:]
         for file in ForceFile.allCases { rows[file.rawValue] = counts[file] }

@@ -36,9 +36,7 @@ enum ReportCommand {
         let now = Date()
         switch format {
         case .csv:
-            guard let directory = input.out else {
-                throw StoreError(.usage, "csv writes one file per table", hint: "Give a directory with --out")
-            }
+            guard let directory = input.out else { return 2 }  // refused by validate()
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             for file in ReportText.csv(report, suppressSmall: suppress) {
                 try write(file.data, to: (directory as NSString).appendingPathComponent(file.name))
@@ -87,6 +85,7 @@ enum ReportCommand {
 
         func validate() throws(ValidationError) {
             guard to >= from else { throw ValidationError("--to must be on or after --from") }
+            guard format != .csv || out != nil else { throw ValidationError("--format csv writes one file per table: give a directory with --out") }
             guard !(suppressSmall && noSuppressSmall) else { throw ValidationError("Give --suppress-small or --no-suppress-small, not both") }
         }
     }
