@@ -6,7 +6,7 @@
 /// - percentile p (0 < p <= 100): the nearest-rank method — the value at rank ⌈p/100 × n⌉ of the
 ///   sorted values (1-based). It is always one of the observed values: the 90th percentile of
 ///   ten values is the 9th smallest, of one value that value.
-/// Both are nil for no values. Values may be given as a histogram (value → how many).
+/// Both are nil for no values. Values may be added with a count (a histogram from the database).
 public struct Distribution: Sendable, Hashable {
     /// Value → number of observations, only positive counts.
     public private(set) var counts: [Int: Int]
@@ -14,11 +14,6 @@ public struct Distribution: Sendable, Hashable {
     public init(_ values: [Int] = []) {
         counts = [:]
         for value in values { counts[value, default: 0] += 1 }
-    }
-
-    public init(histogram: [(value: Int, count: Int)]) {
-        counts = [:]
-        for entry in histogram where entry.count > 0 { counts[entry.value, default: 0] += entry.count }
     }
 
     /// Adds `count` observations of `value`.

@@ -13,12 +13,12 @@ public struct ReportBuilder: Sendable {
         return Report(
             forum: forum, area: area, from: from, to: to, asOf: asOf, hearingLimitDays: limit,
             volumes: volumes(facts, area: area),
-            referralsByAgency: Self.breakdown(facts.referralsByAgency, id: "referrals_by_agency", title: "Referrals by referring agency", key: "agency"),
-            referralsByCriterion: Self.breakdown(facts.referralsByCriterion, id: "referrals_by_criterion", title: "Referrals by criterion", key: "criterion"),
+            referralsByAgency: Self.breakdown(facts.referralsByAgency, id: "referrals_by_agency", title: "Referrals by referring agency", key: ("agency", "Agency")),
+            referralsByCriterion: Self.breakdown(facts.referralsByCriterion, id: "referrals_by_criterion", title: "Referrals by criterion", key: ("criterion", "Criterion")),
             timeliness: timeliness(facts.daysToHearing, limit: limit),
-            actionsByAgency: Self.actions(facts.actions, by: \.agency, id: "actions_by_agency", title: "Actions by agency", key: "agency"),
-            actionsByHeading: Self.actions(facts.actions, by: \.heading, id: "actions_by_heading", title: "Actions by heading", key: "heading"),
-            actionsByTactic: Self.actions(facts.actions, by: \.tactic, id: "actions_by_tactic", title: "Actions by tactic", key: "tactic"),
+            actionsByAgency: Self.actions(facts.actions, by: \.agency, id: "actions_by_agency", title: "Actions by agency", key: ("agency", "Agency")),
+            actionsByHeading: Self.actions(facts.actions, by: \.heading, id: "actions_by_heading", title: "Actions by heading", key: ("heading", "Heading")),
+            actionsByTactic: Self.actions(facts.actions, by: \.tactic, id: "actions_by_tactic", title: "Actions by tactic", key: ("tactic", "Tactic")),
             outcomes: outcomes(facts, asOf: asOf),
             notes: [
                 Report.regressionCaveat,
@@ -45,9 +45,9 @@ public struct ReportBuilder: Sendable {
         ])
     }
 
-    static func breakdown(_ counts: [String: Int], id: String, title: String, key: String) -> ReportTable {
+    static func breakdown(_ counts: [String: Int], id: String, title: String, key: (id: String, heading: String)) -> ReportTable {
         let rows = counts.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { [ReportCell.text($0.key), .count($0.value)] }
-        return ReportTable(id: id, title: title, columns: [(key, key.capitalized), ("referrals", "Referrals")], rows: rows)
+        return ReportTable(id: id, title: title, columns: [key, ("referrals", "Referrals")], rows: rows)
     }
 
     private func timeliness(_ days: Distribution, limit: Int) -> ReportTable {
@@ -61,7 +61,7 @@ public struct ReportBuilder: Sendable {
         ])
     }
 
-    static func actions(_ groups: [ActionGroup], by key: KeyPath<ActionGroup, String>, id: String, title: String, key name: String) -> ReportTable {
+    static func actions(_ groups: [ActionGroup], by key: KeyPath<ActionGroup, String>, id: String, title: String, key name: (id: String, heading: String)) -> ReportTable {
         var byKey: [String: [ActionGroup]] = [:]
         for group in groups { byKey[group[keyPath: key], default: []].append(group) }
         let rows = byKey.keys.sorted().map { value -> [ReportCell] in
@@ -76,7 +76,7 @@ public struct ReportBuilder: Sendable {
             ]
         }
         return ReportTable(id: id, title: title, columns: [
-            (name, name.capitalized), ("agreed", "Agreed"), ("completed", "Completed"), ("completed_by_due_date", "Completed by due date"),
+            name, ("agreed", "Agreed"), ("completed", "Completed"), ("completed_by_due_date", "Completed by due date"),
             ("overdue_now", "Overdue now"), ("cancelled", "Cancelled"), ("median_days_late", "Median days late (of those completed late)"),
         ], rows: rows)
     }
