@@ -17,7 +17,7 @@ import Testing
 /// - outcomes: P1 (plan 2026-01-20) RFG 40 → 16, harm 11 → 3; P2 (MATAC 2026-05-01, partial to 09-30)
 ///   RFG 30 → 35, harm 8 → 11; comparison (North, never taken on): P3 30 → 16, harm 8 → 3.
 @Suite("disrupt report (the real binary)")
-struct ReportCommandTests {
+final class ReportCommandTests {
     static let period = ["--from", "2026-01-01", "--to", "2026-06-30", "--forum", "marac", "--as-of", "2026-09-30"]
 
     let fixture: ReportFixture
@@ -32,6 +32,10 @@ struct ReportCommandTests {
              "report": {"hearing_limit_days": 28, "adult_population": {"North": 250000}}}
             """
         try Data(settings.utf8).write(to: URL(fileURLWithPath: configDirectory + "/disrupt.json"))
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: configDirectory)
     }
 
     func report(_ extra: [String], as login: String? = nil) throws -> DisruptBinary.Result {
