@@ -49,6 +49,8 @@ public struct BenchmarkRunner {
         results += try ReminderBenchmark(environment: environment, database: database, asOf: asOf, actions: options.actions).run(runs: options.runs, log: log)
         results.append(try AlertImportBenchmark(environment: environment, database: database, databaseURL: imports.databaseURL,
                                                 directory: forceDirectory).run(runs: options.runs, log: log))
+        results.append(try ReportBenchmark(environment: environment, databaseURL: imports.databaseURL, database: database, asOf: asOf,
+                                           reportActions: min(options.actions, 50_000)).run(runs: options.runs, log: log))
 
         var rows: [String: Int] = [:]
         for file in ForceFile.allCases { rows[file.rawValue] = counts[file] }

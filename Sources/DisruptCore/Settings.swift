@@ -70,24 +70,28 @@ public struct Settings: Sendable, Hashable, Codable {
     public var forum: ForumSettings
     /// The alerts that follow the perpetrator (`alerts`; every kind on, with its default timing, when absent).
     public var alerts: AlertSettings
+    /// The steering-group report's settings (`report`, optional).
+    public var report: ReportSettings
 
     public init(reminders: ReminderTimings = ReminderTimings(), forum: ForumSettings = ForumSettings(),
-                alerts: AlertSettings = AlertSettings()) {
+                alerts: AlertSettings = AlertSettings(), report: ReportSettings = ReportSettings()) {
         self.reminders = reminders
         self.forum = forum
         self.alerts = alerts
+        self.report = report
     }
 
-    enum CodingKeys: String, CodingKey { case reminders, forum, alerts }
+    enum CodingKeys: String, CodingKey { case reminders, forum, alerts, report }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         reminders = try c.decode(ReminderTimings.self, forKey: .reminders)
         forum = try c.decodeIfPresent(ForumSettings.self, forKey: .forum) ?? ForumSettings()
         alerts = try c.decodeIfPresent(AlertSettings.self, forKey: .alerts) ?? AlertSettings()
+        report = try c.decodeIfPresent(ReportSettings.self, forKey: .report) ?? ReportSettings()
     }
 
-    /// Decodes `{"reminders": {...}, "forum"?: {...}, "alerts"?: {"recent_days"?, "kinds"?: {"<kind>": {"enabled"?, "delay_working_days"?}}}}`, where reminders is `{"interval_seconds", "due_soon_days", "escalation_days", "plan_review_days", "order_ending_days", "mappa_licence_days"?, "link_review_days"?, "deliver_command"?}}`.
+    /// Decodes `{"reminders": {...}, "forum"?: {...}, "alerts"?: {"recent_days"?, "kinds"?: {"<kind>": {"enabled"?, "delay_working_days"?}}}, "report"?: {"hearing_limit_days"?, "adult_population"?}}`, where reminders is `{"interval_seconds", "due_soon_days", "escalation_days", "plan_review_days", "order_ending_days", "mappa_licence_days"?, "link_review_days"?, "deliver_command"?}}`.
     public static func decode(_ data: Data, file: String = "disrupt.json") throws -> Settings {
         try ConfigDecoder.decode(Settings.self, from: data, file: file)
     }

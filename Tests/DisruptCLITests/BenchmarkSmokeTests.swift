@@ -17,7 +17,7 @@ struct BenchmarkSmokeTests {
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
         let results = report?["results"] as? [[String: Any]] ?? []
         let names = results.compactMap { $0["name"] as? String }
-        for expected in ["generate", "import people", "import markers", "import referrals", "recompute", "rank", "summary in process", "summary, whole process", "reminder sweep, nothing due", "reminder sweep, 1% newly overdue"] {
+        for expected in ["generate", "import people", "import markers", "import referrals", "recompute", "rank", "summary in process", "summary, whole process", "reminder sweep, nothing due", "reminder sweep, 1% newly overdue", "report, a year"] {
             #expect(names.contains { $0.hasPrefix(expected) }, "no result for \(expected)")
         }
         let alerts = results.first { ($0["name"] as? String)?.hasSuffix("with alerts vs without") == true }

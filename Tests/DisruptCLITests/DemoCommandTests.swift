@@ -8,7 +8,9 @@ import Testing
 struct DemoCommandTests {
     @Test func runsTwiceWithTheSameResult() throws {
         let location = try TestCluster.freshDatabase("demo")
-        let arguments = ["demo", "--people", "250", "--as-of", "2026-11-25"]
+        let reportPath = NSTemporaryDirectory() + "demo-report-\(UUID().uuidString.prefix(8)).html"
+        defer { try? FileManager.default.removeItem(atPath: reportPath) }
+        let arguments = ["demo", "--people", "250", "--as-of", "2026-11-25", "--report", reportPath]
         let first = try DisruptBinary.run(arguments, databaseURL: location.testURL)
         #expect(first.status == 0, "\(first.stderr)")
         for expected in ["imported people        250 inserted", "disruption plan", "PERPETRATOR SUMMARY", "RISKS TO PROFESSIONALS", "MATAC ranking (RFG), top 10", "What to try next",
@@ -16,6 +18,9 @@ struct DemoCommandTests {
                          "MATAC selection", "entered the MATAC cohort on 2026-11-25", "MATAC cohort"] {
             #expect(first.stdout.contains(expected), "first run lacks \(expected)")
         }
+        #expect(first.stdout.hasSuffix(reportPath + "\n"), "the demo ends with the report's path")
+        let report = try String(contentsOfFile: reportPath, encoding: .utf8)
+        #expect(report.hasPrefix("<!DOCTYPE html>") && report.contains("MATAC report, 2025-11-26 to 2026-11-25"))
         let before = try Self.state(location)
         let second = try DisruptBinary.run(arguments, databaseURL: location.testURL)
         #expect(second.status == 0, "\(second.stderr)")
@@ -29,7 +34,9 @@ struct DemoCommandTests {
             SELECT (SELECT count(*) FROM disrupt.plan) AS plans, (SELECT count(*) FROM disrupt.action) AS actions,
                    (SELECT count(*) FROM disrupt.reminder WHERE kind = 'overdue') AS overdue,
                    (SELECT count(*) FROM disrupt.audit_log WHERE operation = 'consult' AND purpose = 'disrupt demo') AS consults,
-                   (SELECT count(*) FROM disrupt.matac_cohort) AS cohort
+                   (SELECT count(*) FROM disrupt.matac_cohort) AS cohort,
+                   (SELECT count(*) FROM disrupt.audit_log WHERE operation = 'consult' AND object_table = 'report'
+                                                           AND purpose = 'disrupt demo report' AND person_id IS NULL) AS reports
             """)[0]
         #expect(try row.decode("cohort", as: Int.self) == 1, "one person entered, on the first run only")
         #expect(!second.stdout.contains("entered the MATAC cohort"))
@@ -37,6 +44,8 @@ struct DemoCommandTests {
         #expect(try row.decode("actions", as: Int.self) == 4)
         #expect(try row.decode("overdue", as: Int.self) >= 1, "the overdue demo action was chased")
         #expect(try row.decode("consults", as: Int.self) == 2, "each summary is one logged consultation")
+        #expect(try row.decode("reports", as: Int.self) == 2, "each run's report is one logged consultation (of no one person)")
+        #expect(second.stdout.hasSuffix(reportPath + "\n"), "the second run writes the same report again")
 
         // The second run changed nothing but the audit log (and its consultation gate): no row written (every row's xmin is
         // older than the run), none removed, no sequence value spent, no score recomputed.

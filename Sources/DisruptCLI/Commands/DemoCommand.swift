@@ -17,14 +17,18 @@ enum DemoCommand {
             reminder sweep, prints his summary, plans and holds one Marac meeting today (his victim's
             case: research returns, attendance, hearing, decision, an agreed action) and prints its
             minutes, then the top of the MATAC ranking, a MATAC selection with the first proposed
-            person entered into the cohort (first run only), and the cohort. Needs an
-            administrator: the embedded database's own user is one.
+            person entered into the cohort (first run only), and the cohort, and ends with the path
+            of the year's MATAC steering-group report it wrote (HTML; --report chooses the file,
+            default $DISRUPT_HOME/reports/demo-matac-report.html). Needs an administrator: the
+            embedded database's own user is one.
             """,
         arguments: Arguments.self,
         examples: ["disrupt demo", "disrupt demo --people 10000"]
     ) { input, invocation in
         let script = DemoScript(invocation: invocation, asOf: input.asOf ?? Day.today())
-        try script.run(people: input.people, seed: "\(input.seed)")
+        let report = input.report ?? EmbeddedCluster.defaultHome(environment: invocation.environment)
+            .appendingPathComponent("reports/demo-matac-report.html").path
+        try script.run(people: input.people, seed: "\(input.seed)", reportPath: report)
         return 0
     }
 
@@ -33,6 +37,7 @@ enum DemoCommand {
         @Option(help: "Size of the synthetic force (default 3000).") var people: Int = 3000
         @Option(help: "Generator seed (default 1).", valueName: "S") var seed: UInt64 = 1
         @Option(help: StandardHelp.asOf) var asOf: Day?
+        @Option(help: "Write the demo's steering-group report here (default: $DISRUPT_HOME/reports/demo-matac-report.html).", valueName: "FILE") var report: String?
 
         func validate() throws(ValidationError) {
             guard people > 0 else { throw ValidationError("The value for '--people' must be a whole number above 0") }
@@ -53,7 +58,7 @@ struct DemoScript {
         ("demo_probation", "Demo probation officer", "probation", "spoc"),
     ]
 
-    func run(people: Int, seed: String) throws {
+    func run(people: Int, seed: String, reportPath: String) throws {
         // The generated force lives in this run's private temporary directory (0700), removed
         // when the demo ends, fails or is interrupted; a killed demo's is removed by the next run.
         let directory = try PrivateTemporaryDirectory(environment: invocation.environment)
@@ -105,12 +110,26 @@ struct DemoScript {
             ("disrupt meeting agenda \(Self.meeting)", "the Marac meeting's agenda"),
             ("disrupt meeting minutes \(Self.meeting) --agency probation --format html --out minutes.html", "probation's copy of the minutes"),
             ("disrupt matac cohort --all", "the MATAC cohort, RFG now beside entry"),
+            ("disrupt report --from \(asOf.adding(years: -1).adding(days: 1).iso) --to \(asOf.iso) --forum matac --format markdown", "the steering group's report"),
             ("disrupt --help", "every command"),
         ]
         console.print("\nWhat to try next:")
         for item in next {
             console.print("  # \(item.why)\n  \(item.command)")
         }
+        try writeReport(to: reportPath)
+    }
+
+    /// The MATAC steering-group report for the year up to as-of; its path is the demo's last line.
+    private func writeReport(to path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+        let from = asOf.adding(years: -1).adding(days: 1)
+        try step(["report", "--from", from.iso, "--to", asOf.iso, "--forum", "matac", "--as-of", asOf.iso,
+                  "--format", "html", "--out", path, "--purpose", "disrupt demo report"])
+        console.print("\nMATAC steering-group report, \(from.iso) to \(asOf.iso) (disrupt report --help):\n\(path)")
     }
 
     /// The person's open plan, or a new one with actions under each heading: one overdue (so

@@ -40,6 +40,7 @@ enum RootCommand {
                 AgendaCommand.spec,
                 MeetingCommands.spec,
                 MatacCommands.spec,
+                ReportCommand.spec,
                 // Administration.
                 StaffCommands.spec,
                 StaffCommands.whoami,
