@@ -64,7 +64,7 @@ struct ReportBenchmark {
         try db.execute("SELECT disrupt.staff_add('bench_chair', 'Benchmark chair', 'police', 'chair')")
         try db.execute("""
             INSERT INTO disrupt.meeting (meeting_ref, forum, area, held_on, chair_login, status, closed_at)
-            SELECT 'BM-' || a.area || '-' || w, 'marac', a.area, \(from)::date + 7 * w + a.shift, 'bench_chair', 'closed', now()
+            SELECT 'BM-' || a.area || '-' || w, 'marac', a.area, \(from)::date + 7 * w + a.shift, 'bench_chair', 'planned', NULL
             FROM generate_series(0, 53) w CROSS JOIN (VALUES ('North', 0), ('South', 2)) AS a(area, shift)
             """)
         // one case per victim referred in the year, its perpetrators, and every referral attached
@@ -119,6 +119,8 @@ struct ReportBenchmark {
             SELECT a.id, (a.due_on + (a.id % 20)::int - 10)::timestamptz, 'bench_chair', 'done', 'open', 'done'
             FROM disrupt.action a WHERE a.status = 'done' AND a.agreed_at_hearing_id IS NOT NULL
             """)
+        // held and closed once their cases and actions are recorded (a closed meeting never changes)
+        try db.execute("UPDATE disrupt.meeting SET status = 'closed', closed_at = now() WHERE meeting_ref LIKE 'BM-%'")
         try db.execute("ANALYZE")
     }
 }

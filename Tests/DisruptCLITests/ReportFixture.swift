@@ -78,12 +78,12 @@ struct ReportFixture {
         JOIN px p ON p.ref = r.person JOIN vx v ON v.ref = r.victim;
 
         INSERT INTO disrupt.meeting (meeting_ref, forum, area, held_on, chair_login, status, closed_at) VALUES
-            ('M0', 'marac', 'North', '2025-11-20', \(c), 'closed', now()),
-            ('M1', 'marac', 'North', '2026-01-15', \(c), 'closed', now()),
-            ('M2', 'marac', 'North', '2026-02-12', \(c), 'closed', now()),
-            ('M3', 'marac', 'North', '2026-03-12', \(c), 'closed', now()),
-            ('M4', 'marac', 'South', '2026-02-20', \(c), 'closed', now()),
-            ('MT1', 'matac', 'North', '2026-02-10', \(c), 'closed', now());
+            ('M0', 'marac', 'North', '2025-11-20', \(c), 'planned', NULL),
+            ('M1', 'marac', 'North', '2026-01-15', \(c), 'planned', NULL),
+            ('M2', 'marac', 'North', '2026-02-12', \(c), 'planned', NULL),
+            ('M3', 'marac', 'North', '2026-03-12', \(c), 'planned', NULL),
+            ('M4', 'marac', 'South', '2026-02-20', \(c), 'planned', NULL),
+            ('MT1', 'matac', 'North', '2026-02-10', \(c), 'planned', NULL);
 
         INSERT INTO disrupt.forum_case (case_ref, forum, victim_party_id, opened_on, agency)
         SELECT 'C' || g, 'marac', v.id, '2025-11-01', 'police' FROM generate_series(1, 5) g JOIN vx v ON v.ref = 'V-RPT-' || g;
@@ -133,6 +133,8 @@ struct ReportFixture {
         SELECT a.id, d.at::timestamptz, \(c), 'done', 'in_progress', 'done'
         FROM (VALUES ('A1', '2026-01-30 12:00'), ('A2', '2026-02-15 12:00'), ('A3', '2026-03-10 12:00')) AS d(name, at)
         JOIN disrupt.action a ON a.note = d.name;
+        -- held and closed once their cases and actions are recorded (a closed meeting never changes)
+        UPDATE disrupt.meeting SET status = 'closed', closed_at = now();
         """
     }
 }

@@ -242,7 +242,7 @@ struct SafetyGateAttackTests {
         _ = try db.query("SELECT disrupt.action_safety_check(\(action), 1, \(fx.idva), true)")
         let safety = try fx.safety(action)
         #expect(safety.by == fx.idva && safety.recordedBy == fx.chair && safety.via == "meeting")
-        let row = try db.query("SELECT login, to_value, reason FROM disrupt.action_history WHERE action_id = \(action) AND change = 'safety_check'")[0]
+        let row = try db.asConsulting { try db.query("SELECT login, to_value, reason FROM disrupt.action_history WHERE action_id = \(action) AND change = 'safety_check'") }[0]
         #expect(try row.decode("login", as: String.self) == fx.chair)
         #expect(try row.decode("to_value", as: String.self) == fx.idva)
         #expect(try row.decode("reason", as: String.self).contains("at the meeting"))

@@ -31,8 +31,10 @@ struct SecurityRowLevelTests {
         let db = try fixture.connect(as: f.probation)
         defer { db.close() }
         #expect(try db.asConsulting { try db.query("SELECT note FROM disrupt.marker WHERE source_ref = \(f.marker("hr"))") }.isEmpty)
-        // and without a consultation even a shared row is not there
-        #expect(try db.query("SELECT note FROM disrupt.marker WHERE source_ref = \(f.marker("hs"))").isEmpty)
+        // and in a session that has not consulted even a shared row is not there
+        let unconsulted = try fixture.connect(as: f.probation)
+        defer { unconsulted.close() }
+        #expect(try unconsulted.query("SELECT note FROM disrupt.marker WHERE source_ref = \(f.marker("hs"))").isEmpty)
     }
 
     @Test func anotherAgencysRecordCannotBeUpdatedOrDeleted() throws {
