@@ -150,7 +150,8 @@ LANGUAGE sql IMMUTABLE AS $$
     SELECT min(u.agency) FROM unnest(p_sensitivities, p_agencies) AS u(sensitivity, agency) WHERE u.sensitivity = 'restricted'
 $$;
 
--- Is he watched for new partners and victims? Serial, high or very high risk, a live MATAC or
+-- Is he watched for new partners and victims? Serial, high or very high risk, in the MATAC
+-- cohort (an open matac_cohort row: what "in MATAC" means, cohort.sql), an agency's live MATAC or
 -- MAPPA link, or an open plan.
 CREATE FUNCTION disrupt.alert_watched(p_person bigint) RETURNS boolean
 LANGUAGE sql STABLE AS $$
@@ -159,6 +160,7 @@ LANGUAGE sql STABLE AS $$
         OR EXISTS (SELECT 1 FROM disrupt.forum_link f
                     WHERE f.person_id = p_person AND f.forum IN ('matac', 'mappa') AND f.status <> 'closed'
                       AND disrupt.alert_in_force(f.starts_on, f.ends_on, current_date))
+        OR EXISTS (SELECT 1 FROM disrupt.matac_cohort m WHERE m.person_id = p_person AND m.exited_on IS NULL)
         OR EXISTS (SELECT 1 FROM disrupt.plan p WHERE p.person_id = p_person AND p.status = 'open')
 $$;
 
@@ -643,6 +645,7 @@ BEGIN
     IF NOT (coalesce(disrupt.is_admin(), false) OR coalesce(disrupt.caller_role() IN ('chair', 'coordinator'), false)) THEN
         RAISE EXCEPTION USING ERRCODE = 'DR403', MESSAGE = format('%s is not a chair, coordinator or administrator', disrupt.caller_login());
     END IF;
+    PERFORM disrupt.require_consultation();
     RETURN QUERY
     SELECT min(r.id), r.kind, pe.person_ref, r.subject_table, r.subject_id, r.due_on, min(r.shown_on),
            min(r.message), min(r.evidence), min(r.tactic), array_agg(r.recipient_login ORDER BY r.recipient_login), min(r.created_at)

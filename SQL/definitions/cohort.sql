@@ -196,7 +196,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_t
     JOIN disrupt.forum_case c ON c.person_id = p.id
          OR EXISTS (SELECT 1 FROM disrupt.case_perpetrator cp WHERE cp.case_id = c.id AND cp.person_id = p.id)
     JOIN disrupt.hearing h ON h.case_id = c.id AND h.status = 'heard'
-    WHERE p.id = p_person_id AND coalesce(disrupt.is_active_staff(), false)
+    WHERE p.id = p_person_id AND disrupt.consulting()
       AND (p.sensitivity = 'shared' OR p.agency = disrupt.caller_agency() OR coalesce(disrupt.is_admin(), false))
       AND (c.sensitivity = 'shared' OR c.agency = disrupt.caller_agency() OR coalesce(disrupt.is_admin(), false))
 $$;
@@ -207,7 +207,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_t
     SELECT r.as_of, r.score, r.band, (r.rfg ->> 'total')::integer
     FROM disrupt.person p
     JOIN disrupt.risk_assessment r ON r.person_id = p.id AND r.as_of <= p_day
-    WHERE p.id = p_person_id AND coalesce(disrupt.is_active_staff(), false)
+    WHERE p.id = p_person_id AND disrupt.consulting()
       AND (p.sensitivity = 'shared' OR p.agency = disrupt.caller_agency() OR coalesce(disrupt.is_admin(), false))
     ORDER BY r.as_of DESC, r.id DESC
     LIMIT 1

@@ -490,7 +490,7 @@ BEGIN
         END IF;
         IF NOT FOUND THEN
             INSERT INTO disrupt.forum_case (case_ref, forum, victim_party_id, idva_login, opened_on, agency, sensitivity, created_by)
-            VALUES ('MARAC-' || lpad(nextval('disrupt.forum_case_ref_seq')::text, 6, '0'), 'marac', v_party, p_idva,
+            VALUES (disrupt.next_ref('marac_case'), 'marac', v_party, p_idva,
                     least(current_date, m.held_on), v_agency,
                     CASE WHEN coalesce(p_restricted, false) THEN 'restricted' ELSE 'shared' END, v_login)
             RETURNING * INTO c;
@@ -521,7 +521,7 @@ BEGIN
         END IF;
         IF NOT FOUND THEN
             INSERT INTO disrupt.forum_case (case_ref, forum, person_id, opened_on, agency, sensitivity, created_by)
-            VALUES (upper(m.forum) || '-' || lpad(nextval('disrupt.forum_case_ref_seq')::text, 6, '0'), m.forum, v_person,
+            VALUES (disrupt.next_ref(m.forum || '_case'), m.forum, v_person,
                     least(current_date, m.held_on), v_agency,
                     CASE WHEN coalesce(p_restricted, false) THEN 'restricted' ELSE 'shared' END, v_login)
             RETURNING * INTO c;
@@ -796,6 +796,8 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_t
         'agencies', coalesce((SELECT jsonb_agg(jsonb_build_object('agency', ma.agency, 'attendance', ma.attendance,
                                      'representative', ma.representative) ORDER BY ma.agency)
                               FROM disrupt.meeting_agency ma WHERE ma.meeting_id = m.id), '[]'))
+     -- nothing for a login that is not (or no longer) active staff
+     WHERE coalesce(disrupt.is_active_staff(), false)
 $$;
 
 -- The caller's agenda of a meeting: the header and one sheet per case the caller may see
@@ -807,6 +809,7 @@ DECLARE
     v_scope text[] := disrupt.forum_caller_scope();
     m disrupt.meeting;
 BEGIN
+    PERFORM disrupt.require_consultation();
     SELECT * INTO m FROM disrupt.meeting WHERE meeting_ref = p_meeting_ref;
     IF NOT FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('no meeting %s', p_meeting_ref);

@@ -345,6 +345,7 @@ BEGIN
     IF NOT disrupt.is_active_staff() THEN
         RAISE EXCEPTION 'import: % is not active staff', session_user USING ERRCODE = '42501';
     END IF;
+    PERFORM disrupt.require_consultation();
     IF keys IS NULL OR disrupt.is_admin() THEN
         RETURN;
     END IF;

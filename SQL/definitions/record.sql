@@ -328,7 +328,10 @@ BEGIN
                  ('order',    'O', 'court_order', 'source_ref'),
                  ('breach',   'B', 'breach',      'source_ref'),
                  ('link',     'L', 'forum_link',  'source_ref'),
-                 ('referral', 'R', 'referral',    'source_ref')) AS x(kind, prefix, tbl, col)
+                 ('referral', 'R', 'referral',    'source_ref'),
+                 ('marac_case', 'MARAC', 'forum_case', 'case_ref'),
+                 ('matac_case', 'MATAC', 'forum_case', 'case_ref'),
+                 ('mappa_case', 'MAPPA', 'forum_case', 'case_ref')) AS x(kind, prefix, tbl, col)
     WHERE x.kind = next_ref.kind;
     IF prefix IS NULL THEN
         RAISE EXCEPTION 'next_ref: unknown kind %', quote_literal(kind) USING ERRCODE = '22023';
@@ -343,7 +346,7 @@ BEGIN
     RETURN v;
 END
 $$;
-COMMENT ON FUNCTION disrupt.next_ref(text) IS 'a new unused random reference (P-7KQ2M9XD, M-R4T8WZ2N, ...) for person, incident, marker, order, breach, link or referral';
+COMMENT ON FUNCTION disrupt.next_ref(text) IS 'a new unused random reference (P-7KQ2M9XD, M-R4T8WZ2N, ...) for person, incident, marker, order, breach, link, referral or a forum case (MARAC-, MATAC-, MAPPA-)';
 
 -- ---------------------------------------------------------------------------
 -- recompute_pending() -> how many queued people (person_dirty) the caller can see: every

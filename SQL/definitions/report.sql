@@ -41,6 +41,7 @@ LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, 
 AS $$
 BEGIN
     PERFORM disrupt.report_check(report_counts.forum, report_counts.from_on, report_counts.to_on);
+    PERFORM disrupt.require_consultation();
     RETURN QUERY
     WITH scope_meeting AS (
         SELECT m.id FROM disrupt.meeting m
@@ -101,6 +102,7 @@ LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, 
 AS $$
 BEGIN
     PERFORM disrupt.report_check(report_actions.forum, report_actions.from_on, report_actions.to_on);
+    PERFORM disrupt.require_consultation();
     RETURN QUERY
     WITH scope AS (
         SELECT a.id, a.agency, a.heading, COALESCE(a.tactic, 'custom') AS tactic, a.status, a.due_on
@@ -149,6 +151,7 @@ LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, 
 AS $$
 BEGIN
     PERFORM disrupt.report_check(report_outcome_incidents.forum, report_outcome_incidents.from_on, report_outcome_incidents.to_on);
+    PERFORM disrupt.require_consultation();
     RETURN QUERY
     WITH in_area AS (
         SELECT cp.person_id FROM disrupt.case_perpetrator cp

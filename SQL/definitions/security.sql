@@ -167,11 +167,13 @@ CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON disrupt.audit_log
 -- The consultation gate (tables in migration 0006).
 --
 -- Every staff SELECT policy on personal data requires (SELECT disrupt.consulting()): an
--- active login that opened a consultation with disrupt.consult(purpose, scope) earlier in
--- the SAME transaction. consult() is the only writer of 'consult' audit rows: it writes
--- one row (login, agency, purpose, scope, person) and opens the gate for this transaction
--- of this backend only. A psql session that has not called it reads nothing; one that has
--- left the purpose in the audit log first.
+-- active login whose SESSION opened a consultation with disrupt.consult(purpose, scope) in a
+-- transaction that has COMMITTED. consult() is the only writer of 'consult' audit rows: it
+-- writes one row (login, agency, purpose, scope, person) and, once committed, opens the gate
+-- for the rest of this session (backend pid and start time) only. A psql session that has not
+-- consulted reads nothing; one that has left the purpose in the audit log for good first (a
+-- consultation rolled back opens nothing). The SECURITY DEFINER readers check the same gate
+-- with require_consultation().
 --
 -- consult(purpose, scope, subject, detail):
 --   purpose   required, non-blank: why personal data is read ("Marac 2026-05-01 prep").
@@ -283,6 +285,20 @@ $$;
 COMMENT ON FUNCTION disrupt.consulting() IS
     'true when this session opened a consultation (disrupt.consult) in a committed transaction and the login is active staff';
 
+-- require_consultation(): the same gate for the SECURITY DEFINER functions that read personal
+-- data on the caller's behalf (they reach rows as the owner, past the policies): refused (42501)
+-- unless the session has a committed consultation.
+CREATE FUNCTION disrupt.require_consultation() RETURNS void
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
+AS $$
+BEGIN
+    IF NOT disrupt.consulting() THEN
+        RAISE EXCEPTION 'reading personal data needs a consultation: call disrupt.consult(purpose, scope) first'
+            USING ERRCODE = '42501';
+    END IF;
+END
+$$;
+
 -- ---------------------------------------------------------------------------
 -- The import context (table in migration 0006): import_run marks its statement so that
 -- the audit triggers log imported rows by key and file (foundation.sql). Only import_run
@@ -364,7 +380,7 @@ ALTER FUNCTION disrupt.staff_login_disable(text) OWNER TO disrupt_role_admin;
 REVOKE ALL ON FUNCTION
     disrupt.staff_add(text, text, text, text), disrupt.staff_disable(text, text),
     disrupt.audit_log_immutable(),
-    disrupt.consult(text, text, text, jsonb), disrupt.consulting(),
+    disrupt.consult(text, text, text, jsonb), disrupt.consulting(), disrupt.require_consultation(),
     disrupt.import_mark(text), disrupt.import_file()
 FROM PUBLIC;
 -- consult opens the gate (and writes its own audit row); consulting is what the policies

@@ -6,7 +6,7 @@
 --                             (Config/disrupt.json forum.research_due_days before it).
 --   decision.agency / sensitivity   a decision may be restricted to the recording agency: it
 --                             then appears only in that agency's copy of the minutes.
---   forum_case_ref_seq        case references (MARAC-000001, MATAC-000001, MAPPA-000001).
+--   Case references are random (disrupt.next_ref: MARAC-7KQ2M9XD), so none counts the cases.
 
 ALTER TABLE disrupt.meeting
     ADD COLUMN research_due_on date NULL,
@@ -17,4 +17,3 @@ ALTER TABLE disrupt.decision
     ADD COLUMN sensitivity text NOT NULL DEFAULT 'shared' CHECK (sensitivity IN ('shared', 'restricted')),
     ADD CONSTRAINT decision_restricted_has_agency CHECK (sensitivity = 'shared' OR agency IS NOT NULL);
 
-CREATE SEQUENCE disrupt.forum_case_ref_seq;

@@ -89,7 +89,7 @@ enum MeetingCommands {
         arguments: CaseAdd.self,
         examples: ["disrupt meeting case add MARAC-2026-12-03 --referral R-000014 --idva idva_sam",
                    "disrupt meeting case add MATAC-2026-12-10 --person P-000123",
-                   "disrupt meeting case add MARAC-2026-12-17 --case MARAC-000001"]
+                   "disrupt meeting case add MARAC-2026-12-17 --case MARAC-7KQ2M9XD"]
     ) { input, invocation in
         let subject: MeetingStore.CaseSubject
         if let person = input.person { subject = .person(person) }
@@ -130,8 +130,8 @@ enum MeetingCommands {
     static let research = CommandSpec(
         "research", abstract: "Record your agency's research return for a case on a meeting's agenda.",
         arguments: Research.self,
-        examples: ["disrupt meeting research MARAC-2026-12-03 MARAC-000001 --status submitted --note 'Two A&E attendances in October'",
-                   "disrupt meeting research MARAC-2026-12-03 MARAC-000001 --status nothing_held"]
+        examples: ["disrupt meeting research MARAC-2026-12-03 MARAC-7KQ2M9XD --status submitted --note 'Two A&E attendances in October'",
+                   "disrupt meeting research MARAC-2026-12-03 MARAC-7KQ2M9XD --status nothing_held"]
     ) { input, invocation in
         try invocation.reading { db in try MeetingStore().research(meeting: input.meeting, caseRef: input.caseRef, status: input.status.rawValue,
                                     note: input.note, agency: input.agency?.rawValue, on: db) }
@@ -142,7 +142,7 @@ enum MeetingCommands {
     static let hear = CommandSpec(
         "hear", abstract: "Record that the meeting heard a case (on the meeting's day).",
         arguments: Hear.self,
-        examples: ["disrupt meeting hear MARAC-2026-12-03 MARAC-000001"]
+        examples: ["disrupt meeting hear MARAC-2026-12-03 MARAC-7KQ2M9XD"]
     ) { input, invocation in
         let number = try invocation.reading { db in try MeetingStore().hear(meeting: input.meeting, caseRef: input.caseRef, on: db) }
         invocation.console.print("Heard \(input.caseRef) at \(input.meeting): hearing \(number).")
@@ -152,7 +152,7 @@ enum MeetingCommands {
     static let decide = CommandSpec(
         "decide", abstract: "Record a decision of the meeting about a case.",
         arguments: Decide.self,
-        examples: ["disrupt meeting decide MARAC-2026-12-03 MARAC-000001 --text 'Refer to MATAC; housing to expedite the move'"]
+        examples: ["disrupt meeting decide MARAC-2026-12-03 MARAC-7KQ2M9XD --text 'Refer to MATAC; housing to expedite the move'"]
     ) { input, invocation in
         let id = try invocation.reading { db in try MeetingStore().decide(meeting: input.meeting, caseRef: input.caseRef, text: input.text.text,
                                            restricted: input.restricted, on: db) }
@@ -164,7 +164,7 @@ enum MeetingCommands {
         "agree", abstract: "Link a plan action to the hearing that agreed it.",
         discussion: "The action (disrupt action add) must be on the plan of one of the case's perpetrators.",
         arguments: Agree.self,
-        examples: ["disrupt meeting agree MARAC-2026-12-03 MARAC-000001 --action 42"]
+        examples: ["disrupt meeting agree MARAC-2026-12-03 MARAC-7KQ2M9XD --action 42"]
     ) { input, invocation in
         let version = try invocation.reading { db in try MeetingStore().agree(meeting: input.meeting, caseRef: input.caseRef, actionId: input.action.value,
                                                on: db) }
