@@ -82,17 +82,25 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_t
         jsonb_build_object('person', p_person.person_ref, 'status', 'never entered'))::text
 $$;
 
--- The person's stored RFG (risk_current), else DR422.
-CREATE FUNCTION disrupt.cohort_stored_rfg(p_person disrupt.person) RETURNS integer
+-- The person's stored RFG on a day: today or later, the current score (risk_current); an earlier
+-- day (a back-dated entry or exit), the score in force then (the latest risk_assessment row as of
+-- it: a row is written whenever the score changes). None: DR422.
+CREATE FUNCTION disrupt.cohort_stored_rfg(p_person disrupt.person, p_day date) RETURNS integer
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp AS $$
 DECLARE
     v integer;
 BEGIN
-    SELECT rc.rfg_total INTO v FROM disrupt.risk_current rc WHERE rc.person_id = p_person.id;
-    IF NOT FOUND THEN
+    IF p_day >= current_date THEN
+        SELECT rc.rfg_total INTO v FROM disrupt.risk_current rc WHERE rc.person_id = p_person.id;
+    ELSE
+        SELECT (r.rfg ->> 'total')::integer INTO v FROM disrupt.risk_assessment r
+         WHERE r.person_id = p_person.id AND r.as_of <= p_day
+         ORDER BY r.as_of DESC, r.id DESC LIMIT 1;
+    END IF;
+    IF v IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422',
-            MESSAGE = format('%s has no stored risk score, so no RFG to record', p_person.person_ref),
-            HINT = 'An administrator should run: disrupt recompute';
+            MESSAGE = format('%s has no stored risk score as of %s, so no RFG to record', p_person.person_ref, p_day),
+            HINT = 'An administrator should run: disrupt recompute --all --as-of DAY';
     END IF;
     RETURN v;
 END $$;
@@ -110,7 +118,7 @@ END $$;
 -- ---------------------------------------------------------------------------------------------
 -- matac_enter(person_ref, reason, on) -> cohort row id
 --   Enters a person the caller can see on a day (NULL: today, within 5 years of today), with
---   the RFG stored for him now. DR409: already a member, or the day is before his last exit.
+--   the RFG stored for him on that day. DR409: already a member, or the day is before his last exit.
 -- ---------------------------------------------------------------------------------------------
 CREATE FUNCTION disrupt.matac_enter(p_person_ref text, p_reason text, p_on date)
 RETURNS bigint
@@ -136,14 +144,14 @@ BEGIN
             DETAIL = disrupt.cohort_state(p);
     END IF;
     INSERT INTO disrupt.matac_cohort (person_id, entered_on, rfg_at_entry, entry_reason, entered_by)
-    VALUES (p.id, v_on, disrupt.cohort_stored_rfg(p), v_reason, v_login)
+    VALUES (p.id, v_on, disrupt.cohort_stored_rfg(p, v_on), v_reason, v_login)
     RETURNING id INTO v_id;
     RETURN v_id;
 END $$;
 
 -- ---------------------------------------------------------------------------------------------
 -- matac_exit(person_ref, reason, on) -> cohort row id
---   Records a member's exit on a day (NULL: today) with the RFG stored for him now.
+--   Records a member's exit on a day (NULL: today) with the RFG stored for him on that day.
 --   DR409: not a member, or the day is before his entry.
 -- ---------------------------------------------------------------------------------------------
 CREATE FUNCTION disrupt.matac_exit(p_person_ref text, p_reason text, p_on date)
@@ -168,7 +176,7 @@ BEGIN
             DETAIL = disrupt.cohort_state(p);
     END IF;
     UPDATE disrupt.matac_cohort
-       SET exited_on = v_on, exit_reason = v_reason, rfg_at_exit = disrupt.cohort_stored_rfg(p), exited_by = v_login
+       SET exited_on = v_on, exit_reason = v_reason, rfg_at_exit = disrupt.cohort_stored_rfg(p, v_on), exited_by = v_login
      WHERE id = m.id;
     RETURN m.id;
 END $$;
@@ -215,7 +223,7 @@ $$;
 
 REVOKE ALL ON FUNCTION
     disrupt.cohort_visible_person(text), disrupt.cohort_require_tasking(text), disrupt.cohort_state(disrupt.person),
-    disrupt.cohort_stored_rfg(disrupt.person), disrupt.cohort_require_reason(text, text),
+    disrupt.cohort_stored_rfg(disrupt.person, date), disrupt.cohort_require_reason(text, text),
     disrupt.matac_enter(text, text, date), disrupt.matac_exit(text, text, date),
     disrupt.last_heard_on(bigint), disrupt.stored_risk_on(bigint, date)
     FROM PUBLIC;
