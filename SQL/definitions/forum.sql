@@ -610,10 +610,11 @@ DECLARE
     v_version integer;
 BEGIN
     SELECT * INTO a FROM disrupt.action WHERE id = p_action_id FOR UPDATE;
-    IF NOT FOUND THEN
+    SELECT p.person_id INTO v_person FROM disrupt.plan p WHERE p.id = a.plan_id;
+    -- an action on the plan of a person the caller may not see is as absent as a missing one
+    IF a.id IS NULL OR NOT disrupt.may_see_person(v_person) THEN
         RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('action %s not found', p_action_id);
     END IF;
-    SELECT p.person_id INTO v_person FROM disrupt.plan p WHERE p.id = a.plan_id;
     IF NOT (EXISTS (SELECT 1 FROM disrupt.case_perpetrator cp WHERE cp.case_id = h.case_id AND cp.person_id = v_person)
             OR EXISTS (SELECT 1 FROM disrupt.forum_case c WHERE c.id = h.case_id AND c.person_id = v_person)) THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422',

@@ -385,10 +385,13 @@ GRANT SELECT ON disrupt.agency, disrupt.marker_kind, disrupt.offence, disrupt.or
 GRANT INSERT, UPDATE ON disrupt.agency, disrupt.marker_kind, disrupt.offence, disrupt.order_type
     TO disrupt_admin;
 
--- personal data: full DML, narrowed by RLS and by the hidden-reference triggers above.
+-- personal data: SELECT, INSERT and UPDATE (the import's idempotent merge updates its own
+-- agency's rows), narrowed by RLS and by the hidden-reference triggers above. No DELETE: no
+-- command deletes a record (a record is ended, superseded or merged), and a DELETE refused by a
+-- foreign key would reveal a hidden row that refers to it.
 -- person.merged_into is written by merge_person only: staff may neither insert nor update it
 -- (column privileges: every other column of person is updatable).
-GRANT SELECT, DELETE ON disrupt.person TO disrupt_staff;
+GRANT SELECT ON disrupt.person TO disrupt_staff;
 DO $do$
 BEGIN
     EXECUTE (SELECT format('GRANT UPDATE (%s) ON disrupt.person TO disrupt_staff',
@@ -398,13 +401,14 @@ BEGIN
                AND a.attname NOT IN ('id', 'merged_into'));
 END
 $do$;
-GRANT SELECT, UPDATE, DELETE ON
+GRANT SELECT, UPDATE ON
     disrupt.alias, disrupt.party, disrupt.relationship, disrupt.incident,
     disrupt.marker, disrupt.court_order, disrupt.breach, disrupt.forum_link, disrupt.referral
     TO disrupt_staff;
 -- provenance: staff insert every column but the four the database fills in
 -- (created_by, created_at, updated_by, updated_at; touch() guards them on UPDATE), so a
--- row cannot claim another author
+-- row cannot claim another author; nor the id (OVERRIDING SYSTEM VALUE would probe which ids
+-- hidden rows hold)
 DO $do$
 DECLARE
     t text;
@@ -416,7 +420,7 @@ BEGIN
         SELECT string_agg(format('%I', a.attname), ', ' ORDER BY a.attnum) INTO columns
         FROM pg_catalog.pg_attribute a
         WHERE a.attrelid = format('disrupt.%I', t)::regclass AND a.attnum > 0 AND NOT a.attisdropped
-          AND a.attname NOT IN ('created_by', 'created_at', 'updated_by', 'updated_at', 'merged_into');
+          AND a.attname NOT IN ('id', 'created_by', 'created_at', 'updated_by', 'updated_at', 'merged_into');
         EXECUTE format('GRANT INSERT (%s) ON disrupt.%I TO disrupt_staff', columns, t);
     END LOOP;
 END
