@@ -71,7 +71,7 @@ struct ReportFixture {
                      ('R3', 'P-RPT-3', 'V-RPT-3', '2026-02-01', 'visible_high_risk', 'health'),
                      ('R4', 'P-RPT-4', 'V-RPT-4', '2026-02-03', 'escalation', 'police'),
                      ('R5', 'P-RPT-1', 'V-RPT-1', '2026-02-20', 'repeat', 'police'),
-                     ('R6', 'P-RPT-5', 'V-RPT-5', '2026-06-01', 'visible_high_risk', 'police'),
+                     ('R6', 'P-RPT-5', 'V-RPT-5', '2026-03-01', 'visible_high_risk', 'police'),
                      ('R7', 'P-RPT-2', 'V-RPT-2', '2025-11-01', 'visible_high_risk', 'police'),
                      ('R8', 'P-RPT-1', 'V-RPT-1', '2026-03-01', 'professional_judgement', 'police'))
              AS r(ref, person, victim, on_, criterion, agency)

@@ -227,7 +227,7 @@ struct SafetyGateAttackTests {
         #expect(version == 2)
         let safety = try fx.safety(action)
         #expect(safety.by == fx.idva && safety.recordedBy == fx.idva && safety.via == "idva")
-        let history = try db.query("SELECT login, to_value FROM disrupt.action_history WHERE action_id = \(action) AND change = 'safety_check'")
+        let history = try db.asConsulting { try db.query("SELECT login, to_value FROM disrupt.action_history WHERE action_id = \(action) AND change = 'safety_check'") }
         #expect(try history.map { try $0.decode("login", as: String.self) } == [fx.idva])
         #expect(try history.map { try $0.decode("to_value", as: String.self) } == [fx.idva])
     }

@@ -171,6 +171,9 @@ struct StaffWriteAttackTests {
         let h = try hidden("keys")
         let db = try f.connect(as: f.probation)
         defer { db.close() }
+        // import_hidden_keys reads on the caller's behalf: only within a consultation
+        #expect(sqlState { _ = try db.query("SELECT disrupt.import_hidden_keys('markers', NULL, \([f.marker("ps")]))") } == "42501")
+        try Consultation(purpose: "import key look-up test", scope: "test").open(on: db)
         // import_hidden_keys: a shared row of another agency is reported, a restricted one never
         let keys = try db.query("SELECT k FROM disrupt.import_hidden_keys('markers', NULL, \([f.marker("hr"), f.marker("pr"), f.marker("ps")])) k")
             .map { try $0.decode("k", as: String.self) }
