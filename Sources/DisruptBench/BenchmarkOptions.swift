@@ -70,7 +70,7 @@ public struct BenchmarkOptions: Sendable {
           --disrupt PATH         The disrupt binary (default: beside disrupt-bench).
 
         EXAMPLE:
-          swift build -c release && .build/release/disrupt-bench --people 100000 --json bench.json
+          swift build -c release --static-swift-stdlib && .build/release/disrupt-bench --people 100000 --json bench.json
         """
 }
 

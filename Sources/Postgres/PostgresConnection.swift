@@ -61,6 +61,12 @@ public final class PostgresConnection: @unchecked Sendable {
         _ = try query("SELECT set_config(name, value, false) FROM unnest(\(names)::text[], \(values)::text[]) AS s(name, value)")
     }
 
+    /// A new connection with this one's configuration (the same login and session settings):
+    /// for work split across threads, since one connection serves one thread at a time.
+    public func openAnother() throws -> PostgresConnection {
+        try PostgresConnection(configuration)
+    }
+
     /// True while the connection is established.
     public var isConnected: Bool {
         lock.withLock { handle.map { PQstatus($0) == CONNECTION_OK } ?? false }

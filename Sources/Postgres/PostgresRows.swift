@@ -16,6 +16,15 @@ public struct PostgresRows: Sendable, RandomAccessCollection {
     /// The server's type OID of each column.
     public var columnTypes: [UInt32] { metadata.types }
 
+    /// The position of the column called `name`, to read many rows by position
+    /// (`PostgresRow.decode(_:as:)` with an `Int`) without looking the name up for each value.
+    public func position(of name: String) throws -> Int {
+        guard let position = metadata.index[name] else {
+            throw PostgresDecodingError(column: name, type: "a column", reason: "the result has no such column")
+        }
+        return position
+    }
+
     public var startIndex: Int { 0 }
     public var endIndex: Int { columns.isEmpty ? 0 : values.count / columns.count }
     public subscript(position: Int) -> PostgresRow { PostgresRow(rows: self, row: position) }
@@ -62,7 +71,8 @@ public struct PostgresRow: Sendable {
         return try decode(position, as: type)
     }
 
-    /// By position: only for a one-column result whose name does not matter (a test's count).
+    /// By position: from `PostgresRows.position(of:)` (a hot loop over many rows), or for a
+    /// one-column result whose name does not matter (a test's count).
     public func decode<T: PostgresDecodable>(_ column: Int, as type: T.Type = T.self) throws -> T {
         guard column >= 0, column < rows.columns.count else {
             throw PostgresDecodingError(column: "#\(column)", type: "\(T.self)", reason: "the result has no such column")

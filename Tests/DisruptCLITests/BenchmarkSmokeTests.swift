@@ -27,5 +27,13 @@ struct BenchmarkSmokeTests {
             let median = (row["disrupt"] as? [String: Any])?["median"] as? Double ?? 0
             #expect(median > 0, "\(row["name"] ?? "?") has no measurement")
         }
+        // issue 18's targets are ratios to a floor measured in the same run
+        for withFloor in ["recompute", "summary, whole process", "reminder sweep, nothing due", "reminder sweep, 1% newly overdue"] {
+            let row = results.first { ($0["name"] as? String)?.hasPrefix(withFloor) == true }
+            let floor = (row?["floor"] as? [String: Any])?["median"] as? Double ?? 0
+            #expect(floor > 0, "\(withFloor) has no floor")
+        }
+        let sweep = results.first { ($0["name"] as? String)?.hasPrefix("reminder sweep, 1%") == true }
+        #expect((sweep?["disrupt"] as? [String: Any])?["count"] as? Int == 5, "the sweep's target is on the worst of 5 runs")
     }
 }

@@ -5,7 +5,11 @@ public struct CommandSpec: Sendable {
     public var abstract: String
     public var discussion: String?
     /// The declared inputs (from the command's `ParsableArguments` type), for parsing and help.
-    public var definitions: [ArgumentDefinition]
+    /// Listed when asked for, not when the command tree is built: listing reflects on the
+    /// type (`Mirror` and dynamic casts), and a run needs only its own command's, so start-up
+    /// does not pay for every command's.
+    public var definitions: [ArgumentDefinition] { listDefinitions() }
+    private let listDefinitions: @Sendable () -> [ArgumentDefinition]
     public var examples: [String]
     public var subcommands: [CommandSpec]
     /// Decodes the parsed values into the command's inputs, validated; nil for a group.
@@ -19,7 +23,7 @@ public struct CommandSpec: Sendable {
         subcommands: [CommandSpec] = [], run: @escaping @Sendable (Arguments, Invocation) throws -> Int32
     ) {
         self.init(
-            name: name, abstract: abstract, discussion: discussion, definitions: Arguments.definitions, examples: examples,
+            name: name, abstract: abstract, discussion: discussion, definitions: { Arguments.definitions }, examples: examples,
             subcommands: subcommands,
             decode: { (values: ParsedValues) throws(ValidationError) -> any ParsableArguments in try Arguments.decode(values) },
             execute: { arguments, invocation in
@@ -41,19 +45,19 @@ public struct CommandSpec: Sendable {
 
     /// A group: only subcommands.
     public init(_ name: String, abstract: String, discussion: String? = nil, examples: [String] = [], subcommands: [CommandSpec]) {
-        self.init(name: name, abstract: abstract, discussion: discussion, definitions: [], examples: examples, subcommands: subcommands,
+        self.init(name: name, abstract: abstract, discussion: discussion, definitions: { [] }, examples: examples, subcommands: subcommands,
                   decode: nil, execute: nil)
     }
 
     private init(
-        name: String, abstract: String, discussion: String?, definitions: [ArgumentDefinition], examples: [String],
+        name: String, abstract: String, discussion: String?, definitions: @escaping @Sendable () -> [ArgumentDefinition], examples: [String],
         subcommands: [CommandSpec], decode: (@Sendable (ParsedValues) throws(ValidationError) -> any ParsableArguments)?,
         execute: (@Sendable (any ParsableArguments, Invocation) throws -> Int32)?
     ) {
         self.name = name
         self.abstract = abstract
         self.discussion = discussion
-        self.definitions = definitions
+        self.listDefinitions = definitions
         self.examples = examples
         self.subcommands = subcommands
         self.decode = decode

@@ -21,62 +21,90 @@ public struct FactsLoader: Sendable {
     /// `sharedOnly` reads only the shared records and shared parties (what every staff member
     /// may read), whatever the login could see: the stored scores' view (`recompute`).
     public func load(lo: Int64, hi: Int64, ids: [Int64]?, sharedOnly: Bool = false, on db: PostgresConnection) throws -> [(id: Int64, facts: PersonFacts)] {
-        var order: [Int64] = []
-        var people: [Int64: PersonFacts] = [:]
         let query = PostgresQuery(
             unsafeSQL: Self.sql,
             binds: [PostgresBind(lo), PostgresBind(hi), PostgresBind(ids.map { $0.map(String.init) }), PostgresBind(sharedOnly)])
-        for row in try db.query(query) {
-            let kind: String = try row["k"]
-            let id: Int64 = try row["person_id"]
+        let rows = try db.query(query)
+        let c = try Columns(rows)
+        // the person rows come first (section 'p'), then each section's records: a person's
+        // facts are found by id through `slot`, and filled in place in `people`
+        var people: [(id: Int64, facts: PersonFacts)] = []
+        var slot: [Int64: Int] = [:]
+        for row in rows {
+            let kind: String = try row.decode(c.k)
+            let id: Int64 = try row.decode(c.personID)
             if kind == "p" {
-                order.append(id)
-                people[id] = PersonFacts(personRef: try row["ref"])
+                slot[id] = people.count
+                people.append((id, PersonFacts(personRef: try row.decode(c.ref))))
                 continue
             }
-            guard people[id] != nil else { continue }
-            try add(kind, row, to: &people[id]!)
+            guard let index = slot[id] else { continue }
+            try add(kind, row, c, to: &people[index].facts)
         }
-        order.sort()
-        return order.map { ($0, people[$0]!) }
+        people.sort { $0.id < $1.id }
+        return people
+    }
+
+    /// The positions of `sql`'s columns in a result, looked up once per batch.
+    private struct Columns {
+        let k, personID, ref, t1, t2, t3, t4, d1, d2, d3, d4, n1, n2, b1: Int
+
+        init(_ rows: PostgresRows) throws {
+            k = try rows.position(of: "k")
+            personID = try rows.position(of: "person_id")
+            ref = try rows.position(of: "ref")
+            t1 = try rows.position(of: "t1")
+            t2 = try rows.position(of: "t2")
+            t3 = try rows.position(of: "t3")
+            t4 = try rows.position(of: "t4")
+            d1 = try rows.position(of: "d1")
+            d2 = try rows.position(of: "d2")
+            d3 = try rows.position(of: "d3")
+            d4 = try rows.position(of: "d4")
+            n1 = try rows.position(of: "n1")
+            n2 = try rows.position(of: "n2")
+            b1 = try rows.position(of: "b1")
+        }
     }
 
     /// One record of section `kind` (the columns are named in `sql`'s comment).
-    private func add(_ kind: String, _ row: PostgresRow, to facts: inout PersonFacts) throws {
-        let ref: String = try row["ref"]
+    private func add(_ kind: String, _ row: PostgresRow, _ c: Columns, to facts: inout PersonFacts) throws {
+        let ref: String = try row.decode(c.ref)
         switch kind {
         case "m":
             facts.markers.append(MarkerFact(
-                ref: ref, sourceRef: ref, kind: try row["t1"], recordedOn: try row["d1"], expiresOn: try row["d2"],
-                agency: try row["t2"] ?? .other, sensitivity: try row["t3"] ?? .shared))
+                ref: ref, sourceRef: ref, kind: try row.decode(c.t1), recordedOn: try row.decode(c.d1), expiresOn: try row.decode(c.d2),
+                agency: try row.decode(c.t2, as: Agency?.self) ?? .other, sensitivity: try row.decode(c.t3, as: Sensitivity?.self) ?? .shared))
         case "i":
-            let offence: String? = try row["t2"]
+            let offence: String? = try row.decode(c.t2)
             facts.incidents.append(IncidentFact(
-                ref: ref, victimRef: try row["t1"], occurredOn: try row["d1"], offence: offence,
-                gravity: model.gravity(explicit: try row["n1"], offence: offence), agency: try row["t3"] ?? .other,
-                separateEvent: try row["b1"] ?? false))
+                ref: ref, victimRef: try row.decode(c.t1), occurredOn: try row.decode(c.d1), offence: offence,
+                gravity: model.gravity(explicit: try row.decode(c.n1), offence: offence),
+                agency: try row.decode(c.t3, as: Agency?.self) ?? .other, separateEvent: try row.decode(c.b1, as: Bool?.self) ?? false))
         case "b":
             facts.breaches.append(BreachFact(
-                ref: ref, occurredOn: try row["d1"], orderType: try row["t1"], actionTaken: try row["t2"] ?? BreachAction.none,
-                protectedPartyRef: try row["t3"]))
+                ref: ref, occurredOn: try row.decode(c.d1), orderType: try row.decode(c.t1),
+                actionTaken: try row.decode(c.t2, as: BreachAction?.self) ?? BreachAction.none, protectedPartyRef: try row.decode(c.t3)))
         case "o":
             facts.orders.append(OrderFact(
-                ref: ref, type: try row["t1"], startsOn: try row["d1"], endsOn: try row["d2"], protectedPartyRef: try row["t2"]))
+                ref: ref, type: try row.decode(c.t1), startsOn: try row.decode(c.d1), endsOn: try row.decode(c.d2),
+                protectedPartyRef: try row.decode(c.t2)))
         case "a":
-            let partyKind: String? = try row["t1"]
-            facts.parties.append(PartyFact(ref: ref, kind: partyKind.flatMap(PartyKind.init(rawValue:)), dateOfBirth: try row["d1"]))
+            let partyKind: String? = try row.decode(c.t1)
+            facts.parties.append(PartyFact(ref: ref, kind: partyKind.flatMap(PartyKind.init(rawValue:)), dateOfBirth: try row.decode(c.d1)))
         case "r":
             facts.relationships.append(RelationshipFact(
-                ref: ref, partyRef: try row["t1"], relationship: try row["t2"], from: try row["d1"], to: try row["d2"],
-                hasContact: try row["b1"]))
+                ref: ref, partyRef: try row.decode(c.t1), relationship: try row.decode(c.t2), from: try row.decode(c.d1),
+                to: try row.decode(c.d2), hasContact: try row.decode(c.b1)))
         case "f":
             facts.maracReferrals.append(MaracReferralFact(
-                ref: ref, partyRef: try row["t1"], referredOn: try row["d1"], criterion: try row["t2"]))
+                ref: ref, partyRef: try row.decode(c.t1), referredOn: try row.decode(c.d1), criterion: try row.decode(c.t2)))
         case "l":
             facts.forumLinks.append(ForumLinkFact(
-                ref: ref, forum: try row["t1"], status: try row["t2"], leadAgency: try row["t3"], mappaCategory: try row["n1"],
-                mappaLevel: try row["n2"], iomCohort: try row["t4"], reviewOn: try row["d1"], licenceExpiresOn: try row["d2"],
-                startsOn: try row["d3"], endsOn: try row["d4"]))
+                ref: ref, forum: try row.decode(c.t1), status: try row.decode(c.t2), leadAgency: try row.decode(c.t3),
+                mappaCategory: try row.decode(c.n1), mappaLevel: try row.decode(c.n2), iomCohort: try row.decode(c.t4),
+                reviewOn: try row.decode(c.d1), licenceExpiresOn: try row.decode(c.d2), startsOn: try row.decode(c.d3),
+                endsOn: try row.decode(c.d4)))
         default:
             throw StoreError(.failure, "unexpected section \(kind) in record \(ref) while loading risk facts")
         }

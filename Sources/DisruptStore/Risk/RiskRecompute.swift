@@ -28,24 +28,31 @@ public struct RecomputeReport: Sendable, Encodable, Equatable {
 /// row whose values are unchanged as it is (so a recompute that changes nothing writes
 /// nothing). A failure leaves earlier batches stored and later people still queued.
 ///
+/// `workers` batches run at once, each on its own connection (the caller's and
+/// `workers - 1` more of the same login) and thread, so the server's reads and writes for one
+/// batch overlap the rules of another and both cores work. Batches hold disjoint people, so
+/// their transactions never wait for one another.
+///
 /// Only administrators may recompute. Every staff member who may see a person reads his
 /// stored score, so it is computed only from what every staff member may read: his shared
 /// records and shared parties (`FactsLoader` sharedOnly); a restricted record never moves a
-/// stored score, band, flag or trigger code. Each batch's transaction opens its consultation
-/// (`consultation`), which is what lets it read.
+/// stored score, band, flag or trigger code. Each connection opens the run's consultation
+/// (`consultation`, committed) before it reads.
 public struct RiskRecompute: Sendable {
     public let model: RiskModel
     public let batchSize: Int
-    /// Opened in every transaction that reads records.
+    public let workers: Int
+    /// Opened (and committed) on every connection before it reads records.
     public let consultation = Consultation(purpose: "disrupt recompute: stored risk scores from shared records", scope: "recompute")
 
-    public init(model: RiskModel, batchSize: Int = 5_000) {
+    public init(model: RiskModel, batchSize: Int = 5_000, workers: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.model = model
         self.batchSize = batchSize
+        self.workers = max(1, workers)
     }
 
     /// Recomputes queued people (or, with `all`, every live person) as of `asOf`.
-    /// `progress` receives (people done, people to do) after each batch.
+    /// `progress` receives (people done, people to do) after each batch, from one thread at a time.
     public func run(
         all: Bool, asOf: Day, on db: PostgresConnection, progress: ((Int, Int) -> Void)? = nil
     ) throws -> RecomputeReport {
@@ -55,89 +62,106 @@ public struct RiskRecompute: Sendable {
                 .permissionDenied, "only an administrator can recompute stored risk scores",
                 hint: "Ask an administrator (or the nightly job) to run: disrupt recompute")
         }
-        try db.execute("""
-            CREATE TEMP TABLE IF NOT EXISTS risk_batch (
-                person_id bigint, as_of date, inputs_changed_at timestamptz, score int, band text,
-                trigger_codes text[], rfg_recency int, rfg_frequency int, rfg_gravity int, rfg_victims int,
-                rfg_total int, victims int, latest_incident_on date, serial bool, escalating bool, is_repeat bool,
-                model_version text, rfg_version text, triggers jsonb, flags jsonb, rfg jsonb
-            ) ON COMMIT DELETE ROWS
-            """)
-        // one consultation for the whole run, committed before the first read
+        // the run's consultation, committed on this connection before its first read (and on each
+        // further connection below)
         try consultation.open(on: db)
-        let total: Int = try db.transaction {
-            try db.query(all
-                ? "SELECT count(*)::int AS n FROM disrupt.person WHERE merged_into IS NULL"
-                : "SELECT count(*)::int AS n FROM disrupt.person_dirty")[0].decode("n")
+        let total: Int = try db.query(all
+            ? "SELECT count(*)::int AS n FROM disrupt.person WHERE merged_into IS NULL"
+            : "SELECT count(*)::int AS n FROM disrupt.person_dirty")[0].decode("n")
+        // every live person, cut into id ranges of batchSize people (one statement, a few rows)
+        let ranges: [ClosedRange<Int64>] = all ? try db.query("""
+            SELECT min(id) AS lo, max(id) AS hi
+            FROM (SELECT id, (row_number() OVER (ORDER BY id) - 1) / \(batchSize) AS batch
+                  FROM disrupt.person WHERE merged_into IS NULL) s
+            GROUP BY batch ORDER BY batch
+            """).map { try $0.decode("lo", as: Int64.self)...$0.decode("hi", as: Int64.self) } : []
+        let batches = all ? ranges.count : (total + batchSize - 1) / batchSize
+        var opened = [db]
+        defer { opened.dropFirst().forEach { $0.close() } }
+        for _ in 1..<max(1, min(workers, batches)) { opened.append(try db.openAnother()) }
+        for connection in opened {
+            if connection !== db { try consultation.open(on: connection) }
+            try connection.execute(Self.batchTable)
         }
+        let connections = opened
+
         let loader = FactsLoader(model: model)
         let evaluator = model.evaluator(asOf: asOf)
-        var report = RecomputeReport(asOf: asOf, mode: all ? "all" : "dirty", people: 0, changed: 0, removed: 0, seconds: 0)
-        var after: Int64 = 0
-        while true {
-            let batch = try db.transaction { () throws -> (scored: Int, changed: Int, removed: Int, last: Int64)? in
-                let taken: [(id: Int64, changedAt: String?)]
-                let people: [(id: Int64, facts: PersonFacts)]
-                if all {
-                    let ids: [Int64] = try db.query("""
-                        SELECT id FROM disrupt.person WHERE merged_into IS NULL AND id > \(after) ORDER BY id LIMIT \(batchSize)
-                        """).map { try $0.decode("id") }
-                    guard let lo = ids.first, let hi = ids.last else { return nil }
-                    taken = try dequeue(db, """
-                        DELETE FROM disrupt.person_dirty WHERE person_id BETWEEN \(lo) AND \(hi)
-                        RETURNING person_id, marked_at::text AS marked_at
-                        """)
-                    people = try loader.load(lo: lo, hi: hi, ids: nil, sharedOnly: true, on: db)
-                    after = hi
-                } else {
-                    taken = try dequeue(db, """
-                        DELETE FROM disrupt.person_dirty
-                        WHERE person_id IN (SELECT person_id FROM disrupt.person_dirty ORDER BY person_id
-                                            LIMIT \(batchSize) FOR UPDATE SKIP LOCKED)
-                        RETURNING person_id, marked_at::text AS marked_at
-                        """)
-                    guard let lo = taken.first?.id, let hi = taken.last?.id else { return nil }
-                    people = try loader.load(lo: lo, hi: hi, ids: taken.map(\.id), sharedOnly: true, on: db)
+        let state = RecomputeState(
+            report: RecomputeReport(asOf: asOf, mode: all ? "all" : "dirty", people: 0, changed: 0, removed: 0, seconds: 0),
+            progress: progress.map { progress in { progress($0, total) } })
+        DispatchQueue.concurrentPerform(iterations: connections.count) { worker in
+            let db = connections[worker]
+            while let index = state.next(limit: all ? ranges.count : Int.max) {
+                do {
+                    let range = all ? ranges[index] : nil
+                    guard let batch = try db.transaction({
+                        try self.batch(range, loader: loader, evaluator: evaluator, asOf: asOf, on: db)
+                    }) else { return state.finish() }
+                    state.add(batch)
+                } catch {
+                    return state.fail(error)
                 }
-                let changedAt = Dictionary(taken.map { ($0.id, $0.changedAt) }, uniquingKeysWith: { a, _ in a })
-                try db.copyIn("COPY risk_batch FROM STDIN (FORMAT csv)") { writer in
-                    var buffer: [UInt8] = []
-                    buffer.reserveCapacity(1 << 20)
-                    for (id, facts) in people {
-                        RiskRow.append(
-                            id: id, assessment: evaluator.assess(facts), rfg: model.rfgScore(facts, asOf: asOf),
-                            changedAt: changedAt[id] ?? nil, to: &buffer)
-                        if buffer.count > 1 << 20 {
-                            try writer.write(buffer)
-                            buffer.removeAll(keepingCapacity: true)
-                        }
-                    }
-                    try writer.write(buffer)
-                }
-                let changed = try db.execute(Self.history)
-                try db.execute(Self.upsert)
-                // queued people who are no longer live (merged) lose their stored score
-                let removed = all ? 0 : try db.execute("""
-                    DELETE FROM disrupt.risk_current
-                    WHERE person_id = ANY (\(taken.map { String($0.id) })::bigint[])
-                      AND person_id NOT IN (SELECT person_id FROM risk_batch)
-                    """)
-                return (people.count, changed, removed, taken.last?.id ?? after)
             }
-            guard let batch else { break }
-            report.people += batch.scored
-            report.changed += batch.changed
-            report.removed += batch.removed
-            progress?(report.people, total)
         }
+        var report = try state.result()
         if all {
-            report.removed += try db.transaction { try db.execute("""
+            report.removed += try db.execute("""
                 DELETE FROM disrupt.risk_current rc
                 WHERE NOT EXISTS (SELECT 1 FROM disrupt.person p WHERE p.id = rc.person_id AND p.merged_into IS NULL)
-                """) }
+                """)
         }
         report.seconds = (Date().timeIntervalSince(started) * 100).rounded() / 100
         return report
+    }
+
+    /// One batch, inside its transaction: the people of `range` (every live one, `--all`) or
+    /// the next queued people (nil); returns nil when the queue is empty.
+    private func batch(
+        _ range: ClosedRange<Int64>?, loader: FactsLoader, evaluator: TriggerEvaluator, asOf: Day, on db: PostgresConnection
+    ) throws -> RecomputeBatch? {
+        let taken: [(id: Int64, changedAt: String?)]
+        let people: [(id: Int64, facts: PersonFacts)]
+        if let range {
+            taken = try dequeue(db, """
+                DELETE FROM disrupt.person_dirty WHERE person_id BETWEEN \(range.lowerBound) AND \(range.upperBound)
+                RETURNING person_id, marked_at::text AS marked_at
+                """)
+            people = try loader.load(lo: range.lowerBound, hi: range.upperBound, ids: nil, sharedOnly: true, on: db)
+        } else {
+            taken = try dequeue(db, """
+                DELETE FROM disrupt.person_dirty
+                WHERE person_id IN (SELECT person_id FROM disrupt.person_dirty ORDER BY person_id
+                                    LIMIT \(batchSize) FOR UPDATE SKIP LOCKED)
+                RETURNING person_id, marked_at::text AS marked_at
+                """)
+            guard let lo = taken.first?.id, let hi = taken.last?.id else { return nil }
+            people = try loader.load(lo: lo, hi: hi, ids: taken.map(\.id), sharedOnly: true, on: db)
+        }
+        let changedAt = Dictionary(taken.map { ($0.id, $0.changedAt) }, uniquingKeysWith: { a, _ in a })
+        try db.copyIn("COPY risk_batch FROM STDIN (FORMAT csv)") { writer in
+            var buffer: [UInt8] = []
+            buffer.reserveCapacity(1 << 20)
+            for (id, facts) in people {
+                RiskRow.append(
+                    id: id, assessment: evaluator.assess(facts), rfg: model.rfgScore(facts, asOf: asOf),
+                    changedAt: changedAt[id] ?? nil, to: &buffer)
+                if buffer.count > 1 << 20 {
+                    try writer.write(buffer)
+                    buffer.removeAll(keepingCapacity: true)
+                }
+            }
+            try writer.write(buffer)
+        }
+        let changed = try db.execute(Self.history)
+        try db.execute(Self.upsert)
+        // queued people who are no longer live (merged) lose their stored score
+        let removed = range != nil ? 0 : try db.execute("""
+            DELETE FROM disrupt.risk_current
+            WHERE person_id = ANY (\(taken.map { String($0.id) })::bigint[])
+              AND person_id NOT IN (SELECT person_id FROM risk_batch)
+            """)
+        return RecomputeBatch(scored: people.count, changed: changed, removed: removed)
     }
 
     /// Runs a `DELETE ... RETURNING person_id, marked_at` of queue rows; returns them by id.
@@ -146,6 +170,16 @@ public struct RiskRecompute: Sendable {
             .map { (try $0.decode("person_id", as: Int64.self), try $0.decode("marked_at", as: String?.self)) }
             .sorted { $0.0 < $1.0 }
     }
+
+    /// Each connection's staging table for one batch's results.
+    static let batchTable: PostgresQuery = """
+        CREATE TEMP TABLE IF NOT EXISTS risk_batch (
+            person_id bigint, as_of date, inputs_changed_at timestamptz, score int, band text,
+            trigger_codes text[], rfg_recency int, rfg_frequency int, rfg_gravity int, rfg_victims int,
+            rfg_total int, victims int, latest_incident_on date, serial bool, escalating bool, is_repeat bool,
+            model_version text, rfg_version text, triggers jsonb, flags jsonb, rfg jsonb
+        ) ON COMMIT DELETE ROWS
+        """
 
     /// A history row for each person whose result differs from the stored one (or who has none).
     static let history: PostgresQuery = """
