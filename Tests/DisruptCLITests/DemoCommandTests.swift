@@ -15,7 +15,9 @@ struct DemoCommandTests {
         #expect(first.status == 0, "\(first.stderr)")
         for expected in ["imported people        250 inserted", "disruption plan", "PERPETRATOR SUMMARY", "RISKS TO PROFESSIONALS", "MATAC ranking (RFG), top 10", "What to try next",
                          "Marac meeting DEMO-MARAC: the minutes", "Minutes: Marac meeting DEMO-MARAC", "Decision: Police to flag the address",
-                         "MATAC selection", "entered the MATAC cohort on 2026-11-25", "MATAC cohort"] {
+                         "MATAC selection", "entered the MATAC cohort on 2026-11-25", "MATAC cohort",
+                         "MATAC meeting DEMO-MATAC: the minutes", "Minutes: MATAC meeting DEMO-MATAC",
+                         "Decision: Police and probation to task a joint disruption plan"] {
             #expect(first.stdout.contains(expected), "first run lacks \(expected)")
         }
         #expect(first.stdout.hasSuffix(reportPath + "\n"), "the demo ends with the report's path")
@@ -27,6 +29,7 @@ struct DemoCommandTests {
         #expect(second.stdout.contains("imported people        0 inserted, 0 updated, 250 unchanged, 0 rejected"))
         #expect(second.stdout.contains("reminder sweep: nothing new due"))
         #expect(second.stdout.contains("Minutes: Marac meeting DEMO-MARAC"), "the second run shows the same meeting's minutes")
+        #expect(second.stdout.contains("Minutes: MATAC meeting DEMO-MATAC"), "and the same MATAC meeting's minutes")
 
         let db = try PostgresConnection(location.configuration)
         defer { db.close() }
@@ -35,11 +38,16 @@ struct DemoCommandTests {
                    (SELECT count(*) FROM disrupt.reminder WHERE kind = 'overdue') AS overdue,
                    (SELECT count(*) FROM disrupt.audit_log WHERE operation = 'consult' AND purpose = 'disrupt demo') AS consults,
                    (SELECT count(*) FROM disrupt.matac_cohort) AS cohort,
+                   (SELECT count(*) FROM disrupt.meeting WHERE status = 'closed' AND forum IN ('marac', 'matac')) AS meetings,
+                   (SELECT count(*) FROM disrupt.hearing h JOIN disrupt.meeting m ON m.id = h.meeting_id
+                     WHERE m.meeting_ref = 'DEMO-MATAC' AND h.status = 'heard') AS matac_heard,
                    (SELECT count(*) FROM disrupt.audit_log WHERE operation = 'consult' AND object_table = 'report'
                                                            AND purpose = 'disrupt demo report' AND person_id IS NULL) AS reports
             """)[0]
         #expect(try row.decode("cohort", as: Int.self) == 1, "one person entered, on the first run only")
         #expect(!second.stdout.contains("entered the MATAC cohort"))
+        #expect(try row.decode("meetings", as: Int.self) == 2, "one Marac and one MATAC meeting, held and closed once")
+        #expect(try row.decode("matac_heard", as: Int.self) == 1, "the cohort member's case heard at the MATAC meeting")
         #expect(try row.decode("plans", as: Int.self) == 1, "the plan is reused, not opened twice")
         #expect(try row.decode("actions", as: Int.self) == 4)
         #expect(try row.decode("overdue", as: Int.self) >= 1, "the overdue demo action was chased")

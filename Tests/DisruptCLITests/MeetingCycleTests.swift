@@ -115,9 +115,19 @@ struct MeetingCycleTests {
         try fx.ok(["meeting", "plan", next, "--forum", "marac", "--on", MeetingFixture.day(14), "--area", "North", "--chair", fx.chair] + invite, as: fx.chair)
         let second = try fx.json(["meeting", "case", "add", next, "--referral", "R2-\(fx.token)"], as: fx.coordinator)
         #expect(second["case_ref"] as? String == caseRef && second["hearing_number"] as? Int == 2)
+        // Between the meetings: a new incident against the same victim, after the hearing.
+        try fx.ok(["incident", "add", fx.personRef, "--on", today, "--victim", "V-\(fx.token)", "--offence", "abh",
+                   "--ref", "I1-\(fx.token)"], as: fx.spoc)
         let nextAgenda = try fx.ok(["meeting", "agenda", next], as: fx.chair)
         #expect(nextAgenda.contains("Case \(caseRef): hearing 2 of 2, REPEAT"))
         #expect(nextAgenda.contains("Last heard at \(meeting) on \(today) (hearing 1)"))
+        // Since last heard, per perpetrator, in the agenda's one consultation: the incident counted.
+        #expect(nextAgenda.contains("Since last heard (\(today) to \(today)), \(fx.personRef): 1 new incident"), "\(nextAgenda)")
+        let nextMarkdown = try fx.ok(["meeting", "agenda", next, "--format", "markdown"], as: fx.chair)
+        #expect(nextMarkdown.contains("1 new incident"))
+        let nextJSON = try fx.ok(["meeting", "agenda", next, "--format", "json"], as: fx.chair)
+        #expect(nextJSON.contains("\"since_last_heard\"") && nextJSON.contains("abh"))
+        #expect(!(try fx.ok(["meeting", "agenda", meeting], as: fx.chair)).contains("Since last heard"), "a first hearing has no brief")
         let waiting = try fx.ok(["meeting", "waiting"], as: fx.coordinator)
         #expect(!waiting.contains("R1-\(fx.token)") && waiting.contains("R2-\(fx.token)") && waiting.contains(next))
         #expect(try fx.run(["meeting", "hear", next, caseRef], as: fx.chair).status == 1, "cases are heard on the meeting's day")

@@ -8,7 +8,7 @@ import Foundation
 /// (the force is generated deterministically, imports are idempotent, the plan is reused).
 enum DemoCommand {
     static let spec = CommandSpec(
-        "demo", abstract: "Load a synthetic force, plan against its top serial perpetrator, show the summary, hold a Marac meeting and print its minutes.",
+        "demo", abstract: "Load a synthetic force, plan against its top serial perpetrator, show the summary, hold a Marac and a MATAC meeting and print their minutes.",
         discussion: """
             Generates a force of fictional people, imports it through the real import path, adds demo
             staff (a police SPOC, an Idva, a Marac chair, a probation officer), scores everyone,
@@ -17,7 +17,9 @@ enum DemoCommand {
             reminder sweep, prints his summary, plans and holds one Marac meeting today (his victim's
             case: research returns, attendance, hearing, decision, an agreed action) and prints its
             minutes, then the top of the MATAC ranking, a MATAC selection with the first proposed
-            person entered into the cohort (first run only), and the cohort, and ends with the path
+            person entered into the cohort (first run only), and the cohort, plans and holds one MATAC
+            meeting today (the cohort member's case: research, attendance, hearing, decision) and prints
+            its minutes, and ends with the path
             of the year's MATAC steering-group report it wrote (HTML; --report chooses the file,
             default $DISRUPT_HOME/reports/demo-matac-report.html). Needs an administrator: the
             embedded database's own user is one.
@@ -110,6 +112,7 @@ struct DemoScript {
             ("disrupt meeting agenda \(Self.meeting)", "the Marac meeting's agenda"),
             ("disrupt meeting minutes \(Self.meeting) --agency probation --format html --out minutes.html", "probation's copy of the minutes"),
             ("disrupt matac cohort --all", "the MATAC cohort, RFG now beside entry"),
+            ("disrupt meeting minutes \(Self.matacMeeting) --format markdown", "the MATAC meeting's minutes"),
             ("disrupt report --from \(asOf.adding(years: -1).adding(days: 1).iso) --to \(asOf.iso) --forum matac --format markdown", "the steering group's report"),
             ("disrupt --help", "every command"),
         ]
@@ -179,6 +182,8 @@ struct DemoScript {
         }
         console.print(console.styled("MATAC cohort", .bold))
         try show(["matac", "cohort"])
+        console.print("")
+        try holdMatacMeeting()
     }
 
     /// The open alerts the database made as the force was imported: a count by kind and the first of each.

@@ -188,8 +188,12 @@ enum MeetingCommands {
         arguments: AgendaArguments.self,
         examples: ["disrupt meeting agenda MARAC-2026-12-03", "disrupt meeting agenda MARAC-2026-12-03 --format markdown > agenda.md"]
     ) { input, invocation in
-        let settings = try invocation.riskModel().settings.forum
-        let agenda = try invocation.reading { db in try MeetingReader().agenda(input.meeting, settings: settings, on: db) }
+        let model = try invocation.riskModel()
+        // one consultation: the agenda and, for each case heard before, what changed since (to the
+        // meeting's day, or today if it is still to come)
+        let agenda = invocation.console.reporting(try invocation.reading { db in
+            try MeetingReader().agenda(input.meeting, settings: model.settings.forum, sinceLastHeard: model, asOf: Day.today(), on: db)
+        })
         switch input.format {
         case .json: try invocation.console.printJSON(agenda)
         case .markdown: invocation.console.writeDocument(MeetingAgendaDocument.build(agenda).markdown())

@@ -26,6 +26,10 @@ enum MeetingAgendaDocument {
             lines += sheet.perpetrators.map { "Perpetrator: " + MeetingWording.perpetrator($0) }
             if let clock = MeetingWording.clock(sheet, limit: agenda.waitingLimitDays) { lines.append(clock) }
             if let last = MeetingWording.lastHeard(sheet) { lines.append(last) }
+            for since in agenda.sinceLastHeard[sheet.case_ref] ?? [] {
+                lines.append("Since last heard (\(since.brief.since.iso) to \(since.brief.asOf.iso)), \(since.person_ref): "
+                    + SinceLastHeardWording.compact(since.brief))
+            }
             let outstanding = sheet.outstandingResearch
             lines.append(outstanding.isEmpty ? "Research: every agency asked has returned"
                                              : "Research not returned: \(outstanding.joined(separator: ", "))")

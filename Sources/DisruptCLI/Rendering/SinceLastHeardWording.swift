@@ -41,5 +41,35 @@ enum SinceLastHeardWording {
         return "Then: \(then); \(now).\(delta)"
     }
 
+    /// One line for a meeting's agenda: the counts of what changed (only those not zero) and
+    /// the score and RFG change, e.g. "1 new incident, 2 overdue actions; score 30 -> 42 (+12), RFG 20 -> 25 (+5)".
+    static func compact(_ brief: SinceLastHeardBrief) -> String {
+        let notStarted = brief.actionsNotStarted.filter { !$0.overdue }.count
+        let counts = [(brief.incidents.count, "new incident"), (brief.breaches.count, "breach"), (brief.markers.count, "new marker"),
+                      (brief.reminders.count, "alert"), (brief.actionsDone.count, "action done"),
+                      (brief.actionsOverdue.count, "overdue action"), (notStarted, "action not started")]
+            .filter { $0.0 > 0 }
+            .map { n, what in "\(n) \(n == 1 ? what : plural(what))" }
+        return (counts.isEmpty ? "nothing new" : counts.joined(separator: ", ")) + "; " + compactScore(brief)
+    }
+
+    /// "score 30 -> 42 (+12), RFG 20 -> 25 (+5)", or what is missing.
+    static func compactScore(_ brief: SinceLastHeardBrief) -> String {
+        guard let change = brief.score else { return "no stored score" }
+        switch (change.then, change.now) {
+        case let (then?, now?):
+            return "score \(then.score) -> \(now.score) (\(signed(now.score - then.score))), RFG \(then.rfg) -> \(now.rfg) (\(signed(now.rfg - then.rfg)))"
+        case let (nil, now?): return "score \(now.score), RFG \(now.rfg) now (none stored then)"
+        case let (then?, nil): return "score \(then.score), RFG \(then.rfg) then (none stored now)"
+        case (nil, nil): return "no stored score"
+        }
+    }
+
+    private static func plural(_ what: String) -> String {
+        what == "breach" ? "breaches" : what.replacingOccurrences(of: "incident", with: "incidents").replacingOccurrences(of: "marker", with: "markers")
+            .replacingOccurrences(of: "alert", with: "alerts").replacingOccurrences(of: "action done", with: "actions done")
+            .replacingOccurrences(of: "overdue action", with: "overdue actions").replacingOccurrences(of: "action not started", with: "actions not started")
+    }
+
     static func signed(_ n: Int) -> String { n > 0 ? "+\(n)" : String(n) }
 }

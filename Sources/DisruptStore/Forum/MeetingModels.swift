@@ -159,9 +159,24 @@ public struct MeetingAgenda: Sendable, Encodable {
     public var waitingLimitDays: Int
     /// Cases whose clock is past the limit.
     public var overWaitingLimit: [String]
+    /// "Since last heard", by case reference: for each case heard before, one brief per
+    /// perpetrator the reader may see (empty until `MeetingReader.sinceLastHeard` fills it).
+    public var sinceLastHeard: [String: [PerpetratorSinceLastHeard]] = [:]
 
     enum CodingKeys: String, CodingKey {
         case meeting, cases, budget, waitingLimitDays = "waiting_limit_days", overWaitingLimit = "over_waiting_limit"
+        case sinceLastHeard = "since_last_heard"
+    }
+}
+
+/// What changed about one perpetrator of a repeat case since the case's previous hearing.
+public struct PerpetratorSinceLastHeard: Sendable, Encodable {
+    public var person_ref: String
+    public var brief: SinceLastHeardBrief
+
+    public init(person_ref: String, brief: SinceLastHeardBrief) {
+        self.person_ref = person_ref
+        self.brief = brief
     }
 }
 

@@ -49,6 +49,34 @@ public struct MeetingReader: Sendable {
             }.map(\.case_ref))
     }
 
+    /// The agenda with "since last heard" for each case heard before: per perpetrator, what
+    /// changed from the case's previous hearing to `asOf` or the meeting's day if sooner (read as the caller, from his dossier:
+    /// call it inside the command's one consultation). What a dossier read left out is counted.
+    public func agenda(_ ref: String, settings: ForumSettings, sinceLastHeard model: RiskModel, asOf: Day,
+                       on db: PostgresConnection) throws -> Isolated<MeetingAgenda> {
+        var agenda = try agenda(ref, settings: settings, on: db)
+        let until = min(asOf, agenda.meeting.held_on)  // a past meeting: what it had before it
+        var leftOut = LeftOut()
+        let reader = SinceLastHeardReader(model: model)
+        for sheet in agenda.cases {
+            guard let last = sheet.last_heard else { continue }
+            var briefs: [PerpetratorSinceLastHeard] = []
+            for perpetrator in sheet.perpetrators {
+                // only a person the reader may see (the sheet already follows the agency rules)
+                guard let person = try PersonResolver().candidates(perpetrator.person_ref, on: db)
+                    .first(where: { $0.ref == perpetrator.person_ref }) else { continue }
+                let dossier = try PersonDossierReader().read(personID: person.id, on: db)
+                leftOut.add(dossier.leftOut)
+                guard var brief = try reader.brief(personID: person.id, dossier: dossier.value, since: last.heard_on,
+                                                   asOf: until, on: db) else { continue }
+                brief.basis = "last_hearing"  // the case's previous hearing, not a day the reader gave
+                briefs.append(PerpetratorSinceLastHeard(person_ref: perpetrator.person_ref, brief: brief))
+            }
+            if !briefs.isEmpty { agenda.sinceLastHeard[sheet.case_ref] = briefs }
+        }
+        return Isolated(agenda, leftOut: leftOut)
+    }
+
     /// The minutes: the reader's own view (`agency` nil) or one agency's copy, which holds only what
     /// that agency may also see. Produced and logged by the database in one step: a consultation,
     /// or with `recipients` a disclosure naming them (the meeting must be closed).
