@@ -75,9 +75,12 @@ struct MatacCycleTests {
         let first = serialInOrder[0]
         let refused = try fx.run(["matac", "enter", first, "--reason", "top RFG"], as: fx.probation)
         #expect(refused.status == 4, "\(refused.stderr)")
-        let entered = try fx.json(["matac", "enter", first, "--reason", "top RFG, three victims", "--on", today.adding(days: -30).iso], as: fx.chair)
+        // back-dated: the RFG in force on that day, from the score history; none stored then: refused
+        let backDated = try fx.run(["matac", "enter", first, "--reason", "top RFG", "--on", today.adding(days: -30).iso], as: fx.chair)
+        #expect(backDated.status == 1 && backDated.stderr.contains("no stored risk score as of"), "\(backDated.stderr)")
+        let entered = try fx.json(["matac", "enter", first, "--reason", "top RFG, three victims"], as: fx.chair)
         #expect(entered["rfg_at_entry"] as? Int == (try storedRFG(first)))
-        #expect(entered["entered_on"] as? String == today.adding(days: -30).iso)
+        #expect(entered["entered_on"] as? String == today.iso)
         let again = try fx.run(["matac", "enter", first, "--reason", "again"], as: fx.chair)
         #expect(again.status == 5)
         #expect(again.stderr.contains("already in the MATAC cohort") && again.stderr.contains("status: member"), "\(again.stderr)")

@@ -43,10 +43,11 @@ struct SecurityRowLevelTests {
         defer { db.close() }
         let changed: [Int] = try db.asConsulting {
             [try db.execute("UPDATE disrupt.marker SET note = 'hijacked' WHERE source_ref = \(f.marker("ps"))"),
-             try db.execute("UPDATE disrupt.marker SET agency = 'probation' WHERE source_ref = \(f.marker("ps"))"),
-             try db.execute("DELETE FROM disrupt.marker WHERE source_ref IN (\(f.marker("ps")), \(f.marker("pr")))")]
+             try db.execute("UPDATE disrupt.marker SET agency = 'probation' WHERE source_ref = \(f.marker("ps"))")]
         }
-        #expect(changed == [0, 0, 0])
+        #expect(changed == [0, 0])
+        // no member of staff deletes a record (a delete refused by a foreign key would name a hidden row)
+        #expect(sqlState { _ = try db.execute("DELETE FROM disrupt.marker WHERE source_ref IN (\(f.marker("ps")), \(f.marker("pr")))") } == "42501")
         #expect(sqlState { _ = try db.execute("TRUNCATE disrupt.marker") } == "42501")
         let check = try f.superuser()
         defer { check.close() }
