@@ -244,7 +244,7 @@ BEGIN
     END IF;
     RETURN NEW;
 END $$;
-CREATE TRIGGER forum_meeting_guard BEFORE INSERT OR UPDATE OR DELETE ON disrupt.meeting
+CREATE TRIGGER meeting_guard BEFORE INSERT OR UPDATE OR DELETE ON disrupt.meeting
     FOR EACH ROW EXECUTE FUNCTION disrupt.forum_meeting_guard();
 
 -- Rows under a meeting (attendance, hearings, research returns, decisions) change only while it is
@@ -281,14 +281,15 @@ BEGIN
     END IF;
     RETURN v_row;
 END $$;
-CREATE TRIGGER forum_child_guard BEFORE INSERT OR UPDATE OR DELETE ON disrupt.meeting_agency
-    FOR EACH ROW EXECUTE FUNCTION disrupt.forum_child_guard();
-CREATE TRIGGER forum_child_guard BEFORE INSERT OR UPDATE OR DELETE ON disrupt.hearing
-    FOR EACH ROW EXECUTE FUNCTION disrupt.forum_child_guard();
-CREATE TRIGGER forum_child_guard BEFORE INSERT OR UPDATE OR DELETE ON disrupt.research_return
-    FOR EACH ROW EXECUTE FUNCTION disrupt.forum_child_guard();
-CREATE TRIGGER forum_child_guard BEFORE INSERT OR UPDATE OR DELETE ON disrupt.decision
-    FOR EACH ROW EXECUTE FUNCTION disrupt.forum_child_guard();
+DO $do$
+DECLARE t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['meeting_agency', 'hearing', 'research_return', 'decision'] LOOP
+        EXECUTE format('CREATE TRIGGER meeting_child_guard BEFORE INSERT OR UPDATE OR DELETE ON disrupt.%I '
+                       'FOR EACH ROW EXECUTE FUNCTION disrupt.forum_child_guard()', t);
+    END LOOP;
+END
+$do$;
 
 -- ---------------------------------------------------------------------------------------------
 -- Meetings
