@@ -23,13 +23,21 @@ public final class PrivateTemporaryDirectory: @unchecked Sendable {
     public init(environment: [String: String] = ProcessInfo.processInfo.environment, removeOnSignal: Bool = true) throws {
         let base = Self.base(environment: environment) ?? Self.systemTemporaryDirectory
         Self.removeLeftovers(in: base)
-        var template = Array((base + "/disrupt-run-\(getpid())-XXXXXX").utf8CString)
-        guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
-            throw StoreError(.failure, "cannot create a private temporary directory in \(base) (errno \(errno))")
+        // With removeOnSignal the template is registered for the signal handler BEFORE mkdtemp fills
+        // it in place: a signal that lands between the directory's creation and its registration
+        // would otherwise leave the directory behind.
+        guard let template = strdup(base + "/disrupt-run-\(getpid())-XXXXXX") else {
+            throw StoreError(.failure, "cannot create a private temporary directory in \(base) (out of memory)")
         }
-        path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        let slot = removeOnSignal ? SignalCleanup.shared.add(buffer: template) : nil
+        guard mkdtemp(template) != nil else {
+            let code = errno
+            if let slot { SignalCleanup.shared.forget(slot: slot) } else { free(template) }
+            throw StoreError(.failure, "cannot create a private temporary directory in \(base) (errno \(code))")
+        }
+        path = String(cString: template)
         self.removeOnSignal = removeOnSignal
-        if removeOnSignal { SignalCleanup.shared.add(path) }
+        if let slot { SignalCleanup.shared.name(slot: slot, path) } else { free(template) }
     }
 
     deinit { remove() }
@@ -109,14 +117,23 @@ final class SignalCleanup: @unchecked Sendable {
     static let shared = SignalCleanup()
     private let lock = NSLock()
     private var registered: [String: Int] = [:]
+    /// Slots in use, named or not yet.
+    private var inUse = 0
 
     /// Registers a path (a file or an empty directory).
     func add(_ path: String) {
+        guard let buffer = strdup(path), let slot = add(buffer: buffer) else { return }
+        name(slot: slot, path)
+    }
+
+    /// Registers a C string that is still being filled in (a `mkdtemp` template, written in
+    /// place), before the file or directory it names exists; `name(slot:_:)` gives it its path
+    /// once known. The buffer is the handler's from now on (never freed). Nil: the table is full.
+    func add(buffer: UnsafeMutablePointer<CChar>) -> Int? {
         lock.withLock {
-            guard let slot = (0..<signalCleanupCapacity).first(where: { signalCleanupSlots[$0] == nil }) else { return }
-            signalCleanupSlots[slot] = strdup(path)
-            registered[path] = slot
-            if registered.count == 1 {
+            guard let slot = (0..<signalCleanupCapacity).first(where: { signalCleanupSlots[$0] == nil }) else { return nil }
+            signalCleanupSlots[slot] = buffer
+            if inUse == 0 {
                 signal(SIGINT, signalCleanupHandler)
                 signal(SIGTERM, signalCleanupHandler)
                 // A parent may have started us with them blocked (the mask survives exec).
@@ -126,6 +143,21 @@ final class SignalCleanup: @unchecked Sendable {
                 sigaddset(&unblock, SIGTERM)
                 pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
             }
+            inUse += 1
+            return slot
+        }
+    }
+
+    /// The path of a slot registered by `add(buffer:)`, for `remove(prefix:)`.
+    func name(slot: Int, _ path: String) {
+        lock.withLock { registered[path] = slot }
+    }
+
+    /// Drops a slot registered by `add(buffer:)` whose file or directory was never made.
+    func forget(slot: Int) {
+        lock.withLock {
+            signalCleanupSlots[slot] = nil
+            release()
         }
     }
 
@@ -136,14 +168,21 @@ final class SignalCleanup: @unchecked Sendable {
                 // Not freed: the handler may be reading it on another thread.
                 signalCleanupSlots[slot] = nil
                 registered[path] = nil
-            }
-            if registered.isEmpty {
-                signal(SIGINT, SIG_DFL)
-                signal(SIGTERM, SIG_DFL)
+                release()
             }
         }
     }
+
+    /// One slot fewer in use; the default disposition comes back when none is (lock held).
+    private func release() {
+        inUse -= 1
+        if inUse == 0 {
+            signal(SIGINT, SIG_DFL)
+            signal(SIGTERM, SIG_DFL)
+        }
+    }
 }
+
 
 private let signalCleanupCapacity = 64
 private nonisolated(unsafe) let signalCleanupSlots: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> = {
