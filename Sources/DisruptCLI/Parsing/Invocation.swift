@@ -36,9 +36,9 @@ public final class Invocation: @unchecked Sendable {
         }
     }
 
-    /// Runs `body` in one transaction that first opens a consultation of personal data
-    /// (`disrupt.consult`: the audit row with its purpose; without it the database shows staff
-    /// nothing). Without `consultation`, the purpose names the command ("disrupt rank") and the
+    /// Opens a consultation of personal data (`disrupt.consult`: the audit row with its purpose,
+    /// committed first; without it the database shows staff nothing), then runs `body` in one
+    /// transaction. Without `consultation`, the purpose names the command ("disrupt rank") and the
     /// scope is the command's path ("rank").
     public func reading<T>(_ consultation: Consultation? = nil, _ body: (PostgresConnection) throws -> T) throws -> T {
         let db = try database()

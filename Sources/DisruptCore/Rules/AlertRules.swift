@@ -30,9 +30,6 @@ public enum AlertKind: String, CaseIterable, Sendable, Codable {
 
 /// The day rules of the alerts.
 public enum AlertRules {
-    /// The order types whose being in force makes an incident "offending on bail, RUI or licence".
-    public static let offendingOrderTypes = ["bail", "rui", "licence"]
-
     /// An order is in force on `day` from its start through its end (open-ended without one).
     public static func inForce(startsOn: Day, endsOn: Day?, on day: Day) -> Bool {
         startsOn <= day && (endsOn.map { day <= $0 } ?? true)
@@ -46,9 +43,4 @@ public enum AlertRules {
 
     /// A party is new for him when no earlier record (incident or relationship) names the two together.
     public static func isNew(party: Int64, seenBefore: Set<Int64>) -> Bool { !seenBefore.contains(party) }
-
-    /// The day an alert created on `created` first shows.
-    public static func showsOn(created: Day, delayWorkingDays: Int) -> Day {
-        WorkingDay.after(created, count: delayWorkingDays)
-    }
 }

@@ -177,11 +177,11 @@ public struct SummaryBuilder: Sendable {
         }
         let children = current.filter { ["child", "step_child"].contains($0.relationship) && $0.hasContact == true }.compactMap(link)
         // a party recorded as a new partner, or a partner relationship that began recently (the
-        // new_partner alert's window, AlertRules.isRecent with the default recent_days)
+        // new_partner alert's window: AlertRules.isRecent with the configured alerts.recent_days)
         let partners = current.filter { record in
             dossier.party(record.partyId)?.kind == "new_partner"
                 || (record.relationship == "partner"
-                    && record.fromOn.map { AlertRules.isRecent($0, today: asOf, withinDays: AlertSettings().recentDays) } ?? false)
+                    && record.fromOn.map { AlertRules.isRecent($0, today: asOf, withinDays: model.settings.alerts.recentDays) } ?? false)
         }.compactMap(link)
         return SummaryRelationships(
             victims: victims, children: children.sorted { $0.name < $1.name }, newPartners: partners.sorted { $0.name < $1.name })

@@ -8,8 +8,8 @@ import Postgres
 /// dossier the caller has already read, so the brief stays within that consultation; call it
 /// inside the same transaction.
 ///
-/// For the meeting commands (agenda, minutes): `brief(personID:dossier:since:asOf:on:)` with a
-/// dossier from `PersonDossierReader`, or `read(personID:purpose:asOf:on:)` which reads both.
+/// For the meeting agenda and the summary: `brief(personID:dossier:since:asOf:on:)` with a
+/// dossier from `PersonDossierReader`.
 public struct SinceLastHeardReader: Sendable {
     public let model: RiskModel
 

@@ -161,11 +161,11 @@ public struct FactsLoader: Sendable {
         UNION ALL
         SELECT 'a', x.person_id, pa.party_ref, pa.kind, NULL, NULL, NULL, pa.date_of_birth, NULL, NULL, NULL, NULL, NULL, NULL
         FROM (SELECT i.person_id, i.party_id FROM disrupt.incident i
-              WHERE i.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR i.person_id = ANY ($3::bigint[])) AND (NOT $4::bool OR i.sensitivity = 'shared') AND (NOT $4::bool OR i.sensitivity = 'shared')
+              WHERE i.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR i.person_id = ANY ($3::bigint[])) AND (NOT $4::bool OR i.sensitivity = 'shared')
               UNION SELECT r.person_id, r.party_id FROM disrupt.relationship r
-              WHERE r.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR r.person_id = ANY ($3::bigint[])) AND (NOT $4::bool OR r.sensitivity = 'shared') AND (NOT $4::bool OR r.sensitivity = 'shared')
+              WHERE r.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR r.person_id = ANY ($3::bigint[])) AND (NOT $4::bool OR r.sensitivity = 'shared')
               UNION SELECT o.person_id, o.protected_party_id FROM disrupt.court_order o
-              WHERE o.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR o.person_id = ANY ($3::bigint[])) AND (NOT $4::bool OR o.sensitivity = 'shared') AND (NOT $4::bool OR o.sensitivity = 'shared')
+              WHERE o.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR o.person_id = ANY ($3::bigint[])) AND (NOT $4::bool OR o.sensitivity = 'shared')
               UNION SELECT f.person_id, f.party_id FROM disrupt.referral f
               WHERE f.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR f.person_id = ANY ($3::bigint[])) AND (NOT $4::bool OR f.sensitivity = 'shared')) x
         JOIN disrupt.party pa ON pa.id = x.party_id AND (NOT $4::bool OR pa.sensitivity = 'shared')

@@ -2,8 +2,8 @@ import DisruptCore
 import Postgres
 
 /// A ranking computed live as of a day, for when the stored scores are for another day: the
-/// people's records are read and scored in memory, inside the caller's consultation (whose
-/// audit row is the only thing the transaction writes), so ranking never rewrites stored scores
+/// people's records are read and scored in memory, inside the caller's (committed)
+/// consultation, writing nothing, so ranking never rewrites stored scores
 /// nor writes back-dated assessments, whoever runs it. Only for administrators: like stored
 /// scores, it uses the shared records only (`FactsLoader` sharedOnly), so that rankings agree.
 struct LiveRanking {

@@ -5,8 +5,8 @@ import Postgres
 /// Reads a person's dossier in ONE statement: every section is a jsonb sub-select by
 /// `person_id` (each served by that table's `(person_id, ...)` index), row-level security
 /// leaves out what the caller may not see, and `disrupt.withheld_counts` says how much that
-/// is. The caller has opened the consultation first (`Consultation`, `consulting`), in the
-/// same transaction: that is what writes the one audit row with the purpose; without it the
+/// is. The caller has opened (and committed) the consultation first (`Consultation`,
+/// `consulting`): that is what writes the one audit row with the purpose; without it the
 /// database shows nothing.
 public struct PersonDossierReader: Sendable {
     public init() {}
