@@ -7,11 +7,16 @@ extension PostgresConnection {
     public func query(_ query: PostgresQuery) throws -> PostgresRows {
         try lock.withLock {
             let handle = try liveHandle()
-            let texts = try query.binds.map { try $0.text() }
-            let result = withCStringArray(texts) { pointers in
-                PQexecParams(handle, query.sql, Int32(texts.count), nil, pointers, nil, nil, 0)
-            }
-            return try consume(result, handle: handle)
+            return try consume(try send(query, on: handle, binary: false), handle: handle)
+        }
+    }
+
+    /// Runs one statement with its parameters (`PQexecParams`), its results in text or binary
+    /// format; the caller checks and clears libpq's result. Call while holding `lock`.
+    func send(_ query: PostgresQuery, on handle: OpaquePointer, binary: Bool) throws -> OpaquePointer? {
+        let texts = try query.binds.map { try $0.text() }
+        return withCStringArray(texts) { pointers in
+            PQexecParams(handle, query.sql, Int32(texts.count), nil, pointers, nil, nil, binary ? 1 : 0)
         }
     }
 

@@ -97,4 +97,11 @@ public struct PostgresDecodingError: Error, CustomStringConvertible, Sendable {
     public var type: String
     public var reason: String
     public var description: String { "cannot read column \"\(column)\" as \(type): \(reason)" }
+
+    /// `column` names the column (never its value); `type` is what it was read as.
+    public init(column: String, type: String, reason: String) {
+        self.column = column
+        self.type = type
+        self.reason = reason
+    }
 }

@@ -52,6 +52,28 @@ struct RoundTripTests {
         #expect(try row.decode("id", as: UUID.self) == id)
     }
 
+    @Test func binaryResultsReadInPlaceWithTheirTypesChecked() throws {
+        let rows = try connection.queryBinary("""
+            SELECT \(Int64.min)::bigint AS big, \(Int32.max)::int AS small, true AS yes, 'Zoë 李'::text AS name,
+                   '2026-02-28'::date AS day, '1969-12-31'::date AS before, NULL::date AS none, 'infinity'::date AS forever
+            """)
+        #expect(rows.count == 1)
+        let position = { (name: String) in try rows.position(of: name) }
+        #expect(try rows.int64(0, position("big")) == Int64.min)
+        #expect(try rows.int32(0, position("small")) == Int32.max)
+        #expect(try rows.bool(0, position("yes")) == true)
+        #expect(try rows.string(0, position("name")) == "Zoë 李")
+        #expect(try rows.firstByte(0, position("name")) == UInt8(ascii: "Z"))
+        #expect(try rows.daysSince1970(0, position("day")) == 20_512)
+        #expect(try rows.daysSince1970(0, position("before")) == -1)
+        #expect(try rows.daysSince1970(0, position("none")) == nil)
+        #expect(throws: PostgresDecodingError.self) { try rows.daysSince1970(0, position("forever")) }
+        // a column read as another type than it has is an error naming it, never a misread
+        #expect(throws: PostgresDecodingError.self) { try rows.int64(0, position("small")) }
+        #expect(throws: PostgresDecodingError.self) { try rows.string(0, position("day")) }
+        #expect(throws: PostgresDecodingError.self) { try rows.position(of: "missing") }
+    }
+
     @Test func textArraysAndJSON() throws {
         let values = ["a", "b c", "quote\"d", "comma,", "NULL", "back\\slash", ""]
         let row = try connection.query("SELECT \(values)::text[] AS list, '{x,NULL}'::text[] AS with_null, jsonb_build_object('k', \("v")::text) AS doc")[0]

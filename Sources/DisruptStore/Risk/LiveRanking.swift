@@ -18,6 +18,7 @@ struct LiveRanking {
                 WHERE p.merged_into IS NULL AND \(unsafeSQL: RankingSQL.agencyFilter)
                 """).map { (try $0.decode("id", as: Int64.self), try $0.decode("person_ref", as: String.self)) })
             let loader = FactsLoader(model: model)
+            let parties = try PartyDirectory(sharedOnly: true, on: db)
             let evaluator = model.evaluator(asOf: asOf)
             var ranked: [RankedPerson] = []
             var after: Int64 = 0
@@ -27,7 +28,7 @@ struct LiveRanking {
                     """).map { try $0.decode("id") }
                 guard let lo = ids.first, let hi = ids.last else { break }
                 after = hi
-                for (id, facts) in try loader.load(lo: lo, hi: hi, ids: nil, sharedOnly: true, on: db) {
+                for (id, facts) in try loader.load(lo: lo, hi: hi, ids: nil, sharedOnly: true, parties: parties, on: db) {
                     guard let ref = visible[id] else { continue }
                     ranked.append(Self.row(ref, evaluator.assess(facts), model.rfgScore(facts, asOf: asOf), asOf: asOf))
                 }

@@ -23,7 +23,9 @@ public struct RecomputeReport: Sendable, Encodable, Equatable {
 /// Scores people and stores the result in `disrupt.risk_current` (plus a
 /// `disrupt.risk_assessment` history row when something changed), in batches of
 /// `batchSize` people: each batch is one transaction that takes its people off
-/// `disrupt.person_dirty`, reads their records, evaluates the rules, COPYs the results into
+/// `disrupt.person_dirty`, reads their records (one statement of range scans, in binary
+/// format; with `all`, the parties come from one `PartyDirectory` read at the start instead of
+/// a join in every batch), evaluates the rules, COPYs the results into
 /// a temporary table and merges them with one INSERT ... ON CONFLICT, which leaves a stored
 /// row whose values are unchanged as it is (so a recompute that changes nothing writes
 /// nothing). A failure leaves earlier batches stored and later people still queued.
@@ -85,6 +87,8 @@ public struct RiskRecompute: Sendable {
         }
         let connections = opened
 
+        // every shared party, read once for the whole run rather than joined in each batch
+        let parties = all ? try PartyDirectory(sharedOnly: true, on: db) : nil
         let loader = FactsLoader(model: model)
         let evaluator = model.evaluator(asOf: asOf)
         let state = RecomputeState(
@@ -96,7 +100,7 @@ public struct RiskRecompute: Sendable {
                 do {
                     let range = all ? ranges[index] : nil
                     guard let batch = try db.transaction({
-                        try self.batch(range, loader: loader, evaluator: evaluator, asOf: asOf, on: db)
+                        try self.batch(range, loader: loader, parties: parties, evaluator: evaluator, asOf: asOf, on: db)
                     }) else { return state.finish() }
                     state.add(batch)
                 } catch {
@@ -118,7 +122,8 @@ public struct RiskRecompute: Sendable {
     /// One batch, inside its transaction: the people of `range` (every live one, `--all`) or
     /// the next queued people (nil); returns nil when the queue is empty.
     private func batch(
-        _ range: ClosedRange<Int64>?, loader: FactsLoader, evaluator: TriggerEvaluator, asOf: Day, on db: PostgresConnection
+        _ range: ClosedRange<Int64>?, loader: FactsLoader, parties: PartyDirectory?, evaluator: TriggerEvaluator, asOf: Day,
+        on db: PostgresConnection
     ) throws -> RecomputeBatch? {
         let taken: [(id: Int64, changedAt: String?)]
         let people: [(id: Int64, facts: PersonFacts)]
@@ -127,7 +132,7 @@ public struct RiskRecompute: Sendable {
                 DELETE FROM disrupt.person_dirty WHERE person_id BETWEEN \(range.lowerBound) AND \(range.upperBound)
                 RETURNING person_id, marked_at::text AS marked_at
                 """)
-            people = try loader.load(lo: range.lowerBound, hi: range.upperBound, ids: nil, sharedOnly: true, on: db)
+            people = try loader.load(lo: range.lowerBound, hi: range.upperBound, ids: nil, sharedOnly: true, parties: parties, on: db)
         } else {
             taken = try dequeue(db, """
                 DELETE FROM disrupt.person_dirty
@@ -140,18 +145,17 @@ public struct RiskRecompute: Sendable {
         }
         let changedAt = Dictionary(taken.map { ($0.id, $0.changedAt) }, uniquingKeysWith: { a, _ in a })
         try db.copyIn("COPY risk_batch FROM STDIN (FORMAT csv)") { writer in
-            var buffer: [UInt8] = []
-            buffer.reserveCapacity(1 << 20)
+            var rows = RiskRowWriter()
             for (id, facts) in people {
-                RiskRow.append(
+                rows.append(
                     id: id, assessment: evaluator.assess(facts), rfg: model.rfgScore(facts, asOf: asOf),
-                    changedAt: changedAt[id] ?? nil, to: &buffer)
-                if buffer.count > 1 << 20 {
-                    try writer.write(buffer)
-                    buffer.removeAll(keepingCapacity: true)
+                    changedAt: changedAt[id] ?? nil)
+                if rows.buffer.count > 1 << 20 {
+                    try writer.write(rows.buffer)
+                    rows.buffer.removeAll(keepingCapacity: true)
                 }
             }
-            try writer.write(buffer)
+            try writer.write(rows.buffer)
         }
         let changed = try db.execute(Self.history)
         try db.execute(Self.upsert)
@@ -171,13 +175,14 @@ public struct RiskRecompute: Sendable {
             .sorted { $0.0 < $1.0 }
     }
 
-    /// Each connection's staging table for one batch's results.
+    /// Each connection's staging table for one batch's results. The evidence columns are text:
+    /// only the rows that become history are read as jsonb.
     static let batchTable: PostgresQuery = """
         CREATE TEMP TABLE IF NOT EXISTS risk_batch (
             person_id bigint, as_of date, inputs_changed_at timestamptz, score int, band text,
             trigger_codes text[], rfg_recency int, rfg_frequency int, rfg_gravity int, rfg_victims int,
             rfg_total int, victims int, latest_incident_on date, serial bool, escalating bool, is_repeat bool,
-            model_version text, rfg_version text, triggers jsonb, flags jsonb, rfg jsonb
+            model_version text, rfg_version text, triggers text, flags text, rfg text
         ) ON COMMIT DELETE ROWS
         """
 
@@ -186,8 +191,8 @@ public struct RiskRecompute: Sendable {
         INSERT INTO disrupt.risk_assessment
             (person_id, as_of, inputs_changed_at, model_version, score, band, triggers, flags, rfg, rfg_version,
              serial, escalating, is_repeat)
-        SELECT b.person_id, b.as_of, b.inputs_changed_at, b.model_version, b.score, b.band, b.triggers, b.flags, b.rfg,
-               b.rfg_version, b.serial, b.escalating, b.is_repeat
+        SELECT b.person_id, b.as_of, b.inputs_changed_at, b.model_version, b.score, b.band, b.triggers::jsonb, b.flags::jsonb,
+               b.rfg::jsonb, b.rfg_version, b.serial, b.escalating, b.is_repeat
         FROM risk_batch b
         LEFT JOIN disrupt.risk_current c ON c.person_id = b.person_id
         WHERE c.person_id IS NULL
