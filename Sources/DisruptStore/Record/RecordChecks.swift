@@ -56,9 +56,13 @@ struct RecordChecks {
         }
     }
 
+    /// Ends a look-up by reference: of the rows the caller sees with one natural key (their
+    /// agency's and a shared one, migration 0011), the one `disrupt.ref_rank` says it means.
+    static let theRowMeant = "ORDER BY disrupt.ref_rank(agency, sensitivity, disrupt.caller_agency()) LIMIT 1"
+
     /// The id of the party with this reference (exit 3 when there is none).
     func party(_ ref: String) throws -> Int64 {
-        let rows = try db.query("SELECT id FROM disrupt.party WHERE party_ref = \(ref)")
+        let rows = try db.query("SELECT id FROM disrupt.party WHERE party_ref = \(ref) \(unsafeSQL: RecordChecks.theRowMeant)")
         guard let row = rows.first else {
             throw StoreError(.notFound, "no party with reference '\(ref)'", hint: "Add one with: disrupt party add --ref \(ref) --family-name NAME --kind victim")
         }
