@@ -367,16 +367,11 @@ $do$;
 -- source systems' own) are kept as they are.
 -- ---------------------------------------------------------------------------
 
-CREATE OR REPLACE FUNCTION disrupt.next_ref(kind text) RETURNS text
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
+-- ref_kind(kind) -> the kind's reference letter, table and key column; 22023 for an unknown kind.
+CREATE FUNCTION disrupt.ref_kind(kind text, OUT prefix text, OUT tbl text, OUT col text)
+LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
-DECLARE
-    alphabet constant text := '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
-    prefix text; tbl text; col text; v text; b bytea; free boolean;
 BEGIN
-    IF NOT coalesce(disrupt.is_active_staff(), false) THEN
-        RAISE EXCEPTION 'next_ref: % is not active staff', session_user USING ERRCODE = '42501';
-    END IF;
     SELECT x.prefix, x.tbl, x.col INTO prefix, tbl, col
     FROM (VALUES ('person',   'P', 'person',      'person_ref'),
                  ('incident', 'I', 'incident',    'source_ref'),
@@ -388,10 +383,24 @@ BEGIN
                  ('marac_case', 'MARAC', 'forum_case', 'case_ref'),
                  ('matac_case', 'MATAC', 'forum_case', 'case_ref'),
                  ('mappa_case', 'MAPPA', 'forum_case', 'case_ref')) AS x(kind, prefix, tbl, col)
-    WHERE x.kind = next_ref.kind;
+    WHERE x.kind = ref_kind.kind;
     IF prefix IS NULL THEN
-        RAISE EXCEPTION 'next_ref: unknown kind %', quote_literal(kind) USING ERRCODE = '22023';
+        RAISE EXCEPTION 'unknown reference kind %', quote_literal(kind) USING ERRCODE = '22023';
     END IF;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION disrupt.next_ref(kind text) RETURNS text
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
+AS $$
+DECLARE
+    alphabet constant text := '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+    prefix text; tbl text; col text; v text; b bytea; free boolean;
+BEGIN
+    IF NOT coalesce(disrupt.is_active_staff(), false) THEN
+        RAISE EXCEPTION 'next_ref: % is not active staff', session_user USING ERRCODE = '42501';
+    END IF;
+    SELECT k.prefix, k.tbl, k.col INTO prefix, tbl, col FROM disrupt.ref_kind(kind) k;
     LOOP
         b := uuid_send(gen_random_uuid());
         v := prefix || '-' || (SELECT string_agg(substr(alphabet, 1 + get_byte(b, i) % 31, 1), '' ORDER BY i)
@@ -402,6 +411,22 @@ BEGIN
     RETURN v;
 END
 $$;
+-- ref_in_use(kind, ref): does a row the caller sees (row-level security: SECURITY INVOKER)
+-- hold this reference? A reference given by hand for a new record is refused when it does
+-- (the CLI's "already exists"), though the database would store a restricted row beside
+-- another agency's shared one: a second visible row with one reference helps nobody.
+CREATE FUNCTION disrupt.ref_in_use(kind text, ref text) RETURNS boolean
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, disrupt, pg_temp
+AS $$
+DECLARE
+    k record := disrupt.ref_kind(kind);
+    v_used boolean;
+BEGIN
+    EXECUTE format('SELECT EXISTS (SELECT 1 FROM disrupt.%I WHERE %I = $1)', k.tbl, k.col) INTO v_used USING ref;
+    RETURN v_used;
+END
+$$;
+
 COMMENT ON FUNCTION disrupt.next_ref(text) IS 'a new unused random reference (P-7KQ2M9XD, M-R4T8WZ2N, ...) for person, incident, marker, order, breach, link, referral or a forum case (MARAC-, MATAC-, MAPPA-)';
 
 -- ---------------------------------------------------------------------------
@@ -428,10 +453,11 @@ REVOKE ALL ON FUNCTION
     disrupt.agency_codes_fixed(), disrupt.refuse_merged_person(), disrupt.refuse_hidden_reference(),
     disrupt.merge_person(text, text, text), disrupt.next_ref(text),
     disrupt.may_see_person(bigint), disrupt.may_see_party(bigint), disrupt.recompute_pending(),
-    disrupt.ref_rank(text, text, text), disrupt.keys_collide(text, text, text, text)
+    disrupt.ref_rank(text, text, text), disrupt.keys_collide(text, text, text, text), disrupt.ref_kind(text),
+    disrupt.ref_in_use(text, text)
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION disrupt.next_ref(text), disrupt.may_see_person(bigint), disrupt.may_see_party(bigint),
-    disrupt.recompute_pending(), disrupt.ref_rank(text, text, text)
+    disrupt.recompute_pending(), disrupt.ref_rank(text, text, text), disrupt.ref_kind(text), disrupt.ref_in_use(text, text)
     TO disrupt_staff;
 -- merging is for administrators (merge_person checks is_admin() itself as well)
 GRANT EXECUTE ON FUNCTION disrupt.merge_person(text, text, text) TO disrupt_admin;
