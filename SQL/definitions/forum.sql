@@ -427,6 +427,11 @@ END $$;
 -- of the case's earliest referral not yet answered. Every invited agency that may see the case is
 -- asked for research. p_idva names the victim's Idva (role idva). p_restricted: a new case is
 -- visible to the caller's agency only.
+-- "The open case" is the one the caller sees (their agency's first, disrupt.ref_rank): another
+-- agency's restricted open case of the same person or victim is neither found nor reported;
+-- the caller's listing opens a case of their own beside it (one open case per forum and
+-- subject among shared cases and within each agency, migration 0011), and nothing tells the
+-- caller that the other exists. An administrator sees both.
 CREATE FUNCTION disrupt.meeting_case_add(p_meeting_ref text, p_referral_refs text[], p_person_ref text,
                                          p_case_ref text, p_idva text, p_restricted boolean)
 RETURNS bigint
