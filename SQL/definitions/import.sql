@@ -326,8 +326,9 @@ $$;
 -- the import must not overwrite: lets a non-admin import reject such rows instead of failing
 -- on row-level security.  Returns nothing for administrators.  Rows the caller cannot see
 -- (another agency's restricted rows) are never reported, nor can they collide: keys and PNC
--- ids are unique among shared rows and within each agency (migrations 0007, 0011).  SECURITY DEFINER (it reads the whole table); table and columns come
--- from the declaration, never from the caller.
+-- ids are unique among shared rows and within each agency (migrations 0007, 0011).  SECURITY
+-- DEFINER (it reads the whole table); table and columns come from the declaration, never from
+-- the caller.
 --   unique_field NULL: keys are the kind's natural key (a composite key's target columns
 --     joined with '/', e.g. person_id/party_id/relationship);
 --   unique_field set (a field declared "unique"): keys are value || chr(31) || natural key,
