@@ -549,7 +549,8 @@ BEGIN
     IF p.status <> 'open' THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = format('plan %s is closed', p.id);
     END IF;
-    SELECT * INTO pa FROM disrupt.party WHERE party_ref = btrim(p_party_ref);
+    SELECT * INTO pa FROM disrupt.party WHERE party_ref = btrim(p_party_ref)
+     ORDER BY disrupt.ref_rank(agency, sensitivity, disrupt.caller_agency()) LIMIT 1;
     IF NOT FOUND OR NOT (pa.sensitivity = 'shared' OR pa.agency = disrupt.caller_agency() OR disrupt.is_admin()) THEN
         RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('party %s not found', p_party_ref);
     END IF;

@@ -50,7 +50,8 @@ BEGIN
     END IF;
     SELECT * INTO p FROM disrupt.person x
      WHERE x.person_ref = p_person_ref AND x.merged_into IS NULL
-       AND (x.sensitivity = 'shared' OR x.agency = disrupt.caller_agency() OR coalesce(disrupt.is_admin(), false));
+       AND (x.sensitivity = 'shared' OR x.agency = disrupt.caller_agency() OR coalesce(disrupt.is_admin(), false))
+     ORDER BY disrupt.ref_rank(x.agency, x.sensitivity, disrupt.caller_agency()) LIMIT 1;
     IF NOT FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('no person with reference %s', p_person_ref),
             HINT = 'Check the reference with: disrupt person find';

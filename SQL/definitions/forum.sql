@@ -427,6 +427,11 @@ END $$;
 -- of the case's earliest referral not yet answered. Every invited agency that may see the case is
 -- asked for research. p_idva names the victim's Idva (role idva). p_restricted: a new case is
 -- visible to the caller's agency only.
+-- "The open case" is the one the caller sees (their agency's first, disrupt.ref_rank): another
+-- agency's restricted open case of the same person or victim is neither found nor reported;
+-- the caller's listing opens a case of their own beside it (one open case per forum and
+-- subject among shared cases and within each agency, migration 0011), and nothing tells the
+-- caller that the other exists. An administrator sees both.
 CREATE FUNCTION disrupt.meeting_case_add(p_meeting_ref text, p_referral_refs text[], p_person_ref text,
                                          p_case_ref text, p_idva text, p_restricted boolean)
 RETURNS bigint
@@ -467,7 +472,8 @@ BEGIN
                 MESSAGE = format('meeting %s is a %s meeting: list its cases by person (--person), not by Marac referral', m.meeting_ref, m.forum);
         END IF;
         FOREACH v_ref IN ARRAY v_refs LOOP
-            SELECT * INTO r FROM disrupt.referral WHERE source_ref = v_ref;
+            SELECT * INTO r FROM disrupt.referral WHERE source_ref = v_ref
+             ORDER BY disrupt.ref_rank(agency, sensitivity, v_agency) LIMIT 1;
             IF NOT FOUND OR NOT disrupt.forum_sees(r.sensitivity, r.agency, v_scope) THEN
                 RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('no referral %s', v_ref);
             END IF;
@@ -485,10 +491,9 @@ BEGIN
                                      v_ref, r.referred_on, m.meeting_ref, m.held_on);
             END IF;
         END LOOP;
-        SELECT * INTO c FROM disrupt.forum_case WHERE forum = 'marac' AND victim_party_id = v_party AND closed_on IS NULL FOR UPDATE;
-        IF FOUND AND NOT disrupt.forum_case_visible(c.id, v_scope) THEN
-            RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('no referral %s', v_refs[1]);
-        END IF;
+        SELECT * INTO c FROM disrupt.forum_case x
+         WHERE x.forum = 'marac' AND x.victim_party_id = v_party AND x.closed_on IS NULL AND disrupt.forum_case_visible(x.id, v_scope)
+         ORDER BY disrupt.ref_rank(x.agency, x.sensitivity, v_agency) LIMIT 1 FOR UPDATE;
         IF NOT FOUND THEN
             INSERT INTO disrupt.forum_case (case_ref, forum, victim_party_id, idva_login, opened_on, agency, sensitivity, created_by)
             VALUES (disrupt.next_ref('marac_case'), 'marac', v_party, p_idva,
@@ -497,7 +502,8 @@ BEGIN
             RETURNING * INTO c;
         END IF;
         FOREACH v_ref IN ARRAY v_refs LOOP
-            SELECT * INTO r FROM disrupt.referral WHERE source_ref = v_ref;
+            SELECT * INTO r FROM disrupt.referral WHERE source_ref = v_ref
+             ORDER BY disrupt.ref_rank(agency, sensitivity, v_agency) LIMIT 1;
             SELECT case_id INTO v_linked FROM disrupt.case_referral WHERE referral_id = r.id;
             IF v_linked IS NOT NULL AND v_linked <> c.id THEN
                 RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = format('referral %s belongs to another case', v_ref);
@@ -512,14 +518,14 @@ BEGIN
         END IF;
         SELECT p.id INTO v_person FROM disrupt.person p
          WHERE p.person_ref = p_person_ref AND p.merged_into IS NULL
-           AND disrupt.forum_sees(p.sensitivity, p.agency, v_scope);
+           AND disrupt.forum_sees(p.sensitivity, p.agency, v_scope)
+         ORDER BY disrupt.ref_rank(p.agency, p.sensitivity, v_agency) LIMIT 1;
         IF v_person IS NULL THEN
             RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('no person with reference %s', p_person_ref);
         END IF;
-        SELECT * INTO c FROM disrupt.forum_case WHERE forum = m.forum AND person_id = v_person AND closed_on IS NULL FOR UPDATE;
-        IF FOUND AND NOT disrupt.forum_case_visible(c.id, v_scope) THEN
-            RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('no person with reference %s', p_person_ref);
-        END IF;
+        SELECT * INTO c FROM disrupt.forum_case x
+         WHERE x.forum = m.forum AND x.person_id = v_person AND x.closed_on IS NULL AND disrupt.forum_case_visible(x.id, v_scope)
+         ORDER BY disrupt.ref_rank(x.agency, x.sensitivity, v_agency) LIMIT 1 FOR UPDATE;
         IF NOT FOUND THEN
             INSERT INTO disrupt.forum_case (case_ref, forum, person_id, opened_on, agency, sensitivity, created_by)
             VALUES (disrupt.next_ref(m.forum || '_case'), m.forum, v_person,
@@ -872,7 +878,9 @@ BEGIN
                               'copy_for', p_agency, 'format', p_format)
       FROM jsonb_array_elements(v_minutes->'cases') x(s)
       CROSS JOIN LATERAL jsonb_array_elements(x.s->'perpetrators') p(j)
-      JOIN disrupt.person pe ON pe.person_ref = p.j->>'person_ref';
+      CROSS JOIN LATERAL (SELECT x.id FROM disrupt.person x
+                           WHERE x.person_ref = p.j->>'person_ref' AND disrupt.forum_sees(x.sensitivity, x.agency, v_scope)
+                           ORDER BY disrupt.ref_rank(x.agency, x.sensitivity, p_agency) LIMIT 1) pe;
     IF NOT FOUND THEN  -- nothing about a person in it: one row for the meeting
         INSERT INTO disrupt.audit_log (agency, operation, object_table, object_key, purpose, recipient, detail)
         VALUES (disrupt.caller_agency(), CASE WHEN v_send THEN 'disclose' ELSE 'consult' END, 'meeting', m.meeting_ref,

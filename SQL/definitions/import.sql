@@ -25,9 +25,9 @@
 -- UPDATE by id for changed rows (compared field by field with IS NOT DISTINCT FROM); rows
 -- identical to what is stored are counted as unchanged and not written (no audit noise, no
 -- dirty mark).  A kind declared "add_only" (aliases) only adds the keys not stored (no
--- sequence value spent on a stored row).  A key inserted meanwhile by another session, or held
--- by a row the caller cannot see, makes the import fail with a unique violation whose message
--- names no key (retry), never a silent overwrite.
+-- sequence value spent on a stored row).  A key inserted meanwhile by another session makes
+-- the import fail with a unique violation whose message names no key (retry), never a silent
+-- overwrite; a key held by a row the caller cannot see never collides (migration 0011).
 --
 -- The functions are SECURITY INVOKER (they must read the caller's temp table), so the
 -- caller's row-level security applies: a person or party the caller cannot see is "not
@@ -321,14 +321,14 @@ BEGIN
 END
 $$;
 
--- Keys (among the given ones) held by a row of ANOTHER agency that the caller can see (a
--- shared row), which the import must not overwrite: lets a non-admin import reject such rows
--- instead of failing on row-level security.  Returns nothing for administrators.  Rows the
--- caller cannot see (another agency's restricted rows) are never reported: a key held only
--- by such a row makes the insert fail (import_run turns that unique violation into a
--- message that names no key), and a PNC id held only by a hidden person cannot collide at
--- all (migration 0007).  SECURITY DEFINER (it reads the whole table); table and columns come
--- from the declaration, never from the caller.
+-- Keys (among the given ones) that mean a row of ANOTHER agency that the caller can see (a
+-- shared row, when the caller's agency holds no row with the key: ref_rank, record.sql), which
+-- the import must not overwrite: lets a non-admin import reject such rows instead of failing
+-- on row-level security.  Returns nothing for administrators.  Rows the caller cannot see
+-- (another agency's restricted rows) are never reported, nor can they collide: keys and PNC
+-- ids are unique among shared rows and within each agency (migrations 0007, 0011).  SECURITY
+-- DEFINER (it reads the whole table); table and columns come from the declaration, never from
+-- the caller.
 --   unique_field NULL: keys are the kind's natural key (a composite key's target columns
 --     joined with '/', e.g. person_id/party_id/relationship);
 --   unique_field set (a field declared "unique"): keys are value || chr(31) || natural key,
@@ -354,8 +354,10 @@ BEGIN
       JOIN jsonb_array_elements(d -> 'fields') f ON f ->> 'csv' = k.name;
     IF unique_field IS NULL THEN
         RETURN QUERY EXECUTE format(
-            'SELECT k FROM unnest($1) k JOIN disrupt.%I t ON %s = k '
-            'WHERE t.agency IS DISTINCT FROM $2 AND t.sensitivity = ''shared''',
+            'SELECT k FROM (SELECT k, t.agency, row_number() OVER (PARTITION BY k '
+            'ORDER BY disrupt.ref_rank(t.agency, t.sensitivity, $2)) AS n '
+            'FROM unnest($1) k JOIN disrupt.%I t ON %s = k WHERE t.sensitivity = ''shared'' OR t.agency = $2) t '
+            'WHERE n = 1 AND t.agency IS DISTINCT FROM $2',
             d ->> 'table',
             CASE WHEN cardinality(v_cols) = 1 THEN format('t.%I', v_cols[1])
                  ELSE format('concat_ws(%L, %s)', '/',
@@ -521,7 +523,10 @@ BEGIN
             r := refs -> (f ->> 'ref');
             v_j := 'j_' || v_name;
             v_v := 'v_' || v_name;
-            s_joins := s_joins || format(' LEFT JOIN disrupt.%I %I ON %I.%I = %s', r ->> 'table', v_j, v_j, r ->> 'by', v_base);
+            -- the row the reference means: the best ref_rank (record.sql) among those visible
+            s_joins := s_joins || format(' LEFT JOIN LATERAL (SELECT x.* FROM disrupt.%I x WHERE x.%I = %s '
+                                         'ORDER BY disrupt.ref_rank(x.agency, x.sensitivity, $1) LIMIT 1) %I ON true',
+                                         r ->> 'table', r ->> 'by', v_base, v_j);
             s_cols := s_cols || format('%s AS %I', CASE WHEN r ? 'follow'
                 THEN format('COALESCE(%I.%I, %I.id)', v_j, r ->> 'follow', v_j) ELSE format('%I.id', v_j) END, v_v);
             IF f ? 'same_person' THEN
@@ -625,8 +630,9 @@ BEGIN
                              || format('%I.%I AS %I', 'u_' || v_name, cols ->> v_keys[1], 'ow_' || v_name)
                              || format('%I.k IS NOT NULL AS %I', 'h_' || v_name, 'hu_' || v_name);
             v_joins := v_joins
-                || format(' LEFT JOIN disrupt.%I %I ON %I.%I = s.%I AND %I.%I <> s.%I', v_tbl, 'u_' || v_name,
-                          'u_' || v_name, cols ->> v_name, v_t, 'u_' || v_name, cols ->> v_keys[1], 't_' || v_keys[1])
+                || format(' LEFT JOIN LATERAL (SELECT x.* FROM disrupt.%I x WHERE x.%I = s.%I AND x.%I <> s.%I '
+                          'ORDER BY disrupt.ref_rank(x.agency, x.sensitivity, $1) LIMIT 1) %I ON true', v_tbl,
+                          cols ->> v_name, v_t, cols ->> v_keys[1], 't_' || v_keys[1], 'u_' || v_name)
                 || format(' LEFT JOIN %I %I ON %I.k = s.%I || chr(31) || s.%I', 'hidden_' || v_name, 'h_' || v_name,
                           'h_' || v_name, v_t, 't_' || v_keys[1]);
             v_hidden := v_hidden || format(
@@ -701,8 +707,10 @@ BEGIN
                              || format('fw.%I AS fw_ref', v_follow ->> 'by');
             v_stale := v_stale || disrupt.import_stale_query(kind, d ->> 'follow', 'id');
         END IF;
-        v_joins := format(' LEFT JOIN disrupt.%I ex ON %s', v_tbl,
-                          (SELECT string_agg(format('ex.%I = %s', cols ->> k, v_keyv[n]), ' AND ')
+        -- the stored row the key means: the best ref_rank among those visible
+        v_joins := format(' LEFT JOIN LATERAL (SELECT x.* FROM disrupt.%I x WHERE %s '
+                          'ORDER BY disrupt.ref_rank(x.agency, x.sensitivity, $1) LIMIT 1) ex ON true', v_tbl,
+                          (SELECT string_agg(format('x.%I = %s', cols ->> k, v_keyv[n]), ' AND ')
                              FROM unnest(v_keys) WITH ORDINALITY x(k, n)))
                    || format(' LEFT JOIN hidden h ON h.k = %s', v_key_text) || v_joins;
         IF v_single THEN
@@ -765,10 +773,10 @@ BEGIN
                 RAISE;
             END IF;
         WHEN unique_violation THEN
-            -- a key held by a row the caller cannot see, or inserted meanwhile by another
-            -- session: say which neither (the database's message would quote the key)
+            -- a key inserted meanwhile by another session: the database's message would
+            -- quote the key
             RAISE EXCEPTION USING ERRCODE = 'unique_violation',
-                MESSAGE = 'import: a key in this file is already held by another record (one you cannot see, or one added while this import ran): nothing was imported',
+                MESSAGE = 'import: a key in this file is already held by another record (one added while this import ran): nothing was imported',
                 HINT = 'Run the import again; if it fails again, ask an administrator to import the file.';
         END;
     END LOOP;

@@ -265,6 +265,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     v_login text := disrupt.plan_require_staff();
     v_person bigint;
+    v_named bigint;
     v_next bigint;
     v_hops int := 0;
     v_spoc disrupt.staff;
@@ -275,7 +276,9 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'DR403',
             MESSAGE = format('%s may not open plans: SPOCs, chairs, coordinators and admins may', v_login);
     END IF;
-    SELECT id, merged_into INTO v_person, v_next FROM disrupt.person WHERE person_ref = p_person_ref;
+    SELECT id, merged_into INTO v_person, v_next FROM disrupt.person WHERE person_ref = p_person_ref
+     ORDER BY disrupt.ref_rank(agency, sensitivity, disrupt.caller_agency()) LIMIT 1;
+    v_named := v_person;
     WHILE v_next IS NOT NULL AND v_hops < 20 LOOP
         v_person := v_next;
         SELECT merged_into INTO v_next FROM disrupt.person WHERE id = v_person;
@@ -283,7 +286,7 @@ BEGIN
     END LOOP;
     -- a person the caller cannot see (the one named or the one it was merged into) is not found
     IF v_person IS NULL OR NOT disrupt.may_see_person(v_person)
-       OR NOT disrupt.may_see_person((SELECT id FROM disrupt.person WHERE person_ref = p_person_ref)) THEN
+       OR NOT disrupt.may_see_person(v_named) THEN
         RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('no person with reference %s', p_person_ref);
     END IF;
     IF p_spoc_login IS NULL THEN

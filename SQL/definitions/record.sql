@@ -64,16 +64,44 @@ AS $$
 $$;
 
 -- ---------------------------------------------------------------------------
+-- Natural keys (migration 0011): a key is unique among shared rows and within each agency,
+-- so a caller sees at most two rows with one key: their own agency's and a shared one.
+-- ref_rank(agency, sensitivity, pref_agency) is the one rule for which row a reference
+-- means: the row of pref_agency (the caller's agency, or the agency an administrator
+-- imports for), else the shared row, else (only an administrator sees these) another
+-- agency's restricted row, by agency code. Every look-up by reference orders its candidates
+-- by it and takes the first: at most one row per rank, so the choice is always one row.
+-- keys_collide(...) is the uniqueness rule itself: two rows with one key may not both
+-- exist when they are of one agency or both shared (merge_person folds such pairs).
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION disrupt.ref_rank(row_agency text, row_sensitivity text, pref_agency text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT CASE WHEN row_agency = pref_agency THEN '0' WHEN row_sensitivity = 'shared' THEN '1' ELSE '2' || row_agency END
+$$;
+
+CREATE FUNCTION disrupt.keys_collide(a_agency text, a_sensitivity text, b_agency text, b_sensitivity text) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT a_agency = b_agency OR (a_sensitivity = 'shared' AND b_sensitivity = 'shared')
+$$;
+
+-- ---------------------------------------------------------------------------
 -- refuse_hidden_reference(column, table, constraint, ...): nothing is attached to, or moved
--- onto, a person, party or order the caller cannot see.  A foreign key ignores row-level
--- security, so without this a member of staff could insert a marker onto a restricted
--- person of another agency, or UPDATE a row's person_id onto one.  AFTER INSERT / UPDATE
--- statement trigger (one join per referenced column over the transition table, after the
--- foreign-key checks); administrators and the database owner skip it (they see everything).
--- The refusal is the foreign-key error a missing row gives, word for word (23503, same
--- message, detail and constraint; PostgreSQL leaves the key out of the detail for a table
--- with row-level security), so a hidden row and no row look the same.  On UPDATE the
--- row's previous person/party must be visible too (nothing is changed on a hidden person).
+-- onto, a person, party or order that does not exist or that the caller cannot see, and
+-- the two refusals are the same, byte for byte. A foreign key ignores row-level security,
+-- and its own error (which has no CONTEXT line and another source location) would tell a
+-- missing row from a hidden one; so this function refuses both, before the foreign key
+-- is checked, with one RAISE (23503, the foreign key's message, detail and constraint):
+--   * BEFORE INSERT / UPDATE OF the columns, FOR EACH ROW: the referenced row must exist
+--     (one primary-key probe per column, as the foreign key's own). Not for members of
+--     disrupt_admin (and superusers), who see every row, so a missing row is all their
+--     foreign-key error can mean: the trigger's WHEN (no function call) spares their bulk
+--     imports the per-row cost;
+--   * AFTER INSERT / UPDATE, FOR EACH STATEMENT: it must be visible to the caller (one join
+--     per column over the transition table); on UPDATE the row's previous person/party
+--     must be visible too (nothing is changed on a hidden person). Administrators see
+--     everything and skip this half.
 -- Arguments: triples (column, referenced table, foreign-key constraint name).
 -- ---------------------------------------------------------------------------
 CREATE FUNCTION disrupt.refuse_hidden_reference() RETURNS trigger
@@ -85,35 +113,55 @@ DECLARE
     v_ref  text;
     v_key  bigint;
     v_rows text;
+    v_new  jsonb;
+    v_found boolean;
+    v_bad  int;          -- the index of the refused triple
 BEGIN
-    IF (SELECT disrupt.is_admin()) THEN
-        RETURN NULL;
-    END IF;
-    WHILE i < TG_NARGS LOOP
-        v_col := TG_ARGV[i];
-        v_ref := TG_ARGV[i + 1];
-        FOREACH v_rows IN ARRAY CASE WHEN TG_OP = 'UPDATE' THEN ARRAY['new_rows', 'old_rows'] ELSE ARRAY['new_rows'] END LOOP
-            EXECUTE format(
-                'SELECT n.%1$I FROM %2$I n JOIN disrupt.%3$I r ON r.id = n.%1$I '
-                'WHERE NOT (r.sensitivity = ''shared'' OR r.agency IS NOT DISTINCT FROM $1) LIMIT 1',
-                v_col, v_rows, v_ref)
-                INTO v_key USING disrupt.caller_agency();
-            IF v_key IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation',
-                    MESSAGE = format('insert or update on table "%s" violates foreign key constraint "%s"', TG_TABLE_NAME, TG_ARGV[i + 2]),
-                    DETAIL = format('Key is not present in table "%s".', v_ref),
-                    SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME, CONSTRAINT = TG_ARGV[i + 2];
+    IF TG_LEVEL = 'ROW' THEN
+        v_new := to_jsonb(NEW);
+        WHILE i < TG_NARGS AND v_bad IS NULL LOOP
+            v_key := (v_new ->> TG_ARGV[i])::bigint;
+            v_found := v_key IS NULL OR CASE TG_ARGV[i + 1]
+                    WHEN 'person' THEN EXISTS (SELECT 1 FROM disrupt.person r WHERE r.id = v_key)
+                    WHEN 'party' THEN EXISTS (SELECT 1 FROM disrupt.party r WHERE r.id = v_key)
+                    ELSE EXISTS (SELECT 1 FROM disrupt.court_order r WHERE r.id = v_key) END;
+            IF NOT v_found THEN
+                v_bad := i;
             END IF;
+            i := i + 3;
         END LOOP;
-        i := i + 3;
-    END LOOP;
-    RETURN NULL;
+    ELSIF NOT (SELECT disrupt.is_admin()) THEN
+        WHILE i < TG_NARGS AND v_bad IS NULL LOOP
+            v_col := TG_ARGV[i];
+            v_ref := TG_ARGV[i + 1];
+            FOREACH v_rows IN ARRAY CASE WHEN TG_OP = 'UPDATE' THEN ARRAY['new_rows', 'old_rows'] ELSE ARRAY['new_rows'] END LOOP
+                EXECUTE format(
+                    'SELECT n.%1$I FROM %2$I n JOIN disrupt.%3$I r ON r.id = n.%1$I '
+                    'WHERE NOT (r.sensitivity = ''shared'' OR r.agency IS NOT DISTINCT FROM $1) LIMIT 1',
+                    v_col, v_rows, v_ref)
+                    INTO v_key USING disrupt.caller_agency();
+                IF v_key IS NOT NULL THEN
+                    v_bad := i;
+                END IF;
+            END LOOP;
+            i := i + 3;
+        END LOOP;
+    END IF;
+    IF v_bad IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation',
+            MESSAGE = format('insert or update on table "%s" violates foreign key constraint "%s"', TG_TABLE_NAME, TG_ARGV[v_bad + 2]),
+            DETAIL = format('Key is not present in table "%s".', TG_ARGV[v_bad + 1]),
+            SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME, CONSTRAINT = TG_ARGV[v_bad + 2];
+    END IF;
+    RETURN CASE WHEN TG_LEVEL = 'ROW' THEN NEW END;
 END
 $$;
 
 DO $do$
 DECLARE
-    t record;
+    t      record;
+    v_args text;
+    v_cols text;
 BEGIN
     FOR t IN SELECT * FROM (VALUES
         ('alias',        ARRAY['person_id', 'person', 'alias_person_id_fkey']),
@@ -127,12 +175,18 @@ BEGIN
         ('referral',     ARRAY['person_id', 'person', 'referral_person_id_fkey', 'party_id', 'party', 'referral_party_id_fkey'])
     ) AS x(tbl, args)
     LOOP
+        v_args := (SELECT string_agg(format('%L', a), ', ' ORDER BY n) FROM unnest(t.args) WITH ORDINALITY u(a, n));
+        v_cols := (SELECT string_agg(format('%I', a), ', ' ORDER BY n) FROM unnest(t.args) WITH ORDINALITY u(a, n) WHERE n % 3 = 1);
+        EXECUTE format('CREATE TRIGGER check_refs_exist_ins BEFORE INSERT ON disrupt.%I FOR EACH ROW '
+                       'WHEN (NOT pg_catalog.pg_has_role(session_user, ''disrupt_admin'', ''MEMBER'')) '
+                       'EXECUTE FUNCTION disrupt.refuse_hidden_reference(%s)', t.tbl, v_args);
+        EXECUTE format('CREATE TRIGGER check_refs_exist_upd BEFORE UPDATE OF %s ON disrupt.%I FOR EACH ROW '
+                       'WHEN (NOT pg_catalog.pg_has_role(session_user, ''disrupt_admin'', ''MEMBER'')) '
+                       'EXECUTE FUNCTION disrupt.refuse_hidden_reference(%s)', v_cols, t.tbl, v_args);
         EXECUTE format('CREATE TRIGGER check_visible_refs_ins AFTER INSERT ON disrupt.%I REFERENCING NEW TABLE AS new_rows '
-                       'FOR EACH STATEMENT EXECUTE FUNCTION disrupt.refuse_hidden_reference(%s)',
-                       t.tbl, (SELECT string_agg(format('%L', a), ', ' ORDER BY n) FROM unnest(t.args) WITH ORDINALITY u(a, n)));
+                       'FOR EACH STATEMENT EXECUTE FUNCTION disrupt.refuse_hidden_reference(%s)', t.tbl, v_args);
         EXECUTE format('CREATE TRIGGER check_visible_refs_upd AFTER UPDATE ON disrupt.%I REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows '
-                       'FOR EACH STATEMENT EXECUTE FUNCTION disrupt.refuse_hidden_reference(%s)',
-                       t.tbl, (SELECT string_agg(format('%L', a), ', ' ORDER BY n) FROM unnest(t.args) WITH ORDINALITY u(a, n)));
+                       'FOR EACH STATEMENT EXECUTE FUNCTION disrupt.refuse_hidden_reference(%s)', t.tbl, v_args);
     END LOOP;
 END
 $do$;
@@ -169,10 +223,13 @@ BEGIN
     IF keep_ref IS NULL OR absorb_ref IS NULL OR keep_ref = absorb_ref THEN
         RAISE EXCEPTION 'merge_person: two different person refs are required' USING ERRCODE = '22023';
     END IF;
-    -- lock both rows in a stable order (no deadlock between concurrent merges)
-    PERFORM 1 FROM disrupt.person WHERE person_ref IN (keep_ref, absorb_ref) ORDER BY id FOR UPDATE;
-    SELECT * INTO k FROM disrupt.person WHERE person_ref = keep_ref;
-    SELECT * INTO a FROM disrupt.person WHERE person_ref = absorb_ref;
+    -- the people the two references mean (ref_rank), then both rows locked in a stable order
+    -- (no deadlock between concurrent merges) and read again under the lock
+    SELECT * INTO k FROM disrupt.person WHERE person_ref = keep_ref ORDER BY disrupt.ref_rank(agency, sensitivity, v_agency) LIMIT 1;
+    SELECT * INTO a FROM disrupt.person WHERE person_ref = absorb_ref ORDER BY disrupt.ref_rank(agency, sensitivity, v_agency) LIMIT 1;
+    PERFORM 1 FROM disrupt.person WHERE id IN (k.id, a.id) ORDER BY id FOR UPDATE;
+    SELECT * INTO k FROM disrupt.person WHERE id = k.id;
+    SELECT * INTO a FROM disrupt.person WHERE id = a.id;
     IF k.id IS NULL THEN
         RAISE EXCEPTION 'merge_person: person_ref % not found', keep_ref USING ERRCODE = 'P0002';
     END IF;
@@ -186,18 +243,20 @@ BEGIN
         RAISE EXCEPTION 'merge_person: % was already merged into person id %', absorb_ref, a.merged_into USING ERRCODE = '22023';
     END IF;
 
-    -- aliases: absorb's own name, then absorb's aliases (duplicates of keep's are dropped)
+    -- aliases: absorb's own name, then absorb's aliases (those that would collide with one of
+    -- keep's, keys_collide, are dropped: keep already holds them)
     INSERT INTO disrupt.alias (person_id, alias_name, date_of_birth, agency, sensitivity)
     VALUES (k.id, concat_ws(' ', a.given_name, a.family_name), a.date_of_birth, a.agency, a.sensitivity)
-    ON CONFLICT ON CONSTRAINT alias_person_name_dob_key DO NOTHING;
+    ON CONFLICT DO NOTHING;
     UPDATE disrupt.alias x SET person_id = k.id
     WHERE x.person_id = a.id
       AND NOT EXISTS (SELECT 1 FROM disrupt.alias y
                       WHERE y.person_id = k.id AND y.alias_name = x.alias_name
-                        AND y.date_of_birth IS NOT DISTINCT FROM x.date_of_birth);
+                        AND y.date_of_birth IS NOT DISTINCT FROM x.date_of_birth
+                        AND disrupt.keys_collide(y.agency, y.sensitivity, x.agency, x.sensitivity));
     DELETE FROM disrupt.alias WHERE person_id = a.id;
 
-    -- relationships: fold duplicates into keep's row, move the rest
+    -- relationships: fold those that would collide (keys_collide) into keep's row, move the rest
     UPDATE disrupt.relationship r
     SET from_on = LEAST(r.from_on, x.from_on),
         to_on = CASE WHEN r.to_on IS NULL OR x.to_on IS NULL THEN NULL ELSE GREATEST(r.to_on, x.to_on) END,
@@ -205,11 +264,13 @@ BEGIN
                            WHEN r.has_contact IS NULL OR x.has_contact IS NULL THEN NULL ELSE false END
     FROM disrupt.relationship x
     WHERE r.person_id = k.id AND x.person_id = a.id
-      AND x.party_id = r.party_id AND x.relationship = r.relationship;
+      AND x.party_id = r.party_id AND x.relationship = r.relationship
+      AND disrupt.keys_collide(r.agency, r.sensitivity, x.agency, x.sensitivity);
     DELETE FROM disrupt.relationship x
     WHERE x.person_id = a.id
       AND EXISTS (SELECT 1 FROM disrupt.relationship r
-                  WHERE r.person_id = k.id AND r.party_id = x.party_id AND r.relationship = x.relationship);
+                  WHERE r.person_id = k.id AND r.party_id = x.party_id AND r.relationship = x.relationship
+                    AND disrupt.keys_collide(r.agency, r.sensitivity, x.agency, x.sensitivity));
     UPDATE disrupt.relationship SET person_id = k.id WHERE person_id = a.id;
 
     UPDATE disrupt.incident    SET person_id = k.id WHERE person_id = a.id;
@@ -311,16 +372,11 @@ $do$;
 -- source systems' own) are kept as they are.
 -- ---------------------------------------------------------------------------
 
-CREATE OR REPLACE FUNCTION disrupt.next_ref(kind text) RETURNS text
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
+-- ref_kind(kind) -> the kind's reference letter, table and key column; 22023 for an unknown kind.
+CREATE FUNCTION disrupt.ref_kind(kind text, OUT prefix text, OUT tbl text, OUT col text)
+LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
-DECLARE
-    alphabet constant text := '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
-    prefix text; tbl text; col text; v text; b bytea; free boolean;
 BEGIN
-    IF NOT coalesce(disrupt.is_active_staff(), false) THEN
-        RAISE EXCEPTION 'next_ref: % is not active staff', session_user USING ERRCODE = '42501';
-    END IF;
     SELECT x.prefix, x.tbl, x.col INTO prefix, tbl, col
     FROM (VALUES ('person',   'P', 'person',      'person_ref'),
                  ('incident', 'I', 'incident',    'source_ref'),
@@ -332,10 +388,24 @@ BEGIN
                  ('marac_case', 'MARAC', 'forum_case', 'case_ref'),
                  ('matac_case', 'MATAC', 'forum_case', 'case_ref'),
                  ('mappa_case', 'MAPPA', 'forum_case', 'case_ref')) AS x(kind, prefix, tbl, col)
-    WHERE x.kind = next_ref.kind;
+    WHERE x.kind = ref_kind.kind;
     IF prefix IS NULL THEN
-        RAISE EXCEPTION 'next_ref: unknown kind %', quote_literal(kind) USING ERRCODE = '22023';
+        RAISE EXCEPTION 'unknown reference kind %', quote_literal(kind) USING ERRCODE = '22023';
     END IF;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION disrupt.next_ref(kind text) RETURNS text
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
+AS $$
+DECLARE
+    alphabet constant text := '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+    prefix text; tbl text; col text; v text; b bytea; free boolean;
+BEGIN
+    IF NOT coalesce(disrupt.is_active_staff(), false) THEN
+        RAISE EXCEPTION 'next_ref: % is not active staff', session_user USING ERRCODE = '42501';
+    END IF;
+    SELECT k.prefix, k.tbl, k.col INTO prefix, tbl, col FROM disrupt.ref_kind(kind) k;
     LOOP
         b := uuid_send(gen_random_uuid());
         v := prefix || '-' || (SELECT string_agg(substr(alphabet, 1 + get_byte(b, i) % 31, 1), '' ORDER BY i)
@@ -346,6 +416,22 @@ BEGIN
     RETURN v;
 END
 $$;
+-- ref_in_use(kind, ref): does a row the caller sees (row-level security: SECURITY INVOKER)
+-- hold this reference? A reference given by hand for a new record is refused when it does
+-- (the CLI's "already exists"), though the database would store a restricted row beside
+-- another agency's shared one: a second visible row with one reference helps nobody.
+CREATE FUNCTION disrupt.ref_in_use(kind text, ref text) RETURNS boolean
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, disrupt, pg_temp
+AS $$
+DECLARE
+    k record := disrupt.ref_kind(kind);
+    v_used boolean;
+BEGIN
+    EXECUTE format('SELECT EXISTS (SELECT 1 FROM disrupt.%I WHERE %I = $1)', k.tbl, k.col) INTO v_used USING ref;
+    RETURN v_used;
+END
+$$;
+
 COMMENT ON FUNCTION disrupt.next_ref(text) IS 'a new unused random reference (P-7KQ2M9XD, M-R4T8WZ2N, ...) for person, incident, marker, order, breach, link, referral or a forum case (MARAC-, MATAC-, MAPPA-)';
 
 -- ---------------------------------------------------------------------------
@@ -371,10 +457,12 @@ SELECT disrupt.hand_to_owner();
 REVOKE ALL ON FUNCTION
     disrupt.agency_codes_fixed(), disrupt.refuse_merged_person(), disrupt.refuse_hidden_reference(),
     disrupt.merge_person(text, text, text), disrupt.next_ref(text),
-    disrupt.may_see_person(bigint), disrupt.may_see_party(bigint), disrupt.recompute_pending()
+    disrupt.may_see_person(bigint), disrupt.may_see_party(bigint), disrupt.recompute_pending(),
+    disrupt.ref_rank(text, text, text), disrupt.keys_collide(text, text, text, text), disrupt.ref_kind(text),
+    disrupt.ref_in_use(text, text)
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION disrupt.next_ref(text), disrupt.may_see_person(bigint), disrupt.may_see_party(bigint),
-    disrupt.recompute_pending()
+    disrupt.recompute_pending(), disrupt.ref_rank(text, text, text), disrupt.ref_kind(text), disrupt.ref_in_use(text, text)
     TO disrupt_staff;
 -- merging is for administrators (merge_person checks is_admin() itself as well)
 GRANT EXECUTE ON FUNCTION disrupt.merge_person(text, text, text) TO disrupt_admin;

@@ -213,9 +213,15 @@ BEGIN
     END IF;
     IF subject IS NOT NULL THEN
         WITH RECURSIVE direct AS (
-            SELECT p.id, p.merged_into, 0 AS hops FROM disrupt.person p
-            WHERE (p.person_ref = btrim(subject) OR p.pnc_id = btrim(subject))
-              AND (p.sensitivity = 'shared' OR p.agency = v_agency OR v_admin)
+            -- the person the reference means, and the one the PNC id means (ref_rank, record.sql)
+            SELECT x.id, x.merged_into, 0 AS hops FROM (
+                (SELECT p.id, p.merged_into FROM disrupt.person p
+                  WHERE p.person_ref = btrim(subject) AND (p.sensitivity = 'shared' OR p.agency = v_agency OR v_admin)
+                  ORDER BY disrupt.ref_rank(p.agency, p.sensitivity, v_agency) LIMIT 1)
+                UNION
+                (SELECT p.id, p.merged_into FROM disrupt.person p
+                  WHERE p.pnc_id = btrim(subject) AND (p.sensitivity = 'shared' OR p.agency = v_agency OR v_admin)
+                  ORDER BY disrupt.ref_rank(p.agency, p.sensitivity, v_agency) LIMIT 1)) x
             UNION ALL
             SELECT p.id, p.merged_into, d.hops + 1 FROM disrupt.person p JOIN direct d ON p.id = d.merged_into
             WHERE d.hops < 20 AND (p.sensitivity = 'shared' OR p.agency = v_agency OR v_admin)

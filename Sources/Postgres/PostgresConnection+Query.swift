@@ -133,7 +133,8 @@ extension PostgresConnection {
         let message = field("M") ?? String(cString: PQresultErrorMessage(result)).trimmingCharacters(in: .whitespacesAndNewlines)
         return PostgresError(
             code: .server, message: message, sqlState: field("C"), detail: field("D"), hint: field("H"),
-            constraintName: field("n"), tableName: field("t"), columnName: field("c")
+            constraintName: field("n"), tableName: field("t"), columnName: field("c"), context: field("W"),
+            location: field("F").map { "\($0):\(field("L") ?? "") \(field("R") ?? "")" }
         )
     }
 

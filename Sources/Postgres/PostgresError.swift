@@ -37,10 +37,16 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
     public var constraintName: String?
     public var tableName: String?
     public var columnName: String?
+    /// The server's CONTEXT lines (the call stack of functions and triggers that raised it).
+    public var context: String?
+    /// Where in the server's source the error was raised (file:line routine), as psql's
+    /// VERBOSE shows it.
+    public var location: String?
 
     public init(
         code: Code, message: String, sqlState: String? = nil, detail: String? = nil,
-        hint: String? = nil, constraintName: String? = nil, tableName: String? = nil, columnName: String? = nil
+        hint: String? = nil, constraintName: String? = nil, tableName: String? = nil, columnName: String? = nil,
+        context: String? = nil, location: String? = nil
     ) {
         self.code = code
         self.message = message
@@ -50,6 +56,8 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
         self.constraintName = constraintName
         self.tableName = tableName
         self.columnName = columnName
+        self.context = context
+        self.location = location
     }
 
     /// True when the failure is about the connection rather than the statement.

@@ -1,3 +1,4 @@
+import DisruptCore
 import DisruptStore
 import DisruptTestSupport
 import Foundation
@@ -38,6 +39,15 @@ struct StaffWriteAttackTests {
         return nil
     }
 
+    /// Two refusals a client cannot tell apart: every field the server sends (SQLSTATE,
+    /// message, detail, hint, CONTEXT, source location, constraint, table).
+    func sameRefusal(_ a: PostgresError?, _ b: PostgresError?) -> Bool {
+        guard let a, let b else { return false }
+        return a.sqlState == b.sqlState && a.message == b.message && a.detail == b.detail && a.hint == b.hint
+            && a.context == b.context && a.location == b.location && a.constraintName == b.constraintName
+            && a.tableName == b.tableName && a.columnName == b.columnName
+    }
+
     @Test func nothingIsAttachedToOrMovedOntoAHiddenPersonOrParty() throws {
         let f = fixture
         let h = try hidden("attach")
@@ -53,9 +63,7 @@ struct StaffWriteAttackTests {
         let missing = h.person + 1_000_000
         let onMissing = failure { try marker("M-\(f.token)-onmissing", person: missing) }
         #expect(onHidden?.sqlState == "23503")
-        #expect(onMissing?.sqlState == "23503")
-        #expect(onHidden?.message == onMissing?.message)
-        #expect(onHidden?.detail == onMissing?.detail)
+        #expect(sameRefusal(onHidden, onMissing))
         #expect(onHidden?.detail?.contains("\(h.person)") == false)
         // a hidden party (victim of an incident, protected by an order, in a relationship)
         #expect(sqlState {
@@ -74,8 +82,26 @@ struct StaffWriteAttackTests {
         } == "23503")
         // an own record cannot be moved onto the hidden person either
         try marker("M-\(f.token)-mine", person: f.personID)
-        // (an UPDATE reads the rows it changes: inside a consultation, as the CLI would)
-        #expect(sqlState { _ = try db.asConsulting { try db.execute("UPDATE disrupt.marker SET person_id = \(h.person) WHERE source_ref = \("M-\(f.token)-mine")") } } == "23503")
+        // (an UPDATE reads the rows it changes: inside a consultation, as the CLI would),
+        // refused alike whether the person is hidden or missing
+        func move(to person: Int64) -> PostgresError? {
+            failure { _ = try db.asConsulting { try db.execute("UPDATE disrupt.marker SET person_id = \(person) WHERE source_ref = \("M-\(f.token)-mine")") } }
+        }
+        let movedOntoHidden = move(to: h.person)
+        #expect(movedOntoHidden?.sqlState == "23503")
+        #expect(sameRefusal(movedOntoHidden, move(to: missing)))
+        // a hidden party and a missing one, alike
+        func victim(_ party: Int64) -> PostgresError? {
+            failure {
+                try db.execute("""
+                    INSERT INTO disrupt.referral (source_ref, person_id, party_id, referred_on, criterion, agency)
+                    VALUES (\("R-\(f.token)-vp"), \(f.personID), \(party), '2024-02-01', 'repeat', 'probation')
+                    """)
+            }
+        }
+        let hiddenVictim = victim(h.party)
+        #expect(hiddenVictim?.sqlState == "23503")
+        #expect(sameRefusal(hiddenVictim, victim(h.party + 1_000_000)))
         // merged_into is merge_person's alone
         #expect(sqlState { _ = try db.execute("UPDATE disrupt.person SET merged_into = \(h.person) WHERE id = \(f.personID)") } == "42501")
         #expect(sqlState {
@@ -192,6 +218,155 @@ struct StaffWriteAttackTests {
         let refs = try (0..<3).map { _ in try db.query("SELECT disrupt.next_ref('person') AS r")[0].decode("r", as: String.self) }
         #expect(refs.allSatisfy { $0.range(of: "^P-[2-9A-HJKMNP-Z]{8}$", options: .regularExpression) != nil }, "\(refs)")
         #expect(Set(refs).count == 3)
+    }
+
+    /// A key held only by rows the caller cannot see never collides (migration 0011): probation
+    /// records, by hand and by import, a person, a party, an alias, a relationship and a record
+    /// of every kind whose keys hidden police rows hold. Keys of rows it can see still collide.
+    @Test func keysHeldOnlyByHiddenRowsNeverCollide() throws {
+        let f = fixture
+        let h = try hidden("poly")
+        let su = try f.superuser()
+        defer { su.close() }
+        let party: Int64 = try su.query("""
+            INSERT INTO disrupt.party (party_ref, family_name, kind, agency) VALUES (\("V-\(f.token)-poly"), 'Open', 'victim', 'police') RETURNING id
+            """)[0].decode("id")
+        let records = [
+            ("incident", "person_id, occurred_on", "'2024-02-01'"),
+            ("marker", "person_id, kind, recorded_on", "'weapons', '2024-02-01'"),
+            ("court_order", "person_id, order_type, starts_on", "'dvpo', '2024-02-01'"),
+            ("breach", "person_id, occurred_on", "'2024-02-01'"),
+            ("forum_link", "person_id, forum, starts_on", "'mappa', '2024-02-01'"),
+            ("referral", "person_id, referred_on, criterion", "'2024-02-01', 'repeat'"),
+        ]
+        func insertRecords(_ db: PostgresConnection, agency: String, sensitivity: String) throws {
+            for (table, columns, values) in records {
+                try db.execute("""
+                    INSERT INTO disrupt.\(identifier: table) (source_ref, \(unsafeSQL: columns), agency, sensitivity)
+                    VALUES (\("K-\(f.token)-\(table)"), \(f.personID), \(unsafeSQL: values), \(agency), \(sensitivity))
+                    """)
+            }
+            try db.execute("""
+                INSERT INTO disrupt.alias (person_id, alias_name, agency, sensitivity) VALUES (\(f.personID), 'Secret Name', \(agency), \(sensitivity))
+                """)
+            try db.execute("""
+                INSERT INTO disrupt.relationship (person_id, party_id, relationship, agency, sensitivity)
+                VALUES (\(f.personID), \(party), 'partner', \(agency), \(sensitivity))
+                """)
+        }
+        try insertRecords(su, agency: "police", sensitivity: "restricted")
+        let db = try f.connect(as: f.probation)
+        defer { db.close() }
+        // by hand: none of the hidden rows' keys is refused
+        try db.execute("INSERT INTO disrupt.person (person_ref, family_name, agency) VALUES (\(h.personRef), 'Mine', 'probation')")
+        try db.execute("INSERT INTO disrupt.party (party_ref, family_name, kind, agency) VALUES (\("V-\(h.personRef)"), 'Mine', 'victim', 'probation')")
+        try insertRecords(db, agency: "probation", sensitivity: "shared")
+        // by import: a person whose reference a hidden person holds is simply new
+        let directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("disrupt-keys-\(f.token)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let people = directory.appendingPathComponent("people.csv")
+        let hiddenToo = try hidden("polyimport")
+        try Data("person_ref,pnc_id,given_name,family_name,date_of_birth,gender\n\(hiddenToo.personRef),,Ann,Imported,,\n".utf8).write(to: people)
+        let report = try Importer(kind: .people, path: people.path).run(on: db)
+        #expect(report.inserted == 1 && report.rejected == 0)
+        // keys of rows the caller can see still collide: the police's shared marker, probation's own person
+        #expect(sqlState {
+            try db.execute("""
+                INSERT INTO disrupt.marker (source_ref, person_id, kind, recorded_on, agency) VALUES (\(f.marker("ps")), \(f.personID), 'weapons', '2024-02-01', 'probation')
+                """)
+        } == "23505")
+        #expect(sqlState { try db.execute("INSERT INTO disrupt.person (person_ref, family_name, agency) VALUES (\(h.personRef), 'Again', 'probation')") } == "23505")
+        let held = try su.query("SELECT count(*)::int AS n FROM disrupt.person WHERE person_ref IN (\(h.personRef), \(hiddenToo.personRef))")
+        #expect(try held[0].decode("n", as: Int.self) == 4)
+    }
+
+    /// Of the rows a caller sees with one key (their agency's and a shared one), every look-up
+    /// means their own: the import's references and merge keys, the person resolver, plans.
+    /// Another agency and an administrator mean the shared one; an administrator still merges.
+    @Test func aReferenceMeansTheCallersOwnRowFirst() throws {
+        let f = fixture
+        let ref = "S-\(f.token)-own"
+        let su = try f.superuser()
+        defer { su.close() }
+        try su.execute("INSERT INTO disrupt.person (person_ref, family_name, agency) VALUES (\(ref), 'Shared', 'police')")
+        let db = try f.connect(as: f.probation)
+        defer { db.close() }
+        try db.execute("INSERT INTO disrupt.person (person_ref, family_name, agency, sensitivity) VALUES (\(ref), 'Own', 'probation', 'restricted')")
+        func id(_ agency: String) throws -> Int64 {
+            try su.query("SELECT id FROM disrupt.person WHERE person_ref = \(ref) AND agency = \(agency)")[0].decode("id")
+        }
+        let own = try id("probation"), shared = try id("police")
+        let directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("disrupt-own-\(f.token)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func write(_ name: String, _ text: String) throws -> String {
+            let url = directory.appendingPathComponent(name)
+            try Data(text.utf8).write(to: url)
+            return url.path
+        }
+        // the import: a marker for the reference lands on probation's own person; a people row
+        // updates probation's own person (the police's shared one is not "another agency's")
+        let markers = try write("markers.csv", "source_ref,person_ref,marker,recorded_on,expires_on,agency,sensitivity,note\nK-\(f.token)-own,\(ref),weapons,2026-01-01,,probation,shared,\n")
+        let marked = try Importer(kind: .markers, path: markers).run(on: db)
+        #expect(marked.inserted == 1 && marked.rejected == 0)
+        #expect(try su.query("SELECT person_id FROM disrupt.marker WHERE source_ref = \("K-\(f.token)-own")")[0].decode("person_id", as: Int64.self) == own)
+        let people = try write("people.csv", "person_ref,pnc_id,given_name,family_name,date_of_birth,gender\n\(ref),,Ann,Owner,,\n")
+        let updated = try Importer(kind: .people, path: people).run(on: db)
+        #expect(updated.updated == 1 && updated.rejected == 0 && updated.inserted == 0)
+        #expect(try su.query("SELECT family_name FROM disrupt.person WHERE id = \(shared)")[0].decode("family_name", as: String.self) == "Shared")
+        // the person resolver (every command's person look-up)
+        let mine = try db.asConsulting { try PersonResolver().resolve(ref, on: db) }
+        #expect(mine.id == own)
+        let police = try f.connect(as: f.police)
+        defer { police.close() }
+        #expect(try police.asConsulting { try PersonResolver().resolve(ref, on: police) }.id == shared)
+        // a plan opened by a probation SPOC is for probation's own person
+        let spoc = try f.addStaff("ownspoc", agency: "probation", role: "spoc")
+        let spocDB = try f.connect(as: spoc)
+        defer { spocDB.close() }
+        let plan: Int64 = try spocDB.query("SELECT disrupt.plan_open(\(ref), \(spoc), NULL) AS id")[0].decode("id")
+        #expect(try su.query("SELECT person_id FROM disrupt.plan WHERE id = \(plan)")[0].decode("person_id", as: Int64.self) == own)
+        // an administrator means the shared one, and merges
+        try su.execute("INSERT INTO disrupt.person (person_ref, family_name, agency) VALUES (\("S-\(f.token)-dup"), 'Shared', 'police')")
+        let admin = try f.connect(as: f.admin)
+        defer { admin.close() }
+        let kept: Int64 = try admin.query("SELECT disrupt.merge_person(\(ref), \("S-\(f.token)-dup"), 'same man') AS id")[0].decode("id")
+        #expect(kept == shared)
+    }
+
+    /// Another agency's restricted open case for a person the caller can see neither stops
+    /// the caller listing that person's case nor shows through the answer: the caller's
+    /// listing opens (and then finds) a case of their own beside it (migration 0011).
+    @Test func aHiddenOpenCaseNeitherBlocksNorShows() throws {
+        let f = fixture
+        let ref = "C-\(f.token)"
+        let su = try f.superuser()
+        defer { su.close() }
+        let person: Int64 = try su.query("INSERT INTO disrupt.person (person_ref, family_name, agency) VALUES (\(ref), 'Seen', 'police') RETURNING id")[0].decode("id")
+        func list(as agency: String, restricted: Bool) throws -> (PostgresConnection, String) {
+            let chair = try f.addStaff("\(agency.prefix(4))chair", agency: agency, role: "chair")
+            let db = try f.connect(as: chair)
+            let meeting = "MT-\(f.token)-\(agency)"
+            try db.execute("""
+                SELECT disrupt.meeting_plan(\(meeting), 'matac', NULL, 'North', current_date + 7, 120, \(chair), ARRAY[\(agency)], NULL)
+                """)
+            try db.execute("SELECT disrupt.meeting_case_add(\(meeting), NULL, \(ref), NULL, NULL, \(restricted))")
+            return (db, meeting)
+        }
+        let (health, _) = try list(as: "health", restricted: true)
+        defer { health.close() }
+        let (probation, meeting) = try list(as: "probation", restricted: false)
+        defer { probation.close() }
+        let cases = try su.query("""
+            SELECT agency, case_ref FROM disrupt.forum_case WHERE person_id = \(person) AND closed_on IS NULL ORDER BY agency
+            """).map { (try $0.decode("agency", as: String.self), try $0.decode("case_ref", as: String.self)) }
+        #expect(cases.map(\.0) == ["health", "probation"])
+        // listed again, the answer is about probation's own case, never health's
+        let again = failure { try probation.execute("SELECT disrupt.meeting_case_add(\(meeting), NULL, \(ref), NULL, NULL, false)") }
+        #expect(again?.sqlState == "DR409")
+        #expect(again?.message.contains(cases[1].1) == true, "\(again?.message ?? "")")
+        #expect(again?.message.contains(cases[0].1) == false)
     }
 
     @Test func staffAddAndDisableTouchOnlyDisruptsLogins() throws {

@@ -39,10 +39,16 @@ public struct PersonResolver: Sendable {
     /// Every live person the text could mean (empty when none).
     public func candidates(_ text: String, on db: PostgresConnection) throws -> [PersonReference] {
         // One round trip: an exact reference or PNC id wins (merged records lead to their
-        // survivor); otherwise exact names and aliases.
+        // survivor; of two visible rows with one key, the one disrupt.ref_rank prefers);
+        // otherwise exact names and aliases.
         let rows = try db.query("""
             WITH RECURSIVE direct AS (
-                SELECT p.id, p.merged_into, 0 AS hops FROM disrupt.person p WHERE p.person_ref = \(text) OR p.pnc_id = \(text)
+                SELECT x.id, x.merged_into, 0 AS hops FROM (
+                    (SELECT p.id, p.merged_into FROM disrupt.person p WHERE p.person_ref = \(text)
+                      ORDER BY disrupt.ref_rank(p.agency, p.sensitivity, disrupt.caller_agency()) LIMIT 1)
+                    UNION
+                    (SELECT p.id, p.merged_into FROM disrupt.person p WHERE p.pnc_id = \(text)
+                      ORDER BY disrupt.ref_rank(p.agency, p.sensitivity, disrupt.caller_agency()) LIMIT 1)) x
                 UNION ALL
                 SELECT p.id, p.merged_into, d.hops + 1 FROM disrupt.person p JOIN direct d ON p.id = d.merged_into WHERE d.hops < 20
             ),

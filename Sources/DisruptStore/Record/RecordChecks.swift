@@ -56,9 +56,13 @@ struct RecordChecks {
         }
     }
 
+    /// Ends a look-up by reference: of the rows the caller sees with one natural key (their
+    /// agency's and a shared one, migration 0011), the one `disrupt.ref_rank` says it means.
+    static let theRowMeant = "ORDER BY disrupt.ref_rank(agency, sensitivity, disrupt.caller_agency()) LIMIT 1"
+
     /// The id of the party with this reference (exit 3 when there is none).
     func party(_ ref: String) throws -> Int64 {
-        let rows = try db.query("SELECT id FROM disrupt.party WHERE party_ref = \(ref)")
+        let rows = try db.query("SELECT id FROM disrupt.party WHERE party_ref = \(ref) \(unsafeSQL: RecordChecks.theRowMeant)")
         guard let row = rows.first else {
             throw StoreError(.notFound, "no party with reference '\(ref)'", hint: "Add one with: disrupt party add --ref \(ref) --family-name NAME --kind victim")
         }
@@ -80,6 +84,10 @@ struct RecordChecks {
     func reference(_ given: String?, kind: String) throws -> String {
         if let given {
             guard !given.trimmingCharacters(in: .whitespaces).isEmpty else { throw StoreError(.usage, "a reference cannot be blank") }
+            // a record the caller sees already holds it (another agency's hidden one never counts)
+            if try db.query("SELECT disrupt.ref_in_use(\(kind), \(given)) AS used")[0].decode("used", as: Bool.self) {
+                throw StoreError(.conflict, "\(kind) \(given) already exists", hint: Self.anotherReference)
+            }
             return given
         }
         return try db.query("SELECT disrupt.next_ref(\(kind)) AS ref")[0].decode("ref")
@@ -91,7 +99,10 @@ struct RecordChecks {
         do {
             return try body()
         } catch let error as PostgresError where error.sqlState == "23505" {
-            throw StoreError(.conflict, "\(what) already exists", hint: "Choose another reference, or leave --ref out to get a new one.")
+            throw StoreError(.conflict, "\(what) already exists", hint: anotherReference)
         }
     }
+
+    /// What to do about a reference that is taken.
+    static let anotherReference = "Choose another reference, or leave --ref out to get a new one."
 }

@@ -126,10 +126,10 @@ public struct RecordStore {
     /// Ends a marker: sets its expiry date.
     public func endMarker(_ ref: String, on day: Day) throws {
         try db.transaction {
-            let rows = try db.query("SELECT recorded_on FROM disrupt.marker WHERE source_ref = \(ref) FOR UPDATE")
+            let rows = try db.query("SELECT id, recorded_on FROM disrupt.marker WHERE source_ref = \(ref) \(unsafeSQL: RecordChecks.theRowMeant) FOR UPDATE")
             guard let row = rows.first else { throw StoreError(.notFound, "no marker with reference '\(ref)'") }
             try RecordChecks.ordered(("its recorded date", try row["recorded_on"] as Day), ("--on", day))
-            try db.execute("UPDATE disrupt.marker SET expires_on = \(day) WHERE source_ref = \(ref)")
+            try db.execute("UPDATE disrupt.marker SET expires_on = \(day) WHERE id = \(try row.decode("id", as: Int64.self))")
         }
     }
 
@@ -160,7 +160,7 @@ public struct RecordStore {
             let person = try person(text)
             var orderID: Int64?
             if let order = new.order {
-                let rows = try db.query("SELECT id, person_id FROM disrupt.court_order WHERE source_ref = \(order)")
+                let rows = try db.query("SELECT id, person_id FROM disrupt.court_order WHERE source_ref = \(order) \(unsafeSQL: RecordChecks.theRowMeant)")
                 guard let row = rows.first else { throw StoreError(.notFound, "no order with reference '\(order)'") }
                 guard try row.decode("person_id", as: Int64.self) == person.id else {
                     throw StoreError(.failure, "order \(order) is not an order on \(person.ref)")
@@ -215,7 +215,7 @@ public struct RecordStore {
         let status = try change.status.map { try RecordChecks.oneOf($0, LinkStatus.allCases.map(\.rawValue), "status") }
         try RecordChecks.within(change.mappaLevel, 1...3, "--mappa-level")
         try db.transaction {
-            let rows = try db.query("SELECT forum FROM disrupt.forum_link WHERE source_ref = \(ref) FOR UPDATE")
+            let rows = try db.query("SELECT id, forum FROM disrupt.forum_link WHERE source_ref = \(ref) \(unsafeSQL: RecordChecks.theRowMeant) FOR UPDATE")
             guard let row = rows.first else { throw StoreError(.notFound, "no forum link with reference '\(ref)'") }
             let forum: String = try row["forum"]
             if change.mappaLevel != nil, forum != "mappa" {
@@ -230,7 +230,7 @@ public struct RecordStore {
                     contact = COALESCE(\(change.contact), contact),
                     lead_agency = COALESCE(\(lead), lead_agency),
                     mappa_level = COALESCE(\(change.mappaLevel)::smallint, mappa_level)
-                WHERE source_ref = \(ref)
+                WHERE id = \(try row.decode("id", as: Int64.self))
                 """)
         }
     }
