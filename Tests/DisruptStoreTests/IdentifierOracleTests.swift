@@ -60,12 +60,14 @@ struct IdentifierOracleTests {
         let f = fixture
         let db = try f.connect(as: f.probation)
         defer { db.close() }
-        // read as staff: the catalogue is public, which is the point
+        // read as staff: the catalogue is public, which is the point (names printed in full)
+        try db.execute("SET search_path TO pg_catalog")
         let columns = try db.query("""
             SELECT c.relname::text AS relation, a.attidentity::text AS identity, pg_get_expr(d.adbin, d.adrelid) AS "default"
             FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-            WHERE c.relnamespace = 'disrupt'::regnamespace AND c.relkind IN ('r', 'p') AND a.attname = 'id' AND NOT a.attisdropped
+            WHERE c.relnamespace = 'disrupt'::regnamespace AND c.relkind IN ('r', 'p') AND a.attname = 'id' AND a.atttypid <> 'boolean'::regtype
+              AND NOT a.attisdropped
             ORDER BY c.relname::text COLLATE "C"
             """).map { (relation: try $0.decode("relation", as: String.self), identity: try $0.decode("identity", as: String.self),
                         defaultValue: try $0.decode("default", as: String?.self)) }
