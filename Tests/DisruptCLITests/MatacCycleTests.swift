@@ -125,7 +125,7 @@ struct MatacCycleTests {
 
         // the audit trail holds the entry and the exit with before and after
         let audit: [String] = try db.query("""
-            SELECT operation FROM disrupt.audit_log WHERE object_table = 'matac_cohort' ORDER BY id
+            SELECT operation FROM disrupt.audit_log WHERE object_table = 'matac_cohort' ORDER BY at, id
             """).map { try $0["operation"] }
         #expect(audit == ["collect", "alter"])
     }

@@ -119,7 +119,7 @@ struct SummaryCommandTests {
         }
         let rows = try db.query("""
             SELECT object_table, detail->>'format' AS format, detail->'records'->>'markers' AS markers
-            FROM disrupt.audit_log WHERE operation = 'consult' AND purpose = \(purpose) ORDER BY id
+            FROM disrupt.audit_log WHERE operation = 'consult' AND purpose = \(purpose) ORDER BY at, id
             """)
         #expect(rows.count == 4)
         #expect(try rows.map { try $0.decode("format", as: String.self) } == ["text", "json", "markdown", "html"])
