@@ -194,7 +194,7 @@ LANGUAGE sql STABLE AS $$
       FROM (SELECT (SELECT f.contact FROM disrupt.forum_link f
                      WHERE f.person_id = p_person AND f.lead_agency = 'probation' AND f.status <> 'closed'
                        AND disrupt.alert_in_force(f.starts_on, f.ends_on, current_date)
-                     ORDER BY f.id LIMIT 1) AS contact) x
+                     ORDER BY f.created_at, f.id LIMIT 1) AS contact) x
      CROSS JOIN LATERAL disrupt.reminder_link_leads(x.contact, 'probation') AS r(login)
      WHERE disrupt.alert_may_see(r.login, p_sensitivities, p_agencies)
 $$;
@@ -267,7 +267,7 @@ BEGIN
                     OR disrupt.alert_address_key(co.protected_address) = disrupt.alert_address_key(i.address))
              WHERE i.occurred_on >= v_since
                AND NOT EXISTS (SELECT 1 FROM disrupt.breach b WHERE b.person_id = i.person_id AND b.occurred_on = i.occurred_on)
-             ORDER BY i.id, co.id
+             ORDER BY i.id, co.created_at, co.id
         ),
         ins AS (
             INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, shown_on,
@@ -300,7 +300,7 @@ BEGIN
               JOIN disrupt.court_order co ON co.person_id = i.person_id AND co.order_type IN ('bail', 'rui', 'licence')
                AND disrupt.alert_in_force(co.starts_on, co.ends_on, i.occurred_on)
              WHERE i.occurred_on >= v_since
-             ORDER BY i.id, co.order_type = 'licence' DESC, co.id
+             ORDER BY i.id, co.order_type = 'licence' DESC, co.created_at, co.id
         ),
         recipients AS (
             SELECT h.*, pe.person_ref, r.login
@@ -362,7 +362,7 @@ BEGIN
            AND disrupt.alert_watched(r.person_id)
            AND (SELECT count(*) FROM disrupt.relationship o WHERE o.person_id = r.person_id AND o.party_id = r.party_id) = c.n_new
            AND NOT EXISTS (SELECT 1 FROM disrupt.incident i WHERE i.person_id = r.person_id AND i.party_id = r.party_id)
-         ORDER BY r.person_id, r.party_id, r.id
+         ORDER BY r.person_id, r.party_id, r.created_at, r.id
     ),
     ins AS (
         INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, shown_on,

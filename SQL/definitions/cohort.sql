@@ -31,8 +31,6 @@ SELECT disrupt.attach_audit('disrupt.matac_cohort');
 
 REVOKE ALL ON disrupt.matac_cohort FROM PUBLIC;
 GRANT SELECT ON disrupt.matac_cohort TO disrupt_staff;
--- no sequence privilege for staff: this one's last_value would count members the caller cannot see
-REVOKE ALL ON SEQUENCE disrupt.matac_cohort_id_seq FROM disrupt_staff;
 
 -- ---------------------------------------------------------------------------------------------
 -- Internal helpers (not granted)

@@ -771,7 +771,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_t
                                      'returned_by', rr.returned_by, 'returned_at', rr.returned_at) ORDER BY rr.agency)
                               FROM disrupt.research_return rr WHERE rr.hearing_id = h.id), '[]'),
         'decisions', coalesce((SELECT jsonb_agg(jsonb_build_object('id', d.id, 'text', d.text, 'restricted', d.sensitivity = 'restricted',
-                                      'agency', d.agency, 'by', d.created_by) ORDER BY d.id)
+                                      'agency', d.agency, 'by', d.created_by) ORDER BY d.created_at, d.id)
                                FROM disrupt.decision d WHERE d.hearing_id = h.id
                                 AND disrupt.forum_sees(d.sensitivity, coalesce(d.agency, ''), p_scope)), '[]'),
         'agreed_actions', coalesce((SELECT jsonb_agg(jsonb_build_object('id', a.id, 'person_ref', pe.person_ref, 'heading', a.heading,
@@ -823,7 +823,7 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('no meeting %s', p_meeting_ref);
     END IF;
     RETURN disrupt.forum_meeting_header(m) || jsonb_build_object('cases', coalesce((
-        SELECT jsonb_agg(s ORDER BY h.id) FROM disrupt.hearing h
+        SELECT jsonb_agg(s ORDER BY h.created_at, h.id) FROM disrupt.hearing h
          CROSS JOIN LATERAL disrupt.forum_case_sheet(h.id, v_scope) s
          WHERE h.meeting_id = m.id AND s IS NOT NULL), '[]'));
 END $$;
@@ -867,7 +867,7 @@ BEGIN
     v_minutes := disrupt.forum_meeting_header(m) || jsonb_build_object(
         'copy_for', p_agency, 'produced_by', v_login, 'produced_at', now(),
         'recipients', to_jsonb(v_recipients),
-        'cases', coalesce((SELECT jsonb_agg(s ORDER BY h.id) FROM disrupt.hearing h
+        'cases', coalesce((SELECT jsonb_agg(s ORDER BY h.created_at, h.id) FROM disrupt.hearing h
                             CROSS JOIN LATERAL disrupt.forum_case_sheet(h.id, v_scope) s
                            WHERE h.meeting_id = m.id AND s IS NOT NULL), '[]'));
 

@@ -405,12 +405,14 @@ REVOKE ALL ON SCHEMA disrupt FROM PUBLIC;
 GRANT USAGE ON SCHEMA disrupt TO disrupt_staff, disrupt_service;
 
 -- functions: nothing by default (PostgreSQL grants EXECUTE to PUBLIC); then what staff may call
+-- (new_id, migration 0012, is the id columns' default, which runs as the inserting login)
 REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA disrupt FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
     disrupt.fold(text), disrupt.try_date(text), disrupt.try_int(text), disrupt.try_bool(text),
     disrupt.caller_login(), disrupt.caller_agency(), disrupt.caller_role(),
     disrupt.is_active_staff(), disrupt.is_admin(), disrupt.is_install_admin(), disrupt.is_service(),
-    disrupt.audit_row_key(text, jsonb), disrupt.audit_row_person(text, jsonb)
+    disrupt.audit_row_key(text, jsonb), disrupt.audit_row_person(text, jsonb),
+    disrupt.new_id(boolean)
     TO disrupt_staff;
 -- trigger functions are invoked by the trigger mechanism (no EXECUTE check on the caller)
 -- extension members (unaccent, used by fold) keep their default EXECUTE for PUBLIC;

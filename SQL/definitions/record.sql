@@ -495,8 +495,8 @@ GRANT SELECT, UPDATE ON
     TO disrupt_staff;
 -- provenance: staff insert every column but the four the database fills in
 -- (created_by, created_at, updated_by, updated_at; touch() guards them on UPDATE), so a
--- row cannot claim another author; nor the id (OVERRIDING SYSTEM VALUE would probe which ids
--- hidden rows hold)
+-- row cannot claim another author; nor the id (a chosen id would probe which ids hidden rows
+-- hold)
 DO $do$
 DECLARE
     t text;
@@ -513,8 +513,8 @@ BEGIN
     END LOOP;
 END
 $do$;
--- no sequence privilege: identity columns need none for INSERT, and a sequence's last_value
--- counts rows the caller cannot see.
+-- no sequence privilege: the ids come from disrupt.new_id() (migration 0012), which counts
+-- nothing, and a counter's last_value would count rows the caller cannot see.
 
 -- risk recompute queue: filled only by the queue triggers (SECURITY DEFINER); read and emptied
 -- only by the recompute, which administrators run. Staff see how many of the people THEY can

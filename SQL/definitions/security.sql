@@ -186,7 +186,9 @@ CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON disrupt.audit_log
 --             Anything else (a name) is kept as detail.subject.
 --   detail    optional request facts from the client (output format, as-of day); the keys
 --             above and "scope" are the database's and override the client's.
--- Returns the audit row's id.
+-- Returns the id of the person the row names (NULL when it names none), so that a client that
+-- resolved a name itself can tell whether to consult again naming the person it found; never
+-- the audit row's id (nothing that counts anyone's consultations).
 -- ---------------------------------------------------------------------------
 CREATE FUNCTION disrupt.consult(purpose text, scope text, subject text DEFAULT NULL, detail jsonb DEFAULT NULL)
 RETURNS bigint
@@ -266,11 +268,11 @@ BEGIN
     INSERT INTO disrupt.consultation (backend_pid, backend_start, xact, audit_id)
     SELECT pg_catalog.pg_backend_pid(), a.backend_start, pg_catalog.pg_current_xact_id(), v_id
       FROM pg_catalog.pg_stat_get_activity(pg_catalog.pg_backend_pid()) a;
-    RETURN v_id;
+    RETURN v_person;
 END
 $$;
 COMMENT ON FUNCTION disrupt.consult(text, text, text, jsonb) IS
-    'Writes the one consult audit row with a purpose; once this transaction commits, the session may read personal data';
+    'Writes the one consult audit row with a purpose; once this transaction commits, the session may read personal data. Returns the person it names, if any';
 
 -- consulting(): may this session read personal data now? An active login (or the install
 -- administrator) whose session opened a consultation in a transaction that has COMMITTED: the

@@ -24,9 +24,9 @@ struct SummaryLatencyBenchmark {
         times.reserveCapacity(refs.count)
         for ref in refs {
             let started = Date()
-            let dossier = try db.consulting(PersonDossierReader.consultation(
-                scope: "summary", purpose: "benchmark", subject: ref, format: "json", asOf: asOf)) {
-                try PersonDossierReader().read(personID: try PersonResolver().resolve(ref, on: db).id, on: db)
+            let dossier = try db.consulting(person: PersonDossierReader.consultation(
+                scope: "summary", purpose: "benchmark", subject: ref, format: "json", asOf: asOf)) { person in
+                try PersonDossierReader().read(personID: person.id, on: db)
             }
             _ = try encoder.encode(builder.build(dossier.value, asOf: asOf))
             times.append(Date().timeIntervalSince(started) * 1000)

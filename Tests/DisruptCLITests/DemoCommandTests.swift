@@ -62,7 +62,7 @@ struct DemoCommandTests {
         #expect(after.counts == before.counts)
         #expect(after.sequences == before.sequences)
         #expect(after.computedAt == before.computedAt, "stored scores were rewritten")
-        #expect(before.counts["risk_current"] == 250 && before.sequences["alias_id_seq"] != nil, "\(before.counts) \(before.sequences)")
+        #expect(before.counts["risk_current"] == 250 && before.sequences["row_id_counter"] != nil, "\(before.counts) \(before.sequences)")
     }
 
     /// What the database holds, outside the audit log: row counts per table, sequence values,

@@ -50,7 +50,7 @@ struct HostileInputTests {
             #expect(try stored("SELECT note FROM disrupt.marker WHERE source_ref = \("HM-\(index)")").map { Array($0.utf8) } == Array(value.utf8))
             let summary = try run(["summary", ref, "--purpose", value, "--format", "json"])
             #expect(summary.status == 0, "summary: \(summary.stderr.prefix(200))")
-            #expect(try stored("SELECT purpose FROM disrupt.audit_log WHERE operation = 'consult' ORDER BY id DESC LIMIT 1").map { Array($0.utf8) } == Array(value.utf8))
+            #expect(try stored("SELECT purpose FROM disrupt.audit_log WHERE operation = 'consult' ORDER BY at DESC, id DESC LIMIT 1").map { Array($0.utf8) } == Array(value.utf8))
         }
     }
 

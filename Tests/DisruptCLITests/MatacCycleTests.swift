@@ -125,7 +125,7 @@ struct MatacCycleTests {
 
         // the audit trail holds the entry and the exit with before and after
         let audit: [String] = try db.query("""
-            SELECT operation FROM disrupt.audit_log WHERE object_table = 'matac_cohort' ORDER BY id
+            SELECT operation FROM disrupt.audit_log WHERE object_table = 'matac_cohort' ORDER BY at, id
             """).map { try $0["operation"] }
         #expect(audit == ["collect", "alter"])
     }
@@ -158,7 +158,7 @@ struct MatacCycleTests {
                 SELECT id, current_date, 999, 'typed in' FROM disrupt.person WHERE person_ref = 'MX-2'
                 """)
         }
-        #expect(throws: PostgresError.self) { try chair.query("SELECT last_value FROM disrupt.matac_cohort_id_seq") }
+        #expect(throws: PostgresError.self) { try chair.query("SELECT last_value FROM disrupt.row_id_counter") }
         // a non-serial person can still be entered by decision; no stored score is refused
         let db = try fx.superuser()
         defer { db.close() }

@@ -190,7 +190,7 @@ final class ReportCommandTests {
         defer { db.close() }
         let logged = try db.query("""
             SELECT login, purpose, person_id, detail->>'forum' AS forum FROM disrupt.audit_log
-            WHERE operation = 'consult' AND object_table = 'report' ORDER BY id
+            WHERE operation = 'consult' AND object_table = 'report' ORDER BY at, id
             """)
         #expect(logged.count == 1, "the refused run left no row")
         #expect(try logged[0].decode("login", as: String.self) == fixture.coordinator)

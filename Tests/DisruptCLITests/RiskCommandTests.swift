@@ -95,7 +95,7 @@ struct RiskCommandTests {
         #expect(try run(["triggers", "RK-1", "--purpose", "  "], url: location.asUser(login).testURL).status == 2)
         let purposes: [String] = try db.query("""
             SELECT purpose FROM disrupt.audit_log
-            WHERE operation = 'consult' AND object_table = 'triggers' AND login = \(login) ORDER BY id
+            WHERE operation = 'consult' AND object_table = 'triggers' AND login = \(login) ORDER BY at, id
             """).map { try $0.decode("purpose") }
         #expect(purposes == ["triggers", "MATAC screening"])
         // probation cannot recompute: rank warns and shows what is stored

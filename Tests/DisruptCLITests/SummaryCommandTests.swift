@@ -119,12 +119,35 @@ struct SummaryCommandTests {
         }
         let rows = try db.query("""
             SELECT object_table, detail->>'format' AS format, detail->'records'->>'markers' AS markers
-            FROM disrupt.audit_log WHERE operation = 'consult' AND purpose = \(purpose) ORDER BY id
+            FROM disrupt.audit_log WHERE operation = 'consult' AND purpose = \(purpose) ORDER BY at, id
             """)
         #expect(rows.count == 4)
         #expect(try rows.map { try $0.decode("format", as: String.self) } == ["text", "json", "markdown", "html"])
         #expect(try rows.allSatisfy { try $0.decode("object_table", as: String.self) == "summary" })
         #expect(try rows.first?.decode("markers", as: String.self) == "4")
+    }
+
+    /// Issue 12: a person read by name or alias (as probation, a real staff login) is named in
+    /// the audit log, as when read by reference: the name's look-up is logged, then the reading.
+    @Test func aReadByNameRecordsWhichPersonWasRead() throws {
+        let db = try TestCluster.superuserConnection(database: location.testDatabaseName)
+        let person: Int64 = try db.query("SELECT id FROM disrupt.person WHERE person_ref = 'P-SUM-1'")[0].decode("id")
+        let url = location.asUser(probation).testURL
+        let asOf = ["--as-of", Self.asOf]
+        for (command, name, extra) in [(["summary"], "Deano Walsh", asOf), (["person", "show"], "d. walsh", []), (["triggers"], "Deano Walsh", asOf)] {
+            let purpose = "by name \(command.joined(separator: " ")) \(token)"
+            let result = try DisruptBinary.run(command + [name, "--purpose", purpose] + extra, databaseURL: url)
+            #expect(result.status == 0, "\(command): \(result.stderr)")
+            let rows = try db.query("""
+                SELECT login, person_id, detail->>'subject' AS subject, detail->'records'->>'markers' AS markers
+                FROM disrupt.audit_log WHERE operation = 'consult' AND purpose = \(purpose) ORDER BY at
+                """)
+            #expect(rows.count == 2, "\(command): the look-up of the name, then the read of the person")
+            #expect(try rows.first?.decode("subject", as: String?.self) == name)
+            #expect(try rows.last?.decode("person_id", as: Int64?.self) == person, "\(command)")
+            #expect(try rows.last?.decode("markers", as: String?.self) == "3", "\(command): probation sees three of the four")
+            #expect(try rows.allSatisfy { try $0.decode("login", as: String.self) == probation })
+        }
     }
 
     @Test func aPurposeIsRequired() throws {

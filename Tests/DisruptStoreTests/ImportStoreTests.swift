@@ -76,7 +76,7 @@ struct ImportStoreTests {
         #expect(try alter.map { try $0.decode("note", as: String.self) } == ["changed"])
         // outside an import an insert still logs the whole row
         try db.execute("INSERT INTO disrupt.marker (source_ref, person_id, kind, recorded_on, agency) SELECT 'A-M2', id, 'weapons', '2026-01-02', 'police' FROM disrupt.person WHERE person_ref = 'A-1'")
-        let direct = try db.query("SELECT after ->> 'source_ref' AS ref FROM disrupt.audit_log WHERE object_table = 'marker' AND operation = 'collect' ORDER BY id DESC LIMIT 1")
+        let direct = try db.query("SELECT after ->> 'source_ref' AS ref FROM disrupt.audit_log WHERE object_table = 'marker' AND operation = 'collect' ORDER BY at DESC, id DESC LIMIT 1")
         #expect(try direct[0].decode("ref", as: String.self) == "A-M2")
     }
 

@@ -177,7 +177,7 @@ struct SafetyGateAttackTests {
         let audit = try su.query("""
             SELECT operation, login FROM disrupt.audit_log
              WHERE object_table = 'tactic' AND object_key = (SELECT id::text FROM disrupt.tactic WHERE code = 'gate_test_tactic')
-             ORDER BY id
+             ORDER BY at, id
             """)
         #expect(try audit.map { try $0.decode("operation", as: String.self) } == ["collect", "alter"])
         #expect(try audit.allSatisfy { try $0.decode("login", as: String.self) == fx.admin })

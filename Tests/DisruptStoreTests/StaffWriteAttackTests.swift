@@ -211,9 +211,9 @@ struct StaffWriteAttackTests {
         // the hidden person's PNC id cannot collide: probation records its own person with it
         try db.execute("INSERT INTO disrupt.person (person_ref, pnc_id, family_name, agency) VALUES (\("P-\(f.token)-pnc"), \("PNC-\(f.token)-keys"), 'Other', 'probation')")
         _ = h
-        // no sequence: identity sequences count hidden rows
-        #expect(sqlState { _ = try db.query("SELECT last_value FROM disrupt.person_id_seq") } == "42501")
-        #expect(sqlState { _ = try db.query("SELECT nextval('disrupt.marker_id_seq')") } == "42501")
+        // no sequence: the id counters are private (their values count hidden rows)
+        #expect(sqlState { _ = try db.query("SELECT last_value FROM disrupt.row_id_counter") } == "42501")
+        #expect(sqlState { _ = try db.query("SELECT nextval('disrupt.audit_log_id_counter')") } == "42501")
         // references made by hand are random, not counters
         let refs = try (0..<3).map { _ in try db.query("SELECT disrupt.next_ref('person') AS r")[0].decode("r", as: String.self) }
         #expect(refs.allSatisfy { $0.range(of: "^P-[2-9A-HJKMNP-Z]{8}$", options: .regularExpression) != nil }, "\(refs)")

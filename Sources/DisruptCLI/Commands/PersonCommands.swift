@@ -38,8 +38,8 @@ enum PersonCommands {
         let offences = try invocation.riskModel().offences
         let consultation = PersonDossierReader.consultation(
             scope: "person", purpose: purpose, subject: input.person, format: format.rawValue, asOf: Day.today())
-        let dossier = invocation.console.reporting(try invocation.reading(consultation) { db in
-            try PersonDossierReader().read(personID: try PersonResolver().resolve(input.person, on: db).id, on: db)
+        let dossier = invocation.console.reporting(try invocation.reading(person: consultation) { db, person in
+            try PersonDossierReader().read(personID: person.id, on: db)
         })
         let gravity = { (incident: IncidentRecord) in offences.gravity(explicit: incident.gravity, offence: incident.offence) }
         if format == .json {

@@ -23,8 +23,8 @@ enum RiskCommands {
         let store = RiskStore(model: try invocation.riskModel())
         let consultation = PersonDossierReader.consultation(
             scope: "triggers", purpose: purpose, subject: input.person, format: input.format.rawValue, asOf: asOf)
-        let live = invocation.console.reporting(try invocation.reading(consultation) { db in
-            try store.live(try PersonResolver().resolve(input.person, on: db), asOf: asOf, on: db)
+        let live = invocation.console.reporting(try invocation.reading(person: consultation) { db, person in
+            try store.live(person, asOf: asOf, on: db)
         })
         if input.format == .json {
             try invocation.console.printJSON(TriggersOutput(live))

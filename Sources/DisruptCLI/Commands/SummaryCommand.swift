@@ -32,8 +32,7 @@ enum SummaryCommand {
         let consultation = PersonDossierReader.consultation(
             scope: "summary", purpose: purpose, subject: input.person, format: format.rawValue, asOf: asOf)
         // one transaction, one consultation: the person, the dossier and what changed since
-        let (person, summary) = try invocation.reading(consultation) { db throws -> (PersonReference, Summary) in
-            let person = try PersonResolver().resolve(input.person, on: db)
+        let (person, summary) = try invocation.reading(person: consultation) { db, person throws -> (PersonReference, Summary) in
             let since = SinceLastHeardReader(model: model)
             let sinceDay = input.sinceLastHeard ? try since.lastHeardOn(personID: person.id, on: db) : input.since
             if input.sinceLastHeard && sinceDay == nil {

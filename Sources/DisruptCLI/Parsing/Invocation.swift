@@ -47,6 +47,14 @@ public final class Invocation: @unchecked Sendable {
         return try db.consulting(opened) { try body(db) }
     }
 
+    /// Opens the consultation of the one person `consultation`'s subject names, then runs `body`
+    /// for him in one transaction; the audit log names him however he was asked for
+    /// (`PostgresConnection.consulting(person:)`).
+    public func reading<T>(person consultation: Consultation, _ body: (PostgresConnection, PersonReference) throws -> T) throws -> T {
+        let db = try database()
+        return try db.consulting(person: consultation) { person in try body(db, person) }
+    }
+
     /// The configuration (embedded defaults, overridden by the config directory).
     public func riskModel() throws -> RiskModel {
         try ConfigurationLoader.riskModel(environment: environment)

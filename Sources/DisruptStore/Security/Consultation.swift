@@ -19,18 +19,20 @@ public struct Consultation: Sendable {
         self.detail = detail
     }
 
-    /// Opens the consultation in a transaction of its own and commits it; returns the audit row's id.
-    /// Refused inside a transaction: the record must be committed before anything is read.
+    /// Opens the consultation in a transaction of its own and commits it; returns the id of the
+    /// person its record names (the subject was the reference or PNC id of a person the caller may
+    /// see), else nil. Refused inside a transaction: the record must be committed before anything
+    /// is read.
     @discardableResult
-    public func open(on db: PostgresConnection) throws -> Int64 {
+    public func open(on db: PostgresConnection) throws -> Int64? {
         guard !db.isInTransaction else {
             throw StoreError(.failure, "a consultation is opened before the reading transaction, not inside it")
         }
         let keys = detail.keys.sorted()
         return try db.query("""
             SELECT disrupt.consult(\(purpose), \(scope), \(subject),
-                                   jsonb_object(\(keys)::text[], \(keys.map { detail[$0]! })::text[])) AS id
-            """)[0].decode("id")
+                                   jsonb_object(\(keys)::text[], \(keys.map { detail[$0]! })::text[])) AS person_id
+            """)[0].decode("person_id")
     }
 }
 
@@ -39,5 +41,27 @@ extension PostgresConnection {
     public func consulting<T>(_ consultation: Consultation, _ body: () throws -> T) throws -> T {
         try consultation.open(on: self)
         return try transaction(body)
+    }
+
+    /// Opens `consultation` of the one person its subject names (a reference, PNC id, name or
+    /// alias), finds him (`PersonResolver`) and runs `body` for him in one transaction. Whenever the
+    /// consultation's record does not name him (he was asked for by name), a second consultation,
+    /// committed before `body` reads anything of his, names him by reference: every read of a
+    /// person's records is logged against that person.
+    public func consulting<T>(person consultation: Consultation, _ body: (PersonReference) throws -> T) throws -> T {
+        guard let subject = consultation.subject else {
+            throw StoreError(.failure, "a consultation of one person names him")
+        }
+        let recorded = try consultation.open(on: self)
+        let person = try transaction { try PersonResolver().resolve(subject, on: self) }
+        if recorded != person.id {
+            var named = consultation
+            named.subject = person.ref
+            guard try named.open(on: self) == person.id else {
+                throw StoreError(.failure, "the consultation of \(person.ref) could not be recorded against him",
+                                 hint: "Ask for him by reference: disrupt person find '\(subject)'")
+            }
+        }
+        return try transaction { try body(person) }
     }
 }

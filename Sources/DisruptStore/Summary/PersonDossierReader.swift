@@ -68,7 +68,7 @@ public struct PersonDossierReader: Sendable {
                       FROM disrupt.alias a WHERE a.person_id = p.id),
           'parties', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', x.id, 'ref', x.party_ref, 'kind', x.kind,
                                                                    'given_name', x.given_name, 'family_name', x.family_name,
-                                                                   'date_of_birth', x.date_of_birth) ORDER BY x.id), '[]')
+                                                                   'date_of_birth', x.date_of_birth) ORDER BY x.created_at, x.id), '[]')
                       FROM disrupt.party x
                       WHERE x.id IN (SELECT i.party_id FROM disrupt.incident i WHERE i.person_id = p.id
                                      UNION SELECT r.party_id FROM disrupt.relationship r WHERE r.person_id = p.id
@@ -100,7 +100,7 @@ public struct PersonDossierReader: Sendable {
           'relationships', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', r.id, 'party_id', r.party_id,
                                                                          'relationship', r.relationship, 'from_on', r.from_on,
                                                                          'to_on', r.to_on, 'has_contact', r.has_contact,
-                                                                         'agency', r.agency) ORDER BY r.id), '[]')
+                                                                         'agency', r.agency) ORDER BY r.created_at, r.id), '[]')
                             FROM disrupt.relationship r WHERE r.person_id = p.id),
           'forum_links', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', f.id, 'source_ref', f.source_ref, 'forum', f.forum, 'reference', f.reference,
                                                                        'status', f.status, 'lead_agency', f.lead_agency,
