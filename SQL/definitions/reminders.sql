@@ -61,6 +61,25 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 $$;
 
 -- ---------------------------------------------------------------------------------------------
+-- Who may hear of a record: may p_login see every record named (sensitivity and agency of each,
+-- NULLs ignored)? The one rule of the reminder outbox, used by the alerts (alerts.sql), the
+-- sweep's order_ending and catch-up, the immediate reminders, the guard below (which drops any
+-- reminder about a person its recipient may not see), the inbox, `disrupt alerts` and naming an
+-- Idva. An active staff login sees a
+-- record that is shared or of its own agency; an administrator sees every record. SECURITY
+-- INVOKER SQL without a SET clause, so that the planner inlines it; granted to nobody, it runs
+-- only inside the SECURITY DEFINER functions (owner, pinned search_path).
+CREATE FUNCTION disrupt.reminder_may_see(p_login text, p_sensitivities text[], p_agencies text[]) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT EXISTS (
+        SELECT 1 FROM disrupt.staff s
+         WHERE s.login = p_login AND s.active
+           AND (s.role = 'admin'
+                OR NOT EXISTS (SELECT 1 FROM unnest(p_sensitivities, p_agencies) AS u(sensitivity, agency)
+                                WHERE u.sensitivity = 'restricted' AND u.agency IS DISTINCT FROM s.agency)))
+$$;
+
+-- ---------------------------------------------------------------------------------------------
 -- The sweep
 -- ---------------------------------------------------------------------------------------------
 
@@ -199,8 +218,8 @@ BEGIN
     kind := 'plan_review'; created := n; total := total + n; RETURN NEXT;
 
     -- order_ending: a dvpo/dapo/bail/spo/interim_spo/licence ending within [D, D + order_ending_days]
-    -- for a person with an open plan; to the SPOC. Only orders the SPOC's agency could see
-    -- (shared, or its own restricted records): a reminder must not reveal a restricted record.
+    -- for a person with an open plan; to the SPOC. Only orders the SPOC may see
+    -- (reminder_may_see): a reminder must not reveal a restricted record.
     WITH ins AS (
         INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, message)
         SELECT 'order_ending', p.spoc_login, p.person_id, 'court_order', co.id, co.ends_on,
@@ -209,7 +228,7 @@ BEGIN
           JOIN disrupt.plan p ON p.person_id = co.person_id AND p.status = 'open'
          WHERE co.order_type IN ('dvpo', 'dapo', 'bail', 'spo', 'interim_spo', 'licence')
            AND co.ends_on >= d AND co.ends_on <= d + order_ending_days
-           AND (co.sensitivity = 'shared' OR co.agency = p.agency)
+           AND disrupt.reminder_may_see(p.spoc_login, ARRAY[co.sensitivity], ARRAY[co.agency])
         ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
         RETURNING 1)
     SELECT count(*) INTO n FROM ins;
@@ -306,7 +325,7 @@ BEGIN
           JOIN disrupt.plan p ON p.person_id = b.person_id AND p.status = 'open'
          WHERE b.occurred_on >= d - catch_up_days AND b.occurred_on <= d
            AND b.created_at >= p.opened_at
-           AND (b.sensitivity = 'shared' OR b.agency = p.agency)
+           AND disrupt.reminder_may_see(p.spoc_login, ARRAY[b.sensitivity], ARRAY[b.agency])
            AND NOT EXISTS (SELECT 1 FROM disrupt.reminder x
                             WHERE x.kind = 'breach_reported' AND x.subject_table = 'breach' AND x.subject_id = b.id
                               AND x.due_on = b.occurred_on AND x.recipient_login = p.spoc_login OFFSET 0)
@@ -323,7 +342,7 @@ BEGIN
           JOIN disrupt.plan p ON p.person_id = i.person_id AND p.status = 'open'
          WHERE i.occurred_on >= d - catch_up_days AND i.occurred_on <= d
            AND i.created_at >= p.opened_at
-           AND (i.sensitivity = 'shared' OR i.agency = p.agency)
+           AND disrupt.reminder_may_see(p.spoc_login, ARRAY[i.sensitivity], ARRAY[i.agency])
            AND NOT EXISTS (SELECT 1 FROM disrupt.reminder x
                             WHERE x.kind = 'new_incident' AND x.subject_table = 'incident' AND x.subject_id = i.id
                               AND x.due_on = i.occurred_on AND x.recipient_login = p.spoc_login OFFSET 0)
@@ -354,24 +373,6 @@ BEGIN
     kind := 'skipped'; created := n; RETURN NEXT;
     RETURN;
 END $$;
-
--- ---------------------------------------------------------------------------------------------
--- Who may hear of a record: may p_login see every record named (sensitivity and agency of each,
--- NULLs ignored)? The one rule of the reminder outbox, used by the alerts (alerts.sql), the
--- immediate reminders and the guard below (which drops any reminder about a person its recipient
--- may not see), the inbox, `disrupt alerts` and naming an Idva. An active staff login sees a
--- record that is shared or of its own agency; an administrator sees every record. SECURITY
--- INVOKER SQL without a SET clause, so that the planner inlines it; granted to nobody, it runs
--- only inside the SECURITY DEFINER functions (owner, pinned search_path).
-CREATE FUNCTION disrupt.reminder_may_see(p_login text, p_sensitivities text[], p_agencies text[]) RETURNS boolean
-LANGUAGE sql STABLE AS $$
-    SELECT EXISTS (
-        SELECT 1 FROM disrupt.staff s
-         WHERE s.login = p_login AND s.active
-           AND (s.role = 'admin'
-                OR NOT EXISTS (SELECT 1 FROM unnest(p_sensitivities, p_agencies) AS u(sensitivity, agency)
-                                WHERE u.sensitivity = 'restricted' AND u.agency IS DISTINCT FROM s.agency)))
-$$;
 
 -- ---------------------------------------------------------------------------------------------
 -- A reminder never names a person its recipient may not see: whatever inserts it (the sweep,

@@ -167,8 +167,12 @@ struct AlertCommandTests {
         _ = try fx.openPlan()
         try party("V-health", agency: "health", sensitivity: "restricted")
         try incident("I-health", on: today, party: "V-health", agency: "health", sensitivity: "restricted")
-        // the SPOC (police) and the police chair may not see the health record: no alert at all
+        // the SPOC (police) and the police chair may not see the health record: no alert at all,
+        // nor the immediate reminder, nor the sweep's catch-up of it
         #expect(try count("new_victim") == 0)
+        #expect(try fx.run(["remind"], as: nil).status == 0)
+        #expect(try db.query("SELECT count(*)::int AS n FROM disrupt.reminder r JOIN disrupt.incident i ON r.subject_table = 'incident' AND r.subject_id = i.id WHERE i.source_ref = 'I-health'")[0]
+                    .decode("n", as: Int.self) == 0)
         for login in [fx.spoc, fx.chair, fx.probation, fx.idva] {
             let texts = try inbox(login, all: true).map { "\($0)" }.joined()
             #expect(!texts.contains("I-health") && !texts.contains("V-health"), "\(login)")
@@ -177,6 +181,7 @@ struct AlertCommandTests {
         try party("V-police", agency: "police", sensitivity: "restricted")
         try incident("I-police", on: today, party: "V-police", agency: "police", sensitivity: "restricted")
         #expect(try inbox(fx.spoc).contains { ($0["message"] as? String)?.contains("I-police") == true })
+        #expect(try inbox(fx.spoc).contains { $0["kind"] as? String == "new_incident" })
         let healthChair = "hchair_\(UUID().uuidString.prefix(6).lowercased())"
         try db.execute("SELECT disrupt.staff_add(\(healthChair), 'Hilary Chair', 'health', 'chair')")
         let listed = try fx.run(["alerts", "--format", "json"], as: healthChair)
