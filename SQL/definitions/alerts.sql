@@ -32,9 +32,9 @@
 --                    (plan_victim); party_id is the victim, so her inbox groups by victim.
 -- Recipients (alert_recipients): the SPOC of his open plan, else the police lead of his live forum
 -- link led by police, else every active police chair -- only those who may see every record the
--- alert names (person, the record that fired it, the party or order it names: shared, their own
--- agency, or an administrator). Nobody left: no alert. restricted_agency marks an alert fired by a
--- restricted record, so that `disrupt alerts` lists it only to that agency.
+-- alert names (person, the record that fired it, the party or order it names: reminder_may_see).
+-- Nobody left: no alert. restricted_agency holds the agencies of the restricted records among
+-- them, so that `disrupt alerts` lists the alert only to whom may see them all.
 -- Settings (alert_settings, written from Config/disrupt.json): enabled and delay_working_days per
 -- kind, recent_days, positive_actions; the defaults below are DisruptCore's (a test checks).
 
@@ -133,21 +133,13 @@ END $$;
 -- and run only inside the SECURITY DEFINER functions below (owner, pinned search_path).
 -- ---------------------------------------------------------------------------------------------
 
--- May p_login see every record named (sensitivity and agency of each, NULLs ignored)?
-CREATE FUNCTION disrupt.alert_may_see(p_login text, p_sensitivities text[], p_agencies text[]) RETURNS boolean
-LANGUAGE sql STABLE AS $$
-    SELECT EXISTS (
-        SELECT 1 FROM disrupt.staff s
-         WHERE s.login = p_login AND s.active
-           AND (s.role = 'admin'
-                OR NOT EXISTS (SELECT 1 FROM unnest(p_sensitivities, p_agencies) AS u(sensitivity, agency)
-                                WHERE u.sensitivity = 'restricted' AND u.agency IS DISTINCT FROM s.agency)))
-$$;
-
--- The agency of a restricted record among those named (NULL: all shared).
-CREATE FUNCTION disrupt.alert_restricted_agency(p_sensitivities text[], p_agencies text[]) RETURNS text
+-- The agencies of the restricted records among those named, sorted (NULL: all shared): stored in
+-- reminder.restricted_agency, so that `disrupt alerts` lists the alert only to whom may see every
+-- piece of its evidence (reminder_may_see with these agencies).
+CREATE FUNCTION disrupt.alert_restricted_agency(p_sensitivities text[], p_agencies text[]) RETURNS text[]
 LANGUAGE sql IMMUTABLE AS $$
-    SELECT min(u.agency) FROM unnest(p_sensitivities, p_agencies) AS u(sensitivity, agency) WHERE u.sensitivity = 'restricted'
+    SELECT array_agg(DISTINCT u.agency ORDER BY u.agency)
+      FROM unnest(p_sensitivities, p_agencies) AS u(sensitivity, agency) WHERE u.sensitivity = 'restricted'
 $$;
 
 -- Is he watched for new partners and victims? Serial, high or very high risk, in the MATAC
@@ -159,7 +151,7 @@ LANGUAGE sql STABLE AS $$
                     WHERE rc.person_id = p_person AND (rc.serial OR rc.band IN ('high', 'very_high')))
         OR EXISTS (SELECT 1 FROM disrupt.forum_link f
                     WHERE f.person_id = p_person AND f.forum IN ('matac', 'mappa') AND f.status <> 'closed'
-                      AND disrupt.alert_in_force(f.starts_on, f.ends_on, current_date))
+                      AND disrupt.alert_in_force(f.starts_on, f.ends_on, disrupt.today()))
         OR EXISTS (SELECT 1 FROM disrupt.matac_cohort m WHERE m.person_id = p_person AND m.exited_on IS NULL)
         OR EXISTS (SELECT 1 FROM disrupt.plan p WHERE p.person_id = p_person AND p.status = 'open')
 $$;
@@ -176,12 +168,12 @@ LANGUAGE sql STABLE AS $$
         SELECT r.login, 2 FROM disrupt.forum_link f
          CROSS JOIN LATERAL disrupt.reminder_link_leads(f.contact, 'police') AS r(login)
          WHERE f.person_id = p_person AND f.lead_agency = 'police' AND f.status <> 'closed'
-           AND disrupt.alert_in_force(f.starts_on, f.ends_on, current_date)
+           AND disrupt.alert_in_force(f.starts_on, f.ends_on, disrupt.today())
         UNION ALL
         SELECT s.login, 3 FROM disrupt.staff s WHERE s.role = 'chair' AND s.agency = 'police' AND s.active
     ),
     visible AS (
-        SELECT c.login, c.tier FROM candidates c WHERE disrupt.alert_may_see(c.login, p_sensitivities, p_agencies)
+        SELECT c.login, c.tier FROM candidates c WHERE disrupt.reminder_may_see(c.login, p_sensitivities, p_agencies)
     )
     SELECT DISTINCT v.login FROM visible v WHERE v.tier = (SELECT min(tier) FROM visible)
 $$;
@@ -193,10 +185,10 @@ LANGUAGE sql STABLE AS $$
     SELECT DISTINCT r.login
       FROM (SELECT (SELECT f.contact FROM disrupt.forum_link f
                      WHERE f.person_id = p_person AND f.lead_agency = 'probation' AND f.status <> 'closed'
-                       AND disrupt.alert_in_force(f.starts_on, f.ends_on, current_date)
+                       AND disrupt.alert_in_force(f.starts_on, f.ends_on, disrupt.today())
                      ORDER BY f.created_at, f.id LIMIT 1) AS contact) x
      CROSS JOIN LATERAL disrupt.reminder_link_leads(x.contact, 'probation') AS r(login)
-     WHERE disrupt.alert_may_see(r.login, p_sensitivities, p_agencies)
+     WHERE disrupt.reminder_may_see(r.login, p_sensitivities, p_agencies)
 $$;
 
 -- ---------------------------------------------------------------------------------------------
@@ -207,8 +199,8 @@ $$;
 CREATE FUNCTION disrupt.alert_on_incident_insert() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    v_today constant date := current_date;
-    v_since constant date := current_date - disrupt.alert_recent_days();
+    v_today constant date := disrupt.today();
+    v_since constant date := disrupt.today() - disrupt.alert_recent_days();
     n bigint := 0;
     m bigint;
 BEGIN
@@ -344,8 +336,8 @@ END $$;
 CREATE FUNCTION disrupt.alert_on_relationship_insert() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    v_today constant date := current_date;
-    v_since constant date := current_date - disrupt.alert_recent_days();
+    v_today constant date := disrupt.today();
+    v_since constant date := disrupt.today() - disrupt.alert_recent_days();
     n bigint;
 BEGIN
     IF NOT disrupt.alert_enabled('new_partner') THEN
@@ -392,8 +384,8 @@ END $$;
 CREATE FUNCTION disrupt.alert_on_breach_insert() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    v_today constant date := current_date;
-    v_since constant date := current_date - disrupt.alert_recent_days();
+    v_today constant date := disrupt.today();
+    v_since constant date := disrupt.today() - disrupt.alert_recent_days();
     v_positive constant text[] := disrupt.alert_positive_actions();
     n bigint := 0;
 BEGIN
@@ -432,7 +424,7 @@ BEGIN
                      SELECT s.login, 2 FROM disrupt.staff s WHERE s.role = 'chair' AND s.active),
                  visible AS (
                      SELECT t.* FROM tiers t
-                      WHERE disrupt.alert_may_see(t.login, ARRAY[c.person_sensitivity, c.sensitivity], ARRAY[c.person_agency, c.agency]))
+                      WHERE disrupt.reminder_may_see(t.login, ARRAY[c.person_sensitivity, c.sensitivity], ARRAY[c.person_agency, c.agency]))
                  SELECT DISTINCT v.login FROM visible v WHERE v.tier = (SELECT min(tier) FROM visible)) AS r
             ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
             RETURNING 1)
@@ -474,14 +466,14 @@ BEGIN
           JOIN disrupt.staff s ON s.login = v.idva_login AND s.active AND s.role = 'idva'
           JOIN disrupt.person pe ON pe.id = v.person_id
           JOIN disrupt.party pa ON pa.id = v.party_id
-         WHERE disrupt.alert_may_see(v.idva_login, ARRAY[pe.sensitivity, pa.sensitivity], ARRAY[pe.agency, pa.agency])
+         WHERE disrupt.reminder_may_see(v.idva_login, ARRAY[pe.sensitivity, pa.sensitivity], ARRAY[pe.agency, pa.agency])
          ORDER BY h.id, v.idva_login, v.party_id
     ),
     ins AS (
         INSERT INTO disrupt.reminder (kind, recipient_login, person_id, party_id, subject_table, subject_id, due_on, shown_on,
                                       message, evidence, tactic)
-        SELECT 'idva_update', c.idva_login, c.person_id, c.party_id, 'action_history', c.id, c.at::date,
-               disrupt.alert_next_working_day(current_date, disrupt.alert_delay('idva_update')),
+        SELECT 'idva_update', c.idva_login, c.person_id, c.party_id, 'action_history', c.id, disrupt.day_of(c.at),
+               disrupt.alert_next_working_day(disrupt.today(), disrupt.alert_delay('idva_update')),
                format('Plan %s for %s (victim %s): action %s (%s) %s', c.plan_id, c.person_ref, c.party_ref, c.action_id,
                       coalesce(c.tactic, 'custom action'),
                       CASE c.change
@@ -557,7 +549,7 @@ BEGIN
     IF NOT EXISTS (SELECT 1 FROM disrupt.staff s WHERE s.login = p_idva_login AND s.active AND s.role = 'idva') THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = format('%s is not an active Idva login', p_idva_login);
     END IF;
-    IF NOT disrupt.alert_may_see(p_idva_login, ARRAY[pe.sensitivity, pa.sensitivity], ARRAY[pe.agency, pa.agency]) THEN
+    IF NOT disrupt.reminder_may_see(p_idva_login, ARRAY[pe.sensitivity, pa.sensitivity], ARRAY[pe.agency, pa.agency]) THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422',
             MESSAGE = format('%s may not see this plan''s person or party %s, so cannot be her Idva on it', p_idva_login, pa.party_ref);
     END IF;
@@ -636,7 +628,8 @@ END $$;
 
 -- The open alerts (not closed, not acknowledged by every recipient; Idva updates left out) for a
 -- chair, coordinator or administrator, one row per alert with its recipients: only alerts about
--- people the caller may see, and alerts fired by a restricted record only to its agency.
+-- people the caller may see, and an alert fired by restricted records only to whom may see them
+-- all (staff of their one agency, or an administrator).
 CREATE FUNCTION disrupt.alerts_open(p_kind text DEFAULT NULL)
 RETURNS TABLE (id bigint, kind text, person_ref text, subject_table text, subject_id bigint, due_on date, shown_on date,
                message text, evidence text, tactic text, recipients text[], created_at timestamptz)
@@ -655,8 +648,10 @@ BEGIN
      WHERE r.kind IN ('new_partner', 'new_victim', 'suspected_breach', 'offending_on_order', 'breach_no_positive_action')
        AND (p_kind IS NULL OR r.kind = p_kind)
        AND r.closed_at IS NULL
-       AND (pe.sensitivity = 'shared' OR pe.agency = disrupt.caller_agency() OR disrupt.is_admin())
-       AND (r.restricted_agency IS NULL OR r.restricted_agency = disrupt.caller_agency() OR disrupt.is_admin())
+       AND (coalesce(disrupt.is_admin(), false)
+            OR disrupt.reminder_may_see(disrupt.caller_login(),
+                                     ARRAY[pe.sensitivity] || array_fill('restricted'::text, ARRAY[coalesce(cardinality(r.restricted_agency), 0)]),
+                                     ARRAY[pe.agency] || r.restricted_agency))
      GROUP BY r.kind, pe.person_ref, r.subject_table, r.subject_id, r.due_on
     HAVING bool_or(r.acked_at IS NULL)
      ORDER BY r.kind, min(r.created_at), min(r.id);
@@ -680,7 +675,6 @@ REVOKE ALL ON FUNCTION
     disrupt.alert_recent_days(),
     disrupt.alert_positive_actions(),
     disrupt.alert_settings_write(jsonb),
-    disrupt.alert_may_see(text, text[], text[]),
     disrupt.alert_restricted_agency(text[], text[]),
     disrupt.alert_watched(bigint),
     disrupt.alert_recipients(bigint, text[], text[]),

@@ -88,7 +88,7 @@ LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, 
 DECLARE
     v integer;
 BEGIN
-    IF p_day >= current_date THEN
+    IF p_day >= disrupt.today() THEN
         SELECT rc.rfg_total INTO v FROM disrupt.risk_current rc WHERE rc.person_id = p_person.id;
     ELSE
         SELECT (r.rfg ->> 'total')::integer INTO v FROM disrupt.risk_assessment r
@@ -124,7 +124,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 DECLARE
     p disrupt.person := disrupt.cohort_visible_person(p_person_ref);
     v_login text := disrupt.cohort_require_tasking('enter people into');
-    v_on date := coalesce(p_on, current_date);
+    v_on date := coalesce(p_on, disrupt.today());
     v_reason text := disrupt.cohort_require_reason(p_reason, 'an entry');
     v_last date;
     v_id bigint;
@@ -158,7 +158,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 DECLARE
     p disrupt.person := disrupt.cohort_visible_person(p_person_ref);
     v_login text := disrupt.cohort_require_tasking('exit people from');
-    v_on date := coalesce(p_on, current_date);
+    v_on date := coalesce(p_on, disrupt.today());
     v_reason text := disrupt.cohort_require_reason(p_reason, 'an exit');
     m disrupt.matac_cohort;
 BEGIN

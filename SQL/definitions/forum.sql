@@ -222,12 +222,12 @@ BEGIN
     PERFORM disrupt.forum_refuse_closed(OLD);
     IF (NEW.held_on, NEW.area, NEW.length_minutes, NEW.chair_login, NEW.forum, NEW.mappa_level, NEW.meeting_ref, NEW.research_due_on)
        IS DISTINCT FROM (OLD.held_on, OLD.area, OLD.length_minutes, OLD.chair_login, OLD.forum, OLD.mappa_level, OLD.meeting_ref, OLD.research_due_on) THEN
-        IF OLD.held_on < current_date THEN
+        IF OLD.held_on < disrupt.today() THEN
             RAISE EXCEPTION USING ERRCODE = 'DR422',
                 MESSAGE = format('meeting %s was on %s: a meeting in the past cannot be re-planned', OLD.meeting_ref, OLD.held_on),
                 DETAIL = disrupt.forum_meeting_state(OLD);
         END IF;
-        IF NEW.held_on < current_date THEN
+        IF NEW.held_on < disrupt.today() THEN
             RAISE EXCEPTION USING ERRCODE = 'DR422',
                 MESSAGE = format('meeting %s cannot move to %s: that day has passed', OLD.meeting_ref, NEW.held_on),
                 DETAIL = disrupt.forum_meeting_state(OLD);
@@ -329,14 +329,14 @@ BEGIN
         IF (p_forum = 'mappa') <> (p_mappa_level IS NOT NULL) THEN
             RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'a MAPPA meeting needs its level (2 or 3); other forums have none';
         END IF;
-        IF p_held_on < current_date THEN
+        IF p_held_on < disrupt.today() THEN
             RAISE EXCEPTION USING ERRCODE = 'DR422',
                 MESSAGE = format('meeting %s: %s has passed; a meeting is planned for today or later', btrim(p_ref), p_held_on);
         END IF;
         INSERT INTO disrupt.meeting (meeting_ref, forum, mappa_level, area, held_on, length_minutes, chair_login,
                                      research_due_on, created_by)
         VALUES (btrim(p_ref), p_forum, p_mappa_level, btrim(p_area), p_held_on, coalesce(p_length_minutes, 120),
-                p_chair_login, greatest(current_date, p_held_on - v_days), v_login)
+                p_chair_login, greatest(disrupt.today(), p_held_on - v_days), v_login)
         RETURNING * INTO m;
     ELSE
         PERFORM disrupt.forum_refuse_closed(m);
@@ -352,7 +352,7 @@ BEGIN
                    length_minutes = coalesce(p_length_minutes, length_minutes),
                    chair_login = coalesce(p_chair_login, chair_login), mappa_level = coalesce(p_mappa_level, mappa_level),
                    research_due_on = CASE WHEN p_held_on IS NULL THEN research_due_on
-                                          ELSE greatest(current_date, p_held_on - v_days) END,
+                                          ELSE greatest(disrupt.today(), p_held_on - v_days) END,
                    version = version + 1, updated_by = v_login, updated_at = now()
              WHERE id = m.id
             RETURNING * INTO m;
@@ -397,7 +397,7 @@ DECLARE
     v_login text := disrupt.forum_require_organiser('close meetings');
     m disrupt.meeting := disrupt.forum_meeting_lock(p_ref);
 BEGIN
-    IF m.held_on > current_date THEN
+    IF m.held_on > disrupt.today() THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422',
             MESSAGE = format('meeting %s is on %s: it closes on or after its day', m.meeting_ref, m.held_on),
             DETAIL = disrupt.forum_meeting_state(m);
@@ -497,7 +497,7 @@ BEGIN
         IF NOT FOUND THEN
             INSERT INTO disrupt.forum_case (case_ref, forum, victim_party_id, idva_login, opened_on, agency, sensitivity, created_by)
             VALUES (disrupt.next_ref('marac_case'), 'marac', v_party, p_idva,
-                    least(current_date, m.held_on), v_agency,
+                    least(disrupt.today(), m.held_on), v_agency,
                     CASE WHEN coalesce(p_restricted, false) THEN 'restricted' ELSE 'shared' END, v_login)
             RETURNING * INTO c;
         END IF;
@@ -529,7 +529,7 @@ BEGIN
         IF NOT FOUND THEN
             INSERT INTO disrupt.forum_case (case_ref, forum, person_id, opened_on, agency, sensitivity, created_by)
             VALUES (disrupt.next_ref(m.forum || '_case'), m.forum, v_person,
-                    least(current_date, m.held_on), v_agency,
+                    least(disrupt.today(), m.held_on), v_agency,
                     CASE WHEN coalesce(p_restricted, false) THEN 'restricted' ELSE 'shared' END, v_login)
             RETURNING * INTO c;
         END IF;
@@ -566,7 +566,7 @@ DECLARE
     m disrupt.meeting := disrupt.forum_meeting_lock(p_meeting_ref);
     h disrupt.hearing := disrupt.forum_hearing(m, p_case_ref);
 BEGIN
-    IF m.held_on > current_date THEN
+    IF m.held_on > disrupt.today() THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422',
             MESSAGE = format('meeting %s is on %s: its cases are heard on that day, not before', m.meeting_ref, m.held_on);
     END IF;

@@ -53,6 +53,21 @@ $$;
 COMMENT ON FUNCTION disrupt.try_bool(text) IS 'true/false/yes/no/y/n/t/f/1/0 -> boolean, NULL otherwise (never raises)';
 
 -- ---------------------------------------------------------------------------
+-- Days: the product's clock is UTC, whatever TimeZone a session sets (the binary's sessions set
+-- UTC; a psql user may set another, and current_date, a ::date cast of an instant or a date cast
+-- to timestamptz would then follow it). disrupt.day_of(t), the day of an instant, is migration
+-- 0013's (reminder.shown_on's default uses it); today() is the day of now(); day_start(d) is the
+-- first instant of day d. Every definition takes its day boundaries from these three.
+-- ---------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION disrupt.today() RETURNS date
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$ SELECT disrupt.day_of(now()) $$;
+
+CREATE OR REPLACE FUNCTION disrupt.day_start(d date) RETURNS timestamptz
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$ SELECT d::timestamp AT TIME ZONE 'UTC' $$;
+
+-- ---------------------------------------------------------------------------
 -- touch(): BEFORE UPDATE row trigger keeping the provenance columns honest.
 -- ---------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION disrupt.touch() RETURNS trigger
@@ -409,6 +424,7 @@ GRANT USAGE ON SCHEMA disrupt TO disrupt_staff, disrupt_service;
 REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA disrupt FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
     disrupt.fold(text), disrupt.try_date(text), disrupt.try_int(text), disrupt.try_bool(text),
+    disrupt.day_of(timestamptz), disrupt.today(), disrupt.day_start(date),
     disrupt.caller_login(), disrupt.caller_agency(), disrupt.caller_role(),
     disrupt.is_active_staff(), disrupt.is_admin(), disrupt.is_install_admin(), disrupt.is_service(),
     disrupt.audit_row_key(text, jsonb), disrupt.audit_row_person(text, jsonb),

@@ -158,7 +158,8 @@ AS $decl$ SELECT $json$
   },
   "incidents": {
    "table": "incident",
-   "header": ["source_ref", "person_ref", "party_ref", "occurred_on", "offence", "gravity", "agency", "separate_event"],
+   "header": ["source_ref", "person_ref", "party_ref", "occurred_on", "offence", "gravity", "agency", "separate_event",
+              "sensitivity", "address"],
    "key": ["source_ref"],
    "fields": [
     {"csv": "source_ref", "required": true},
@@ -168,7 +169,9 @@ AS $decl$ SELECT $json$
     {"csv": "offence", "type": "code", "default": "da_incident", "lookup": "offence", "noun": "offence"},
     {"csv": "gravity", "type": "int", "min": 0, "range": "must not be negative"},
     {"csv": "agency", "type": "agency"},
-    {"csv": "separate_event", "type": "bool", "default": "false"}
+    {"csv": "separate_event", "type": "bool", "default": "false"},
+    {"csv": "sensitivity", "type": "code", "default": "shared", "codes": ["shared", "restricted"]},
+    {"csv": "address", "max_length": 500, "only_for": {"field": "sensitivity", "value": "restricted"}}
    ]
   },
   "markers": {
@@ -188,7 +191,8 @@ AS $decl$ SELECT $json$
   },
   "orders": {
    "table": "court_order",
-   "header": ["source_ref", "person_ref", "order_type", "protected_party_ref", "starts_on", "ends_on", "conditions"],
+   "header": ["source_ref", "person_ref", "order_type", "protected_party_ref", "starts_on", "ends_on", "conditions",
+              "sensitivity", "protected_address"],
    "key": ["source_ref"],
    "fields": [
     {"csv": "source_ref", "required": true},
@@ -197,7 +201,9 @@ AS $decl$ SELECT $json$
     {"csv": "protected_party_ref", "type": "ref", "ref": "party", "column": "protected_party_id"},
     {"csv": "starts_on", "type": "date", "required": true, "within": "start"},
     {"csv": "ends_on", "type": "date", "after": "starts_on", "within": "expiry"},
-    {"csv": "conditions"}
+    {"csv": "conditions"},
+    {"csv": "sensitivity", "type": "code", "default": "shared", "codes": ["shared", "restricted"]},
+    {"csv": "protected_address", "max_length": 500, "only_for": {"field": "sensitivity", "value": "restricted"}}
    ]
   },
   "breaches": {

@@ -79,9 +79,9 @@ $$;
 CREATE FUNCTION disrupt.plan_require_scheduled(p_day date, p_what text) RETURNS void
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-    IF p_day NOT BETWEEN (current_date - interval '5 years')::date AND (current_date + interval '5 years')::date THEN
+    IF p_day NOT BETWEEN (disrupt.today() - interval '5 years')::date AND (disrupt.today() + interval '5 years')::date THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422',
-            MESSAGE = format('%s %s is out of range: it must be within 5 years of today (%s)', p_what, p_day, current_date);
+            MESSAGE = format('%s %s is out of range: it must be within 5 years of today (%s)', p_what, p_day, disrupt.today());
     END IF;
 END $$;
 

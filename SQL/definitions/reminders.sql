@@ -61,6 +61,25 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 $$;
 
 -- ---------------------------------------------------------------------------------------------
+-- Who may hear of a record: may p_login see every record named (sensitivity and agency of each,
+-- NULLs ignored)? The one rule of the reminder outbox, used by the alerts (alerts.sql), the
+-- sweep's order_ending and catch-up, the immediate reminders, the guard below (which drops any
+-- reminder about a person its recipient may not see), the inbox, `disrupt alerts` and naming an
+-- Idva. An active staff login sees a
+-- record that is shared or of its own agency; an administrator sees every record. SECURITY
+-- INVOKER SQL without a SET clause, so that the planner inlines it; granted to nobody, it runs
+-- only inside the SECURITY DEFINER functions (owner, pinned search_path).
+CREATE FUNCTION disrupt.reminder_may_see(p_login text, p_sensitivities text[], p_agencies text[]) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT EXISTS (
+        SELECT 1 FROM disrupt.staff s
+         WHERE s.login = p_login AND s.active
+           AND (s.role = 'admin'
+                OR NOT EXISTS (SELECT 1 FROM unnest(p_sensitivities, p_agencies) AS u(sensitivity, agency)
+                                WHERE u.sensitivity = 'restricted' AND u.agency IS DISTINCT FROM s.agency)))
+$$;
+
+-- ---------------------------------------------------------------------------------------------
 -- The sweep
 -- ---------------------------------------------------------------------------------------------
 
@@ -199,8 +218,8 @@ BEGIN
     kind := 'plan_review'; created := n; total := total + n; RETURN NEXT;
 
     -- order_ending: a dvpo/dapo/bail/spo/interim_spo/licence ending within [D, D + order_ending_days]
-    -- for a person with an open plan; to the SPOC. Only orders the SPOC's agency could see
-    -- (shared, or its own restricted records): a reminder must not reveal a restricted record.
+    -- for a person with an open plan; to the SPOC. Only orders the SPOC may see
+    -- (reminder_may_see): a reminder must not reveal a restricted record.
     WITH ins AS (
         INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, message)
         SELECT 'order_ending', p.spoc_login, p.person_id, 'court_order', co.id, co.ends_on,
@@ -209,7 +228,7 @@ BEGIN
           JOIN disrupt.plan p ON p.person_id = co.person_id AND p.status = 'open'
          WHERE co.order_type IN ('dvpo', 'dapo', 'bail', 'spo', 'interim_spo', 'licence')
            AND co.ends_on >= d AND co.ends_on <= d + order_ending_days
-           AND (co.sensitivity = 'shared' OR co.agency = p.agency)
+           AND disrupt.reminder_may_see(p.spoc_login, ARRAY[co.sensitivity], ARRAY[co.agency])
            AND NOT EXISTS (SELECT 1 FROM disrupt.reminder x
                             WHERE x.kind = 'order_ending' AND x.subject_table = 'court_order' AND x.subject_id = co.id
                               AND x.due_on = co.ends_on AND x.recipient_login = p.spoc_login OFFSET 0)
@@ -315,7 +334,7 @@ BEGIN
                                WHERE p.person_id = b.person_id AND p.status = 'open' OFFSET 0) p
          WHERE b.occurred_on >= d - catch_up_days AND b.occurred_on <= d
            AND b.created_at >= p.opened_at
-           AND (b.sensitivity = 'shared' OR b.agency = p.agency)
+           AND disrupt.reminder_may_see(p.spoc_login, ARRAY[b.sensitivity], ARRAY[b.agency])
            AND NOT EXISTS (SELECT 1 FROM disrupt.reminder x
                             WHERE x.kind = 'breach_reported' AND x.subject_table = 'breach' AND x.subject_id = b.id
                               AND x.due_on = b.occurred_on AND x.recipient_login = p.spoc_login OFFSET 0)
@@ -335,7 +354,7 @@ BEGIN
                                WHERE p.person_id = i.person_id AND p.status = 'open' OFFSET 0) p
          WHERE i.occurred_on >= d - catch_up_days AND i.occurred_on <= d
            AND i.created_at >= p.opened_at
-           AND (i.sensitivity = 'shared' OR i.agency = p.agency)
+           AND disrupt.reminder_may_see(p.spoc_login, ARRAY[i.sensitivity], ARRAY[i.agency])
            AND NOT EXISTS (SELECT 1 FROM disrupt.reminder x
                             WHERE x.kind = 'new_incident' AND x.subject_table = 'incident' AND x.subject_id = i.id
                               AND x.due_on = i.occurred_on AND x.recipient_login = p.spoc_login OFFSET 0)
@@ -370,17 +389,17 @@ END $$;
 -- ---------------------------------------------------------------------------------------------
 -- A reminder never names a person its recipient may not see: whatever inserts it (the sweep,
 -- the triggers below, another file's reminders), a row whose recipient is staff who may not
--- see its person (restricted to another agency, recipient not an administrator) is dropped
--- before it is stored. Reminders are few per statement, so one row trigger is cheap.
+-- see its person (disrupt.reminder_may_see, the outbox's one visibility rule) is
+-- dropped before it is stored. Reminders are few per statement, so one row trigger is cheap.
 -- ---------------------------------------------------------------------------------------------
 CREATE FUNCTION disrupt.reminder_recipient_may_see() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     IF NEW.person_id IS NOT NULL
        AND EXISTS (SELECT 1 FROM disrupt.staff s WHERE s.login = NEW.recipient_login)
-       AND NOT EXISTS (SELECT 1 FROM disrupt.person pe JOIN disrupt.staff s ON s.login = NEW.recipient_login
+       AND NOT EXISTS (SELECT 1 FROM disrupt.person pe
                         WHERE pe.id = NEW.person_id
-                          AND (pe.sensitivity = 'shared' OR pe.agency = s.agency OR s.role = 'admin')) THEN
+                          AND disrupt.reminder_may_see(NEW.recipient_login, ARRAY[pe.sensitivity], ARRAY[pe.agency])) THEN
         RETURN NULL;
     END IF;
     RETURN NEW;
@@ -390,7 +409,8 @@ CREATE TRIGGER reminder_before_insert_visible BEFORE INSERT ON disrupt.reminder
 
 -- ---------------------------------------------------------------------------------------------
 -- Immediate reminders: a breach or incident recorded for a person with an open plan tells the
--- SPOC at once (same visibility rule as order_ending). Statement-level, with transition tables,
+-- SPOC at once, when the SPOC may see the person and the record (disrupt.reminder_may_see).
+-- Statement-level, with transition tables,
 -- so a bulk import costs one INSERT ... SELECT, not one per row.
 -- ---------------------------------------------------------------------------------------------
 
@@ -406,7 +426,7 @@ BEGIN
           FROM new_rows b
           JOIN disrupt.plan p ON p.person_id = b.person_id AND p.status = 'open'
           JOIN disrupt.person pe ON pe.id = p.person_id
-         WHERE b.sensitivity = 'shared' OR b.agency = p.agency
+         WHERE disrupt.reminder_may_see(p.spoc_login, ARRAY[pe.sensitivity, b.sensitivity], ARRAY[pe.agency, b.agency])
         ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
         RETURNING 1)
     SELECT count(*) INTO n FROM ins;
@@ -428,7 +448,7 @@ BEGIN
           FROM new_rows i
           JOIN disrupt.plan p ON p.person_id = i.person_id AND p.status = 'open'
           JOIN disrupt.person pe ON pe.id = p.person_id
-         WHERE i.sensitivity = 'shared' OR i.agency = p.agency
+         WHERE disrupt.reminder_may_see(p.spoc_login, ARRAY[pe.sensitivity, i.sensitivity], ARRAY[pe.agency, i.agency])
         ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
         RETURNING 1)
     SELECT count(*) INTO n FROM ins;
@@ -468,11 +488,11 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
      WHERE disrupt.consulting()
        AND r.recipient_login = disrupt.caller_login()
        -- never a reminder about a person the caller may not see (now): not its reference, not its text
-       AND (r.person_id IS NULL
-            OR pe.sensitivity = 'shared' OR pe.agency = disrupt.caller_agency() OR coalesce(disrupt.is_admin(), false))
-       AND r.shown_on <= current_date
+       AND (r.person_id IS NULL OR coalesce(disrupt.is_admin(), false)
+            OR disrupt.reminder_may_see(disrupt.caller_login(), ARRAY[pe.sensitivity], ARRAY[pe.agency]))
+       AND r.shown_on <= disrupt.today()
        AND (inbox.show_all OR (r.acked_at IS NULL AND r.closed_at IS NULL))
-     ORDER BY r.acked_at IS NOT NULL, r.due_on, r.id
+     ORDER BY r.acked_at IS NOT NULL, r.due_on, r.person_id, r.subject_table, r.subject_id, r.id
 $$;
 
 -- Acknowledge one of the caller's own reminders. true = acknowledged now, false = it already
@@ -516,7 +536,7 @@ LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS 
        SET next_attempt_at = now() + reminder_claim_for_delivery.lease
       FROM (SELECT c.id FROM disrupt.reminder c
              WHERE c.delivered_at IS NULL AND c.acked_at IS NULL AND c.next_attempt_at <= now()
-               AND c.closed_at IS NULL AND c.shown_on <= current_date
+               AND c.closed_at IS NULL AND c.shown_on <= disrupt.today()
              ORDER BY c.next_attempt_at, c.id
              LIMIT greatest(coalesce(reminder_claim_for_delivery.max_rows, 50), 0)
              FOR UPDATE SKIP LOCKED) claimed
@@ -748,6 +768,7 @@ REVOKE ALL ON FUNCTION
     disrupt.reminder_link_leads(text, text),
     disrupt.reminder_person_ref(bigint),
     disrupt.reminder_recipient_may_see(),
+    disrupt.reminder_may_see(text, text[], text[]),
     disrupt.reminder_sweep(date, integer, integer, integer, integer, integer, integer, integer),
     disrupt.reminder_on_breach_insert(),
     disrupt.reminder_on_incident_insert(),

@@ -6,6 +6,7 @@
 -- histograms and, for the outcome section, incident facts of people known only by a row number
 -- of this call's answer: never an id, a reference, a name, a note or a free-text label.
 -- Anyone else (a rep, a SPOC, an Idva) is refused with 42501 before anything is read.
+-- Days are the product's (disrupt.day_of, disrupt.day_start: UTC), whatever the session's TimeZone.
 
 -- The forum-cycle tables they read reach the owner through the owner_all policies that
 -- forum.sql and cohort.sql attach.
@@ -112,13 +113,13 @@ BEGIN
                 WHERE m.forum = report_actions.forum AND (report_actions.area IS NULL OR m.area = report_actions.area)
                   AND m.held_on BETWEEN report_actions.from_on AND report_actions.to_on)
            OR (report_actions.forum = 'matac' AND report_actions.area IS NULL AND a.agreed_at_hearing_id IS NULL
-               AND a.created_at >= report_actions.from_on::timestamptz
-               AND a.created_at < (report_actions.to_on + 1)::timestamptz)
+               AND a.created_at >= disrupt.day_start(report_actions.from_on)
+               AND a.created_at < disrupt.day_start(report_actions.to_on + 1))
     ),
     judged AS (
         SELECT s.agency, s.heading, s.tactic,
                CASE WHEN s.status = 'done' THEN
-                        (SELECT max(ah.at)::date FROM disrupt.action_history ah WHERE ah.action_id = s.id AND ah.change = 'done')
+                        (SELECT disrupt.day_of(max(ah.at)) FROM disrupt.action_history ah WHERE ah.action_id = s.id AND ah.change = 'done')
                END AS done_on,
                s.status, s.due_on
         FROM scope s
@@ -170,9 +171,9 @@ BEGIN
             SELECT mc.person_id, mc.entered_on AS on_day FROM disrupt.matac_cohort mc
             WHERE mc.entered_on BETWEEN report_outcome_incidents.from_on AND report_outcome_incidents.to_on
             UNION ALL
-            SELECT p.person_id, p.opened_at::date FROM disrupt.plan p
-            WHERE p.opened_at >= report_outcome_incidents.from_on::timestamptz
-              AND p.opened_at < (report_outcome_incidents.to_on + 1)::timestamptz
+            SELECT p.person_id, disrupt.day_of(p.opened_at) FROM disrupt.plan p
+            WHERE p.opened_at >= disrupt.day_start(report_outcome_incidents.from_on)
+              AND p.opened_at < disrupt.day_start(report_outcome_incidents.to_on + 1)
         ) t
         GROUP BY t.person_id
     ),
@@ -191,7 +192,7 @@ BEGIN
           AND (i.sensitivity = 'shared' OR disrupt.is_admin())
           AND i.occurred_on < report_outcome_incidents.from_on
           AND NOT EXISTS (SELECT 1 FROM disrupt.matac_cohort mc WHERE mc.person_id = i.person_id AND mc.entered_on <= report_outcome_incidents.to_on)
-          AND NOT EXISTS (SELECT 1 FROM disrupt.plan p WHERE p.person_id = i.person_id AND p.opened_at < (report_outcome_incidents.to_on + 1)::timestamptz)
+          AND NOT EXISTS (SELECT 1 FROM disrupt.plan p WHERE p.person_id = i.person_id AND p.opened_at < disrupt.day_start(report_outcome_incidents.to_on + 1))
           AND (report_outcome_incidents.area IS NULL OR i.person_id IN (SELECT person_id FROM in_area))
     ),
     subjects AS (

@@ -91,8 +91,10 @@ public struct Day: Sendable, Hashable, Comparable {
         Int(daysSince1970) - Int(other.daysSince1970)
     }
 
-    /// Today's civil date in the given time zone.
-    public static func today(in timeZone: TimeZone = .current) -> Day {
+    /// Today's civil date in the given time zone; by default the product's day, the UTC date, as
+    /// the database's `disrupt.today()` (migration 0013), so that the binary and the database
+    /// agree on "today" whatever the machine's or the session's time zone.
+    public static func today(in timeZone: TimeZone = TimeZone(identifier: "UTC")!) -> Day {
         let now = Date()
         let seconds = now.timeIntervalSince1970 + Double(timeZone.secondsFromGMT(for: now))
         return Day(daysSince1970: Int((seconds / 86_400).rounded(.down)))

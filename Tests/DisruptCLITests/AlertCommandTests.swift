@@ -48,10 +48,12 @@ struct AlertCommandTests {
             """)
     }
 
-    private func order(_ ref: String, type: String, starts: Day, ends: Day?, party: String? = nil, address: String? = nil) throws {
+    private func order(_ ref: String, type: String, starts: Day, ends: Day?, party: String? = nil, address: String? = nil,
+                       agency: String = "police", sensitivity: String = "shared") throws {
         try db.execute("""
-            INSERT INTO disrupt.court_order (source_ref, person_id, order_type, protected_party_id, protected_address, starts_on, ends_on, agency)
-            SELECT \(ref), pe.id, \(type), (SELECT id FROM disrupt.party WHERE party_ref = \(party)), \(address), \(starts)::date, \(ends)::date, 'police'
+            INSERT INTO disrupt.court_order (source_ref, person_id, order_type, protected_party_id, protected_address, starts_on, ends_on, agency, sensitivity)
+            SELECT \(ref), pe.id, \(type), (SELECT id FROM disrupt.party WHERE party_ref = \(party)), \(address), \(starts)::date, \(ends)::date,
+                   \(agency), \(sensitivity)
               FROM disrupt.person pe WHERE pe.person_ref = \(fx.personRef)
             """)
     }
@@ -109,8 +111,8 @@ struct AlertCommandTests {
         try order("O-nmo", type: "non_molestation", starts: today.adding(days: -20), ends: today.adding(days: -3), party: victimRef)
         try incident("I-last-day", on: today.adding(days: -3), party: victimRef)
         try incident("I-day-after", on: today.adding(days: -2), party: victimRef)
-        try order("O-home", type: "restraining", starts: today.adding(days: -20), ends: nil, address: "12 Rose Street, Leeds")
-        try incident("I-at-home", on: today.adding(days: -1), party: nil, address: "12 rose street leeds")
+        try order("O-home", type: "restraining", starts: today.adding(days: -20), ends: nil, address: "12 Rose Street, Leeds", sensitivity: "restricted")
+        try incident("I-at-home", on: today.adding(days: -1), party: nil, address: "12 rose street leeds", sensitivity: "restricted")
         let items = try inbox(fx.chair).filter { $0["kind"] as? String == "suspected_breach" }  // no plan, no link: the police chair
         let messages = items.compactMap { $0["message"] as? String }.sorted()
         #expect(messages.count == 2, "\(messages)")
@@ -165,8 +167,12 @@ struct AlertCommandTests {
         _ = try fx.openPlan()
         try party("V-health", agency: "health", sensitivity: "restricted")
         try incident("I-health", on: today, party: "V-health", agency: "health", sensitivity: "restricted")
-        // the SPOC (police) and the police chair may not see the health record: no alert at all
+        // the SPOC (police) and the police chair may not see the health record: no alert at all,
+        // nor the immediate reminder, nor the sweep's catch-up of it
         #expect(try count("new_victim") == 0)
+        #expect(try fx.run(["remind"], as: nil).status == 0)
+        #expect(try db.query("SELECT count(*)::int AS n FROM disrupt.reminder r JOIN disrupt.incident i ON r.subject_table = 'incident' AND r.subject_id = i.id WHERE i.source_ref = 'I-health'")[0]
+                    .decode("n", as: Int.self) == 0)
         for login in [fx.spoc, fx.chair, fx.probation, fx.idva] {
             let texts = try inbox(login, all: true).map { "\($0)" }.joined()
             #expect(!texts.contains("I-health") && !texts.contains("V-health"), "\(login)")
@@ -175,6 +181,7 @@ struct AlertCommandTests {
         try party("V-police", agency: "police", sensitivity: "restricted")
         try incident("I-police", on: today, party: "V-police", agency: "police", sensitivity: "restricted")
         #expect(try inbox(fx.spoc).contains { ($0["message"] as? String)?.contains("I-police") == true })
+        #expect(try inbox(fx.spoc).contains { $0["kind"] as? String == "new_incident" })
         let healthChair = "hchair_\(UUID().uuidString.prefix(6).lowercased())"
         try db.execute("SELECT disrupt.staff_add(\(healthChair), 'Hilary Chair', 'health', 'chair')")
         let listed = try fx.run(["alerts", "--format", "json"], as: healthChair)
@@ -248,9 +255,9 @@ struct AlertCommandTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("alert-import-\(UUID().uuidString.prefix(8)).csv")
         defer { try? FileManager.default.removeItem(at: file) }
         try Data("""
-            source_ref,person_ref,party_ref,occurred_on,offence,gravity,agency,separate_event
-            I-imp-1,\(fx.personRef),\(victimRef),\(today.iso),da_incident,,police,
-            I-imp-2,\(fx.personRef),\(victimRef),\(today.adding(days: -1).iso),da_incident,,police,
+            source_ref,person_ref,party_ref,occurred_on,offence,gravity,agency,separate_event,sensitivity,address
+            I-imp-1,\(fx.personRef),\(victimRef),\(today.iso),da_incident,,police,,,
+            I-imp-2,\(fx.personRef),\(victimRef),\(today.adding(days: -1).iso),da_incident,,police,,,
 
             """.utf8).write(to: file)
         let url = fx.url(as: nil)
@@ -263,6 +270,180 @@ struct AlertCommandTests {
         #expect(try fx.run(["import", "incidents", file.path], as: nil).status == 0)
         #expect(try count("suspected_breach") == 2)  // two incidents, one recipient (the police chair), once each
         #expect(try inbox(fx.chair).filter { $0["kind"] as? String == "suspected_breach" }.count == 2)
+    }
+
+    private func partner(_ party: String, from day: Day) throws {
+        try db.execute("""
+            INSERT INTO disrupt.relationship (person_id, party_id, relationship, from_on, agency)
+            SELECT pe.id, pa.id, 'partner', \(day)::date, 'police' FROM disrupt.person pe, disrupt.party pa
+             WHERE pe.person_ref = \(fx.personRef) AND pa.party_ref = \(party)
+            """)
+    }
+
+    /// A connection as a staff login, as psql would make it, with its consultation committed.
+    private func staffSession(_ login: String, timeZone: String? = nil) throws -> PostgresConnection {
+        let session = try PostgresConnection(fx.location.asUser(login).configuration)
+        if let timeZone { try session.execute("SELECT set_config('TimeZone', \(timeZone), false)") }
+        try session.execute("SELECT disrupt.consult('alert tests', 'psql')")
+        return session
+    }
+
+    @Test func newVictimAndNewPartnerFireFromTheWindowsFirstDayNotTheDayBeforeAndOnlyForAPartyNotSeenBefore() throws {
+        _ = try fx.openPlan()
+        // recent_days 28: the day before the window, its first day, the day after
+        let edges = [(29, false), (28, true), (27, true)]
+        for (days, _) in edges {
+            try party("V-inc\(days)")
+            try incident("I-edge\(days)", on: today.adding(days: -days), party: "V-inc\(days)")
+            try party("V-rel\(days)")
+            try partner("V-rel\(days)", from: today.adding(days: -days))
+        }
+        let items = try inbox(fx.spoc)
+        for (days, fires) in edges {
+            #expect(AlertRules.isRecent(today.adding(days: -days), today: today, withinDays: AlertSettings().recentDays) == fires)  // Core agrees
+            #expect(items.contains { $0["kind"] as? String == "new_victim" && ($0["message"] as? String)?.contains("I-edge\(days) ") == true } == fires, "\(days)")
+            #expect(items.contains { $0["kind"] as? String == "new_partner" && ($0["message"] as? String)?.contains("V-rel\(days),") == true } == fires, "\(days)")
+        }
+        // seen before: an earlier incident or relationship names the two together, however old
+        let before = try count("new_victim") + count("new_partner")
+        try incident("I-again", on: today, party: "V-inc28")
+        try incident("I-partner-seen", on: today, party: "V-rel29")
+        try partner("V-inc29", from: today)
+        #expect(try count("new_victim") + count("new_partner") == before)
+    }
+
+    @Test func aProtectedAddressIsImportedRestrictedMatchedOnTheOrdersLastDayOnlyAndShownToNoOtherAgency() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("alert-address-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let orders = directory.appendingPathComponent("orders.csv"), incidents = directory.appendingPathComponent("incidents.csv")
+        try Data("""
+            source_ref,person_ref,order_type,protected_party_ref,starts_on,ends_on,conditions,sensitivity,protected_address
+            O-addr,\(fx.personRef),restraining,,\(today.adding(days: -20).iso),\(today.adding(days: -2).iso),Not to attend the address,restricted,"Flat 2, 7 Heron Walk, Dunmere"
+            O-open,\(fx.personRef),restraining,,\(today.adding(days: -20).iso),,,,1 Open Street
+
+            """.utf8).write(to: orders)
+        try Data("""
+            source_ref,person_ref,party_ref,occurred_on,offence,gravity,agency,separate_event,sensitivity,address
+            I-on-end,\(fx.personRef),,\(today.adding(days: -2).iso),da_incident,,police,,restricted,flat 2 7 heron walk dunmere
+            I-after-end,\(fx.personRef),,\(today.adding(days: -1).iso),da_incident,,police,,restricted,"Flat 2, 7 Heron Walk, Dunmere"
+            I-elsewhere,\(fx.personRef),,\(today.adding(days: -3).iso),da_incident,,police,,restricted,"Flat 3, 7 Heron Walk, Dunmere"
+
+            """.utf8).write(to: incidents)
+        let importedOrders = try fx.run(["import", "orders", orders.path], as: fx.spoc)
+        #expect(importedOrders.status == 1 && importedOrders.stdout == "inserted 1, updated 0, unchanged 0, rejected 1\n", "\(importedOrders.stdout)\(importedOrders.stderr)")
+        #expect(importedOrders.stderr.contains("line 3, column protected_address: protected_address is only for sensitivity restricted"), "\(importedOrders.stderr)")
+        let importedIncidents = try fx.run(["import", "incidents", incidents.path], as: fx.spoc)
+        #expect(importedIncidents.stdout == "inserted 3, updated 0, unchanged 0, rejected 0\n", "\(importedIncidents.stdout)\(importedIncidents.stderr)")
+        // the same files again change nothing
+        #expect(try fx.run(["import", "orders", orders.path], as: fx.spoc).stdout == "inserted 0, updated 0, unchanged 1, rejected 1\n")
+        #expect(try fx.run(["import", "incidents", incidents.path], as: fx.spoc).stdout == "inserted 0, updated 0, unchanged 3, rejected 0\n")
+
+        let items = try inbox(fx.chair).filter { $0["kind"] as? String == "suspected_breach" }  // no plan: the police chair
+        #expect(items.count == 1, "\(items)")
+        #expect((items.first?["message"] as? String)?.contains("I-on-end") == true)
+        #expect((items.first?["message"] as? String)?.contains("protected address") == true)
+        #expect(!"\(try inbox(fx.chair, all: true))".contains("Heron"))  // the address itself is named nowhere
+
+        // another agency neither reads the address nor hears of the alert
+        let probation = try staffSession(fx.probation)
+        defer { probation.close() }
+        #expect(try probation.query("SELECT count(*)::int AS n FROM disrupt.court_order WHERE protected_address IS NOT NULL")[0].decode("n", as: Int.self) == 0)
+        #expect(try probation.query("SELECT count(*)::int AS n FROM disrupt.incident WHERE address IS NOT NULL")[0].decode("n", as: Int.self) == 0)
+        let shown = try fx.run(["person", "show", fx.personRef, "--purpose", "address test", "--format", "json"], as: fx.probation)
+        #expect(shown.status == 0 && !shown.stdout.contains("Heron") && !shown.stdout.contains("O-addr"), "\(shown.stderr)")
+        let healthChair = "hchair_\(UUID().uuidString.prefix(6).lowercased())"
+        try db.execute("SELECT disrupt.staff_add(\(healthChair), 'Hilary Chair', 'health', 'chair')")
+        let listed = try fx.run(["alerts", "--format", "json"], as: healthChair)
+        #expect(listed.status == 0 && !listed.stdout.contains("I-on-end"))
+        // its own agency reads it
+        let police = try staffSession(fx.spoc)
+        defer { police.close() }
+        #expect(try police.query("SELECT protected_address FROM disrupt.court_order WHERE source_ref = 'O-addr'")[0].decode("protected_address", as: String.self)
+                == "Flat 2, 7 Heron Walk, Dunmere")
+    }
+
+    @Test func anAlertOnRestrictedRecordsOfTwoAgenciesIsListedOnlyToWhomMaySeeThemAll() throws {
+        let token = UUID().uuidString.prefix(6).lowercased()
+        let admin = "adm_\(token)", healthChair = "hchair_\(token)"
+        try db.execute("SELECT disrupt.staff_add(\(admin), 'Ada Admin', 'police', 'admin')")
+        try db.execute("SELECT disrupt.staff_add(\(healthChair), 'Hilary Chair', 'health', 'chair')")
+        // his MATAC link is led by police with the administrator as its contact: watched, and she is his lead
+        try db.execute("""
+            INSERT INTO disrupt.forum_link (source_ref, person_id, forum, lead_agency, starts_on, contact, agency)
+            SELECT 'L-matac', id, 'matac', 'police', \(today.adding(days: -5))::date, \(admin), 'police' FROM disrupt.person WHERE person_ref = \(fx.personRef)
+            """)
+        try party("V-both", agency: "police", sensitivity: "restricted")
+        try incident("I-both", on: today, party: "V-both", agency: "health", sensitivity: "restricted")
+        let rows = try db.query("SELECT recipient_login, restricted_agency FROM disrupt.reminder WHERE kind = 'new_victim'")
+        #expect(rows.count == 1)
+        #expect(try rows.first?.decode("recipient_login", as: String.self) == admin)
+        #expect(try rows.first?.decode("restricted_agency", as: [String].self) == ["health", "police"])
+        for login in [fx.chair, healthChair] {  // each may see one of the two records, not both
+            let listed = try fx.run(["alerts", "--format", "json"], as: login)
+            #expect(listed.status == 0 && !listed.stdout.contains("I-both") && !listed.stdout.contains("V-both"), "\(login)")
+        }
+        #expect(try fx.run(["alerts", "--format", "json"], as: admin).stdout.contains("I-both"))
+    }
+
+    @Test func dayBoundariesAreTheProductsUTCDaysWhateverTheSessionsTimeZone() throws {
+        let utcToday = Day.today(in: TimeZone(identifier: "UTC")!)
+        _ = try fx.openPlan()
+        try order("O-nmo", type: "non_molestation", starts: today.adding(days: -20), ends: nil, party: victimRef)
+        try incident("I-long-ago", on: today.adding(days: -400), party: victimRef)  // she is not a new victim
+        // UTC+14 and UTC-12: at any hour at least one of them is on another day than UTC
+        for (n, zone) in ["Etc/GMT-14", "Etc/GMT+12"].enumerated() {
+            let writer = try fx.superuser()
+            defer { writer.close() }
+            try writer.execute("SELECT set_config('TimeZone', \(zone), false)")
+            try writer.execute("""
+                INSERT INTO disrupt.incident (source_ref, person_id, party_id, occurred_on, agency)
+                SELECT \("I-zone\(n)"), pe.id, pa.id, \(utcToday)::date, 'police' FROM disrupt.person pe, disrupt.party pa
+                 WHERE pe.person_ref = \(fx.personRef) AND pa.party_ref = \(victimRef)
+                """)
+            let shownOn: [Day] = try writer.query("""
+                SELECT r.shown_on FROM disrupt.reminder r JOIN disrupt.incident i ON r.subject_table = 'incident' AND r.subject_id = i.id
+                 WHERE i.source_ref = \("I-zone\(n)")
+                """).map { try $0.decode("shown_on") }
+            #expect(shownOn.count == 2 && shownOn.allSatisfy { $0 == utcToday }, "\(zone) \(shownOn)")  // new_incident and suspected_breach
+            #expect(try writer.query("SELECT disrupt.today() AS d")[0].decode("d", as: Day.self) == utcToday, "\(zone)")
+            #expect(try writer.query("SELECT to_char(disrupt.day_start(\(utcToday)::date) AT TIME ZONE 'UTC', 'HH24:MI') AS t")[0]
+                        .decode("t", as: String.self) == "00:00", "\(zone)")
+            // the SPOC, reading in that zone, sees what is shown from today (UTC) and not what is shown from tomorrow
+            try writer.execute("""
+                UPDATE disrupt.reminder r SET shown_on = \(utcToday.adding(days: 1))::date
+                  FROM disrupt.incident i WHERE r.kind = 'suspected_breach' AND r.subject_id = i.id AND i.source_ref = \("I-zone\(n)")
+                """)
+            let reader = try staffSession(fx.spoc, timeZone: zone)
+            defer { reader.close() }
+            let kinds: [String] = try reader.query("""
+                SELECT x.kind FROM disrupt.inbox() x JOIN disrupt.incident i ON x.subject_table = 'incident' AND x.subject_id = i.id
+                 WHERE i.source_ref = \("I-zone\(n)")
+                """).map { try $0.decode("kind") }
+            #expect(kinds == ["new_incident"], "\(zone) \(kinds)")
+        }
+    }
+
+    @Test func anIncidentThatFiresSeveralAlertsShowsThemTogetherInTheInbox() throws {
+        _ = try fx.openPlan()
+        try party("V-new")
+        try party("V-also")
+        try order("O-bail", type: "bail", starts: today.adding(days: -5), ends: nil, party: "V-new")
+        // one statement, two incidents: the triggers write each kind for both before the next kind
+        try db.execute("""
+            INSERT INTO disrupt.incident (source_ref, person_id, party_id, occurred_on, agency)
+            SELECT v.r, pe.id, pa.id, \(today.adding(days: -1))::date, 'police'
+              FROM disrupt.person pe, (VALUES ('I-three', 'V-new'), ('I-two', 'V-also')) v(r, p) JOIN disrupt.party pa ON pa.party_ref = v.p
+             WHERE pe.person_ref = \(fx.personRef)
+            """)
+        let ids: [String: Int] = Dictionary(uniqueKeysWithValues: try db.query("SELECT source_ref, id::int AS id FROM disrupt.incident WHERE source_ref IN ('I-three', 'I-two')")
+            .map { (try $0.decode("source_ref", as: String.self), try $0.decode("id", as: Int.self)) })
+        let items = try inbox(fx.spoc)
+        let three = items.indices.filter { items[$0]["subject_id"] as? Int == ids["I-three"] }
+        let two = items.indices.filter { items[$0]["subject_id"] as? Int == ids["I-two"] }
+        #expect(three.map { items[$0]["kind"] as? String ?? "" }.sorted() == ["new_incident", "new_victim", "offending_on_order", "suspected_breach"])
+        #expect(two.map { items[$0]["kind"] as? String ?? "" }.sorted() == ["new_incident", "new_victim", "offending_on_order"])
+        #expect(three.last! - three.first! == three.count - 1 && two.last! - two.first! == two.count - 1, "\(items.map { $0["kind"] ?? "" })")
     }
 
     @Test func theDatabaseAgreesWithCoreOnWorkingDaysInForceAndDefaults() throws {

@@ -112,16 +112,16 @@ struct ImportCommandTests {
         try importSamples()
         let before = try scalar("SELECT count(*)::int FROM disrupt.incident")
         let path = try write("incidents.csv", """
-            source_ref,person_ref,party_ref,occurred_on,offence,gravity,agency,separate_event
-            I-9000001,P-000001,,2026-03-01,abh,,police,
-            I-9000002,P-000001,,2026-03-02,not_an_offence,,police,
+            source_ref,person_ref,party_ref,occurred_on,offence,gravity,agency,separate_event,sensitivity,address
+            I-9000001,P-000001,,2026-03-01,abh,,police,,,
+            I-9000002,P-000001,,2026-03-02,not_an_offence,,police,,,
 
             """)
         let strict = try run(["import", "incidents", path, "--strict"])
         #expect(strict.status == 1)
         #expect(strict.stderr.contains("nothing was imported"))
         #expect(try scalar("SELECT count(*)::int FROM disrupt.incident") == before)
-        let good = try write("good.csv", "source_ref,person_ref,party_ref,occurred_on,offence,gravity,agency,separate_event\nI-9000003,P-000001,,2026-03-01,abh,,police,\n")
+        let good = try write("good.csv", "source_ref,person_ref,party_ref,occurred_on,offence,gravity,agency,separate_event,sensitivity,address\nI-9000003,P-000001,,2026-03-01,abh,,police,,,\n")
         let dry = try run(["import", "incidents", good, "--dry-run", "--format", "json"])
         #expect(dry.status == 0)
         #expect(try counts(dry)["inserted"] == 1)

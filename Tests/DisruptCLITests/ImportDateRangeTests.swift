@@ -59,10 +59,10 @@ struct ImportDateRangeTests {
         #expect(rejects.contains("2,date_of_birth,date_of_birth 1850-01-01 is before 1900-01-01,P-1,"))
 
         let incidents = try write("incidents.csv", [
-            "source_ref,person_ref,party_ref,occurred_on,offence,gravity,agency,separate_event",
-            "I-1,P-3,,2999-01-01,abh,,police,",
-            "I-2,P-3,,\(day(days: 7)),abh,,police,",
-            "I-3,P-3,,\(day(days: 8)),abh,,police,",
+            "source_ref,person_ref,party_ref,occurred_on,offence,gravity,agency,separate_event,sensitivity,address",
+            "I-1,P-3,,2999-01-01,abh,,police,,,",
+            "I-2,P-3,,\(day(days: 7)),abh,,police,,,",
+            "I-3,P-3,,\(day(days: 8)),abh,,police,,,",
         ])
         let second = try run(["import", "incidents", incidents])
         #expect(second.status == 1, "\(second.stderr)")

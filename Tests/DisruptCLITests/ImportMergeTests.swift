@@ -42,7 +42,7 @@ struct ImportMergeTests {
         return try db.query(sql).first?.decode(0, as: String?.self)
     }
 
-    static let incidentHeader = "source_ref,person_ref,party_ref,occurred_on,offence,gravity,agency,separate_event"
+    static let incidentHeader = "source_ref,person_ref,party_ref,occurred_on,offence,gravity,agency,separate_event,sensitivity,address"
 
     /// Holds `merge_person('P-KEEP', 'P-GONE')` open on its own connection, starts
     /// `disrupt import KIND FILE` in the background, waits until the import waits for the merge's
@@ -85,14 +85,14 @@ struct ImportMergeTests {
     @Test func aRecordImportedForAMergedPersonLandsOnTheSurvivor() throws {
         let merged = try DisruptBinary.run(["person", "merge", "P-KEEP", "P-GONE", "--reason", "duplicate"], databaseURL: location.testURL)
         #expect(merged.status == 0, "\(merged.stderr)")
-        let path = try write("incidents.csv", [Self.incidentHeader, "I-1,P-GONE,,2026-01-01,abh,,police,"])
+        let path = try write("incidents.csv", [Self.incidentHeader, "I-1,P-GONE,,2026-01-01,abh,,police,,,"])
         let result = try DisruptBinary.run(["import", "incidents", path], databaseURL: location.testURL)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try text("SELECT p.person_ref FROM disrupt.incident i JOIN disrupt.person p ON p.id = i.person_id WHERE i.source_ref = 'I-1'") == "P-KEEP")
     }
 
     @Test func aNewRecordWhoseImportWaitedForAMergeLandsOnTheSurvivor() throws {
-        let path = try write("incidents.csv", [Self.incidentHeader, "I-1,P-GONE,,2026-01-01,abh,,police,", "I-2,P-KEEP,,2026-01-02,abh,,police,"])
+        let path = try write("incidents.csv", [Self.incidentHeader, "I-1,P-GONE,,2026-01-01,abh,,police,,,", "I-2,P-KEEP,,2026-01-02,abh,,police,,,"])
         let outcome = try importRacingAMerge("incidents", path)
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.stdout == "inserted 2, updated 0, unchanged 0, rejected 0\n", "\(outcome.stdout)\(outcome.stderr)")
@@ -103,9 +103,9 @@ struct ImportMergeTests {
     }
 
     @Test func anUpdateWhoseImportWaitedForAMergeStaysOnTheSurvivor() throws {
-        let first = try write("incidents.csv", [Self.incidentHeader, "I-1,P-GONE,,2026-01-01,abh,,police,"])
+        let first = try write("incidents.csv", [Self.incidentHeader, "I-1,P-GONE,,2026-01-01,abh,,police,,,"])
         #expect(try DisruptBinary.run(["import", "incidents", first], databaseURL: location.testURL).status == 0)
-        let changed = try write("incidents2.csv", [Self.incidentHeader, "I-1,P-GONE,,2026-01-01,abh,5,police,"])
+        let changed = try write("incidents2.csv", [Self.incidentHeader, "I-1,P-GONE,,2026-01-01,abh,5,police,,,"])
         let outcome = try importRacingAMerge("incidents", changed)
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(try text("""
@@ -125,7 +125,7 @@ struct ImportMergeTests {
             UPDATE disrupt.person p SET merged_into = t.id FROM disrupt.person t
              WHERE (p.person_ref, t.person_ref) IN (('P-GONE', 'P-KEEP'), ('P-KEEP', 'P-LAST'))
             """)
-        let path = try write("incidents.csv", [Self.incidentHeader, "I-1,P-LAST,,2026-01-01,abh,,police,", "I-2,P-GONE,,2026-01-02,abh,,police,"])
+        let path = try write("incidents.csv", [Self.incidentHeader, "I-1,P-LAST,,2026-01-01,abh,,police,,,", "I-2,P-GONE,,2026-01-02,abh,,police,,,"])
         let result = try DisruptBinary.run(["import", "incidents", path], databaseURL: location.testURL)
         #expect(result.status == 5, "\(result.stdout)\(result.stderr)")
         #expect(result.stderr.contains("person P-KEEP was merged into P-LAST"), "\(result.stderr)")

@@ -153,9 +153,9 @@ struct RepeatAgendaTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("incidents.csv")
         try Data("""
-            source_ref,person_ref,party_ref,occurred_on,offence,gravity,agency,separate_event
-            I-SAME-3,RP-SAME,V-SAME,2025-03-10,common_assault,,idva,
-            I-SAME-4,RP-SAME,V-SAME,2025-03-10,criminal_damage,,police,true
+            source_ref,person_ref,party_ref,occurred_on,offence,gravity,agency,separate_event,sensitivity,address
+            I-SAME-3,RP-SAME,V-SAME,2025-03-10,common_assault,,idva,,,
+            I-SAME-4,RP-SAME,V-SAME,2025-03-10,criminal_damage,,police,true,,
 
             """.utf8).write(to: file)
         let imported = try run(["import", "incidents", file.path, "--format", "json"])

@@ -32,8 +32,6 @@ struct AlertRuleTests {
         #expect(AlertRules.isRecent(day("2026-11-03"), today: today, withinDays: 28))   // 28 days before
         #expect(!AlertRules.isRecent(day("2026-11-02"), today: today, withinDays: 28))  // 29 days before
         #expect(AlertRules.isRecent(today, today: today, withinDays: 0))
-        #expect(AlertRules.isNew(party: 3, seenBefore: [1, 2]))
-        #expect(!AlertRules.isNew(party: 2, seenBefore: [1, 2]))
     }
 
     @Test func everyKindSuggestsACatalogueTactic() throws {

@@ -34,7 +34,7 @@ extension ForceBuilder {
             let sameDay = victim != nil && previous.map { $0.day == day && $0.victim == k } == true
             let separate: String? = sameDay && incidentNumber % 2 == 0 ? "true" : nil
             try write(.incidents, [ref, personRef, victim.map { victims[$0].ref }, Self.iso(day), offence.code, gravity,
-                                   rng.weighted(ForceVocabulary.incidentAgency), separate])
+                                   rng.weighted(ForceVocabulary.incidentAgency), separate, nil, nil])
             counts.incidents += 1
             if let victim { victims[victim].incidentDays.append(day) }
             result.append(ForceIncident(day: day, victim: victim, offence: offence.code))

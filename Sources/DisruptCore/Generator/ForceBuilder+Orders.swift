@@ -42,7 +42,7 @@ extension ForceBuilder {
         orderNumber += 1
         let orderRef = Self.ref("O-", orderNumber, width: 6)
         try write(.orders, [orderRef, personRef, type, protected.map { victims[$0].ref }, Self.iso(start), Self.iso(end),
-                            conditions(protected: protected.map { victims[$0] })])
+                            conditions(protected: protected.map { victims[$0] }), nil, nil])
         counts.orders += 1
 
         let p: Double

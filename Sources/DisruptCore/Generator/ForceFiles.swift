@@ -14,9 +14,11 @@ public enum ForceFile: String, CaseIterable, Sendable {
         case .aliases: ["person_ref", "alias_name", "date_of_birth"]
         case .parties: ["party_ref", "given_name", "family_name", "date_of_birth", "kind"]
         case .relationships: ["person_ref", "party_ref", "relationship", "from", "to", "has_contact"]
-        case .incidents: ["source_ref", "person_ref", "party_ref", "occurred_on", "offence", "gravity", "agency", "separate_event"]
+        case .incidents: ["source_ref", "person_ref", "party_ref", "occurred_on", "offence", "gravity", "agency", "separate_event",
+                          "sensitivity", "address"]
         case .markers: ["source_ref", "person_ref", "marker", "recorded_on", "expires_on", "agency", "sensitivity", "note"]
-        case .orders: ["source_ref", "person_ref", "order_type", "protected_party_ref", "starts_on", "ends_on", "conditions"]
+        case .orders: ["source_ref", "person_ref", "order_type", "protected_party_ref", "starts_on", "ends_on", "conditions",
+                       "sensitivity", "protected_address"]
         case .breaches: ["source_ref", "person_ref", "order_ref", "occurred_on", "reported_on", "agency", "action_taken", "note"]
         case .links: ["source_ref", "person_ref", "forum", "reference", "status", "lead_agency", "starts_on", "ends_on",
                       "mappa_category", "mappa_level", "iom_cohort", "licence_ends_on", "next_review_on"]

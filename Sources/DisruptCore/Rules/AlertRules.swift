@@ -1,6 +1,8 @@
 /// The alerts that follow the perpetrator (issue 15): each kind, the tactic it suggests from
-/// Config/tactics.json, and the rules for "in force", "new" and "recent" that the alert triggers
-/// of SQL/definitions/alerts.sql mirror (tests check the two agree at the day edges).
+/// Config/tactics.json, and the rules for "in force" and "recent" that the alert triggers of
+/// SQL/definitions/alerts.sql mirror (tests check the two agree at the day edges). "Not seen
+/// before" (new partner, new victim) is the triggers' alone: they compare a pair with every
+/// incident and relationship stored, which only the database holds.
 public enum AlertKind: String, CaseIterable, Sendable, Codable {
     /// A relationship with a partner not seen before for him.
     case newPartner = "new_partner"
@@ -40,7 +42,4 @@ public enum AlertRules {
     public static func isRecent(_ event: Day, today: Day, withinDays: Int) -> Bool {
         event >= today.adding(days: -withinDays)
     }
-
-    /// A party is new for him when no earlier record (incident or relationship) names the two together.
-    public static func isNew(party: Int64, seenBefore: Set<Int64>) -> Bool { !seenBefore.contains(party) }
 }
