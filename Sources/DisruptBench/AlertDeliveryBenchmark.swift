@@ -55,7 +55,8 @@ struct AlertDeliveryBenchmark {
         let script = directory.appendingPathComponent("deliver.sh")
         try Data("cat >> '\(outbox)'\n".utf8).write(to: script)
         let settings = """
-            {"reminders": {"interval_seconds": 300, "deliver_command": ["/bin/sh", "\(script.path)"]}}
+            {"reminders": {"interval_seconds": 300, "due_soon_days": 3, "escalation_days": 7, "plan_review_days": 7,
+              "order_ending_days": 3, "deliver_command": ["/bin/sh", "\(script.path)"]}}
             """
         try Data(settings.utf8).write(to: directory.appendingPathComponent("disrupt.json"))
         let services = try (0..<2).map { number in
