@@ -195,12 +195,19 @@ $$;
 -- The triggers
 -- ---------------------------------------------------------------------------------------------
 
+-- Cost (an import is one INSERT, so each trigger sees every row of it in new_rows): each
+-- statement makes one pass over the transition table and joins it to the few candidates; the
+-- checks that call functions run once per distinct person (alert_watched) or per distinct
+-- person and visibility of the records named (alert_recipients, alert_restricted_agency), never
+-- per row; the day an alert shows is worked out once per statement.
+
 -- new_victim, suspected_breach, offending_on_order
 CREATE FUNCTION disrupt.alert_on_incident_insert() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     v_today constant date := disrupt.today();
     v_since constant date := disrupt.today() - disrupt.alert_recent_days();
+    v_shown date;
     n bigint := 0;
     m bigint;
 BEGIN
@@ -209,6 +216,7 @@ BEGIN
     END IF;
 
     IF disrupt.alert_enabled('new_victim') THEN
+        v_shown := disrupt.alert_next_working_day(v_today, disrupt.alert_delay('new_victim'));
         WITH counts AS (  -- every incident of this statement per pair: none other may exist for him to be new
             SELECT i.person_id, i.party_id, count(*) AS n_new FROM new_rows i WHERE i.party_id IS NOT NULL
              GROUP BY i.person_id, i.party_id
@@ -220,27 +228,38 @@ BEGIN
              WHERE i.occurred_on >= v_since
              ORDER BY i.person_id, i.party_id, i.occurred_on, i.id
         ),
-        fresh AS (
+        unseen AS MATERIALIZED (  -- one index probe per pair, before anything else
             SELECT f.* FROM firsts f
-             WHERE disrupt.alert_watched(f.person_id)
-               AND (SELECT count(*) FROM disrupt.incident o WHERE o.person_id = f.person_id AND o.party_id = f.party_id) = f.n_new
+             WHERE (SELECT count(*) FROM disrupt.incident o WHERE o.person_id = f.person_id AND o.party_id = f.party_id) = f.n_new
                AND NOT EXISTS (SELECT 1 FROM disrupt.relationship r WHERE r.person_id = f.person_id AND r.party_id = f.party_id)
+        ),
+        watched AS MATERIALIZED (
+            SELECT w.person_id FROM (SELECT DISTINCT u.person_id FROM unseen u) w WHERE disrupt.alert_watched(w.person_id)
+        ),
+        fresh AS MATERIALIZED (
+            SELECT f.*, pe.person_ref, pa.party_ref,
+                   ARRAY[pe.sensitivity, f.sensitivity, pa.sensitivity] AS sensitivities, ARRAY[pe.agency, f.agency, pa.agency] AS agencies
+              FROM unseen f
+              JOIN watched w ON w.person_id = f.person_id
+              JOIN disrupt.person pe ON pe.id = f.person_id
+              JOIN disrupt.party pa ON pa.id = f.party_id AND pa.kind <> 'child'
+        ),
+        named AS MATERIALIZED (
+            SELECT k.*, disrupt.alert_restricted_agency(k.sensitivities, k.agencies) AS restricted_agency, r.login
+              FROM (SELECT DISTINCT f.person_id, f.sensitivities, f.agencies FROM fresh f) k
+             CROSS JOIN LATERAL disrupt.alert_recipients(k.person_id, k.sensitivities, k.agencies) AS r(login)
         ),
         ins AS (
             INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, shown_on,
                                           message, evidence, tactic, restricted_agency)
             SELECT 'new_victim', r.login, f.person_id, 'incident', f.id, f.occurred_on,
-                   disrupt.alert_next_working_day(v_today, disrupt.alert_delay('new_victim')),
+                   v_shown,
                    format('New victim for %s: incident %s on %s against %s, a party not seen before for him; consider a Clare''s Law right-to-know disclosure',
-                          pe.person_ref, f.source_ref, f.occurred_on, pa.party_ref),
-                   format('incident %s (%s) on %s against party %s', f.source_ref, coalesce(f.offence, 'no offence'), f.occurred_on, pa.party_ref),
-                   'dvds_right_to_know',
-                   disrupt.alert_restricted_agency(ARRAY[pe.sensitivity, f.sensitivity, pa.sensitivity], ARRAY[pe.agency, f.agency, pa.agency])
+                          f.person_ref, f.source_ref, f.occurred_on, f.party_ref),
+                   format('incident %s (%s) on %s against party %s', f.source_ref, coalesce(f.offence, 'no offence'), f.occurred_on, f.party_ref),
+                   'dvds_right_to_know', r.restricted_agency
               FROM fresh f
-              JOIN disrupt.person pe ON pe.id = f.person_id
-              JOIN disrupt.party pa ON pa.id = f.party_id AND pa.kind <> 'child'
-             CROSS JOIN LATERAL disrupt.alert_recipients(f.person_id, ARRAY[pe.sensitivity, f.sensitivity, pa.sensitivity],
-                                                         ARRAY[pe.agency, f.agency, pa.agency]) AS r(login)
+              JOIN named r ON r.person_id = f.person_id AND r.sensitivities = f.sensitivities AND r.agencies = f.agencies
             ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
             RETURNING 1)
         SELECT count(*) INTO m FROM ins;
@@ -248,36 +267,41 @@ BEGIN
     END IF;
 
     IF disrupt.alert_enabled('suspected_breach') THEN
-        WITH hits AS (
-            SELECT DISTINCT ON (i.id) i.id, i.person_id, i.source_ref, i.occurred_on, i.sensitivity, i.agency,
-                   co.source_ref AS order_ref, co.order_type, co.sensitivity AS order_sensitivity, co.agency AS order_agency,
-                   (co.protected_party_id IS NOT NULL AND co.protected_party_id = i.party_id) AS by_party
+        v_shown := disrupt.alert_next_working_day(v_today, disrupt.alert_delay('suspected_breach'));
+        WITH hits AS MATERIALIZED (
+            SELECT DISTINCT ON (i.id) i.id, i.person_id, i.source_ref, i.occurred_on, pe.person_ref,
+                   co.source_ref AS order_ref, co.order_type,
+                   (co.protected_party_id IS NOT NULL AND co.protected_party_id = i.party_id) AS by_party,
+                   ARRAY[pe.sensitivity, i.sensitivity, co.sensitivity] AS sensitivities, ARRAY[pe.agency, i.agency, co.agency] AS agencies
               FROM new_rows i
               JOIN disrupt.court_order co ON co.person_id = i.person_id
                AND disrupt.alert_in_force(co.starts_on, co.ends_on, i.occurred_on)
                AND ((co.protected_party_id IS NOT NULL AND co.protected_party_id = i.party_id)
                     OR disrupt.alert_address_key(co.protected_address) = disrupt.alert_address_key(i.address))
+              JOIN disrupt.person pe ON pe.id = i.person_id
              WHERE i.occurred_on >= v_since
                AND NOT EXISTS (SELECT 1 FROM disrupt.breach b WHERE b.person_id = i.person_id AND b.occurred_on = i.occurred_on)
              ORDER BY i.id, co.created_at, co.id
+        ),
+        named AS MATERIALIZED (
+            SELECT k.*, disrupt.alert_restricted_agency(k.sensitivities, k.agencies) AS restricted_agency, r.login
+              FROM (SELECT DISTINCT h.person_id, h.sensitivities, h.agencies FROM hits h) k
+             CROSS JOIN LATERAL disrupt.alert_recipients(k.person_id, k.sensitivities, k.agencies) AS r(login)
         ),
         ins AS (
             INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, shown_on,
                                           message, evidence, tactic, restricted_agency)
             SELECT 'suspected_breach', r.login, h.person_id, 'incident', h.id, h.occurred_on,
-                   disrupt.alert_next_working_day(v_today, disrupt.alert_delay('suspected_breach')),
+                   v_shown,
                    format('Suspected breach by %s: incident %s on %s %s of %s order %s, in force, and no breach recorded',
-                          pe.person_ref, h.source_ref, h.occurred_on,
+                          h.person_ref, h.source_ref, h.occurred_on,
                           CASE WHEN h.by_party THEN 'involves the protected party' ELSE 'was at the protected address' END,
                           upper(h.order_type), h.order_ref),
                    format('incident %s on %s; %s order %s (%s)', h.source_ref, h.occurred_on, upper(h.order_type), h.order_ref,
                           CASE WHEN h.by_party THEN 'protected party' ELSE 'protected address' END),
-                   'positive_action_breach',
-                   disrupt.alert_restricted_agency(ARRAY[pe.sensitivity, h.sensitivity, h.order_sensitivity], ARRAY[pe.agency, h.agency, h.order_agency])
+                   'positive_action_breach', r.restricted_agency
               FROM hits h
-              JOIN disrupt.person pe ON pe.id = h.person_id
-             CROSS JOIN LATERAL disrupt.alert_recipients(h.person_id, ARRAY[pe.sensitivity, h.sensitivity, h.order_sensitivity],
-                                                         ARRAY[pe.agency, h.agency, h.order_agency]) AS r(login)
+              JOIN named r ON r.person_id = h.person_id AND r.sensitivities = h.sensitivities AND r.agencies = h.agencies
             ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
             RETURNING 1)
         SELECT count(*) INTO m FROM ins;
@@ -285,41 +309,41 @@ BEGIN
     END IF;
 
     IF disrupt.alert_enabled('offending_on_order') THEN
-        WITH hits AS (
-            SELECT DISTINCT ON (i.id) i.id, i.person_id, i.source_ref, i.occurred_on, i.sensitivity, i.agency,
-                   co.source_ref AS order_ref, co.order_type, co.sensitivity AS order_sensitivity, co.agency AS order_agency
+        v_shown := disrupt.alert_next_working_day(v_today, disrupt.alert_delay('offending_on_order'));
+        WITH hits AS MATERIALIZED (
+            SELECT DISTINCT ON (i.id) i.id, i.person_id, i.source_ref, i.occurred_on, pe.person_ref,
+                   co.source_ref AS order_ref, co.order_type,
+                   ARRAY[pe.sensitivity, i.sensitivity, co.sensitivity] AS sensitivities, ARRAY[pe.agency, i.agency, co.agency] AS agencies
               FROM new_rows i
               JOIN disrupt.court_order co ON co.person_id = i.person_id AND co.order_type IN ('bail', 'rui', 'licence')
                AND disrupt.alert_in_force(co.starts_on, co.ends_on, i.occurred_on)
+              JOIN disrupt.person pe ON pe.id = i.person_id
              WHERE i.occurred_on >= v_since
              ORDER BY i.id, co.order_type = 'licence' DESC, co.created_at, co.id
         ),
-        recipients AS (
-            SELECT h.*, pe.person_ref, r.login
-              FROM hits h
-              JOIN disrupt.person pe ON pe.id = h.person_id
+        named AS MATERIALIZED (
+            SELECT k.*, disrupt.alert_restricted_agency(k.sensitivities, k.agencies) AS restricted_agency, r.login
+              FROM (SELECT DISTINCT h.person_id, h.sensitivities, h.agencies, h.order_type = 'licence' AS licence FROM hits h) k
              CROSS JOIN LATERAL (
-                 SELECT l.login FROM disrupt.alert_recipients(h.person_id, ARRAY[pe.sensitivity, h.sensitivity, h.order_sensitivity],
-                                                              ARRAY[pe.agency, h.agency, h.order_agency]) AS l(login)
+                 SELECT l.login FROM disrupt.alert_recipients(k.person_id, k.sensitivities, k.agencies) AS l(login)
                  UNION
-                 SELECT l.login FROM disrupt.alert_probation_leads(h.person_id, ARRAY[pe.sensitivity, h.sensitivity, h.order_sensitivity],
-                                                                   ARRAY[pe.agency, h.agency, h.order_agency]) AS l(login)
-                  WHERE h.order_type = 'licence') AS r
+                 SELECT l.login FROM disrupt.alert_probation_leads(k.person_id, k.sensitivities, k.agencies) AS l(login)
+                  WHERE k.licence) AS r
         ),
         ins AS (
             INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, shown_on,
                                           message, evidence, tactic, restricted_agency)
-            SELECT 'offending_on_order', x.login, x.person_id, 'incident', x.id, x.occurred_on,
-                   disrupt.alert_next_working_day(v_today, disrupt.alert_delay('offending_on_order')),
+            SELECT 'offending_on_order', r.login, x.person_id, 'incident', x.id, x.occurred_on,
+                   v_shown,
                    format('Offending on %s by %s: incident %s on %s while %s %s is in force%s',
                           CASE x.order_type WHEN 'bail' THEN 'bail' WHEN 'rui' THEN 'RUI' ELSE 'licence' END,
                           x.person_ref, x.source_ref, x.occurred_on, upper(x.order_type), x.order_ref,
                           CASE WHEN x.order_type = 'licence' THEN '; consider recall' ELSE '' END),
                    format('incident %s on %s; %s %s in force', x.source_ref, x.occurred_on, upper(x.order_type), x.order_ref),
-                   'positive_action_breach',
-                   disrupt.alert_restricted_agency(ARRAY[pe.sensitivity, x.sensitivity, x.order_sensitivity], ARRAY[pe.agency, x.agency, x.order_agency])
-              FROM recipients x
-              JOIN disrupt.person pe ON pe.id = x.person_id
+                   'positive_action_breach', r.restricted_agency
+              FROM hits x
+              JOIN named r ON r.person_id = x.person_id AND r.sensitivities = x.sensitivities AND r.agencies = x.agencies
+                          AND r.licence = (x.order_type = 'licence')
             ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
             RETURNING 1)
         SELECT count(*) INTO m FROM ins;
@@ -338,6 +362,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     v_today constant date := disrupt.today();
     v_since constant date := disrupt.today() - disrupt.alert_recent_days();
+    v_shown constant date := disrupt.alert_next_working_day(disrupt.today(), disrupt.alert_delay('new_partner'));
     n bigint;
 BEGIN
     IF NOT disrupt.alert_enabled('new_partner') THEN
@@ -346,31 +371,42 @@ BEGIN
     WITH counts AS (  -- every relationship of this statement per pair: none other may exist for her to be new
         SELECT r.person_id, r.party_id, count(*) AS n_new FROM new_rows r GROUP BY r.person_id, r.party_id
     ),
-    fresh AS (
+    unseen AS MATERIALIZED (  -- one index probe per pair, before anything else
         SELECT DISTINCT ON (r.person_id, r.party_id) r.*
           FROM new_rows r
           JOIN counts c ON c.person_id = r.person_id AND c.party_id = r.party_id
          WHERE r.relationship = 'partner' AND coalesce(r.from_on, v_today) >= v_since
-           AND disrupt.alert_watched(r.person_id)
            AND (SELECT count(*) FROM disrupt.relationship o WHERE o.person_id = r.person_id AND o.party_id = r.party_id) = c.n_new
            AND NOT EXISTS (SELECT 1 FROM disrupt.incident i WHERE i.person_id = r.person_id AND i.party_id = r.party_id)
          ORDER BY r.person_id, r.party_id, r.created_at, r.id
+    ),
+    watched AS MATERIALIZED (
+        SELECT w.person_id FROM (SELECT DISTINCT u.person_id FROM unseen u) w WHERE disrupt.alert_watched(w.person_id)
+    ),
+    fresh AS MATERIALIZED (
+        SELECT f.*, pe.person_ref, pa.party_ref,
+               ARRAY[pe.sensitivity, f.sensitivity, pa.sensitivity] AS sensitivities, ARRAY[pe.agency, f.agency, pa.agency] AS agencies
+          FROM unseen f
+          JOIN watched w ON w.person_id = f.person_id
+          JOIN disrupt.person pe ON pe.id = f.person_id
+          JOIN disrupt.party pa ON pa.id = f.party_id
+    ),
+    named AS MATERIALIZED (
+        SELECT k.*, disrupt.alert_restricted_agency(k.sensitivities, k.agencies) AS restricted_agency, rc.login
+          FROM (SELECT DISTINCT f.person_id, f.sensitivities, f.agencies FROM fresh f) k
+         CROSS JOIN LATERAL disrupt.alert_recipients(k.person_id, k.sensitivities, k.agencies) AS rc(login)
     ),
     ins AS (
         INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, shown_on,
                                       message, evidence, tactic, restricted_agency)
         SELECT 'new_partner', rc.login, f.person_id, 'relationship', f.id, coalesce(f.from_on, v_today),
-               disrupt.alert_next_working_day(v_today, disrupt.alert_delay('new_partner')),
+               v_shown,
                format('New partner for %s: %s, not seen before for him, since %s; consider a Clare''s Law right-to-know disclosure',
-                      pe.person_ref, pa.party_ref, coalesce(f.from_on, v_today)),
-               format('relationship %s: partner %s from %s', f.id, pa.party_ref, coalesce(f.from_on::text, 'an unknown date')),
-               'dvds_right_to_know',
-               disrupt.alert_restricted_agency(ARRAY[pe.sensitivity, f.sensitivity, pa.sensitivity], ARRAY[pe.agency, f.agency, pa.agency])
+                      f.person_ref, f.party_ref, coalesce(f.from_on, v_today)),
+               format('relationship %s: partner %s from %s', f.id, f.party_ref, coalesce(f.from_on::text, 'an unknown date')),
+               'dvds_right_to_know', rc.restricted_agency
           FROM fresh f
-          JOIN disrupt.person pe ON pe.id = f.person_id
-          JOIN disrupt.party pa ON pa.id = f.party_id
-         CROSS JOIN LATERAL disrupt.alert_recipients(f.person_id, ARRAY[pe.sensitivity, f.sensitivity, pa.sensitivity],
-                                                     ARRAY[pe.agency, f.agency, pa.agency]) AS rc(login)
+          JOIN named rc ON rc.person_id = f.person_id AND rc.sensitivities = f.sensitivities AND rc.agencies = f.agencies
         ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
         RETURNING 1)
     SELECT count(*) INTO n FROM ins;
@@ -387,6 +423,7 @@ DECLARE
     v_today constant date := disrupt.today();
     v_since constant date := disrupt.today() - disrupt.alert_recent_days();
     v_positive constant text[] := disrupt.alert_positive_actions();
+    v_shown date;
     n bigint := 0;
 BEGIN
     UPDATE disrupt.reminder r
@@ -396,36 +433,39 @@ BEGIN
      WHERE r.kind = 'suspected_breach' AND r.subject_table = 'incident' AND r.subject_id = i.id AND r.closed_at IS NULL;
 
     IF disrupt.alert_enabled('breach_no_positive_action') THEN
-        WITH candidates AS (
-            SELECT b.*, pe.person_ref, pe.sensitivity AS person_sensitivity, pe.agency AS person_agency,
-                   co.source_ref AS order_ref, co.order_type
+        v_shown := disrupt.alert_next_working_day(v_today, disrupt.alert_delay('breach_no_positive_action'));
+        WITH candidates AS MATERIALIZED (
+            SELECT b.*, pe.person_ref, co.source_ref AS order_ref, co.order_type,
+                   ARRAY[pe.sensitivity, b.sensitivity] AS sensitivities, ARRAY[pe.agency, b.agency] AS agencies
               FROM new_rows b
               JOIN disrupt.person pe ON pe.id = b.person_id
               LEFT JOIN disrupt.court_order co ON co.id = b.order_id
              WHERE b.occurred_on >= v_since AND (b.action_taken IS NULL OR NOT b.action_taken = ANY (v_positive))
         ),
+        named AS MATERIALIZED (
+            SELECT k.*, disrupt.alert_restricted_agency(k.sensitivities, k.agencies) AS restricted_agency, r.login
+              FROM (SELECT DISTINCT c.person_id, c.sensitivities, c.agencies FROM candidates c) k
+             CROSS JOIN LATERAL (
+                 WITH tiers AS (
+                     SELECT p.spoc_login AS login, 1 AS tier FROM disrupt.plan p WHERE p.person_id = k.person_id AND p.status = 'open'
+                     UNION ALL
+                     SELECT s.login, 2 FROM disrupt.staff s WHERE s.role = 'chair' AND s.active),
+                 visible AS (
+                     SELECT t.* FROM tiers t WHERE disrupt.reminder_may_see(t.login, k.sensitivities, k.agencies))
+                 SELECT DISTINCT v.login FROM visible v WHERE v.tier = (SELECT min(tier) FROM visible)) AS r
+        ),
         ins AS (
             INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, shown_on,
                                           message, evidence, tactic, restricted_agency)
-            SELECT 'breach_no_positive_action', r.login, c.person_id, 'breach', c.id, c.occurred_on,
-                   disrupt.alert_next_working_day(v_today, disrupt.alert_delay('breach_no_positive_action')),
+            SELECT 'breach_no_positive_action', r.login, c.person_id, 'breach', c.id, c.occurred_on, v_shown,
                    format('Breach %s by %s on %s%s has no positive action (%s)', c.source_ref, c.person_ref, c.occurred_on,
                           CASE WHEN c.order_ref IS NULL THEN '' ELSE format(' of %s order %s', upper(c.order_type), c.order_ref) END,
                           coalesce(c.action_taken, 'no action recorded')),
                    format('breach %s on %s, action %s; positive action is %s', c.source_ref, c.occurred_on,
                           coalesce(c.action_taken, 'none recorded'), array_to_string(v_positive, ', ')),
-                   'positive_action_breach',
-                   disrupt.alert_restricted_agency(ARRAY[c.person_sensitivity, c.sensitivity], ARRAY[c.person_agency, c.agency])
+                   'positive_action_breach', r.restricted_agency
               FROM candidates c
-             CROSS JOIN LATERAL (
-                 WITH tiers AS (
-                     SELECT p.spoc_login AS login, 1 AS tier FROM disrupt.plan p WHERE p.person_id = c.person_id AND p.status = 'open'
-                     UNION ALL
-                     SELECT s.login, 2 FROM disrupt.staff s WHERE s.role = 'chair' AND s.active),
-                 visible AS (
-                     SELECT t.* FROM tiers t
-                      WHERE disrupt.reminder_may_see(t.login, ARRAY[c.person_sensitivity, c.sensitivity], ARRAY[c.person_agency, c.agency]))
-                 SELECT DISTINCT v.login FROM visible v WHERE v.tier = (SELECT min(tier) FROM visible)) AS r
+              JOIN named r ON r.person_id = c.person_id AND r.sensitivities = c.sensitivities AND r.agencies = c.agencies
             ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
             RETURNING 1)
         SELECT count(*) INTO n FROM ins;
@@ -439,11 +479,13 @@ END $$;
 -- positive action recorded on a breach closes its breach_no_positive_action alerts
 CREATE FUNCTION disrupt.alert_on_breach_update() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    v_positive constant text[] := disrupt.alert_positive_actions();
 BEGIN
     UPDATE disrupt.reminder r
        SET closed_at = now(), close_reason = format('positive action recorded: %s', b.action_taken)
       FROM new_rows b
-     WHERE b.action_taken = ANY (disrupt.alert_positive_actions())
+     WHERE b.action_taken = ANY (v_positive)
        AND r.kind = 'breach_no_positive_action' AND r.subject_table = 'breach' AND r.subject_id = b.id AND r.closed_at IS NULL;
     RETURN NULL;
 END $$;

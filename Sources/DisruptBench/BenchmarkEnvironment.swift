@@ -40,16 +40,27 @@ final class BenchmarkEnvironment {
     /// Runs the disrupt binary against `databaseURL`; a non-zero exit is an error.
     @discardableResult
     func disrupt(_ arguments: [String], databaseURL: String, allowFailure: Bool = false) throws -> Subprocess.Result {
+        let output = try Subprocess.run(options.disruptPath, arguments, environment: disruptEnvironment(databaseURL))
+        if output.status != 0 && !allowFailure {
+            throw BenchmarkError("disrupt \(arguments.joined(separator: " ")) exited \(output.status): \(output.standardError.prefix(500))")
+        }
+        return output
+    }
+
+    /// Starts the disrupt binary in the background against `databaseURL` (extra environment
+    /// added), standard error to the file `log`.
+    func startDisrupt(_ arguments: [String], databaseURL: String, extra: [String: String], log: String) throws -> Subprocess {
+        try Subprocess(options.disruptPath, arguments, environment: disruptEnvironment(databaseURL).merging(extra) { $1 },
+                       stderr: .file(log))
+    }
+
+    private func disruptEnvironment(_ databaseURL: String) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
         environment["DISRUPT_DATABASE_URL"] = databaseURL
         environment["NO_COLOR"] = "1"
         environment["PGUSER"] = nil
         environment["DISRUPT_HOME"] = options.workDirectory.appendingPathComponent("home").path
-        let output = try Subprocess.run(options.disruptPath, arguments, environment: environment)
-        if output.status != 0 && !allowFailure {
-            throw BenchmarkError("disrupt \(arguments.joined(separator: " ")) exited \(output.status): \(output.standardError.prefix(500))")
-        }
-        return output
+        return environment
     }
 
     /// Runs psql on `databaseURL` with the script on standard input (variables as `-v`).

@@ -13,6 +13,13 @@ public struct BenchmarkOptions: Sendable {
     public var processSamples = 100
     /// Actions created for the reminder-sweep measurement.
     public var actions = 1_000_000
+    /// Rows of each import in the alert-cost measurement (issue 15: 1,000,000), made by
+    /// repeating the generated incidents under new references.
+    public var alertIncidents = 1_000_000
+    /// Changes per writer (psql, a command, an import) in the alert delivery measurement.
+    public var deliveryChanges = 100
+    /// Only the alert measurements (the force is imported once, untimed).
+    public var onlyAlerts = false
     public var jsonPath: String?
     /// The `disrupt` binary to measure.
     public var disruptPath: String
@@ -23,7 +30,8 @@ public struct BenchmarkOptions: Sendable {
         self.workDirectory = workDirectory
     }
 
-    /// Parses `--people N --seed S --runs R --summary-samples N --process-samples N --actions N --json FILE`.
+    /// Parses `--people N --seed S --runs R --summary-samples N --process-samples N --actions N
+    /// --alert-incidents N --delivery-changes N --only alerts --json FILE`.
     public static func parse(_ arguments: [String], disruptPath: String, workDirectory: URL) throws -> BenchmarkOptions {
         var options = BenchmarkOptions(disruptPath: disruptPath, workDirectory: workDirectory)
         var index = 0
@@ -44,6 +52,11 @@ public struct BenchmarkOptions: Sendable {
             case "--summary-samples": options.summarySamples = try number(try value(), "--summary-samples")
             case "--process-samples": options.processSamples = try number(try value(), "--process-samples")
             case "--actions": options.actions = try number(try value(), "--actions")
+            case "--alert-incidents": options.alertIncidents = try number(try value(), "--alert-incidents")
+            case "--delivery-changes": options.deliveryChanges = try number(try value(), "--delivery-changes")
+            case "--only":
+                guard try value() == "alerts" else { throw BenchmarkError("--only takes 'alerts'") }
+                options.onlyAlerts = true
             case "--json": options.jsonPath = try value()
             case "--disrupt": options.disruptPath = try value()
             case "-h", "--help": throw BenchmarkError.help
@@ -57,7 +70,8 @@ public struct BenchmarkOptions: Sendable {
     public static let usage = """
         OVERVIEW: Measure disrupt beside its floor (psql doing the same work) on a generated force.
 
-        USAGE: disrupt-bench [--people N] [--seed S] [--runs R] [--summary-samples N] [--process-samples N] [--actions N] [--json FILE]
+        USAGE: disrupt-bench [--people N] [--seed S] [--runs R] [--summary-samples N] [--process-samples N] [--actions N]
+                             [--alert-incidents N] [--delivery-changes N] [--only alerts] [--json FILE]
 
         OPTIONS:
           --people N             Perpetrators in the generated force (default 100000).
@@ -66,6 +80,9 @@ public struct BenchmarkOptions: Sendable {
           --summary-samples N    People for in-process summary latency (default 1000).
           --process-samples N    Of those, whole-process runs beside psql -c (default 100).
           --actions N            Actions for the reminder sweep (default 1000000).
+          --alert-incidents N    Rows per import in the alert-cost measurement (default 1000000).
+          --delivery-changes N   Changes per writer (psql, command, import) timed to delivery (default 100).
+          --only alerts          Only the alert measurements (the force imported once, untimed).
           --json FILE            Also write the results as JSON.
           --disrupt PATH         The disrupt binary (default: beside disrupt-bench).
 

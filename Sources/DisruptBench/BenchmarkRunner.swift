@@ -1,6 +1,7 @@
 import DisruptCore
 import DisruptStore
 import Foundation
+import Postgres
 
 /// Runs every benchmark in order on one generated force and returns the report.
 public struct BenchmarkRunner {
@@ -30,33 +31,53 @@ public struct BenchmarkRunner {
         }
         results.append(BenchmarkResult(name: "generate \(counts.total) rows (in process)", unit: "s", disrupt: Statistics(generationTimes), floor: nil))
 
-        let imports = try ImportBenchmark(environment: environment, directory: forceDirectory, counts: counts).run(runs: options.runs, log: log)
-        results += imports.results
-        let database = String(imports.databaseURL.dropFirst("postgresql:///".count).prefix { $0 != "?" })
+        if options.onlyAlerts {
+            log("importing the force once (untimed)")
+            let url = try environment.freshDatabase("bench_alerts")
+            for file in ForceFile.allCases {
+                try environment.disrupt(["import", file.rawValue, forceDirectory.appendingPathComponent(file.fileName).path], databaseURL: url)
+            }
+            let database = String(url.dropFirst("postgresql:///".count).prefix { $0 != "?" })
+            let db = try environment.connect(database)
+            defer { db.close() }
+            try ReminderBenchmark.openPlans(db, asOf: asOf)
+            try db.execute("VACUUM ANALYZE")
+            results.append(try alertImport(environment, database: database, databaseURL: url, directory: forceDirectory))
+        } else {
+            let imports = try ImportBenchmark(environment: environment, directory: forceDirectory, counts: counts).run(runs: options.runs, log: log)
+            results += imports.results
+            let database = String(imports.databaseURL.dropFirst("postgresql:///".count).prefix { $0 != "?" })
 
-        let queries = QueryBenchmarks(environment: environment, databaseURL: imports.databaseURL, asOf: asOf)
-        log("recompute")
-        results.append(try queries.recompute(runs: options.runs))
-        log("rank")
-        results.append(try queries.rank(runs: options.runs))
-        let inProcess = samplePeople(options.summarySamples)
-        log("summary in process (\(inProcess.count))")
-        results.append(try SummaryLatencyBenchmark(environment: environment, database: database, asOf: asOf).run(inProcess))
-        let sample = samplePeople(options.processSamples)
-        log("summary processes (\(sample.count))")
-        results.append(try queries.summaryProcesses(sample))
+            let queries = QueryBenchmarks(environment: environment, databaseURL: imports.databaseURL, asOf: asOf)
+            log("recompute")
+            results.append(try queries.recompute(runs: options.runs))
+            log("rank")
+            results.append(try queries.rank(runs: options.runs))
+            let inProcess = samplePeople(options.summarySamples)
+            log("summary in process (\(inProcess.count))")
+            results.append(try SummaryLatencyBenchmark(environment: environment, database: database, asOf: asOf).run(inProcess))
+            let sample = samplePeople(options.processSamples)
+            log("summary processes (\(sample.count))")
+            results.append(try queries.summaryProcesses(sample))
 
-        results += try ReminderBenchmark(environment: environment, database: database, asOf: asOf, actions: options.actions).run(runs: options.runs, log: log)
-        results.append(try AlertImportBenchmark(environment: environment, database: database, databaseURL: imports.databaseURL,
-                                                directory: forceDirectory).run(runs: options.runs, log: log))
-        results.append(try ReportBenchmark(environment: environment, databaseURL: imports.databaseURL, database: database, asOf: asOf,
-                                           reportActions: min(options.actions, 50_000)).run(runs: options.runs, log: log))
+            results += try ReminderBenchmark(environment: environment, database: database, asOf: asOf, actions: options.actions).run(runs: options.runs, log: log)
+            results.append(try alertImport(environment, database: database, databaseURL: imports.databaseURL, directory: forceDirectory))
+            results.append(try ReportBenchmark(environment: environment, databaseURL: imports.databaseURL, database: database, asOf: asOf,
+                                               reportActions: min(options.actions, 50_000)).run(runs: options.runs, log: log))
+        }
+        results += try AlertDeliveryBenchmark(environment: environment, workDirectory: options.workDirectory,
+                                              changes: options.deliveryChanges).run(log: log)
 
         var rows: [String: Int] = [:]
         for file in ForceFile.allCases { rows[file.rawValue] = counts[file] }
         return BenchmarkReport(
             people: options.people, seed: options.seed, runs: options.runs, machine: Self.machine(),
             startedAt: Timestamp.utc(Date()), rows: rows, results: results)
+    }
+
+    private func alertImport(_ environment: BenchmarkEnvironment, database: String, databaseURL: String, directory: URL) throws -> BenchmarkResult {
+        try AlertImportBenchmark(environment: environment, database: database, databaseURL: databaseURL, directory: directory,
+                                 incidents: options.alertIncidents).run(runs: options.runs, log: log)
     }
 
     /// A deterministic spread of person references across the force.

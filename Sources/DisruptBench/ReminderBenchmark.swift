@@ -14,16 +14,21 @@ struct ReminderBenchmark {
     let asOf: Day
     let actions: Int
 
-    func run(runs: Int, log: (String) -> Void) throws -> [BenchmarkResult] {
-        let db = try environment.connect(database)
-        defer { db.close() }
-        log("creating \(actions) actions")
+    /// A SPOC (`bench_spoc`) and an open plan of hers for every person.
+    static func openPlans(_ db: PostgresConnection, asOf: Day) throws {
         try db.execute("SELECT disrupt.staff_add('bench_spoc', 'Benchmark SPOC', 'police', 'spoc')")
         try db.execute("""
             INSERT INTO disrupt.plan (person_id, spoc_login, status, review_on, opened_by, agency, created_by, updated_by)
             SELECT id, 'bench_spoc', 'open', \(asOf.adding(days: 400)), 'bench_spoc', 'police', 'bench_spoc', 'bench_spoc'
             FROM disrupt.person WHERE merged_into IS NULL
             """)
+    }
+
+    func run(runs: Int, log: (String) -> Void) throws -> [BenchmarkResult] {
+        let db = try environment.connect(database)
+        defer { db.close() }
+        log("creating \(actions) actions")
+        try Self.openPlans(db, asOf: asOf)
         let plans = try db.query("SELECT count(*) AS n FROM disrupt.plan")[0].decode("n", as: Int.self)
         let perPlan = max(1, (actions + plans - 1) / max(1, plans))
         try db.execute("""

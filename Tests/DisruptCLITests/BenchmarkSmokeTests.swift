@@ -10,7 +10,8 @@ struct BenchmarkSmokeTests {
         let json = NSTemporaryDirectory() + "disrupt-bench-\(UUID().uuidString.prefix(8)).json"
         defer { try? FileManager.default.removeItem(atPath: json) }
         let result = try DisruptBinary.runProgram(bench, [
-            "--people", "300", "--runs", "1", "--summary-samples", "5", "--process-samples", "5", "--actions", "3000", "--json", json,
+            "--people", "300", "--runs", "1", "--summary-samples", "5", "--process-samples", "5", "--actions", "3000",
+            "--alert-incidents", "3000", "--delivery-changes", "3", "--json", json,
         ])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("| what | unit |"))
@@ -23,6 +24,11 @@ struct BenchmarkSmokeTests {
         let alerts = results.first { ($0["name"] as? String)?.hasSuffix("with alerts vs without") == true }
         #expect(alerts != nil, "no result for the import with alerts vs without")
         #expect((alerts?["note"] as? String).map { !$0.hasPrefix("0 alerts") } == true, "the import with alerts created none: \(alerts ?? [:])")
+        #expect((alerts?["name"] as? String)?.contains("(3000 rows)") == true, "--alert-incidents sets the import's size: \(alerts ?? [:])")
+        for writer in ["psql INSERT", "disrupt incident add", "disrupt import incidents"] {
+            let delivery = results.first { ($0["name"] as? String)?.hasPrefix("alert commit to delivery, \(writer)") == true }
+            #expect((delivery?["disrupt"] as? [String: Any])?["count"] as? Int == 3, "no delivery latency for \(writer)")
+        }
         for row in results {
             let median = (row["disrupt"] as? [String: Any])?["median"] as? Double ?? 0
             #expect(median > 0, "\(row["name"] ?? "?") has no measurement")
