@@ -81,6 +81,11 @@ $$;
 -- detail and constraint name; the key appears in the detail only for a caller who bypasses
 -- row-level security, as PostgreSQL does), so a hidden row and no row look the same.
 -- Arguments: quadruples (column, referenced table, its key column, constraint name).
+-- The triggers (a_check_refs_ins / a_check_refs_upd) are named to sort first: PostgreSQL fires
+-- a table's statement triggers in name order, and no other trigger (alerts, audit, the
+-- recompute queue, the merged-person guard) may act on a statement's rows before their
+-- references are proven, as the per-row foreign keys, which fired before every statement
+-- trigger, guaranteed.
 -- ---------------------------------------------------------------------------
 CREATE FUNCTION disrupt.check_references() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
@@ -209,9 +214,9 @@ DECLARE
 BEGIN
     FOR t IN SELECT r.tbl, string_agg(format('%L, %L, %L, %L', r.col, r.ref, r.ref_key, r.constraint_name), ', ') AS args
                FROM disrupt.record_references() r GROUP BY r.tbl LOOP
-        EXECUTE format('CREATE TRIGGER check_refs_ins AFTER INSERT ON disrupt.%I REFERENCING NEW TABLE AS new_rows '
+        EXECUTE format('CREATE TRIGGER a_check_refs_ins AFTER INSERT ON disrupt.%I REFERENCING NEW TABLE AS new_rows '
                        'FOR EACH STATEMENT EXECUTE FUNCTION disrupt.check_references(%s)', t.tbl, t.args);
-        EXECUTE format('CREATE TRIGGER check_refs_upd AFTER UPDATE ON disrupt.%I REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows '
+        EXECUTE format('CREATE TRIGGER a_check_refs_upd AFTER UPDATE ON disrupt.%I REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows '
                        'FOR EACH STATEMENT EXECUTE FUNCTION disrupt.check_references(%s)', t.tbl, t.args);
     END LOOP;
     FOR t IN SELECT DISTINCT r.ref, r.ref_key FROM disrupt.record_references() r WHERE r.ref <> 'agency' LOOP
