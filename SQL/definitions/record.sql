@@ -87,106 +87,171 @@ AS $$
 $$;
 
 -- ---------------------------------------------------------------------------
--- refuse_hidden_reference(column, table, constraint, ...): nothing is attached to, or moved
--- onto, a person, party or order that does not exist or that the caller cannot see, and
--- the two refusals are the same, byte for byte. A foreign key ignores row-level security,
--- and its own error (which has no CONTEXT line and another source location) would tell a
--- missing row from a hidden one; so this function refuses both, before the foreign key
--- is checked, with one RAISE (23503, the foreign key's message, detail and constraint):
---   * BEFORE INSERT / UPDATE OF the columns, FOR EACH ROW: the referenced row must exist
---     (one primary-key probe per column, as the foreign key's own). Not for members of
---     disrupt_admin (and superusers), who see every row, so a missing row is all their
---     foreign-key error can mean: the trigger's WHEN (no function call) spares their bulk
---     imports the per-row cost;
---   * AFTER INSERT / UPDATE, FOR EACH STATEMENT: it must be visible to the caller (one join
---     per column over the transition table); on UPDATE the row's previous person/party
---     must be visible too (nothing is changed on a hidden person). Administrators see
---     everything and skip this half.
--- Arguments: triples (column, referenced table, foreign-key constraint name).
+-- check_references(column, table, key, constraint, ...): the record tables' foreign keys,
+-- checked once per statement (migration 0015 dropped the per-row constraints, which cost an
+-- RI trigger call, a lookup and a row lock for every row and reference of an import).
+-- AFTER INSERT / UPDATE statement trigger, one set-based query per referenced column over
+-- the transition table.  It refuses a statement when
+--   * a non-null reference has no row (what the foreign key checked); the rows found are
+--     locked FOR KEY SHARE, as the foreign key locked them, so none can be deleted or
+--     re-keyed before this transaction ends (refuse_referenced_change, below, checks the
+--     other side);
+--   * for a non-administrator, the referenced person, party or order is hidden from the
+--     caller (another agency's restricted row), or on UPDATE the row's previous one is: a
+--     foreign key ignores row-level security, and nothing may be attached to, or moved onto,
+--     or changed on a record the caller cannot see.
+-- Either way the error is the foreign key's own, word for word (23503, same message,
+-- detail and constraint name; the key appears in the detail only for a caller who bypasses
+-- row-level security, as PostgreSQL does), so a hidden row and no row look the same.
+-- Arguments: quadruples (column, referenced table, its key column, constraint name).
+-- The triggers (a_check_refs_ins / a_check_refs_upd) are named to sort first: PostgreSQL fires
+-- a table's statement triggers in name order, and no other trigger (alerts, audit, the
+-- recompute queue, the merged-person guard) may act on a statement's rows before their
+-- references are proven, as the per-row foreign keys, which fired before every statement
+-- trigger, guaranteed.
 -- ---------------------------------------------------------------------------
-CREATE FUNCTION disrupt.refuse_hidden_reference() RETURNS trigger
+CREATE FUNCTION disrupt.check_references() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
 DECLARE
-    i      int := 0;
-    v_col  text;
-    v_ref  text;
-    v_key  bigint;
-    v_rows text;
-    v_new  jsonb;
-    v_found boolean;
-    v_bad  int;          -- the index of the refused triple
+    i        int := 0;
+    v_admin  boolean := (SELECT disrupt.is_admin());
+    v_bypass boolean := (SELECT r.rolsuper OR r.rolbypassrls FROM pg_roles r WHERE r.rolname = session_user);
+    v_col    text;
+    v_ref    text;
+    v_seen   text;
+    v_rows   text;
+    v_gone   text;
+    v_hidden boolean;
 BEGIN
-    IF TG_LEVEL = 'ROW' THEN
-        v_new := to_jsonb(NEW);
-        WHILE i < TG_NARGS AND v_bad IS NULL LOOP
-            v_key := (v_new ->> TG_ARGV[i])::bigint;
-            v_found := v_key IS NULL OR CASE TG_ARGV[i + 1]
-                    WHEN 'person' THEN EXISTS (SELECT 1 FROM disrupt.person r WHERE r.id = v_key)
-                    WHEN 'party' THEN EXISTS (SELECT 1 FROM disrupt.party r WHERE r.id = v_key)
-                    ELSE EXISTS (SELECT 1 FROM disrupt.court_order r WHERE r.id = v_key) END;
-            IF NOT v_found THEN
-                v_bad := i;
+    WHILE i < TG_NARGS LOOP
+        v_col := TG_ARGV[i];
+        v_ref := TG_ARGV[i + 1];
+        -- person, party and order rows have an agency and a sensitivity; code tables do not
+        v_seen := CASE WHEN v_ref IN ('person', 'party', 'court_order')
+                       THEN '(r.sensitivity = ''shared'' OR r.agency IS NOT DISTINCT FROM $1 OR $2)' ELSE 'true' END;
+        FOREACH v_rows IN ARRAY CASE WHEN TG_OP = 'UPDATE' AND NOT v_admin THEN ARRAY['new_rows', 'old_rows'] ELSE ARRAY['new_rows'] END LOOP
+            EXECUTE format(
+                'WITH k AS (SELECT DISTINCT n.%1$I AS k FROM %2$I n WHERE n.%1$I IS NOT NULL), '
+                'f AS (SELECT r.%4$I AS k, %5$s AS seen FROM disrupt.%3$I r WHERE r.%4$I IN (SELECT k FROM k) FOR KEY SHARE OF r) '
+                'SELECT (SELECT min(k.k::text) FROM k WHERE k.k NOT IN (SELECT f.k FROM f)), '
+                'EXISTS (SELECT 1 FROM f WHERE NOT f.seen)',
+                v_col, v_rows, v_ref, TG_ARGV[i + 2], v_seen)
+                INTO v_gone, v_hidden USING disrupt.caller_agency(), v_admin;
+            IF (v_gone IS NOT NULL AND v_rows = 'new_rows') OR v_hidden THEN
+                RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation',
+                    MESSAGE = format('insert or update on table "%s" violates foreign key constraint "%s"', TG_TABLE_NAME, TG_ARGV[i + 3]),
+                    DETAIL = CASE WHEN v_bypass AND v_gone IS NOT NULL AND NOT v_hidden
+                                  THEN format('Key (%s)=(%s) is not present in table "%s".', v_col, v_gone, v_ref)
+                                  ELSE format('Key is not present in table "%s".', v_ref) END,
+                    SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME, CONSTRAINT = TG_ARGV[i + 3];
             END IF;
-            i := i + 3;
         END LOOP;
-    ELSIF NOT (SELECT disrupt.is_admin()) THEN
-        WHILE i < TG_NARGS AND v_bad IS NULL LOOP
-            v_col := TG_ARGV[i];
-            v_ref := TG_ARGV[i + 1];
-            FOREACH v_rows IN ARRAY CASE WHEN TG_OP = 'UPDATE' THEN ARRAY['new_rows', 'old_rows'] ELSE ARRAY['new_rows'] END LOOP
-                EXECUTE format(
-                    'SELECT n.%1$I FROM %2$I n JOIN disrupt.%3$I r ON r.id = n.%1$I '
-                    'WHERE NOT (r.sensitivity = ''shared'' OR r.agency IS NOT DISTINCT FROM $1) LIMIT 1',
-                    v_col, v_rows, v_ref)
-                    INTO v_key USING disrupt.caller_agency();
-                IF v_key IS NOT NULL THEN
-                    v_bad := i;
-                END IF;
-            END LOOP;
-            i := i + 3;
+        i := i + 4;
+    END LOOP;
+    RETURN NULL;
+END
+$$;
+
+-- The references check_references guards, per record table: (column, table, key, constraint).
+-- refuse_referenced_change and rename_code_references read the same list (one definition).
+CREATE FUNCTION disrupt.record_references()
+RETURNS TABLE (tbl text, col text, ref text, ref_key text, constraint_name text)
+LANGUAGE sql IMMUTABLE SET search_path = pg_catalog
+AS $$
+    SELECT * FROM (VALUES
+        ('alias',        'person_id',          'person',      'id',   'alias_person_id_fkey'),
+        ('relationship', 'person_id',          'person',      'id',   'relationship_person_id_fkey'),
+        ('relationship', 'party_id',           'party',       'id',   'relationship_party_id_fkey'),
+        ('incident',     'person_id',          'person',      'id',   'incident_person_id_fkey'),
+        ('incident',     'party_id',           'party',       'id',   'incident_party_id_fkey'),
+        ('incident',     'offence',            'offence',     'code', 'incident_offence_fkey'),
+        ('marker',       'person_id',          'person',      'id',   'marker_person_id_fkey'),
+        ('marker',       'kind',               'marker_kind', 'code', 'marker_kind_fkey'),
+        ('court_order',  'person_id',          'person',      'id',   'court_order_person_id_fkey'),
+        ('court_order',  'protected_party_id', 'party',       'id',   'court_order_protected_party_id_fkey'),
+        ('court_order',  'order_type',         'order_type',  'code', 'court_order_order_type_fkey'),
+        ('breach',       'person_id',          'person',      'id',   'breach_person_id_fkey'),
+        ('breach',       'order_id',           'court_order', 'id',   'breach_order_id_fkey'),
+        ('forum_link',   'person_id',          'person',      'id',   'forum_link_person_id_fkey'),
+        ('forum_link',   'lead_agency',        'agency',      'code', 'forum_link_lead_agency_fkey'),
+        ('referral',     'person_id',          'person',      'id',   'referral_person_id_fkey'),
+        ('referral',     'party_id',           'party',       'id',   'referral_party_id_fkey')
+    ) AS x(tbl, col, ref, ref_key, constraint_name)
+$$;
+
+-- refuse_referenced_change(): the referenced side of those references.  A key that a record
+-- still refers to may not disappear (the foreign key's NO ACTION, with its error: 23503
+-- "update or delete on table ... violates foreign key constraint ... on table ...").  AFTER
+-- DELETE statement trigger on person, party, court_order and the code tables (one query per
+-- referencing column over the deleted rows), and AFTER UPDATE OF id row trigger on person,
+-- party and court_order, run only for a row whose id changes (never, in practice).  A
+-- concurrent writer either locked the row first (check_references' FOR KEY SHARE: the delete
+-- waits, then sees its record) or finds it gone.
+CREATE FUNCTION disrupt.refuse_referenced_change() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
+AS $$
+DECLARE
+    x     record;
+    v_hit boolean;
+BEGIN
+    FOR x IN SELECT * FROM disrupt.record_references() r WHERE r.ref = TG_TABLE_NAME LOOP
+        IF TG_LEVEL = 'ROW' THEN
+            EXECUTE format('SELECT EXISTS (SELECT 1 FROM disrupt.%I c WHERE c.%I = $1)', x.tbl, x.col) INTO v_hit USING OLD.id;
+        ELSE
+            EXECUTE format('SELECT EXISTS (SELECT 1 FROM old_rows o WHERE EXISTS (SELECT 1 FROM disrupt.%I c WHERE c.%I = o.%I))',
+                           x.tbl, x.col, x.ref_key) INTO v_hit;
+        END IF;
+        IF v_hit THEN
+            RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation',
+                MESSAGE = format('update or delete on table "%s" violates foreign key constraint "%s" on table "%s"',
+                                 TG_TABLE_NAME, x.constraint_name, x.tbl),
+                DETAIL = format('Key is still referenced from table "%s".', x.tbl),
+                SCHEMA = TG_TABLE_SCHEMA, TABLE = x.tbl, CONSTRAINT = x.constraint_name;
+        END IF;
+    END LOOP;
+    RETURN NULL;
+END
+$$;
+
+-- rename_code_references(): a renamed offence, marker kind or order type is renamed in the
+-- records that use it (the foreign keys' ON UPDATE CASCADE).  AFTER UPDATE OF code, per row
+-- (the code tables are a few dozen rows, changed by hand by an administrator).
+CREATE FUNCTION disrupt.rename_code_references() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
+AS $$
+DECLARE x record;
+BEGIN
+    IF NEW.code IS DISTINCT FROM OLD.code THEN
+        FOR x IN SELECT * FROM disrupt.record_references() r WHERE r.ref = TG_TABLE_NAME LOOP
+            EXECUTE format('UPDATE disrupt.%I SET %I = $1 WHERE %I = $2', x.tbl, x.col, x.col) USING NEW.code, OLD.code;
         END LOOP;
     END IF;
-    IF v_bad IS NOT NULL THEN
-        RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation',
-            MESSAGE = format('insert or update on table "%s" violates foreign key constraint "%s"', TG_TABLE_NAME, TG_ARGV[v_bad + 2]),
-            DETAIL = format('Key is not present in table "%s".', TG_ARGV[v_bad + 1]),
-            SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME, CONSTRAINT = TG_ARGV[v_bad + 2];
-    END IF;
-    RETURN CASE WHEN TG_LEVEL = 'ROW' THEN NEW END;
+    RETURN NULL;
 END
 $$;
 
 DO $do$
 DECLARE
-    t      record;
-    v_args text;
-    v_cols text;
+    t record;
 BEGIN
-    FOR t IN SELECT * FROM (VALUES
-        ('alias',        ARRAY['person_id', 'person', 'alias_person_id_fkey']),
-        ('relationship', ARRAY['person_id', 'person', 'relationship_person_id_fkey', 'party_id', 'party', 'relationship_party_id_fkey']),
-        ('incident',     ARRAY['person_id', 'person', 'incident_person_id_fkey', 'party_id', 'party', 'incident_party_id_fkey']),
-        ('marker',       ARRAY['person_id', 'person', 'marker_person_id_fkey']),
-        ('court_order',  ARRAY['person_id', 'person', 'court_order_person_id_fkey',
-                               'protected_party_id', 'party', 'court_order_protected_party_id_fkey']),
-        ('breach',       ARRAY['person_id', 'person', 'breach_person_id_fkey', 'order_id', 'court_order', 'breach_order_id_fkey']),
-        ('forum_link',   ARRAY['person_id', 'person', 'forum_link_person_id_fkey']),
-        ('referral',     ARRAY['person_id', 'person', 'referral_person_id_fkey', 'party_id', 'party', 'referral_party_id_fkey'])
-    ) AS x(tbl, args)
-    LOOP
-        v_args := (SELECT string_agg(format('%L', a), ', ' ORDER BY n) FROM unnest(t.args) WITH ORDINALITY u(a, n));
-        v_cols := (SELECT string_agg(format('%I', a), ', ' ORDER BY n) FROM unnest(t.args) WITH ORDINALITY u(a, n) WHERE n % 3 = 1);
-        EXECUTE format('CREATE TRIGGER check_refs_exist_ins BEFORE INSERT ON disrupt.%I FOR EACH ROW '
-                       'WHEN (NOT pg_catalog.pg_has_role(session_user, ''disrupt_admin'', ''MEMBER'')) '
-                       'EXECUTE FUNCTION disrupt.refuse_hidden_reference(%s)', t.tbl, v_args);
-        EXECUTE format('CREATE TRIGGER check_refs_exist_upd BEFORE UPDATE OF %s ON disrupt.%I FOR EACH ROW '
-                       'WHEN (NOT pg_catalog.pg_has_role(session_user, ''disrupt_admin'', ''MEMBER'')) '
-                       'EXECUTE FUNCTION disrupt.refuse_hidden_reference(%s)', v_cols, t.tbl, v_args);
-        EXECUTE format('CREATE TRIGGER check_visible_refs_ins AFTER INSERT ON disrupt.%I REFERENCING NEW TABLE AS new_rows '
-                       'FOR EACH STATEMENT EXECUTE FUNCTION disrupt.refuse_hidden_reference(%s)', t.tbl, v_args);
-        EXECUTE format('CREATE TRIGGER check_visible_refs_upd AFTER UPDATE ON disrupt.%I REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows '
-                       'FOR EACH STATEMENT EXECUTE FUNCTION disrupt.refuse_hidden_reference(%s)', t.tbl, v_args);
+    FOR t IN SELECT r.tbl, string_agg(format('%L, %L, %L, %L', r.col, r.ref, r.ref_key, r.constraint_name), ', ') AS args
+               FROM disrupt.record_references() r GROUP BY r.tbl LOOP
+        EXECUTE format('CREATE TRIGGER a_check_refs_ins AFTER INSERT ON disrupt.%I REFERENCING NEW TABLE AS new_rows '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION disrupt.check_references(%s)', t.tbl, t.args);
+        EXECUTE format('CREATE TRIGGER a_check_refs_upd AFTER UPDATE ON disrupt.%I REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION disrupt.check_references(%s)', t.tbl, t.args);
+    END LOOP;
+    FOR t IN SELECT DISTINCT r.ref, r.ref_key FROM disrupt.record_references() r WHERE r.ref <> 'agency' LOOP
+        EXECUTE format('CREATE TRIGGER referenced_guard_del AFTER DELETE ON disrupt.%I REFERENCING OLD TABLE AS old_rows '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION disrupt.refuse_referenced_change()', t.ref);
+        IF t.ref_key = 'id' THEN
+            EXECUTE format('CREATE TRIGGER referenced_guard_upd AFTER UPDATE OF id ON disrupt.%I '
+                           'FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id) EXECUTE FUNCTION disrupt.refuse_referenced_change()', t.ref);
+        ELSE
+            EXECUTE format('CREATE TRIGGER code_rename_cascade AFTER UPDATE OF code ON disrupt.%I '
+                           'FOR EACH ROW EXECUTE FUNCTION disrupt.rename_code_references()', t.ref);
+        END IF;
     END LOOP;
 END
 $do$;
@@ -455,7 +520,8 @@ SELECT disrupt.hand_to_owner();
 -- Privileges
 -- ---------------------------------------------------------------------------
 REVOKE ALL ON FUNCTION
-    disrupt.agency_codes_fixed(), disrupt.refuse_merged_person(), disrupt.refuse_hidden_reference(),
+    disrupt.agency_codes_fixed(), disrupt.refuse_merged_person(), disrupt.check_references(),
+    disrupt.record_references(), disrupt.refuse_referenced_change(), disrupt.rename_code_references(),
     disrupt.merge_person(text, text, text), disrupt.next_ref(text),
     disrupt.may_see_person(bigint), disrupt.may_see_party(bigint), disrupt.recompute_pending(),
     disrupt.ref_rank(text, text, text), disrupt.keys_collide(text, text, text, text), disrupt.ref_kind(text),

@@ -77,7 +77,7 @@ struct ImportBenchmark {
         let strict = BenchmarkResult(
             name: "import markers (\(counts.markers) rows) vs strict floor", unit: "rows/s",
             disrupt: Statistics(disruptRates[.markers] ?? []), floor: Statistics(strictFloor),
-            floorDescription: "psql \\copy of the same rows, resolved to person ids, into disrupt.marker itself (same indexes, foreign keys and triggers)",
+            floorDescription: "psql \\copy of the same rows, resolved to person ids, into disrupt.marker itself (same indexes, reference checks and triggers)",
             peakMemoryKiB: memory[.markers])
         return (lastURL, results + [strict])
     }

@@ -2,7 +2,7 @@ import DisruptCore
 import Foundation
 
 /// The strict floor for importing markers: `psql \copy` of the same rows, already resolved to
-/// person ids, straight into `disrupt.marker` with its indexes, foreign keys and triggers, in a
+/// person ids, straight into `disrupt.marker` with its indexes, reference checks and triggers, in a
 /// fresh database holding the same people. Only that final `\copy` is timed.
 struct MarkerCopyFloor {
     let environment: BenchmarkEnvironment

@@ -69,6 +69,12 @@ public struct Importer {
             // refs are resolved and rows merged under the caller's row-level security: reading
             // personal data, so the import opens its consultation (committed) first
             try Consultation(purpose: "disrupt import: \(kind.rawValue) records from \(sourceName)", scope: "import").open(on: db)
+            // The stage table is temporary: with the default 8 MB of temp buffers a large file's
+            // stage is written out and read back on every pass (COPY, ANALYZE, import_run, the
+            // rejects). The server takes the buffers only as the stage fills them. The setting
+            // can only change before the session's first temporary table: a connection that
+            // already had one (a second import on it) keeps what it has.
+            _ = try? db.execute("SET temp_buffers = '256MB'")
             try db.transaction {
                 let columns = try db.query("SELECT column_name FROM disrupt.import_stage(\(kind.rawValue))")
                     .map { try $0.decode("column_name", as: String.self) }
@@ -120,7 +126,9 @@ public struct Importer {
     private func copyRecords(from reader: CSVReader, columns: [String], into db: PostgresConnection, spool: RejectSpool,
                              progress: ((Int, Int) -> Void)?) throws {
         let stageColumns = (["line"] + columns).map(PostgresQuery.quoteIdentifier).joined(separator: ", ")
-        let copy = "COPY pg_temp.\(kind.stageTable) (\(stageColumns)) FROM STDIN (FORMAT csv)"
+        // FREEZE: the stage was created in this transaction, so its rows are written frozen and
+        // the scans that follow need not set hint bits on (rewrite) every page
+        let copy = "COPY pg_temp.\(kind.stageTable) (\(stageColumns)) FROM STDIN (FORMAT csv, FREEZE)"
         let batchBytes = options.batchBytes
         try db.copyIn(PostgresQuery(unsafeSQL: copy)) { writer in
             var buffer: [UInt8] = []
