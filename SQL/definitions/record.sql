@@ -88,7 +88,7 @@ $$;
 
 -- ---------------------------------------------------------------------------
 -- check_references(column, table, key, constraint, ...): the record tables' foreign keys,
--- checked once per statement (migration 0015 dropped the per-row constraints, which cost an
+-- checked once per statement (migration 0014 dropped the per-row constraints, which cost an
 -- RI trigger call, a lookup and a row lock for every row and reference of an import).
 -- AFTER INSERT / UPDATE statement trigger, one set-based query per referenced column over
 -- the transition table.  It refuses a statement when

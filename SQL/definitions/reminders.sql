@@ -641,7 +641,7 @@ referrals AS (
     SELECT r.person_id,
            jsonb_agg(jsonb_build_object('id', r.id, 'ref', r.source_ref, 'referred_on', r.referred_on,
                                         'criterion', r.criterion, 'dash_score', r.dash_score, 'party_ref', pa.party_ref)
-                     ORDER BY r.referred_on, r.id) AS list
+                     ORDER BY r.referred_on, r.created_at, r.source_ref, r.id) AS list
       FROM disrupt.referral r
       CROSS JOIN bounds b
       LEFT JOIN disrupt.party pa ON pa.id = r.party_id
@@ -652,7 +652,7 @@ incidents AS (
     SELECT i.person_id,
            jsonb_agg(jsonb_build_object('id', i.id, 'ref', i.source_ref, 'occurred_on', i.occurred_on,
                                         'offence', i.offence, 'gravity', i.gravity, 'party_ref', pa.party_ref)
-                     ORDER BY i.occurred_on, i.id) AS list
+                     ORDER BY i.occurred_on, i.created_at, i.source_ref, i.id) AS list
       FROM disrupt.incident i
       CROSS JOIN bounds b
       LEFT JOIN disrupt.party pa ON pa.id = i.party_id
@@ -665,7 +665,7 @@ breaches AS (
            jsonb_agg(jsonb_build_object('id', br.id, 'ref', br.source_ref, 'occurred_on', br.occurred_on,
                                         'reported_on', br.reported_on, 'order_type', co.order_type,
                                         'action_taken', br.action_taken)
-                     ORDER BY br.occurred_on, br.id) AS list
+                     ORDER BY br.occurred_on, br.created_at, br.source_ref, br.id) AS list
       FROM disrupt.breach br
       CROSS JOIN bounds b
       LEFT JOIN disrupt.court_order co ON co.id = br.order_id

@@ -436,7 +436,7 @@ struct AlertCommandTests {
               FROM disrupt.person pe, (VALUES ('I-three', 'V-new'), ('I-two', 'V-also')) v(r, p) JOIN disrupt.party pa ON pa.party_ref = v.p
              WHERE pe.person_ref = \(fx.personRef)
             """)
-        let ids: [String: Int] = Dictionary(uniqueKeysWithValues: try db.query("SELECT source_ref, id::int AS id FROM disrupt.incident WHERE source_ref IN ('I-three', 'I-two')")
+        let ids: [String: Int] = Dictionary(uniqueKeysWithValues: try db.query("SELECT source_ref, id FROM disrupt.incident WHERE source_ref IN ('I-three', 'I-two')")
             .map { (try $0.decode("source_ref", as: String.self), try $0.decode("id", as: Int.self)) })
         let items = try inbox(fx.spoc)
         let three = items.indices.filter { items[$0]["subject_id"] as? Int == ids["I-three"] }

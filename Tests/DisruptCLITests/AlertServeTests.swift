@@ -133,8 +133,8 @@ struct AlertServeTests {
             let added = try fx.run(["incident", "add", fx.personRef, "--on", today, "--victim", "V-restart", "--ref", "I-\(step)-command"], as: fx.spoc)
             #expect(added.status == 0, "\(added.stderr)")
             try Data("""
-                source_ref,person_ref,party_ref,occurred_on,offence,gravity,agency,separate_event
-                I-\(step)-import,\(fx.personRef),V-restart,\(today),da_incident,,police,
+                source_ref,person_ref,party_ref,occurred_on,offence,gravity,agency,separate_event,sensitivity,address
+                I-\(step)-import,\(fx.personRef),V-restart,\(today),da_incident,,police,,,
 
                 """.utf8).write(to: URL(fileURLWithPath: importFile))
             let imported = try fx.run(["import", "incidents", importFile], as: nil)

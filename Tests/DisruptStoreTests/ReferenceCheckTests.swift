@@ -5,7 +5,7 @@ import Postgres
 import Testing
 
 /// The record tables' references are checked once per statement (`disrupt.check_references`,
-/// migration 0015) instead of by per-row foreign keys; these tests hold them to what the
+/// migration 0014) instead of by per-row foreign keys; these tests hold them to what the
 /// foreign keys guaranteed, for writes that do not go through an import.
 @Suite("Reference checks")
 struct ReferenceCheckTests {

@@ -47,7 +47,8 @@ struct RiskStoreTests {
     }
 
     @Test func batchAndSinglePersonPathsGiveEqualFactsAndTheStoredScore() throws {
-        let people = try FactsLoader(model: model).load(lo: 0, hi: Int64.max, ids: nil, on: db)
+        // The loader walks ids (which say nothing about order since migration 0012): sort by reference.
+        let people = try FactsLoader(model: model).load(lo: 0, hi: Int64.max, ids: nil, on: db).sorted { $0.facts.personRef < $1.facts.personRef }
         #expect(people.map(\.facts.personRef) == ["RK-1", "RK-2", "RK-3", "RK-4"])
         #expect(people[0].facts.incidents.count == 3 && people[0].facts.relationships.count == 1)
         for (personId, facts) in people {

@@ -76,25 +76,25 @@ public struct PersonDossierReader: Sendable {
                                      UNION SELECT f.party_id FROM disrupt.referral f WHERE f.person_id = p.id)),
           'markers', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', m.id, 'source_ref', m.source_ref, 'kind', m.kind, 'recorded_on', m.recorded_on,
                                                                    'expires_on', m.expires_on, 'note', m.note, 'agency', m.agency,
-                                                                   'sensitivity', m.sensitivity) ORDER BY m.recorded_on, m.id), '[]')
+                                                                   'sensitivity', m.sensitivity) ORDER BY m.recorded_on, m.created_at, m.source_ref, m.id), '[]')
                       FROM disrupt.marker m WHERE m.person_id = p.id),
           'incidents', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', i.id, 'source_ref', i.source_ref, 'party_id', i.party_id,
                                                                      'occurred_on', i.occurred_on, 'offence', i.offence,
                                                                      'gravity', i.gravity, 'note', i.note, 'agency', i.agency,
                                                                      'separate_event', i.separate_event)
-                                                  ORDER BY i.occurred_on, i.id), '[]')
+                                                  ORDER BY i.occurred_on, i.created_at, i.source_ref, i.id), '[]')
                         FROM disrupt.incident i WHERE i.person_id = p.id),
           'orders', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', o.id, 'source_ref', o.source_ref, 'order_type', o.order_type,
                                                                   'protected_party_id', o.protected_party_id,
                                                                   'starts_on', o.starts_on, 'ends_on', o.ends_on,
                                                                   'conditions', o.conditions, 'agency', o.agency)
-                                               ORDER BY o.starts_on, o.id), '[]')
+                                               ORDER BY o.starts_on, o.created_at, o.source_ref, o.id), '[]')
                      FROM disrupt.court_order o WHERE o.person_id = p.id),
           'breaches', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', b.id, 'source_ref', b.source_ref, 'order_id', b.order_id,
                                                                     'order_ref', o.source_ref, 'order_type', o.order_type,
                                                                     'occurred_on', b.occurred_on, 'reported_on', b.reported_on,
                                                                     'action_taken', b.action_taken, 'note', b.note,
-                                                                    'agency', b.agency) ORDER BY b.occurred_on, b.id), '[]')
+                                                                    'agency', b.agency) ORDER BY b.occurred_on, b.created_at, b.source_ref, b.id), '[]')
                        FROM disrupt.breach b LEFT JOIN disrupt.court_order o ON o.id = b.order_id
                        WHERE b.person_id = p.id),
           'relationships', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', r.id, 'party_id', r.party_id,
@@ -108,11 +108,11 @@ public struct PersonDossierReader: Sendable {
                                                                        'mappa_category', f.mappa_category, 'mappa_level', f.mappa_level,
                                                                        'iom_cohort', f.iom_cohort, 'licence_ends_on', f.licence_ends_on,
                                                                        'next_review_on', f.next_review_on, 'contact', f.contact,
-                                                                       'agency', f.agency) ORDER BY f.starts_on, f.id), '[]')
+                                                                       'agency', f.agency) ORDER BY f.starts_on, f.created_at, f.source_ref, f.id), '[]')
                           FROM disrupt.forum_link f WHERE f.person_id = p.id),
           'referrals', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', f.id, 'source_ref', f.source_ref, 'party_id', f.party_id,
                                                                      'referred_on', f.referred_on, 'criterion', f.criterion,
-                                                                     'dash_score', f.dash_score, 'agency', f.agency) ORDER BY f.referred_on, f.id), '[]')
+                                                                     'dash_score', f.dash_score, 'agency', f.agency) ORDER BY f.referred_on, f.created_at, f.source_ref, f.id), '[]')
                         FROM disrupt.referral f WHERE f.person_id = p.id),
           'plan', (SELECT jsonb_build_object(
                             'id', pl.id, 'spoc_login', pl.spoc_login, 'spoc_name', s.full_name, 'agency', pl.agency,

@@ -1,4 +1,4 @@
--- 0015_statement_reference_checks.sql: the record tables' references are checked once per
+-- 0014_statement_reference_checks.sql: the record tables' references are checked once per
 -- statement instead of once per row.
 --
 -- A foreign key checks each inserted row with its own lookup and row lock (a trigger call per
