@@ -435,8 +435,10 @@ BEGIN
     IF disrupt.alert_enabled('breach_no_positive_action') THEN
         v_shown := disrupt.alert_next_working_day(v_today, disrupt.alert_delay('breach_no_positive_action'));
         WITH candidates AS MATERIALIZED (
+            -- the message names the order, so whoever may not see the order does not get it
             SELECT b.*, pe.person_ref, co.source_ref AS order_ref, co.order_type,
-                   ARRAY[pe.sensitivity, b.sensitivity] AS sensitivities, ARRAY[pe.agency, b.agency] AS agencies
+                   ARRAY[pe.sensitivity, b.sensitivity, co.sensitivity] AS sensitivities,
+                   ARRAY[pe.agency, b.agency, co.agency] AS agencies
               FROM new_rows b
               JOIN disrupt.person pe ON pe.id = b.person_id
               LEFT JOIN disrupt.court_order co ON co.id = b.order_id

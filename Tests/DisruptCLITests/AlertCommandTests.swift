@@ -191,6 +191,28 @@ struct AlertCommandTests {
         #expect(try fx.run(["alerts"], as: fx.spoc).status == 4)  // a SPOC is not a chair
     }
 
+    @Test func aBreachOfARestrictedOrderIsNamedOnlyToWhomMaySeeTheOrder() throws {
+        // probation holds the DVPO restricted (it names where she lives) and its officer, with
+        // his own login, records a shared breach of it with no positive action
+        try order("O-prob", type: "dvpo", starts: today.adding(days: -10), ends: nil, address: "1 Hidden Row",
+                  agency: "probation", sensitivity: "restricted")
+        let officer = try staffSession(fx.probation)
+        defer { officer.close() }
+        try officer.execute("""
+            INSERT INTO disrupt.breach (source_ref, person_id, order_id, occurred_on, action_taken, agency)
+            SELECT 'B-prob', pe.id, co.id, \(today)::date, 'warning', 'probation'
+              FROM disrupt.person pe JOIN disrupt.court_order co ON co.person_id = pe.id AND co.source_ref = 'O-prob'
+             WHERE pe.person_ref = \(fx.personRef)
+            """)
+        try db.execute("UPDATE disrupt.reminder SET shown_on = current_date WHERE kind = 'breach_no_positive_action'")
+        // the police chair may not see the order: no alert names it to her (a probation chair would get it)
+        let listed = try fx.run(["alerts", "--format", "json"], as: fx.chair)
+        #expect(listed.status == 0 && !listed.stdout.contains("O-prob"), "\(listed.stdout)")
+        #expect(try !inbox(fx.chair, all: true).map { "\($0)" }.joined().contains("O-prob"))
+        let rows = try db.query("SELECT recipient_login, restricted_agency FROM disrupt.reminder WHERE kind = 'breach_no_positive_action'")
+        #expect(try rows.allSatisfy { try $0.decode("recipient_login", as: String.self) != fx.chair })
+    }
+
     @Test func theIdvaHearsOfEveryChangeToThePlansActionsGroupedByVictim() throws {
         let plan = try fx.openPlan()
         let help = try fx.run(["plan", "victim", "add", "--help"], as: fx.spoc)
