@@ -226,7 +226,7 @@ BEGIN
               FROM new_rows i
               JOIN counts c ON c.person_id = i.person_id AND c.party_id = i.party_id
              WHERE i.occurred_on >= v_since
-             ORDER BY i.person_id, i.party_id, i.occurred_on, i.id
+             ORDER BY i.person_id, i.party_id, i.occurred_on, i.created_at, i.source_ref, i.id
         ),
         unseen AS MATERIALIZED (  -- one index probe per pair, before anything else
             SELECT f.* FROM firsts f

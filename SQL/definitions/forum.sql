@@ -550,7 +550,7 @@ BEGIN
      WHERE cr.case_id = c.id AND r2.referred_on <= m.held_on
        AND NOT EXISTS (SELECT 1 FROM disrupt.hearing h WHERE h.case_id = c.id AND h.status <> 'deferred'
                         AND (h.referral_id = r2.id OR (h.status = 'heard' AND h.heard_on > r2.referred_on)))
-     ORDER BY r2.referred_on, r2.id LIMIT 1;
+     ORDER BY r2.referred_on, r2.created_at, r2.source_ref, r2.id LIMIT 1;
     INSERT INTO disrupt.hearing (case_id, meeting_id, referral_id, hearing_number, created_by)
     VALUES (c.id, m.id, v_referral, v_number, v_login)
     RETURNING id INTO v_hearing;
@@ -739,7 +739,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_t
          WHERE disrupt.forum_sees(pe.sensitivity, pe.agency, p_scope)
     ),
     refs AS (
-        SELECT r.id, r.source_ref, r.referred_on, r.criterion, r.dash_score
+        SELECT r.id, r.source_ref, r.referred_on, r.created_at, r.criterion, r.dash_score
           FROM c JOIN disrupt.case_referral cr ON cr.case_id = c.id JOIN disrupt.referral r ON r.id = cr.referral_id
          WHERE disrupt.forum_sees(r.sensitivity, r.agency, p_scope)
     ),
@@ -762,7 +762,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_t
                                   FROM perps p), '[]'),
         'risk_score', (SELECT max(score) FROM perps),
         'referrals', coalesce((SELECT jsonb_agg(jsonb_build_object('ref', r.source_ref, 'referred_on', r.referred_on,
-                                      'criterion', r.criterion, 'dash_score', r.dash_score) ORDER BY r.referred_on, r.id)
+                                      'criterion', r.criterion, 'dash_score', r.dash_score) ORDER BY r.referred_on, r.created_at, r.source_ref, r.id)
                                FROM refs r), '[]'),
         'clock', (SELECT jsonb_build_object('referral', r.source_ref, 'referred_on', r.referred_on,
                                             'days_waiting', coalesce(h.heard_on, h.held_on) - r.referred_on)
@@ -776,7 +776,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_t
                                 AND disrupt.forum_sees(d.sensitivity, coalesce(d.agency, ''), p_scope)), '[]'),
         'agreed_actions', coalesce((SELECT jsonb_agg(jsonb_build_object('id', a.id, 'person_ref', pe.person_ref, 'heading', a.heading,
                                            'tactic', a.tactic, 'label', a.label, 'agency', a.agency, 'owner_login', a.owner_login,
-                                           'due_on', a.due_on, 'status', a.status) ORDER BY a.agency, a.due_on, a.id)
+                                           'due_on', a.due_on, 'status', a.status) ORDER BY a.agency, a.due_on, a.created_at, a.id)
                                     FROM disrupt.action a JOIN disrupt.plan pl ON pl.id = a.plan_id
                                     JOIN disrupt.person pe ON pe.id = pl.person_id
                                    WHERE a.agreed_at_hearing_id = h.id AND pe.id IN (SELECT id FROM perps)), '[]'),
@@ -784,12 +784,12 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_t
                         SELECT jsonb_build_object('agency', l.agency, 'actions',
                                    jsonb_agg(jsonb_build_object('id', l.id, 'heading', l.heading, 'tactic', l.tactic, 'label', l.label,
                                              'owner_login', l.owner_login, 'due_on', l.due_on, 'days_overdue', h.held_on - l.due_on)
-                                             ORDER BY l.due_on, l.id)) AS g
+                                             ORDER BY l.due_on, l.created_at, l.id)) AS g
                           FROM live l WHERE l.due_on < h.held_on GROUP BY l.agency) x), '[]'),
         'last_heard', (SELECT jsonb_build_object('meeting', pm.meeting_ref, 'heard_on', ph.heard_on, 'hearing_number', ph.hearing_number)
                          FROM disrupt.hearing ph JOIN disrupt.meeting pm ON pm.id = ph.meeting_id
                         WHERE ph.case_id = c.id AND ph.status = 'heard' AND ph.id <> h.id AND ph.heard_on <= h.held_on
-                        ORDER BY ph.heard_on DESC, ph.id DESC LIMIT 1))
+                        ORDER BY ph.heard_on DESC, ph.hearing_number DESC, ph.created_at DESC, ph.id DESC LIMIT 1))
       FROM h CROSS JOIN c
 $$;
 

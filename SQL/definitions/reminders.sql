@@ -694,7 +694,7 @@ by_agency AS (
                                         'overdue', oa.is_overdue, 'days_overdue', oa.days_overdue,
                                         'needs_safety_check', oa.needs_safety_check,
                                         'safety_checked', oa.safety_checked_by IS NOT NULL)
-                     ORDER BY oa.is_overdue DESC, oa.due_on, oa.id) AS actions
+                     ORDER BY oa.is_overdue DESC, oa.due_on, oa.created_at, oa.id) AS actions
       FROM open_actions oa
      GROUP BY oa.person_id, oa.agency
 ),

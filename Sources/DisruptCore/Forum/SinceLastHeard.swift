@@ -159,7 +159,7 @@ public struct SinceLastHeard: Sendable {
         let incidents = Incident.consolidate(facts.incidents)
             .filter { isNew($0.occurredOn) }
             .compactMap { incident in records[incident.ref].map { (incident, $0) } }
-            .sorted { ($0.0.occurredOn, $0.1.id) > ($1.0.occurredOn, $1.1.id) }
+            .sorted { ($0.0.occurredOn, $0.1.sourceRef) > ($1.0.occurredOn, $1.1.sourceRef) }
             .map { incident, record in
                 let code = incident.offence ?? OffenceCatalogue.defaultCode
                 return SummaryIncident(
@@ -169,7 +169,7 @@ public struct SinceLastHeard: Sendable {
             }
         let breaches = builder.orders(dossier, asOf: asOf).breaches.filter { isNew($0.occurredOn) }
         let markers = dossier.markers.filter { isNew($0.recordedOn) }
-            .sorted { ($0.recordedOn, $0.id) > ($1.recordedOn, $1.id) }
+            .sorted { ($0.recordedOn, $0.sourceRef) > ($1.recordedOn, $1.sourceRef) }
             .map { SinceMarker(kind: $0.kind, label: model.markers[$0.kind]?.label ?? $0.kind, recordedOn: $0.recordedOn, agency: $0.agency) }
         let actions = builder.plan(dossier, asOf: asOf)?.headings.flatMap(\.actions) ?? []
         let done = events.actionsDone.filter { isNew($0.doneOn) }.map { action in

@@ -106,15 +106,15 @@ public struct SummaryBuilder: Sendable {
                 endsOn: order.endsOn, protectedParty: dossier.party(order.protectedPartyId)?.fullName,
                 conditions: order.conditions, agency: order.agency)
         }
-        let inForce = dossier.orders.filter { $0.isInForce(on: asOf) }.sorted { ($0.startsOn, $0.id) > ($1.startsOn, $1.id) }
+        let inForce = dossier.orders.filter { $0.isInForce(on: asOf) }.sorted { ($0.startsOn, $0.sourceRef) > ($1.startsOn, $1.sourceRef) }
         let windowStart = SummaryRules.windowStart(asOf: asOf)
         let inWindow = dossier.orders
             .filter { $0.startsOn <= asOf && ($0.endsOn.map { $0 > windowStart } ?? true) }
-            .sorted { ($0.startsOn, $0.id) < ($1.startsOn, $1.id) }
+            .sorted { ($0.startsOn, $0.sourceRef) < ($1.startsOn, $1.sourceRef) }
         let orderTypes = Dictionary(dossier.orders.map { ($0.id, $0.orderType) }, uniquingKeysWith: { first, _ in first })
         let breaches = dossier.breaches
             .filter { SummaryRules.isInWindow($0.occurredOn, asOf: asOf) }
-            .sorted { ($0.occurredOn, $0.id) > ($1.occurredOn, $1.id) }
+            .sorted { ($0.occurredOn, $0.sourceRef) > ($1.occurredOn, $1.sourceRef) }
             .map { breach in
                 let type = breach.orderType ?? breach.orderId.flatMap { orderTypes[$0] }
                 let action = breach.actionTaken ?? "not_recorded"
@@ -134,7 +134,7 @@ public struct SummaryBuilder: Sendable {
         let inWindow = Incident.consolidate(facts.incidents)
             .filter { SummaryRules.isInWindow($0.occurredOn, asOf: asOf) }
             .compactMap { incident in records[incident.ref].map { (incident, $0) } }
-            .sorted { ($0.0.occurredOn, $0.1.id) > ($1.0.occurredOn, $1.1.id) }
+            .sorted { ($0.0.occurredOn, $0.1.sourceRef) > ($1.0.occurredOn, $1.1.sourceRef) }
         var counts: [String: Int] = [:]
         for (incident, _) in inWindow { counts[SummaryRules.monthKey(incident.occurredOn), default: 0] += 1 }
         return SummaryIncidents(
@@ -215,7 +215,7 @@ public struct SummaryBuilder: Sendable {
         }
         let headings = ActionHeading.allCases.compactMap { heading -> SummaryHeading? in
             let under = zip(plan.actions, actions).filter { $0.0.heading == heading.rawValue }.map(\.1)
-                .sorted { ($0.dueOn, $0.id) < ($1.dueOn, $1.id) }
+                .sorted { $0.dueOn < $1.dueOn }  // stable: same-day actions stay in the order they were added
             return under.isEmpty ? nil : SummaryHeading(heading: heading.rawValue, label: heading.label, actions: under)
         }
         return SummaryPlan(

@@ -120,13 +120,13 @@ public struct PersonDossierReader: Sendable {
                             'actions', (SELECT coalesce(jsonb_agg(jsonb_build_object(
                                                 'id', ac.id, 'heading', ac.heading, 'tactic', coalesce(ac.tactic, ac.label), 'agency', ac.agency,
                                                 'owner_login', ac.owner_login, 'owner_name', ow.full_name,
-                                                'due_on', ac.due_on, 'status', ac.status) ORDER BY ac.due_on, ac.id), '[]')
+                                                'due_on', ac.due_on, 'status', ac.status) ORDER BY ac.due_on, ac.created_at, ac.id), '[]')
                                         FROM disrupt.action ac LEFT JOIN disrupt.staff ow ON ow.login = ac.owner_login
                                         WHERE ac.plan_id = pl.id))
                    FROM disrupt.plan pl LEFT JOIN disrupt.staff s ON s.login = pl.spoc_login
                    WHERE pl.person_id = p.id AND pl.status = 'open'),
           'matac_cohort', (SELECT coalesce(jsonb_agg(jsonb_build_object('entered_on', mc.entered_on, 'exited_on', mc.exited_on)
-                                                     ORDER BY mc.entered_on, mc.id), '[]')
+                                                     ORDER BY mc.entered_on, mc.exited_on NULLS LAST, mc.id), '[]')
                            FROM disrupt.matac_cohort mc WHERE mc.person_id = p.id),
           'withheld', (SELECT coalesce(jsonb_agg(jsonb_build_object('agency', w.agency, 'record_table', w.record_table,
                                                                     'count', w.n) ORDER BY w.agency, w.record_table), '[]')
