@@ -223,7 +223,7 @@ BEGIN
     WITH ins AS (
         INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, message)
         SELECT 'order_ending', p.spoc_login, p.person_id, 'court_order', co.id, co.ends_on,
-               format('%s order %s for %s ends on %s', upper(co.order_type), co.id, disrupt.reminder_person_ref(p.person_id), co.ends_on)
+               format('%s order %s for %s ends on %s', upper(co.order_type), co.source_ref, disrupt.reminder_person_ref(p.person_id), co.ends_on)
           FROM disrupt.court_order co
           JOIN disrupt.plan p ON p.person_id = co.person_id AND p.status = 'open'
          WHERE co.order_type IN ('dvpo', 'dapo', 'bail', 'spo', 'interim_spo', 'licence')
@@ -326,7 +326,7 @@ BEGIN
     WITH ins AS (
         INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, message)
         SELECT 'breach_reported', p.spoc_login, p.person_id, 'breach', b.id, b.occurred_on,
-               format('Breach %s reported for %s, occurred on %s', b.id, disrupt.reminder_person_ref(p.person_id), b.occurred_on)
+               format('Breach %s reported for %s, occurred on %s', b.source_ref, disrupt.reminder_person_ref(p.person_id), b.occurred_on)
           FROM disrupt.breach b
           -- a probe of the open plan per record in the window (OFFSET 0): joined the other way the
           -- planner merge-joined every open plan (100,000 at a force) to find none, 20 ms per sweep
@@ -346,7 +346,7 @@ BEGIN
     WITH ins AS (
         INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, message)
         SELECT 'new_incident', p.spoc_login, p.person_id, 'incident', i.id, i.occurred_on,
-               format('New incident %s recorded for %s, occurred on %s', i.id, disrupt.reminder_person_ref(p.person_id), i.occurred_on)
+               format('New incident %s recorded for %s, occurred on %s', i.source_ref, disrupt.reminder_person_ref(p.person_id), i.occurred_on)
           FROM disrupt.incident i
           -- a probe of the open plan per record in the window (OFFSET 0): joined the other way the
           -- planner merge-joined every open plan (100,000 at a force) to find none, 20 ms per sweep
@@ -422,7 +422,7 @@ BEGIN
     WITH ins AS (
         INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, message)
         SELECT 'breach_reported', p.spoc_login, p.person_id, 'breach', b.id, b.occurred_on,
-               format('Breach %s reported for %s, occurred on %s', b.id, pe.person_ref, b.occurred_on)
+               format('Breach %s reported for %s, occurred on %s', b.source_ref, pe.person_ref, b.occurred_on)
           FROM new_rows b
           JOIN disrupt.plan p ON p.person_id = b.person_id AND p.status = 'open'
           JOIN disrupt.person pe ON pe.id = p.person_id
@@ -444,7 +444,7 @@ BEGIN
     WITH ins AS (
         INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, message)
         SELECT 'new_incident', p.spoc_login, p.person_id, 'incident', i.id, i.occurred_on,
-               format('New incident %s recorded for %s, occurred on %s', i.id, pe.person_ref, i.occurred_on)
+               format('New incident %s recorded for %s, occurred on %s', i.source_ref, pe.person_ref, i.occurred_on)
           FROM new_rows i
           JOIN disrupt.plan p ON p.person_id = i.person_id AND p.status = 'open'
           JOIN disrupt.person pe ON pe.id = p.person_id

@@ -181,7 +181,10 @@ struct AlertCommandTests {
         try party("V-police", agency: "police", sensitivity: "restricted")
         try incident("I-police", on: today, party: "V-police", agency: "police", sensitivity: "restricted")
         #expect(try inbox(fx.spoc).contains { ($0["message"] as? String)?.contains("I-police") == true })
-        #expect(try inbox(fx.spoc).contains { $0["kind"] as? String == "new_incident" })
+        // the immediate reminder names the incident by its reference, not by its opaque id
+        #expect(try inbox(fx.spoc).contains {
+            $0["kind"] as? String == "new_incident" && ($0["message"] as? String)?.hasPrefix("New incident I-police recorded for") == true
+        })
         let healthChair = "hchair_\(UUID().uuidString.prefix(6).lowercased())"
         try db.execute("SELECT disrupt.staff_add(\(healthChair), 'Hilary Chair', 'health', 'chair')")
         let listed = try fx.run(["alerts", "--format", "json"], as: healthChair)
