@@ -540,7 +540,8 @@ GRANT INSERT, UPDATE ON disrupt.agency, disrupt.marker_kind, disrupt.offence, di
     TO disrupt_admin;
 
 -- personal data: SELECT, INSERT and UPDATE (the import's idempotent merge updates its own
--- agency's rows), narrowed by RLS and by the hidden-reference triggers above. No DELETE: no
+-- agency's rows), narrowed by RLS and by the statement reference checks above
+-- (disrupt.check_references: no reference to a missing or hidden row). No DELETE: no
 -- command deletes a record (a record is ended, superseded or merged), and a DELETE refused by a
 -- foreign key would reveal a hidden row that refers to it.
 -- person.merged_into is written by merge_person only: staff may neither insert nor update it
