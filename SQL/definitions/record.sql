@@ -544,39 +544,32 @@ GRANT INSERT, UPDATE ON disrupt.agency, disrupt.marker_kind, disrupt.offence, di
 -- (disrupt.check_references: no reference to a missing or hidden row). No DELETE: no
 -- command deletes a record (a record is ended, superseded or merged), and a DELETE refused by a
 -- foreign key would reveal a hidden row that refers to it.
--- person.merged_into is written by merge_person only: staff may neither insert nor update it
--- (column privileges: every other column of person is updatable).
-GRANT SELECT ON disrupt.person TO disrupt_staff;
-DO $do$
-BEGIN
-    EXECUTE (SELECT format('GRANT UPDATE (%s) ON disrupt.person TO disrupt_staff',
-                           string_agg(format('%I', a.attname), ', ' ORDER BY a.attnum))
-             FROM pg_catalog.pg_attribute a
-             WHERE a.attrelid = 'disrupt.person'::regclass AND a.attnum > 0 AND NOT a.attisdropped
-               AND a.attname NOT IN ('id', 'merged_into'));
-END
-$do$;
-GRANT SELECT, UPDATE ON
-    disrupt.alias, disrupt.party, disrupt.relationship, disrupt.incident,
+-- Column privileges: staff insert every column but the id and the four the database fills in
+-- (created_by, created_at, updated_by, updated_at; touch() guards them on UPDATE), so a row
+-- cannot claim another author, and update every column but the id: a chosen id, inserted or
+-- set, would probe which ids hidden rows hold (the primary key's refusal says "taken").
+-- person.merged_into is written by merge_person only: staff may neither insert nor update it.
+GRANT SELECT ON
+    disrupt.person, disrupt.alias, disrupt.party, disrupt.relationship, disrupt.incident,
     disrupt.marker, disrupt.court_order, disrupt.breach, disrupt.forum_link, disrupt.referral
     TO disrupt_staff;
--- provenance: staff insert every column but the four the database fills in
--- (created_by, created_at, updated_by, updated_at; touch() guards them on UPDATE), so a
--- row cannot claim another author; nor the id (a chosen id would probe which ids hidden rows
--- hold)
 DO $do$
 DECLARE
     t text;
-    columns text;
 BEGIN
     FOREACH t IN ARRAY ARRAY['person', 'alias', 'party', 'relationship', 'incident', 'marker',
                              'court_order', 'breach', 'forum_link', 'referral']
     LOOP
-        SELECT string_agg(format('%I', a.attname), ', ' ORDER BY a.attnum) INTO columns
-        FROM pg_catalog.pg_attribute a
-        WHERE a.attrelid = format('disrupt.%I', t)::regclass AND a.attnum > 0 AND NOT a.attisdropped
-          AND a.attname NOT IN ('id', 'created_by', 'created_at', 'updated_by', 'updated_at', 'merged_into');
-        EXECUTE format('GRANT INSERT (%s) ON disrupt.%I TO disrupt_staff', columns, t);
+        EXECUTE (SELECT format('GRANT INSERT (%s) ON disrupt.%I TO disrupt_staff',
+                               string_agg(format('%I', a.attname), ', ' ORDER BY a.attnum), t)
+                 FROM pg_catalog.pg_attribute a
+                 WHERE a.attrelid = format('disrupt.%I', t)::regclass AND a.attnum > 0 AND NOT a.attisdropped
+                   AND a.attname NOT IN ('id', 'created_by', 'created_at', 'updated_by', 'updated_at', 'merged_into'));
+        EXECUTE (SELECT format('GRANT UPDATE (%s) ON disrupt.%I TO disrupt_staff',
+                               string_agg(format('%I', a.attname), ', ' ORDER BY a.attnum), t)
+                 FROM pg_catalog.pg_attribute a
+                 WHERE a.attrelid = format('disrupt.%I', t)::regclass AND a.attnum > 0 AND NOT a.attisdropped
+                   AND a.attname NOT IN ('id', 'merged_into'));
     END LOOP;
 END
 $do$;

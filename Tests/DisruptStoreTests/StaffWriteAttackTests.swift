@@ -220,6 +220,36 @@ struct StaffWriteAttackTests {
         #expect(Set(refs).count == 3)
     }
 
+    /// An id is the database's: a member of staff may neither choose one nor move a row of his
+    /// own onto another id, which would probe by the primary key's refusal which ids hidden rows
+    /// hold. Every other column of his own row he may still update.
+    @Test func noIdIsChosenOrChanged() throws {
+        let f = fixture
+        let h = try hidden("ids")
+        let su = try f.superuser()
+        defer { su.close() }
+        let hiddenMarker: Int64 = try su.query("""
+            INSERT INTO disrupt.marker (source_ref, person_id, kind, recorded_on, agency, sensitivity)
+            VALUES (\("M-\(f.token)-idh"), \(h.person), 'weapons', '2024-02-01', 'police', 'restricted') RETURNING id
+            """)[0].decode("id")
+        let db = try f.connect(as: f.probation)
+        defer { db.close() }
+        try Consultation(purpose: "id attack test", scope: "test").open(on: db)
+        let mine: Int64 = try db.query("""
+            INSERT INTO disrupt.marker (source_ref, person_id, kind, recorded_on, agency) VALUES (\("M-\(f.token)-idm"), \(f.personID), 'weapons', '2024-02-01', 'probation')
+            RETURNING id
+            """)[0].decode("id")
+        for table in ["person", "alias", "party", "relationship", "incident", "marker", "court_order", "breach", "forum_link", "referral"] {
+            let canUpdateID: Bool = try db.query("SELECT has_column_privilege(\("disrupt." + table), 'id', 'UPDATE') AS p")[0].decode("p")
+            let canInsertID: Bool = try db.query("SELECT has_column_privilege(\("disrupt." + table), 'id', 'INSERT') AS p")[0].decode("p")
+            #expect(!canUpdateID && !canInsertID, "\(table)")
+        }
+        #expect(sqlState { _ = try db.execute("UPDATE disrupt.marker SET id = \(hiddenMarker) WHERE id = \(mine)") } == "42501")
+        #expect(sqlState { _ = try db.execute("UPDATE disrupt.marker SET id = \(hiddenMarker + 1) WHERE id = \(mine)") } == "42501")
+        try db.execute("UPDATE disrupt.marker SET note = 'seen again' WHERE id = \(mine)")
+        #expect(try db.query("SELECT note FROM disrupt.marker WHERE id = \(mine)")[0].decode("note", as: String.self) == "seen again")
+    }
+
     /// A key held only by rows the caller cannot see never collides (migration 0011): probation
     /// records, by hand and by import, a person, a party, an alias, a relationship and a record
     /// of every kind whose keys hidden police rows hold. Keys of rows it can see still collide.
