@@ -5,7 +5,8 @@
 -- psql all fire them, one INSERT ... SELECT per statement, in the writer's transaction: an alert
 -- commits with its record and is never lost by a restart. The outbox key (kind, subject, due_on,
 -- recipient) is unique and every insert is ON CONFLICT DO NOTHING: exactly once, however many
--- imports, sweeps and services run. pg_notify('disrupt_reminder', N) wakes `disrupt serve`.
+-- imports, sweeps and services run. disrupt.reminder_wake() wakes `disrupt serve` whenever a trigger runs, made or not
+-- (reminders.sql, Conventions).
 --
 -- Kinds (DisruptCore's AlertKind; each names its evidence and suggests a tactic code):
 --   new_partner      a 'partner' relationship with a party not seen before for him (no earlier
@@ -142,6 +143,17 @@ LANGUAGE sql IMMUTABLE AS $$
       FROM unnest(p_sensitivities, p_agencies) AS u(sensitivity, agency) WHERE u.sensitivity = 'restricted'
 $$;
 
+-- Has p_login seen one of the restricted records whose agencies are listed (one per record; NULL:
+-- none)? "Not seen before" and "no breach recorded" are each recipient's own: a restricted record
+-- of another agency neither takes his alert away nor shows through its absence, and one he may
+-- see counts for him as it would in the CLI. reminder_may_see is the rule.
+CREATE FUNCTION disrupt.alert_saw_any(p_login text, p_agencies text[]) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT p_agencies IS NOT NULL
+       AND EXISTS (SELECT 1 FROM unnest(p_agencies) AS a(agency)
+                    WHERE disrupt.reminder_may_see(p_login, ARRAY['restricted'], ARRAY[a.agency]))
+$$;
+
 -- Is he watched for new partners and victims? Serial, high or very high risk, in the MATAC
 -- cohort (an open matac_cohort row: what "in MATAC" means, cohort.sql), an agency's live MATAC or
 -- MAPPA link, or an open plan.
@@ -217,21 +229,37 @@ BEGIN
 
     IF disrupt.alert_enabled('new_victim') THEN
         v_shown := disrupt.alert_next_working_day(v_today, disrupt.alert_delay('new_victim'));
-        WITH counts AS (  -- every incident of this statement per pair: none other may exist for him to be new
-            SELECT i.person_id, i.party_id, count(*) AS n_new FROM new_rows i WHERE i.party_id IS NOT NULL
-             GROUP BY i.person_id, i.party_id
+        WITH counts AS (  -- this statement's incidents per pair and visibility (agency '': shared)
+            SELECT i.person_id, i.party_id, CASE WHEN i.sensitivity = 'shared' THEN '' ELSE i.agency END AS agency,
+                   count(*) AS n_new
+              FROM new_rows i WHERE i.party_id IS NOT NULL
+             GROUP BY 1, 2, 3
         ),
         firsts AS (
-            SELECT DISTINCT ON (i.person_id, i.party_id) i.*, c.n_new
+            SELECT DISTINCT ON (i.person_id, i.party_id) i.*
               FROM new_rows i
-              JOIN counts c ON c.person_id = i.person_id AND c.party_id = i.party_id
-             WHERE i.occurred_on >= v_since
+             WHERE i.occurred_on >= v_since AND i.party_id IS NOT NULL
              ORDER BY i.person_id, i.party_id, i.occurred_on, i.created_at, i.source_ref, i.id
         ),
-        unseen AS MATERIALIZED (  -- one index probe per pair, before anything else
-            SELECT f.* FROM firsts f
-             WHERE (SELECT count(*) FROM disrupt.incident o WHERE o.person_id = f.person_id AND o.party_id = f.party_id) = f.n_new
-               AND NOT EXISTS (SELECT 1 FROM disrupt.relationship r WHERE r.person_id = f.person_id AND r.party_id = f.party_id)
+        prior AS MATERIALIZED (  -- one index scan per pair: the pair's stored incidents not of this statement
+            SELECT f.id AS first_id,
+                   bool_or(o.agency = '' AND o.n > coalesce(c.n_new, 0)) AS seen_shared,
+                   array_agg(o.agency) FILTER (WHERE o.agency <> '' AND o.n > coalesce(c.n_new, 0)) AS seen_restricted
+              FROM firsts f
+             CROSS JOIN LATERAL (SELECT CASE WHEN x.sensitivity = 'shared' THEN '' ELSE x.agency END AS agency, count(*) AS n
+                                   FROM disrupt.incident x WHERE x.person_id = f.person_id AND x.party_id = f.party_id
+                                  GROUP BY 1) o
+              LEFT JOIN counts c ON c.person_id = f.person_id AND c.party_id = f.party_id AND c.agency = o.agency
+             GROUP BY f.id
+        ),
+        unseen AS MATERIALIZED (  -- no shared incident or relationship names them together before
+            SELECT f.*, p.seen_restricted
+                        || (SELECT array_agg(r.agency) FROM disrupt.relationship r
+                             WHERE r.person_id = f.person_id AND r.party_id = f.party_id AND r.sensitivity <> 'shared') AS hidden_before
+              FROM firsts f
+              JOIN prior p ON p.first_id = f.id AND NOT coalesce(p.seen_shared, false)
+             WHERE NOT EXISTS (SELECT 1 FROM disrupt.relationship r
+                                WHERE r.person_id = f.person_id AND r.party_id = f.party_id AND r.sensitivity = 'shared')
         ),
         watched AS MATERIALIZED (
             SELECT w.person_id FROM (SELECT DISTINCT u.person_id FROM unseen u) w WHERE disrupt.alert_watched(w.person_id)
@@ -260,6 +288,7 @@ BEGIN
                    'dvds_right_to_know', r.restricted_agency
               FROM fresh f
               JOIN named r ON r.person_id = f.person_id AND r.sensitivities = f.sensitivities AND r.agencies = f.agencies
+             WHERE NOT disrupt.alert_saw_any(r.login, f.hidden_before)  -- not new to him
             ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
             RETURNING 1)
         SELECT count(*) INTO m FROM ins;
@@ -272,7 +301,9 @@ BEGIN
             SELECT DISTINCT ON (i.id) i.id, i.person_id, i.source_ref, i.occurred_on, pe.person_ref,
                    co.source_ref AS order_ref, co.order_type,
                    (co.protected_party_id IS NOT NULL AND co.protected_party_id = i.party_id) AS by_party,
-                   ARRAY[pe.sensitivity, i.sensitivity, co.sensitivity] AS sensitivities, ARRAY[pe.agency, i.agency, co.agency] AS agencies
+                   ARRAY[pe.sensitivity, i.sensitivity, co.sensitivity] AS sensitivities, ARRAY[pe.agency, i.agency, co.agency] AS agencies,
+                   (SELECT array_agg(b.agency) FROM disrupt.breach b
+                     WHERE b.person_id = i.person_id AND b.occurred_on = i.occurred_on AND b.sensitivity <> 'shared') AS breaches_hidden
               FROM new_rows i
               JOIN disrupt.court_order co ON co.person_id = i.person_id
                AND disrupt.alert_in_force(co.starts_on, co.ends_on, i.occurred_on)
@@ -280,7 +311,8 @@ BEGIN
                     OR disrupt.alert_address_key(co.protected_address) = disrupt.alert_address_key(i.address))
               JOIN disrupt.person pe ON pe.id = i.person_id
              WHERE i.occurred_on >= v_since
-               AND NOT EXISTS (SELECT 1 FROM disrupt.breach b WHERE b.person_id = i.person_id AND b.occurred_on = i.occurred_on)
+               AND NOT EXISTS (SELECT 1 FROM disrupt.breach b
+                                WHERE b.person_id = i.person_id AND b.occurred_on = i.occurred_on AND b.sensitivity = 'shared')
              ORDER BY i.id, co.created_at, co.id
         ),
         named AS MATERIALIZED (
@@ -302,6 +334,7 @@ BEGIN
                    'positive_action_breach', r.restricted_agency
               FROM hits h
               JOIN named r ON r.person_id = h.person_id AND r.sensitivities = h.sensitivities AND r.agencies = h.agencies
+             WHERE NOT disrupt.alert_saw_any(r.login, h.breaches_hidden)  -- a breach he may see is recorded that day
             ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
             RETURNING 1)
         SELECT count(*) INTO m FROM ins;
@@ -350,9 +383,7 @@ BEGIN
         n := n + m;
     END IF;
 
-    IF n > 0 THEN
-        PERFORM pg_notify('disrupt_reminder', n::text);
-    END IF;
+    PERFORM disrupt.reminder_wake();  -- made or not (reminders.sql, Conventions)
     RETURN NULL;
 END $$;
 
@@ -368,17 +399,36 @@ BEGIN
     IF NOT disrupt.alert_enabled('new_partner') THEN
         RETURN NULL;
     END IF;
-    WITH counts AS (  -- every relationship of this statement per pair: none other may exist for her to be new
-        SELECT r.person_id, r.party_id, count(*) AS n_new FROM new_rows r GROUP BY r.person_id, r.party_id
+    WITH counts AS (  -- this statement's relationships per pair and visibility (agency '': shared)
+        SELECT r.person_id, r.party_id, CASE WHEN r.sensitivity = 'shared' THEN '' ELSE r.agency END AS agency,
+               count(*) AS n_new
+          FROM new_rows r GROUP BY 1, 2, 3
     ),
-    unseen AS MATERIALIZED (  -- one index probe per pair, before anything else
+    firsts AS (
         SELECT DISTINCT ON (r.person_id, r.party_id) r.*
           FROM new_rows r
-          JOIN counts c ON c.person_id = r.person_id AND c.party_id = r.party_id
          WHERE r.relationship = 'partner' AND coalesce(r.from_on, v_today) >= v_since
-           AND (SELECT count(*) FROM disrupt.relationship o WHERE o.person_id = r.person_id AND o.party_id = r.party_id) = c.n_new
-           AND NOT EXISTS (SELECT 1 FROM disrupt.incident i WHERE i.person_id = r.person_id AND i.party_id = r.party_id)
          ORDER BY r.person_id, r.party_id, r.created_at, r.id
+    ),
+    prior AS MATERIALIZED (  -- one index scan per pair: the pair's stored relationships not of this statement
+        SELECT f.id AS first_id,
+               bool_or(o.agency = '' AND o.n > coalesce(c.n_new, 0)) AS seen_shared,
+               array_agg(o.agency) FILTER (WHERE o.agency <> '' AND o.n > coalesce(c.n_new, 0)) AS seen_restricted
+          FROM firsts f
+         CROSS JOIN LATERAL (SELECT CASE WHEN x.sensitivity = 'shared' THEN '' ELSE x.agency END AS agency, count(*) AS n
+                               FROM disrupt.relationship x WHERE x.person_id = f.person_id AND x.party_id = f.party_id
+                              GROUP BY 1) o
+          LEFT JOIN counts c ON c.person_id = f.person_id AND c.party_id = f.party_id AND c.agency = o.agency
+         GROUP BY f.id
+    ),
+    unseen AS MATERIALIZED (  -- no shared relationship or incident names them together before
+        SELECT f.*, p.seen_restricted
+                    || (SELECT array_agg(i.agency) FROM disrupt.incident i
+                         WHERE i.person_id = f.person_id AND i.party_id = f.party_id AND i.sensitivity <> 'shared') AS hidden_before
+          FROM firsts f
+          JOIN prior p ON p.first_id = f.id AND NOT coalesce(p.seen_shared, false)
+         WHERE NOT EXISTS (SELECT 1 FROM disrupt.incident i
+                            WHERE i.person_id = f.person_id AND i.party_id = f.party_id AND i.sensitivity = 'shared')
     ),
     watched AS MATERIALIZED (
         SELECT w.person_id FROM (SELECT DISTINCT u.person_id FROM unseen u) w WHERE disrupt.alert_watched(w.person_id)
@@ -407,12 +457,11 @@ BEGIN
                'dvds_right_to_know', rc.restricted_agency
           FROM fresh f
           JOIN named rc ON rc.person_id = f.person_id AND rc.sensitivities = f.sensitivities AND rc.agencies = f.agencies
+         WHERE NOT disrupt.alert_saw_any(rc.login, f.hidden_before)  -- not new to him
         ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
         RETURNING 1)
     SELECT count(*) INTO n FROM ins;
-    IF n > 0 THEN
-        PERFORM pg_notify('disrupt_reminder', n::text);
-    END IF;
+    PERFORM disrupt.reminder_wake();  -- made or not (reminders.sql, Conventions)
     RETURN NULL;
 END $$;
 
@@ -430,7 +479,9 @@ BEGIN
        SET closed_at = now(), close_reason = format('breach %s recorded', b.source_ref)
       FROM new_rows b
       JOIN disrupt.incident i ON i.person_id = b.person_id AND i.occurred_on = b.occurred_on
-     WHERE r.kind = 'suspected_breach' AND r.subject_table = 'incident' AND r.subject_id = i.id AND r.closed_at IS NULL;
+     WHERE r.kind = 'suspected_breach' AND r.subject_table = 'incident' AND r.subject_id = i.id AND r.closed_at IS NULL
+       -- a breach its recipient may not see neither closes his alert nor names itself to him
+       AND disrupt.reminder_may_see(r.recipient_login, ARRAY[b.sensitivity], ARRAY[b.agency]);
 
     IF disrupt.alert_enabled('breach_no_positive_action') THEN
         v_shown := disrupt.alert_next_working_day(v_today, disrupt.alert_delay('breach_no_positive_action'));
@@ -472,9 +523,7 @@ BEGIN
             RETURNING 1)
         SELECT count(*) INTO n FROM ins;
     END IF;
-    IF n > 0 THEN
-        PERFORM pg_notify('disrupt_reminder', n::text);
-    END IF;
+    PERFORM disrupt.reminder_wake();  -- made or not (reminders.sql, Conventions)
     RETURN NULL;
 END $$;
 
@@ -536,9 +585,7 @@ BEGIN
         ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
         RETURNING 1)
     SELECT count(*) INTO n FROM ins;
-    IF n > 0 THEN
-        PERFORM pg_notify('disrupt_reminder', n::text);
-    END IF;
+    PERFORM disrupt.reminder_wake();  -- made or not (reminders.sql, Conventions)
     RETURN NULL;
 END $$;
 
@@ -720,6 +767,7 @@ REVOKE ALL ON FUNCTION
     disrupt.alert_positive_actions(),
     disrupt.alert_settings_write(jsonb),
     disrupt.alert_restricted_agency(text[], text[]),
+    disrupt.alert_saw_any(text, text[]),
     disrupt.alert_watched(bigint),
     disrupt.alert_recipients(bigint, text[], text[]),
     disrupt.alert_probation_leads(bigint, text[], text[]),

@@ -15,8 +15,10 @@
 --   link_review_overdue and mappa_category3_review, so that a "coming up" and a "passed"
 --   reminder of one subject can both exist.
 --   message: references and dates only (person_ref, ids, tactic code, dates), never names.
---   pg_notify('disrupt_reminder', N) with N = number of reminders just created (text),
---   at most once per sweep or per inserting statement, and only when N > 0.
+--   disrupt.reminder_wake(): pg_notify('disrupt_reminder', '') with no payload, from a sweep that
+--   made reminders and from every run of a trigger that may make them, made or not: any login may
+--   LISTEN, so neither a count nor a notification only when one was made may tell a writer what
+--   records he cannot see made of his.
 --
 -- Privileges: the reminder service (disrupt_service) has no table privileges at all. It may
 -- EXECUTE reminder_sweep, reminder_claim_for_delivery, reminder_delivered and
@@ -40,6 +42,12 @@ CREATE POLICY reminder_read ON disrupt.reminder FOR SELECT
 SELECT disrupt.attach_owner_policy('disrupt.reminder');
 REVOKE ALL ON disrupt.reminder FROM PUBLIC;
 GRANT SELECT ON disrupt.reminder TO disrupt_staff, disrupt_admin;
+
+-- Wakes `disrupt serve` (LISTEN disrupt_reminder); see "Conventions" above. Granted to nobody.
+CREATE FUNCTION disrupt.reminder_wake() RETURNS void
+LANGUAGE sql AS $$
+    SELECT pg_catalog.pg_notify('disrupt_reminder', '')
+$$;
 
 -- ---------------------------------------------------------------------------------------------
 -- Who hears about a forum link: p_agency's lead. The link's contact when it names an active staff
@@ -369,7 +377,7 @@ BEGIN
     kind := 'research_due'; created := n; total := total + n; RETURN NEXT;
 
     IF total > 0 THEN
-        PERFORM pg_notify('disrupt_reminder', total::text);
+        PERFORM disrupt.reminder_wake();
     END IF;
 
     SELECT (SELECT count(*) FROM disrupt.action a JOIN disrupt.plan p ON p.id = a.plan_id AND p.status = 'open'
@@ -416,45 +424,31 @@ CREATE TRIGGER reminder_before_insert_visible BEFORE INSERT ON disrupt.reminder
 
 CREATE FUNCTION disrupt.reminder_on_breach_insert() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-    n bigint;
 BEGIN
-    WITH ins AS (
-        INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, message)
+    INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, message)
         SELECT 'breach_reported', p.spoc_login, p.person_id, 'breach', b.id, b.occurred_on,
                format('Breach %s reported for %s, occurred on %s', b.source_ref, pe.person_ref, b.occurred_on)
           FROM new_rows b
           JOIN disrupt.plan p ON p.person_id = b.person_id AND p.status = 'open'
           JOIN disrupt.person pe ON pe.id = p.person_id
          WHERE disrupt.reminder_may_see(p.spoc_login, ARRAY[pe.sensitivity, b.sensitivity], ARRAY[pe.agency, b.agency])
-        ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
-        RETURNING 1)
-    SELECT count(*) INTO n FROM ins;
-    IF n > 0 THEN
-        PERFORM pg_notify('disrupt_reminder', n::text);
-    END IF;
+        ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING;
+    PERFORM disrupt.reminder_wake();  -- made or not (Conventions)
     RETURN NULL;
 END $$;
 
 CREATE FUNCTION disrupt.reminder_on_incident_insert() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-    n bigint;
 BEGIN
-    WITH ins AS (
-        INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, message)
+    INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, message)
         SELECT 'new_incident', p.spoc_login, p.person_id, 'incident', i.id, i.occurred_on,
                format('New incident %s recorded for %s, occurred on %s', i.source_ref, pe.person_ref, i.occurred_on)
           FROM new_rows i
           JOIN disrupt.plan p ON p.person_id = i.person_id AND p.status = 'open'
           JOIN disrupt.person pe ON pe.id = p.person_id
          WHERE disrupt.reminder_may_see(p.spoc_login, ARRAY[pe.sensitivity, i.sensitivity], ARRAY[pe.agency, i.agency])
-        ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
-        RETURNING 1)
-    SELECT count(*) INTO n FROM ins;
-    IF n > 0 THEN
-        PERFORM pg_notify('disrupt_reminder', n::text);
-    END IF;
+        ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING;
+    PERFORM disrupt.reminder_wake();  -- made or not (Conventions)
     RETURN NULL;
 END $$;
 
@@ -765,6 +759,7 @@ SELECT disrupt.hand_to_owner();
 -- ---------------------------------------------------------------------------------------------
 
 REVOKE ALL ON FUNCTION
+    disrupt.reminder_wake(),
     disrupt.reminder_link_leads(text, text),
     disrupt.reminder_person_ref(bigint),
     disrupt.reminder_recipient_may_see(),

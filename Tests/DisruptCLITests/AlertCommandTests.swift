@@ -216,6 +216,90 @@ struct AlertCommandTests {
         #expect(try rows.allSatisfy { try $0.decode("recipient_login", as: String.self) != fx.chair })
     }
 
+    @Test func aRestrictedBreachNeitherClosesNorNamesItselfInAnAlertOfWhomMayNotSeeIt() throws {
+        _ = try fx.openPlan()
+        try party("V-prot")
+        try order("O-shared", type: "dvpo", starts: today.adding(days: -3), ends: nil, party: "V-prot")
+        try incident("I-near", on: today, party: "V-prot")
+        #expect(try kinds(fx.spoc).contains("suspected_breach"))
+        // probation records, restricted, a breach of his that day: the police SPOC may not see it
+        let officer = try staffSession(fx.probation)
+        defer { officer.close() }
+        try officer.execute("""
+            INSERT INTO disrupt.breach (source_ref, person_id, occurred_on, action_taken, agency, sensitivity)
+            SELECT 'B-secret', pe.id, \(today)::date, 'charge', 'probation', 'restricted'
+              FROM disrupt.person pe WHERE pe.person_ref = \(fx.personRef)
+            """)
+        #expect(try kinds(fx.spoc).contains("suspected_breach"), "his alert stands")
+        let everything = try fx.run(["inbox", "--all", "--format", "json"], as: fx.spoc)
+        #expect(everything.status == 0 && !everything.stdout.contains("B-secret"), "\(everything.stdout)")
+        // a breach he may see closes it, and says which
+        try db.execute("""
+            INSERT INTO disrupt.breach (source_ref, person_id, occurred_on, action_taken, agency)
+            SELECT 'B-police', pe.id, \(today)::date, 'charge', 'police' FROM disrupt.person pe WHERE pe.person_ref = \(fx.personRef)
+            """)
+        #expect(try !kinds(fx.spoc).contains("suspected_breach"))
+        #expect(try inbox(fx.spoc, all: true).contains { ($0["close_reason"] as? String) == "breach B-police recorded" })
+    }
+
+    @Test func aRestrictedBreachAlreadyRecordedDoesNotHideASuspectedBreachFromWhomMayNotSeeIt() throws {
+        _ = try fx.openPlan()
+        try party("V-prot")
+        try order("O-shared", type: "dvpo", starts: today.adding(days: -3), ends: nil, party: "V-prot")
+        let officer = try staffSession(fx.probation)
+        defer { officer.close() }
+        try officer.execute("""
+            INSERT INTO disrupt.breach (source_ref, person_id, occurred_on, action_taken, agency, sensitivity)
+            SELECT 'B-secret', pe.id, \(today)::date, 'charge', 'probation', 'restricted'
+              FROM disrupt.person pe WHERE pe.person_ref = \(fx.personRef)
+            """)
+        try incident("I-near", on: today, party: "V-prot")
+        #expect(try kinds(fx.spoc).contains("suspected_breach"))
+        // one recorded by his own agency, restricted, he may see: no alert for the next incident
+        try db.execute("""
+            INSERT INTO disrupt.breach (source_ref, person_id, occurred_on, action_taken, agency, sensitivity)
+            SELECT 'B-own', pe.id, \(today.adding(days: -1))::date, 'charge', 'police', 'restricted'
+              FROM disrupt.person pe WHERE pe.person_ref = \(fx.personRef)
+            """)
+        try incident("I-near-2", on: today.adding(days: -1), party: "V-prot")
+        #expect(try !inbox(fx.spoc).contains {
+            $0["kind"] as? String == "suspected_breach" && ($0["message"] as? String)?.contains("I-near-2") == true
+        })
+    }
+
+    @Test func whatAnotherAgencyHoldsRestrictedNeitherTakesAwayANewVictimAlertNorShowsThroughIt() throws {
+        _ = try fx.openPlan()
+        // probation holds, restricted, a relationship with V-rel and an incident against V-inc:
+        // to the police SPOC both are still parties not seen before for him
+        try party("V-rel")
+        try party("V-inc")
+        try party("V-own")
+        try db.execute("""
+            INSERT INTO disrupt.relationship (person_id, party_id, relationship, from_on, agency, sensitivity)
+            SELECT pe.id, pa.id, 'ex_partner', \(today.adding(days: -400))::date, 'probation', 'restricted'
+              FROM disrupt.person pe, disrupt.party pa WHERE pe.person_ref = \(fx.personRef) AND pa.party_ref = 'V-rel'
+            """)
+        try incident("I-old-prob", on: today.adding(days: -200), party: "V-inc", agency: "probation", sensitivity: "restricted")
+        try incident("I-old-own", on: today.adding(days: -200), party: "V-own", agency: "police", sensitivity: "restricted")
+        // a probation officer records new incidents against each, listening as anyone may
+        let officer = try staffSession(fx.probation)
+        defer { officer.close() }
+        try officer.listen("disrupt_reminder")
+        for party in ["V-rel", "V-inc", "V-own"] {
+            try officer.execute("""
+                INSERT INTO disrupt.incident (source_ref, person_id, party_id, occurred_on, agency)
+                SELECT \("I-now-" + party), pe.id, pa.id, \(today)::date, 'probation'
+                  FROM disrupt.person pe, disrupt.party pa WHERE pe.person_ref = \(fx.personRef) AND pa.party_ref = \(party)
+                """)
+            // every insert wakes the service, alert or not, and says nothing of how many
+            #expect(try officer.waitForNotifications(timeout: 5).map(\.payload) == [""], "\(party)")
+        }
+        let victims = try inbox(fx.spoc).filter { $0["kind"] as? String == "new_victim" }.compactMap { $0["message"] as? String }
+        #expect(victims.contains { $0.contains("I-now-V-rel ") } && victims.contains { $0.contains("I-now-V-inc ") }, "\(victims)")
+        // his own agency's restricted incident he may see: not new to him
+        #expect(!victims.contains { $0.contains("I-now-V-own ") }, "\(victims)")
+    }
+
     @Test func theIdvaHearsOfEveryChangeToThePlansActionsGroupedByVictim() throws {
         let plan = try fx.openPlan()
         let help = try fx.run(["plan", "victim", "add", "--help"], as: fx.spoc)
