@@ -176,6 +176,45 @@ struct StaffReadAttackTests {
         #expect(try row.decode("counted", as: Bool.self) == false)
     }
 
+    /// PostgreSQL's statistics count every row, hidden ones included, the moment they are
+    /// written: a police login may not read them (nor the tables' sizes, nor how often each
+    /// function is called), while the monitoring role still may.
+    @Test func theStatisticsCountNoRowsForStaff() throws {
+        let f = fixture
+        _ = try restrictedHealthPerson("stats")
+        let db = try f.connect(as: f.police)
+        defer { db.close() }
+        try Consultation(purpose: "statistics attack test", scope: "test").open(on: db)
+        for probe in [
+            "SELECT n_tup_ins FROM pg_stat_user_tables WHERE relname = 'person'",
+            "SELECT n_live_tup FROM pg_stat_all_tables WHERE relname = 'person'",
+            "SELECT n_tup_ins FROM pg_stat_xact_user_tables WHERE relname = 'person'",
+            "SELECT heap_blks_read FROM pg_statio_user_tables WHERE relname = 'person'",
+            "SELECT idx_scan FROM pg_stat_user_indexes LIMIT 1",
+            "SELECT calls FROM pg_stat_user_functions LIMIT 1",
+            "SELECT tup_inserted FROM pg_stat_database",
+            "SELECT pg_stat_get_tuples_inserted('disrupt.person'::regclass)",
+            "SELECT pg_stat_get_live_tuples('disrupt.person'::regclass)",
+            "SELECT pg_stat_get_xact_tuples_inserted('disrupt.person'::regclass)",
+            "SELECT pg_stat_get_db_tuples_inserted(oid) FROM pg_database",
+            "SELECT pg_relation_size('disrupt.person')",
+            "SELECT pg_total_relation_size('disrupt.audit_log')",
+            "SELECT pg_table_size('disrupt.consultation')",
+            "SELECT pg_database_size(current_database())",
+        ] {
+            #expect(sqlState { _ = try db.query(PostgresQuery(unsafeSQL: probe)) } == "42501", "\(probe)")
+        }
+        // its own session it still sees (the consultation gate reads it)
+        let own: Int = try db.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = pg_backend_pid()")[0].decode("n")
+        #expect(own == 1)
+        let su = try f.superuser()
+        defer { su.close() }
+        #expect(try su.query("""
+            SELECT has_table_privilege('pg_monitor', 'pg_catalog.pg_stat_user_tables', 'SELECT')
+               AND has_function_privilege('pg_monitor', 'pg_catalog.pg_stat_get_tuples_inserted(oid)', 'EXECUTE') AS ok
+            """)[0].decode("ok", as: Bool.self))
+    }
+
     @Test func storedScoresAreComputedFromSharedRecordsOnly() throws {
         let f = fixture
         let hidden = try restrictedHealthPerson("rk")
