@@ -10,16 +10,20 @@
 --
 -- Kinds (DisruptCore's AlertKind; each names its evidence and suggests a tactic code):
 --   new_partner      a 'partner' relationship with a party not seen before for him (no earlier
---                    incident or relationship names them together), dated within recent_days
+--                    incident or relationship that the recipient may see names them together;
+--                    alert_saw_any), dated within recent_days
 --                    (from_on, else today), for a watched person. Suggests dvds_right_to_know.
 --   new_victim       an incident against a party (not a child) not seen before for him, within
 --                    recent_days, for a watched person. Suggests dvds_right_to_know.
---                    Watched: risk_current serial or band high/very_high, a live MATAC or MAPPA
---                    link, or an open plan.
+--                    Watched: risk_current serial or band high/very_high, a live shared MATAC or
+--                    MAPPA link, the MATAC cohort, or an open plan.
 --   suspected_breach an incident within recent_days, on a day an order is in force whose protected
 --                    party is the incident's party (or whose protected address is the incident's
---                    address), with no breach of his recorded that day. Closed when a breach of his
---                    dated that day is recorded, or dismissed. Suggests positive_action_breach.
+--                    address), with no breach of his that the recipient may see recorded that day.
+--                    Closed, for each recipient, when a breach of his dated that day is recorded
+--                    that the recipient may see (a shared one: for every recipient), or dismissed.
+--                    Of several orders it may breach, each recipient hears of the first he may see.
+--                    Suggests positive_action_breach.
 --   offending_on_order an incident within recent_days while bail, RUI or a licence is in force; a
 --                    licence also to probation's lead (recall to be considered).
 --                    Suggests positive_action_breach.
@@ -155,22 +159,24 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- Is he watched for new partners and victims? Serial, high or very high risk, in the MATAC
--- cohort (an open matac_cohort row: what "in MATAC" means, cohort.sql), an agency's live MATAC or
--- MAPPA link, or an open plan.
+-- cohort (an open matac_cohort row: what "in MATAC" means, cohort.sql), an agency's live shared
+-- MATAC or MAPPA link (a restricted one would show, by an alert or its absence, to whom may not
+-- see it), or an open plan.
 CREATE FUNCTION disrupt.alert_watched(p_person bigint) RETURNS boolean
 LANGUAGE sql STABLE AS $$
     SELECT EXISTS (SELECT 1 FROM disrupt.risk_current rc
                     WHERE rc.person_id = p_person AND (rc.serial OR rc.band IN ('high', 'very_high')))
         OR EXISTS (SELECT 1 FROM disrupt.forum_link f
                     WHERE f.person_id = p_person AND f.forum IN ('matac', 'mappa') AND f.status <> 'closed'
+                      AND f.sensitivity = 'shared'
                       AND disrupt.alert_in_force(f.starts_on, f.ends_on, disrupt.today()))
         OR EXISTS (SELECT 1 FROM disrupt.matac_cohort m WHERE m.person_id = p_person AND m.exited_on IS NULL)
         OR EXISTS (SELECT 1 FROM disrupt.plan p WHERE p.person_id = p_person AND p.status = 'open')
 $$;
 
 -- His lead: the SPOC of his open plan (tier 1), else the police lead of a live forum link led by
--- police (tier 2), else every active police chair (tier 3); of those who may see every record
--- named, the first tier that has anyone.
+-- police that the lead may see (tier 2), else every active police chair (tier 3); of those who
+-- may see every record named, the first tier that has anyone.
 CREATE FUNCTION disrupt.alert_recipients(p_person bigint, p_sensitivities text[], p_agencies text[]) RETURNS SETOF text
 LANGUAGE sql STABLE AS $$
     WITH candidates AS (
@@ -181,6 +187,7 @@ LANGUAGE sql STABLE AS $$
          CROSS JOIN LATERAL disrupt.reminder_link_leads(f.contact, 'police') AS r(login)
          WHERE f.person_id = p_person AND f.lead_agency = 'police' AND f.status <> 'closed'
            AND disrupt.alert_in_force(f.starts_on, f.ends_on, disrupt.today())
+           AND disrupt.reminder_may_see(r.login, ARRAY[f.sensitivity], ARRAY[f.agency])
         UNION ALL
         SELECT s.login, 3 FROM disrupt.staff s WHERE s.role = 'chair' AND s.agency = 'police' AND s.active
     ),
@@ -190,13 +197,15 @@ LANGUAGE sql STABLE AS $$
     SELECT DISTINCT v.login FROM visible v WHERE v.tier = (SELECT min(tier) FROM visible)
 $$;
 
--- Probation's lead for him: the contact of his live link led by probation, else probation's SPOCs,
--- else all its staff (reminder_link_leads); only those who may see every record named.
+-- Probation's lead for him: the contact of his live link led by probation (one probation may
+-- see), else probation's SPOCs, else all its staff (reminder_link_leads); only those who may see
+-- every record named.
 CREATE FUNCTION disrupt.alert_probation_leads(p_person bigint, p_sensitivities text[], p_agencies text[]) RETURNS SETOF text
 LANGUAGE sql STABLE AS $$
     SELECT DISTINCT r.login
       FROM (SELECT (SELECT f.contact FROM disrupt.forum_link f
                      WHERE f.person_id = p_person AND f.lead_agency = 'probation' AND f.status <> 'closed'
+                       AND (f.sensitivity = 'shared' OR f.agency = 'probation')
                        AND disrupt.alert_in_force(f.starts_on, f.ends_on, disrupt.today())
                      ORDER BY f.created_at, f.id LIMIT 1) AS contact) x
      CROSS JOIN LATERAL disrupt.reminder_link_leads(x.contact, 'probation') AS r(login)
@@ -235,11 +244,11 @@ BEGIN
               FROM new_rows i WHERE i.party_id IS NOT NULL
              GROUP BY 1, 2, 3
         ),
-        firsts AS (
-            SELECT DISTINCT ON (i.person_id, i.party_id) i.*
+        firsts AS (  -- per pair and visibility: each recipient hears of the earliest he may see (ins)
+            SELECT DISTINCT ON (i.person_id, i.party_id, i.sensitivity, i.agency) i.*
               FROM new_rows i
              WHERE i.occurred_on >= v_since AND i.party_id IS NOT NULL
-             ORDER BY i.person_id, i.party_id, i.occurred_on, i.created_at, i.source_ref, i.id
+             ORDER BY i.person_id, i.party_id, i.sensitivity, i.agency, i.occurred_on, i.created_at, i.source_ref, i.id
         ),
         prior AS MATERIALIZED (  -- one index scan per pair: the pair's stored incidents not of this statement
             SELECT f.id AS first_id,
@@ -279,16 +288,18 @@ BEGIN
         ),
         ins AS (
             INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, shown_on,
-                                          message, evidence, tactic, restricted_agency)
-            SELECT 'new_victim', r.login, f.person_id, 'incident', f.id, f.occurred_on,
+                                          message, evidence, tactic, restricted_agency, party_id)
+            SELECT DISTINCT ON (f.person_id, f.party_id, r.login)
+                   'new_victim', r.login, f.person_id, 'incident', f.id, f.occurred_on,
                    v_shown,
                    format('New victim for %s: incident %s on %s against %s, a party not seen before for him; consider a Clare''s Law right-to-know disclosure',
                           f.person_ref, f.source_ref, f.occurred_on, f.party_ref),
                    format('incident %s (%s) on %s against party %s', f.source_ref, coalesce(f.offence, 'no offence'), f.occurred_on, f.party_ref),
-                   'dvds_right_to_know', r.restricted_agency
+                   'dvds_right_to_know', r.restricted_agency, f.party_id
               FROM fresh f
               JOIN named r ON r.person_id = f.person_id AND r.sensitivities = f.sensitivities AND r.agencies = f.agencies
-             WHERE NOT disrupt.alert_saw_any(r.login, f.hidden_before)  -- not new to him
+             WHERE (f.hidden_before IS NULL OR NOT disrupt.alert_saw_any(r.login, f.hidden_before))  -- not new to him
+             ORDER BY f.person_id, f.party_id, r.login, f.occurred_on, f.created_at, f.source_ref, f.id
             ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
             RETURNING 1)
         SELECT count(*) INTO m FROM ins;
@@ -298,8 +309,9 @@ BEGIN
     IF disrupt.alert_enabled('suspected_breach') THEN
         v_shown := disrupt.alert_next_working_day(v_today, disrupt.alert_delay('suspected_breach'));
         WITH hits AS MATERIALIZED (
-            SELECT DISTINCT ON (i.id) i.id, i.person_id, i.source_ref, i.occurred_on, pe.person_ref,
-                   co.source_ref AS order_ref, co.order_type,
+            -- every order the incident may breach: each recipient hears of the first he may see (ins)
+            SELECT i.id, i.person_id, i.source_ref, i.occurred_on, pe.person_ref, co.created_at AS order_created_at,
+                   co.id AS order_id, co.source_ref AS order_ref, co.order_type,
                    (co.protected_party_id IS NOT NULL AND co.protected_party_id = i.party_id) AS by_party,
                    ARRAY[pe.sensitivity, i.sensitivity, co.sensitivity] AS sensitivities, ARRAY[pe.agency, i.agency, co.agency] AS agencies,
                    (SELECT array_agg(b.agency) FROM disrupt.breach b
@@ -313,7 +325,6 @@ BEGIN
              WHERE i.occurred_on >= v_since
                AND NOT EXISTS (SELECT 1 FROM disrupt.breach b
                                 WHERE b.person_id = i.person_id AND b.occurred_on = i.occurred_on AND b.sensitivity = 'shared')
-             ORDER BY i.id, co.created_at, co.id
         ),
         named AS MATERIALIZED (
             SELECT k.*, disrupt.alert_restricted_agency(k.sensitivities, k.agencies) AS restricted_agency, r.login
@@ -322,8 +333,9 @@ BEGIN
         ),
         ins AS (
             INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, shown_on,
-                                          message, evidence, tactic, restricted_agency)
-            SELECT 'suspected_breach', r.login, h.person_id, 'incident', h.id, h.occurred_on,
+                                          message, evidence, tactic, restricted_agency, order_id)
+            SELECT DISTINCT ON (h.id, r.login)
+                   'suspected_breach', r.login, h.person_id, 'incident', h.id, h.occurred_on,
                    v_shown,
                    format('Suspected breach by %s: incident %s on %s %s of %s order %s, in force, and no breach recorded',
                           h.person_ref, h.source_ref, h.occurred_on,
@@ -331,10 +343,11 @@ BEGIN
                           upper(h.order_type), h.order_ref),
                    format('incident %s on %s; %s order %s (%s)', h.source_ref, h.occurred_on, upper(h.order_type), h.order_ref,
                           CASE WHEN h.by_party THEN 'protected party' ELSE 'protected address' END),
-                   'positive_action_breach', r.restricted_agency
+                   'positive_action_breach', r.restricted_agency, h.order_id
               FROM hits h
               JOIN named r ON r.person_id = h.person_id AND r.sensitivities = h.sensitivities AND r.agencies = h.agencies
-             WHERE NOT disrupt.alert_saw_any(r.login, h.breaches_hidden)  -- a breach he may see is recorded that day
+             WHERE (h.breaches_hidden IS NULL OR NOT disrupt.alert_saw_any(r.login, h.breaches_hidden))  -- a breach he may see is recorded that day
+             ORDER BY h.id, r.login, h.order_created_at, h.order_ref, h.order_id
             ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
             RETURNING 1)
         SELECT count(*) INTO m FROM ins;
@@ -344,15 +357,15 @@ BEGIN
     IF disrupt.alert_enabled('offending_on_order') THEN
         v_shown := disrupt.alert_next_working_day(v_today, disrupt.alert_delay('offending_on_order'));
         WITH hits AS MATERIALIZED (
-            SELECT DISTINCT ON (i.id) i.id, i.person_id, i.source_ref, i.occurred_on, pe.person_ref,
-                   co.source_ref AS order_ref, co.order_type,
+            -- every bail, RUI or licence in force: each recipient hears of the first he may see (ins)
+            SELECT i.id, i.person_id, i.source_ref, i.occurred_on, pe.person_ref, co.created_at AS order_created_at,
+                   co.id AS order_id, co.source_ref AS order_ref, co.order_type,
                    ARRAY[pe.sensitivity, i.sensitivity, co.sensitivity] AS sensitivities, ARRAY[pe.agency, i.agency, co.agency] AS agencies
               FROM new_rows i
               JOIN disrupt.court_order co ON co.person_id = i.person_id AND co.order_type IN ('bail', 'rui', 'licence')
                AND disrupt.alert_in_force(co.starts_on, co.ends_on, i.occurred_on)
               JOIN disrupt.person pe ON pe.id = i.person_id
              WHERE i.occurred_on >= v_since
-             ORDER BY i.id, co.order_type = 'licence' DESC, co.created_at, co.id
         ),
         named AS MATERIALIZED (
             SELECT k.*, disrupt.alert_restricted_agency(k.sensitivities, k.agencies) AS restricted_agency, r.login
@@ -365,18 +378,20 @@ BEGIN
         ),
         ins AS (
             INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, shown_on,
-                                          message, evidence, tactic, restricted_agency)
-            SELECT 'offending_on_order', r.login, x.person_id, 'incident', x.id, x.occurred_on,
+                                          message, evidence, tactic, restricted_agency, order_id)
+            SELECT DISTINCT ON (x.id, r.login)
+                   'offending_on_order', r.login, x.person_id, 'incident', x.id, x.occurred_on,
                    v_shown,
                    format('Offending on %s by %s: incident %s on %s while %s %s is in force%s',
                           CASE x.order_type WHEN 'bail' THEN 'bail' WHEN 'rui' THEN 'RUI' ELSE 'licence' END,
                           x.person_ref, x.source_ref, x.occurred_on, upper(x.order_type), x.order_ref,
                           CASE WHEN x.order_type = 'licence' THEN '; consider recall' ELSE '' END),
                    format('incident %s on %s; %s %s in force', x.source_ref, x.occurred_on, upper(x.order_type), x.order_ref),
-                   'positive_action_breach', r.restricted_agency
+                   'positive_action_breach', r.restricted_agency, x.order_id
               FROM hits x
               JOIN named r ON r.person_id = x.person_id AND r.sensitivities = x.sensitivities AND r.agencies = x.agencies
                           AND r.licence = (x.order_type = 'licence')
+             ORDER BY x.id, r.login, x.order_type = 'licence' DESC, x.order_created_at, x.order_ref, x.order_id
             ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
             RETURNING 1)
         SELECT count(*) INTO m FROM ins;
@@ -404,11 +419,11 @@ BEGIN
                count(*) AS n_new
           FROM new_rows r GROUP BY 1, 2, 3
     ),
-    firsts AS (
-        SELECT DISTINCT ON (r.person_id, r.party_id) r.*
+    firsts AS (  -- per pair and visibility: each recipient hears of the earliest he may see (ins)
+        SELECT DISTINCT ON (r.person_id, r.party_id, r.sensitivity, r.agency) r.*
           FROM new_rows r
          WHERE r.relationship = 'partner' AND coalesce(r.from_on, v_today) >= v_since
-         ORDER BY r.person_id, r.party_id, r.created_at, r.id
+         ORDER BY r.person_id, r.party_id, r.sensitivity, r.agency, r.from_on NULLS LAST, r.created_at, r.id
     ),
     prior AS MATERIALIZED (  -- one index scan per pair: the pair's stored relationships not of this statement
         SELECT f.id AS first_id,
@@ -448,16 +463,18 @@ BEGIN
     ),
     ins AS (
         INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, shown_on,
-                                      message, evidence, tactic, restricted_agency)
-        SELECT 'new_partner', rc.login, f.person_id, 'relationship', f.id, coalesce(f.from_on, v_today),
+                                      message, evidence, tactic, restricted_agency, party_id)
+        SELECT DISTINCT ON (f.person_id, f.party_id, rc.login)
+               'new_partner', rc.login, f.person_id, 'relationship', f.id, coalesce(f.from_on, v_today),
                v_shown,
                format('New partner for %s: %s, not seen before for him, since %s; consider a Clare''s Law right-to-know disclosure',
                       f.person_ref, f.party_ref, coalesce(f.from_on, v_today)),
-               format('relationship %s: partner %s from %s', f.id, f.party_ref, coalesce(f.from_on::text, 'an unknown date')),
-               'dvds_right_to_know', rc.restricted_agency
+               format('partner %s of %s from %s', f.party_ref, f.person_ref, coalesce(f.from_on::text, 'an unknown date')),
+               'dvds_right_to_know', rc.restricted_agency, f.party_id
           FROM fresh f
           JOIN named rc ON rc.person_id = f.person_id AND rc.sensitivities = f.sensitivities AND rc.agencies = f.agencies
-         WHERE NOT disrupt.alert_saw_any(rc.login, f.hidden_before)  -- not new to him
+         WHERE (f.hidden_before IS NULL OR NOT disrupt.alert_saw_any(rc.login, f.hidden_before))  -- not new to him
+         ORDER BY f.person_id, f.party_id, rc.login, f.from_on NULLS LAST, f.created_at, f.id
         ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
         RETURNING 1)
     SELECT count(*) INTO n FROM ins;
@@ -481,7 +498,7 @@ BEGIN
       JOIN disrupt.incident i ON i.person_id = b.person_id AND i.occurred_on = b.occurred_on
      WHERE r.kind = 'suspected_breach' AND r.subject_table = 'incident' AND r.subject_id = i.id AND r.closed_at IS NULL
        -- a breach its recipient may not see neither closes his alert nor names itself to him
-       AND disrupt.reminder_may_see(r.recipient_login, ARRAY[b.sensitivity], ARRAY[b.agency]);
+       AND (b.sensitivity = 'shared' OR disrupt.reminder_may_see(r.recipient_login, ARRAY[b.sensitivity], ARRAY[b.agency]));
 
     IF disrupt.alert_enabled('breach_no_positive_action') THEN
         v_shown := disrupt.alert_next_working_day(v_today, disrupt.alert_delay('breach_no_positive_action'));
@@ -509,14 +526,14 @@ BEGIN
         ),
         ins AS (
             INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, shown_on,
-                                          message, evidence, tactic, restricted_agency)
+                                          message, evidence, tactic, restricted_agency, order_id)
             SELECT 'breach_no_positive_action', r.login, c.person_id, 'breach', c.id, c.occurred_on, v_shown,
                    format('Breach %s by %s on %s%s has no positive action (%s)', c.source_ref, c.person_ref, c.occurred_on,
                           CASE WHEN c.order_ref IS NULL THEN '' ELSE format(' of %s order %s', upper(c.order_type), c.order_ref) END,
                           coalesce(c.action_taken, 'no action recorded')),
                    format('breach %s on %s, action %s; positive action is %s', c.source_ref, c.occurred_on,
                           coalesce(c.action_taken, 'none recorded'), array_to_string(v_positive, ', ')),
-                   'positive_action_breach', r.restricted_agency
+                   'positive_action_breach', r.restricted_agency, c.order_id
               FROM candidates c
               JOIN named r ON r.person_id = c.person_id AND r.sensitivities = c.sensitivities AND r.agencies = c.agencies
             ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
@@ -739,6 +756,7 @@ BEGIN
      WHERE r.kind IN ('new_partner', 'new_victim', 'suspected_breach', 'offending_on_order', 'breach_no_positive_action')
        AND (p_kind IS NULL OR r.kind = p_kind)
        AND r.closed_at IS NULL
+       AND disrupt.reminder_readable(disrupt.caller_login(), r)  -- every record it names, as it is now
        AND (coalesce(disrupt.is_admin(), false)
             OR disrupt.reminder_may_see(disrupt.caller_login(),
                                      ARRAY[pe.sensitivity] || array_fill('restricted'::text, ARRAY[coalesce(cardinality(r.restricted_agency), 0)]),

@@ -30,19 +30,6 @@
 
 -- The outbox table is in the baseline migration.
 
--- ---------------------------------------------------------------------------------------------
--- Row-level security (enabled and forced in the baseline migration)
--- ---------------------------------------------------------------------------------------------
--- A reminder about a person is read only with an open consultation and only while the reader
--- may see that person (the person's own policy applies inside the EXISTS).
-CREATE POLICY reminder_read ON disrupt.reminder FOR SELECT
-    USING ((SELECT disrupt.consulting())
-           AND (recipient_login = (SELECT disrupt.caller_login()) OR (SELECT disrupt.is_admin()))
-           AND (person_id IS NULL OR EXISTS (SELECT 1 FROM disrupt.person p WHERE p.id = reminder.person_id)));
-SELECT disrupt.attach_owner_policy('disrupt.reminder');
-REVOKE ALL ON disrupt.reminder FROM PUBLIC;
-GRANT SELECT ON disrupt.reminder TO disrupt_staff, disrupt_admin;
-
 -- Wakes `disrupt serve` (LISTEN disrupt_reminder); see "Conventions" above. Granted to nobody.
 CREATE FUNCTION disrupt.reminder_wake() RETURNS void
 LANGUAGE sql AS $$
@@ -86,6 +73,62 @@ LANGUAGE sql STABLE AS $$
                 OR NOT EXISTS (SELECT 1 FROM unnest(p_sensitivities, p_agencies) AS u(sensitivity, agency)
                                 WHERE u.sensitivity = 'restricted' AND u.agency IS DISTINCT FROM s.agency)))
 $$;
+
+-- May p_login read reminder r now: the person, the record it is about (subject), the order and
+-- the party it names, each as it is now (an alert was checked when it was made; a record made
+-- restricted since must not stay named to whom may no longer see it). Used by the inbox,
+-- `disrupt alerts` and delivery (the read policy below states the same with the tables' own
+-- policies). SECURITY DEFINER: it reads the records past their policies. Granted to nobody: it
+-- would answer for any login and any row.
+CREATE FUNCTION disrupt.reminder_readable(p_login text, r disrupt.reminder) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    -- a named record that is not there counts as hidden, as it does under the read policy
+    SELECT ((r).subject_table NOT IN ('incident', 'breach', 'court_order', 'relationship', 'forum_link') OR s.agency IS NOT NULL)
+       AND ((r).order_id IS NULL OR co.agency IS NOT NULL)
+       AND ((r).party_id IS NULL OR pa.agency IS NOT NULL)
+       AND disrupt.reminder_may_see(p_login,
+               ARRAY[pe.sensitivity, s.sensitivity, co.sensitivity, pa.sensitivity],
+               ARRAY[pe.agency, s.agency, co.agency, pa.agency])
+      FROM (SELECT 1) one
+      LEFT JOIN disrupt.person pe ON pe.id = (r).person_id
+      LEFT JOIN LATERAL (
+          SELECT x.sensitivity, x.agency FROM disrupt.incident x WHERE (r).subject_table = 'incident' AND x.id = (r).subject_id
+          UNION ALL
+          SELECT x.sensitivity, x.agency FROM disrupt.breach x WHERE (r).subject_table = 'breach' AND x.id = (r).subject_id
+          UNION ALL
+          SELECT x.sensitivity, x.agency FROM disrupt.court_order x WHERE (r).subject_table = 'court_order' AND x.id = (r).subject_id
+          UNION ALL
+          SELECT x.sensitivity, x.agency FROM disrupt.relationship x WHERE (r).subject_table = 'relationship' AND x.id = (r).subject_id
+          UNION ALL
+          SELECT x.sensitivity, x.agency FROM disrupt.forum_link x WHERE (r).subject_table = 'forum_link' AND x.id = (r).subject_id
+      ) s ON true
+      LEFT JOIN disrupt.court_order co ON co.id = (r).order_id
+      LEFT JOIN disrupt.party pa ON pa.id = (r).party_id
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Row-level security (enabled and forced in the baseline migration)
+-- ---------------------------------------------------------------------------------------------
+-- A reminder is read only with an open consultation and only while the reader may see, now,
+-- every record it names: its person, the record it is about, the order and the party (each
+-- table's own policy applies inside its EXISTS: the rule reminder_readable states for the
+-- SECURITY DEFINER readers, without granting anyone a function that answers for any row).
+CREATE POLICY reminder_read ON disrupt.reminder FOR SELECT
+    USING ((SELECT disrupt.consulting())
+           AND (recipient_login = (SELECT disrupt.caller_login()) OR (SELECT disrupt.is_admin()))
+           AND (person_id IS NULL OR EXISTS (SELECT 1 FROM disrupt.person p WHERE p.id = reminder.person_id))
+           AND (order_id IS NULL OR EXISTS (SELECT 1 FROM disrupt.court_order o WHERE o.id = reminder.order_id))
+           AND (party_id IS NULL OR EXISTS (SELECT 1 FROM disrupt.party pa WHERE pa.id = reminder.party_id))
+           AND CASE subject_table
+                   WHEN 'incident' THEN EXISTS (SELECT 1 FROM disrupt.incident x WHERE x.id = reminder.subject_id)
+                   WHEN 'breach' THEN EXISTS (SELECT 1 FROM disrupt.breach x WHERE x.id = reminder.subject_id)
+                   WHEN 'court_order' THEN EXISTS (SELECT 1 FROM disrupt.court_order x WHERE x.id = reminder.subject_id)
+                   WHEN 'relationship' THEN EXISTS (SELECT 1 FROM disrupt.relationship x WHERE x.id = reminder.subject_id)
+                   WHEN 'forum_link' THEN EXISTS (SELECT 1 FROM disrupt.forum_link x WHERE x.id = reminder.subject_id)
+                   ELSE true END);
+SELECT disrupt.attach_owner_policy('disrupt.reminder');
+REVOKE ALL ON disrupt.reminder FROM PUBLIC;
+GRANT SELECT ON disrupt.reminder TO disrupt_staff, disrupt_admin;
 
 -- ---------------------------------------------------------------------------------------------
 -- The sweep
@@ -481,9 +524,8 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
       LEFT JOIN disrupt.party pa ON pa.id = r.party_id
      WHERE disrupt.consulting()
        AND r.recipient_login = disrupt.caller_login()
-       -- never a reminder about a person the caller may not see (now): not its reference, not its text
-       AND (r.person_id IS NULL OR coalesce(disrupt.is_admin(), false)
-            OR disrupt.reminder_may_see(disrupt.caller_login(), ARRAY[pe.sensitivity], ARRAY[pe.agency]))
+       -- never a reminder naming a person or record the caller may not see (now): not its reference, not its text
+       AND disrupt.reminder_readable(disrupt.caller_login(), r)
        AND r.shown_on <= disrupt.today()
        AND (inbox.show_all OR (r.acked_at IS NULL AND r.closed_at IS NULL))
      ORDER BY r.acked_at IS NOT NULL, r.due_on, r.person_id, r.subject_table, r.subject_id, r.id
@@ -531,6 +573,7 @@ LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS 
       FROM (SELECT c.id FROM disrupt.reminder c
              WHERE c.delivered_at IS NULL AND c.acked_at IS NULL AND c.next_attempt_at <= now()
                AND c.closed_at IS NULL AND c.shown_on <= disrupt.today()
+               AND disrupt.reminder_readable(c.recipient_login, c)  -- waits while a record it names is hidden from him
              ORDER BY c.next_attempt_at, c.id
              LIMIT greatest(coalesce(reminder_claim_for_delivery.max_rows, 50), 0)
              FOR UPDATE SKIP LOCKED) claimed
@@ -764,6 +807,7 @@ REVOKE ALL ON FUNCTION
     disrupt.reminder_person_ref(bigint),
     disrupt.reminder_recipient_may_see(),
     disrupt.reminder_may_see(text, text[], text[]),
+    disrupt.reminder_readable(text, disrupt.reminder),
     disrupt.reminder_sweep(date, integer, integer, integer, integer, integer, integer, integer),
     disrupt.reminder_on_breach_insert(),
     disrupt.reminder_on_incident_insert(),

@@ -300,6 +300,121 @@ struct AlertCommandTests {
         #expect(!victims.contains { $0.contains("I-now-V-own ") }, "\(victims)")
     }
 
+    @Test func anAlertIsReadOnlyWhileItsReaderMayStillSeeTheOrderItNames() throws {
+        _ = try fx.openPlan()
+        try party("V-prot")
+        try order("O-later", type: "dvpo", starts: today.adding(days: -3), ends: nil, party: "V-prot", agency: "probation")
+        try incident("I-near", on: today, party: "V-prot")
+        func named(_ text: String) -> Bool { text.contains("O-later") }
+        #expect(try inbox(fx.spoc).contains { $0["kind"] as? String == "suspected_breach" && named("\($0)") })
+        // probation restricts its order afterwards: nothing that police read names it any more
+        let officer = try staffSession(fx.probation)
+        defer { officer.close() }
+        try officer.execute("UPDATE disrupt.court_order SET sensitivity = 'restricted' WHERE source_ref = 'O-later'")
+        let everything = try fx.run(["inbox", "--all", "--format", "json"], as: fx.spoc)
+        #expect(everything.status == 0 && !named(everything.stdout), "\(everything.stdout)")
+        let listed = try fx.run(["alerts", "--format", "json"], as: fx.chair)
+        #expect(listed.status == 0 && !named(listed.stdout), "\(listed.stdout)")
+        let spoc = try staffSession(fx.spoc)
+        defer { spoc.close() }
+        let read = try spoc.query("SELECT message || coalesce(evidence, '') AS t FROM disrupt.reminder").map { try $0.decode("t", as: String.self) }
+        #expect(!read.isEmpty && !read.contains(where: named), "\(read)")
+        let delivered = try db.query("SELECT message FROM disrupt.reminder_claim_for_delivery(1000, interval '1 second')")
+            .map { try $0.decode("message", as: String.self) }
+        #expect(!delivered.isEmpty && !delivered.contains(where: named), "\(delivered)")
+        // shared again: the alert is his again
+        try officer.execute("UPDATE disrupt.court_order SET sensitivity = 'shared' WHERE source_ref = 'O-later'")
+        #expect(try inbox(fx.spoc).contains { $0["kind"] as? String == "suspected_breach" && named("\($0)") })
+    }
+
+    @Test func anOrderHiddenFromHimNeitherTakesAwayNorChangesHisAlert() throws {
+        _ = try fx.openPlan()
+        try party("V-prot")
+        // probation's restricted order and licence came first; police's shared order and bail after
+        try order("O-hidden", type: "dvpo", starts: today.adding(days: -9), ends: nil, party: "V-prot",
+                  agency: "probation", sensitivity: "restricted")
+        try order("L-hidden", type: "licence", starts: today.adding(days: -9), ends: nil, agency: "probation", sensitivity: "restricted")
+        try order("O-shared", type: "dvpo", starts: today.adding(days: -3), ends: nil, party: "V-prot")
+        try order("B-shared", type: "bail", starts: today.adding(days: -3), ends: nil)
+        try incident("I-near", on: today, party: "V-prot")
+        let items = try inbox(fx.spoc)
+        let breach = items.filter { $0["kind"] as? String == "suspected_breach" }.compactMap { $0["message"] as? String }
+        let offending = items.filter { $0["kind"] as? String == "offending_on_order" }.compactMap { $0["message"] as? String }
+        #expect(breach.count == 1 && breach.first?.contains("O-shared") == true, "\(breach)")
+        #expect(offending.count == 1 && offending.first?.contains("B-shared") == true, "\(offending)")
+        #expect(!"\(items)".contains("O-hidden") && !"\(items)".contains("L-hidden"))
+    }
+
+    @Test func aForumLinkHiddenFromHimNeitherWatchesNorRoutesHisAlerts() throws {
+        // probation's restricted MATAC link: not watched as far as police know, so no new-partner alert
+        let link: (String, String, String, String, String) -> PostgresQuery = { ref, forum, lead, agency, sensitivity in
+            """
+            INSERT INTO disrupt.forum_link (source_ref, person_id, forum, lead_agency, starts_on, contact, agency, sensitivity)
+            SELECT \(ref), id, \(forum), \(lead), \(self.today.adding(days: -5))::date, \(self.fx.spoc), \(agency), \(sensitivity)
+              FROM disrupt.person WHERE person_ref = \(self.fx.personRef)
+            """
+        }
+        try db.execute(link("L-matac-hidden", "matac", "probation", "probation", "restricted"))
+        try party("V-partner-1")
+        try partner("V-partner-1", from: today)
+        #expect(try count("new_partner") == 0)
+        // a restricted IOM link led by police and naming the SPOC: not his to see, so the chairs hear
+        try db.execute(link("L-iom-hidden", "iom", "police", "probation", "restricted"))
+        try db.execute(link("L-matac-shared", "matac", "probation", "probation", "shared"))
+        try party("V-partner-2")
+        try partner("V-partner-2", from: today)
+        #expect(try kinds(fx.spoc).isEmpty)
+        #expect(try kinds(fx.chair) == ["new_partner"])
+    }
+
+    @Test func oneStatementOfAHiddenAndASharedIncidentStillTellsHimOfTheShared() throws {
+        _ = try fx.openPlan()
+        try party("V-both")
+        try db.execute("""
+            INSERT INTO disrupt.incident (source_ref, person_id, party_id, occurred_on, agency, sensitivity)
+            SELECT s.ref, pe.id, pa.id, s.d::date, s.agency, s.sensitivity
+              FROM (VALUES ('I-hidden', \(today.adding(days: -2)), 'probation', 'restricted'),
+                           ('I-shared', \(today), 'police', 'shared')) AS s (ref, d, agency, sensitivity),
+                   disrupt.person pe, disrupt.party pa
+             WHERE pe.person_ref = \(fx.personRef) AND pa.party_ref = 'V-both'
+            """)
+        let victims = try inbox(fx.spoc).filter { $0["kind"] as? String == "new_victim" }.compactMap { $0["message"] as? String }
+        #expect(victims.count == 1 && victims.first?.contains("I-shared") == true, "\(victims)")
+        #expect(!"\(victims)".contains("I-hidden"))
+    }
+
+    @Test func aSharedBreachClosesTheAlertOfARecipientNoLongerActive() throws {
+        _ = try fx.openPlan()
+        try party("V-prot")
+        try order("O-shared", type: "dvpo", starts: today.adding(days: -3), ends: nil, party: "V-prot")
+        try incident("I-near", on: today, party: "V-prot")
+        #expect(try count("suspected_breach") == 1)
+        try db.execute("SELECT disrupt.staff_disable(\(fx.spoc), 'left the force')")
+        try db.execute("""
+            INSERT INTO disrupt.breach (source_ref, person_id, occurred_on, action_taken, agency)
+            SELECT 'B-shared', pe.id, \(today)::date, 'charge', 'police' FROM disrupt.person pe WHERE pe.person_ref = \(fx.personRef)
+            """)
+        let open: Int = try db.query("SELECT count(*)::int AS n FROM disrupt.reminder WHERE kind = 'suspected_breach' AND closed_at IS NULL")[0].decode("n")
+        #expect(open == 0)
+    }
+
+    @Test func everyIncidentWakesTheServiceEvenWhenNothingIsMade() throws {
+        // a second person: no plan, not watched; an incident of his makes no reminder of any kind
+        try db.execute("INSERT INTO disrupt.person (person_ref, family_name, agency) VALUES (\("Q-" + fx.personRef), 'Quiet', 'police')")
+        let officer = try staffSession(fx.probation)
+        defer { officer.close() }
+        try officer.listen("disrupt_reminder")
+        try officer.execute("""
+            INSERT INTO disrupt.incident (source_ref, person_id, occurred_on, agency)
+            SELECT 'I-quiet', id, \(today)::date, 'probation' FROM disrupt.person WHERE person_ref = \("Q-" + fx.personRef)
+            """)
+        #expect(try officer.waitForNotifications(timeout: 5).map(\.payload) == [""])
+        #expect(try db.query("""
+            SELECT count(*)::int AS n FROM disrupt.reminder r JOIN disrupt.person pe ON pe.id = r.person_id
+             WHERE pe.person_ref = \("Q-" + fx.personRef)
+            """)[0].decode("n", as: Int.self) == 0)
+    }
+
     @Test func theIdvaHearsOfEveryChangeToThePlansActionsGroupedByVictim() throws {
         let plan = try fx.openPlan()
         let help = try fx.run(["plan", "victim", "add", "--help"], as: fx.spoc)

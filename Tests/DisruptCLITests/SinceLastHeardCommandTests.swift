@@ -42,9 +42,9 @@ struct SinceLastHeardCommandTests {
             INSERT INTO disrupt.marker (source_ref, person_id, kind, recorded_on, agency)
                 SELECT 'SM-1', id, 'weapons', '\(h.adding(days: 2).iso)', 'police' FROM disrupt.person WHERE person_ref = '\(person)';
             INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, message, created_at)
-                SELECT 'new_incident', s.login, p.id, 'incident', s.n, '\(h.adding(days: 1).iso)', s.msg, '\(h.adding(days: 1).iso) 12:00'::timestamp
-                FROM (VALUES ('\(fx.spoc)', 1, 'R-SPOC'), ('\(fx.chair)', 2, 'R-CHAIR')) AS s (login, n, msg)
-                CROSS JOIN disrupt.person p WHERE p.person_ref = '\(person)';
+                SELECT 'new_incident', s.login, p.id, 'incident', i.id, '\(h.adding(days: 1).iso)', s.msg, '\(h.adding(days: 1).iso) 12:00'::timestamp
+                FROM (VALUES ('\(fx.spoc)', 'R-SPOC'), ('\(fx.chair)', 'R-CHAIR')) AS s (login, msg)
+                CROSS JOIN disrupt.person p JOIN disrupt.incident i ON i.source_ref = 'SI-3' WHERE p.person_ref = '\(person)';
             INSERT INTO disrupt.risk_assessment (person_id, as_of, model_version, score, band, triggers, flags, rfg, rfg_version,
                                                  serial, escalating, is_repeat)
                 SELECT p.id, s.d::date, 'm', s.score, 'medium', '[]', '{}', jsonb_build_object('total', s.rfg), 'r', false, false, false

@@ -272,9 +272,13 @@ struct StaffReadAttackTests {
         let later: Int64 = try su.query("""
             INSERT INTO disrupt.person (person_ref, family_name, agency) VALUES (\(ref), 'Later', 'health') RETURNING id
             """)[0].decode("id")
+        let incident: Int64 = try su.query("""
+            INSERT INTO disrupt.incident (source_ref, person_id, occurred_on, agency) VALUES (\("I-\(f.token)-later"), \(later), current_date, 'health')
+            RETURNING id
+            """)[0].decode("id")
         #expect(try su.execute("""
             INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, message)
-            VALUES ('new_incident', \(f.police), \(later), 'incident', 2, current_date, \("about \(ref)"))
+            VALUES ('new_incident', \(f.police), \(later), 'incident', \(incident), current_date, \("about \(ref)"))
             """) == 1)
         let police = try f.connect(as: f.police)
         defer { police.close() }
