@@ -279,6 +279,8 @@ $$;
 
 -- Every date field of every kind with its range class and today's bounds: the earliest and
 -- latest date its column's CHECK accepts (NULL for a class "date_ranges" does not declare).
+-- current_date, not disrupt.today() (foundation.sql "Days"): the bound must be the very one the
+-- CHECKs of migration 0002 apply, and they use current_date.
 CREATE OR REPLACE FUNCTION disrupt.import_date_fields()
 RETURNS TABLE (kind text, field text, table_name text, column_name text, within text,
                earliest date, latest date, ahead text)
