@@ -699,9 +699,10 @@ END $$;
 -- Dismissal and the chair's list
 -- ---------------------------------------------------------------------------------------------
 
--- Dismiss an alert in the caller's inbox, with a reason: closes it for every recipient and
--- writes the audit log. true if closed now, false if it already was; DR404 if it is not an
--- alert in the caller's inbox, DR422 without a reason.
+-- Dismiss an alert in the caller's inbox, with a reason, within a consultation: closes it for
+-- every recipient of the same alert (kind, subject, day and the order it names) and writes the
+-- audit log. true if closed now, false if it already was; DR404 if it is not an alert in the
+-- caller's inbox or names a record he may no longer see, DR422 without a reason.
 CREATE FUNCTION disrupt.alert_dismiss(p_reminder_id bigint, p_reason text) RETURNS boolean
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -709,9 +710,12 @@ DECLARE
     r disrupt.reminder;
     v_reason text := nullif(btrim(p_reason, E' \t\r\n'), '');
 BEGIN
+    PERFORM disrupt.require_consultation();
+    -- an alert naming a record he may no longer see is not his to act on: not found
     SELECT * INTO r FROM disrupt.reminder x
      WHERE x.id = p_reminder_id AND x.recipient_login = v_login
        AND x.kind IN ('new_partner', 'new_victim', 'suspected_breach', 'offending_on_order', 'breach_no_positive_action', 'idva_update')
+       AND disrupt.reminder_readable(v_login, x)
        FOR UPDATE;
     IF NOT FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('no alert %s in your inbox', p_reminder_id);
@@ -725,7 +729,8 @@ BEGIN
     UPDATE disrupt.reminder x
        SET closed_at = now(), closed_by = v_login, close_reason = v_reason
      WHERE x.kind = r.kind AND x.subject_table = r.subject_table AND x.subject_id = r.subject_id
-       AND x.due_on = r.due_on AND x.closed_at IS NULL;
+       AND x.due_on = r.due_on AND x.order_id IS NOT DISTINCT FROM r.order_id  -- the same alert: the same order named
+       AND x.closed_at IS NULL;
     INSERT INTO disrupt.audit_log (login, agency, operation, object_table, object_key, person_id, purpose, before, after)
     VALUES (v_login, disrupt.caller_agency(), 'alter', 'reminder', r.id::text, r.person_id, v_reason,
             jsonb_build_object('kind', r.kind, 'subject_table', r.subject_table, 'subject_id', r.subject_id, 'closed_at', NULL),
@@ -761,7 +766,7 @@ BEGIN
             OR disrupt.reminder_may_see(disrupt.caller_login(),
                                      ARRAY[pe.sensitivity] || array_fill('restricted'::text, ARRAY[coalesce(cardinality(r.restricted_agency), 0)]),
                                      ARRAY[pe.agency] || r.restricted_agency))
-     GROUP BY r.kind, pe.person_ref, r.subject_table, r.subject_id, r.due_on
+     GROUP BY r.kind, pe.person_ref, r.subject_table, r.subject_id, r.due_on, r.order_id
     HAVING bool_or(r.acked_at IS NULL)
      ORDER BY r.kind, min(r.created_at), min(r.id);
 END $$;

@@ -531,8 +531,9 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
      ORDER BY r.acked_at IS NOT NULL, r.due_on, r.person_id, r.subject_table, r.subject_id, r.id
 $$;
 
--- Acknowledge one of the caller's own reminders. true = acknowledged now, false = it already
--- was. Someone else's reminder, or none: DR404.
+-- Acknowledge one of the caller's own reminders, within a consultation. true = acknowledged now,
+-- false = it already was. Someone else's reminder, one naming a record he may no longer see
+-- (reminder_readable), or none: DR404.
 CREATE FUNCTION disrupt.reminder_ack(reminder_id bigint) RETURNS boolean
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -541,8 +542,10 @@ BEGIN
     IF NOT coalesce(disrupt.is_active_staff(), false) THEN
         RAISE EXCEPTION USING ERRCODE = 'DR403', MESSAGE = format('%s is not an active staff member', disrupt.caller_login());
     END IF;
+    PERFORM disrupt.require_consultation();
     SELECT r.acked_at INTO v_acked FROM disrupt.reminder r
      WHERE r.id = reminder_ack.reminder_id AND r.recipient_login = disrupt.caller_login()
+       AND disrupt.reminder_readable(disrupt.caller_login(), r)  -- one he may no longer read: not found
        FOR UPDATE;
     IF NOT FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('no reminder %s in your inbox', reminder_ack.reminder_id);
@@ -821,11 +824,14 @@ REVOKE ALL ON FUNCTION
 FROM PUBLIC;
 
 GRANT EXECUTE ON FUNCTION
-    disrupt.reminder_sweep(date, integer, integer, integer, integer, integer, integer, integer),
+    disrupt.reminder_sweep(date, integer, integer, integer, integer, integer, integer, integer)
+TO disrupt_service, disrupt_admin;
+-- delivery is the service's alone: claiming returns every recipient's messages, unconsulted
+GRANT EXECUTE ON FUNCTION
     disrupt.reminder_claim_for_delivery(integer, interval),
     disrupt.reminder_delivered(bigint),
     disrupt.reminder_delivery_failed(bigint, text)
-TO disrupt_service, disrupt_admin;
+TO disrupt_service;
 GRANT EXECUTE ON FUNCTION
     disrupt.inbox(boolean),
     disrupt.reminder_ack(bigint),

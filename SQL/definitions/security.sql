@@ -371,11 +371,12 @@ $do$;
 -- audit_log: read by admins and by the login that made the row; inserted only by
 -- the SECURITY DEFINER functions (owner); never updated or deleted.
 ALTER TABLE disrupt.audit_log ENABLE ROW LEVEL SECURITY;
--- (an active login only; its own rows hold row images of what it changed, so reading them is a
--- consultation like any other read of personal data)
+-- (an active login only, and an administrator too, with a consultation: the rows hold row
+-- images of what was changed, so reading them is a consultation like any other read of
+-- personal data)
 CREATE POLICY audit_read ON disrupt.audit_log FOR SELECT
-    USING ((SELECT disrupt.is_admin())
-           OR ((SELECT disrupt.consulting()) AND login = (SELECT disrupt.caller_login())));
+    USING ((SELECT disrupt.consulting())
+           AND ((SELECT disrupt.is_admin()) OR login = (SELECT disrupt.caller_login())));
 CREATE POLICY owner_insert ON disrupt.audit_log FOR INSERT TO disrupt_owner WITH CHECK (true);
 CREATE POLICY owner_read ON disrupt.audit_log FOR SELECT TO disrupt_owner USING (true);
 

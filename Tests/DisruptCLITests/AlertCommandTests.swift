@@ -31,6 +31,11 @@ struct AlertCommandTests {
         return try DisruptBinary.json(result) as? [[String: Any]] ?? []
     }
 
+    /// The SQLSTATE a statement failed with (nil when it succeeded).
+    private func sqlState(_ body: () throws -> Void) -> String? {
+        do { try body(); return nil } catch let error as PostgresError { return error.sqlState } catch { return "?" }
+    }
+
     private func kinds(_ login: String) throws -> [String] {
         try inbox(login).compactMap { $0["kind"] as? String }.sorted()
     }
@@ -413,6 +418,41 @@ struct AlertCommandTests {
             SELECT count(*)::int AS n FROM disrupt.reminder r JOIN disrupt.person pe ON pe.id = r.person_id
              WHERE pe.person_ref = \("Q-" + fx.personRef)
             """)[0].decode("n", as: Int.self) == 0)
+    }
+
+    @Test func anAlertHeMayNoLongerSeeIsNotHisToAcknowledgeOrDismiss() throws {
+        _ = try fx.openPlan()
+        try party("V-prot")
+        try order("O-later", type: "dvpo", starts: today.adding(days: -3), ends: nil, party: "V-prot", agency: "probation")
+        try incident("I-near", on: today, party: "V-prot")
+        let id: Int64 = try db.query("SELECT id FROM disrupt.reminder WHERE kind = 'suspected_breach' AND recipient_login = \(fx.spoc)")[0].decode("id")
+        let spoc = try staffSession(fx.spoc)
+        defer { spoc.close() }
+        let unconsulted = try PostgresConnection(fx.location.asUser(fx.spoc).configuration)
+        defer { unconsulted.close() }
+        #expect(sqlState { _ = try unconsulted.query("SELECT disrupt.alert_dismiss(\(id), 'no purpose given')") } == "42501")
+        #expect(sqlState { _ = try unconsulted.query("SELECT disrupt.reminder_ack(\(id))") } == "42501")
+        try db.execute("UPDATE disrupt.court_order SET sensitivity = 'restricted' WHERE source_ref = 'O-later'")
+        #expect(sqlState { _ = try spoc.query("SELECT disrupt.alert_dismiss(\(id), 'closing what I cannot see')") } == "DR404")
+        #expect(sqlState { _ = try spoc.query("SELECT disrupt.reminder_ack(\(id))") } == "DR404")
+        let row = try db.query("SELECT closed_at IS NULL AND acked_at IS NULL AS open FROM disrupt.reminder WHERE id = \(id)")[0]
+        #expect(try row.decode("open", as: Bool.self))
+    }
+
+    @Test func dismissingAnAlertLeavesOpenTheSameIncidentsAlertAboutAnotherOrder() throws {
+        // no plan: police chairs hear of the shared bail, probation of its restricted licence
+        try party("V-any")
+        try order("B-shared", type: "bail", starts: today.adding(days: -3), ends: nil)
+        try order("L-hidden", type: "licence", starts: today.adding(days: -3), ends: nil, agency: "probation", sensitivity: "restricted")
+        try incident("I-on-bail", on: today, party: "V-any")
+        let chairs = try inbox(fx.chair).filter { $0["kind"] as? String == "offending_on_order" }
+        let probation = try inbox(fx.probation).filter { $0["kind"] as? String == "offending_on_order" }
+        #expect(chairs.count == 1 && "\(chairs)".contains("B-shared") && !"\(chairs)".contains("L-hidden"), "\(chairs)")
+        #expect(probation.count == 1 && "\(probation)".contains("L-hidden"), "\(probation)")
+        let id = try #require(chairs.first?["reminder_id"] as? Int)
+        #expect(try fx.run(["alerts", "dismiss", "\(id)", "--reason", "bail already varied"], as: fx.chair).status == 0)
+        #expect(try inbox(fx.chair).filter { $0["kind"] as? String == "offending_on_order" }.isEmpty)
+        #expect(try inbox(fx.probation).filter { $0["kind"] as? String == "offending_on_order" }.count == 1)
     }
 
     @Test func theIdvaHearsOfEveryChangeToThePlansActionsGroupedByVictim() throws {

@@ -34,6 +34,8 @@ struct SecurityAuditTests {
 
         let admin = try f.connect(as: f.admin)
         defer { admin.close() }
+        // an administrator reads the log's row images within a consultation, as `disrupt audit` does
+        try Consultation(purpose: "audit review", scope: "audit").open(on: admin)
         let entries = try AuditLog().entries(.init(login: login), on: admin).filter { $0.operation != "consult" }
         #expect(entries.map(\.operation) == ["alter", "collect"])
         let alter = try #require(entries.first { $0.operation == "alter" })
@@ -50,7 +52,7 @@ struct SecurityAuditTests {
         }
     }
 
-    @Test func auditRowsAreReadableByAdminsAndTheirAuthorOnly() throws {
+    @Test func auditRowsAreReadableByAdminsAndTheirAuthorOnlyWithinAConsultation() throws {
         let f = fixture
         let author = try f.addStaff("author", agency: "probation")
         let other = try f.addStaff("other", agency: "probation")
@@ -71,6 +73,8 @@ struct SecurityAuditTests {
 
         let admin = try f.connect(as: f.admin)
         defer { admin.close() }
+        #expect(try AuditLog().entries(.init(login: author), on: admin).isEmpty)  // not without a consultation
+        try Consultation(purpose: "audit review", scope: "audit").open(on: admin)
         #expect(try AuditLog().entries(.init(login: author), on: admin).map(\.id) == [id])
         // a consultation needs a purpose
         #expect(sqlState { _ = try db.query("SELECT disrupt.consult('  ', 'person', NULL)") } == "22023")

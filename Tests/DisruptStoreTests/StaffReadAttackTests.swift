@@ -215,6 +215,19 @@ struct StaffReadAttackTests {
             """)[0].decode("ok", as: Bool.self))
     }
 
+    /// An administrator reads the audit log's row images only within a consultation, and never
+    /// claims the delivery queue (every recipient's messages): that is the service's.
+    @Test func anAdministratorReadsNoPersonalDataUnconsulted() throws {
+        let f = fixture
+        let db = try f.connect(as: f.admin)
+        defer { db.close() }
+        let unconsulted: Int = try db.query("SELECT count(*)::int AS n FROM disrupt.audit_log")[0].decode("n")
+        #expect(unconsulted == 0)
+        #expect(sqlState { _ = try db.query("SELECT * FROM disrupt.reminder_claim_for_delivery(5, interval '1 second')") } == "42501")
+        let consulted: Int = try db.asConsulting { try db.query("SELECT count(*)::int AS n FROM disrupt.audit_log")[0].decode("n") }
+        #expect(consulted > 0)
+    }
+
     @Test func storedScoresAreComputedFromSharedRecordsOnly() throws {
         let f = fixture
         let hidden = try restrictedHealthPerson("rk")
