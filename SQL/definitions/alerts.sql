@@ -229,8 +229,6 @@ DECLARE
     v_today constant date := disrupt.today();
     v_since constant date := disrupt.today() - disrupt.alert_recent_days();
     v_shown date;
-    n bigint := 0;
-    m bigint;
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM new_rows i WHERE i.occurred_on >= v_since) THEN
         RETURN NULL;  -- history only: nothing to alert on (the common case of a bulk import)
@@ -285,8 +283,7 @@ BEGIN
             SELECT k.*, disrupt.alert_restricted_agency(k.sensitivities, k.agencies) AS restricted_agency, r.login
               FROM (SELECT DISTINCT f.person_id, f.sensitivities, f.agencies FROM fresh f) k
              CROSS JOIN LATERAL disrupt.alert_recipients(k.person_id, k.sensitivities, k.agencies) AS r(login)
-        ),
-        ins AS (
+        )
             INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, shown_on,
                                           message, evidence, tactic, restricted_agency, party_id)
             SELECT DISTINCT ON (f.person_id, f.party_id, r.login)
@@ -300,10 +297,7 @@ BEGIN
               JOIN named r ON r.person_id = f.person_id AND r.sensitivities = f.sensitivities AND r.agencies = f.agencies
              WHERE (f.hidden_before IS NULL OR NOT disrupt.alert_saw_any(r.login, f.hidden_before))  -- not new to him
              ORDER BY f.person_id, f.party_id, r.login, f.occurred_on, f.created_at, f.source_ref, f.id
-            ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
-            RETURNING 1)
-        SELECT count(*) INTO m FROM ins;
-        n := n + m;
+            ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING;
     END IF;
 
     IF disrupt.alert_enabled('suspected_breach') THEN
@@ -330,8 +324,7 @@ BEGIN
             SELECT k.*, disrupt.alert_restricted_agency(k.sensitivities, k.agencies) AS restricted_agency, r.login
               FROM (SELECT DISTINCT h.person_id, h.sensitivities, h.agencies FROM hits h) k
              CROSS JOIN LATERAL disrupt.alert_recipients(k.person_id, k.sensitivities, k.agencies) AS r(login)
-        ),
-        ins AS (
+        )
             INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, shown_on,
                                           message, evidence, tactic, restricted_agency, order_id)
             SELECT DISTINCT ON (h.id, r.login)
@@ -348,10 +341,7 @@ BEGIN
               JOIN named r ON r.person_id = h.person_id AND r.sensitivities = h.sensitivities AND r.agencies = h.agencies
              WHERE (h.breaches_hidden IS NULL OR NOT disrupt.alert_saw_any(r.login, h.breaches_hidden))  -- a breach he may see is recorded that day
              ORDER BY h.id, r.login, h.order_created_at, h.order_ref, h.order_id
-            ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
-            RETURNING 1)
-        SELECT count(*) INTO m FROM ins;
-        n := n + m;
+            ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING;
     END IF;
 
     IF disrupt.alert_enabled('offending_on_order') THEN
@@ -375,8 +365,7 @@ BEGIN
                  UNION
                  SELECT l.login FROM disrupt.alert_probation_leads(k.person_id, k.sensitivities, k.agencies) AS l(login)
                   WHERE k.licence) AS r
-        ),
-        ins AS (
+        )
             INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, shown_on,
                                           message, evidence, tactic, restricted_agency, order_id)
             SELECT DISTINCT ON (x.id, r.login)
@@ -392,10 +381,7 @@ BEGIN
               JOIN named r ON r.person_id = x.person_id AND r.sensitivities = x.sensitivities AND r.agencies = x.agencies
                           AND r.licence = (x.order_type = 'licence')
              ORDER BY x.id, r.login, x.order_type = 'licence' DESC, x.order_created_at, x.order_ref, x.order_id
-            ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
-            RETURNING 1)
-        SELECT count(*) INTO m FROM ins;
-        n := n + m;
+            ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING;
     END IF;
 
     PERFORM disrupt.reminder_wake();  -- made or not (reminders.sql, Conventions)
@@ -409,7 +395,6 @@ DECLARE
     v_today constant date := disrupt.today();
     v_since constant date := disrupt.today() - disrupt.alert_recent_days();
     v_shown constant date := disrupt.alert_next_working_day(disrupt.today(), disrupt.alert_delay('new_partner'));
-    n bigint;
 BEGIN
     IF NOT disrupt.alert_enabled('new_partner') THEN
         RETURN NULL;
@@ -460,8 +445,7 @@ BEGIN
         SELECT k.*, disrupt.alert_restricted_agency(k.sensitivities, k.agencies) AS restricted_agency, rc.login
           FROM (SELECT DISTINCT f.person_id, f.sensitivities, f.agencies FROM fresh f) k
          CROSS JOIN LATERAL disrupt.alert_recipients(k.person_id, k.sensitivities, k.agencies) AS rc(login)
-    ),
-    ins AS (
+    )
         INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, shown_on,
                                       message, evidence, tactic, restricted_agency, party_id)
         SELECT DISTINCT ON (f.person_id, f.party_id, rc.login)
@@ -475,9 +459,7 @@ BEGIN
           JOIN named rc ON rc.person_id = f.person_id AND rc.sensitivities = f.sensitivities AND rc.agencies = f.agencies
          WHERE (f.hidden_before IS NULL OR NOT disrupt.alert_saw_any(rc.login, f.hidden_before))  -- not new to him
          ORDER BY f.person_id, f.party_id, rc.login, f.from_on NULLS LAST, f.created_at, f.id
-        ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
-        RETURNING 1)
-    SELECT count(*) INTO n FROM ins;
+        ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING;
     PERFORM disrupt.reminder_wake();  -- made or not (reminders.sql, Conventions)
     RETURN NULL;
 END $$;
@@ -490,7 +472,6 @@ DECLARE
     v_since constant date := disrupt.today() - disrupt.alert_recent_days();
     v_positive constant text[] := disrupt.alert_positive_actions();
     v_shown date;
-    n bigint := 0;
 BEGIN
     UPDATE disrupt.reminder r
        SET closed_at = now(), close_reason = format('breach %s recorded', b.source_ref)
@@ -523,8 +504,7 @@ BEGIN
                  visible AS (
                      SELECT t.* FROM tiers t WHERE disrupt.reminder_may_see(t.login, k.sensitivities, k.agencies))
                  SELECT DISTINCT v.login FROM visible v WHERE v.tier = (SELECT min(tier) FROM visible)) AS r
-        ),
-        ins AS (
+        )
             INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, shown_on,
                                           message, evidence, tactic, restricted_agency, order_id)
             SELECT 'breach_no_positive_action', r.login, c.person_id, 'breach', c.id, c.occurred_on, v_shown,
@@ -536,9 +516,7 @@ BEGIN
                    'positive_action_breach', r.restricted_agency, c.order_id
               FROM candidates c
               JOIN named r ON r.person_id = c.person_id AND r.sensitivities = c.sensitivities AND r.agencies = c.agencies
-            ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
-            RETURNING 1)
-        SELECT count(*) INTO n FROM ins;
+            ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING;
     END IF;
     PERFORM disrupt.reminder_wake();  -- made or not (reminders.sql, Conventions)
     RETURN NULL;
@@ -561,8 +539,6 @@ END $$;
 -- idva_update: one per change and Idva (party_id: the first of her victims on the plan)
 CREATE FUNCTION disrupt.alert_on_action_history_insert() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-    n bigint;
 BEGIN
     IF NOT disrupt.alert_enabled('idva_update') THEN
         RETURN NULL;
@@ -578,8 +554,7 @@ BEGIN
           JOIN disrupt.party pa ON pa.id = v.party_id
          WHERE disrupt.reminder_may_see(v.idva_login, ARRAY[pe.sensitivity, pa.sensitivity], ARRAY[pe.agency, pa.agency])
          ORDER BY h.id, v.idva_login, v.party_id
-    ),
-    ins AS (
+    )
         INSERT INTO disrupt.reminder (kind, recipient_login, person_id, party_id, subject_table, subject_id, due_on, shown_on,
                                       message, evidence, tactic)
         SELECT 'idva_update', c.idva_login, c.person_id, c.party_id, 'action_history', c.id, disrupt.day_of(c.at),
@@ -599,9 +574,7 @@ BEGIN
                format('action %s change %s by %s at %s', c.action_id, c.change, c.login, to_char(c.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')),
                c.tactic
           FROM changes c
-        ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING
-        RETURNING 1)
-    SELECT count(*) INTO n FROM ins;
+        ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING;
     PERFORM disrupt.reminder_wake();  -- made or not (reminders.sql, Conventions)
     RETURN NULL;
 END $$;
