@@ -426,43 +426,7 @@ REVOKE UPDATE, DELETE, TRUNCATE ON disrupt.audit_log
 -- migrations and definitions before it runs, whoever is connected
 GRANT SELECT ON disrupt.schema_migrations, disrupt.schema_definitions TO disrupt_staff, disrupt_service;
 
--- Statistics that count rows. PostgreSQL lets every login read, for every table, how many rows
--- were inserted, updated and deleted and how many are live (pg_stat_*_tables and the
--- pg_stat_get_* functions behind them), how often each function was called, and each table's
--- size on disk: a login that may see 3,000 people would read 3,001 the moment another agency
--- recorded a restricted one, and how often others consult. In this database those are the
--- monitoring role's (pg_monitor) and the superuser's only. What stays: the planner's estimates
--- (EXPLAIN shows an estimated row count from pg_class.reltuples and the table's pages to anyone
--- who may select from it; PostgreSQL offers no way to withhold it), coarse and refreshed only by
--- VACUUM and ANALYZE. Only a superuser may change privileges on pg_catalog: run by another
--- owner, this warns and the DBA runs `disrupt db migrate` once as a superuser (README, "Statistics").
-DO $do$
-DECLARE
-    o record;
-BEGIN
-    IF NOT (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = current_user) THEN
-        RAISE WARNING USING
-            MESSAGE = 'PostgreSQL''s statistics still count every table''s rows for every login of this database',
-            HINT = 'Run `disrupt db migrate` once as a superuser to make them the monitoring role''s only.';
-        RETURN;
-    END IF;
-    FOR o IN SELECT c.oid::regclass AS name FROM pg_catalog.pg_class c
-              WHERE c.relnamespace = 'pg_catalog'::regnamespace AND c.relkind = 'v'
-                AND (c.relname ~ '^pg_stat(io)?_(all|sys|user|xact_all|xact_sys|xact_user)_(tables|indexes|sequences|functions)$'
-                     OR c.relname = 'pg_stat_database')
-    LOOP
-        EXECUTE format('REVOKE SELECT ON %s FROM PUBLIC', o.name);
-        EXECUTE format('GRANT SELECT ON %s TO pg_monitor', o.name);
-    END LOOP;
-    FOR o IN SELECT p.oid::regprocedure AS name FROM pg_catalog.pg_proc p
-              WHERE p.pronamespace = 'pg_catalog'::regnamespace
-                AND (p.proname ~ '^pg_stat_get_(xact_)?(numscans|lastscan|tuples_|live_tuples|dead_tuples|mod_since_analyze|ins_since_vacuum|blocks_|last_|vacuum_count|autovacuum_count|analyze_count|autoanalyze_count|function_)'
-                     OR p.proname ~ '^pg_stat_get_db_'
-                     OR p.proname IN ('pg_relation_size', 'pg_total_relation_size', 'pg_table_size', 'pg_indexes_size',
-                                      'pg_database_size'))
-    LOOP
-        EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', o.name);
-        EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO pg_monitor', o.name);
-    END LOOP;
-END
-$do$;
+-- Statistics that count rows (pg_stat_*_tables, pg_stat_get_*, sizes) are made the monitoring
+-- role's only by `disrupt db migrate` on every run, as a superuser (Sources/DisruptStore/
+-- StatisticsLock.swift): pg_catalog is not disrupt's, and a function here could be replaced by the
+-- schema's owner before a superuser called it.

@@ -37,6 +37,9 @@ public struct Migrator: Sendable {
         public var definitionChanges: [DefinitionStatus] = []
         /// Whether this run ran (with `dryRun`: would run) the definition files again.
         public var definitionsApplied = false
+        /// Whether PostgreSQL's row-counting statistics are the monitoring role's only
+        /// (`StatisticsLock`: a superuser's run locks them); nil on a dry run.
+        public var statisticsLocked: Bool?
     }
 
     /// Applies pending migrations and changed definitions (or, with `dryRun`, only lists them).
@@ -50,18 +53,21 @@ public struct Migrator: Sendable {
         let changes = try definitionStatus(connection).filter { $0.state != .applied }
         var report = Report(pending: pending, alreadyApplied: applied.count, definitionChanges: changes)
         report.definitionsApplied = !pending.isEmpty || !changes.isEmpty
-        guard !dryRun, report.definitionsApplied else { return report }
-        try connection.transaction {
-            for migration in pending {
-                try connection.executeScript(unsafeSQL: migration.sql)
-                try connection.execute("""
-                    INSERT INTO disrupt.schema_migrations (version, name, checksum) VALUES (\(migration.version), \(migration.name), \(migration.checksum))
-                    """)
+        guard !dryRun else { return report }
+        if report.definitionsApplied {
+            try connection.transaction {
+                for migration in pending {
+                    try connection.executeScript(unsafeSQL: migration.sql)
+                    try connection.execute("""
+                        INSERT INTO disrupt.schema_migrations (version, name, checksum) VALUES (\(migration.version), \(migration.name), \(migration.checksum))
+                        """)
+                }
+                try applyDefinitions(connection)
             }
-            try applyDefinitions(connection)
+            report.applied = pending
+            report.pending = []
         }
-        report.applied = pending
-        report.pending = []
+        report.statisticsLocked = try StatisticsLock.apply(connection)  // every run: see StatisticsLock
         return report
     }
 

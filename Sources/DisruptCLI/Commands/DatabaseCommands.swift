@@ -51,7 +51,7 @@ enum DatabaseCommands {
 
     static let migrate = CommandSpec(
         "migrate", abstract: "Apply the migrations and definitions this disrupt has and the database lacks.",
-        discussion: "Each migration runs once, recorded with a checksum; an applied migration that was edited is an error. After them, when a migration ran or a definition file changed, every function, view, trigger, policy and grant is dropped and defined again from the definition files. All in one transaction; two processes migrating at once take turns. Then the alert settings of disrupt.json (alerts.*) are written for the database's alert triggers.",
+        discussion: "Each migration runs once, recorded with a checksum; an applied migration that was edited is an error. After them, when a migration ran or a definition file changed, every function, view, trigger, policy and grant is dropped and defined again from the definition files. All in one transaction; two processes migrating at once take turns. Then the alert settings of disrupt.json (alerts.*) are written for the database's alert triggers, and PostgreSQL's row-counting statistics are made the monitoring role's only (a superuser's run does it; any other run warns while they are open).",
         arguments: Migrate.self,
         examples: ["disrupt db migrate", "disrupt db migrate --dry-run", "DISRUPT_DATABASE_URL=postgresql://db.example/disrupt?sslmode=verify-full disrupt db migrate"]
     ) { input, invocation in
@@ -74,6 +74,10 @@ enum DatabaseCommands {
             let changed = report.definitionChanges.map { "\($0.name) (\($0.state.rawValue))" }
             let why = changed.isEmpty ? "after the migrations" : changed.joined(separator: ", ")
             invocation.console.print("\(verb) the definitions: \(definitions.joined(separator: ", ")) (\(why))")
+        }
+        if report.statisticsLocked == false {
+            invocation.console.error("warning: PostgreSQL's statistics still count every table's rows for every login of this database "
+                + "(pg_stat_user_tables, pg_relation_size, ...). Run `disrupt db migrate` once as a superuser to make them the monitoring role's only.")
         }
         return 0
     }

@@ -11,6 +11,7 @@ struct MigrateJSON: Encodable {
     var alreadyApplied: Int
     var definitions: [String]
     var definitionsChanged: [DefinitionStatus]
+    var statisticsLocked: Bool?
 
     init(_ report: Migrator.Report, dryRun: Bool, definitionNames: [String]) {
         self.dryRun = dryRun
@@ -18,6 +19,7 @@ struct MigrateJSON: Encodable {
         alreadyApplied = report.alreadyApplied
         definitions = report.definitionsApplied ? definitionNames : []
         definitionsChanged = report.definitionChanges
+        statisticsLocked = report.statisticsLocked
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -25,6 +27,7 @@ struct MigrateJSON: Encodable {
         case alreadyApplied = "already_applied"
         case definitionsApplied = "definitions_applied", definitionsPending = "definitions_pending"
         case definitionsChanged = "definitions_changed"
+        case statisticsLocked = "statistics_locked"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -33,5 +36,6 @@ struct MigrateJSON: Encodable {
         try container.encode(alreadyApplied, forKey: .alreadyApplied)
         try container.encode(definitions, forKey: dryRun ? .definitionsPending : .definitionsApplied)
         try container.encode(definitionsChanged, forKey: .definitionsChanged)
+        try container.encode(statisticsLocked, forKey: .statisticsLocked)
     }
 }

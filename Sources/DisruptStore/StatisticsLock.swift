@@ -1,0 +1,60 @@
+import Postgres
+
+/// PostgreSQL's statistics that count rows (`pg_stat_*_tables`, the `pg_stat_get_*` functions
+/// behind them, function call counts, table and database sizes), made the monitoring role's
+/// (`pg_monitor`) and the superuser's only: otherwise every login reads a person count go from
+/// 3,000 to 3,001 the moment another agency records a restricted one. Only a superuser may change
+/// privileges on `pg_catalog`, and they are not dropped with the definitions, so `Migrator` runs
+/// this on every migration. It is text in the binary, not a function in disrupt's schema, because
+/// a superuser runs it and the schema's owner could replace such a function.
+enum StatisticsLock {
+    /// The views and functions that count rows: (kind `v` or `f`, regclass or regprocedure text).
+    static let objects = """
+        SELECT 'v' AS kind, c.oid::pg_catalog.regclass::pg_catalog.text AS name FROM pg_catalog.pg_class c
+         WHERE c.relnamespace = 'pg_catalog'::pg_catalog.regnamespace AND c.relkind = 'v'
+           AND (c.relname ~ '^pg_stat(io)?_(all|sys|user|xact_all|xact_sys|xact_user)_(tables|indexes|sequences|functions)$'
+                OR c.relname = 'pg_stat_database')
+        UNION ALL
+        SELECT 'f', p.oid::pg_catalog.regprocedure::pg_catalog.text FROM pg_catalog.pg_proc p
+         WHERE p.pronamespace = 'pg_catalog'::pg_catalog.regnamespace
+           AND (p.proname ~ '^pg_stat_get_(xact_)?(numscans|lastscan|tuples_|live_tuples|dead_tuples|mod_since_analyze|ins_since_vacuum|blocks_|last_|vacuum_count|autovacuum_count|analyze_count|autoanalyze_count|function_)'
+                OR p.proname ~ '^pg_stat_get_db_'
+                OR p.proname IN ('pg_relation_size', 'pg_total_relation_size', 'pg_table_size', 'pg_indexes_size',
+                                 'pg_database_size'))
+        """
+
+    /// Locks them when the connection is a superuser's; answers whether they are locked (PUBLIC
+    /// may use none of them). Any role may ask. Runs with `search_path` pinned to `pg_catalog`.
+    static func apply(_ connection: PostgresConnection) throws -> Bool {
+        try connection.transaction {
+            try connection.execute("SET LOCAL search_path = pg_catalog, pg_temp")
+            let superuser = try connection.query("SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user")
+                .first?.decode("rolsuper", as: Bool.self) ?? false
+            if superuser {
+                try connection.executeScript(unsafeSQL: """
+                    DO $lock$
+                    DECLARE
+                        o record;
+                    BEGIN
+                        FOR o IN \(objects) LOOP
+                            IF o.kind = 'v' THEN
+                                EXECUTE pg_catalog.format('REVOKE SELECT ON %s FROM PUBLIC', o.name);
+                                EXECUTE pg_catalog.format('GRANT SELECT ON %s TO pg_monitor', o.name);
+                            ELSE
+                                EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', o.name);
+                                EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO pg_monitor', o.name);
+                            END IF;
+                        END LOOP;
+                    END
+                    $lock$
+                    """)
+            }
+            return try connection.query(PostgresQuery(unsafeSQL: """
+                SELECT NOT EXISTS (
+                    SELECT 1 FROM (\(objects)) o
+                     WHERE CASE o.kind WHEN 'v' THEN pg_catalog.has_table_privilege('public', o.name, 'SELECT')
+                                       ELSE pg_catalog.has_function_privilege('public', o.name, 'EXECUTE') END) AS locked
+                """)).first?.decode("locked", as: Bool.self) ?? false
+        }
+    }
+}

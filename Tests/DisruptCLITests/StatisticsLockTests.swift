@@ -1,0 +1,59 @@
+import DisruptStore
+import DisruptTestSupport
+import Foundation
+import Postgres
+import Testing
+
+/// The statistics lock-down is on pg_catalog, which only a superuser may change, and it is not
+/// part of the definitions that are re-applied when they change: `migrate` checks it on every run,
+/// locks it when a superuser runs it, and says (a warning; `statistics_locked` in JSON) when a
+/// database owner's run leaves it open.
+@Suite("Statistics: locked by every superuser migrate, reported by any other")
+struct StatisticsLockTests {
+    @Test func aMigrateWithNothingToDoLocksStatisticsLeftOpenAndAnOwnersRunSaysTheyAreOpen() throws {
+        let location = try TestCluster.freshDatabase("statistics")
+        let token = String(UUID().uuidString.lowercased().filter(\.isLetter).prefix(8))
+        let (staff, owner) = ("stat_\(token)", "own_\(token)")
+        let su = try TestCluster.superuserConnection(database: location.testDatabaseName)
+        defer { su.close() }
+        try su.execute("SELECT disrupt.staff_add(\(staff), 'Stat Staff', 'police', 'rep')")
+        // a DBA's set-up: the database owned by a login that is not a superuser
+        let database = location.testDatabaseName
+        let formerOwner: String = try su.query("SELECT pg_get_userbyid(datdba)::text AS o FROM pg_database WHERE datname = \(database)")[0].decode("o")
+        try su.execute(PostgresQuery(unsafeSQL: "CREATE ROLE \(owner) LOGIN IN ROLE disrupt_owner"))
+        try su.execute(PostgresQuery(unsafeSQL: "ALTER DATABASE \"\(database)\" OWNER TO \(owner)"))
+        defer {
+            _ = try? su.execute(PostgresQuery(unsafeSQL: "ALTER DATABASE \"\(database)\" OWNER TO \"\(formerOwner)\""))
+            _ = try? su.execute(PostgresQuery(unsafeSQL: "DROP ROLE \(owner)"))
+        }
+
+        func staffMayCount() throws -> Bool {
+            let db = try PostgresConnection(location.asUser(staff).configuration)
+            defer { db.close() }
+            do {
+                _ = try db.query("SELECT pg_stat_get_live_tuples('disrupt.person'::regclass)")
+                return true
+            } catch let error as PostgresError where error.sqlState == "42501" {
+                return false
+            }
+        }
+        #expect(try !staffMayCount(), "a superuser made this database")
+
+        // what a database whose definitions were applied by a non-superuser owner looks like
+        try su.execute("GRANT EXECUTE ON FUNCTION pg_catalog.pg_stat_get_live_tuples(oid) TO PUBLIC")
+        #expect(try staffMayCount())
+
+        let byOwner = try DisruptBinary.run(["db", "migrate", "--format", "json"], databaseURL: location.testURL + "&user=\(owner)")
+        #expect(byOwner.status == 0, "\(byOwner.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(byOwner.stdout.utf8)) as? [String: Any]
+        #expect(report?["statistics_locked"] as? Bool == false, "the owner may not lock them, and says so")
+        #expect(byOwner.stderr.contains("warning: PostgreSQL's statistics still count every table's rows"))
+        #expect(try staffMayCount())
+
+        let bySuperuser = try Migrator().migrate(su)
+        #expect(!bySuperuser.definitionsApplied && bySuperuser.statisticsLocked == true, "nothing else to do, yet locked")
+        #expect(try !staffMayCount())
+        let again = try DisruptBinary.run(["db", "migrate"], databaseURL: location.testURL + "&user=\(owner)")
+        #expect(again.status == 0 && !again.stderr.contains("warning"), "\(again.stderr)")
+    }
+}
