@@ -683,7 +683,9 @@ END $$;
 -- requested for a planned meeting whose research is due (research_due_on <= D <= held_on), one
 -- 'research_due' reminder to the asked agency's lead (its SPOCs, else all its active staff), once
 -- per hearing, due day and recipient (the outbox key). The message names the meeting and the case
--- reference only, never a person; only agencies that may see the case were asked. Returns how many.
+-- reference only, never a person; only agencies that may see the case were asked. A chase about a
+-- case hidden from its recipient since is made all the same and stays unread and undelivered until
+-- the case is visible again (reminder_readable). Returns how many.
 CREATE FUNCTION disrupt.forum_research_sweep(p_as_of date) RETURNS bigint
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp AS $$
 DECLARE

@@ -8,7 +8,8 @@
 -- review date) is a new due_on and so a new reminder.
 --
 -- Conventions:
---   subject_table / subject_id: 'action' | 'plan' | 'court_order' | 'forum_link' | 'breach' | 'incident'.
+--   subject_table / subject_id: 'action' | 'plan' | 'court_order' | 'forum_link' | 'breach' | 'incident'
+--   | 'relationship' | 'hearing' (research_due) | 'action_history' (idva_update).
 --   due_on: the date the reminder is about (action due date, plan review date, order end date,
 --   licence end date, breach/incident date) -- except the reminders sent once a date has passed,
 --   whose due_on is that date + 1 (the first day after it): the second plan_review reminder,
@@ -74,8 +75,8 @@ LANGUAGE sql STABLE AS $$
                                 WHERE u.sensitivity = 'restricted' AND u.agency IS DISTINCT FROM s.agency)))
 $$;
 
--- May p_login read reminder r now: the person, the record it is about (subject), the order and
--- the party it names, each as it is now (an alert was checked when it was made; a record made
+-- May p_login read reminder r now: the person, the record it is about (subject; for a hearing,
+-- its case with the case's victim and perpetrator), the order and the party it names, each as it is now (an alert was checked when it was made; a record made
 -- restricted since must not stay named to whom may no longer see it). Used by the inbox,
 -- `disrupt alerts` and delivery (the read policy below states the same with the tables' own
 -- policies). SECURITY DEFINER: it reads the records past their policies. Granted to nobody: it
@@ -84,11 +85,14 @@ CREATE FUNCTION disrupt.reminder_readable(p_login text, r disrupt.reminder) RETU
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
     -- a named record that is not there counts as hidden, as it does under the read policy
     SELECT ((r).subject_table NOT IN ('incident', 'breach', 'court_order', 'relationship', 'forum_link') OR s.agency IS NOT NULL)
+       AND ((r).subject_table <> 'hearing' OR hc.agency IS NOT NULL)
        AND ((r).order_id IS NULL OR co.agency IS NOT NULL)
        AND ((r).party_id IS NULL OR pa.agency IS NOT NULL)
        AND disrupt.reminder_may_see(p_login,
-               ARRAY[pe.sensitivity, s.sensitivity, co.sensitivity, pa.sensitivity],
-               ARRAY[pe.agency, s.agency, co.agency, pa.agency])
+               ARRAY[pe.sensitivity, s.sensitivity, co.sensitivity, pa.sensitivity,
+                     hc.sensitivity, hc.victim_sensitivity, hc.person_sensitivity],
+               ARRAY[pe.agency, s.agency, co.agency, pa.agency,
+                     hc.agency, hc.victim_agency, hc.person_agency])
       FROM (SELECT 1) one
       LEFT JOIN disrupt.person pe ON pe.id = (r).person_id
       LEFT JOIN LATERAL (
@@ -102,6 +106,16 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
           UNION ALL
           SELECT x.sensitivity, x.agency FROM disrupt.forum_link x WHERE (r).subject_table = 'forum_link' AND x.id = (r).subject_id
       ) s ON true
+      -- a hearing (research_due): its case, the case's victim and perpetrator, as forum_case_visible
+      LEFT JOIN LATERAL (
+          SELECT c.sensitivity, c.agency, v.sensitivity AS victim_sensitivity, v.agency AS victim_agency,
+                 p.sensitivity AS person_sensitivity, p.agency AS person_agency
+            FROM disrupt.hearing h
+            JOIN disrupt.forum_case c ON c.id = h.case_id
+            LEFT JOIN disrupt.party v ON v.id = c.victim_party_id
+            LEFT JOIN disrupt.person p ON p.id = c.person_id
+           WHERE (r).subject_table = 'hearing' AND h.id = (r).subject_id
+      ) hc ON true
       LEFT JOIN disrupt.court_order co ON co.id = (r).order_id
       LEFT JOIN disrupt.party pa ON pa.id = (r).party_id
 $$;
@@ -125,6 +139,8 @@ CREATE POLICY reminder_read ON disrupt.reminder FOR SELECT
                    WHEN 'court_order' THEN EXISTS (SELECT 1 FROM disrupt.court_order x WHERE x.id = reminder.subject_id)
                    WHEN 'relationship' THEN EXISTS (SELECT 1 FROM disrupt.relationship x WHERE x.id = reminder.subject_id)
                    WHEN 'forum_link' THEN EXISTS (SELECT 1 FROM disrupt.forum_link x WHERE x.id = reminder.subject_id)
+                   -- the hearing's policy is its case's: the case, its victim and its perpetrator
+                   WHEN 'hearing' THEN EXISTS (SELECT 1 FROM disrupt.hearing x WHERE x.id = reminder.subject_id)
                    ELSE true END);
 SELECT disrupt.attach_owner_policy('disrupt.reminder');
 REVOKE ALL ON disrupt.reminder FROM PUBLIC;
