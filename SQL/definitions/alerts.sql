@@ -216,35 +216,76 @@ $$;
 -- The triggers
 -- ---------------------------------------------------------------------------------------------
 
+-- A record changed where the alerts look (UPDATE): its open alerts of these kinds are closed as
+-- superseded, and the statement that follows makes them again as the record now is (reopening one
+-- of the same key: the ON CONFLICT clause of each alert's INSERT; acknowledged and delivered again
+-- only when its message changed). One no longer true, or now dated another day, stays closed.
+CREATE FUNCTION disrupt.alert_supersede(p_kinds text[], p_subject_table text, p_ids bigint[], p_reason text) RETURNS void
+LANGUAGE sql AS $$
+    UPDATE disrupt.reminder r SET closed_at = now(), close_reason = p_reason
+     WHERE r.kind = ANY (p_kinds) AND r.subject_table = p_subject_table AND r.closed_at IS NULL
+       AND r.subject_id IN (SELECT unnest(p_ids))
+$$;
+
+-- Is a record's move from one person to another the merge of a duplicate (merge_person: the old
+-- person merged into the new)? Not news about him: it raises no alert.
+CREATE FUNCTION disrupt.alert_merge_move(p_from bigint, p_to bigint) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT p_from IS DISTINCT FROM p_to
+       AND EXISTS (SELECT 1 FROM disrupt.person pe WHERE pe.id = p_from AND pe.merged_into = p_to)
+$$;
+
+
 -- Cost (an import is one INSERT, so each trigger sees every row of it in new_rows): each
--- statement makes one pass over the transition table and joins it to the few candidates; the
+-- statement reads the transition table once (an UPDATE's: only the rows changed where the alerts
+-- look, found once by a hash join of old and new rows and joined back by id) and joins it to the
+-- few candidates; the
 -- checks that call functions run once per distinct person (alert_watched) or per distinct
 -- person and visibility of the records named (alert_recipients, alert_restricted_agency), never
 -- per row; the day an alert shows is worked out once per statement.
 
--- new_victim, suspected_breach, offending_on_order
-CREATE FUNCTION disrupt.alert_on_incident_insert() RETURNS trigger
+-- new_victim, suspected_breach, offending_on_order. Attached AFTER INSERT and AFTER UPDATE: the
+-- incidents an alert may be about are those inserted, or changed where the alerts look (whose,
+-- against whom, when, where, and who may see it: an incident made shared, or moved to another
+-- day, party or person, is news to whoever may see it now), dated within recent_days; the
+-- exactly-once key keeps an alert already made from being made again. "This statement's rows"
+-- below are those (written).
+CREATE FUNCTION disrupt.alert_on_incident_write() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     v_today constant date := disrupt.today();
     v_since constant date := disrupt.today() - disrupt.alert_recent_days();
+    v_changed bigint[];  -- UPDATE: the ids changed where the alerts look; INSERT: NULL (every row)
+    v_superseded constant text := 'superseded: the incident changed';
     v_shown date;
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM new_rows i WHERE i.occurred_on >= v_since) THEN
+    IF TG_OP = 'UPDATE' THEN
+        v_changed := ARRAY(SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+                            WHERE (n.person_id, n.party_id, n.occurred_on, n.address, n.sensitivity, n.agency)
+                                  IS DISTINCT FROM (o.person_id, o.party_id, o.occurred_on, o.address, o.sensitivity, o.agency)
+                              AND NOT disrupt.alert_merge_move(o.person_id, n.person_id));
+        PERFORM disrupt.alert_supersede(ARRAY['new_victim', 'suspected_breach', 'offending_on_order'], 'incident', v_changed, v_superseded);
+        IF NOT EXISTS (SELECT 1 FROM new_rows i JOIN unnest(v_changed) c(id) ON c.id = i.id WHERE i.occurred_on >= v_since) THEN
+            RETURN NULL;  -- nothing recent changed where the alerts look
+        END IF;
+    ELSIF NOT EXISTS (SELECT 1 FROM new_rows i WHERE i.occurred_on >= v_since) THEN
         RETURN NULL;  -- history only: nothing to alert on (the common case of a bulk import)
     END IF;
 
     IF disrupt.alert_enabled('new_victim') THEN
         v_shown := disrupt.alert_next_working_day(v_today, disrupt.alert_delay('new_victim'));
-        WITH counts AS (  -- this statement's incidents per pair and visibility (agency '': shared)
+        WITH written AS MATERIALIZED (  -- this statement's rows (an UPDATE's: those changed), by hash join
+            SELECT i.* FROM new_rows i WHERE v_changed IS NULL
+            UNION ALL SELECT i.* FROM new_rows i JOIN unnest(v_changed) c(id) ON c.id = i.id),
+        counts AS (  -- this statement's incidents per pair and visibility (agency '': shared)
             SELECT i.person_id, i.party_id, CASE WHEN i.sensitivity = 'shared' THEN '' ELSE i.agency END AS agency,
                    count(*) AS n_new
-              FROM new_rows i WHERE i.party_id IS NOT NULL
+              FROM written i WHERE i.party_id IS NOT NULL
              GROUP BY 1, 2, 3
         ),
         firsts AS (  -- per pair and visibility: each recipient hears of the earliest he may see (ins)
             SELECT DISTINCT ON (i.person_id, i.party_id, i.sensitivity, i.agency) i.*
-              FROM new_rows i
+              FROM written i
              WHERE i.occurred_on >= v_since AND i.party_id IS NOT NULL
              ORDER BY i.person_id, i.party_id, i.sensitivity, i.agency, i.occurred_on, i.created_at, i.source_ref, i.id
         ),
@@ -297,12 +338,21 @@ BEGIN
               JOIN named r ON r.person_id = f.person_id AND r.sensitivities = f.sensitivities AND r.agencies = f.agencies
              WHERE (f.hidden_before IS NULL OR NOT disrupt.alert_saw_any(r.login, f.hidden_before))  -- not new to him
              ORDER BY f.person_id, f.party_id, r.login, f.occurred_on, f.created_at, f.source_ref, f.id
-            ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING;
+            ON CONFLICT ON CONSTRAINT reminder_key DO UPDATE  -- superseded by this change and made again: reopen, as it is now
+                   SET message = excluded.message, evidence = excluded.evidence, person_id = excluded.person_id, party_id = excluded.party_id,
+                       order_id = excluded.order_id, restricted_agency = excluded.restricted_agency, shown_on = excluded.shown_on,
+                       closed_at = NULL, close_reason = NULL,
+                       acked_at = CASE WHEN reminder.message = excluded.message THEN reminder.acked_at END,
+                       delivered_at = CASE WHEN reminder.message = excluded.message THEN reminder.delivered_at END
+                 WHERE reminder.close_reason = v_superseded;
     END IF;
 
     IF disrupt.alert_enabled('suspected_breach') THEN
         v_shown := disrupt.alert_next_working_day(v_today, disrupt.alert_delay('suspected_breach'));
-        WITH hits AS MATERIALIZED (
+        WITH written AS MATERIALIZED (  -- this statement's rows (an UPDATE's: those changed), by hash join
+            SELECT i.* FROM new_rows i WHERE v_changed IS NULL
+            UNION ALL SELECT i.* FROM new_rows i JOIN unnest(v_changed) c(id) ON c.id = i.id),
+        hits AS MATERIALIZED (
             -- every order the incident may breach: each recipient hears of the first he may see (ins)
             SELECT i.id, i.person_id, i.source_ref, i.occurred_on, pe.person_ref, co.created_at AS order_created_at,
                    co.id AS order_id, co.source_ref AS order_ref, co.order_type,
@@ -310,7 +360,7 @@ BEGIN
                    ARRAY[pe.sensitivity, i.sensitivity, co.sensitivity] AS sensitivities, ARRAY[pe.agency, i.agency, co.agency] AS agencies,
                    (SELECT array_agg(b.agency) FROM disrupt.breach b
                      WHERE b.person_id = i.person_id AND b.occurred_on = i.occurred_on AND b.sensitivity <> 'shared') AS breaches_hidden
-              FROM new_rows i
+              FROM written i
               JOIN disrupt.court_order co ON co.person_id = i.person_id
                AND disrupt.alert_in_force(co.starts_on, co.ends_on, i.occurred_on)
                AND ((co.protected_party_id IS NOT NULL AND co.protected_party_id = i.party_id)
@@ -341,17 +391,26 @@ BEGIN
               JOIN named r ON r.person_id = h.person_id AND r.sensitivities = h.sensitivities AND r.agencies = h.agencies
              WHERE (h.breaches_hidden IS NULL OR NOT disrupt.alert_saw_any(r.login, h.breaches_hidden))  -- a breach he may see is recorded that day
              ORDER BY h.id, r.login, h.order_created_at, h.order_ref, h.order_id
-            ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING;
+            ON CONFLICT ON CONSTRAINT reminder_key DO UPDATE  -- superseded by this change and made again: reopen, as it is now
+                   SET message = excluded.message, evidence = excluded.evidence, person_id = excluded.person_id, party_id = excluded.party_id,
+                       order_id = excluded.order_id, restricted_agency = excluded.restricted_agency, shown_on = excluded.shown_on,
+                       closed_at = NULL, close_reason = NULL,
+                       acked_at = CASE WHEN reminder.message = excluded.message THEN reminder.acked_at END,
+                       delivered_at = CASE WHEN reminder.message = excluded.message THEN reminder.delivered_at END
+                 WHERE reminder.close_reason = v_superseded;
     END IF;
 
     IF disrupt.alert_enabled('offending_on_order') THEN
         v_shown := disrupt.alert_next_working_day(v_today, disrupt.alert_delay('offending_on_order'));
-        WITH hits AS MATERIALIZED (
+        WITH written AS MATERIALIZED (  -- this statement's rows (an UPDATE's: those changed), by hash join
+            SELECT i.* FROM new_rows i WHERE v_changed IS NULL
+            UNION ALL SELECT i.* FROM new_rows i JOIN unnest(v_changed) c(id) ON c.id = i.id),
+        hits AS MATERIALIZED (
             -- every bail, RUI or licence in force: each recipient hears of the first he may see (ins)
             SELECT i.id, i.person_id, i.source_ref, i.occurred_on, pe.person_ref, co.created_at AS order_created_at,
                    co.id AS order_id, co.source_ref AS order_ref, co.order_type,
                    ARRAY[pe.sensitivity, i.sensitivity, co.sensitivity] AS sensitivities, ARRAY[pe.agency, i.agency, co.agency] AS agencies
-              FROM new_rows i
+              FROM written i
               JOIN disrupt.court_order co ON co.person_id = i.person_id AND co.order_type IN ('bail', 'rui', 'licence')
                AND disrupt.alert_in_force(co.starts_on, co.ends_on, i.occurred_on)
               JOIN disrupt.person pe ON pe.id = i.person_id
@@ -381,32 +440,55 @@ BEGIN
               JOIN named r ON r.person_id = x.person_id AND r.sensitivities = x.sensitivities AND r.agencies = x.agencies
                           AND r.licence = (x.order_type = 'licence')
              ORDER BY x.id, r.login, x.order_type = 'licence' DESC, x.order_created_at, x.order_ref, x.order_id
-            ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING;
+            ON CONFLICT ON CONSTRAINT reminder_key DO UPDATE  -- superseded by this change and made again: reopen, as it is now
+                   SET message = excluded.message, evidence = excluded.evidence, person_id = excluded.person_id, party_id = excluded.party_id,
+                       order_id = excluded.order_id, restricted_agency = excluded.restricted_agency, shown_on = excluded.shown_on,
+                       closed_at = NULL, close_reason = NULL,
+                       acked_at = CASE WHEN reminder.message = excluded.message THEN reminder.acked_at END,
+                       delivered_at = CASE WHEN reminder.message = excluded.message THEN reminder.delivered_at END
+                 WHERE reminder.close_reason = v_superseded;
     END IF;
 
     PERFORM disrupt.reminder_wake();  -- made or not (reminders.sql, Conventions)
     RETURN NULL;
 END $$;
 
--- new_partner
-CREATE FUNCTION disrupt.alert_on_relationship_insert() RETURNS trigger
+-- new_partner. AFTER INSERT and AFTER UPDATE: the relationships inserted, or changed where the
+-- alert looks (whose, with whom, what, since when, and who may see it). "This statement's rows"
+-- below are those (written).
+CREATE FUNCTION disrupt.alert_on_relationship_write() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     v_today constant date := disrupt.today();
     v_since constant date := disrupt.today() - disrupt.alert_recent_days();
     v_shown constant date := disrupt.alert_next_working_day(disrupt.today(), disrupt.alert_delay('new_partner'));
+    v_changed bigint[];  -- UPDATE: the ids changed where the alert looks; INSERT: NULL (every row)
+    v_superseded constant text := 'superseded: the relationship changed';
 BEGIN
     IF NOT disrupt.alert_enabled('new_partner') THEN
         RETURN NULL;
     END IF;
-    WITH counts AS (  -- this statement's relationships per pair and visibility (agency '': shared)
+    IF TG_OP = 'UPDATE' THEN
+        v_changed := ARRAY(SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+                            WHERE (n.person_id, n.party_id, n.relationship, n.from_on, n.sensitivity, n.agency)
+                                  IS DISTINCT FROM (o.person_id, o.party_id, o.relationship, o.from_on, o.sensitivity, o.agency)
+                              AND NOT disrupt.alert_merge_move(o.person_id, n.person_id));
+        IF cardinality(v_changed) = 0 THEN
+            RETURN NULL;
+        END IF;
+        PERFORM disrupt.alert_supersede(ARRAY['new_partner'], 'relationship', v_changed, v_superseded);
+    END IF;
+    WITH written AS MATERIALIZED (  -- this statement's rows (an UPDATE's: those changed), by hash join
+        SELECT r.* FROM new_rows r WHERE v_changed IS NULL
+        UNION ALL SELECT r.* FROM new_rows r JOIN unnest(v_changed) c(id) ON c.id = r.id),
+    counts AS (  -- this statement's relationships per pair and visibility (agency '': shared)
         SELECT r.person_id, r.party_id, CASE WHEN r.sensitivity = 'shared' THEN '' ELSE r.agency END AS agency,
                count(*) AS n_new
-          FROM new_rows r GROUP BY 1, 2, 3
+          FROM written r GROUP BY 1, 2, 3
     ),
     firsts AS (  -- per pair and visibility: each recipient hears of the earliest he may see (ins)
         SELECT DISTINCT ON (r.person_id, r.party_id, r.sensitivity, r.agency) r.*
-          FROM new_rows r
+          FROM written r
          WHERE r.relationship = 'partner' AND coalesce(r.from_on, v_today) >= v_since
          ORDER BY r.person_id, r.party_id, r.sensitivity, r.agency, r.from_on NULLS LAST, r.created_at, r.id
     ),
@@ -459,23 +541,52 @@ BEGIN
           JOIN named rc ON rc.person_id = f.person_id AND rc.sensitivities = f.sensitivities AND rc.agencies = f.agencies
          WHERE (f.hidden_before IS NULL OR NOT disrupt.alert_saw_any(rc.login, f.hidden_before))  -- not new to him
          ORDER BY f.person_id, f.party_id, rc.login, f.from_on NULLS LAST, f.created_at, f.id
-        ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING;
+        ON CONFLICT ON CONSTRAINT reminder_key DO UPDATE  -- superseded by this change and made again: reopen, as it is now
+               SET message = excluded.message, evidence = excluded.evidence, person_id = excluded.person_id, party_id = excluded.party_id,
+                   order_id = excluded.order_id, restricted_agency = excluded.restricted_agency, shown_on = excluded.shown_on,
+                   closed_at = NULL, close_reason = NULL,
+                   acked_at = CASE WHEN reminder.message = excluded.message THEN reminder.acked_at END,
+                   delivered_at = CASE WHEN reminder.message = excluded.message THEN reminder.delivered_at END
+             WHERE reminder.close_reason = v_superseded;
     PERFORM disrupt.reminder_wake();  -- made or not (reminders.sql, Conventions)
     RETURN NULL;
 END $$;
 
--- breach_no_positive_action; a breach also closes the suspected_breach alerts of his incidents that day
-CREATE FUNCTION disrupt.alert_on_breach_insert() RETURNS trigger
+-- breach_no_positive_action; a breach also closes the suspected_breach alerts of his incidents that
+-- day. AFTER INSERT and AFTER UPDATE: the breaches inserted, or changed where the alerts look
+-- (whose, which order, when, the action taken, and who may see it: a breach made shared closes
+-- everyone's suspected breach that day); an update that records positive action closes the
+-- breach's breach_no_positive_action alerts.
+CREATE FUNCTION disrupt.alert_on_breach_write() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     v_today constant date := disrupt.today();
     v_since constant date := disrupt.today() - disrupt.alert_recent_days();
     v_positive constant text[] := disrupt.alert_positive_actions();
+    v_changed bigint[];  -- UPDATE: the ids changed where the alerts look; INSERT: NULL (every row)
+    v_superseded constant text := 'superseded: the breach changed';
     v_shown date;
 BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        UPDATE disrupt.reminder r
+           SET closed_at = now(), close_reason = left(format('positive action recorded: %s', b.action_taken), 2000)
+          FROM new_rows b
+         WHERE b.action_taken = ANY (v_positive)
+           AND r.kind = 'breach_no_positive_action' AND r.subject_table = 'breach' AND r.subject_id = b.id AND r.closed_at IS NULL;
+        v_changed := ARRAY(SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+                            WHERE (n.person_id, n.order_id, n.occurred_on, n.action_taken, n.sensitivity, n.agency)
+                                  IS DISTINCT FROM (o.person_id, o.order_id, o.occurred_on, o.action_taken, o.sensitivity, o.agency)
+                              AND NOT disrupt.alert_merge_move(o.person_id, n.person_id));
+        IF cardinality(v_changed) = 0 THEN
+            RETURN NULL;
+        END IF;
+        PERFORM disrupt.alert_supersede(ARRAY['breach_no_positive_action'], 'breach', v_changed, v_superseded);
+    END IF;
+
     UPDATE disrupt.reminder r
-       SET closed_at = now(), close_reason = format('breach %s recorded', b.source_ref)
-      FROM new_rows b
+       SET closed_at = now(), close_reason = left(format('breach %s recorded', b.source_ref), 2000)  -- never fails on a long reference
+      FROM (SELECT x.* FROM new_rows x WHERE v_changed IS NULL
+            UNION ALL SELECT x.* FROM new_rows x JOIN unnest(v_changed) c(id) ON c.id = x.id) b
       JOIN disrupt.incident i ON i.person_id = b.person_id AND i.occurred_on = b.occurred_on
      WHERE r.kind = 'suspected_breach' AND r.subject_table = 'incident' AND r.subject_id = i.id AND r.closed_at IS NULL
        -- a breach its recipient may not see neither closes his alert nor names itself to him
@@ -488,7 +599,8 @@ BEGIN
             SELECT b.*, pe.person_ref, co.source_ref AS order_ref, co.order_type,
                    ARRAY[pe.sensitivity, b.sensitivity, co.sensitivity] AS sensitivities,
                    ARRAY[pe.agency, b.agency, co.agency] AS agencies
-              FROM new_rows b
+              FROM (SELECT x.* FROM new_rows x WHERE v_changed IS NULL
+                    UNION ALL SELECT x.* FROM new_rows x JOIN unnest(v_changed) c(id) ON c.id = x.id) b
               JOIN disrupt.person pe ON pe.id = b.person_id
               LEFT JOIN disrupt.court_order co ON co.id = b.order_id
              WHERE b.occurred_on >= v_since AND (b.action_taken IS NULL OR NOT b.action_taken = ANY (v_positive))
@@ -516,23 +628,15 @@ BEGIN
                    'positive_action_breach', r.restricted_agency, c.order_id
               FROM candidates c
               JOIN named r ON r.person_id = c.person_id AND r.sensitivities = c.sensitivities AND r.agencies = c.agencies
-            ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING;
+            ON CONFLICT ON CONSTRAINT reminder_key DO UPDATE  -- superseded by this change and made again: reopen, as it is now
+                   SET message = excluded.message, evidence = excluded.evidence, person_id = excluded.person_id, party_id = excluded.party_id,
+                       order_id = excluded.order_id, restricted_agency = excluded.restricted_agency, shown_on = excluded.shown_on,
+                       closed_at = NULL, close_reason = NULL,
+                       acked_at = CASE WHEN reminder.message = excluded.message THEN reminder.acked_at END,
+                       delivered_at = CASE WHEN reminder.message = excluded.message THEN reminder.delivered_at END
+                 WHERE reminder.close_reason = v_superseded;
     END IF;
     PERFORM disrupt.reminder_wake();  -- made or not (reminders.sql, Conventions)
-    RETURN NULL;
-END $$;
-
--- positive action recorded on a breach closes its breach_no_positive_action alerts
-CREATE FUNCTION disrupt.alert_on_breach_update() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-    v_positive constant text[] := disrupt.alert_positive_actions();
-BEGIN
-    UPDATE disrupt.reminder r
-       SET closed_at = now(), close_reason = format('positive action recorded: %s', b.action_taken)
-      FROM new_rows b
-     WHERE b.action_taken = ANY (v_positive)
-       AND r.kind = 'breach_no_positive_action' AND r.subject_table = 'breach' AND r.subject_id = b.id AND r.closed_at IS NULL;
     RETURN NULL;
 END $$;
 
@@ -579,18 +683,26 @@ BEGIN
     RETURN NULL;
 END $$;
 
+-- An INSERT trigger may not name an OLD TABLE; each function reads old_rows only when TG_OP is
+-- UPDATE (PL/pgSQL plans a statement when it first runs, per trigger).
 CREATE TRIGGER alert_after_incident_insert AFTER INSERT ON disrupt.incident
     REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.alert_on_incident_insert();
+    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.alert_on_incident_write();
+CREATE TRIGGER alert_after_incident_update AFTER UPDATE ON disrupt.incident
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.alert_on_incident_write();
 CREATE TRIGGER alert_after_relationship_insert AFTER INSERT ON disrupt.relationship
     REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.alert_on_relationship_insert();
+    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.alert_on_relationship_write();
+CREATE TRIGGER alert_after_relationship_update AFTER UPDATE ON disrupt.relationship
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.alert_on_relationship_write();
 CREATE TRIGGER alert_after_breach_insert AFTER INSERT ON disrupt.breach
     REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.alert_on_breach_insert();
+    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.alert_on_breach_write();
 CREATE TRIGGER alert_after_breach_update AFTER UPDATE ON disrupt.breach
-    REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.alert_on_breach_update();
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.alert_on_breach_write();
 CREATE TRIGGER alert_after_action_history_insert AFTER INSERT ON disrupt.action_history
     REFERENCING NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION disrupt.alert_on_action_history_insert();
@@ -767,10 +879,11 @@ REVOKE ALL ON FUNCTION
     disrupt.alert_watched(bigint),
     disrupt.alert_recipients(bigint, text[], text[]),
     disrupt.alert_probation_leads(bigint, text[], text[]),
-    disrupt.alert_on_incident_insert(),
-    disrupt.alert_on_relationship_insert(),
-    disrupt.alert_on_breach_insert(),
-    disrupt.alert_on_breach_update(),
+    disrupt.alert_supersede(text[], text, bigint[], text),
+    disrupt.alert_merge_move(bigint, bigint),
+    disrupt.alert_on_incident_write(),
+    disrupt.alert_on_relationship_write(),
+    disrupt.alert_on_breach_write(),
     disrupt.alert_on_action_history_insert(),
     disrupt.plan_victim_add(bigint, text, text),
     disrupt.plan_victim_remove(bigint, text),

@@ -321,6 +321,15 @@ BEGIN
                         AND disrupt.keys_collide(y.agency, y.sensitivity, x.agency, x.sensitivity));
     DELETE FROM disrupt.alias WHERE person_id = a.id;
 
+    -- earlier merges into absorb now point at keep
+    UPDATE disrupt.person SET merged_into = k.id WHERE merged_into = a.id;
+
+    -- absorb is retired (before its records move, so that the alert triggers see a merge, not
+    -- news: alert_merge_move); its PNC moves to keep when keep has none
+    UPDATE disrupt.person SET merged_into = k.id,
+           pnc_id = CASE WHEN k.pnc_id IS NULL THEN NULL ELSE pnc_id END
+    WHERE id = a.id;
+
     -- relationships: fold those that would collide (keys_collide) into keep's row, move the rest
     UPDATE disrupt.relationship r
     SET from_on = LEAST(r.from_on, x.from_on),
@@ -345,13 +354,6 @@ BEGIN
     UPDATE disrupt.forum_link  SET person_id = k.id WHERE person_id = a.id;
     UPDATE disrupt.referral    SET person_id = k.id WHERE person_id = a.id;
 
-    -- earlier merges into absorb now point at keep
-    UPDATE disrupt.person SET merged_into = k.id WHERE merged_into = a.id;
-
-    -- absorb is retired; its PNC moves to keep when keep has none
-    UPDATE disrupt.person SET merged_into = k.id,
-           pnc_id = CASE WHEN k.pnc_id IS NULL THEN NULL ELSE pnc_id END
-    WHERE id = a.id;
     UPDATE disrupt.person SET
         pnc_id        = COALESCE(pnc_id, a.pnc_id),
         given_name    = COALESCE(given_name, a.given_name),

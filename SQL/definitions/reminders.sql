@@ -458,10 +458,14 @@ END $$;
 -- the triggers below, another file's reminders), a row whose recipient is staff who may not
 -- see its person (disrupt.reminder_may_see, the outbox's one visibility rule) is
 -- dropped before it is stored. Reminders are few per statement, so one row trigger is cheap.
+-- It also cuts an alert's evidence to the column's 2,000 characters: a record with a very long
+-- reference must not make its writer's statement fail exactly when an alert is made, for whether
+-- one is made depends on records the writer may not see.
 -- ---------------------------------------------------------------------------------------------
 CREATE FUNCTION disrupt.reminder_recipient_may_see() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
+    NEW.evidence := left(NEW.evidence, 2000);
     IF NEW.person_id IS NOT NULL
        AND EXISTS (SELECT 1 FROM disrupt.staff s WHERE s.login = NEW.recipient_login)
        AND NOT EXISTS (SELECT 1 FROM disrupt.person pe

@@ -22,29 +22,29 @@ struct AlertCommandTests {
         try db.execute("INSERT INTO disrupt.party (party_ref, family_name, kind, agency) VALUES ('V-' || \(fx.personRef), 'Victim', 'victim', 'police')")
     }
 
-    private var victimRef: String { "V-\(fx.personRef)" }
+    var victimRef: String { "V-\(fx.personRef)" }
 
     /// The caller's inbox as JSON objects.
-    private func inbox(_ login: String, all: Bool = false) throws -> [[String: Any]] {
+    func inbox(_ login: String, all: Bool = false) throws -> [[String: Any]] {
         let result = try fx.run(["inbox", "--format", "json"] + (all ? ["--all"] : []), as: login)
         #expect(result.status == 0, "\(result.stderr)")
         return try DisruptBinary.json(result) as? [[String: Any]] ?? []
     }
 
     /// The SQLSTATE a statement failed with (nil when it succeeded).
-    private func sqlState(_ body: () throws -> Void) -> String? {
+    func sqlState(_ body: () throws -> Void) -> String? {
         do { try body(); return nil } catch let error as PostgresError { return error.sqlState } catch { return "?" }
     }
 
-    private func kinds(_ login: String) throws -> [String] {
+    func kinds(_ login: String) throws -> [String] {
         try inbox(login).compactMap { $0["kind"] as? String }.sorted()
     }
 
-    private func party(_ ref: String, agency: String = "police", sensitivity: String = "shared") throws {
+    func party(_ ref: String, agency: String = "police", sensitivity: String = "shared") throws {
         try db.execute("INSERT INTO disrupt.party (party_ref, family_name, kind, agency, sensitivity) VALUES (\(ref), 'Party', 'victim', \(agency), \(sensitivity))")
     }
 
-    private func incident(_ ref: String, on day: Day, party: String?, address: String? = nil, agency: String = "police",
+    func incident(_ ref: String, on day: Day, party: String?, address: String? = nil, agency: String = "police",
                           sensitivity: String = "shared", person: String? = nil) throws {
         try db.execute("""
             INSERT INTO disrupt.incident (source_ref, person_id, party_id, occurred_on, address, agency, sensitivity)
@@ -53,7 +53,7 @@ struct AlertCommandTests {
             """)
     }
 
-    private func order(_ ref: String, type: String, starts: Day, ends: Day?, party: String? = nil, address: String? = nil,
+    func order(_ ref: String, type: String, starts: Day, ends: Day?, party: String? = nil, address: String? = nil,
                        agency: String = "police", sensitivity: String = "shared") throws {
         try db.execute("""
             INSERT INTO disrupt.court_order (source_ref, person_id, order_type, protected_party_id, protected_address, starts_on, ends_on, agency, sensitivity)
@@ -63,7 +63,16 @@ struct AlertCommandTests {
             """)
     }
 
-    private func count(_ kind: String) throws -> Int {
+    /// Records a breach of his, with no order, as `session` (a staff login's psql) or the superuser.
+    func breach(_ ref: String, on day: Day, action: String = "charge", agency: String = "police", sensitivity: String = "shared",
+                via session: PostgresConnection? = nil) throws {
+        try (session ?? db).execute("""
+            INSERT INTO disrupt.breach (source_ref, person_id, occurred_on, action_taken, agency, sensitivity)
+            SELECT \(ref), pe.id, \(day)::date, \(action), \(agency), \(sensitivity) FROM disrupt.person pe WHERE pe.person_ref = \(fx.personRef)
+            """)
+    }
+
+    func count(_ kind: String) throws -> Int {
         try db.query("SELECT count(*)::int AS n FROM disrupt.reminder WHERE kind = \(kind)")[0].decode("n")
     }
 
@@ -230,19 +239,12 @@ struct AlertCommandTests {
         // probation records, restricted, a breach of his that day: the police SPOC may not see it
         let officer = try staffSession(fx.probation)
         defer { officer.close() }
-        try officer.execute("""
-            INSERT INTO disrupt.breach (source_ref, person_id, occurred_on, action_taken, agency, sensitivity)
-            SELECT 'B-secret', pe.id, \(today)::date, 'charge', 'probation', 'restricted'
-              FROM disrupt.person pe WHERE pe.person_ref = \(fx.personRef)
-            """)
+        try breach("B-secret", on: today, agency: "probation", sensitivity: "restricted", via: officer)
         #expect(try kinds(fx.spoc).contains("suspected_breach"), "his alert stands")
         let everything = try fx.run(["inbox", "--all", "--format", "json"], as: fx.spoc)
         #expect(everything.status == 0 && !everything.stdout.contains("B-secret"), "\(everything.stdout)")
         // a breach he may see closes it, and says which
-        try db.execute("""
-            INSERT INTO disrupt.breach (source_ref, person_id, occurred_on, action_taken, agency)
-            SELECT 'B-police', pe.id, \(today)::date, 'charge', 'police' FROM disrupt.person pe WHERE pe.person_ref = \(fx.personRef)
-            """)
+        try breach("B-police", on: today)
         #expect(try !kinds(fx.spoc).contains("suspected_breach"))
         #expect(try inbox(fx.spoc, all: true).contains { ($0["close_reason"] as? String) == "breach B-police recorded" })
     }
@@ -253,19 +255,11 @@ struct AlertCommandTests {
         try order("O-shared", type: "dvpo", starts: today.adding(days: -3), ends: nil, party: "V-prot")
         let officer = try staffSession(fx.probation)
         defer { officer.close() }
-        try officer.execute("""
-            INSERT INTO disrupt.breach (source_ref, person_id, occurred_on, action_taken, agency, sensitivity)
-            SELECT 'B-secret', pe.id, \(today)::date, 'charge', 'probation', 'restricted'
-              FROM disrupt.person pe WHERE pe.person_ref = \(fx.personRef)
-            """)
+        try breach("B-secret", on: today, agency: "probation", sensitivity: "restricted", via: officer)
         try incident("I-near", on: today, party: "V-prot")
         #expect(try kinds(fx.spoc).contains("suspected_breach"))
         // one recorded by his own agency, restricted, he may see: no alert for the next incident
-        try db.execute("""
-            INSERT INTO disrupt.breach (source_ref, person_id, occurred_on, action_taken, agency, sensitivity)
-            SELECT 'B-own', pe.id, \(today.adding(days: -1))::date, 'charge', 'police', 'restricted'
-              FROM disrupt.person pe WHERE pe.person_ref = \(fx.personRef)
-            """)
+        try breach("B-own", on: today.adding(days: -1), sensitivity: "restricted")
         try incident("I-near-2", on: today.adding(days: -1), party: "V-prot")
         #expect(try !inbox(fx.spoc).contains {
             $0["kind"] as? String == "suspected_breach" && ($0["message"] as? String)?.contains("I-near-2") == true
@@ -395,10 +389,7 @@ struct AlertCommandTests {
         try incident("I-near", on: today, party: "V-prot")
         #expect(try count("suspected_breach") == 1)
         try db.execute("SELECT disrupt.staff_disable(\(fx.spoc), 'left the force')")
-        try db.execute("""
-            INSERT INTO disrupt.breach (source_ref, person_id, occurred_on, action_taken, agency)
-            SELECT 'B-shared', pe.id, \(today)::date, 'charge', 'police' FROM disrupt.person pe WHERE pe.person_ref = \(fx.personRef)
-            """)
+        try breach("B-shared", on: today)
         let open: Int = try db.query("SELECT count(*)::int AS n FROM disrupt.reminder WHERE kind = 'suspected_breach' AND closed_at IS NULL")[0].decode("n")
         #expect(open == 0)
     }
@@ -536,7 +527,7 @@ struct AlertCommandTests {
         #expect(try inbox(fx.chair).filter { $0["kind"] as? String == "suspected_breach" }.count == 2)
     }
 
-    private func partner(_ party: String, from day: Day) throws {
+    func partner(_ party: String, from day: Day) throws {
         try db.execute("""
             INSERT INTO disrupt.relationship (person_id, party_id, relationship, from_on, agency)
             SELECT pe.id, pa.id, 'partner', \(day)::date, 'police' FROM disrupt.person pe, disrupt.party pa
@@ -545,7 +536,7 @@ struct AlertCommandTests {
     }
 
     /// A connection as a staff login, as psql would make it, with its consultation committed.
-    private func staffSession(_ login: String, timeZone: String? = nil) throws -> PostgresConnection {
+    func staffSession(_ login: String, timeZone: String? = nil) throws -> PostgresConnection {
         let session = try PostgresConnection(fx.location.asUser(login).configuration)
         if let timeZone { try session.execute("SELECT set_config('TimeZone', \(timeZone), false)") }
         try session.execute("SELECT disrupt.consult('alert tests', 'psql')")

@@ -1,0 +1,135 @@
+import DisruptCore
+import Postgres
+import Testing
+
+/// Alerts follow a record that changes, not only one that is inserted: a record made shared, or
+/// moved to another day or party, by a staff login with psql is news to whoever may see it now; an
+/// alert it had made is superseded (closed, or reopened as the record now is); an edit the alerts
+/// do not look at (a note) makes none, nor does anything outside the window or a merge of
+/// duplicates; and no reference is long enough to make the writer's statement fail where an alert
+/// is made (which would tell him of records he may not see).
+extension AlertCommandTests {
+    private func messages(_ login: String, kind: String) throws -> [String] {
+        try inbox(login).filter { $0["kind"] as? String == kind }.compactMap { $0["message"] as? String }
+    }
+
+    @Test func anIncidentMadeSharedOrMovedByUpdateAlertsWhomMayNowSeeItAndANoteDoesNot() throws {
+        // before any plan: not watched, so no alert when recorded
+        try party("V-late")
+        try incident("I-late", on: today.adding(days: -2), party: "V-late")
+        _ = try fx.openPlan()
+        try party("V-prob")
+        try party("V-old")
+        try incident("I-prob", on: today, party: "V-prob", agency: "probation", sensitivity: "restricted")
+        try incident("I-prob-old", on: today.adding(days: -29), party: "V-old", agency: "probation", sensitivity: "restricted")
+        #expect(try count("new_victim") == 0, "nobody who leads on him may see probation's restricted incidents")
+
+        let officer = try staffSession(fx.probation)
+        defer { officer.close() }
+        try officer.execute("UPDATE disrupt.incident SET sensitivity = 'shared' WHERE source_ref IN ('I-prob', 'I-prob-old')")
+        #expect(try messages(fx.spoc, kind: "new_victim").filter { $0.contains("incident I-prob on") }.count == 1,
+                "made shared: the SPOC hears of the one inside recent_days, once")
+        #expect(try !messages(fx.spoc, kind: "new_victim").contains { $0.contains("I-prob-old") }, "the day before the window: no alert")
+
+        let spoc = try staffSession(fx.spoc)
+        defer { spoc.close() }
+        try spoc.execute("UPDATE disrupt.incident SET note = 'read again' WHERE source_ref = 'I-late'")
+        #expect(try !messages(fx.spoc, kind: "new_victim").contains { $0.contains("I-late") }, "a note is not news")
+        try spoc.execute("UPDATE disrupt.incident SET occurred_on = occurred_on + 1 WHERE source_ref = 'I-late'")
+        #expect(try messages(fx.spoc, kind: "new_victim").contains { $0.contains("I-late") && $0.contains(today.adding(days: -1).iso) },
+                "moved to another day: news, dated the new day")
+
+        // moved to another party: a victim not seen before (an incident already alerted on is not
+        // alerted on again that day: the outbox key is the incident, not the party)
+        try party("V-other")
+        try incident("I-first", on: today, party: victimRef)
+        try incident("I-seen", on: today, party: victimRef)
+        let before = try count("new_victim")
+        #expect(try !messages(fx.spoc, kind: "new_victim").contains { $0.contains("I-seen") }, "the victim was seen before")
+        try spoc.execute("UPDATE disrupt.incident SET party_id = (SELECT id FROM disrupt.party WHERE party_ref = 'V-other') WHERE source_ref = 'I-seen'")
+        #expect(try count("new_victim") == before + 1)
+        #expect(try messages(fx.spoc, kind: "new_victim").contains { $0.contains("I-seen") && $0.contains("V-other") })
+    }
+
+    @Test func aPartnerMadeSharedByUpdateAlertsTheSpoc() throws {
+        _ = try fx.openPlan()
+        try party("V-rel")
+        let officer = try staffSession(fx.probation)
+        defer { officer.close() }
+        try officer.execute("""
+            INSERT INTO disrupt.relationship (person_id, party_id, relationship, from_on, agency, sensitivity)
+            SELECT pe.id, pa.id, 'partner', \(today.adding(days: -3))::date, 'probation', 'restricted'
+              FROM disrupt.person pe, disrupt.party pa WHERE pe.person_ref = \(fx.personRef) AND pa.party_ref = 'V-rel'
+            """)
+        #expect(try count("new_partner") == 0)
+        try officer.execute("UPDATE disrupt.relationship SET sensitivity = 'shared' WHERE agency = 'probation'")
+        #expect(try messages(fx.spoc, kind: "new_partner").contains { $0.contains("V-rel") })
+    }
+
+    @Test func aBreachMadeSharedByUpdateClosesTheSuspectedBreachItAnswers() throws {
+        _ = try fx.openPlan()
+        try party("V-prot")
+        try order("O-shared", type: "dvpo", starts: today.adding(days: -3), ends: nil, party: "V-prot")
+        try incident("I-near", on: today, party: "V-prot")
+        let officer = try staffSession(fx.probation)
+        defer { officer.close() }
+        try breach("B-secret", on: today, agency: "probation", sensitivity: "restricted", via: officer)
+        #expect(try kinds(fx.spoc).contains("suspected_breach"), "a breach he may not see does not answer it")
+        try officer.execute("UPDATE disrupt.breach SET sensitivity = 'shared' WHERE source_ref = 'B-secret'")
+        #expect(try !kinds(fx.spoc).contains("suspected_breach"))
+        #expect(try inbox(fx.spoc, all: true).contains { ($0["close_reason"] as? String) == "breach B-secret recorded" })
+    }
+
+    @Test func anAlertedIncidentChangedIsSupersededNotDuplicatedAndAMergeRaisesNothing() throws {
+        _ = try fx.openPlan()
+        try party("V-a")
+        try party("V-b")
+        try incident("I-move", on: today.adding(days: -3), party: "V-a")
+        func open() throws -> [[String: Any]] {
+            try inbox(fx.spoc).filter { $0["kind"] as? String == "new_victim" && ($0["message"] as? String)?.contains("incident I-move on") == true }
+        }
+        #expect(try open().count == 1)
+        let spoc = try staffSession(fx.spoc)
+        defer { spoc.close() }
+        try spoc.execute("UPDATE disrupt.incident SET occurred_on = \(today.adding(days: -2))::date WHERE source_ref = 'I-move'")
+        #expect(try open().count == 1, "re-dated: one alert, not two")
+        #expect((try open().first?["message"] as? String ?? "").contains(today.adding(days: -2).iso), "dated the new day")
+        #expect(try inbox(fx.spoc, all: true).contains { ($0["close_reason"] as? String) == "superseded: the incident changed" })
+
+        try spoc.execute("UPDATE disrupt.incident SET party_id = (SELECT id FROM disrupt.party WHERE party_ref = 'V-b') WHERE source_ref = 'I-move'")
+        let moved = try open()
+        #expect(moved.count == 1)
+        #expect((moved.first?["message"] as? String ?? "").contains("V-b") && !(moved.first?["message"] as? String ?? "").contains("V-a"),
+                "the same day's alert, reopened as the incident now is")
+
+        // a duplicate of him, merged: his incidents move to the survivor, which is not news
+        try db.execute("INSERT INTO disrupt.person (person_ref, family_name, agency) VALUES ('P-dup-' || \(fx.personRef), 'Dup', 'police')")
+        try party("V-m")
+        try incident("I-dup", on: today, party: "V-m", person: "P-dup-\(fx.personRef)")
+        let before = try count("new_victim")
+        _ = try db.query("SELECT disrupt.merge_person(\(fx.personRef), 'P-dup-' || \(fx.personRef), 'the same man') AS id")
+        #expect(try count("new_victim") == before)
+    }
+
+    @Test func aVeryLongReferenceNeverFailsTheWriteWhereAnAlertIsMade() throws {
+        _ = try fx.openPlan()
+        try party("V-prot")
+        try order("O-hidden", type: "dvpo", starts: today.adding(days: -3), ends: nil, party: "V-prot", sensitivity: "restricted")
+        try incident("I-long", on: today.adding(days: -10), party: nil, agency: "probation")
+        let officer = try staffSession(fx.probation)
+        defer { officer.close() }
+        // the police's restricted order makes a suspected breach for the police SPOC; probation's
+        // statement succeeds all the same, however long the reference it writes
+        try officer.execute("""
+            UPDATE disrupt.incident SET source_ref = repeat('X', 3000), occurred_on = \(today)::date,
+                   party_id = (SELECT id FROM disrupt.party WHERE party_ref = 'V-prot')
+             WHERE source_ref = 'I-long'
+            """)
+        let evidence = try db.query("SELECT evidence FROM disrupt.reminder WHERE kind = 'suspected_breach'")
+        #expect(evidence.count == 1)
+        #expect(try (evidence.first?.decode("evidence", as: String.self).count ?? 0) == 2000)
+        try breach(String(repeating: "B", count: 3000), on: today, agency: "probation", via: officer)
+        #expect(try count("suspected_breach") == 1)
+        #expect(try db.query("SELECT 1 FROM disrupt.reminder WHERE kind = 'suspected_breach' AND closed_at IS NOT NULL").count == 1)
+    }
+}
