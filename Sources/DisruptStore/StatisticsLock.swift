@@ -1,7 +1,8 @@
 import Postgres
 
-/// PostgreSQL's statistics that count rows (`pg_stat_*_tables`, the `pg_stat_get_*` functions
-/// behind them, function call counts, table and database sizes), made the monitoring role's
+/// PostgreSQL's statistics that count rows or writes (`pg_stat_*_tables`, the `pg_stat_get_*`
+/// functions behind them, function call counts, table, tablespace and database sizes, the WAL's
+/// position and counters, the background writer's), made the monitoring role's
 /// (`pg_monitor`) and the superuser's only: otherwise every login reads a person count go from
 /// 3,000 to 3,001 the moment another agency records a restricted one. Only a superuser may change
 /// privileges on `pg_catalog`, and they are not dropped with the definitions, so `Migrator` runs
@@ -13,14 +14,15 @@ enum StatisticsLock {
         SELECT 'v' AS kind, c.oid::pg_catalog.regclass::pg_catalog.text AS name FROM pg_catalog.pg_class c
          WHERE c.relnamespace = 'pg_catalog'::pg_catalog.regnamespace AND c.relkind = 'v'
            AND (c.relname ~ '^pg_stat(io)?_(all|sys|user|xact_all|xact_sys|xact_user)_(tables|indexes|sequences|functions)$'
-                OR c.relname = 'pg_stat_database')
+                OR c.relname IN ('pg_stat_database', 'pg_stat_wal', 'pg_stat_bgwriter', 'pg_stat_slru'))
         UNION ALL
         SELECT 'f', p.oid::pg_catalog.regprocedure::pg_catalog.text FROM pg_catalog.pg_proc p
          WHERE p.pronamespace = 'pg_catalog'::pg_catalog.regnamespace
            AND (p.proname ~ '^pg_stat_get_(xact_)?(numscans|lastscan|tuples_|live_tuples|dead_tuples|mod_since_analyze|ins_since_vacuum|blocks_|last_|vacuum_count|autovacuum_count|analyze_count|autoanalyze_count|function_)'
-                OR p.proname ~ '^pg_stat_get_db_'
+                OR p.proname ~ '^pg_stat_get_(db_|bgwriter_|checkpoint_|buf_)'
                 OR p.proname IN ('pg_relation_size', 'pg_total_relation_size', 'pg_table_size', 'pg_indexes_size',
-                                 'pg_database_size'))
+                                 'pg_database_size', 'pg_tablespace_size', 'pg_stat_get_wal', 'pg_stat_get_slru',
+                                 'pg_current_wal_lsn', 'pg_current_wal_insert_lsn', 'pg_current_wal_flush_lsn'))
         """
 
     /// Locks them when the connection is a superuser's; answers whether they are locked (PUBLIC

@@ -201,6 +201,10 @@ struct StaffReadAttackTests {
             "SELECT pg_total_relation_size('disrupt.audit_log')",
             "SELECT pg_table_size('disrupt.consultation')",
             "SELECT pg_database_size(current_database())",
+            "SELECT pg_tablespace_size('pg_default')",
+            "SELECT wal_records FROM pg_stat_wal",
+            "SELECT pg_current_wal_lsn()",
+            "SELECT buffers_alloc FROM pg_stat_bgwriter",
         ] {
             #expect(sqlState { _ = try db.query(PostgresQuery(unsafeSQL: probe)) } == "42501", "\(probe)")
         }
