@@ -216,15 +216,21 @@ $$;
 -- The triggers
 -- ---------------------------------------------------------------------------------------------
 
--- A record changed where the alerts look (UPDATE): its open alerts of these kinds are closed as
--- superseded, and the statement that follows makes them again as the record now is (reopening one
--- of the same key: the ON CONFLICT clause of each alert's INSERT; acknowledged and delivered again
--- only when its message changed). One no longer true, or now dated another day, stays closed.
+-- A record changed where the alerts look (UPDATE) is checked again by the statements of its
+-- trigger: an open alert of the same key now saying otherwise is brought up to date (the ON
+-- CONFLICT clause of each alert's INSERT: acknowledged and delivered again), and an alert made now
+-- of another day (a re-dated record) supersedes its open alerts of the old day, closed here. An
+-- alert that no longer holds is left open, never closed by a change: a write must not be able to
+-- put an alert out of anyone's sight (the inbox hides one naming a record hidden from him).
 CREATE FUNCTION disrupt.alert_supersede(p_kinds text[], p_subject_table text, p_ids bigint[], p_reason text) RETURNS void
 LANGUAGE sql AS $$
     UPDATE disrupt.reminder r SET closed_at = now(), close_reason = p_reason
      WHERE r.kind = ANY (p_kinds) AND r.subject_table = p_subject_table AND r.closed_at IS NULL
        AND r.subject_id IN (SELECT unnest(p_ids))
+       AND EXISTS (SELECT 1 FROM disrupt.reminder n
+                    WHERE n.kind = r.kind AND n.subject_table = r.subject_table AND n.subject_id = r.subject_id
+                      AND n.recipient_login = r.recipient_login AND n.due_on <> r.due_on
+                      AND n.closed_at IS NULL AND n.created_at > r.created_at)
 $$;
 
 -- Is a record's move from one person to another the merge of a duplicate (merge_person: the old
@@ -264,7 +270,6 @@ BEGIN
                             WHERE (n.person_id, n.party_id, n.occurred_on, n.address, n.sensitivity, n.agency)
                                   IS DISTINCT FROM (o.person_id, o.party_id, o.occurred_on, o.address, o.sensitivity, o.agency)
                               AND NOT disrupt.alert_merge_move(o.person_id, n.person_id));
-        PERFORM disrupt.alert_supersede(ARRAY['new_victim', 'suspected_breach', 'offending_on_order'], 'incident', v_changed, v_superseded);
         IF NOT EXISTS (SELECT 1 FROM new_rows i JOIN unnest(v_changed) c(id) ON c.id = i.id WHERE i.occurred_on >= v_since) THEN
             RETURN NULL;  -- nothing recent changed where the alerts look
         END IF;
@@ -338,13 +343,10 @@ BEGIN
               JOIN named r ON r.person_id = f.person_id AND r.sensitivities = f.sensitivities AND r.agencies = f.agencies
              WHERE (f.hidden_before IS NULL OR NOT disrupt.alert_saw_any(r.login, f.hidden_before))  -- not new to him
              ORDER BY f.person_id, f.party_id, r.login, f.occurred_on, f.created_at, f.source_ref, f.id
-            ON CONFLICT ON CONSTRAINT reminder_key DO UPDATE  -- superseded by this change and made again: reopen, as it is now
+            ON CONFLICT ON CONSTRAINT reminder_key DO UPDATE  -- an open alert of a changed record, now saying otherwise
                    SET message = excluded.message, evidence = excluded.evidence, person_id = excluded.person_id, party_id = excluded.party_id,
-                       order_id = excluded.order_id, restricted_agency = excluded.restricted_agency, shown_on = excluded.shown_on,
-                       closed_at = NULL, close_reason = NULL,
-                       acked_at = CASE WHEN reminder.message = excluded.message THEN reminder.acked_at END,
-                       delivered_at = CASE WHEN reminder.message = excluded.message THEN reminder.delivered_at END
-                 WHERE reminder.close_reason = v_superseded;
+                       order_id = excluded.order_id, restricted_agency = excluded.restricted_agency, acked_at = NULL, delivered_at = NULL
+                 WHERE reminder.closed_at IS NULL AND reminder.message IS DISTINCT FROM excluded.message;
     END IF;
 
     IF disrupt.alert_enabled('suspected_breach') THEN
@@ -391,13 +393,10 @@ BEGIN
               JOIN named r ON r.person_id = h.person_id AND r.sensitivities = h.sensitivities AND r.agencies = h.agencies
              WHERE (h.breaches_hidden IS NULL OR NOT disrupt.alert_saw_any(r.login, h.breaches_hidden))  -- a breach he may see is recorded that day
              ORDER BY h.id, r.login, h.order_created_at, h.order_ref, h.order_id
-            ON CONFLICT ON CONSTRAINT reminder_key DO UPDATE  -- superseded by this change and made again: reopen, as it is now
+            ON CONFLICT ON CONSTRAINT reminder_key DO UPDATE  -- an open alert of a changed record, now saying otherwise
                    SET message = excluded.message, evidence = excluded.evidence, person_id = excluded.person_id, party_id = excluded.party_id,
-                       order_id = excluded.order_id, restricted_agency = excluded.restricted_agency, shown_on = excluded.shown_on,
-                       closed_at = NULL, close_reason = NULL,
-                       acked_at = CASE WHEN reminder.message = excluded.message THEN reminder.acked_at END,
-                       delivered_at = CASE WHEN reminder.message = excluded.message THEN reminder.delivered_at END
-                 WHERE reminder.close_reason = v_superseded;
+                       order_id = excluded.order_id, restricted_agency = excluded.restricted_agency, acked_at = NULL, delivered_at = NULL
+                 WHERE reminder.closed_at IS NULL AND reminder.message IS DISTINCT FROM excluded.message;
     END IF;
 
     IF disrupt.alert_enabled('offending_on_order') THEN
@@ -440,15 +439,15 @@ BEGIN
               JOIN named r ON r.person_id = x.person_id AND r.sensitivities = x.sensitivities AND r.agencies = x.agencies
                           AND r.licence = (x.order_type = 'licence')
              ORDER BY x.id, r.login, x.order_type = 'licence' DESC, x.order_created_at, x.order_ref, x.order_id
-            ON CONFLICT ON CONSTRAINT reminder_key DO UPDATE  -- superseded by this change and made again: reopen, as it is now
+            ON CONFLICT ON CONSTRAINT reminder_key DO UPDATE  -- an open alert of a changed record, now saying otherwise
                    SET message = excluded.message, evidence = excluded.evidence, person_id = excluded.person_id, party_id = excluded.party_id,
-                       order_id = excluded.order_id, restricted_agency = excluded.restricted_agency, shown_on = excluded.shown_on,
-                       closed_at = NULL, close_reason = NULL,
-                       acked_at = CASE WHEN reminder.message = excluded.message THEN reminder.acked_at END,
-                       delivered_at = CASE WHEN reminder.message = excluded.message THEN reminder.delivered_at END
-                 WHERE reminder.close_reason = v_superseded;
+                       order_id = excluded.order_id, restricted_agency = excluded.restricted_agency, acked_at = NULL, delivered_at = NULL
+                 WHERE reminder.closed_at IS NULL AND reminder.message IS DISTINCT FROM excluded.message;
     END IF;
 
+    IF TG_OP = 'UPDATE' THEN
+        PERFORM disrupt.alert_supersede(ARRAY['new_victim', 'suspected_breach', 'offending_on_order'], 'incident', v_changed, v_superseded);
+    END IF;
     PERFORM disrupt.reminder_wake();  -- made or not (reminders.sql, Conventions)
     RETURN NULL;
 END $$;
@@ -476,7 +475,6 @@ BEGIN
         IF cardinality(v_changed) = 0 THEN
             RETURN NULL;
         END IF;
-        PERFORM disrupt.alert_supersede(ARRAY['new_partner'], 'relationship', v_changed, v_superseded);
     END IF;
     WITH written AS MATERIALIZED (  -- this statement's rows (an UPDATE's: those changed), by hash join
         SELECT r.* FROM new_rows r WHERE v_changed IS NULL
@@ -541,13 +539,13 @@ BEGIN
           JOIN named rc ON rc.person_id = f.person_id AND rc.sensitivities = f.sensitivities AND rc.agencies = f.agencies
          WHERE (f.hidden_before IS NULL OR NOT disrupt.alert_saw_any(rc.login, f.hidden_before))  -- not new to him
          ORDER BY f.person_id, f.party_id, rc.login, f.from_on NULLS LAST, f.created_at, f.id
-        ON CONFLICT ON CONSTRAINT reminder_key DO UPDATE  -- superseded by this change and made again: reopen, as it is now
+        ON CONFLICT ON CONSTRAINT reminder_key DO UPDATE  -- an open alert of a changed record, now saying otherwise
                SET message = excluded.message, evidence = excluded.evidence, person_id = excluded.person_id, party_id = excluded.party_id,
-                   order_id = excluded.order_id, restricted_agency = excluded.restricted_agency, shown_on = excluded.shown_on,
-                   closed_at = NULL, close_reason = NULL,
-                   acked_at = CASE WHEN reminder.message = excluded.message THEN reminder.acked_at END,
-                   delivered_at = CASE WHEN reminder.message = excluded.message THEN reminder.delivered_at END
-             WHERE reminder.close_reason = v_superseded;
+                   order_id = excluded.order_id, restricted_agency = excluded.restricted_agency, acked_at = NULL, delivered_at = NULL
+             WHERE reminder.closed_at IS NULL AND reminder.message IS DISTINCT FROM excluded.message;
+    IF TG_OP = 'UPDATE' THEN
+        PERFORM disrupt.alert_supersede(ARRAY['new_partner'], 'relationship', v_changed, v_superseded);
+    END IF;
     PERFORM disrupt.reminder_wake();  -- made or not (reminders.sql, Conventions)
     RETURN NULL;
 END $$;
@@ -573,6 +571,16 @@ BEGIN
           FROM new_rows b
          WHERE b.action_taken = ANY (v_positive)
            AND r.kind = 'breach_no_positive_action' AND r.subject_table = 'breach' AND r.subject_id = b.id AND r.closed_at IS NULL;
+        -- moved to another day or person, or restricted: the suspected breaches it closed stand again
+        -- where no breach their recipient may see answers them any more
+        UPDATE disrupt.reminder r SET closed_at = NULL, close_reason = NULL
+          FROM old_rows o
+          JOIN disrupt.incident i ON i.person_id = o.person_id AND i.occurred_on = o.occurred_on
+         WHERE r.kind = 'suspected_breach' AND r.subject_table = 'incident' AND r.subject_id = i.id
+           AND r.close_reason = left(format('breach %s recorded', o.source_ref), 2000)
+           AND NOT EXISTS (SELECT 1 FROM disrupt.breach b
+                            WHERE b.person_id = i.person_id AND b.occurred_on = i.occurred_on
+                              AND (b.sensitivity = 'shared' OR disrupt.reminder_may_see(r.recipient_login, ARRAY[b.sensitivity], ARRAY[b.agency])));
         v_changed := ARRAY(SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
                             WHERE (n.person_id, n.order_id, n.occurred_on, n.action_taken, n.sensitivity, n.agency)
                                   IS DISTINCT FROM (o.person_id, o.order_id, o.occurred_on, o.action_taken, o.sensitivity, o.agency)
@@ -580,7 +588,6 @@ BEGIN
         IF cardinality(v_changed) = 0 THEN
             RETURN NULL;
         END IF;
-        PERFORM disrupt.alert_supersede(ARRAY['breach_no_positive_action'], 'breach', v_changed, v_superseded);
     END IF;
 
     UPDATE disrupt.reminder r
@@ -628,13 +635,13 @@ BEGIN
                    'positive_action_breach', r.restricted_agency, c.order_id
               FROM candidates c
               JOIN named r ON r.person_id = c.person_id AND r.sensitivities = c.sensitivities AND r.agencies = c.agencies
-            ON CONFLICT ON CONSTRAINT reminder_key DO UPDATE  -- superseded by this change and made again: reopen, as it is now
+            ON CONFLICT ON CONSTRAINT reminder_key DO UPDATE  -- an open alert of a changed record, now saying otherwise
                    SET message = excluded.message, evidence = excluded.evidence, person_id = excluded.person_id, party_id = excluded.party_id,
-                       order_id = excluded.order_id, restricted_agency = excluded.restricted_agency, shown_on = excluded.shown_on,
-                       closed_at = NULL, close_reason = NULL,
-                       acked_at = CASE WHEN reminder.message = excluded.message THEN reminder.acked_at END,
-                       delivered_at = CASE WHEN reminder.message = excluded.message THEN reminder.delivered_at END
-                 WHERE reminder.close_reason = v_superseded;
+                       order_id = excluded.order_id, restricted_agency = excluded.restricted_agency, acked_at = NULL, delivered_at = NULL
+                 WHERE reminder.closed_at IS NULL AND reminder.message IS DISTINCT FROM excluded.message;
+    END IF;
+    IF TG_OP = 'UPDATE' THEN
+        PERFORM disrupt.alert_supersede(ARRAY['breach_no_positive_action'], 'breach', v_changed, v_superseded);
     END IF;
     PERFORM disrupt.reminder_wake();  -- made or not (reminders.sql, Conventions)
     RETURN NULL;

@@ -4,10 +4,11 @@ import Testing
 
 /// Alerts follow a record that changes, not only one that is inserted: a record made shared, or
 /// moved to another day or party, by a staff login with psql is news to whoever may see it now; an
-/// alert it had made is superseded (closed, or reopened as the record now is); an edit the alerts
-/// do not look at (a note) makes none, nor does anything outside the window or a merge of
-/// duplicates; and no reference is long enough to make the writer's statement fail where an alert
-/// is made (which would tell him of records he may not see).
+/// alert it had made is brought up to date or superseded by the new day's, never put out of sight
+/// by an edit (nor by a breach recorded and moved away); an edit the alerts do not look at (a note)
+/// makes none, nor does anything outside the window or a merge of duplicates; and no reference is
+/// long enough to make the writer's statement fail where an alert is made (which would tell him
+/// of records he may not see).
 extension AlertCommandTests {
     private func messages(_ login: String, kind: String) throws -> [String] {
         try inbox(login).filter { $0["kind"] as? String == kind }.compactMap { $0["message"] as? String }
@@ -131,5 +132,33 @@ extension AlertCommandTests {
         try breach(String(repeating: "B", count: 3000), on: today, agency: "probation", via: officer)
         #expect(try count("suspected_breach") == 1)
         #expect(try db.query("SELECT 1 FROM disrupt.reminder WHERE kind = 'suspected_breach' AND closed_at IS NOT NULL").count == 1)
+    }
+
+    @Test func anEditAndItsUndoOrABreachRecordedAndMovedAwayPutsNoAlertOutOfSight() throws {
+        _ = try fx.openPlan()
+        try party("V-new")
+        try incident("I-one", on: today.adding(days: -2), party: "V-new", agency: "probation")
+        try incident("I-two", on: today.adding(days: -1), party: "V-new", agency: "probation")
+        func newVictim() throws -> Bool { try messages(fx.spoc, kind: "new_victim").contains { $0.contains("incident I-one on") } }
+        #expect(try newVictim())
+        let officer = try staffSession(fx.probation)
+        defer { officer.close() }
+        try officer.execute("UPDATE disrupt.incident SET sensitivity = 'restricted' WHERE source_ref = 'I-one'")
+        #expect(try !newVictim(), "hidden from him while it names a record he may not see")
+        try officer.execute("UPDATE disrupt.incident SET sensitivity = 'shared' WHERE source_ref = 'I-one'")
+        #expect(try newVictim(), "the same record again: the same alert, still open")
+
+        // a shared breach that day answers the suspected breach; moved away, it answers nothing
+        try party("V-prot")
+        try order("O-dvpo", type: "dvpo", starts: today.adding(days: -5), ends: nil, party: "V-prot")
+        try incident("I-near", on: today.adding(days: -1), party: "V-prot")
+        #expect(try kinds(fx.spoc).contains("suspected_breach"))
+        try breach("B-decoy", on: today.adding(days: -1), action: "arrest", agency: "probation", via: officer)
+        #expect(try !kinds(fx.spoc).contains("suspected_breach"))
+        try officer.execute("UPDATE disrupt.breach SET occurred_on = occurred_on - 400 WHERE source_ref = 'B-decoy'")
+        #expect(try kinds(fx.spoc).contains("suspected_breach"), "no breach answers it now")
+        try breach("B-real", on: today.adding(days: -1), action: "arrest", agency: "probation", via: officer)
+        try officer.execute("UPDATE disrupt.breach SET sensitivity = 'restricted' WHERE source_ref = 'B-real'")
+        #expect(try kinds(fx.spoc).contains("suspected_breach"), "a breach he may no longer see answers nothing for him")
     }
 }
