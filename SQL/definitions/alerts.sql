@@ -4,8 +4,8 @@
 -- Statement triggers with transition tables (like breach_reported), so an import, a command and
 -- psql all fire them, one INSERT ... SELECT per statement, in the writer's transaction: an alert
 -- commits with its record and is never lost by a restart. The outbox key (kind, subject, due_on,
--- recipient) is unique and every insert is ON CONFLICT DO NOTHING: exactly once, however many
--- imports, sweeps and services run. disrupt.reminder_wake() wakes `disrupt serve` whenever a trigger runs, made or not
+-- recipient) is unique, so an alert is made exactly once however many imports, sweeps and
+-- services run (ON CONFLICT: a record changed since is brought up to date, alert_supersede). disrupt.reminder_wake() wakes `disrupt serve` whenever a trigger runs, made or not
 -- (reminders.sql, Conventions).
 --
 -- Kinds (DisruptCore's AlertKind; each names its evidence and suggests a tactic code):
@@ -217,20 +217,40 @@ $$;
 -- ---------------------------------------------------------------------------------------------
 
 -- A record changed where the alerts look (UPDATE) is checked again by the statements of its
--- trigger: an open alert of the same key now saying otherwise is brought up to date (the ON
--- CONFLICT clause of each alert's INSERT: acknowledged and delivered again), and an alert made now
--- of another day (a re-dated record) supersedes its open alerts of the old day, closed here. An
--- alert that no longer holds is left open, never closed by a change: a write must not be able to
--- put an alert out of anyone's sight (the inbox hides one naming a record hidden from him).
+-- trigger. An alert of the same key (same day and recipient) is brought up to date when it is open
+-- and says otherwise, or reopened when a change had superseded it (alert_refreshes, in the ON
+-- CONFLICT clause of each alert's INSERT; acknowledged and delivered again only if its message
+-- changed); then an open alert of the record's current day supersedes its open alerts of other
+-- days, closed here. An edit never closes an alert otherwise: one that no longer holds stays
+-- open (the inbox hides it while it names a record hidden from its recipient), so that no write
+-- can put an alert out of anyone's sight.
+CREATE FUNCTION disrupt.alert_refreshes(stored disrupt.reminder, made disrupt.reminder) RETURNS boolean
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN stored.closed_at IS NULL
+                THEN (stored.message, stored.evidence, stored.person_id, stored.party_id, stored.order_id, stored.restricted_agency)
+                     IS DISTINCT FROM (made.message, made.evidence, made.person_id, made.party_id, made.order_id, made.restricted_agency)
+                ELSE stored.closed_by IS NULL AND stored.close_reason LIKE 'superseded: %' END
+$$;
+
 CREATE FUNCTION disrupt.alert_supersede(p_kinds text[], p_subject_table text, p_ids bigint[], p_reason text) RETURNS void
 LANGUAGE sql AS $$
+    WITH current AS (  -- each changed record's day, as its alerts date it
+        SELECT i.id, i.occurred_on AS day FROM disrupt.incident i
+         WHERE p_subject_table = 'incident' AND i.id IN (SELECT unnest(p_ids))
+        UNION ALL
+        SELECT b.id, b.occurred_on FROM disrupt.breach b
+         WHERE p_subject_table = 'breach' AND b.id IN (SELECT unnest(p_ids))
+        UNION ALL
+        SELECT x.id, coalesce(x.from_on, disrupt.day_of(x.created_at)) FROM disrupt.relationship x
+         WHERE p_subject_table = 'relationship' AND x.id IN (SELECT unnest(p_ids))
+    )
     UPDATE disrupt.reminder r SET closed_at = now(), close_reason = p_reason
-     WHERE r.kind = ANY (p_kinds) AND r.subject_table = p_subject_table AND r.closed_at IS NULL
-       AND r.subject_id IN (SELECT unnest(p_ids))
+      FROM current c
+     WHERE r.kind = ANY (p_kinds) AND r.subject_table = p_subject_table AND r.subject_id = c.id
+       AND r.closed_at IS NULL AND r.due_on <> c.day
        AND EXISTS (SELECT 1 FROM disrupt.reminder n
                     WHERE n.kind = r.kind AND n.subject_table = r.subject_table AND n.subject_id = r.subject_id
-                      AND n.recipient_login = r.recipient_login AND n.due_on <> r.due_on
-                      AND n.closed_at IS NULL AND n.created_at > r.created_at)
+                      AND n.recipient_login = r.recipient_login AND n.due_on = c.day AND n.closed_at IS NULL)
 $$;
 
 -- Is a record's move from one person to another the merge of a duplicate (merge_person: the old
@@ -343,10 +363,13 @@ BEGIN
               JOIN named r ON r.person_id = f.person_id AND r.sensitivities = f.sensitivities AND r.agencies = f.agencies
              WHERE (f.hidden_before IS NULL OR NOT disrupt.alert_saw_any(r.login, f.hidden_before))  -- not new to him
              ORDER BY f.person_id, f.party_id, r.login, f.occurred_on, f.created_at, f.source_ref, f.id
-            ON CONFLICT ON CONSTRAINT reminder_key DO UPDATE  -- an open alert of a changed record, now saying otherwise
+            ON CONFLICT ON CONSTRAINT reminder_key DO UPDATE  -- a changed record's alert of this day: up to date (alert_supersede)
                    SET message = excluded.message, evidence = excluded.evidence, person_id = excluded.person_id, party_id = excluded.party_id,
-                       order_id = excluded.order_id, restricted_agency = excluded.restricted_agency, acked_at = NULL, delivered_at = NULL
-                 WHERE reminder.closed_at IS NULL AND reminder.message IS DISTINCT FROM excluded.message;
+                       order_id = excluded.order_id, restricted_agency = excluded.restricted_agency, closed_at = NULL, close_reason = NULL,
+                       acked_at = CASE WHEN reminder.message = excluded.message THEN reminder.acked_at END,
+                       delivered_at = CASE WHEN reminder.message = excluded.message THEN reminder.delivered_at END,
+                       next_attempt_at = CASE WHEN reminder.message = excluded.message THEN reminder.next_attempt_at ELSE now() END
+                 WHERE disrupt.alert_refreshes(reminder, excluded);
     END IF;
 
     IF disrupt.alert_enabled('suspected_breach') THEN
@@ -393,10 +416,13 @@ BEGIN
               JOIN named r ON r.person_id = h.person_id AND r.sensitivities = h.sensitivities AND r.agencies = h.agencies
              WHERE (h.breaches_hidden IS NULL OR NOT disrupt.alert_saw_any(r.login, h.breaches_hidden))  -- a breach he may see is recorded that day
              ORDER BY h.id, r.login, h.order_created_at, h.order_ref, h.order_id
-            ON CONFLICT ON CONSTRAINT reminder_key DO UPDATE  -- an open alert of a changed record, now saying otherwise
+            ON CONFLICT ON CONSTRAINT reminder_key DO UPDATE  -- a changed record's alert of this day: up to date (alert_supersede)
                    SET message = excluded.message, evidence = excluded.evidence, person_id = excluded.person_id, party_id = excluded.party_id,
-                       order_id = excluded.order_id, restricted_agency = excluded.restricted_agency, acked_at = NULL, delivered_at = NULL
-                 WHERE reminder.closed_at IS NULL AND reminder.message IS DISTINCT FROM excluded.message;
+                       order_id = excluded.order_id, restricted_agency = excluded.restricted_agency, closed_at = NULL, close_reason = NULL,
+                       acked_at = CASE WHEN reminder.message = excluded.message THEN reminder.acked_at END,
+                       delivered_at = CASE WHEN reminder.message = excluded.message THEN reminder.delivered_at END,
+                       next_attempt_at = CASE WHEN reminder.message = excluded.message THEN reminder.next_attempt_at ELSE now() END
+                 WHERE disrupt.alert_refreshes(reminder, excluded);
     END IF;
 
     IF disrupt.alert_enabled('offending_on_order') THEN
@@ -439,10 +465,13 @@ BEGIN
               JOIN named r ON r.person_id = x.person_id AND r.sensitivities = x.sensitivities AND r.agencies = x.agencies
                           AND r.licence = (x.order_type = 'licence')
              ORDER BY x.id, r.login, x.order_type = 'licence' DESC, x.order_created_at, x.order_ref, x.order_id
-            ON CONFLICT ON CONSTRAINT reminder_key DO UPDATE  -- an open alert of a changed record, now saying otherwise
+            ON CONFLICT ON CONSTRAINT reminder_key DO UPDATE  -- a changed record's alert of this day: up to date (alert_supersede)
                    SET message = excluded.message, evidence = excluded.evidence, person_id = excluded.person_id, party_id = excluded.party_id,
-                       order_id = excluded.order_id, restricted_agency = excluded.restricted_agency, acked_at = NULL, delivered_at = NULL
-                 WHERE reminder.closed_at IS NULL AND reminder.message IS DISTINCT FROM excluded.message;
+                       order_id = excluded.order_id, restricted_agency = excluded.restricted_agency, closed_at = NULL, close_reason = NULL,
+                       acked_at = CASE WHEN reminder.message = excluded.message THEN reminder.acked_at END,
+                       delivered_at = CASE WHEN reminder.message = excluded.message THEN reminder.delivered_at END,
+                       next_attempt_at = CASE WHEN reminder.message = excluded.message THEN reminder.next_attempt_at ELSE now() END
+                 WHERE disrupt.alert_refreshes(reminder, excluded);
     END IF;
 
     IF TG_OP = 'UPDATE' THEN
@@ -458,7 +487,6 @@ END $$;
 CREATE FUNCTION disrupt.alert_on_relationship_write() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    v_today constant date := disrupt.today();
     v_since constant date := disrupt.today() - disrupt.alert_recent_days();
     v_shown constant date := disrupt.alert_next_working_day(disrupt.today(), disrupt.alert_delay('new_partner'));
     v_changed bigint[];  -- UPDATE: the ids changed where the alert looks; INSERT: NULL (every row)
@@ -487,7 +515,7 @@ BEGIN
     firsts AS (  -- per pair and visibility: each recipient hears of the earliest he may see (ins)
         SELECT DISTINCT ON (r.person_id, r.party_id, r.sensitivity, r.agency) r.*
           FROM written r
-         WHERE r.relationship = 'partner' AND coalesce(r.from_on, v_today) >= v_since
+         WHERE r.relationship = 'partner' AND coalesce(r.from_on, disrupt.day_of(r.created_at)) >= v_since
          ORDER BY r.person_id, r.party_id, r.sensitivity, r.agency, r.from_on NULLS LAST, r.created_at, r.id
     ),
     prior AS MATERIALIZED (  -- one index scan per pair: the pair's stored relationships not of this statement
@@ -529,20 +557,23 @@ BEGIN
         INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, shown_on,
                                       message, evidence, tactic, restricted_agency, party_id)
         SELECT DISTINCT ON (f.person_id, f.party_id, rc.login)
-               'new_partner', rc.login, f.person_id, 'relationship', f.id, coalesce(f.from_on, v_today),
+               'new_partner', rc.login, f.person_id, 'relationship', f.id, coalesce(f.from_on, disrupt.day_of(f.created_at)),
                v_shown,
                format('New partner for %s: %s, not seen before for him, since %s; consider a Clare''s Law right-to-know disclosure',
-                      f.person_ref, f.party_ref, coalesce(f.from_on, v_today)),
+                      f.person_ref, f.party_ref, coalesce(f.from_on, disrupt.day_of(f.created_at))),
                format('partner %s of %s from %s', f.party_ref, f.person_ref, coalesce(f.from_on::text, 'an unknown date')),
                'dvds_right_to_know', rc.restricted_agency, f.party_id
           FROM fresh f
           JOIN named rc ON rc.person_id = f.person_id AND rc.sensitivities = f.sensitivities AND rc.agencies = f.agencies
          WHERE (f.hidden_before IS NULL OR NOT disrupt.alert_saw_any(rc.login, f.hidden_before))  -- not new to him
          ORDER BY f.person_id, f.party_id, rc.login, f.from_on NULLS LAST, f.created_at, f.id
-        ON CONFLICT ON CONSTRAINT reminder_key DO UPDATE  -- an open alert of a changed record, now saying otherwise
+        ON CONFLICT ON CONSTRAINT reminder_key DO UPDATE  -- a changed record's alert of this day: up to date (alert_supersede)
                SET message = excluded.message, evidence = excluded.evidence, person_id = excluded.person_id, party_id = excluded.party_id,
-                   order_id = excluded.order_id, restricted_agency = excluded.restricted_agency, acked_at = NULL, delivered_at = NULL
-             WHERE reminder.closed_at IS NULL AND reminder.message IS DISTINCT FROM excluded.message;
+                   order_id = excluded.order_id, restricted_agency = excluded.restricted_agency, closed_at = NULL, close_reason = NULL,
+                   acked_at = CASE WHEN reminder.message = excluded.message THEN reminder.acked_at END,
+                   delivered_at = CASE WHEN reminder.message = excluded.message THEN reminder.delivered_at END,
+                   next_attempt_at = CASE WHEN reminder.message = excluded.message THEN reminder.next_attempt_at ELSE now() END
+             WHERE disrupt.alert_refreshes(reminder, excluded);
     IF TG_OP = 'UPDATE' THEN
         PERFORM disrupt.alert_supersede(ARRAY['new_partner'], 'relationship', v_changed, v_superseded);
     END IF;
@@ -574,10 +605,10 @@ BEGIN
         -- moved to another day or person, or restricted: the suspected breaches it closed stand again
         -- where no breach their recipient may see answers them any more
         UPDATE disrupt.reminder r SET closed_at = NULL, close_reason = NULL
-          FROM old_rows o
+          FROM (SELECT DISTINCT o.person_id, o.occurred_on FROM old_rows o) o
           JOIN disrupt.incident i ON i.person_id = o.person_id AND i.occurred_on = o.occurred_on
          WHERE r.kind = 'suspected_breach' AND r.subject_table = 'incident' AND r.subject_id = i.id
-           AND r.close_reason = left(format('breach %s recorded', o.source_ref), 2000)
+           AND r.closed_at IS NOT NULL AND r.closed_by IS NULL AND r.close_reason LIKE 'breach % recorded'  -- a breach's, not a dismissal
            AND NOT EXISTS (SELECT 1 FROM disrupt.breach b
                             WHERE b.person_id = i.person_id AND b.occurred_on = i.occurred_on
                               AND (b.sensitivity = 'shared' OR disrupt.reminder_may_see(r.recipient_login, ARRAY[b.sensitivity], ARRAY[b.agency])));
@@ -586,6 +617,7 @@ BEGIN
                                   IS DISTINCT FROM (o.person_id, o.order_id, o.occurred_on, o.action_taken, o.sensitivity, o.agency)
                               AND NOT disrupt.alert_merge_move(o.person_id, n.person_id));
         IF cardinality(v_changed) = 0 THEN
+            PERFORM disrupt.reminder_wake();  -- made or not (reminders.sql, Conventions)
             RETURN NULL;
         END IF;
     END IF;
@@ -635,10 +667,13 @@ BEGIN
                    'positive_action_breach', r.restricted_agency, c.order_id
               FROM candidates c
               JOIN named r ON r.person_id = c.person_id AND r.sensitivities = c.sensitivities AND r.agencies = c.agencies
-            ON CONFLICT ON CONSTRAINT reminder_key DO UPDATE  -- an open alert of a changed record, now saying otherwise
+            ON CONFLICT ON CONSTRAINT reminder_key DO UPDATE  -- a changed record's alert of this day: up to date (alert_supersede)
                    SET message = excluded.message, evidence = excluded.evidence, person_id = excluded.person_id, party_id = excluded.party_id,
-                       order_id = excluded.order_id, restricted_agency = excluded.restricted_agency, acked_at = NULL, delivered_at = NULL
-                 WHERE reminder.closed_at IS NULL AND reminder.message IS DISTINCT FROM excluded.message;
+                       order_id = excluded.order_id, restricted_agency = excluded.restricted_agency, closed_at = NULL, close_reason = NULL,
+                       acked_at = CASE WHEN reminder.message = excluded.message THEN reminder.acked_at END,
+                       delivered_at = CASE WHEN reminder.message = excluded.message THEN reminder.delivered_at END,
+                       next_attempt_at = CASE WHEN reminder.message = excluded.message THEN reminder.next_attempt_at ELSE now() END
+                 WHERE disrupt.alert_refreshes(reminder, excluded);
     END IF;
     IF TG_OP = 'UPDATE' THEN
         PERFORM disrupt.alert_supersede(ARRAY['breach_no_positive_action'], 'breach', v_changed, v_superseded);
@@ -886,6 +921,7 @@ REVOKE ALL ON FUNCTION
     disrupt.alert_watched(bigint),
     disrupt.alert_recipients(bigint, text[], text[]),
     disrupt.alert_probation_leads(bigint, text[], text[]),
+    disrupt.alert_refreshes(disrupt.reminder, disrupt.reminder),
     disrupt.alert_supersede(text[], text, bigint[], text),
     disrupt.alert_merge_move(bigint, bigint),
     disrupt.alert_on_incident_write(),

@@ -161,4 +161,49 @@ extension AlertCommandTests {
         try officer.execute("UPDATE disrupt.breach SET sensitivity = 'restricted' WHERE source_ref = 'B-real'")
         #expect(try kinds(fx.spoc).contains("suspected_breach"), "a breach he may no longer see answers nothing for him")
     }
+
+    @Test func aRenameFirstOrADismissalDoesNotStopTheReopenAndAnUndoneRedateLeavesOneAlert() throws {
+        _ = try fx.openPlan()
+        try party("V-prot")
+        try order("O-dvpo", type: "dvpo", starts: today.adding(days: -5), ends: nil, party: "V-prot")
+        try incident("I-near", on: today.adding(days: -1), party: "V-prot")
+        try incident("I-near-2", on: today.adding(days: -2), party: "V-prot")
+        let officer = try staffSession(fx.probation)
+        defer { officer.close() }
+        // renamed before it is moved away: the alert it closed stands again all the same
+        try breach("B-one", on: today.adding(days: -1), action: "arrest", agency: "probation", via: officer)
+        try officer.execute("UPDATE disrupt.breach SET source_ref = 'B-renamed' WHERE source_ref = 'B-one'")
+        try officer.execute("UPDATE disrupt.breach SET occurred_on = occurred_on - 400 WHERE source_ref = 'B-renamed'")
+        func open(_ ref: String) throws -> Bool {
+            try messages(fx.spoc, kind: "suspected_breach").contains { $0.contains("incident \(ref) on") }
+        }
+        #expect(try open("I-near"))
+        // a chair's dismissal is a decision, not a breach's answer: it stands, and the write succeeds
+        let id = try #require(inbox(fx.spoc).first { ($0["message"] as? String)?.contains("incident I-near-2 on") == true }?["reminder_id"] as? Int)
+        let spoc = try staffSession(fx.spoc)
+        defer { spoc.close() }
+        _ = try spoc.query("SELECT disrupt.alert_dismiss(\(id), 'breach B-two recorded')")
+        try breach("B-two", on: today.adding(days: -2), action: "arrest", agency: "probation", via: officer)
+        try officer.execute("UPDATE disrupt.breach SET occurred_on = occurred_on - 400 WHERE source_ref = 'B-two'")
+        #expect(try !open("I-near-2"), "dismissed by a person: not reopened")
+
+        // re-dated and back: one open alert, of the day it is now
+        try party("V-r")
+        try incident("I-r", on: today.adding(days: -3), party: "V-r")
+        try spoc.execute("UPDATE disrupt.incident SET occurred_on = occurred_on + 1 WHERE source_ref = 'I-r'")
+        try spoc.execute("UPDATE disrupt.incident SET occurred_on = occurred_on - 1 WHERE source_ref = 'I-r'")
+        let mine = try messages(fx.spoc, kind: "new_victim").filter { $0.contains("incident I-r on") }
+        #expect(mine.count == 1 && mine.first?.contains(today.adding(days: -3).iso) == true, "\(mine)")
+
+        // a partner with no start date keeps his day when edited: no second alert
+        try party("V-p")
+        try db.execute("""
+            INSERT INTO disrupt.relationship (person_id, party_id, relationship, agency)
+            SELECT pe.id, pa.id, 'partner', 'police' FROM disrupt.person pe, disrupt.party pa
+             WHERE pe.person_ref = \(fx.personRef) AND pa.party_ref = 'V-p'
+            """)
+        #expect(try count("new_partner") == 1)
+        try spoc.execute("UPDATE disrupt.relationship SET sensitivity = 'restricted' WHERE party_id = (SELECT id FROM disrupt.party WHERE party_ref = 'V-p')")
+        #expect(try count("new_partner") == 1)
+    }
 }
