@@ -218,9 +218,9 @@ $$;
 
 -- A record changed where the alerts look (UPDATE) is checked again by the statements of its
 -- trigger. An alert of the same key (same day and recipient) is brought up to date when it is open
--- and says otherwise, or reopened when a change had superseded it (alert_refreshes, in the ON
--- CONFLICT clause of each alert's INSERT; acknowledged and delivered again only if its message
--- changed); then an open alert of the record's current day supersedes its open alerts of other
+-- and says otherwise, or reopened when a change had superseded it (alert_refreshes and
+-- alert_refresh, in the ON CONFLICT clause of each alert's INSERT; acknowledged and delivered
+-- again only if its message changed); then an open alert of the record's current day supersedes its open alerts of other
 -- days, closed here. An edit never closes an alert otherwise: one that no longer holds stays
 -- open (the inbox hides it while it names a record hidden from its recipient), so that no write
 -- can put an alert out of anyone's sight.
@@ -230,6 +230,20 @@ LANGUAGE sql IMMUTABLE AS $$
                 THEN (stored.message, stored.evidence, stored.person_id, stored.party_id, stored.order_id, stored.restricted_agency)
                      IS DISTINCT FROM (made.message, made.evidence, made.person_id, made.party_id, made.order_id, made.restricted_agency)
                 ELSE stored.closed_by IS NULL AND stored.close_reason LIKE 'superseded: %' END
+$$;
+
+-- What an alert of the same key becomes when alert_refreshes says so: the content as made now,
+-- open, and acknowledged and delivered again only if its message changed.
+CREATE FUNCTION disrupt.alert_refresh(stored disrupt.reminder, made disrupt.reminder)
+RETURNS TABLE (message text, evidence text, person_id bigint, party_id bigint, order_id bigint, restricted_agency text[],
+               closed_at timestamptz, close_reason text, acked_at timestamptz, delivered_at timestamptz,
+               next_attempt_at timestamptz)
+LANGUAGE sql STABLE AS $$
+    SELECT made.message, made.evidence, made.person_id, made.party_id, made.order_id, made.restricted_agency,
+           NULL::timestamptz, NULL::text,
+           CASE WHEN stored.message = made.message THEN stored.acked_at END,
+           CASE WHEN stored.message = made.message THEN stored.delivered_at END,
+           CASE WHEN stored.message = made.message THEN stored.next_attempt_at ELSE now() END
 $$;
 
 CREATE FUNCTION disrupt.alert_supersede(p_kinds text[], p_subject_table text, p_ids bigint[], p_reason text) RETURNS void
@@ -363,12 +377,9 @@ BEGIN
               JOIN named r ON r.person_id = f.person_id AND r.sensitivities = f.sensitivities AND r.agencies = f.agencies
              WHERE (f.hidden_before IS NULL OR NOT disrupt.alert_saw_any(r.login, f.hidden_before))  -- not new to him
              ORDER BY f.person_id, f.party_id, r.login, f.occurred_on, f.created_at, f.source_ref, f.id
-            ON CONFLICT ON CONSTRAINT reminder_key DO UPDATE  -- a changed record's alert of this day: up to date (alert_supersede)
-                   SET message = excluded.message, evidence = excluded.evidence, person_id = excluded.person_id, party_id = excluded.party_id,
-                       order_id = excluded.order_id, restricted_agency = excluded.restricted_agency, closed_at = NULL, close_reason = NULL,
-                       acked_at = CASE WHEN reminder.message = excluded.message THEN reminder.acked_at END,
-                       delivered_at = CASE WHEN reminder.message = excluded.message THEN reminder.delivered_at END,
-                       next_attempt_at = CASE WHEN reminder.message = excluded.message THEN reminder.next_attempt_at ELSE now() END
+            ON CONFLICT ON CONSTRAINT reminder_key DO UPDATE  -- a changed record's alert of this day (alert_refresh)
+                   SET (message, evidence, person_id, party_id, order_id, restricted_agency, closed_at, close_reason, acked_at, delivered_at,
+                        next_attempt_at) = (SELECT * FROM disrupt.alert_refresh(reminder, excluded))
                  WHERE disrupt.alert_refreshes(reminder, excluded);
     END IF;
 
@@ -416,12 +427,9 @@ BEGIN
               JOIN named r ON r.person_id = h.person_id AND r.sensitivities = h.sensitivities AND r.agencies = h.agencies
              WHERE (h.breaches_hidden IS NULL OR NOT disrupt.alert_saw_any(r.login, h.breaches_hidden))  -- a breach he may see is recorded that day
              ORDER BY h.id, r.login, h.order_created_at, h.order_ref, h.order_id
-            ON CONFLICT ON CONSTRAINT reminder_key DO UPDATE  -- a changed record's alert of this day: up to date (alert_supersede)
-                   SET message = excluded.message, evidence = excluded.evidence, person_id = excluded.person_id, party_id = excluded.party_id,
-                       order_id = excluded.order_id, restricted_agency = excluded.restricted_agency, closed_at = NULL, close_reason = NULL,
-                       acked_at = CASE WHEN reminder.message = excluded.message THEN reminder.acked_at END,
-                       delivered_at = CASE WHEN reminder.message = excluded.message THEN reminder.delivered_at END,
-                       next_attempt_at = CASE WHEN reminder.message = excluded.message THEN reminder.next_attempt_at ELSE now() END
+            ON CONFLICT ON CONSTRAINT reminder_key DO UPDATE  -- a changed record's alert of this day (alert_refresh)
+                   SET (message, evidence, person_id, party_id, order_id, restricted_agency, closed_at, close_reason, acked_at, delivered_at,
+                        next_attempt_at) = (SELECT * FROM disrupt.alert_refresh(reminder, excluded))
                  WHERE disrupt.alert_refreshes(reminder, excluded);
     END IF;
 
@@ -465,12 +473,9 @@ BEGIN
               JOIN named r ON r.person_id = x.person_id AND r.sensitivities = x.sensitivities AND r.agencies = x.agencies
                           AND r.licence = (x.order_type = 'licence')
              ORDER BY x.id, r.login, x.order_type = 'licence' DESC, x.order_created_at, x.order_ref, x.order_id
-            ON CONFLICT ON CONSTRAINT reminder_key DO UPDATE  -- a changed record's alert of this day: up to date (alert_supersede)
-                   SET message = excluded.message, evidence = excluded.evidence, person_id = excluded.person_id, party_id = excluded.party_id,
-                       order_id = excluded.order_id, restricted_agency = excluded.restricted_agency, closed_at = NULL, close_reason = NULL,
-                       acked_at = CASE WHEN reminder.message = excluded.message THEN reminder.acked_at END,
-                       delivered_at = CASE WHEN reminder.message = excluded.message THEN reminder.delivered_at END,
-                       next_attempt_at = CASE WHEN reminder.message = excluded.message THEN reminder.next_attempt_at ELSE now() END
+            ON CONFLICT ON CONSTRAINT reminder_key DO UPDATE  -- a changed record's alert of this day (alert_refresh)
+                   SET (message, evidence, person_id, party_id, order_id, restricted_agency, closed_at, close_reason, acked_at, delivered_at,
+                        next_attempt_at) = (SELECT * FROM disrupt.alert_refresh(reminder, excluded))
                  WHERE disrupt.alert_refreshes(reminder, excluded);
     END IF;
 
@@ -567,12 +572,9 @@ BEGIN
           JOIN named rc ON rc.person_id = f.person_id AND rc.sensitivities = f.sensitivities AND rc.agencies = f.agencies
          WHERE (f.hidden_before IS NULL OR NOT disrupt.alert_saw_any(rc.login, f.hidden_before))  -- not new to him
          ORDER BY f.person_id, f.party_id, rc.login, f.from_on NULLS LAST, f.created_at, f.id
-        ON CONFLICT ON CONSTRAINT reminder_key DO UPDATE  -- a changed record's alert of this day: up to date (alert_supersede)
-               SET message = excluded.message, evidence = excluded.evidence, person_id = excluded.person_id, party_id = excluded.party_id,
-                   order_id = excluded.order_id, restricted_agency = excluded.restricted_agency, closed_at = NULL, close_reason = NULL,
-                   acked_at = CASE WHEN reminder.message = excluded.message THEN reminder.acked_at END,
-                   delivered_at = CASE WHEN reminder.message = excluded.message THEN reminder.delivered_at END,
-                   next_attempt_at = CASE WHEN reminder.message = excluded.message THEN reminder.next_attempt_at ELSE now() END
+        ON CONFLICT ON CONSTRAINT reminder_key DO UPDATE  -- a changed record's alert of this day (alert_refresh)
+               SET (message, evidence, person_id, party_id, order_id, restricted_agency, closed_at, close_reason, acked_at, delivered_at,
+                    next_attempt_at) = (SELECT * FROM disrupt.alert_refresh(reminder, excluded))
              WHERE disrupt.alert_refreshes(reminder, excluded);
     IF TG_OP = 'UPDATE' THEN
         PERFORM disrupt.alert_supersede(ARRAY['new_partner'], 'relationship', v_changed, v_superseded);
@@ -667,12 +669,9 @@ BEGIN
                    'positive_action_breach', r.restricted_agency, c.order_id
               FROM candidates c
               JOIN named r ON r.person_id = c.person_id AND r.sensitivities = c.sensitivities AND r.agencies = c.agencies
-            ON CONFLICT ON CONSTRAINT reminder_key DO UPDATE  -- a changed record's alert of this day: up to date (alert_supersede)
-                   SET message = excluded.message, evidence = excluded.evidence, person_id = excluded.person_id, party_id = excluded.party_id,
-                       order_id = excluded.order_id, restricted_agency = excluded.restricted_agency, closed_at = NULL, close_reason = NULL,
-                       acked_at = CASE WHEN reminder.message = excluded.message THEN reminder.acked_at END,
-                       delivered_at = CASE WHEN reminder.message = excluded.message THEN reminder.delivered_at END,
-                       next_attempt_at = CASE WHEN reminder.message = excluded.message THEN reminder.next_attempt_at ELSE now() END
+            ON CONFLICT ON CONSTRAINT reminder_key DO UPDATE  -- a changed record's alert of this day (alert_refresh)
+                   SET (message, evidence, person_id, party_id, order_id, restricted_agency, closed_at, close_reason, acked_at, delivered_at,
+                        next_attempt_at) = (SELECT * FROM disrupt.alert_refresh(reminder, excluded))
                  WHERE disrupt.alert_refreshes(reminder, excluded);
     END IF;
     IF TG_OP = 'UPDATE' THEN
@@ -922,6 +921,7 @@ REVOKE ALL ON FUNCTION
     disrupt.alert_recipients(bigint, text[], text[]),
     disrupt.alert_probation_leads(bigint, text[], text[]),
     disrupt.alert_refreshes(disrupt.reminder, disrupt.reminder),
+    disrupt.alert_refresh(disrupt.reminder, disrupt.reminder),
     disrupt.alert_supersede(text[], text, bigint[], text),
     disrupt.alert_merge_move(bigint, bigint),
     disrupt.alert_on_incident_write(),
