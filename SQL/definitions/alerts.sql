@@ -133,9 +133,11 @@ BEGIN
 END $$;
 
 -- ---------------------------------------------------------------------------------------------
--- Who hears of an alert. These helpers are SECURITY INVOKER SQL without a SET clause so the
--- planner can inline them into the triggers' set-based statements; they are granted to nobody
--- and run only inside the SECURITY DEFINER functions below (owner, pinned search_path).
+-- Who hears of an alert. These helpers are SECURITY INVOKER SQL without a SET clause: the
+-- set-returning ones are inlined into the triggers' set-based statements, and the others (whose
+-- subqueries or aggregates PostgreSQL never inlines) are planned once per statement, for they
+-- are called from the statement itself, never from inside another SQL function. They are granted
+-- to nobody and run only inside the SECURITY DEFINER functions below (owner, pinned search_path).
 -- ---------------------------------------------------------------------------------------------
 
 -- The agencies of the restricted records among those named, sorted (NULL: all shared): stored in

@@ -18,8 +18,8 @@ public struct BenchmarkOptions: Sendable {
     public var alertIncidents = 1_000_000
     /// Changes per writer (psql, a command, an import) in the alert delivery measurement.
     public var deliveryChanges = 100
-    /// Only the alert measurements (the force is imported once, untimed).
-    public var onlyAlerts = false
+    /// One part only (the force is imported once, untimed), or every part when nil.
+    public var only: BenchmarkPart?
     public var jsonPath: String?
     /// The `disrupt` binary to measure.
     public var disruptPath: String
@@ -31,7 +31,7 @@ public struct BenchmarkOptions: Sendable {
     }
 
     /// Parses `--people N --seed S --runs R --summary-samples N --process-samples N --actions N
-    /// --alert-incidents N --delivery-changes N --only alerts --json FILE`.
+    /// --alert-incidents N --delivery-changes N --only alerts|sweep --json FILE`.
     public static func parse(_ arguments: [String], disruptPath: String, workDirectory: URL) throws -> BenchmarkOptions {
         var options = BenchmarkOptions(disruptPath: disruptPath, workDirectory: workDirectory)
         var index = 0
@@ -55,8 +55,11 @@ public struct BenchmarkOptions: Sendable {
             case "--alert-incidents": options.alertIncidents = try number(try value(), "--alert-incidents")
             case "--delivery-changes": options.deliveryChanges = try number(try value(), "--delivery-changes")
             case "--only":
-                guard try value() == "alerts" else { throw BenchmarkError("--only takes 'alerts'") }
-                options.onlyAlerts = true
+                let name = try value()
+                guard let part = BenchmarkPart(rawValue: name) else {
+                    throw BenchmarkError("--only takes \(BenchmarkPart.allCases.map { "'\($0.rawValue)'" }.joined(separator: " or ")), not '\(name)'")
+                }
+                options.only = part
             case "--json": options.jsonPath = try value()
             case "--disrupt": options.disruptPath = try value()
             case "-h", "--help": throw BenchmarkError.help
@@ -71,7 +74,7 @@ public struct BenchmarkOptions: Sendable {
         OVERVIEW: Measure disrupt beside its floor (psql doing the same work) on a generated force.
 
         USAGE: disrupt-bench [--people N] [--seed S] [--runs R] [--summary-samples N] [--process-samples N] [--actions N]
-                             [--alert-incidents N] [--delivery-changes N] [--only alerts] [--json FILE]
+                             [--alert-incidents N] [--delivery-changes N] [--only alerts|sweep] [--json FILE]
 
         OPTIONS:
           --people N             Perpetrators in the generated force (default 100000).
@@ -82,13 +85,22 @@ public struct BenchmarkOptions: Sendable {
           --actions N            Actions for the reminder sweep (default 1000000).
           --alert-incidents N    Rows per import in the alert-cost measurement (default 1000000).
           --delivery-changes N   Changes per writer (psql, command, import) timed to delivery (default 100).
-          --only alerts          Only the alert measurements (the force imported once, untimed).
+          --only alerts|sweep    Only the alert measurements, or only the reminder sweep (the force imported once, untimed).
           --json FILE            Also write the results as JSON.
           --disrupt PATH         The disrupt binary (default: beside disrupt-bench).
 
         EXAMPLE:
           swift build -c release --static-swift-stdlib && .build/release/disrupt-bench --people 100000 --json bench.json
+          .build/release/disrupt-bench --people 100000 --runs 5 --only sweep
         """
+}
+
+/// A part of the run that `--only` can pick on its own.
+public enum BenchmarkPart: String, CaseIterable, Sendable {
+    /// Alert import cost and commit-to-delivery latency.
+    case alerts
+    /// The reminder sweep over `--actions` actions.
+    case sweep
 }
 
 /// A benchmark that could not run, with the reason.

@@ -31,18 +31,23 @@ public struct BenchmarkRunner {
         }
         results.append(BenchmarkResult(name: "generate \(counts.total) rows (in process)", unit: "s", disrupt: Statistics(generationTimes), floor: nil))
 
-        if options.onlyAlerts {
+        if let part = options.only {
             log("importing the force once (untimed)")
-            let url = try environment.freshDatabase("bench_alerts")
+            let url = try environment.freshDatabase("bench_\(part.rawValue)")
             for file in ForceFile.allCases {
                 try environment.disrupt(["import", file.rawValue, forceDirectory.appendingPathComponent(file.fileName).path], databaseURL: url)
             }
             let database = String(url.dropFirst("postgresql:///".count).prefix { $0 != "?" })
-            let db = try environment.connect(database)
-            defer { db.close() }
-            try ReminderBenchmark.openPlans(db, asOf: asOf)
-            try db.execute("VACUUM ANALYZE")
-            results.append(try alertImport(environment, database: database, databaseURL: url, directory: forceDirectory))
+            switch part {
+            case .alerts:
+                let db = try environment.connect(database)
+                defer { db.close() }
+                try ReminderBenchmark.openPlans(db, asOf: asOf)
+                try db.execute("VACUUM ANALYZE")
+                results.append(try alertImport(environment, database: database, databaseURL: url, directory: forceDirectory))
+            case .sweep:
+                results += try ReminderBenchmark(environment: environment, database: database, asOf: asOf, actions: options.actions).run(runs: options.runs, log: log)
+            }
         } else {
             let imports = try ImportBenchmark(environment: environment, directory: forceDirectory, counts: counts).run(runs: options.runs, log: log)
             results += imports.results
@@ -65,8 +70,10 @@ public struct BenchmarkRunner {
             results.append(try ReportBenchmark(environment: environment, databaseURL: imports.databaseURL, database: database, asOf: asOf,
                                                reportActions: min(options.actions, 50_000)).run(runs: options.runs, log: log))
         }
-        results += try AlertDeliveryBenchmark(environment: environment, workDirectory: options.workDirectory,
-                                              changes: options.deliveryChanges).run(log: log)
+        if options.only != .sweep {
+            results += try AlertDeliveryBenchmark(environment: environment, workDirectory: options.workDirectory,
+                                                  changes: options.deliveryChanges).run(log: log)
+        }
 
         var rows: [String: Int] = [:]
         for file in ForceFile.allCases { rows[file.rawValue] = counts[file] }

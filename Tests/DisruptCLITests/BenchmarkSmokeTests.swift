@@ -42,4 +42,20 @@ struct BenchmarkSmokeTests {
         let sweep = results.first { ($0["name"] as? String)?.hasPrefix("reminder sweep, 1%") == true }
         #expect((sweep?["disrupt"] as? [String: Any])?["count"] as? Int == 5, "the sweep's target is on the worst of 5 runs")
     }
+
+    @Test func onlySweepMeasuresTheSweepAloneAndAnUnknownPartIsRefused() throws {
+        let bench = URL(fileURLWithPath: DisruptBinary.path).deletingLastPathComponent().appendingPathComponent("disrupt-bench").path
+        let json = NSTemporaryDirectory() + "disrupt-bench-\(UUID().uuidString.prefix(8)).json"
+        defer { try? FileManager.default.removeItem(atPath: json) }
+        let result = try DisruptBinary.runProgram(bench, ["--people", "200", "--runs", "1", "--actions", "2000", "--only", "sweep", "--json", json])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
+        let names = (report?["results"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        #expect(names.count == 3 && names[0].hasPrefix("generate"), "\(names)")
+        #expect(names.contains { $0.hasPrefix("reminder sweep, nothing due") } && names.contains { $0.hasPrefix("reminder sweep, 1% newly overdue") }, "\(names)")
+
+        let refused = try DisruptBinary.runProgram(bench, ["--only", "imports"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("--only takes 'alerts' or 'sweep', not 'imports'"), "\(refused.stderr)")
+    }
 }
