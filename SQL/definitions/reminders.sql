@@ -16,10 +16,12 @@
 --   link_review_overdue and mappa_category3_review, so that a "coming up" and a "passed"
 --   reminder of one subject can both exist.
 --   message: references and dates only (person_ref, ids, tactic code, dates), never names.
---   disrupt.reminder_wake(): pg_notify('disrupt_reminder', '') with no payload, from a sweep that
---   made reminders and from every run of a trigger that may make them, made or not: any login may
---   LISTEN, so neither a count nor a notification only when one was made may tell a writer what
---   records he cannot see made of his.
+--   disrupt.reminder_wake(): a NOTIFY with no payload on the database's own reminder channel
+--   (disrupt.wake_channel, migration 0016: a random name that only the database's functions and
+--   the service read, so no staff login can LISTEN to it and learn from the sender's process id
+--   who wrote what, when), from a sweep that made reminders and from every run of a trigger that
+--   may make them, made or not: neither a count nor a notification only when one was made may
+--   tell even the service's listener more than that a writer wrote.
 --
 -- Privileges: the reminder service (disrupt_service) has no table privileges at all. It may
 -- EXECUTE reminder_sweep, reminder_claim_for_delivery, reminder_delivered and
@@ -31,10 +33,21 @@
 
 -- The outbox table is in the baseline migration.
 
--- Wakes `disrupt serve` (LISTEN disrupt_reminder); see "Conventions" above. Granted to nobody.
+SELECT disrupt.attach_owner_policy('disrupt.wake_channel');
+
+-- The channels `disrupt serve` LISTENs on: new reminders, and changed actions, plans, orders or
+-- forum links. The service's alone (and a superuser's): a staff login that knew them could tell
+-- from the sender's process id who wrote, even a record hidden from her.
+CREATE FUNCTION disrupt.wake_channels() RETURNS TABLE (reminder text, changed text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    SELECT w.reminder, w.changed FROM disrupt.wake_channel w
+$$;
+
+-- Wakes `disrupt serve` (its reminder channel); see "Conventions" above. Granted to nobody: it
+-- runs inside the SECURITY DEFINER functions (owner), which read the channel's name.
 CREATE FUNCTION disrupt.reminder_wake() RETURNS void
 LANGUAGE sql AS $$
-    SELECT pg_catalog.pg_notify('disrupt_reminder', '')
+    SELECT pg_catalog.pg_notify(w.reminder, '') FROM disrupt.wake_channel w
 $$;
 
 -- ---------------------------------------------------------------------------------------------
@@ -821,17 +834,18 @@ $$;
 -- ---------------------------------------------------------------------------------------------
 -- Waking the reminder service when plan data changes.
 --
--- `disrupt serve` LISTENs on 'disrupt_reminder' (reminders just created, above) and on
--- 'disrupt_changed' (below): a new or changed action, plan, order or forum link may make a
+-- `disrupt serve` LISTENs on the reminder channel (reminders just created, above) and on the
+-- changed channel (below; both from disrupt.wake_channels()): a new or changed action, plan, order or forum link may make a
 -- reminder due today, so the service sweeps at once instead of waiting for its interval.
 -- Statement-level: a bulk import sends one notification per statement, and PostgreSQL folds
 -- identical notifications of one transaction into one. The payload is the table name only
--- (no ids, no personal data).
+-- (no ids, no personal data). SECURITY DEFINER: it fires as the writer, and only the owner
+-- reads the channel's name.
 -- ---------------------------------------------------------------------------------------------
 CREATE FUNCTION disrupt.notify_changed() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-    PERFORM pg_notify('disrupt_changed', TG_TABLE_NAME);
+    PERFORM pg_notify(w.changed, TG_TABLE_NAME) FROM disrupt.wake_channel w;
     RETURN NULL;
 END $$;
 
@@ -853,6 +867,7 @@ SELECT disrupt.hand_to_owner();
 -- ---------------------------------------------------------------------------------------------
 
 REVOKE ALL ON FUNCTION
+    disrupt.wake_channels(),
     disrupt.reminder_wake(),
     disrupt.reminder_link_leads(text, text),
     disrupt.reminder_person_ref(bigint),
@@ -876,6 +891,7 @@ GRANT EXECUTE ON FUNCTION
 TO disrupt_service, disrupt_admin;
 -- delivery is the service's alone: claiming returns every recipient's messages, unconsulted
 GRANT EXECUTE ON FUNCTION
+    disrupt.wake_channels(),
     disrupt.reminder_claim_for_delivery(integer, interval),
     disrupt.reminder_delivered(bigint),
     disrupt.reminder_delivery_failed(bigint, text)

@@ -280,10 +280,11 @@ struct AlertCommandTests {
             """)
         try incident("I-old-prob", on: today.adding(days: -200), party: "V-inc", agency: "probation", sensitivity: "restricted")
         try incident("I-old-own", on: today.adding(days: -200), party: "V-own", agency: "police", sensitivity: "restricted")
-        // a probation officer records new incidents against each, listening as anyone may
+        // a probation officer records new incidents against each
         let officer = try staffSession(fx.probation)
         defer { officer.close() }
-        try officer.listen("disrupt_reminder")
+        let service = try serviceListener()
+        defer { service.close() }
         for party in ["V-rel", "V-inc", "V-own"] {
             try officer.execute("""
                 INSERT INTO disrupt.incident (source_ref, person_id, party_id, occurred_on, agency)
@@ -291,7 +292,7 @@ struct AlertCommandTests {
                   FROM disrupt.person pe, disrupt.party pa WHERE pe.person_ref = \(fx.personRef) AND pa.party_ref = \(party)
                 """)
             // every insert wakes the service, alert or not, and says nothing of how many
-            #expect(try officer.waitForNotifications(timeout: 5).map(\.payload) == [""], "\(party)")
+            #expect(try service.waitForNotifications(timeout: 5).map(\.payload) == [""], "\(party)")
         }
         let victims = try inbox(fx.spoc).filter { $0["kind"] as? String == "new_victim" }.compactMap { $0["message"] as? String }
         #expect(victims.contains { $0.contains("I-now-V-rel ") } && victims.contains { $0.contains("I-now-V-inc ") }, "\(victims)")
@@ -394,17 +395,47 @@ struct AlertCommandTests {
         #expect(open == 0)
     }
 
+    @Test func noStaffLoginCanListenToTheServicesWakeChannels() throws {
+        let officer = try staffSession(fx.probation)
+        defer { officer.close() }
+        // the channels' names are the service's: neither the function nor the table answers staff
+        for probe in ["SELECT * FROM disrupt.wake_channels()", "SELECT * FROM disrupt.wake_channel"] {
+            var refused: String?
+            do { _ = try officer.query(PostgresQuery(unsafeSQL: probe)) } catch let error as PostgresError { refused = error.sqlState }
+            #expect(refused == "42501", "\(probe)")
+        }
+        // listening on the names the service once used, he hears nothing of writes that wake it
+        for channel in ["disrupt_reminder", "disrupt_changed"] { try officer.listen(channel) }
+        let service = try serviceListener()
+        defer { service.close() }
+        _ = try fx.openPlan()
+        let writer = try staffSession(fx.spoc)
+        defer { writer.close() }
+        try writer.execute("""
+            INSERT INTO disrupt.incident (source_ref, person_id, occurred_on, agency)
+            SELECT 'I-listened', id, \(today)::date, 'police' FROM disrupt.person WHERE person_ref = \(fx.personRef)
+            """)
+        var heard: Set<String> = []
+        while !heard.isSuperset(of: ["plan", ""]), case let batch = try service.waitForNotifications(timeout: 5), !batch.isEmpty {
+            heard.formUnion(batch.map(\.payload))
+        }
+        // the service heard the plan opened (changed channel) and the incident (reminder channel)
+        #expect(heard.isSuperset(of: ["plan", ""]), "\(heard)")
+        #expect(try officer.waitForNotifications(timeout: 1).isEmpty)
+    }
+
     @Test func everyIncidentWakesTheServiceEvenWhenNothingIsMade() throws {
         // a second person: no plan, not watched; an incident of his makes no reminder of any kind
         try db.execute("INSERT INTO disrupt.person (person_ref, family_name, agency) VALUES (\("Q-" + fx.personRef), 'Quiet', 'police')")
         let officer = try staffSession(fx.probation)
         defer { officer.close() }
-        try officer.listen("disrupt_reminder")
+        let service = try serviceListener()
+        defer { service.close() }
         try officer.execute("""
             INSERT INTO disrupt.incident (source_ref, person_id, occurred_on, agency)
             SELECT 'I-quiet', id, \(today)::date, 'probation' FROM disrupt.person WHERE person_ref = \("Q-" + fx.personRef)
             """)
-        #expect(try officer.waitForNotifications(timeout: 5).map(\.payload) == [""])
+        #expect(try service.waitForNotifications(timeout: 5).map(\.payload) == [""])
         #expect(try db.query("""
             SELECT count(*)::int AS n FROM disrupt.reminder r JOIN disrupt.person pe ON pe.id = r.person_id
              WHERE pe.person_ref = \("Q-" + fx.personRef)
@@ -533,6 +564,15 @@ struct AlertCommandTests {
             SELECT pe.id, pa.id, 'partner', \(day)::date, 'police' FROM disrupt.person pe, disrupt.party pa
              WHERE pe.person_ref = \(fx.personRef) AND pa.party_ref = \(party)
             """)
+    }
+
+    /// A connection that LISTENs where `disrupt serve` does: on the database's wake channels, whose
+    /// names only the service (here a superuser) may read.
+    func serviceListener() throws -> PostgresConnection {
+        let listener = try fx.superuser()
+        let channels = try listener.query("SELECT reminder, changed FROM disrupt.wake_channels()")[0]
+        for column in ["reminder", "changed"] { try listener.listen(try channels.decode(column, as: String.self)) }
+        return listener
     }
 
     /// A connection as a staff login, as psql would make it, with its consultation committed.

@@ -87,7 +87,7 @@ enum ReminderCommands {
         "serve", abstract: "Run the reminder service: sweep on a timer and at once when data changes; deliver reminders.",
         discussion: """
             Sweeps every reminders.interval_seconds (or --interval) and immediately when PostgreSQL
-            notifies 'disrupt_reminder' or 'disrupt_changed' (a dedicated LISTEN connection). If
+            notifies one of the database's two private wake channels (a dedicated LISTEN connection). If
             reminders.deliver_command is set in disrupt.json (an argv array such as
             ["/usr/sbin/sendmail", "-t"]), it runs once per reminder with the reminder as JSON on
             standard input: exit 0 marks it delivered, anything else records the failure and retries

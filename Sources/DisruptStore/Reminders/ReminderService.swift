@@ -3,8 +3,10 @@ import Foundation
 import Postgres
 
 /// The loop behind `disrupt serve`: sweep for due reminders and deliver them, every
-/// `interval_seconds` and at once when PostgreSQL says something changed (NOTIFY
-/// 'disrupt_reminder' and 'disrupt_changed', both sent by SQL/definitions/reminders.sql), on a dedicated LISTEN connection.
+/// `interval_seconds` and at once when PostgreSQL says something changed (a NOTIFY on the
+/// database's two wake channels, sent by SQL/definitions/reminders.sql), on a dedicated LISTEN
+/// connection. The channels' names are random per database and read through
+/// `disrupt.wake_channels()`, which only the service may call, so no staff login can listen in.
 /// When the database goes away it reconnects with exponential backoff (1 s doubling to 30 s) and
 /// LISTENs again; with a host list and `target_session_attrs=read-write` that follows a failover.
 /// It checks `shouldStop` at least every second, and every 10 ms while a delivery command runs
@@ -16,7 +18,6 @@ import Postgres
 /// `@unchecked Sendable`: `unrecorded` is mutable, but `run` and `pass` are called from one
 /// thread at a time (the serve command's), and only they touch it.
 public final class ReminderService: @unchecked Sendable {
-    public static let channels = ["disrupt_reminder", "disrupt_changed"]
     public static let maximumBackoff: TimeInterval = 30
 
     private let configuration: PostgresConfiguration
@@ -174,7 +175,8 @@ public final class ReminderService: @unchecked Sendable {
         init(configuration: PostgresConfiguration) throws {
             work = try PostgresConnection(configuration)
             listener = try PostgresConnection(configuration)
-            for channel in ReminderService.channels { try listener.listen(channel) }
+            let channels = try work.query("SELECT reminder, changed FROM disrupt.wake_channels()")[0]
+            for column in ["reminder", "changed"] { try listener.listen(try channels.decode(column, as: String.self)) }
             workPID = try work.query("SELECT pg_backend_pid() AS pid")[0].decode("pid")
         }
 
