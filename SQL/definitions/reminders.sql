@@ -418,7 +418,7 @@ BEGIN
     kind := 'link_review_due'; created := n_review_due; total := total + n_review_due; RETURN NEXT;
     kind := 'link_review_overdue'; created := n_review_overdue; total := total + n_review_overdue; RETURN NEXT;
 
-    -- breach_reported / new_incident: normally created by the insert triggers below; the sweep
+    -- breach_reported / new_incident: normally created by the write triggers below; the sweep
     -- catches any they missed, for records dated within [D - catch_up_days, D] added while the
     -- plan was open.
     WITH ins AS (
@@ -522,35 +522,56 @@ CREATE TRIGGER reminder_before_insert_visible BEFORE INSERT ON disrupt.reminder
 -- ---------------------------------------------------------------------------------------------
 -- Immediate reminders: a breach or incident recorded for a person with an open plan tells the
 -- SPOC at once, when the SPOC may see the person and the record (disrupt.reminder_may_see).
--- Statement-level, with transition tables,
+-- On UPDATE too: a record recorded while his plan was open (created_at >= opened_at, as the
+-- sweep's catch-up requires) that is made shared, moved to him or given another day is news to
+-- the SPOC at once, as the catch-up would make it at the next sweep (a new day is a new key); an
+-- edit of anything else (a note, a reference) is not. Statement-level, with transition tables,
 -- so a bulk import costs one INSERT ... SELECT, not one per row.
 -- ---------------------------------------------------------------------------------------------
 
-CREATE FUNCTION disrupt.reminder_on_breach_insert() RETURNS trigger
+CREATE FUNCTION disrupt.reminder_on_breach_write() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    v_changed bigint[];  -- an UPDATE's rows changed where the reminder looks (NULL: an INSERT, every row)
 BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        v_changed := ARRAY(SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+                            WHERE (n.person_id, n.occurred_on, n.sensitivity, n.agency)
+                                  IS DISTINCT FROM (o.person_id, o.occurred_on, o.sensitivity, o.agency));
+    END IF;
     INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, message)
         SELECT 'breach_reported', p.spoc_login, p.person_id, 'breach', b.id, b.occurred_on,
                format('Breach %s reported for %s, occurred on %s', b.source_ref, pe.person_ref, b.occurred_on)
-          FROM new_rows b
+          FROM (SELECT n.* FROM new_rows n WHERE v_changed IS NULL
+                UNION ALL SELECT n.* FROM new_rows n JOIN unnest(v_changed) c(id) ON c.id = n.id) b
           JOIN disrupt.plan p ON p.person_id = b.person_id AND p.status = 'open'
           JOIN disrupt.person pe ON pe.id = p.person_id
-         WHERE disrupt.reminder_may_see(p.spoc_login, ARRAY[pe.sensitivity, b.sensitivity], ARRAY[pe.agency, b.agency])
+         WHERE (v_changed IS NULL OR b.created_at >= p.opened_at)
+           AND disrupt.reminder_may_see(p.spoc_login, ARRAY[pe.sensitivity, b.sensitivity], ARRAY[pe.agency, b.agency])
         ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING;
     PERFORM disrupt.reminder_wake();  -- made or not (Conventions)
     RETURN NULL;
 END $$;
 
-CREATE FUNCTION disrupt.reminder_on_incident_insert() RETURNS trigger
+CREATE FUNCTION disrupt.reminder_on_incident_write() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    v_changed bigint[];  -- an UPDATE's rows changed where the reminder looks (NULL: an INSERT, every row)
 BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        v_changed := ARRAY(SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+                            WHERE (n.person_id, n.occurred_on, n.sensitivity, n.agency)
+                                  IS DISTINCT FROM (o.person_id, o.occurred_on, o.sensitivity, o.agency));
+    END IF;
     INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, message)
         SELECT 'new_incident', p.spoc_login, p.person_id, 'incident', i.id, i.occurred_on,
                format('New incident %s recorded for %s, occurred on %s', i.source_ref, pe.person_ref, i.occurred_on)
-          FROM new_rows i
+          FROM (SELECT n.* FROM new_rows n WHERE v_changed IS NULL
+                UNION ALL SELECT n.* FROM new_rows n JOIN unnest(v_changed) c(id) ON c.id = n.id) i
           JOIN disrupt.plan p ON p.person_id = i.person_id AND p.status = 'open'
           JOIN disrupt.person pe ON pe.id = p.person_id
-         WHERE disrupt.reminder_may_see(p.spoc_login, ARRAY[pe.sensitivity, i.sensitivity], ARRAY[pe.agency, i.agency])
+         WHERE (v_changed IS NULL OR i.created_at >= p.opened_at)
+           AND disrupt.reminder_may_see(p.spoc_login, ARRAY[pe.sensitivity, i.sensitivity], ARRAY[pe.agency, i.agency])
         ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING;
     PERFORM disrupt.reminder_wake();  -- made or not (Conventions)
     RETURN NULL;
@@ -558,10 +579,16 @@ END $$;
 
 CREATE TRIGGER reminder_after_breach_insert AFTER INSERT ON disrupt.breach
     REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.reminder_on_breach_insert();
+    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.reminder_on_breach_write();
+CREATE TRIGGER reminder_after_breach_update AFTER UPDATE ON disrupt.breach
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.reminder_on_breach_write();
 CREATE TRIGGER reminder_after_incident_insert AFTER INSERT ON disrupt.incident
     REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.reminder_on_incident_insert();
+    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.reminder_on_incident_write();
+CREATE TRIGGER reminder_after_incident_update AFTER UPDATE ON disrupt.incident
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.reminder_on_incident_write();
 
 -- ---------------------------------------------------------------------------------------------
 -- Inbox (staff)
@@ -875,8 +902,8 @@ REVOKE ALL ON FUNCTION
     disrupt.reminder_may_see(text, text[], text[]),
     disrupt.reminder_readable(text, disrupt.reminder),
     disrupt.reminder_sweep(date, integer, integer, integer, integer, integer, integer, integer),
-    disrupt.reminder_on_breach_insert(),
-    disrupt.reminder_on_incident_insert(),
+    disrupt.reminder_on_breach_write(),
+    disrupt.reminder_on_incident_write(),
     disrupt.inbox(boolean),
     disrupt.reminder_ack(bigint),
     disrupt.reminder_claim_for_delivery(integer, interval),

@@ -52,6 +52,48 @@ extension AlertCommandTests {
         #expect(try messages(fx.spoc, kind: "new_victim").contains { $0.contains("I-seen") && $0.contains("V-other") })
     }
 
+    @Test func anIncidentOrBreachMadeSharedMovedOrRedatedByUpdateReachesTheSpocAtOnceAndANoteOrOlderRecordDoesNot() throws {
+        // recorded before his plan opened (the plan's research covers it), and another person's
+        try incident("I-before", on: today.adding(days: -3), party: nil)
+        let other = "Q-" + fx.personRef
+        try db.execute("INSERT INTO disrupt.person (person_ref, family_name, agency) VALUES (\(other), 'Other', 'police')")
+        _ = try fx.openPlan()
+        try incident("I-elsewhere", on: today.adding(days: -2), party: nil, person: other)
+        // probation's restricted incident and breach of his: the police SPOC may not see them
+        try incident("I-hidden", on: today.adding(days: -1), party: nil, agency: "probation", sensitivity: "restricted")
+        try breach("B-hidden", on: today.adding(days: -1), agency: "probation", sensitivity: "restricted")
+        #expect(try messages(fx.spoc, kind: "new_incident").isEmpty)
+        #expect(try messages(fx.spoc, kind: "breach_reported").isEmpty)
+
+        // made shared through psql: he hears of each at once (no sweep runs in this test)
+        let officer = try staffSession(fx.probation)
+        defer { officer.close() }
+        try officer.execute("UPDATE disrupt.incident SET sensitivity = 'shared' WHERE source_ref = 'I-hidden'")
+        try officer.execute("UPDATE disrupt.breach SET sensitivity = 'shared' WHERE source_ref = 'B-hidden'")
+        #expect(try messages(fx.spoc, kind: "new_incident").filter { $0.hasPrefix("New incident I-hidden recorded") }.count == 1)
+        #expect(try messages(fx.spoc, kind: "breach_reported").filter { $0.hasPrefix("Breach B-hidden reported") }.count == 1)
+
+        // moved from another person to him: news to his SPOC
+        let spoc = try staffSession(fx.spoc)
+        defer { spoc.close() }
+        try spoc.execute("""
+            UPDATE disrupt.incident SET person_id = (SELECT id FROM disrupt.person WHERE person_ref = \(fx.personRef))
+             WHERE source_ref = 'I-elsewhere'
+            """)
+        #expect(try messages(fx.spoc, kind: "new_incident").contains { $0.hasPrefix("New incident I-elsewhere recorded for \(fx.personRef),") })
+
+        // re-dated: news of the new day; a note, or any edit of a record older than the plan, is not
+        try officer.execute("UPDATE disrupt.breach SET occurred_on = occurred_on - 1 WHERE source_ref = 'B-hidden'")
+        #expect(try messages(fx.spoc, kind: "breach_reported").filter { $0.hasPrefix("Breach B-hidden reported") }.sorted()
+                == ["Breach B-hidden reported for \(fx.personRef), occurred on \(today.adding(days: -2).iso)",
+                    "Breach B-hidden reported for \(fx.personRef), occurred on \(today.adding(days: -1).iso)"])
+        let made = try count("new_incident") + count("breach_reported")
+        try spoc.execute("UPDATE disrupt.incident SET note = 'read again' WHERE source_ref IN ('I-hidden', 'I-elsewhere')")
+        try spoc.execute("UPDATE disrupt.incident SET occurred_on = occurred_on - 1 WHERE source_ref = 'I-before'")
+        #expect(try count("new_incident") + count("breach_reported") == made)
+        #expect(try !messages(fx.spoc, kind: "new_incident").contains { $0.contains("I-before") })
+    }
+
     @Test func aPartnerMadeSharedByUpdateAlertsTheSpoc() throws {
         _ = try fx.openPlan()
         try party("V-rel")
