@@ -76,7 +76,8 @@ $$;
 -- reminder about a person its recipient may not see), the inbox, `disrupt alerts` and naming an
 -- Idva. An active staff login sees a
 -- record that is shared or of its own agency; an administrator sees every record. The two
--- arrays are read in step (as unnest(a, b) pairs them; the shorter padded with NULLs).
+-- arrays are read in step from their first elements (as unnest(a, b) pairs them; the shorter
+-- padded with NULLs); an array of more than one dimension names nothing readable: hidden.
 -- PL/pgSQL, not SQL: a SQL function whose body has a subquery is never inlined, and PostgreSQL 15
 -- parses and plans a SQL function's body again for every call made from a row trigger or from
 -- inside another function (0.3-0.5 ms each; the outbox guard below made 10,000 overdue reminders
@@ -89,6 +90,9 @@ DECLARE
     viewer_agency text;
     viewer_role text;
 BEGIN
+    IF coalesce(array_ndims(p_sensitivities), 1) > 1 OR coalesce(array_ndims(p_agencies), 1) > 1 THEN
+        RETURN false;
+    END IF;
     SELECT s.agency, s.role INTO viewer_agency, viewer_role
       FROM disrupt.staff s WHERE s.login = p_login AND s.active;
     IF NOT FOUND THEN
@@ -97,8 +101,9 @@ BEGIN
     IF viewer_role = 'admin' THEN
         RETURN true;
     END IF;
-    FOR i IN 1 .. greatest(coalesce(cardinality(p_sensitivities), 0), coalesce(cardinality(p_agencies), 0)) LOOP
-        IF p_sensitivities[i] = 'restricted' AND p_agencies[i] IS DISTINCT FROM viewer_agency THEN
+    FOR i IN 0 .. greatest(coalesce(cardinality(p_sensitivities), 0), coalesce(cardinality(p_agencies), 0)) - 1 LOOP
+        IF p_sensitivities[array_lower(p_sensitivities, 1) + i] = 'restricted'
+           AND p_agencies[array_lower(p_agencies, 1) + i] IS DISTINCT FROM viewer_agency THEN
             RETURN false;
         END IF;
     END LOOP;

@@ -8,7 +8,8 @@ import Testing
 /// function with a subquery is planned again at every call from a row trigger). These tests hold
 /// it to the rule as a statement says it: an active login, an administrator sees everything,
 /// anyone else every record that is shared or of its own agency; the arrays read in step as
-/// `unnest(a, b)` pairs them (the shorter padded with NULLs, a NULL sensitivity ignored).
+/// `unnest(a, b)` pairs them (the shorter padded with NULLs, a NULL sensitivity ignored, whatever
+/// index each starts at); an array of two dimensions hides (no caller makes one).
 @Suite("The outbox visibility rule")
 struct ReminderMaySeeRuleTests {
     @Test func answersAsTheSetBasedStatementOfTheRuleForEveryCase() throws {
@@ -45,7 +46,9 @@ struct ReminderMaySeeRuleTests {
               ('a record not there (NULLs)', ARRAY[NULL, 'shared'], ARRAY[NULL, 'police']),
               ('restricted with no agency', ARRAY['restricted'], ARRAY[NULL]),
               ('more sensitivities than agencies', ARRAY['shared', 'restricted'], ARRAY['police']),
-              ('more agencies than sensitivities', ARRAY['restricted'], ARRAY['police', 'housing'])
+              ('more agencies than sensitivities', ARRAY['restricted'], ARRAY['police', 'housing']),
+              ('arrays from index 0', '[0:1]={shared,restricted}'::text[], '[0:1]={police,housing}'::text[]),
+              ('sensitivities from index 0', '[0:1]={restricted,shared}'::text[], ARRAY['police', 'housing'])
             """)
         try db.execute("CREATE TEMP TABLE viewer (login text)")
         try db.execute("INSERT INTO viewer VALUES ('rule_police'), ('rule_housing'), ('rule_admin'), ('rule_gone'), ('nobody'), (NULL)")
@@ -55,7 +58,7 @@ struct ReminderMaySeeRuleTests {
                    pg_temp.statement_rule(v.login, n.sensitivities, n.agencies) AS statement
               FROM viewer v CROSS JOIN named n ORDER BY 1
             """)
-        #expect(rows.count == 66)
+        #expect(rows.count == 78)
         var seen: [String: Bool] = [:]
         for row in rows {
             let label: String = try row["label"]
@@ -73,5 +76,12 @@ struct ReminderMaySeeRuleTests {
         #expect(seen["rule_housing / nothing named"] == true)
         #expect(seen["rule_police / restricted with no agency"] == false)
         #expect(seen["rule_police / more sensitivities than agencies"] == false)
+        #expect(seen["rule_police / arrays from index 0"] == false && seen["rule_housing / arrays from index 0"] == true)
+        // an array of two dimensions names nothing the rule can read: hidden, even from an administrator
+        let twoDimensional = try db.query("""
+            SELECT disrupt.reminder_may_see('rule_admin', '{{shared}}'::text[], '{{police}}'::text[]) AS admin,
+                   disrupt.reminder_may_see('rule_police', ARRAY['shared'], '{{police}}'::text[]) AS police
+            """)[0]
+        #expect(try twoDimensional.decode("admin", as: Bool.self) == false && twoDimensional.decode("police", as: Bool.self) == false)
     }
 }
