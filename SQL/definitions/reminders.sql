@@ -16,38 +16,45 @@
 --   link_review_overdue and mappa_category3_review, so that a "coming up" and a "passed"
 --   reminder of one subject can both exist.
 --   message: references and dates only (person_ref, ids, tactic code, dates), never names.
---   disrupt.reminder_wake(): a NOTIFY with no payload on the database's own reminder channel
---   (disrupt.wake_channel, migration 0016: a random name that only the database's functions and
---   the service read, so no staff login can LISTEN to it and learn from the sender's process id
---   who wrote what, when), from a sweep that made reminders and from every run of a trigger that
---   may make them, made or not: neither a count nor a notification only when one was made may
---   tell even the service's listener more than that a writer wrote.
+--   disrupt.reminder_wake(): marks disrupt.service_wake (migration 0016), which the service
+--   takes every 0.2 s, from a sweep that made reminders and from every run of a trigger that may
+--   make them, made or not. Not NOTIFY: any login may LISTEN, a notification names its sender's
+--   process id, and the writer's own session can print the channel's name (trace_notify), so a
+--   member of staff would learn who wrote a record hidden from her, and when.
 --
 -- Privileges: the reminder service (disrupt_service) has no table privileges at all. It may
--- EXECUTE reminder_sweep, reminder_claim_for_delivery, reminder_delivered and
--- reminder_delivery_failed, which are SECURITY DEFINER (owned by the migration owner) and
--- touch only what reminders need. Staff read their own reminders (RLS: recipient sees own,
+-- EXECUTE reminder_sweep, service_wake_take, reminder_claim_for_delivery, reminder_delivered and
+-- reminder_delivery_failed (and alert_settings_write, alerts.sql), which are SECURITY DEFINER
+-- (owned by the migration owner) and touch only what reminders need; an administrator may sweep
+-- and take the wake marks too (serve without a delivery command). Staff read their own reminders (RLS: recipient sees own,
 -- admins see all) and call inbox / reminder_ack.
 --
 -- Errors: DR403 not allowed, DR404 not found (also: someone else's reminder), DR422 bad argument.
 
 -- The outbox table is in the baseline migration.
 
-SELECT disrupt.attach_owner_policy('disrupt.wake_channel');
+SELECT disrupt.attach_owner_policy('disrupt.service_wake');
 
--- The channels `disrupt serve` LISTENs on: new reminders, and changed actions, plans, orders or
--- forum links. The service's alone (and a superuser's): a staff login that knew them could tell
--- from the sender's process id who wrote, even a record hidden from her.
-CREATE FUNCTION disrupt.wake_channels() RETURNS TABLE (reminder text, changed text)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-    SELECT w.reminder, w.changed FROM disrupt.wake_channel w
-$$;
-
--- Wakes `disrupt serve` (its reminder channel); see "Conventions" above. Granted to nobody: it
--- runs inside the SECURITY DEFINER functions (owner), which read the channel's name.
+-- Wakes `disrupt serve`; see "Conventions" above. One row per writing backend, updated in place:
+-- the update holds the row until the writer commits, so the service, which skips locked rows,
+-- never takes a mark before the write it announces can be seen. Granted to nobody: it runs
+-- inside the SECURITY DEFINER functions (owner).
 CREATE FUNCTION disrupt.reminder_wake() RETURNS void
 LANGUAGE sql AS $$
-    SELECT pg_catalog.pg_notify(w.reminder, '') FROM disrupt.wake_channel w
+    INSERT INTO disrupt.service_wake AS w (woken_by) VALUES (pg_catalog.pg_backend_pid())
+    ON CONFLICT (woken_by) DO UPDATE SET woken_at = excluded.woken_at
+$$;
+
+-- Takes the committed marks: true when another backend than the caller's wrote since the last
+-- take (the service's own sweep is not news). The service's, and an administrator's (who may
+-- sweep): it answers only yes or no, never who wrote.
+CREATE FUNCTION disrupt.service_wake_take() RETURNS boolean
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    WITH taken AS (
+        DELETE FROM disrupt.service_wake w
+         WHERE w.woken_by IN (SELECT f.woken_by FROM disrupt.service_wake f FOR UPDATE SKIP LOCKED)
+        RETURNING w.woken_by)
+    SELECT coalesce(bool_or(t.woken_by <> pg_catalog.pg_backend_pid()), false) FROM taken t
 $$;
 
 -- ---------------------------------------------------------------------------------------------
@@ -514,8 +521,8 @@ BEGIN
     IF FOUND AND disrupt.reminder_may_see(NEW.recipient_login, ARRAY[person_sensitivity], ARRAY[person_agency]) THEN
         RETURN NEW;
     END IF;
-    -- not for this recipient: dropped, unless the recipient is no staff at all (then the foreign
-    -- key refuses the row, as it refuses a person that is not there)
+    -- not for this recipient (nor for anyone, when the person is not there): dropped; a recipient
+    -- who is no staff at all is left to the foreign key, which refuses the row
     IF EXISTS (SELECT 1 FROM disrupt.staff s WHERE s.login = NEW.recipient_login) THEN
         RETURN NULL;
     END IF;
@@ -866,18 +873,15 @@ $$;
 -- ---------------------------------------------------------------------------------------------
 -- Waking the reminder service when plan data changes.
 --
--- `disrupt serve` LISTENs on the reminder channel (reminders just created, above) and on the
--- changed channel (below; both from disrupt.wake_channels()): a new or changed action, plan, order or forum link may make a
--- reminder due today, so the service sweeps at once instead of waiting for its interval.
--- Statement-level: a bulk import sends one notification per statement, and PostgreSQL folds
--- identical notifications of one transaction into one. The payload is the table name only
--- (no ids, no personal data). SECURITY DEFINER: it fires as the writer, and only the owner
--- reads the channel's name.
+-- `disrupt serve` is woken (reminder_wake, above) by reminders just created and by a new or
+-- changed action, plan, order or forum link, which may make a reminder due today: the service
+-- sweeps at once instead of waiting for its interval. Statement-level: a bulk import marks once
+-- per statement. SECURITY DEFINER: it fires as the writer, and only the owner writes the mark.
 -- ---------------------------------------------------------------------------------------------
-CREATE FUNCTION disrupt.notify_changed() RETURNS trigger
+CREATE FUNCTION disrupt.wake_on_change() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-    PERFORM pg_notify(w.changed, TG_TABLE_NAME) FROM disrupt.wake_channel w;
+    PERFORM disrupt.reminder_wake();
     RETURN NULL;
 END $$;
 
@@ -885,8 +889,8 @@ DO $do$
 DECLARE t text;
 BEGIN
     FOREACH t IN ARRAY ARRAY['action', 'plan', 'court_order', 'forum_link'] LOOP
-        EXECUTE format('CREATE TRIGGER notify_changed_after_write AFTER INSERT OR UPDATE ON disrupt.%I '
-                       'FOR EACH STATEMENT EXECUTE FUNCTION disrupt.notify_changed()', t);
+        EXECUTE format('CREATE TRIGGER wake_after_write AFTER INSERT OR UPDATE ON disrupt.%I '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION disrupt.wake_on_change()', t);
     END LOOP;
 END
 $do$;
@@ -899,7 +903,7 @@ SELECT disrupt.hand_to_owner();
 -- ---------------------------------------------------------------------------------------------
 
 REVOKE ALL ON FUNCTION
-    disrupt.wake_channels(),
+    disrupt.service_wake_take(),
     disrupt.reminder_wake(),
     disrupt.reminder_link_leads(text, text),
     disrupt.reminder_person_ref(bigint),
@@ -915,15 +919,15 @@ REVOKE ALL ON FUNCTION
     disrupt.reminder_delivered(bigint),
     disrupt.reminder_delivery_failed(bigint, text),
     disrupt.agenda(date, date, integer),
-    disrupt.notify_changed()
+    disrupt.wake_on_change()
 FROM PUBLIC;
 
 GRANT EXECUTE ON FUNCTION
-    disrupt.reminder_sweep(date, integer, integer, integer, integer, integer, integer, integer)
+    disrupt.reminder_sweep(date, integer, integer, integer, integer, integer, integer, integer),
+    disrupt.service_wake_take()
 TO disrupt_service, disrupt_admin;
 -- delivery is the service's alone: claiming returns every recipient's messages, unconsulted
 GRANT EXECUTE ON FUNCTION
-    disrupt.wake_channels(),
     disrupt.reminder_claim_for_delivery(integer, interval),
     disrupt.reminder_delivered(bigint),
     disrupt.reminder_delivery_failed(bigint, text)

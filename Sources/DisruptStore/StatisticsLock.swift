@@ -2,7 +2,9 @@ import Postgres
 
 /// PostgreSQL's statistics that count rows or writes (`pg_stat_*_tables`, the `pg_stat_get_*`
 /// functions behind them, function call counts, table, tablespace and database sizes, the WAL's
-/// position and counters, the background writer's), made the monitoring role's
+/// position and counters, the background writer's), and its views of who is writing now (the
+/// lock table `pg_locks` and the functions that say which session blocks which, the running
+/// transactions of `pg_current_snapshot`, the NOTIFY queue's fill), made the monitoring role's
 /// (`pg_monitor`) and the superuser's only: otherwise every login reads a person count go from
 /// 3,000 to 3,001 the moment another agency records a restricted one. Only a superuser may change
 /// privileges on `pg_catalog`, and they are not dropped with the definitions, so `Migrator` runs
@@ -14,7 +16,7 @@ enum StatisticsLock {
         SELECT 'v' AS kind, c.oid::pg_catalog.regclass::pg_catalog.text AS name FROM pg_catalog.pg_class c
          WHERE c.relnamespace = 'pg_catalog'::pg_catalog.regnamespace AND c.relkind = 'v'
            AND (c.relname ~ '^pg_stat(io)?_(all|sys|user|xact_all|xact_sys|xact_user)_(tables|indexes|sequences|functions)$'
-                OR c.relname IN ('pg_stat_database', 'pg_stat_wal', 'pg_stat_bgwriter', 'pg_stat_slru'))
+                OR c.relname IN ('pg_stat_database', 'pg_stat_wal', 'pg_stat_bgwriter', 'pg_stat_slru', 'pg_locks'))
         UNION ALL
         SELECT 'f', p.oid::pg_catalog.regprocedure::pg_catalog.text FROM pg_catalog.pg_proc p
          WHERE p.pronamespace = 'pg_catalog'::pg_catalog.regnamespace
@@ -22,7 +24,10 @@ enum StatisticsLock {
                 OR p.proname ~ '^pg_stat_get_(db_|bgwriter_|checkpoint_|buf_)'
                 OR p.proname IN ('pg_relation_size', 'pg_total_relation_size', 'pg_table_size', 'pg_indexes_size',
                                  'pg_database_size', 'pg_tablespace_size', 'pg_stat_get_wal', 'pg_stat_get_slru',
-                                 'pg_current_wal_lsn', 'pg_current_wal_insert_lsn', 'pg_current_wal_flush_lsn'))
+                                 'pg_current_wal_lsn', 'pg_current_wal_insert_lsn', 'pg_current_wal_flush_lsn',
+                                 'pg_lock_status', 'pg_blocking_pids', 'pg_safe_snapshot_blocking_pids',
+                                 'pg_isolation_test_session_is_blocked', 'pg_current_snapshot', 'txid_current_snapshot',
+                                 'pg_notification_queue_usage'))
         """
 
     /// Locks them when the connection is a superuser's; answers whether they are locked (PUBLIC

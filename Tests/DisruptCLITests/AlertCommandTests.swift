@@ -283,8 +283,7 @@ struct AlertCommandTests {
         // a probation officer records new incidents against each
         let officer = try staffSession(fx.probation)
         defer { officer.close() }
-        let service = try serviceListener()
-        defer { service.close() }
+        _ = try takeWakes()
         for party in ["V-rel", "V-inc", "V-own"] {
             try officer.execute("""
                 INSERT INTO disrupt.incident (source_ref, person_id, party_id, occurred_on, agency)
@@ -292,7 +291,7 @@ struct AlertCommandTests {
                   FROM disrupt.person pe, disrupt.party pa WHERE pe.person_ref = \(fx.personRef) AND pa.party_ref = \(party)
                 """)
             // every insert wakes the service, alert or not, and says nothing of how many
-            #expect(try service.waitForNotifications(timeout: 5).map(\.payload) == [""], "\(party)")
+            #expect(try takeWakes() == [try pid(officer)], "\(party)")
         }
         let victims = try inbox(fx.spoc).filter { $0["kind"] as? String == "new_victim" }.compactMap { $0["message"] as? String }
         #expect(victims.contains { $0.contains("I-now-V-rel ") } && victims.contains { $0.contains("I-now-V-inc ") }, "\(victims)")
@@ -395,33 +394,42 @@ struct AlertCommandTests {
         #expect(open == 0)
     }
 
-    @Test func noStaffLoginCanListenToTheServicesWakeChannels() throws {
+    @Test func aWriteWakesTheServiceWithoutTellingAnyStaffLoginWhoWrote() throws {
         let officer = try staffSession(fx.probation)
         defer { officer.close() }
-        // the channels' names are the service's: neither the function nor the table answers staff
-        for probe in ["SELECT * FROM disrupt.wake_channels()", "SELECT * FROM disrupt.wake_channel"] {
-            var refused: String?
-            do { _ = try officer.query(PostgresQuery(unsafeSQL: probe)) } catch let error as PostgresError { refused = error.sqlState }
-            #expect(refused == "42501", "\(probe)")
+        // the marks are the service's: neither the table nor taking them is open to staff
+        for probe in ["SELECT * FROM disrupt.service_wake", "SELECT disrupt.service_wake_take()",
+                      "INSERT INTO disrupt.service_wake (woken_by) VALUES (1)", "SELECT disrupt.reminder_wake()"] {
+            #expect(sqlState { _ = try officer.query(PostgresQuery(unsafeSQL: probe)) } == "42501", "\(probe)")
         }
-        // listening on the names the service once used, he hears nothing of writes that wake it
+        // no NOTIFY at all: on the names once used, or with trace_notify (which prints the channel
+        // of every NOTIFY its own session sends), there is nothing to hear or read
+        try officer.execute("SET trace_notify = on")
         for channel in ["disrupt_reminder", "disrupt_changed"] { try officer.listen(channel) }
-        let service = try serviceListener()
-        defer { service.close() }
-        _ = try fx.openPlan()
         let writer = try staffSession(fx.spoc)
         defer { writer.close() }
+        _ = try takeWakes()
         try writer.execute("""
             INSERT INTO disrupt.incident (source_ref, person_id, occurred_on, agency)
             SELECT 'I-listened', id, \(today)::date, 'police' FROM disrupt.person WHERE person_ref = \(fx.personRef)
             """)
-        var heard: Set<String> = []
-        while !heard.isSuperset(of: ["plan", ""]), case let batch = try service.waitForNotifications(timeout: 5), !batch.isEmpty {
-            heard.formUnion(batch.map(\.payload))
-        }
-        // the service heard the plan opened (changed channel) and the incident (reminder channel)
-        #expect(heard.isSuperset(of: ["plan", ""]), "\(heard)")
+        _ = try fx.openPlan()
         #expect(try officer.waitForNotifications(timeout: 1).isEmpty)
+        #expect(try takeWakes().contains(try pid(writer)), "the incident marked a wake")
+        let notifying: Int = try db.query("""
+            SELECT count(*)::int AS n FROM pg_proc
+             WHERE pronamespace = 'disrupt'::regnamespace AND prosrc ~* '(pg_notify|\\mnotify\\M)'
+            """)[0].decode("n")
+        #expect(notifying == 0, "a function of disrupt's sends a NOTIFY")
+        // a mark is taken once a writer commits, not before
+        try writer.execute("BEGIN")
+        try writer.execute("UPDATE disrupt.incident SET occurred_on = occurred_on - 1 WHERE source_ref = 'I-listened'")
+        let service = try fx.superuser()
+        defer { service.close() }
+        #expect(try service.query("SELECT disrupt.service_wake_take() AS woken")[0].decode("woken", as: Bool.self) == false)
+        try writer.execute("COMMIT")
+        #expect(try service.query("SELECT disrupt.service_wake_take() AS woken")[0].decode("woken", as: Bool.self) == true)
+        #expect(try service.query("SELECT disrupt.service_wake_take() AS woken")[0].decode("woken", as: Bool.self) == false)
     }
 
     @Test func everyIncidentWakesTheServiceEvenWhenNothingIsMade() throws {
@@ -429,13 +437,12 @@ struct AlertCommandTests {
         try db.execute("INSERT INTO disrupt.person (person_ref, family_name, agency) VALUES (\("Q-" + fx.personRef), 'Quiet', 'police')")
         let officer = try staffSession(fx.probation)
         defer { officer.close() }
-        let service = try serviceListener()
-        defer { service.close() }
+        _ = try takeWakes()
         try officer.execute("""
             INSERT INTO disrupt.incident (source_ref, person_id, occurred_on, agency)
             SELECT 'I-quiet', id, \(today)::date, 'probation' FROM disrupt.person WHERE person_ref = \("Q-" + fx.personRef)
             """)
-        #expect(try service.waitForNotifications(timeout: 5).map(\.payload) == [""])
+        #expect(try takeWakes() == [try pid(officer)])
         #expect(try db.query("""
             SELECT count(*)::int AS n FROM disrupt.reminder r JOIN disrupt.person pe ON pe.id = r.person_id
              WHERE pe.person_ref = \("Q-" + fx.personRef)
@@ -566,13 +573,14 @@ struct AlertCommandTests {
             """)
     }
 
-    /// A connection that LISTENs where `disrupt serve` does: on the database's wake channels, whose
-    /// names only the service (here a superuser) may read.
-    func serviceListener() throws -> PostgresConnection {
-        let listener = try fx.superuser()
-        let channels = try listener.query("SELECT reminder, changed FROM disrupt.wake_channels()")[0]
-        for column in ["reminder", "changed"] { try listener.listen(try channels.decode(column, as: String.self)) }
-        return listener
+    /// Takes the marks that wake `disrupt serve` (as the service does): the process ids that wrote.
+    func takeWakes() throws -> [Int32] {
+        try db.query("DELETE FROM disrupt.service_wake RETURNING woken_by").map { try $0.decode("woken_by", as: Int32.self) }
+    }
+
+    /// The server process id of a session.
+    func pid(_ session: PostgresConnection) throws -> Int32 {
+        try session.query("SELECT pg_backend_pid() AS pid")[0].decode("pid")
     }
 
     /// A connection as a staff login, as psql would make it, with its consultation committed.

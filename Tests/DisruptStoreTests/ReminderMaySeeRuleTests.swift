@@ -21,6 +21,8 @@ struct ReminderMaySeeRuleTests {
         try db.execute("SELECT disrupt.staff_add('rule_admin', 'Administrator', 'police', 'admin')")
         try db.execute("SELECT disrupt.staff_add('rule_gone', 'Left the force', 'police', 'spoc')")
         try db.execute("SELECT disrupt.staff_disable('rule_gone', 'left the force')")
+        try db.execute("SELECT disrupt.staff_add('rule_admin_gone', 'Former administrator', 'police', 'admin')")
+        try db.execute("SELECT disrupt.staff_disable('rule_admin_gone', 'left the force')")
         // the rule as one statement (its definition before it became PL/pgSQL)
         try db.execute("""
             CREATE FUNCTION pg_temp.statement_rule(p_login text, p_sensitivities text[], p_agencies text[]) RETURNS boolean
@@ -48,17 +50,19 @@ struct ReminderMaySeeRuleTests {
               ('more sensitivities than agencies', ARRAY['shared', 'restricted'], ARRAY['police']),
               ('more agencies than sensitivities', ARRAY['restricted'], ARRAY['police', 'housing']),
               ('arrays from index 0', '[0:1]={shared,restricted}'::text[], '[0:1]={police,housing}'::text[]),
-              ('sensitivities from index 0', '[0:1]={restricted,shared}'::text[], ARRAY['police', 'housing'])
+              ('sensitivities from index 0', '[0:1]={restricted,shared}'::text[], ARRAY['police', 'housing']),
+              ('restricted, NULL agencies', ARRAY['restricted'], NULL),
+              ('NULL sensitivities', NULL, ARRAY['housing'])
             """)
         try db.execute("CREATE TEMP TABLE viewer (login text)")
-        try db.execute("INSERT INTO viewer VALUES ('rule_police'), ('rule_housing'), ('rule_admin'), ('rule_gone'), ('nobody'), (NULL)")
+        try db.execute("INSERT INTO viewer VALUES ('rule_police'), ('rule_housing'), ('rule_admin'), ('rule_gone'), ('rule_admin_gone'), ('nobody'), (NULL)")
         let rows = try db.query("""
             SELECT coalesce(v.login, '(NULL)') || ' / ' || n.label AS label,
                    disrupt.reminder_may_see(v.login, n.sensitivities, n.agencies) AS rule,
                    pg_temp.statement_rule(v.login, n.sensitivities, n.agencies) AS statement
               FROM viewer v CROSS JOIN named n ORDER BY 1
             """)
-        #expect(rows.count == 78)
+        #expect(rows.count == 105)
         var seen: [String: Bool] = [:]
         for row in rows {
             let label: String = try row["label"]
@@ -72,6 +76,8 @@ struct ReminderMaySeeRuleTests {
         #expect(seen["rule_housing / shared and police restricted"] == false)
         #expect(seen["rule_admin / police and housing restricted"] == true)
         #expect(seen["rule_gone / one shared record"] == false)
+        #expect(seen["rule_admin_gone / one shared record"] == false, "a disabled administrator sees nothing")
+        #expect(seen["rule_police / restricted, NULL agencies"] == false && seen["rule_housing / NULL sensitivities"] == true)
         #expect(seen["nobody / nothing named"] == false)
         #expect(seen["rule_housing / nothing named"] == true)
         #expect(seen["rule_police / restricted with no agency"] == false)

@@ -93,7 +93,8 @@ struct SecurityEscalationTests {
               AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
             ORDER BY 1
             """).map { try $0.decode("name", as: String.self) }
-        #expect(functions == ["alert_settings_write", "reminder_claim_for_delivery", "reminder_delivered", "reminder_delivery_failed", "reminder_sweep"])
+        #expect(functions == ["alert_settings_write", "reminder_claim_for_delivery", "reminder_delivered", "reminder_delivery_failed", "reminder_sweep",
+                              "service_wake_take"])
         let tables = try admin.query("""
             SELECT c.relname::text AS name FROM pg_class c
             WHERE c.relnamespace = 'disrupt'::regnamespace AND c.relkind IN ('r', 'v', 'm', 'S', 'p')

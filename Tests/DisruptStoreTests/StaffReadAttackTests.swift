@@ -205,6 +205,15 @@ struct StaffReadAttackTests {
             "SELECT wal_records FROM pg_stat_wal",
             "SELECT pg_current_wal_lsn()",
             "SELECT buffers_alloc FROM pg_stat_bgwriter",
+            // who is writing which table now, and whom a row lock of hers holds up (helper-46)
+            "SELECT pid, relation, mode FROM pg_locks",
+            "SELECT * FROM pg_lock_status()",
+            "SELECT pg_blocking_pids(pg_backend_pid())",
+            "SELECT pg_safe_snapshot_blocking_pids(pg_backend_pid())",
+            "SELECT pg_isolation_test_session_is_blocked(pg_backend_pid(), ARRAY[pg_backend_pid()])",
+            "SELECT pg_current_snapshot()",
+            "SELECT txid_current_snapshot()",
+            "SELECT pg_notification_queue_usage()",
         ] {
             #expect(sqlState { _ = try db.query(PostgresQuery(unsafeSQL: probe)) } == "42501", "\(probe)")
         }

@@ -86,8 +86,8 @@ enum ReminderCommands {
     static let serve = CommandSpec(
         "serve", abstract: "Run the reminder service: sweep on a timer and at once when data changes; deliver reminders.",
         discussion: """
-            Sweeps every reminders.interval_seconds (or --interval) and immediately when PostgreSQL
-            notifies one of the database's two private wake channels (a dedicated LISTEN connection). If
+            Sweeps every reminders.interval_seconds (or --interval) and within 0.2 s of a committed
+            write that may make a reminder or change one's day (it looks for the database's marks). If
             reminders.deliver_command is set in disrupt.json (an argv array such as
             ["/usr/sbin/sendmail", "-t"]), it runs once per reminder with the reminder as JSON on
             standard input: exit 0 marks it delivered, anything else records the failure and retries

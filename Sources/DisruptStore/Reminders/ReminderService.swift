@@ -3,10 +3,9 @@ import Foundation
 import Postgres
 
 /// The loop behind `disrupt serve`: sweep for due reminders and deliver them, every
-/// `interval_seconds` and at once when PostgreSQL says something changed (a NOTIFY on the
-/// database's two wake channels, sent by SQL/definitions/reminders.sql), on a dedicated LISTEN
-/// connection. The channels' names are random per database and read through
-/// `disrupt.wake_channels()`, which only the service may call, so no staff login can listen in.
+/// `interval_seconds` and at once when the database marks that something changed (it looks
+/// every 0.2 s with `disrupt.service_wake_take()`, which only the service may call; see
+/// SQL/migrations/0016_service_wake.sql for why not LISTEN/NOTIFY).
 /// When the database goes away it reconnects with exponential backoff (1 s doubling to 30 s) and
 /// LISTENs again; with a host list and `target_session_attrs=read-write` that follows a failover.
 /// It checks `shouldStop` at least every second, and every 10 ms while a delivery command runs
@@ -19,6 +18,8 @@ import Postgres
 /// thread at a time (the serve command's), and only they touch it.
 public final class ReminderService: @unchecked Sendable {
     public static let maximumBackoff: TimeInterval = 30
+    /// How often the service looks for a change between sweeps.
+    public static let wakePollInterval: TimeInterval = 0.2
 
     private let configuration: PostgresConfiguration
     private let timings: ReminderTimings
@@ -67,17 +68,17 @@ public final class ReminderService: @unchecked Sendable {
     /// (the login may not sweep: exit 4).
     public func run() throws {
         var backoff: TimeInterval = 1
-        var session: Session?
+        var session: PostgresConnection?
         var lost = false
         log("\(Self.timestamp()) serve started interval_s=\(Int(interval)) delivery=\(delivery == nil ? "inbox-only" : "command")")
         while !shouldStop() {
             do {
                 if session == nil {
-                    session = try Session(configuration: configuration)
+                    session = try PostgresConnection(configuration)
                     if lost { log("\(Self.timestamp()) reconnected") }
                     lost = false
                 }
-                try pass(on: session!.work)
+                try pass(on: session!)
                 backoff = 1
                 try waitForWork(session!)
             } catch let error as PostgresError where error.sqlState == "42501" || error.sqlState == "DR403" {
@@ -87,7 +88,7 @@ public final class ReminderService: @unchecked Sendable {
                     session?.close()
                     session = nil
                     lost = true
-                } else if session?.work.isConnected == false || session?.listener.isConnected == false {
+                } else if session?.isConnected == false {
                     session?.close()
                     session = nil
                     lost = true
@@ -140,15 +141,15 @@ public final class ReminderService: @unchecked Sendable {
         }
     }
 
-    /// Waits until the interval has passed or another session notifies a channel.
-    private func waitForWork(_ session: Session) throws {
+    /// Waits until the interval has passed or another session has marked a change (our own
+    /// sweep's mark is not news: `service_wake_take` answers false for it).
+    private func waitForWork(_ db: PostgresConnection) throws {
         let deadline = Date().addingTimeInterval(interval)
         while !shouldStop() {
+            if try store.takeWake(on: db) { return }
             let remaining = deadline.timeIntervalSinceNow
             if remaining <= 0 { return }
-            let notifications = try session.listener.waitForNotifications(timeout: min(1, remaining))
-            // our own sweep's NOTIFY comes from the work connection: not news
-            if notifications.contains(where: { $0.senderPID != session.workPID }) { return }
+            usleep(UInt32(min(Self.wakePollInterval, remaining) * 1_000_000))
         }
     }
 
@@ -165,24 +166,4 @@ public final class ReminderService: @unchecked Sendable {
     }
 
     static func timestamp() -> String { Timestamp.utc(Date()) }
-
-    /// The work connection and the LISTEN connection.
-    private struct Session {
-        let work: PostgresConnection
-        let listener: PostgresConnection
-        let workPID: Int32
-
-        init(configuration: PostgresConfiguration) throws {
-            work = try PostgresConnection(configuration)
-            listener = try PostgresConnection(configuration)
-            let channels = try work.query("SELECT reminder, changed FROM disrupt.wake_channels()")[0]
-            for column in ["reminder", "changed"] { try listener.listen(try channels.decode(column, as: String.self)) }
-            workPID = try work.query("SELECT pg_backend_pid() AS pid")[0].decode("pid")
-        }
-
-        func close() {
-            work.close()
-            listener.close()
-        }
-    }
 }

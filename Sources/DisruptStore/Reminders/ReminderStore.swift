@@ -45,6 +45,12 @@ public struct ReminderStore: Sendable {
         try db.query("SELECT disrupt.reminder_ack(\(id)) AS acked")[0].decode("acked")
     }
 
+    /// Takes the database's committed marks of a change (the service's alone): true when a session
+    /// other than this one wrote something that may make or move a reminder since the last take.
+    public func takeWake(on db: PostgresConnection) throws -> Bool {
+        try db.query("SELECT disrupt.service_wake_take() AS woken")[0].decode("woken")
+    }
+
     /// Claims up to `limit` reminders awaiting delivery (a lease: unreported ones come back later).
     public func claimForDelivery(limit: Int, on db: PostgresConnection) throws -> [ClaimedReminder] {
         try db.query("SELECT * FROM disrupt.reminder_claim_for_delivery(\(limit))").records(as: ClaimedReminder.self)
