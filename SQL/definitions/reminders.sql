@@ -237,6 +237,15 @@ DECLARE
     lo constant date := DATE '1900-01-01';  -- with hi: the dates the sweep can use
     hi constant date := DATE '9999-12-31';
 BEGIN
+    -- one sweep at a time (migration 0016): held until the caller's transaction ends
+    LOCK TABLE disrupt.sweep_turn IN SHARE UPDATE EXCLUSIVE MODE;
+    -- wake marks no service took within a day (none runs; a running one takes them within
+    -- 0.2 s): this sweep sees the writes they announce, so they go rather than pile up (one
+    -- row per writing backend); a mark a writer holds is left, never waited for
+    DELETE FROM disrupt.service_wake w
+     WHERE w.woken_by IN (SELECT f.woken_by FROM disrupt.service_wake f
+                           WHERE f.woken_at < now() - interval '1 day' FOR UPDATE SKIP LOCKED);
+
     IF d IS NULL OR d NOT BETWEEN lo AND hi OR due_soon_days IS NULL OR due_soon_days < 0 OR escalation_days IS NULL OR escalation_days < 1
        OR plan_review_days IS NULL OR plan_review_days < 0 OR order_ending_days IS NULL OR order_ending_days < 0
        OR catch_up_days IS NULL OR catch_up_days < 0

@@ -2,32 +2,53 @@ import Postgres
 
 /// PostgreSQL's statistics that count rows or writes (`pg_stat_*_tables`, the `pg_stat_get_*`
 /// functions behind them, function call counts, table, tablespace and database sizes, the WAL's
-/// position and counters, the background writer's), and its views of who is writing now (the
-/// lock table `pg_locks` and the functions that say which session blocks which, the running
-/// transactions of `pg_current_snapshot`, the NOTIFY queue's fill), made the monitoring role's
-/// (`pg_monitor`) and the superuser's only: otherwise every login reads a person count go from
-/// 3,000 to 3,001 the moment another agency records a restricted one. Only a superuser may change
-/// privileges on `pg_catalog`, and they are not dropped with the definitions, so `Migrator` runs
-/// this on every migration. It is text in the binary, not a function in disrupt's schema, because
-/// a superuser runs it and the schema's owner could replace such a function.
+/// position and counters, the background writer's), and its views of who is doing what now: the
+/// sessions (`pg_stat_activity` and the `pg_stat_get_backend_*` functions, which name every
+/// connected login), the lock table (`pg_locks`) and the functions that say which session blocks
+/// which, the running and finished transactions (`pg_current_snapshot`, `pg_xact_status`), the
+/// NOTIFY queue's fill and the control file's counters. They are made the monitoring role's
+/// (`pg_monitor`) and the superuser's only, the session views and `pg_xact_status` also the
+/// schema owner's (the consultation gate reads its own session's start and whether the
+/// transaction that opened the consultation committed): otherwise every login reads a person count go
+/// from 3,000 to 3,001 the moment another agency records a restricted one, or who was writing
+/// which table then. The advisory-lock functions become the schema owner's (the migration lock):
+/// any login could hold a lock with a known key and stall whoever waits on it. Only a superuser
+/// may change privileges on `pg_catalog`, and they are not dropped with the definitions, so
+/// `Migrator` runs this on every migration. It is text in the binary, not a function in
+/// disrupt's schema, because a superuser runs it and the schema's owner could replace such a
+/// function.
 enum StatisticsLock {
-    /// The views and functions that count rows: (kind `v` or `f`, regclass or regprocedure text).
+    /// The views and functions locked: kind (`v` view, `f` function), regclass or regprocedure
+    /// text, and the roles that keep them.
     static let objects = """
-        SELECT 'v' AS kind, c.oid::pg_catalog.regclass::pg_catalog.text AS name FROM pg_catalog.pg_class c
+        SELECT 'v' AS kind, c.oid::pg_catalog.regclass::pg_catalog.text AS name,
+               CASE WHEN c.relname IN ('pg_stat_activity', 'pg_stat_ssl', 'pg_stat_gssapi') THEN 'pg_monitor, disrupt_owner'
+                    ELSE 'pg_monitor' END AS grantees
+          FROM pg_catalog.pg_class c
          WHERE c.relnamespace = 'pg_catalog'::pg_catalog.regnamespace AND c.relkind = 'v'
            AND (c.relname ~ '^pg_stat(io)?_(all|sys|user|xact_all|xact_sys|xact_user)_(tables|indexes|sequences|functions)$'
-                OR c.relname IN ('pg_stat_database', 'pg_stat_wal', 'pg_stat_bgwriter', 'pg_stat_slru', 'pg_locks'))
+                OR c.relname ~ '^pg_stat_progress_'
+                OR c.relname IN ('pg_stat_database', 'pg_stat_wal', 'pg_stat_bgwriter', 'pg_stat_slru', 'pg_locks',
+                                 'pg_stat_activity', 'pg_stat_ssl', 'pg_stat_gssapi'))
         UNION ALL
-        SELECT 'f', p.oid::pg_catalog.regprocedure::pg_catalog.text FROM pg_catalog.pg_proc p
+        SELECT 'f', p.oid::pg_catalog.regprocedure::pg_catalog.text,
+               CASE WHEN p.proname ~ 'advisory' THEN 'disrupt_owner'
+                    WHEN p.proname IN ('pg_stat_get_activity', 'pg_xact_status') OR p.proname ~ '^pg_stat_get_backend_'
+                         THEN 'pg_monitor, disrupt_owner'
+                    ELSE 'pg_monitor' END
+          FROM pg_catalog.pg_proc p
          WHERE p.pronamespace = 'pg_catalog'::pg_catalog.regnamespace
            AND (p.proname ~ '^pg_stat_get_(xact_)?(numscans|lastscan|tuples_|live_tuples|dead_tuples|mod_since_analyze|ins_since_vacuum|blocks_|last_|vacuum_count|autovacuum_count|analyze_count|autoanalyze_count|function_)'
-                OR p.proname ~ '^pg_stat_get_(db_|bgwriter_|checkpoint_|buf_)'
+                OR p.proname ~ '^pg_stat_get_(db_|bgwriter_|checkpoint_|buf_|backend_)'
+                OR p.proname ~ '^pg_(try_)?advisory_'
+                OR p.proname ~ '^pg_control_'
                 OR p.proname IN ('pg_relation_size', 'pg_total_relation_size', 'pg_table_size', 'pg_indexes_size',
                                  'pg_database_size', 'pg_tablespace_size', 'pg_stat_get_wal', 'pg_stat_get_slru',
                                  'pg_current_wal_lsn', 'pg_current_wal_insert_lsn', 'pg_current_wal_flush_lsn',
                                  'pg_lock_status', 'pg_blocking_pids', 'pg_safe_snapshot_blocking_pids',
                                  'pg_isolation_test_session_is_blocked', 'pg_current_snapshot', 'txid_current_snapshot',
-                                 'pg_notification_queue_usage'))
+                                 'pg_xact_status', 'txid_status', 'pg_notification_queue_usage',
+                                 'pg_stat_get_activity', 'pg_stat_get_progress_info'))
         """
 
     /// Locks them when the connection is a superuser's; answers whether they are locked (PUBLIC
@@ -46,10 +67,10 @@ enum StatisticsLock {
                         FOR o IN \(objects) LOOP
                             IF o.kind = 'v' THEN
                                 EXECUTE pg_catalog.format('REVOKE SELECT ON %s FROM PUBLIC', o.name);
-                                EXECUTE pg_catalog.format('GRANT SELECT ON %s TO pg_monitor', o.name);
+                                EXECUTE pg_catalog.format('GRANT SELECT ON %s TO %s', o.name, o.grantees);
                             ELSE
                                 EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', o.name);
-                                EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO pg_monitor', o.name);
+                                EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO %s', o.name, o.grantees);
                             END IF;
                         END LOOP;
                     END

@@ -430,6 +430,11 @@ struct AlertCommandTests {
         try writer.execute("COMMIT")
         #expect(try service.query("SELECT disrupt.service_wake_take() AS woken")[0].decode("woken", as: Bool.self) == true)
         #expect(try service.query("SELECT disrupt.service_wake_take() AS woken")[0].decode("woken", as: Bool.self) == false)
+        // with no service to take them, a sweep drops marks a day old, not newer ones
+        try db.execute("INSERT INTO disrupt.service_wake (woken_by, woken_at) VALUES (-1, now() - interval '1 day 1 second'), (-2, now() - interval '23 hours')")
+        _ = try service.query("SELECT * FROM disrupt.reminder_sweep(current_date)")
+        #expect(try db.query("SELECT array_agg(woken_by ORDER BY woken_by)::text AS left FROM disrupt.service_wake WHERE woken_by < 0")[0]
+                    .decode("left", as: String.self) == "{-2}")
     }
 
     @Test func everyIncidentWakesTheServiceEvenWhenNothingIsMade() throws {

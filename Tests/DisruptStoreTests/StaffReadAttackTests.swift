@@ -214,12 +214,29 @@ struct StaffReadAttackTests {
             "SELECT pg_current_snapshot()",
             "SELECT txid_current_snapshot()",
             "SELECT pg_notification_queue_usage()",
+            // who is connected, and which transactions are running or ended (helper-48)
+            "SELECT pid, usename FROM pg_stat_activity",
+            "SELECT * FROM pg_stat_get_activity(NULL)",
+            "SELECT pg_stat_get_backend_userid(s) FROM pg_stat_get_backend_idset() s",
+            "SELECT pid FROM pg_stat_ssl",
+            "SELECT pid FROM pg_stat_progress_vacuum",
+            "SELECT pg_xact_status(pg_current_xact_id())",
+            "SELECT txid_status(1)",
+            "SELECT * FROM pg_control_checkpoint()",
+            // a lock with a known key, held to stall the migration (or, before, every sweep)
+            "SELECT pg_advisory_lock(hashtext('disrupt.schema_migrations'))",
+            "SELECT pg_try_advisory_lock_shared(hashtext('disrupt.reminder_sweep'))",
+            "SELECT pg_advisory_xact_lock(1)",
         ] {
             #expect(sqlState { _ = try db.query(PostgresQuery(unsafeSQL: probe)) } == "42501", "\(probe)")
         }
-        // its own session it still sees (the consultation gate reads it)
-        let own: Int = try db.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = pg_backend_pid()")[0].decode("n")
-        #expect(own == 1)
+        // nor the table the sweeps take turns on, in any mode
+        try db.execute("BEGIN")
+        #expect(sqlState { try db.execute("LOCK TABLE disrupt.sweep_turn IN ACCESS SHARE MODE") } == "42501")
+        try db.execute("ROLLBACK")
+        // the consultation gate, which reads its own session's start, still works
+        try Consultation(purpose: "statistics attack test, again", scope: "test").open(on: db)
+        #expect(try db.query("SELECT disrupt.consulting() AS ok")[0].decode("ok", as: Bool.self))
         let su = try f.superuser()
         defer { su.close() }
         #expect(try su.query("""

@@ -9,21 +9,18 @@ public struct ReminderStore: Sendable {
     public init() {}
 
     /// Creates every reminder due as of `asOf` with the configured timings, in one transaction.
-    /// Concurrent sweeps (cron on several machines, several services) take turns on a
-    /// transaction-level advisory lock: two sweeps inserting the same outbox keys in different
-    /// orders could otherwise deadlock; the later one then finds everything already there.
-    /// Needs a login in disrupt_service or disrupt_admin.
+    /// Concurrent sweeps (cron on several machines, several services) take turns on a lock the
+    /// sweep function takes (on `disrupt.sweep_turn`, which no staff login may lock): two sweeps
+    /// inserting the same outbox keys in different orders could otherwise deadlock; the later one
+    /// then finds everything already there. Needs a login in disrupt_service or disrupt_admin.
     public func sweep(asOf: Day, timings: ReminderTimings, on db: PostgresConnection) throws -> SweepResult {
         let started = Date()
-        let rows = try db.transaction {
-            _ = try db.query("SELECT pg_advisory_xact_lock(hashtext('disrupt.reminder_sweep'))")
-            return try db.query("""
-                SELECT kind, created FROM disrupt.reminder_sweep(\(asOf)::date, \(timings.dueSoonDays), \(timings.escalationDays),
-                                                                 \(timings.planReviewDays), \(timings.orderEndingDays),
-                                                                 mappa_licence_days => \(timings.mappaLicenceDays),
-                                                                 link_review_days => \(timings.linkReviewDays))
-                """)
-        }
+        let rows = try db.query("""
+            SELECT kind, created FROM disrupt.reminder_sweep(\(asOf)::date, \(timings.dueSoonDays), \(timings.escalationDays),
+                                                             \(timings.planReviewDays), \(timings.orderEndingDays),
+                                                             mappa_licence_days => \(timings.mappaLicenceDays),
+                                                             link_review_days => \(timings.linkReviewDays))
+            """)
         var created = Dictionary(uniqueKeysWithValues: ReminderKind.all.map { ($0, 0) })
         var leftOut = 0
         for row in rows {
