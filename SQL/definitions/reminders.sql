@@ -16,7 +16,7 @@
 --   link_review_overdue and mappa_category3_review, so that a "coming up" and a "passed"
 --   reminder of one subject can both exist.
 --   message: references and dates only (person_ref, ids, tactic code, dates), never names.
---   disrupt.reminder_wake(): marks disrupt.service_wake (migration 0016), which the service
+--   disrupt.reminder_wake(): marks disrupt_private.service_wake (migration 0016), which the service
 --   takes every 0.2 s, from a sweep that made reminders and from every run of a trigger that may
 --   make them, made or not. Not NOTIFY: any login may LISTEN, a notification names its sender's
 --   process id, and the writer's own session can print the channel's name (trace_notify), so a
@@ -33,27 +33,27 @@
 
 -- The outbox table is in the baseline migration.
 
-SELECT disrupt.attach_owner_policy('disrupt.service_wake');
+SELECT disrupt.attach_owner_policy('disrupt_private.service_wake');
+SELECT disrupt.attach_owner_policy('disrupt_private.sweep_turn');
 
--- Wakes `disrupt serve`; see "Conventions" above. One row per writing backend, updated in place:
--- the update holds the row until the writer commits, so the service, which skips locked rows,
--- never takes a mark before the write it announces can be seen. Granted to nobody: it runs
--- inside the SECURITY DEFINER functions (owner).
+-- Wakes `disrupt serve`; see "Conventions" above. One mark per write transaction, seen by the
+-- service once the transaction commits; a writer never touches another transaction's mark, so
+-- it neither waits for nor holds back anyone's. Granted to nobody: it runs inside the SECURITY
+-- DEFINER functions (owner).
 CREATE FUNCTION disrupt.reminder_wake() RETURNS void
 LANGUAGE sql AS $$
-    INSERT INTO disrupt.service_wake AS w (woken_by) VALUES (pg_catalog.pg_backend_pid())
-    ON CONFLICT (woken_by) DO UPDATE SET woken_at = excluded.woken_at
+    INSERT INTO disrupt_private.service_wake (woken_in, woken_by)
+    VALUES (pg_catalog.pg_current_xact_id(), pg_catalog.pg_backend_pid())
+    ON CONFLICT (woken_in) DO NOTHING
 $$;
 
--- Takes the committed marks: true when another backend than the caller's wrote since the last
--- take (the service's own sweep is not news). The service's, and an administrator's (who may
--- sweep): it answers only yes or no, never who wrote.
+-- Takes the committed marks: true when a backend other than the caller's wrote since the last
+-- take (the service's own sweep is not news). Every running `serve` takes marks, and whichever
+-- takes one sweeps and delivers for everyone. The service's, and an administrator's (who may
+-- sweep, and may run serve without a delivery command): it answers only yes or no.
 CREATE FUNCTION disrupt.service_wake_take() RETURNS boolean
 LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-    WITH taken AS (
-        DELETE FROM disrupt.service_wake w
-         WHERE w.woken_by IN (SELECT f.woken_by FROM disrupt.service_wake f FOR UPDATE SKIP LOCKED)
-        RETURNING w.woken_by)
+    WITH taken AS (DELETE FROM disrupt_private.service_wake RETURNING woken_by)
     SELECT coalesce(bool_or(t.woken_by <> pg_catalog.pg_backend_pid()), false) FROM taken t
 $$;
 
@@ -238,13 +238,11 @@ DECLARE
     hi constant date := DATE '9999-12-31';
 BEGIN
     -- one sweep at a time (migration 0016): held until the caller's transaction ends
-    LOCK TABLE disrupt.sweep_turn IN SHARE UPDATE EXCLUSIVE MODE;
+    LOCK TABLE disrupt_private.sweep_turn IN SHARE UPDATE EXCLUSIVE MODE;
     -- wake marks no service took within a day (none runs; a running one takes them within
     -- 0.2 s): this sweep sees the writes they announce, so they go rather than pile up (one
-    -- row per writing backend); a mark a writer holds is left, never waited for
-    DELETE FROM disrupt.service_wake w
-     WHERE w.woken_by IN (SELECT f.woken_by FROM disrupt.service_wake f
-                           WHERE f.woken_at < now() - interval '1 day' FOR UPDATE SKIP LOCKED);
+    -- row per write transaction)
+    DELETE FROM disrupt_private.service_wake w WHERE w.woken_at < now() - interval '1 day';
 
     IF d IS NULL OR d NOT BETWEEN lo AND hi OR due_soon_days IS NULL OR due_soon_days < 0 OR escalation_days IS NULL OR escalation_days < 1
        OR plan_review_days IS NULL OR plan_review_days < 0 OR order_ending_days IS NULL OR order_ending_days < 0
@@ -550,9 +548,12 @@ CREATE TRIGGER reminder_before_insert_visible BEFORE INSERT ON disrupt.reminder
 -- so a bulk import costs one INSERT ... SELECT, not one per row.
 -- ---------------------------------------------------------------------------------------------
 
-CREATE FUNCTION disrupt.reminder_on_breach_write() RETURNS trigger
+-- One function for both tables (same columns): the trigger's argument is the reminder's kind,
+-- the table written its subject.
+CREATE FUNCTION disrupt.reminder_on_record_write() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
+    v_kind constant text := TG_ARGV[0];  -- 'breach_reported' (breach) or 'new_incident' (incident)
     v_changed bigint[];  -- an UPDATE's rows changed where the reminder looks (NULL: an INSERT, every row)
 BEGIN
     IF TG_OP = 'UPDATE' THEN
@@ -561,38 +562,16 @@ BEGIN
                                   IS DISTINCT FROM (o.person_id, o.occurred_on, o.sensitivity, o.agency));
     END IF;
     INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, message)
-        SELECT 'breach_reported', p.spoc_login, p.person_id, 'breach', b.id, b.occurred_on,
-               format('Breach %s reported for %s, occurred on %s', b.source_ref, pe.person_ref, b.occurred_on)
+        SELECT v_kind, p.spoc_login, p.person_id, TG_TABLE_NAME, r.id, r.occurred_on,
+               format(CASE v_kind WHEN 'breach_reported' THEN 'Breach %s reported for %s, occurred on %s'
+                                  ELSE 'New incident %s recorded for %s, occurred on %s' END,
+                      r.source_ref, pe.person_ref, r.occurred_on)
           FROM (SELECT n.* FROM new_rows n WHERE v_changed IS NULL
-                UNION ALL SELECT n.* FROM new_rows n JOIN unnest(v_changed) c(id) ON c.id = n.id) b
-          JOIN disrupt.plan p ON p.person_id = b.person_id AND p.status = 'open'
+                UNION ALL SELECT n.* FROM new_rows n JOIN unnest(v_changed) c(id) ON c.id = n.id) r
+          JOIN disrupt.plan p ON p.person_id = r.person_id AND p.status = 'open'
           JOIN disrupt.person pe ON pe.id = p.person_id
-         WHERE (v_changed IS NULL OR b.created_at >= p.opened_at)
-           AND disrupt.reminder_may_see(p.spoc_login, ARRAY[pe.sensitivity, b.sensitivity], ARRAY[pe.agency, b.agency])
-        ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING;
-    PERFORM disrupt.reminder_wake();  -- made or not (Conventions)
-    RETURN NULL;
-END $$;
-
-CREATE FUNCTION disrupt.reminder_on_incident_write() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-    v_changed bigint[];  -- an UPDATE's rows changed where the reminder looks (NULL: an INSERT, every row)
-BEGIN
-    IF TG_OP = 'UPDATE' THEN
-        v_changed := ARRAY(SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
-                            WHERE (n.person_id, n.occurred_on, n.sensitivity, n.agency)
-                                  IS DISTINCT FROM (o.person_id, o.occurred_on, o.sensitivity, o.agency));
-    END IF;
-    INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, message)
-        SELECT 'new_incident', p.spoc_login, p.person_id, 'incident', i.id, i.occurred_on,
-               format('New incident %s recorded for %s, occurred on %s', i.source_ref, pe.person_ref, i.occurred_on)
-          FROM (SELECT n.* FROM new_rows n WHERE v_changed IS NULL
-                UNION ALL SELECT n.* FROM new_rows n JOIN unnest(v_changed) c(id) ON c.id = n.id) i
-          JOIN disrupt.plan p ON p.person_id = i.person_id AND p.status = 'open'
-          JOIN disrupt.person pe ON pe.id = p.person_id
-         WHERE (v_changed IS NULL OR i.created_at >= p.opened_at)
-           AND disrupt.reminder_may_see(p.spoc_login, ARRAY[pe.sensitivity, i.sensitivity], ARRAY[pe.agency, i.agency])
+         WHERE (v_changed IS NULL OR r.created_at >= p.opened_at)
+           AND disrupt.reminder_may_see(p.spoc_login, ARRAY[pe.sensitivity, r.sensitivity], ARRAY[pe.agency, r.agency])
         ON CONFLICT ON CONSTRAINT reminder_key DO NOTHING;
     PERFORM disrupt.reminder_wake();  -- made or not (Conventions)
     RETURN NULL;
@@ -600,16 +579,16 @@ END $$;
 
 CREATE TRIGGER reminder_after_breach_insert AFTER INSERT ON disrupt.breach
     REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.reminder_on_breach_write();
+    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.reminder_on_record_write('breach_reported');
 CREATE TRIGGER reminder_after_breach_update AFTER UPDATE ON disrupt.breach
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.reminder_on_breach_write();
+    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.reminder_on_record_write('breach_reported');
 CREATE TRIGGER reminder_after_incident_insert AFTER INSERT ON disrupt.incident
     REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.reminder_on_incident_write();
+    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.reminder_on_record_write('new_incident');
 CREATE TRIGGER reminder_after_incident_update AFTER UPDATE ON disrupt.incident
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.reminder_on_incident_write();
+    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.reminder_on_record_write('new_incident');
 
 -- ---------------------------------------------------------------------------------------------
 -- Inbox (staff)
@@ -920,8 +899,7 @@ REVOKE ALL ON FUNCTION
     disrupt.reminder_may_see(text, text[], text[]),
     disrupt.reminder_readable(text, disrupt.reminder),
     disrupt.reminder_sweep(date, integer, integer, integer, integer, integer, integer, integer),
-    disrupt.reminder_on_breach_write(),
-    disrupt.reminder_on_incident_write(),
+    disrupt.reminder_on_record_write(),
     disrupt.inbox(boolean),
     disrupt.reminder_ack(bigint),
     disrupt.reminder_claim_for_delivery(integer, interval),

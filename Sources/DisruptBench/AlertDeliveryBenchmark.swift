@@ -67,7 +67,7 @@ struct AlertDeliveryBenchmark {
             for service in services { service.signal(SIGTERM) }
             for service in services { _ = try? service.wait(timeout: 5) }
         }
-        Thread.sleep(forTimeInterval: 2)  // both services listening
+        Thread.sleep(forTimeInterval: 2)  // both services started and looking for wake marks
 
         var latencies: [Writer: [Double]] = [:]
         for number in 1...changes {

@@ -45,8 +45,9 @@ public struct Migrator: Sendable {
     /// Applies pending migrations and changed definitions (or, with `dryRun`, only lists them).
     @discardableResult
     public func migrate(_ connection: PostgresConnection, dryRun: Bool = false) throws -> Report {
-        try connection.execute("SELECT pg_advisory_lock(hashtext('disrupt.schema_migrations'))")
-        defer { _ = try? connection.execute("SELECT pg_advisory_unlock(hashtext('disrupt.schema_migrations'))") }
+        // migrations take turns (a dry run only reads: every login checks, and staff may not lock)
+        if !dryRun { try connection.execute("SELECT pg_advisory_lock(hashtext('disrupt.schema_migrations'))") }
+        defer { if !dryRun { _ = try? connection.execute("SELECT pg_advisory_unlock(hashtext('disrupt.schema_migrations'))") } }
         let applied = try appliedMigrations(connection)
         let pending = try check(applied: applied)
         if !dryRun { try createTables(connection) }

@@ -7,8 +7,8 @@ import Postgres
 /// connected login), the lock table (`pg_locks`) and the functions that say which session blocks
 /// which, the running and finished transactions (`pg_current_snapshot`, `pg_xact_status`), the
 /// NOTIFY queue's fill and the control file's counters. They are made the monitoring role's
-/// (`pg_monitor`) and the superuser's only, the session views and `pg_xact_status` also the
-/// schema owner's (the consultation gate reads its own session's start and whether the
+/// (`pg_monitor`) and the superuser's only, `pg_stat_activity`, its functions and
+/// `pg_xact_status` also the schema owner's (the consultation gate reads its own session's start and whether the
 /// transaction that opened the consultation committed): otherwise every login reads a person count go
 /// from 3,000 to 3,001 the moment another agency records a restricted one, or who was writing
 /// which table then. The advisory-lock functions become the schema owner's (the migration lock):
@@ -22,7 +22,7 @@ enum StatisticsLock {
     /// text, and the roles that keep them.
     static let objects = """
         SELECT 'v' AS kind, c.oid::pg_catalog.regclass::pg_catalog.text AS name,
-               CASE WHEN c.relname IN ('pg_stat_activity', 'pg_stat_ssl', 'pg_stat_gssapi') THEN 'pg_monitor, disrupt_owner'
+               CASE WHEN c.relname = 'pg_stat_activity' THEN 'pg_monitor, disrupt_owner'
                     ELSE 'pg_monitor' END AS grantees
           FROM pg_catalog.pg_class c
          WHERE c.relnamespace = 'pg_catalog'::pg_catalog.regnamespace AND c.relkind = 'v'

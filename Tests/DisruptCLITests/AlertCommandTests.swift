@@ -398,14 +398,12 @@ struct AlertCommandTests {
         let officer = try staffSession(fx.probation)
         defer { officer.close() }
         // the marks are the service's: neither the table nor taking them is open to staff
-        for probe in ["SELECT * FROM disrupt.service_wake", "SELECT disrupt.service_wake_take()",
-                      "INSERT INTO disrupt.service_wake (woken_by) VALUES (1)", "SELECT disrupt.reminder_wake()"] {
+        for probe in ["SELECT * FROM disrupt_private.service_wake", "SELECT disrupt.service_wake_take()",
+                      "INSERT INTO disrupt_private.service_wake (woken_in, woken_by) VALUES ('1', 1)", "SELECT disrupt.reminder_wake()"] {
             #expect(sqlState { _ = try officer.query(PostgresQuery(unsafeSQL: probe)) } == "42501", "\(probe)")
         }
-        // no NOTIFY at all: on the names once used, or with trace_notify (which prints the channel
-        // of every NOTIFY its own session sends), there is nothing to hear or read
-        try officer.execute("SET trace_notify = on")
-        for channel in ["disrupt_reminder", "disrupt_changed"] { try officer.listen(channel) }
+        // no NOTIFY at all: nothing to LISTEN to, nor to read with trace_notify (which prints the
+        // channel of every NOTIFY its own session sends)
         let writer = try staffSession(fx.spoc)
         defer { writer.close() }
         _ = try takeWakes()
@@ -414,26 +412,31 @@ struct AlertCommandTests {
             SELECT 'I-listened', id, \(today)::date, 'police' FROM disrupt.person WHERE person_ref = \(fx.personRef)
             """)
         _ = try fx.openPlan()
-        #expect(try officer.waitForNotifications(timeout: 1).isEmpty)
         #expect(try takeWakes().contains(try pid(writer)), "the incident marked a wake")
         let notifying: Int = try db.query("""
             SELECT count(*)::int AS n FROM pg_proc
              WHERE pronamespace = 'disrupt'::regnamespace AND prosrc ~* '(pg_notify|\\mnotify\\M)'
             """)[0].decode("n")
         #expect(notifying == 0, "a function of disrupt's sends a NOTIFY")
-        // a mark is taken once a writer commits, not before
+        // a mark is taken once its writer commits, not before, and a committed one is taken even
+        // while the same connection has a later transaction open (helper-50)
+        try writer.execute("UPDATE disrupt.incident SET occurred_on = occurred_on - 1 WHERE source_ref = 'I-listened'")
         try writer.execute("BEGIN")
         try writer.execute("UPDATE disrupt.incident SET occurred_on = occurred_on - 1 WHERE source_ref = 'I-listened'")
         let service = try fx.superuser()
         defer { service.close() }
+        #expect(try service.query("SELECT disrupt.service_wake_take() AS woken")[0].decode("woken", as: Bool.self) == true)
         #expect(try service.query("SELECT disrupt.service_wake_take() AS woken")[0].decode("woken", as: Bool.self) == false)
         try writer.execute("COMMIT")
         #expect(try service.query("SELECT disrupt.service_wake_take() AS woken")[0].decode("woken", as: Bool.self) == true)
         #expect(try service.query("SELECT disrupt.service_wake_take() AS woken")[0].decode("woken", as: Bool.self) == false)
         // with no service to take them, a sweep drops marks a day old, not newer ones
-        try db.execute("INSERT INTO disrupt.service_wake (woken_by, woken_at) VALUES (-1, now() - interval '1 day 1 second'), (-2, now() - interval '23 hours')")
+        try db.execute("""
+            INSERT INTO disrupt_private.service_wake (woken_in, woken_by, woken_at)
+            VALUES ('1', -1, now() - interval '1 day 1 second'), ('2', -2, now() - interval '23 hours')
+            """)
         _ = try service.query("SELECT * FROM disrupt.reminder_sweep(current_date)")
-        #expect(try db.query("SELECT array_agg(woken_by ORDER BY woken_by)::text AS left FROM disrupt.service_wake WHERE woken_by < 0")[0]
+        #expect(try db.query("SELECT array_agg(woken_by ORDER BY woken_by)::text AS left FROM disrupt_private.service_wake WHERE woken_by < 0")[0]
                     .decode("left", as: String.self) == "{-2}")
     }
 
@@ -580,7 +583,7 @@ struct AlertCommandTests {
 
     /// Takes the marks that wake `disrupt serve` (as the service does): the process ids that wrote.
     func takeWakes() throws -> [Int32] {
-        try db.query("DELETE FROM disrupt.service_wake RETURNING woken_by").map { try $0.decode("woken_by", as: Int32.self) }
+        try db.query("DELETE FROM disrupt_private.service_wake RETURNING woken_by").map { try $0.decode("woken_by", as: Int32.self) }
     }
 
     /// The server process id of a session.

@@ -55,9 +55,9 @@ struct DemoCommandTests {
         #expect(try row.decode("reports", as: Int.self) == 2, "each run's report is one logged consultation (of no one person)")
         #expect(second.stdout.hasSuffix(reportPath + "\n"), "the second run writes the same report again")
 
-        // The second run changed nothing but the audit log (and its consultation gate) and the marks that wake the service
-        // (every write statement that may make a reminder leaves one, made or not): no row written (every row's xmin is
-        // older than the run), none removed, no sequence value spent, no score recomputed.
+        // The second run changed nothing but the audit log (and its consultation gate): no row written (every row's xmin is
+        // older than the run), none removed, no sequence value spent, no score recomputed. (The marks that wake the
+        // service, which every write that may make a reminder leaves, made or not, are in disrupt_private.)
         let after = try Self.state(location, since: before.xid)
         #expect(after.touched.isEmpty, "rows written by the second run: \(after.touched)")
         #expect(after.counts == before.counts)
@@ -81,7 +81,7 @@ struct DemoCommandTests {
                    (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM disrupt.%I WHERE xmin::text::bigint >= %s',
                                                                c.relname, \(xid)::bigint), false, true, '')))[1]::text::bigint AS touched
             FROM pg_class c JOIN pg_namespace ns ON ns.oid = c.relnamespace
-            WHERE ns.nspname = 'disrupt' AND c.relkind IN ('r', 'p') AND c.relname NOT IN ('audit_log', 'consultation', 'service_wake')
+            WHERE ns.nspname = 'disrupt' AND c.relkind IN ('r', 'p') AND c.relname NOT IN ('audit_log', 'consultation')
             """) {
             let name: String = try row["name"]
             counts[name] = try row["n"]

@@ -230,10 +230,19 @@ struct StaffReadAttackTests {
         ] {
             #expect(sqlState { _ = try db.query(PostgresQuery(unsafeSQL: probe)) } == "42501", "\(probe)")
         }
-        // nor the table the sweeps take turns on, in any mode
+        // nor the tables that wake the service and that sweeps take turns on, in any mode, even
+        // through statements that lock before they check privileges (helper-50); a wait would
+        // end in 55P03 (lock_timeout), not 42501
+        try db.execute("SET lock_timeout = '200ms'")
+        for probe in ["COMMENT ON TABLE disrupt_private.sweep_turn IS NULL", "COMMENT ON TABLE disrupt_private.service_wake IS NULL",
+                      "CREATE TRIGGER t AFTER INSERT ON disrupt_private.service_wake FOR EACH STATEMENT EXECUTE FUNCTION disrupt.wake_on_change()",
+                      "SELECT * FROM disrupt_private.service_wake"] {
+            #expect(sqlState { try db.execute(PostgresQuery(unsafeSQL: probe)) } == "42501", "\(probe)")
+        }
         try db.execute("BEGIN")
-        #expect(sqlState { try db.execute("LOCK TABLE disrupt.sweep_turn IN ACCESS SHARE MODE") } == "42501")
+        #expect(sqlState { try db.execute("LOCK TABLE disrupt_private.sweep_turn IN ACCESS SHARE MODE") } == "42501")
         try db.execute("ROLLBACK")
+        try db.execute("RESET lock_timeout")
         // the consultation gate, which reads its own session's start, still works
         try Consultation(purpose: "statistics attack test, again", scope: "test").open(on: db)
         #expect(try db.query("SELECT disrupt.consulting() AS ok")[0].decode("ok", as: Bool.self))
@@ -243,6 +252,15 @@ struct StaffReadAttackTests {
             SELECT has_table_privilege('pg_monitor', 'pg_catalog.pg_stat_user_tables', 'SELECT')
                AND has_function_privilege('pg_monitor', 'pg_catalog.pg_stat_get_tuples_inserted(oid)', 'EXECUTE') AS ok
             """)[0].decode("ok", as: Bool.self))
+    }
+
+    /// Every command checks the schema with a dry run of the migrator; a staff login may not take
+    /// the migration lock (an advisory lock: no staff may hold one), so the dry run takes none.
+    @Test func aStaffLoginChecksTheSchemaWithoutTheMigrationLock() throws {
+        let db = try fixture.connect(as: fixture.police)
+        defer { db.close() }
+        let report = try Migrator().migrate(db, dryRun: true)
+        #expect(!report.definitionsApplied && report.pending.isEmpty)
     }
 
     /// An administrator reads the audit log's row images only within a consultation, and never

@@ -51,7 +51,7 @@ enum DatabaseCommands {
 
     static let migrate = CommandSpec(
         "migrate", abstract: "Apply the migrations and definitions this disrupt has and the database lacks.",
-        discussion: "Each migration runs once, recorded with a checksum; an applied migration that was edited is an error. After them, when a migration ran or a definition file changed, every function, view, trigger, policy and grant is dropped and defined again from the definition files. All in one transaction; two processes migrating at once take turns. Then the alert settings of disrupt.json (alerts.*) are written for the database's alert triggers, and PostgreSQL's row-counting statistics are made the monitoring role's only (a superuser's run does it; any other run warns while they are open).",
+        discussion: "Each migration runs once, recorded with a checksum; an applied migration that was edited is an error. After them, when a migration ran or a definition file changed, every function, view, trigger, policy and grant is dropped and defined again from the definition files. All in one transaction; two processes migrating at once take turns. Then the alert settings of disrupt.json (alerts.*) are written for the database's alert triggers, and PostgreSQL's statistics and views of other sessions (row counts, sizes, the WAL's position, pg_stat_activity, pg_locks, transaction status) are made the monitoring role's only, and its advisory locks the schema owner's (a superuser's run does it; any other run warns while they are open).",
         arguments: Migrate.self,
         examples: ["disrupt db migrate", "disrupt db migrate --dry-run", "DISRUPT_DATABASE_URL=postgresql://db.example/disrupt?sslmode=verify-full disrupt db migrate"]
     ) { input, invocation in
@@ -76,8 +76,9 @@ enum DatabaseCommands {
             invocation.console.print("\(verb) the definitions: \(definitions.joined(separator: ", ")) (\(why))")
         }
         if report.statisticsLocked == false {
-            invocation.console.error("warning: PostgreSQL's statistics still count every table's rows for every login of this database "
-                + "(pg_stat_user_tables, pg_relation_size, ...). Run `disrupt db migrate` once as a superuser to make them the monitoring role's only.")
+            invocation.console.error("warning: PostgreSQL's statistics and views of other sessions are still open to every login of this database "
+                + "(pg_stat_user_tables, pg_relation_size, pg_stat_activity, pg_locks, advisory locks, ...). "
+                + "Run `disrupt db migrate` once as a superuser to make them the monitoring role's only.")
         }
         return 0
     }

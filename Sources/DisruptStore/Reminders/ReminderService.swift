@@ -4,10 +4,10 @@ import Postgres
 
 /// The loop behind `disrupt serve`: sweep for due reminders and deliver them, every
 /// `interval_seconds` and at once when the database marks that something changed (it looks
-/// every 0.2 s with `disrupt.service_wake_take()`, which only the service may call; see
+/// every 0.2 s with `disrupt.service_wake_take()`, which no staff login may call; see
 /// SQL/migrations/0016_service_wake.sql for why not LISTEN/NOTIFY).
-/// When the database goes away it reconnects with exponential backoff (1 s doubling to 30 s) and
-/// LISTENs again; with a host list and `target_session_attrs=read-write` that follows a failover.
+/// When the database goes away it reconnects with exponential backoff (1 s doubling to 30 s); with
+/// a host list and `target_session_attrs=read-write` that follows a failover.
 /// It checks `shouldStop` at least every second, and every 10 ms while a delivery command runs
 /// (which is then stopped), so it stops within 2 seconds. Reminders are claimed one at a time,
 /// so a crash holds back only the one in flight until its lease ends; a delivery outcome that

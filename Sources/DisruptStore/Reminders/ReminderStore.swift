@@ -10,7 +10,7 @@ public struct ReminderStore: Sendable {
 
     /// Creates every reminder due as of `asOf` with the configured timings, in one transaction.
     /// Concurrent sweeps (cron on several machines, several services) take turns on a lock the
-    /// sweep function takes (on `disrupt.sweep_turn`, which no staff login may lock): two sweeps
+    /// sweep function takes (on `disrupt_private.sweep_turn`, in a schema no staff login may use): two sweeps
     /// inserting the same outbox keys in different orders could otherwise deadlock; the later one
     /// then finds everything already there. Needs a login in disrupt_service or disrupt_admin.
     public func sweep(asOf: Day, timings: ReminderTimings, on db: PostgresConnection) throws -> SweepResult {
@@ -42,7 +42,7 @@ public struct ReminderStore: Sendable {
         try db.query("SELECT disrupt.reminder_ack(\(id)) AS acked")[0].decode("acked")
     }
 
-    /// Takes the database's committed marks of a change (the service's alone): true when a session
+    /// Takes the database's committed marks of a change (the service's and administrators'): true when a session
     /// other than this one wrote something that may make or move a reminder since the last take.
     public func takeWake(on db: PostgresConnection) throws -> Bool {
         try db.query("SELECT disrupt.service_wake_take() AS woken")[0].decode("woken")
