@@ -5,8 +5,10 @@ import Postgres
 /// position and counters, the background writer's), and its views of who is doing what now: the
 /// sessions (`pg_stat_activity` and the `pg_stat_get_backend_*` functions, which name every
 /// connected login), the lock table (`pg_locks`) and the functions that say which session blocks
-/// which, the running and finished transactions (`pg_current_snapshot`, `pg_xact_status`), the
-/// NOTIFY queue's fill and the control file's counters. They are made the monitoring role's
+/// which, the running and finished transactions (`pg_current_snapshot`, `pg_xact_status`, the
+/// lockers of a row `pg_get_multixact_members`, commit times), the NOTIFY queue's fill, the
+/// control file's counters, and `pg_cancel_backend`/`pg_terminate_backend`, whose refusals told
+/// which process ids were connected (then `pg_signal_backend`'s). They are made the monitoring role's
 /// (`pg_monitor`) and the superuser's only, `pg_stat_activity`, its functions and
 /// `pg_xact_status` also the schema owner's (the consultation gate reads its own session's start and whether the
 /// transaction that opened the consultation committed): otherwise every login reads a person count go
@@ -33,6 +35,7 @@ enum StatisticsLock {
         UNION ALL
         SELECT 'f', p.oid::pg_catalog.regprocedure::pg_catalog.text,
                CASE WHEN p.proname ~ 'advisory' THEN 'disrupt_owner'
+                    WHEN p.proname IN ('pg_cancel_backend', 'pg_terminate_backend') THEN 'pg_signal_backend'
                     WHEN p.proname IN ('pg_stat_get_activity', 'pg_xact_status') OR p.proname ~ '^pg_stat_get_backend_'
                          THEN 'pg_monitor, disrupt_owner'
                     ELSE 'pg_monitor' END
@@ -48,7 +51,9 @@ enum StatisticsLock {
                                  'pg_lock_status', 'pg_blocking_pids', 'pg_safe_snapshot_blocking_pids',
                                  'pg_isolation_test_session_is_blocked', 'pg_current_snapshot', 'txid_current_snapshot',
                                  'pg_xact_status', 'txid_status', 'pg_notification_queue_usage',
-                                 'pg_stat_get_activity', 'pg_stat_get_progress_info'))
+                                 'pg_stat_get_activity', 'pg_stat_get_progress_info', 'pg_get_multixact_members',
+                                 'pg_xact_commit_timestamp', 'pg_xact_commit_timestamp_origin', 'pg_last_committed_xact',
+                                 'pg_cancel_backend', 'pg_terminate_backend'))
         """
 
     /// Locks them when the connection is a superuser's; answers whether they are locked (PUBLIC

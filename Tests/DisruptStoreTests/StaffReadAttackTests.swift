@@ -223,6 +223,11 @@ struct StaffReadAttackTests {
             "SELECT pg_xact_status(pg_current_xact_id())",
             "SELECT txid_status(1)",
             "SELECT * FROM pg_control_checkpoint()",
+            "SELECT * FROM pg_get_multixact_members('1')",
+            "SELECT pg_xact_commit_timestamp('1')",
+            "SELECT * FROM pg_last_committed_xact()",
+            "SELECT pg_cancel_backend(1)",
+            "SELECT pg_terminate_backend(1)",
             // a lock with a known key, held to stall the migration (or, before, every sweep)
             "SELECT pg_advisory_lock(hashtext('disrupt.schema_migrations'))",
             "SELECT pg_try_advisory_lock_shared(hashtext('disrupt.reminder_sweep'))",
