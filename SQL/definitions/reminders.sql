@@ -49,11 +49,15 @@ $$;
 
 -- Takes the committed marks: true when a backend other than the caller's wrote since the last
 -- take (the service's own sweep is not news). Every running `serve` takes marks, and whichever
--- takes one sweeps and delivers for everyone. The service's, and an administrator's (who may
--- sweep, and may run serve without a delivery command): it answers only yes or no.
+-- takes one sweeps (and delivers, if it has a delivery command). The service's, and an
+-- administrator's (who may sweep, and may run serve without a delivery command): it answers
+-- only yes or no. Marks another taker or a sweep's clean-up is deleting are skipped, not waited for.
 CREATE FUNCTION disrupt.service_wake_take() RETURNS boolean
 LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-    WITH taken AS (DELETE FROM disrupt_private.service_wake RETURNING woken_by)
+    WITH taken AS (
+        DELETE FROM disrupt_private.service_wake w
+         WHERE w.woken_in IN (SELECT f.woken_in FROM disrupt_private.service_wake f FOR UPDATE SKIP LOCKED)
+        RETURNING w.woken_by)
     SELECT coalesce(bool_or(t.woken_by <> pg_catalog.pg_backend_pid()), false) FROM taken t
 $$;
 
@@ -241,8 +245,11 @@ BEGIN
     LOCK TABLE disrupt_private.sweep_turn IN SHARE UPDATE EXCLUSIVE MODE;
     -- wake marks no service took within a day (none runs; a running one takes them within
     -- 0.2 s): this sweep sees the writes they announce, so they go rather than pile up (one
-    -- row per write transaction)
-    DELETE FROM disrupt_private.service_wake w WHERE w.woken_at < now() - interval '1 day';
+    -- row per write transaction); any a take is deleting are left to it, not waited for (this
+    -- transaction keeps its locks until the sweep ends)
+    DELETE FROM disrupt_private.service_wake w
+     WHERE w.woken_in IN (SELECT f.woken_in FROM disrupt_private.service_wake f
+                           WHERE f.woken_at < now() - interval '1 day' FOR UPDATE SKIP LOCKED);
 
     IF d IS NULL OR d NOT BETWEEN lo AND hi OR due_soon_days IS NULL OR due_soon_days < 0 OR escalation_days IS NULL OR escalation_days < 1
        OR plan_review_days IS NULL OR plan_review_days < 0 OR order_ending_days IS NULL OR order_ending_days < 0

@@ -5,7 +5,7 @@ import Postgres
 /// checksum), then, when a migration was applied or any `Definition` file differs from the
 /// checksum recorded in `disrupt.schema_definitions`, drops every definition-owned object and
 /// runs all definition files again. All of it is one transaction, under one session advisory
-/// lock (two processes migrating at once take turns). An applied migration whose text has
+/// lock (two processes migrating at once take turns; a dry run, which only reads, takes none). An applied migration whose text has
 /// changed is an error, not re-run; applied migrations must be a prefix of the known list; a
 /// database made by the migrations of disrupt's development (001_foundation ... 011_summary)
 /// is refused (`LegacyDatabase`).

@@ -438,6 +438,15 @@ struct AlertCommandTests {
         _ = try service.query("SELECT * FROM disrupt.reminder_sweep(current_date)")
         #expect(try db.query("SELECT array_agg(woken_by ORDER BY woken_by)::text AS left FROM disrupt_private.service_wake WHERE woken_by < 0")[0]
                     .decode("left", as: String.self) == "{-2}")
+        // a take does not wait for a sweep that is still clearing day-old marks (helper-51)
+        try db.execute("INSERT INTO disrupt_private.service_wake (woken_in, woken_by, woken_at) VALUES ('3', -3, now() - interval '2 days')")
+        let sweeper = try fx.superuser()
+        defer { sweeper.close() }
+        try sweeper.execute("BEGIN")
+        _ = try sweeper.query("SELECT * FROM disrupt.reminder_sweep(current_date)")
+        try service.execute("SET lock_timeout = '500ms'")
+        #expect(sqlState { _ = try service.query("SELECT disrupt.service_wake_take() AS woken") } == nil)
+        try sweeper.execute("COMMIT")
     }
 
     @Test func everyIncidentWakesTheServiceEvenWhenNothingIsMade() throws {

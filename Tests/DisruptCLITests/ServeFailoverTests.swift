@@ -70,7 +70,7 @@ struct ServeFailoverTests {
         #expect(try BackgroundProcess.eventually(timeout: 5) { try deliveredCount() == 2 },
                 "the delivery made during the failover was not recorded on the new primary: \(serve.standardError)")
 
-        // After: the new primary's notifications reach serve (it LISTENs again).
+        // After: serve finds the new primary's wake marks (it looks for them there).
         try check { try ServeFixture.insertBreach($0, fx, ref: "B-fo-3") }
         #expect(try BackgroundProcess.eventually(timeout: 5) { try deliveredCount() == 3 }, "\(serve.standardError)")
 

@@ -108,6 +108,7 @@ struct SecurityEscalationTests {
         #expect(sqlState { _ = try db.query("SELECT * FROM disrupt.person") } == "42501")
         #expect(sqlState { _ = try db.query("SELECT * FROM disrupt.staff") } == "42501")
         #expect(sqlState { _ = try db.query("SELECT * FROM disrupt.audit_log") } == "42501")
+        #expect(sqlState { _ = try db.query("SELECT * FROM disrupt_private.service_wake") } == "42501")  // only through service_wake_take
         #expect(sqlState { _ = try db.query("SELECT disrupt.merge_person('a', 'b', 'duplicate')") } == "42501")
         #expect(sqlState { _ = try db.query("SELECT disrupt.staff_add('a_b', 'A', 'police', 'admin')") } == "42501")
         #expect(try Migrator().isCurrent(db))

@@ -4,7 +4,7 @@ import Foundation
 import Postgres
 import Testing
 
-@Suite("Connections, transactions, COPY, notifications, errors")
+@Suite("Connections, transactions, COPY, errors")
 struct ConnectionTests {
     let location: DatabaseLocation
 
