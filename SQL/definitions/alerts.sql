@@ -906,7 +906,7 @@ SELECT disrupt.hand_to_owner();
 -- Privileges (EXECUTE is PUBLIC by default: revoke, then grant exactly)
 -- ---------------------------------------------------------------------------------------------
 REVOKE ALL ON disrupt.plan_victim, disrupt.alert_settings FROM PUBLIC;
-GRANT SELECT ON disrupt.plan_victim TO disrupt_staff, disrupt_admin;
+SELECT disrupt.grant_read('{disrupt_staff,disrupt_admin}', 'disrupt.plan_victim');
 
 REVOKE ALL ON FUNCTION
     disrupt.alert_next_working_day(date, integer),

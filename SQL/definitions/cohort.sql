@@ -30,7 +30,7 @@ SELECT disrupt.attach_owner_policy('disrupt.matac_cohort');
 SELECT disrupt.attach_audit('disrupt.matac_cohort');
 
 REVOKE ALL ON disrupt.matac_cohort FROM PUBLIC;
-GRANT SELECT ON disrupt.matac_cohort TO disrupt_staff;
+SELECT disrupt.grant_read('{disrupt_staff}', 'disrupt.matac_cohort');
 
 -- ---------------------------------------------------------------------------------------------
 -- Internal helpers (not granted)

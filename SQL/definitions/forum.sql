@@ -64,9 +64,9 @@ FROM unnest(ARRAY['disrupt.meeting', 'disrupt.meeting_agency', 'disrupt.forum_ca
 
 REVOKE ALL ON disrupt.meeting, disrupt.meeting_agency, disrupt.forum_case, disrupt.case_perpetrator,
               disrupt.case_referral, disrupt.hearing, disrupt.research_return, disrupt.decision FROM PUBLIC;
-GRANT SELECT ON disrupt.meeting, disrupt.meeting_agency, disrupt.forum_case, disrupt.case_perpetrator,
-                disrupt.case_referral, disrupt.hearing, disrupt.research_return, disrupt.decision
-    TO disrupt_staff, disrupt_admin;
+SELECT disrupt.grant_read('{disrupt_staff,disrupt_admin}', 'disrupt.meeting', 'disrupt.meeting_agency',
+    'disrupt.forum_case', 'disrupt.case_perpetrator', 'disrupt.case_referral', 'disrupt.hearing',
+    'disrupt.research_return', 'disrupt.decision');
 
 -- ---------------------------------------------------------------------------------------------
 -- Internal helpers (not granted)

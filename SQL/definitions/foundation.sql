@@ -287,6 +287,33 @@ END
 $$;
 
 
+-- grant_read(roles, tables...): what a role reads of a table is its user columns, never its
+-- system columns. A table-level SELECT also gives xmin, xmax and ctid, and xmax of a row names
+-- the last transaction that locked it: the reference checks and the foreign keys lock the
+-- person, party, order, code and staff rows a record names FOR KEY SHARE whenever it is
+-- written, hidden records included, so a login that polled xmax of a person she may see learnt
+-- that a record hidden from her was written about him, and when (helper-49). Every grant of
+-- SELECT on a table of the schema goes through here. Column privileges cover the columns that
+-- exist when it runs; the definitions run again after every migration, so a column added later
+-- is granted then.
+CREATE OR REPLACE FUNCTION disrupt.grant_read(roles text[], VARIADIC tables regclass[]) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, disrupt
+AS $$
+DECLARE
+    t regclass;
+    r text;
+BEGIN
+    FOREACH t IN ARRAY tables LOOP
+        FOREACH r IN ARRAY roles LOOP
+            EXECUTE (SELECT format('GRANT SELECT (%s) ON %s TO %I',
+                                   string_agg(format('%I', a.attname), ', ' ORDER BY a.attnum), t, r)
+                     FROM pg_catalog.pg_attribute a
+                     WHERE a.attrelid = t AND a.attnum > 0 AND NOT a.attisdropped);
+        END LOOP;
+    END LOOP;
+END
+$$;
+
 -- ---------------------------------------------------------------------------
 -- The risk recompute queue (person_dirty): set-based statement triggers.
 -- SECURITY DEFINER (owned by disrupt_owner) so staff need no privilege on person_dirty

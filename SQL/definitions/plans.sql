@@ -36,7 +36,7 @@ SELECT disrupt.attach_owner_policy(t::regclass)
 FROM unnest(ARRAY['disrupt.plan', 'disrupt.action', 'disrupt.action_history']) AS t;
 
 REVOKE ALL ON disrupt.plan, disrupt.action, disrupt.action_history FROM PUBLIC;
-GRANT SELECT ON disrupt.plan, disrupt.action, disrupt.action_history TO disrupt_staff, disrupt_admin;
+SELECT disrupt.grant_read('{disrupt_staff,disrupt_admin}', 'disrupt.plan', 'disrupt.action', 'disrupt.action_history');
 
 SELECT disrupt.attach_audit('disrupt.plan'), disrupt.attach_audit('disrupt.action');
 
@@ -45,7 +45,7 @@ SELECT disrupt.attach_audit('disrupt.plan'), disrupt.attach_audit('disrupt.actio
 CREATE POLICY tactic_read ON disrupt.tactic FOR SELECT USING ((SELECT disrupt.is_active_staff()));
 SELECT disrupt.attach_owner_policy('disrupt.tactic');
 REVOKE ALL ON disrupt.tactic FROM PUBLIC;
-GRANT SELECT ON disrupt.tactic TO disrupt_staff, disrupt_admin;
+SELECT disrupt.grant_read('{disrupt_staff,disrupt_admin}', 'disrupt.tactic');
 SELECT disrupt.attach_audit('disrupt.tactic');
 
 -- ---------------------------------------------------------------------------------------------

@@ -536,12 +536,12 @@ GRANT EXECUTE ON FUNCTION disrupt.next_ref(text), disrupt.may_see_person(bigint)
 GRANT EXECUTE ON FUNCTION disrupt.merge_person(text, text, text) TO disrupt_admin;
 
 -- lookups: read by everyone in the product; the admin keeps labels/gravities in sync
-GRANT SELECT ON disrupt.agency, disrupt.marker_kind, disrupt.offence, disrupt.order_type
-    TO disrupt_staff;
+SELECT disrupt.grant_read('{disrupt_staff}', 'disrupt.agency', 'disrupt.marker_kind', 'disrupt.offence', 'disrupt.order_type');
 GRANT INSERT, UPDATE ON disrupt.agency, disrupt.marker_kind, disrupt.offence, disrupt.order_type
     TO disrupt_admin;
 
--- personal data: SELECT, INSERT and UPDATE (the import's idempotent merge updates its own
+-- personal data: SELECT (of the user columns: grant_read), INSERT and UPDATE (the import's
+-- idempotent merge updates its own
 -- agency's rows), narrowed by RLS and by the statement reference checks above
 -- (disrupt.check_references: no reference to a missing or hidden row). No DELETE: no
 -- command deletes a record (a record is ended, superseded or merged), and a DELETE refused by a
@@ -551,10 +551,9 @@ GRANT INSERT, UPDATE ON disrupt.agency, disrupt.marker_kind, disrupt.offence, di
 -- cannot claim another author, and update every column but the id: a chosen id, inserted or
 -- set, would probe which ids hidden rows hold (the primary key's refusal says "taken").
 -- person.merged_into is written by merge_person only: staff may neither insert nor update it.
-GRANT SELECT ON
-    disrupt.person, disrupt.alias, disrupt.party, disrupt.relationship, disrupt.incident,
-    disrupt.marker, disrupt.court_order, disrupt.breach, disrupt.forum_link, disrupt.referral
-    TO disrupt_staff;
+SELECT disrupt.grant_read('{disrupt_staff}',
+    'disrupt.person', 'disrupt.alias', 'disrupt.party', 'disrupt.relationship', 'disrupt.incident',
+    'disrupt.marker', 'disrupt.court_order', 'disrupt.breach', 'disrupt.forum_link', 'disrupt.referral');
 DO $do$
 DECLARE
     t text;
@@ -581,4 +580,5 @@ $do$;
 -- risk recompute queue: filled only by the queue triggers (SECURITY DEFINER); read and emptied
 -- only by the recompute, which administrators run. Staff see how many of the people THEY can
 -- see are queued through disrupt.recompute_pending() (above).
-GRANT SELECT, DELETE ON disrupt.person_dirty TO disrupt_admin;
+GRANT DELETE ON disrupt.person_dirty TO disrupt_admin;
+SELECT disrupt.grant_read('{disrupt_admin}', 'disrupt.person_dirty');

@@ -190,7 +190,7 @@ CREATE POLICY reminder_read ON disrupt.reminder FOR SELECT
                    ELSE true END);
 SELECT disrupt.attach_owner_policy('disrupt.reminder');
 REVOKE ALL ON disrupt.reminder FROM PUBLIC;
-GRANT SELECT ON disrupt.reminder TO disrupt_staff, disrupt_admin;
+SELECT disrupt.grant_read('{disrupt_staff,disrupt_admin}', 'disrupt.reminder');
 
 -- ---------------------------------------------------------------------------------------------
 -- The sweep

@@ -29,6 +29,7 @@ SELECT disrupt.attach_owner_policy('disrupt.risk_assessment');
 -- ---------------------------------------------------------------------------
 -- Privileges (sequences: record.sql)
 -- ---------------------------------------------------------------------------
-GRANT SELECT ON disrupt.risk_current TO disrupt_staff;
+SELECT disrupt.grant_read('{disrupt_staff}', 'disrupt.risk_current');
 GRANT INSERT, UPDATE, DELETE ON disrupt.risk_current TO disrupt_admin;
-GRANT SELECT, INSERT ON disrupt.risk_assessment TO disrupt_admin;
+GRANT INSERT ON disrupt.risk_assessment TO disrupt_admin;
+SELECT disrupt.grant_read('{disrupt_admin}', 'disrupt.risk_assessment');

@@ -25,7 +25,7 @@ AS $$
                    JOIN pg_catalog.pg_roles g ON g.oid = m.roleid AND g.rolname = 'disrupt_login')
 $$;
 
-CREATE FUNCTION disrupt.staff_login_enable(login text, make_admin boolean) RETURNS void
+CREATE FUNCTION disrupt.staff_login_enable(login text, make_admin boolean, connection_limit integer) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
@@ -43,6 +43,10 @@ BEGIN
     END IF;
     IF NOT (SELECT r.rolcanlogin FROM pg_catalog.pg_roles r WHERE r.rolname = login) THEN
         EXECUTE format('ALTER ROLE %I LOGIN', login);  -- re-enabling someone who was disabled
+    END IF;
+    -- without a limit one login could take every connection the server has, the service's too
+    IF (SELECT r.rolconnlimit FROM pg_catalog.pg_roles r WHERE r.rolname = login) IS DISTINCT FROM connection_limit THEN
+        EXECUTE format('ALTER ROLE %I CONNECTION LIMIT %s', login, connection_limit);
     END IF;
     IF NOT pg_catalog.pg_has_role(login, 'disrupt_staff', 'MEMBER') THEN
         BEGIN
@@ -84,7 +88,8 @@ $$;
 -- ---------------------------------------------------------------------------
 -- Staff management (admin only)
 -- ---------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION disrupt.staff_add(login text, full_name text, agency text, role text)
+CREATE OR REPLACE FUNCTION disrupt.staff_add(login text, full_name text, agency text, role text,
+                                             connection_limit integer DEFAULT 10)
 RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
@@ -113,8 +118,12 @@ BEGIN
             USING ERRCODE = '22023';
     END IF;
 
+    IF connection_limit IS NULL OR connection_limit NOT BETWEEN 1 AND 1000 THEN
+        RAISE EXCEPTION 'staff_add: connection_limit must be a whole number from 1 to 1000' USING ERRCODE = '22023';
+    END IF;
+
     -- the login itself: created (or switched back on) only if disrupt made it for staff
-    PERFORM disrupt.staff_login_enable(login, role = 'admin');
+    PERFORM disrupt.staff_login_enable(login, role = 'admin', connection_limit);
 
     INSERT INTO disrupt.staff AS s (login, full_name, agency, role, active, disabled_at, disabled_reason)
     VALUES (staff_add.login, btrim(staff_add.full_name), staff_add.agency, staff_add.role, true, NULL, NULL)
@@ -383,14 +392,14 @@ CREATE POLICY owner_read ON disrupt.audit_log FOR SELECT TO disrupt_owner USING 
 SELECT disrupt.hand_to_owner();
 -- the login functions run with CREATEROLE: owned by disrupt_role_admin, not disrupt_owner
 ALTER FUNCTION disrupt.staff_login_is_ours(text) OWNER TO disrupt_role_admin;
-ALTER FUNCTION disrupt.staff_login_enable(text, boolean) OWNER TO disrupt_role_admin;
+ALTER FUNCTION disrupt.staff_login_enable(text, boolean, integer) OWNER TO disrupt_role_admin;
 ALTER FUNCTION disrupt.staff_login_disable(text) OWNER TO disrupt_role_admin;
 
 -- ---------------------------------------------------------------------------
 -- Privileges
 -- ---------------------------------------------------------------------------
 REVOKE ALL ON FUNCTION
-    disrupt.staff_add(text, text, text, text), disrupt.staff_disable(text, text),
+    disrupt.staff_add(text, text, text, text, integer), disrupt.staff_disable(text, text),
     disrupt.audit_log_immutable(),
     disrupt.consult(text, text, text, jsonb), disrupt.consulting(), disrupt.require_consultation(),
     disrupt.import_mark(text), disrupt.import_file()
@@ -403,28 +412,28 @@ GRANT EXECUTE ON FUNCTION
     disrupt.consult(text, text, text, jsonb), disrupt.consulting(), disrupt.import_mark(text)
     TO disrupt_staff;
 REVOKE ALL ON FUNCTION
-    disrupt.staff_login_is_ours(text), disrupt.staff_login_enable(text, boolean), disrupt.staff_login_disable(text)
+    disrupt.staff_login_is_ours(text), disrupt.staff_login_enable(text, boolean, integer), disrupt.staff_login_disable(text)
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
-    disrupt.staff_login_is_ours(text), disrupt.staff_login_enable(text, boolean), disrupt.staff_login_disable(text)
+    disrupt.staff_login_is_ours(text), disrupt.staff_login_enable(text, boolean, integer), disrupt.staff_login_disable(text)
     TO disrupt_owner;
 GRANT USAGE ON SCHEMA disrupt TO disrupt_role_admin;
 -- staff_add/staff_disable check is_admin() themselves
-GRANT EXECUTE ON FUNCTION disrupt.staff_add(text, text, text, text), disrupt.staff_disable(text, text)
+GRANT EXECUTE ON FUNCTION disrupt.staff_add(text, text, text, text, integer), disrupt.staff_disable(text, text)
     TO disrupt_admin;
 
 -- staff directory: read only for staff (writes via staff_add / staff_disable)
-GRANT SELECT ON disrupt.staff TO disrupt_staff;
+SELECT disrupt.grant_read('{disrupt_staff}', 'disrupt.staff');
 
 -- audit log: read only (RLS: admins, and one's own rows); append via functions/triggers
 REVOKE ALL ON disrupt.audit_log FROM PUBLIC;
-GRANT SELECT ON disrupt.audit_log TO disrupt_staff;
+SELECT disrupt.grant_read('{disrupt_staff}', 'disrupt.audit_log');
 REVOKE UPDATE, DELETE, TRUNCATE ON disrupt.audit_log
     FROM disrupt_owner, disrupt_staff, disrupt_admin, disrupt_service;
 
 -- the schema version, readable by everyone who connects: every command checks the
 -- migrations and definitions before it runs, whoever is connected
-GRANT SELECT ON disrupt.schema_migrations, disrupt.schema_definitions TO disrupt_staff, disrupt_service;
+SELECT disrupt.grant_read('{disrupt_staff,disrupt_service}', 'disrupt.schema_migrations', 'disrupt.schema_definitions');
 
 -- Statistics that count rows (pg_stat_*_tables, pg_stat_get_*, sizes) are made the monitoring
 -- role's only by `disrupt db migrate` on every run, as a superuser (Sources/DisruptStore/

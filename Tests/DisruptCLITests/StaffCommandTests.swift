@@ -67,6 +67,50 @@ struct StaffCommandTests {
         #expect((record?["disabled_at"] as? String)?.hasSuffix("Z") == true)
     }
 
+    /// A login with no limit could open connections until the server's `max_connections`, after
+    /// which nobody else, the reminder service included, could connect. Each staff login gets a
+    /// `CONNECTION LIMIT` (10 unless `--connection-limit` says otherwise), which the server
+    /// enforces on psql exactly as on the CLI; adding someone again sets the new limit.
+    @Test func eachStaffLoginHasAConnectionLimit() throws {
+        let login = "conn_\(token)"
+        func limit() throws -> Int {
+            let db = try superuser()
+            defer { db.close() }
+            return try db.query("SELECT rolconnlimit AS n FROM pg_roles WHERE rolname = \(login)")[0].decode("n")
+        }
+        let added = try run(["staff", "add", login, "--name", "Cam Conn", "--agency", "police", "--role", "rep", "--format", "json"])
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(try limit() == 10)
+        #expect((try DisruptBinary.json(added) as? [String: Any])?["connection_limit"] as? Int == 10)
+
+        let narrowed = try run(["staff", "add", login, "--name", "Cam Conn", "--agency", "police", "--role", "rep", "--connection-limit", "2"])
+        #expect(narrowed.status == 0, "\(narrowed.stderr)")
+        #expect(narrowed.stdout.contains("at most 2 connections at once"))
+        #expect(try limit() == 2)
+        let url = location.asUser(login).testURL
+        let first = try PostgresConnection(PostgresConfiguration(connectionString: url))
+        defer { first.close() }
+        let second = try PostgresConnection(PostgresConfiguration(connectionString: url))
+        defer { second.close() }
+        var refusal = ""
+        do {
+            let third = try PostgresConnection(PostgresConfiguration(connectionString: url))
+            third.close()
+        } catch let error as PostgresError {
+            refusal = error.message
+        }
+        #expect(refusal.contains("too many connections for role"), "\(refusal)")
+        // the administrator still connects: the limit is the login's, not the server's
+        #expect(try run(["staff", "list"]).status == 0)
+
+        for bad in ["0", "-1", "1001", "ten"] {
+            let result = try run(["staff", "add", login, "--name", "Cam Conn", "--agency", "police", "--role", "rep", "--connection-limit", bad])
+            #expect(result.status == 2, "\(bad): \(result.stderr)")
+            #expect(result.stderr.contains("--connection-limit"), "\(bad): \(result.stderr)")
+        }
+        #expect(try limit() == 2)
+    }
+
     @Test func nonAdministratorsAreRefusedWithExitFour() throws {
         let rep = "rep_\(token)"
         #expect(try run(["staff", "add", rep, "--name", "A Rep", "--agency", "police", "--role", "rep"]).status == 0)

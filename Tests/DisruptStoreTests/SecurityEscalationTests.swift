@@ -99,6 +99,7 @@ struct SecurityEscalationTests {
             SELECT c.relname::text AS name FROM pg_class c
             WHERE c.relnamespace = 'disrupt'::regnamespace AND c.relkind IN ('r', 'v', 'm', 'S', 'p')
               AND (has_table_privilege(\(service), c.oid, 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER')
+                   OR (c.relkind <> 'S' AND has_any_column_privilege(\(service), c.oid, 'SELECT, INSERT, UPDATE, REFERENCES'))
                    OR (c.relkind = 'S' AND has_sequence_privilege(\(service), c.oid, 'USAGE, SELECT, UPDATE')))
             ORDER BY 1
             """).map { try $0.decode("name", as: String.self) }

@@ -259,6 +259,57 @@ struct StaffReadAttackTests {
             """)[0].decode("ok", as: Bool.self))
     }
 
+    /// helper-49: `xmax` of a row names the last transaction that locked it, and every record
+    /// written locks the person, party, order and code rows it names `FOR KEY SHARE` (the
+    /// reference checks, the outbox's foreign keys), hidden records included: a login that polled
+    /// `xmax` of a person she may see learnt that a record hidden from her was written about him,
+    /// and when. No role but the owner reads a system column of any table of the schema; every
+    /// user column reads as before (a whole row, `*`, a count).
+    @Test func noTableShowsStaffTheRowVersionsOfItsRows() throws {
+        let f = fixture
+        let su = try f.superuser()
+        defer { su.close() }
+        // a restricted health record about the shared person locks his row while it is written
+        try su.execute("""
+            INSERT INTO disrupt.marker (source_ref, person_id, kind, recorded_on, agency, sensitivity)
+            VALUES (\(f.marker("xm")), \(f.personID), 'mental_ill_health', '2026-06-02', 'health', 'restricted')
+            """)
+        let tables: [String] = try su.query("""
+            SELECT c.relname::text AS t FROM pg_catalog.pg_class c
+            WHERE c.relnamespace = 'disrupt'::regnamespace AND c.relkind IN ('r', 'p')
+              AND (has_any_column_privilege('disrupt_staff', c.oid, 'SELECT')
+                   OR has_any_column_privilege('disrupt_admin', c.oid, 'SELECT')
+                   OR has_any_column_privilege('disrupt_service', c.oid, 'SELECT'))
+            ORDER BY 1
+            """).map { try $0.decode("t") }
+        #expect(Set(["person", "marker", "offence", "staff", "reminder", "plan", "audit_log"]).isSubset(of: tables))
+        let granted: [String] = try su.query("""
+            SELECT r.rolname || ' ' || c.relname || '.' || a.attname AS g
+            FROM pg_catalog.pg_class c
+            JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum < 0
+            CROSS JOIN pg_catalog.pg_roles r
+            WHERE c.relnamespace = 'disrupt'::regnamespace AND c.relkind IN ('r', 'p')
+              AND r.rolname IN ('disrupt_staff', 'disrupt_admin', 'disrupt_service')
+              AND has_column_privilege(r.oid, c.oid, a.attnum, 'SELECT')
+            ORDER BY 1
+            """).map { try $0.decode("g") }
+        #expect(granted.isEmpty, "\(granted.count) system columns readable, first \(granted.prefix(3))")
+        for login in [f.police, f.admin] {
+            let db = try f.connect(as: login)
+            defer { db.close() }
+            try Consultation(purpose: "row version attack test", scope: "test").open(on: db)
+            for table in tables {
+                for column in ["xmin", "xmax", "ctid", "cmin", "cmax", "tableoid"] {
+                    #expect(sqlState { _ = try db.query("SELECT \(identifier: column) FROM disrupt.\(identifier: table) LIMIT 1") } == "42501",
+                            "\(login): \(column) of \(table)")
+                }
+            }
+            #expect(try db.query("SELECT p FROM disrupt.person p WHERE id = \(f.personID)").count == 1)
+            #expect(try db.query("SELECT * FROM disrupt.person WHERE id = \(f.personID)").count == 1)
+            #expect(try db.query("SELECT count(*)::int AS n FROM disrupt.offence")[0].decode("n", as: Int.self) > 0)
+        }
+    }
+
     /// Every command checks the schema with a dry run of the migrator; a staff login may not take
     /// the migration lock (an advisory lock: no staff may hold one), so the dry run takes none.
     @Test func aStaffLoginChecksTheSchemaWithoutTheMigrationLock() throws {

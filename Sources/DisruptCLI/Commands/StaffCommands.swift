@@ -22,14 +22,16 @@ enum StaffCommands {
         "add", abstract: "Create a staff login (or re-enable and update one).",
         arguments: Add.self,
         examples: ["disrupt staff add prob_jsmith --name 'Jo Smith' --agency probation --role rep",
+                   "disrupt staff add pol_analyst --name 'Ali Khan' --agency police --role rep --connection-limit 4",
                    "disrupt staff add marac_admin --name 'Sam Lee' --agency other --role admin"]
     ) { input, invocation in
         let member = try StaffDirectory().add(
-            login: input.login, fullName: input.name, agency: input.agency, role: input.role, on: invocation.database())
+            login: input.login, fullName: input.name, agency: input.agency, role: input.role,
+            connectionLimit: input.connectionLimit, on: invocation.database())
         if input.format == .json {
             try invocation.console.printJSON(member)
         } else {
-            invocation.console.print("\(member.login) (\(member.fullName)) is \(member.role) for \(member.agency).")
+            invocation.console.print("\(member.login) (\(member.fullName)) is \(member.role) for \(member.agency), with at most \(input.connectionLimit) connections at once.")
             invocation.console.print("disrupt stores no passwords. Set one in psql with: \\password \(member.login)")
             invocation.console.print("(or ALTER ROLE \(member.login) PASSWORD '...'), or use certificate authentication in pg_hba.conf.")
         }
@@ -100,7 +102,15 @@ enum StaffCommands {
         @Option(help: "Their agency: " + Agency.allCases.map(\.rawValue).joined(separator: ", ") + ".", valueName: "AGENCY") var agency: Agency
         @Option(help: "Their role: rep, spoc, chair, coordinator, idva or admin (admins manage staff and see everything).", valueName: "ROLE")
         var role: StaffRole
+        @Option(help: "At most N connections at once for this login, psql's included (default 10, from 1 to 1000).", valueName: "N")
+        var connectionLimit: Int = StaffDirectory.defaultConnectionLimit
         @Option(help: StandardHelp.format) var format: TextOrJSON = .text
+
+        func validate() throws(ValidationError) {
+            guard StaffDirectory.connectionLimits.contains(connectionLimit) else {
+                throw ValidationError("--connection-limit must be a whole number from 1 to 1000")
+            }
+        }
     }
 
     /// The inputs of `staff list`.

@@ -12,10 +12,13 @@ public struct StaffMember: Sendable, Equatable, Encodable {
     public var createdAt: Date
     public var disabledAt: Date?
     public var disabledReason: String?
+    /// The login's `CONNECTION LIMIT`; nil when it has none (or the role is gone).
+    public var connectionLimit: Int?
 
     enum CodingKeys: String, CodingKey {
         case login, agency, role, active
         case fullName = "full_name", createdAt = "created_at", disabledAt = "disabled_at", disabledReason = "disabled_reason"
+        case connectionLimit = "connection_limit"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -28,6 +31,7 @@ public struct StaffMember: Sendable, Equatable, Encodable {
         try container.encode(Timestamp.utc(createdAt), forKey: .createdAt)
         try container.encode(disabledAt.map(Timestamp.utc), forKey: .disabledAt)
         try container.encode(disabledReason, forKey: .disabledReason)
+        try container.encode(connectionLimit, forKey: .connectionLimit)
     }
 }
 
@@ -71,13 +75,23 @@ public struct StaffDirectory: Sendable {
         }
     }
 
-    /// Creates (or re-enables and updates) a staff login; returns the stored record.
-    public func add(login: String, fullName: String, agency: Agency, role: StaffRole, on db: PostgresConnection) throws -> StaffMember {
+    /// The connections a staff login may hold at once unless its administrator says otherwise.
+    public static let defaultConnectionLimit = 10
+    /// The limits `disrupt.staff_add` accepts.
+    public static let connectionLimits = 1...1000
+
+    /// Creates (or re-enables and updates) a staff login, with at most `connectionLimit`
+    /// connections at once; returns the stored record.
+    public func add(login: String, fullName: String, agency: Agency, role: StaffRole,
+                    connectionLimit: Int = defaultConnectionLimit, on db: PostgresConnection) throws -> StaffMember {
         try Self.validateLogin(login)
         try Self.validateName(fullName)
+        guard Self.connectionLimits.contains(connectionLimit) else {
+            throw StoreError(.usage, "the connection limit must be a whole number from 1 to 1000")
+        }
         return try db.transaction {
             try requireAdmin(on: db, to: "add staff")
-            try db.execute("SELECT disrupt.staff_add(\(login), \(fullName), \(agency.rawValue), \(role.rawValue))")
+            try db.execute("SELECT disrupt.staff_add(\(login), \(fullName), \(agency.rawValue), \(role.rawValue), \(connectionLimit))")
             return try member(login, on: db)
         }
     }
@@ -111,7 +125,10 @@ public struct StaffDirectory: Sendable {
         return try StaffMember(row: row)
     }
 
-    static let columns = "login, full_name, agency, role, active, created_at, disabled_at, disabled_reason"
+    static let columns = """
+        login, full_name, agency, role, active, created_at, disabled_at, disabled_reason,
+        (SELECT nullif(r.rolconnlimit, -1) FROM pg_catalog.pg_roles r WHERE r.rolname = staff.login) AS connection_limit
+        """
 
     /// The text with control characters shown as `\u{..}`, safe to print in a message.
     static func printable(_ text: String) -> String {
@@ -125,6 +142,7 @@ extension StaffMember: FetchableRecord {
         self.init(
             login: try row["login"], fullName: try row["full_name"], agency: try row["agency"],
             role: try row["role"], active: try row["active"], createdAt: try row["created_at"],
-            disabledAt: try row["disabled_at"], disabledReason: try row["disabled_reason"])
+            disabledAt: try row["disabled_at"], disabledReason: try row["disabled_reason"],
+            connectionLimit: try row["connection_limit"])
     }
 }
