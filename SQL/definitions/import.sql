@@ -405,6 +405,47 @@ BEGIN
 END
 $$;
 
+-- The stage is the caller's own temporary table, so she may add to it what runs code of hers when
+-- import_run reads or writes it: a trigger, a rule, a row-level-security policy, a check
+-- constraint, an index, a default, a column of another type. Her code would run inside
+-- import_run's marked statement, where the audit logs each new row by key and file only: a
+-- hand-made insert made there passed for a row of the file and lost its row image (found by a
+-- psql attack: a trigger on the stage). import_run takes the stage only as import_stage makes it:
+-- a plain table of this session's temporary schema with the integer line, the header's columns
+-- as text and the two reject columns, and nothing attached.
+CREATE OR REPLACE FUNCTION disrupt.import_stage_check(stage regclass, kind text) RETURNS void
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, disrupt
+AS $$
+DECLARE d jsonb := disrupt.import_kind(kind);
+BEGIN
+    IF stage IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = '42P01', MESSAGE = format('import: there is no pg_temp.%s to import', 'stage_' || kind),
+            HINT = 'Stage the file with disrupt.import_stage and COPY first, as disrupt import does.';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class c
+                   WHERE c.oid = stage AND c.relkind = 'r' AND c.relnamespace = pg_catalog.pg_my_temp_schema()
+                     AND NOT c.relrowsecurity AND NOT c.relhastriggers AND NOT c.relhasrules AND NOT c.relhasindex)
+       OR EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t WHERE t.tgrelid = stage)
+       OR EXISTS (SELECT 1 FROM pg_catalog.pg_rewrite w WHERE w.ev_class = stage)
+       OR EXISTS (SELECT 1 FROM pg_catalog.pg_policy p WHERE p.polrelid = stage)
+       OR EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conrelid = stage)
+       OR EXISTS (SELECT 1 FROM pg_catalog.pg_index i WHERE i.indrelid = stage)
+       OR EXISTS (SELECT 1 FROM pg_catalog.pg_attrdef a WHERE a.adrelid = stage)
+       OR EXISTS (SELECT 1 FROM pg_catalog.pg_inherits h WHERE h.inhrelid = stage OR h.inhparent = stage)
+       OR ARRAY(SELECT a.attname::text || ' ' || a.atttypid::regtype::text FROM pg_catalog.pg_attribute a
+                WHERE a.attrelid = stage AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum)
+          IS DISTINCT FROM
+          ARRAY['line integer']
+          || ARRAY(SELECT c || ' text' FROM jsonb_array_elements_text(d -> 'header') WITH ORDINALITY h(c, n) ORDER BY n)
+          || ARRAY['reject_column text', 'reject_reason text']
+    THEN
+        RAISE EXCEPTION USING ERRCODE = '42501',
+            MESSAGE = format('import: pg_temp.%s is not as disrupt.import_stage made it (something was added to it, or it was replaced): nothing was imported', 'stage_' || kind),
+            HINT = 'Stage the file with disrupt.import_stage and COPY only, as disrupt import does.';
+    END IF;
+END
+$$;
+
 -- Creates the kind's stage table pg_temp.stage_<kind> (line, the CSV columns as text,
 -- reject_column, reject_reason; dropped at commit) and returns the CSV header, in file order.
 CREATE OR REPLACE FUNCTION disrupt.import_stage(kind text)
@@ -506,6 +547,7 @@ DECLARE
     v_sql      text;
 BEGIN
     SELECT a.agency, a.admin INTO v_agency, v_admin FROM disrupt.import_agency(default_agency) a;
+    PERFORM disrupt.import_stage_check(to_regclass(format('pg_temp.%I', 'stage_' || kind)), kind);
     PERFORM disrupt.import_prepare(format('pg_temp.%I', 'stage_' || kind)::regclass);
     SELECT jsonb_object_agg(e ->> 'csv', COALESCE(e ->> 'column', e ->> 'csv')) INTO cols
       FROM jsonb_array_elements(d -> 'fields') e;
@@ -803,10 +845,10 @@ SELECT disrupt.hand_to_owner();
 REVOKE ALL ON FUNCTION
     disrupt.import_declaration(), disrupt.import_kind(text), disrupt.import_stage(text),
     disrupt.import_run(text, text, text), disrupt.import_hidden_keys(text, text, text[]), disrupt.import_agency(text),
-    disrupt.import_prepare(regclass), disrupt.import_date_fields(), disrupt.import_stale_query(text, text, text)
+    disrupt.import_prepare(regclass), disrupt.import_stage_check(regclass, text), disrupt.import_date_fields(), disrupt.import_stale_query(text, text, text)
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
     disrupt.import_declaration(), disrupt.import_kind(text), disrupt.import_stage(text),
     disrupt.import_run(text, text, text), disrupt.import_hidden_keys(text, text, text[]), disrupt.import_agency(text),
-    disrupt.import_prepare(regclass), disrupt.import_date_fields(), disrupt.import_stale_query(text, text, text)
+    disrupt.import_prepare(regclass), disrupt.import_stage_check(regclass, text), disrupt.import_date_fields(), disrupt.import_stale_query(text, text, text)
     TO disrupt_staff;

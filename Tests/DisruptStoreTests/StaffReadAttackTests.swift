@@ -259,6 +259,67 @@ struct StaffReadAttackTests {
             """)[0].decode("ok", as: Bool.self))
     }
 
+    /// The stage is the caller's own temporary table: a trigger (or a check, a policy, an index)
+    /// she adds to it runs her code inside import_run's marked statement, where a hand-made
+    /// insert was logged as `{"import": file}`, without its row image. import_run refuses a stage
+    /// that is not exactly as import_stage made it, and nothing is written.
+    @Test func aHandMadeInsertCannotRideOnAnImportsStatement() throws {
+        let f = fixture
+        let db = try f.connect(as: f.health)
+        defer { db.close() }
+        try Consultation(purpose: "import stage attack test", scope: "test").open(on: db)
+        let ref = "M-\(f.token)-ride"
+        // (the reference is letters, digits and dashes: safe as a literal in the functions' text)
+        try db.executeScript(unsafeSQL: """
+            CREATE FUNCTION pg_temp.ride() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                INSERT INTO disrupt.marker (source_ref, person_id, kind, recorded_on, note, agency)
+                SELECT '\(ref)', \(f.personID), 'weapons', '2026-03-01', 'by hand', 'health'
+                WHERE NOT EXISTS (SELECT 1 FROM disrupt.marker WHERE source_ref = '\(ref)');
+                RETURN NULL;
+            END $$
+            """)
+        try db.executeScript(unsafeSQL: """
+            CREATE FUNCTION pg_temp.ride_check(t text) RETURNS boolean LANGUAGE plpgsql AS $$
+            BEGIN
+                IF t IS NOT NULL THEN
+                    INSERT INTO disrupt.marker (source_ref, person_id, kind, recorded_on, note, agency)
+                    SELECT '\(ref)', \(f.personID), 'weapons', '2026-03-01', 'by hand', 'health'
+                    WHERE NOT EXISTS (SELECT 1 FROM disrupt.marker WHERE source_ref = '\(ref)');
+                END IF;
+                RETURN true;
+            END $$
+            """)
+        for addition in [
+            "CREATE TRIGGER ride AFTER UPDATE ON pg_temp.stage_markers FOR EACH ROW WHEN (NEW.reject_reason IS NOT NULL) EXECUTE FUNCTION pg_temp.ride()",
+            "ALTER TABLE pg_temp.stage_markers ADD CONSTRAINT ride CHECK (pg_temp.ride_check(reject_reason))",
+            "ALTER TABLE pg_temp.stage_markers ENABLE ROW LEVEL SECURITY; ALTER TABLE pg_temp.stage_markers FORCE ROW LEVEL SECURITY; "
+                + "CREATE POLICY ride ON pg_temp.stage_markers USING (pg_temp.ride_check(reject_reason))",
+            "CREATE INDEX ride ON pg_temp.stage_markers (line)",
+            "ALTER TABLE pg_temp.stage_markers ADD COLUMN ride text",
+            "DROP TABLE pg_temp.stage_markers; CREATE TEMP VIEW stage_markers AS SELECT 1 AS line",
+        ] {
+            try db.execute("BEGIN")
+            _ = try db.query("SELECT * FROM disrupt.import_stage('markers')")
+            try db.execute("INSERT INTO pg_temp.stage_markers (line, source_ref) VALUES (2, 'M-not-a-marker')")
+            try db.executeScript(unsafeSQL: addition)
+            #expect(sqlState { _ = try db.query("SELECT * FROM disrupt.import_run('markers', NULL, 'innocent.csv')") } == "42501", "\(addition)")
+            try db.execute("COMMIT")   // what the attacker would do; a refused import leaves nothing to commit
+        }
+        try db.execute("DROP VIEW IF EXISTS pg_temp.stage_markers")
+        let su = try f.superuser()
+        defer { su.close() }
+        #expect(try su.query("SELECT 1 FROM disrupt.marker WHERE source_ref = \(ref)").isEmpty)
+        #expect(try su.query("SELECT 1 FROM disrupt.audit_log WHERE after ->> 'import' = 'innocent.csv'").isEmpty)
+        // the stage as import_stage makes it still imports (and rejects the bad line)
+        try db.execute("BEGIN")
+        _ = try db.query("SELECT * FROM disrupt.import_stage('markers')")
+        try db.execute("INSERT INTO pg_temp.stage_markers (line, source_ref) VALUES (2, 'M-not-a-marker')")
+        let counts = try db.query("SELECT * FROM disrupt.import_run('markers', NULL, 'innocent.csv')")
+        #expect(try counts[0].decode("rejected", as: Int.self) == 1)
+        try db.execute("ROLLBACK")
+    }
+
     /// helper-49: `xmax` of a row names the last transaction that locked it, and every record
     /// written locks the person, party, order and code rows it names `FOR KEY SHARE` (the
     /// reference checks, the outbox's foreign keys), hidden records included: a login that polled
