@@ -806,7 +806,7 @@ BEGIN
     -- it wrote or kept now on a merged person) rolls it back to the savepoint and runs it
     -- once more with a fresh snapshot, which follows the merge.
     -- the audit triggers log this statement's new rows by key and file (security.sql import_mark)
-    PERFORM disrupt.import_mark(source_file);
+    PERFORM disrupt.import_mark(coalesce(source_file, ''));
     FOR v_try IN 1..2 LOOP
         BEGIN
             EXECUTE v_sql INTO inserted, updated, unchanged, rejected USING v_agency, v_admin;

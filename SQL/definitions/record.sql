@@ -516,6 +516,63 @@ AS $$
            END
 $$;
 
+-- ---------------------------------------------------------------------------
+-- The record changes the CLI makes by command (`marker end`, `link update`). Staff update
+-- records only inside an import's statement (the staff_update policy, foundation.sql
+-- attach_rls: an UPDATE grant also gave row locks), so these two commands write through
+-- SECURITY DEFINER functions that check what the policy checked: a committed consultation (the
+-- command reads the row it changes), an active login, and the row's agency being the caller's
+-- (or the caller an administrator). A row the caller may not change, hidden or not, and one
+-- that does not exist are "not found" alike (DR404). touch() and the audit record the
+-- session's login, as for every write; check_references still checks the lead agency.
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION disrupt.marker_end(marker_id bigint, expires date) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
+AS $$
+DECLARE v_recorded date;
+BEGIN
+    PERFORM disrupt.require_consultation();
+    SELECT m.recorded_on INTO v_recorded FROM disrupt.marker m
+    WHERE m.id = marker_id AND disrupt.is_active_staff() AND (m.agency = disrupt.caller_agency() OR disrupt.is_admin())
+    FOR NO KEY UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'marker_end: marker % not found', marker_id USING ERRCODE = 'DR404';
+    END IF;
+    IF expires IS NULL OR expires < v_recorded THEN
+        RAISE EXCEPTION 'marker_end: the end date must be on or after the date the marker was recorded' USING ERRCODE = '22023';
+    END IF;
+    UPDATE disrupt.marker SET expires_on = expires WHERE id = marker_id;
+END
+$$;
+
+-- NULL leaves a field as it is.
+CREATE FUNCTION disrupt.link_update(link_id bigint, new_status text, new_next_review date, new_licence_ends date,
+                                    new_contact text, new_lead_agency text, new_mappa_level smallint) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
+AS $$
+DECLARE v_forum text;
+BEGIN
+    PERFORM disrupt.require_consultation();
+    SELECT l.forum INTO v_forum FROM disrupt.forum_link l
+    WHERE l.id = link_id AND disrupt.is_active_staff() AND (l.agency = disrupt.caller_agency() OR disrupt.is_admin())
+    FOR NO KEY UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'link_update: forum link % not found', link_id USING ERRCODE = 'DR404';
+    END IF;
+    IF new_mappa_level IS NOT NULL AND v_forum <> 'mappa' THEN
+        RAISE EXCEPTION 'link_update: a MAPPA level is only for a MAPPA link (this one is %)', v_forum USING ERRCODE = '22023';
+    END IF;
+    UPDATE disrupt.forum_link SET
+        status = COALESCE(new_status, status),
+        next_review_on = COALESCE(new_next_review, next_review_on),
+        licence_ends_on = COALESCE(new_licence_ends, licence_ends_on),
+        contact = COALESCE(new_contact, contact),
+        lead_agency = COALESCE(new_lead_agency, lead_agency),
+        mappa_level = COALESCE(new_mappa_level, mappa_level)
+    WHERE id = link_id;
+END
+$$;
+
 SELECT disrupt.hand_to_owner();
 
 -- ---------------------------------------------------------------------------
@@ -527,10 +584,12 @@ REVOKE ALL ON FUNCTION
     disrupt.merge_person(text, text, text), disrupt.next_ref(text),
     disrupt.may_see_person(bigint), disrupt.may_see_party(bigint), disrupt.recompute_pending(),
     disrupt.ref_rank(text, text, text), disrupt.keys_collide(text, text, text, text), disrupt.ref_kind(text),
-    disrupt.ref_in_use(text, text)
+    disrupt.ref_in_use(text, text), disrupt.marker_end(bigint, date),
+    disrupt.link_update(bigint, text, date, date, text, text, smallint)
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION disrupt.next_ref(text), disrupt.may_see_person(bigint), disrupt.may_see_party(bigint),
-    disrupt.recompute_pending(), disrupt.ref_rank(text, text, text), disrupt.ref_kind(text), disrupt.ref_in_use(text, text)
+    disrupt.recompute_pending(), disrupt.ref_rank(text, text, text), disrupt.ref_kind(text), disrupt.ref_in_use(text, text),
+    disrupt.marker_end(bigint, date), disrupt.link_update(bigint, text, date, date, text, text, smallint)
     TO disrupt_staff;
 -- merging is for administrators (merge_person checks is_admin() itself as well)
 GRANT EXECUTE ON FUNCTION disrupt.merge_person(text, text, text) TO disrupt_admin;
@@ -541,8 +600,8 @@ GRANT INSERT, UPDATE ON disrupt.agency, disrupt.marker_kind, disrupt.offence, di
     TO disrupt_admin;
 
 -- personal data: SELECT (of the user columns: grant_read), INSERT and UPDATE (the import's
--- idempotent merge updates its own
--- agency's rows), narrowed by RLS and by the statement reference checks above
+-- idempotent merge updates its own agency's rows; the staff_update policy allows an UPDATE
+-- only inside an import's statement), narrowed by RLS and by the statement reference checks above
 -- (disrupt.check_references: no reference to a missing or hidden row). No DELETE: no
 -- command deletes a record (a record is ended, superseded or merged), and a DELETE refused by a
 -- foreign key would reveal a hidden row that refers to it.

@@ -318,9 +318,13 @@ $$;
 
 -- ---------------------------------------------------------------------------
 -- The import context (table in migration 0006): import_run marks its statement so that
--- the audit triggers log imported rows by key and file (foundation.sql). Only import_run
--- may set it: import_mark reads the PL/pgSQL call stack and refuses any other caller, so a
--- hand-made insert cannot pass for an import. import_file() is what the triggers read.
+-- the audit triggers log imported rows by key and file (foundation.sql), and so that the
+-- statement may update records (the staff_update policy, foundation.sql attach_rls). Only
+-- import_run may set it: import_mark reads the PL/pgSQL call stack and refuses any other
+-- caller, so a hand-made insert cannot pass for an import, nor a hand-made UPDATE or row lock
+-- for the import's merge. import_file() is what the audit triggers read ('' is an import
+-- without a file name: marked, logged with whole row images); import_writing() what the
+-- policy reads.
 -- ---------------------------------------------------------------------------
 CREATE FUNCTION disrupt.import_mark(file text) RETURNS void
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
@@ -331,7 +335,7 @@ BEGIN
     -- the whole stack must be: this function, the PERFORM's statement, disrupt.import_run
     -- called from the top level (a function of another schema shows its schema's name)
     IF v_stack !~ ('^PL/pgSQL function import_mark\(text\) line [0-9]+ at GET DIAGNOSTICS\n'
-                   'SQL statement "SELECT disrupt\.import_mark\((source_file|NULL)\)"\n'
+                   'SQL statement "SELECT disrupt\.import_mark\((coalesce\(source_file, ''''\)|NULL)\)"\n'
                    'PL/pgSQL function import_run\(text,text,text\) line [0-9]+ at PERFORM$') THEN
         RAISE EXCEPTION 'import_mark: only disrupt.import_run marks an import' USING ERRCODE = '42501';
     END IF;
@@ -347,8 +351,15 @@ $$;
 CREATE FUNCTION disrupt.import_file() RETURNS text
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
-    SELECT c.file FROM disrupt.import_context c
+    SELECT nullif(c.file, '') FROM disrupt.import_context c
     WHERE c.backend_pid = pg_catalog.pg_backend_pid() AND c.xact = pg_catalog.pg_current_xact_id_if_assigned()
+$$;
+
+CREATE FUNCTION disrupt.import_writing() RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
+AS $$
+    SELECT EXISTS (SELECT 1 FROM disrupt.import_context c
+                   WHERE c.backend_pid = pg_catalog.pg_backend_pid() AND c.xact = pg_catalog.pg_current_xact_id_if_assigned())
 $$;
 
 -- ---------------------------------------------------------------------------
@@ -402,14 +413,14 @@ REVOKE ALL ON FUNCTION
     disrupt.staff_add(text, text, text, text, integer), disrupt.staff_disable(text, text),
     disrupt.audit_log_immutable(),
     disrupt.consult(text, text, text, jsonb), disrupt.consulting(), disrupt.require_consultation(),
-    disrupt.import_mark(text), disrupt.import_file()
+    disrupt.import_mark(text), disrupt.import_file(), disrupt.import_writing()
 FROM PUBLIC;
 -- consult opens the gate (and writes its own audit row); consulting is what the policies
 -- call; import_mark refuses every caller but import_run (which runs as the staff login).
 -- No audit-writing function is granted: audit rows come only from these functions and the
 -- triggers.
 GRANT EXECUTE ON FUNCTION
-    disrupt.consult(text, text, text, jsonb), disrupt.consulting(), disrupt.import_mark(text)
+    disrupt.consult(text, text, text, jsonb), disrupt.consulting(), disrupt.import_mark(text), disrupt.import_writing()
     TO disrupt_staff;
 REVOKE ALL ON FUNCTION
     disrupt.staff_login_is_ours(text), disrupt.staff_login_enable(text, boolean, integer), disrupt.staff_login_disable(text)

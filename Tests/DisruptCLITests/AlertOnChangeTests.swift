@@ -3,7 +3,9 @@ import Postgres
 import Testing
 
 /// Alerts follow a record that changes, not only one that is inserted: a record made shared, or
-/// moved to another day or party, by a staff login with psql is news to whoever may see it now; an
+/// moved to another day or party (by an import's merge, or by hand by a database administrator:
+/// staff update records only through an import or a command, so these edits are the
+/// superuser's, and the triggers fire for any writer) is news to whoever may see it now; an
 /// alert it had made is brought up to date or superseded by the new day's, never put out of sight
 /// by an edit (nor by a breach recorded and moved away); an edit the alerts do not look at (a note)
 /// makes none, nor does anything outside the window or a merge of duplicates; and no reference is
@@ -25,18 +27,14 @@ extension AlertCommandTests {
         try incident("I-prob-old", on: today.adding(days: -29), party: "V-old", agency: "probation", sensitivity: "restricted")
         #expect(try count("new_victim") == 0, "nobody who leads on him may see probation's restricted incidents")
 
-        let officer = try staffSession(fx.probation)
-        defer { officer.close() }
-        try officer.execute("UPDATE disrupt.incident SET sensitivity = 'shared' WHERE source_ref IN ('I-prob', 'I-prob-old')")
+        try db.execute("UPDATE disrupt.incident SET sensitivity = 'shared' WHERE source_ref IN ('I-prob', 'I-prob-old')")
         #expect(try messages(fx.spoc, kind: "new_victim").filter { $0.contains("incident I-prob on") }.count == 1,
                 "made shared: the SPOC hears of the one inside recent_days, once")
         #expect(try !messages(fx.spoc, kind: "new_victim").contains { $0.contains("I-prob-old") }, "the day before the window: no alert")
 
-        let spoc = try staffSession(fx.spoc)
-        defer { spoc.close() }
-        try spoc.execute("UPDATE disrupt.incident SET note = 'read again' WHERE source_ref = 'I-late'")
+        try db.execute("UPDATE disrupt.incident SET note = 'read again' WHERE source_ref = 'I-late'")
         #expect(try !messages(fx.spoc, kind: "new_victim").contains { $0.contains("I-late") }, "a note is not news")
-        try spoc.execute("UPDATE disrupt.incident SET occurred_on = occurred_on + 1 WHERE source_ref = 'I-late'")
+        try db.execute("UPDATE disrupt.incident SET occurred_on = occurred_on + 1 WHERE source_ref = 'I-late'")
         #expect(try messages(fx.spoc, kind: "new_victim").contains { $0.contains("I-late") && $0.contains(today.adding(days: -1).iso) },
                 "moved to another day: news, dated the new day")
 
@@ -47,7 +45,7 @@ extension AlertCommandTests {
         try incident("I-seen", on: today, party: victimRef)
         let before = try count("new_victim")
         #expect(try !messages(fx.spoc, kind: "new_victim").contains { $0.contains("I-seen") }, "the victim was seen before")
-        try spoc.execute("UPDATE disrupt.incident SET party_id = (SELECT id FROM disrupt.party WHERE party_ref = 'V-other') WHERE source_ref = 'I-seen'")
+        try db.execute("UPDATE disrupt.incident SET party_id = (SELECT id FROM disrupt.party WHERE party_ref = 'V-other') WHERE source_ref = 'I-seen'")
         #expect(try count("new_victim") == before + 1)
         #expect(try messages(fx.spoc, kind: "new_victim").contains { $0.contains("I-seen") && $0.contains("V-other") })
     }
@@ -66,30 +64,26 @@ extension AlertCommandTests {
         #expect(try messages(fx.spoc, kind: "breach_reported").isEmpty)
 
         // made shared through psql: he hears of each at once (no sweep runs in this test)
-        let officer = try staffSession(fx.probation)
-        defer { officer.close() }
-        try officer.execute("UPDATE disrupt.incident SET sensitivity = 'shared' WHERE source_ref = 'I-hidden'")
-        try officer.execute("UPDATE disrupt.breach SET sensitivity = 'shared' WHERE source_ref = 'B-hidden'")
+        try db.execute("UPDATE disrupt.incident SET sensitivity = 'shared' WHERE source_ref = 'I-hidden'")
+        try db.execute("UPDATE disrupt.breach SET sensitivity = 'shared' WHERE source_ref = 'B-hidden'")
         #expect(try messages(fx.spoc, kind: "new_incident").filter { $0.hasPrefix("New incident I-hidden recorded") }.count == 1)
         #expect(try messages(fx.spoc, kind: "breach_reported").filter { $0.hasPrefix("Breach B-hidden reported") }.count == 1)
 
         // moved from another person to him: news to his SPOC
-        let spoc = try staffSession(fx.spoc)
-        defer { spoc.close() }
-        try spoc.execute("""
+        try db.execute("""
             UPDATE disrupt.incident SET person_id = (SELECT id FROM disrupt.person WHERE person_ref = \(fx.personRef))
              WHERE source_ref = 'I-elsewhere'
             """)
         #expect(try messages(fx.spoc, kind: "new_incident").contains { $0.hasPrefix("New incident I-elsewhere recorded for \(fx.personRef),") })
 
         // re-dated: news of the new day; a note, or any edit of a record older than the plan, is not
-        try officer.execute("UPDATE disrupt.breach SET occurred_on = occurred_on - 1 WHERE source_ref = 'B-hidden'")
+        try db.execute("UPDATE disrupt.breach SET occurred_on = occurred_on - 1 WHERE source_ref = 'B-hidden'")
         #expect(try messages(fx.spoc, kind: "breach_reported").filter { $0.hasPrefix("Breach B-hidden reported") }.sorted()
                 == ["Breach B-hidden reported for \(fx.personRef), occurred on \(today.adding(days: -2).iso)",
                     "Breach B-hidden reported for \(fx.personRef), occurred on \(today.adding(days: -1).iso)"])
         let made = try count("new_incident") + count("breach_reported")
-        try spoc.execute("UPDATE disrupt.incident SET note = 'read again' WHERE source_ref IN ('I-hidden', 'I-elsewhere')")
-        try spoc.execute("UPDATE disrupt.incident SET occurred_on = occurred_on - 1 WHERE source_ref = 'I-before'")
+        try db.execute("UPDATE disrupt.incident SET note = 'read again' WHERE source_ref IN ('I-hidden', 'I-elsewhere')")
+        try db.execute("UPDATE disrupt.incident SET occurred_on = occurred_on - 1 WHERE source_ref = 'I-before'")
         #expect(try count("new_incident") + count("breach_reported") == made)
         #expect(try !messages(fx.spoc, kind: "new_incident").contains { $0.contains("I-before") })
     }
@@ -105,7 +99,7 @@ extension AlertCommandTests {
               FROM disrupt.person pe, disrupt.party pa WHERE pe.person_ref = \(fx.personRef) AND pa.party_ref = 'V-rel'
             """)
         #expect(try count("new_partner") == 0)
-        try officer.execute("UPDATE disrupt.relationship SET sensitivity = 'shared' WHERE agency = 'probation'")
+        try db.execute("UPDATE disrupt.relationship SET sensitivity = 'shared' WHERE agency = 'probation'")
         #expect(try messages(fx.spoc, kind: "new_partner").contains { $0.contains("V-rel") })
     }
 
@@ -118,7 +112,7 @@ extension AlertCommandTests {
         defer { officer.close() }
         try breach("B-secret", on: today, agency: "probation", sensitivity: "restricted", via: officer)
         #expect(try kinds(fx.spoc).contains("suspected_breach"), "a breach he may not see does not answer it")
-        try officer.execute("UPDATE disrupt.breach SET sensitivity = 'shared' WHERE source_ref = 'B-secret'")
+        try db.execute("UPDATE disrupt.breach SET sensitivity = 'shared' WHERE source_ref = 'B-secret'")
         #expect(try !kinds(fx.spoc).contains("suspected_breach"))
         #expect(try inbox(fx.spoc, all: true).contains { ($0["close_reason"] as? String) == "breach B-secret recorded" })
     }
@@ -132,14 +126,12 @@ extension AlertCommandTests {
             try inbox(fx.spoc).filter { $0["kind"] as? String == "new_victim" && ($0["message"] as? String)?.contains("incident I-move on") == true }
         }
         #expect(try open().count == 1)
-        let spoc = try staffSession(fx.spoc)
-        defer { spoc.close() }
-        try spoc.execute("UPDATE disrupt.incident SET occurred_on = \(today.adding(days: -2))::date WHERE source_ref = 'I-move'")
+        try db.execute("UPDATE disrupt.incident SET occurred_on = \(today.adding(days: -2))::date WHERE source_ref = 'I-move'")
         #expect(try open().count == 1, "re-dated: one alert, not two")
         #expect((try open().first?["message"] as? String ?? "").contains(today.adding(days: -2).iso), "dated the new day")
         #expect(try inbox(fx.spoc, all: true).contains { ($0["close_reason"] as? String) == "superseded: the incident changed" })
 
-        try spoc.execute("UPDATE disrupt.incident SET party_id = (SELECT id FROM disrupt.party WHERE party_ref = 'V-b') WHERE source_ref = 'I-move'")
+        try db.execute("UPDATE disrupt.incident SET party_id = (SELECT id FROM disrupt.party WHERE party_ref = 'V-b') WHERE source_ref = 'I-move'")
         let moved = try open()
         #expect(moved.count == 1)
         #expect((moved.first?["message"] as? String ?? "").contains("V-b") && !(moved.first?["message"] as? String ?? "").contains("V-a"),
@@ -163,7 +155,7 @@ extension AlertCommandTests {
         defer { officer.close() }
         // the police's restricted order makes a suspected breach for the police SPOC; probation's
         // statement succeeds all the same, however long the reference it writes
-        try officer.execute("""
+        try db.execute("""
             UPDATE disrupt.incident SET source_ref = repeat('X', 3000), occurred_on = \(today)::date,
                    party_id = (SELECT id FROM disrupt.party WHERE party_ref = 'V-prot')
              WHERE source_ref = 'I-long'
@@ -185,9 +177,9 @@ extension AlertCommandTests {
         #expect(try newVictim())
         let officer = try staffSession(fx.probation)
         defer { officer.close() }
-        try officer.execute("UPDATE disrupt.incident SET sensitivity = 'restricted' WHERE source_ref = 'I-one'")
+        try db.execute("UPDATE disrupt.incident SET sensitivity = 'restricted' WHERE source_ref = 'I-one'")
         #expect(try !newVictim(), "hidden from him while it names a record he may not see")
-        try officer.execute("UPDATE disrupt.incident SET sensitivity = 'shared' WHERE source_ref = 'I-one'")
+        try db.execute("UPDATE disrupt.incident SET sensitivity = 'shared' WHERE source_ref = 'I-one'")
         #expect(try newVictim(), "the same record again: the same alert, still open")
 
         // a shared breach that day answers the suspected breach; moved away, it answers nothing
@@ -197,10 +189,10 @@ extension AlertCommandTests {
         #expect(try kinds(fx.spoc).contains("suspected_breach"))
         try breach("B-decoy", on: today.adding(days: -1), action: "arrest", agency: "probation", via: officer)
         #expect(try !kinds(fx.spoc).contains("suspected_breach"))
-        try officer.execute("UPDATE disrupt.breach SET occurred_on = occurred_on - 400 WHERE source_ref = 'B-decoy'")
+        try db.execute("UPDATE disrupt.breach SET occurred_on = occurred_on - 400 WHERE source_ref = 'B-decoy'")
         #expect(try kinds(fx.spoc).contains("suspected_breach"), "no breach answers it now")
         try breach("B-real", on: today.adding(days: -1), action: "arrest", agency: "probation", via: officer)
-        try officer.execute("UPDATE disrupt.breach SET sensitivity = 'restricted' WHERE source_ref = 'B-real'")
+        try db.execute("UPDATE disrupt.breach SET sensitivity = 'restricted' WHERE source_ref = 'B-real'")
         #expect(try kinds(fx.spoc).contains("suspected_breach"), "a breach he may no longer see answers nothing for him")
     }
 
@@ -214,8 +206,8 @@ extension AlertCommandTests {
         defer { officer.close() }
         // renamed before it is moved away: the alert it closed stands again all the same
         try breach("B-one", on: today.adding(days: -1), action: "arrest", agency: "probation", via: officer)
-        try officer.execute("UPDATE disrupt.breach SET source_ref = 'B-renamed' WHERE source_ref = 'B-one'")
-        try officer.execute("UPDATE disrupt.breach SET occurred_on = occurred_on - 400 WHERE source_ref = 'B-renamed'")
+        try db.execute("UPDATE disrupt.breach SET source_ref = 'B-renamed' WHERE source_ref = 'B-one'")
+        try db.execute("UPDATE disrupt.breach SET occurred_on = occurred_on - 400 WHERE source_ref = 'B-renamed'")
         func open(_ ref: String) throws -> Bool {
             try messages(fx.spoc, kind: "suspected_breach").contains { $0.contains("incident \(ref) on") }
         }
@@ -226,14 +218,14 @@ extension AlertCommandTests {
         defer { spoc.close() }
         _ = try spoc.query("SELECT disrupt.alert_dismiss(\(id), 'breach B-two recorded')")
         try breach("B-two", on: today.adding(days: -2), action: "arrest", agency: "probation", via: officer)
-        try officer.execute("UPDATE disrupt.breach SET occurred_on = occurred_on - 400 WHERE source_ref = 'B-two'")
+        try db.execute("UPDATE disrupt.breach SET occurred_on = occurred_on - 400 WHERE source_ref = 'B-two'")
         #expect(try !open("I-near-2"), "dismissed by a person: not reopened")
 
         // re-dated and back: one open alert, of the day it is now
         try party("V-r")
         try incident("I-r", on: today.adding(days: -3), party: "V-r")
-        try spoc.execute("UPDATE disrupt.incident SET occurred_on = occurred_on + 1 WHERE source_ref = 'I-r'")
-        try spoc.execute("UPDATE disrupt.incident SET occurred_on = occurred_on - 1 WHERE source_ref = 'I-r'")
+        try db.execute("UPDATE disrupt.incident SET occurred_on = occurred_on + 1 WHERE source_ref = 'I-r'")
+        try db.execute("UPDATE disrupt.incident SET occurred_on = occurred_on - 1 WHERE source_ref = 'I-r'")
         let mine = try messages(fx.spoc, kind: "new_victim").filter { $0.contains("incident I-r on") }
         #expect(mine.count == 1 && mine.first?.contains(today.adding(days: -3).iso) == true, "\(mine)")
 
@@ -245,7 +237,7 @@ extension AlertCommandTests {
              WHERE pe.person_ref = \(fx.personRef) AND pa.party_ref = 'V-p'
             """)
         #expect(try count("new_partner") == 1)
-        try spoc.execute("UPDATE disrupt.relationship SET sensitivity = 'restricted' WHERE party_id = (SELECT id FROM disrupt.party WHERE party_ref = 'V-p')")
+        try db.execute("UPDATE disrupt.relationship SET sensitivity = 'restricted' WHERE party_id = (SELECT id FROM disrupt.party WHERE party_ref = 'V-p')")
         #expect(try count("new_partner") == 1)
     }
 }

@@ -80,16 +80,32 @@ struct StaffWriteAttackTests {
         #expect(sqlState {
             try db.execute("INSERT INTO disrupt.alias (person_id, alias_name, agency) VALUES (\(h.person), 'Someone', 'probation')")
         } == "23503")
-        // an own record cannot be moved onto the hidden person either
+        // an own record cannot be moved onto the hidden person either: by hand an UPDATE changes
+        // nothing (aStaffLoginHoldsNoRowLockAndUpdatesNothingByHand), and an import that names
+        // him is refused alike whether the person is hidden or missing
         try marker("M-\(f.token)-mine", person: f.personID)
-        // (an UPDATE reads the rows it changes: inside a consultation, as the CLI would),
-        // refused alike whether the person is hidden or missing
-        func move(to person: Int64) -> PostgresError? {
-            failure { _ = try db.asConsulting { try db.execute("UPDATE disrupt.marker SET person_id = \(person) WHERE source_ref = \("M-\(f.token)-mine")") } }
+        #expect(try db.asConsulting {
+            try db.execute("UPDATE disrupt.marker SET person_id = \(h.person) WHERE source_ref = \("M-\(f.token)-mine")")
+        } == 0)
+        func move(to personRef: String) throws -> String? {
+            try db.execute("BEGIN")
+            defer { _ = try? db.execute("ROLLBACK") }
+            _ = try db.query("SELECT * FROM disrupt.import_stage('markers')")
+            try db.execute("""
+                INSERT INTO pg_temp.stage_markers (line, source_ref, person_ref, marker, recorded_on)
+                VALUES (2, \("M-\(f.token)-mine"), \(personRef), 'weapons', '2024-02-01')
+                """)
+            _ = try db.query("SELECT * FROM disrupt.import_run('markers', NULL, 'move.csv')")
+            return try db.query("SELECT reject_reason FROM pg_temp.stage_markers")[0].decode("reject_reason")
         }
-        let movedOntoHidden = move(to: h.person)
-        #expect(movedOntoHidden?.sqlState == "23503")
-        #expect(sameRefusal(movedOntoHidden, move(to: missing)))
+        try Consultation(purpose: "move attack test", scope: "test").open(on: db)
+        let su = try f.superuser()
+        defer { su.close() }
+        let hiddenRef: String = try su.query("SELECT person_ref FROM disrupt.person WHERE id = \(h.person)")[0].decode("person_ref")
+        let movedOntoHidden = try move(to: hiddenRef)
+        #expect(movedOntoHidden != nil)
+        #expect(movedOntoHidden?.replacingOccurrences(of: hiddenRef, with: "X") == (try move(to: "P-missing-\(f.token)"))?
+            .replacingOccurrences(of: "P-missing-\(f.token)", with: "X"))
         // a hidden party and a missing one, alike
         func victim(_ party: Int64) -> PostgresError? {
             failure {
@@ -117,6 +133,59 @@ struct StaffWriteAttackTests {
         try police.execute("""
             INSERT INTO disrupt.marker (source_ref, person_id, kind, recorded_on, agency) VALUES (\("M-\(f.token)-polown"), \(h.person), 'weapons', '2024-02-01', 'police')
             """)
+    }
+
+    /// helper-49: an UPDATE grant also gave row locks. A police login that held `FOR UPDATE` on
+    /// her agency's person in an open transaction made every write naming him wait, another
+    /// agency's hidden record and the sweep's outbox included, and with `NOWAIT` she learnt that
+    /// such a record was being written. Staff now update records only inside an import's
+    /// statement or through the commands' SECURITY DEFINER functions: by hand, an UPDATE changes
+    /// nothing and a row lock takes no row.
+    @Test func aStaffLoginHoldsNoRowLockAndUpdatesNothingByHand() throws {
+        let f = fixture
+        let police = try f.connect(as: f.police)
+        defer { police.close() }
+        try Consultation(purpose: "row lock attack test", scope: "test").open(on: police)
+        try police.execute("BEGIN")
+        for strength in ["UPDATE", "NO KEY UPDATE", "SHARE", "KEY SHARE"] {
+            #expect(try police.query("SELECT id FROM disrupt.person WHERE id = \(f.personID) FOR \(unsafeSQL: strength)").isEmpty, "\(strength)")
+            #expect(try police.query("SELECT id FROM disrupt.marker WHERE source_ref = \(f.marker("ps")) FOR \(unsafeSQL: strength) NOWAIT").isEmpty)
+        }
+        #expect(try police.execute("UPDATE disrupt.marker SET note = 'by hand' WHERE source_ref = \(f.marker("ps"))") == 0)
+        #expect(try police.execute("UPDATE disrupt.person SET given_name = 'Eric' WHERE id = \(f.personID)") == 0)
+        // while her transaction stays open, another agency writes a record naming him at once
+        let health = try f.connect(as: f.health)
+        defer { health.close() }
+        try health.execute("SET lock_timeout = '2s'")
+        _ = try health.asConsulting {
+            try health.execute("""
+                INSERT INTO disrupt.marker (source_ref, person_id, kind, recorded_on, agency, sensitivity)
+                VALUES (\(f.marker("lock")), \(f.personID), 'mental_ill_health', '2026-06-03', 'health', 'restricted')
+                """)
+        }
+        let su = try f.superuser()
+        defer { su.close() }
+        #expect(try su.query("SELECT 1 FROM disrupt.person WHERE id = \(f.personID) FOR UPDATE NOWAIT").count == 1)
+        try police.execute("ROLLBACK")
+        #expect(try su.query("SELECT note FROM disrupt.marker WHERE source_ref = \(f.marker("ps"))")[0].decode("note", as: String.self) == "note ps")
+
+        // the commands' functions change only the caller's agency's rows; any other, hidden or
+        // not, is "not found" like one that does not exist
+        let marker: Int64 = try su.query("SELECT id FROM disrupt.marker WHERE source_ref = \(f.marker("ps"))")[0].decode("id")
+        let healthMarker: Int64 = try su.query("SELECT id FROM disrupt.marker WHERE source_ref = \(f.marker("hs"))")[0].decode("id")
+        let hiddenMarker: Int64 = try su.query("SELECT id FROM disrupt.marker WHERE source_ref = \(f.marker("hr"))")[0].decode("id")
+        // (her session's consultation, committed above, still holds)
+        for id in [healthMarker, hiddenMarker, Int64(1)] {
+            #expect(sqlState { _ = try police.query("SELECT disrupt.marker_end(\(id), '2026-07-01')") } == "DR404")
+        }
+        #expect(sqlState { _ = try police.query("SELECT disrupt.marker_end(\(marker), '2020-01-01')") } == "22023")
+        _ = try police.query("SELECT disrupt.marker_end(\(marker), '2026-07-01')")
+        let ended = try su.query("SELECT expires_on::text AS d, updated_by::text AS who FROM disrupt.marker WHERE id = \(marker)")[0]
+        #expect(try ended.decode("d", as: String.self) == "2026-07-01" && ended.decode("who", as: String.self) == f.police)
+        // and without a consultation, not at all
+        let fresh = try f.connect(as: f.police)
+        defer { fresh.close() }
+        #expect(sqlState { _ = try fresh.query("SELECT disrupt.marker_end(\(marker), '2026-07-02')") } == "42501")
     }
 
     @Test func onlyAnAdministratorMerges() throws {
@@ -251,8 +320,8 @@ struct StaffWriteAttackTests {
         }
         #expect(sqlState { _ = try db.execute("UPDATE disrupt.marker SET id = \(hiddenMarker) WHERE id = \(mine)") } == "42501")
         #expect(sqlState { _ = try db.execute("UPDATE disrupt.marker SET id = \(hiddenMarker + 1) WHERE id = \(mine)") } == "42501")
-        try db.execute("UPDATE disrupt.marker SET note = 'seen again' WHERE id = \(mine)")
-        #expect(try db.query("SELECT note FROM disrupt.marker WHERE id = \(mine)")[0].decode("note", as: String.self) == "seen again")
+        // and by hand no other column either (staff change records by importing them)
+        #expect(try db.execute("UPDATE disrupt.marker SET note = 'seen again' WHERE id = \(mine)") == 0)
     }
 
     /// A key held only by rows the caller cannot see never collides (migration 0011): probation

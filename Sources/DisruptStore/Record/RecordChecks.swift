@@ -60,6 +60,10 @@ struct RecordChecks {
     /// agency's and a shared one, migration 0011), the one `disrupt.ref_rank` says it means.
     static let theRowMeant = "ORDER BY disrupt.ref_rank(agency, sensitivity, disrupt.caller_agency()) LIMIT 1"
 
+    /// Narrows a look-up to the rows the caller may change: her agency's, or any for an
+    /// administrator (what `disrupt.marker_end` and `disrupt.link_update` check again).
+    static let mayChange = "AND (agency = disrupt.caller_agency() OR disrupt.is_admin())"
+
     /// The id of the party with this reference (exit 3 when there is none).
     func party(_ ref: String) throws -> Int64 {
         let rows = try db.query("SELECT id FROM disrupt.party WHERE party_ref = \(ref) \(unsafeSQL: RecordChecks.theRowMeant)")

@@ -126,10 +126,13 @@ public struct RecordStore {
     /// Ends a marker: sets its expiry date.
     public func endMarker(_ ref: String, on day: Day) throws {
         try db.transaction {
-            let rows = try db.query("SELECT id, recorded_on FROM disrupt.marker WHERE source_ref = \(ref) \(unsafeSQL: RecordChecks.theRowMeant) FOR UPDATE")
+            let rows = try db.query("""
+                SELECT id, recorded_on FROM disrupt.marker WHERE source_ref = \(ref) \(unsafeSQL: RecordChecks.mayChange)
+                \(unsafeSQL: RecordChecks.theRowMeant)
+                """)
             guard let row = rows.first else { throw StoreError(.notFound, "no marker with reference '\(ref)'") }
             try RecordChecks.ordered(("its recorded date", try row["recorded_on"] as Day), ("--on", day))
-            try db.execute("UPDATE disrupt.marker SET expires_on = \(day) WHERE id = \(try row.decode("id", as: Int64.self))")
+            _ = try db.query("SELECT disrupt.marker_end(\(try row.decode("id", as: Int64.self)), \(day))")
         }
     }
 
@@ -215,22 +218,19 @@ public struct RecordStore {
         let status = try change.status.map { try RecordChecks.oneOf($0, LinkStatus.allCases.map(\.rawValue), "status") }
         try RecordChecks.within(change.mappaLevel, 1...3, "--mappa-level")
         try db.transaction {
-            let rows = try db.query("SELECT id, forum FROM disrupt.forum_link WHERE source_ref = \(ref) \(unsafeSQL: RecordChecks.theRowMeant) FOR UPDATE")
+            let rows = try db.query("""
+                SELECT id, forum FROM disrupt.forum_link WHERE source_ref = \(ref) \(unsafeSQL: RecordChecks.mayChange)
+                \(unsafeSQL: RecordChecks.theRowMeant)
+                """)
             guard let row = rows.first else { throw StoreError(.notFound, "no forum link with reference '\(ref)'") }
             let forum: String = try row["forum"]
             if change.mappaLevel != nil, forum != "mappa" {
                 throw StoreError(.failure, "--mappa-level is only for forum mappa (\(ref) is \(forum))")
             }
             let lead = try change.leadAgency.map { try checks.lookup($0, in: .agency) }
-            try db.execute("""
-                UPDATE disrupt.forum_link SET
-                    status = COALESCE(\(status), status),
-                    next_review_on = COALESCE(\(change.nextReview), next_review_on),
-                    licence_ends_on = COALESCE(\(change.licenceEnds), licence_ends_on),
-                    contact = COALESCE(\(change.contact), contact),
-                    lead_agency = COALESCE(\(lead), lead_agency),
-                    mappa_level = COALESCE(\(change.mappaLevel)::smallint, mappa_level)
-                WHERE id = \(try row.decode("id", as: Int64.self))
+            _ = try db.query("""
+                SELECT disrupt.link_update(\(try row.decode("id", as: Int64.self)), \(status), \(change.nextReview), \(change.licenceEnds),
+                                           \(change.contact), \(lead), \(change.mappaLevel)::smallint)
                 """)
         }
     }
