@@ -526,6 +526,12 @@ $$;
 -- that does not exist are "not found" alike (DR404). touch() and the audit record the
 -- session's login, as for every write; check_references still checks the lead agency.
 -- ---------------------------------------------------------------------------
+-- may_change(agency): the write rule of the record policies for one row: an active login of
+-- the row's agency, or an administrator.
+CREATE FUNCTION disrupt.may_change(row_agency text) RETURNS boolean
+LANGUAGE sql STABLE SET search_path = pg_catalog, disrupt, pg_temp
+AS $$ SELECT disrupt.is_active_staff() AND (row_agency = disrupt.caller_agency() OR disrupt.is_admin()) $$;
+
 CREATE FUNCTION disrupt.marker_end(marker_id bigint, expires date) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
@@ -533,8 +539,7 @@ DECLARE v_recorded date;
 BEGIN
     PERFORM disrupt.require_consultation();
     SELECT m.recorded_on INTO v_recorded FROM disrupt.marker m
-    WHERE m.id = marker_id AND disrupt.is_active_staff() AND (m.agency = disrupt.caller_agency() OR disrupt.is_admin())
-    FOR NO KEY UPDATE;
+    WHERE m.id = marker_id AND disrupt.may_change(m.agency) FOR NO KEY UPDATE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'marker_end: marker % not found', marker_id USING ERRCODE = 'DR404';
     END IF;
@@ -554,8 +559,7 @@ DECLARE v_forum text;
 BEGIN
     PERFORM disrupt.require_consultation();
     SELECT l.forum INTO v_forum FROM disrupt.forum_link l
-    WHERE l.id = link_id AND disrupt.is_active_staff() AND (l.agency = disrupt.caller_agency() OR disrupt.is_admin())
-    FOR NO KEY UPDATE;
+    WHERE l.id = link_id AND disrupt.may_change(l.agency) FOR NO KEY UPDATE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'link_update: forum link % not found', link_id USING ERRCODE = 'DR404';
     END IF;
@@ -584,12 +588,13 @@ REVOKE ALL ON FUNCTION
     disrupt.merge_person(text, text, text), disrupt.next_ref(text),
     disrupt.may_see_person(bigint), disrupt.may_see_party(bigint), disrupt.recompute_pending(),
     disrupt.ref_rank(text, text, text), disrupt.keys_collide(text, text, text, text), disrupt.ref_kind(text),
-    disrupt.ref_in_use(text, text), disrupt.marker_end(bigint, date),
+    disrupt.ref_in_use(text, text), disrupt.may_change(text), disrupt.marker_end(bigint, date),
     disrupt.link_update(bigint, text, date, date, text, text, smallint)
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION disrupt.next_ref(text), disrupt.may_see_person(bigint), disrupt.may_see_party(bigint),
     disrupt.recompute_pending(), disrupt.ref_rank(text, text, text), disrupt.ref_kind(text), disrupt.ref_in_use(text, text),
-    disrupt.marker_end(bigint, date), disrupt.link_update(bigint, text, date, date, text, text, smallint)
+    disrupt.may_change(text), disrupt.marker_end(bigint, date),
+    disrupt.link_update(bigint, text, date, date, text, text, smallint)
     TO disrupt_staff;
 -- merging is for administrators (merge_person checks is_admin() itself as well)
 GRANT EXECUTE ON FUNCTION disrupt.merge_person(text, text, text) TO disrupt_admin;

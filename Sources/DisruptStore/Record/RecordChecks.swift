@@ -62,7 +62,7 @@ struct RecordChecks {
 
     /// Narrows a look-up to the rows the caller may change: her agency's, or any for an
     /// administrator (what `disrupt.marker_end` and `disrupt.link_update` check again).
-    static let mayChange = "AND (agency = disrupt.caller_agency() OR disrupt.is_admin())"
+    static let mayChange = "AND disrupt.may_change(agency)"
 
     /// The id of the party with this reference (exit 3 when there is none).
     func party(_ ref: String) throws -> Int64 {
