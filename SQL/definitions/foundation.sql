@@ -248,14 +248,10 @@ $$;
 --          session called disrupt.consult(purpose, scope) in a committed transaction) AND (shared OR own agency
 --          OR admin).  Every staff SELECT policy on personal data starts with the same
 --          (SELECT disrupt.consulting()).
---   write: active staff AND (own agency OR admin)   (INSERT/UPDATE/DELETE); an UPDATE (and so a
---          row lock, SELECT ... FOR UPDATE/SHARE, which PostgreSQL checks against the UPDATE
---          policy) only inside import_run's marked statement (disrupt.import_writing(),
---          security.sql): staff change records by importing them, or through the SECURITY
---          DEFINER functions of the CLI's commands. With a row lock of her own a login could make
---          every write naming her agency's person wait, the sweep's included, for as long as
---          she liked, and with NOWAIT learn that a record hidden from her was being written
---          about him (helper-49).
+--   write: active staff AND (own agency OR admin)   (INSERT/UPDATE/DELETE; the same rule as
+--          disrupt.may_change, record.sql, which the SECURITY DEFINER writers apply per row).
+--          Staff hold INSERT only (record.sql): stored rows change through those writers, since
+--          an UPDATE grant is also a row lock.
 --   owner_all: the SECURITY DEFINER functions owned by disrupt_owner (merge, audit, dirty)
 -- The helpers are wrapped in (SELECT ...) so each is an initplan, run once per statement.
 -- ---------------------------------------------------------------------------
@@ -276,8 +272,7 @@ BEGIN
     IF EXISTS (SELECT 1 FROM pg_policy WHERE polrelid = tbl AND polname = 'staff_delete') THEN EXECUTE format('DROP POLICY staff_delete ON %s', tbl); END IF;
     EXECUTE format('CREATE POLICY staff_read ON %s FOR SELECT USING (%s)', tbl, rd);
     EXECUTE format('CREATE POLICY staff_insert ON %s FOR INSERT WITH CHECK (%s)', tbl, wr);
-    EXECUTE format('CREATE POLICY staff_update ON %s FOR UPDATE USING (%s AND (SELECT disrupt.import_writing())) '
-                   'WITH CHECK (%s)', tbl, wr, wr);
+    EXECUTE format('CREATE POLICY staff_update ON %s FOR UPDATE USING (%s) WITH CHECK (%s)', tbl, wr, wr);
     EXECUTE format('CREATE POLICY staff_delete ON %s FOR DELETE USING (%s)', tbl, wr);
     PERFORM disrupt.attach_owner_policy(tbl);
 END

@@ -604,17 +604,18 @@ SELECT disrupt.grant_read('{disrupt_staff}', 'disrupt.agency', 'disrupt.marker_k
 GRANT INSERT, UPDATE ON disrupt.agency, disrupt.marker_kind, disrupt.offence, disrupt.order_type
     TO disrupt_admin;
 
--- personal data: SELECT (of the user columns: grant_read), INSERT and UPDATE (the import's
--- idempotent merge updates its own agency's rows; the staff_update policy allows an UPDATE
--- only inside an import's statement), narrowed by RLS and by the statement reference checks above
--- (disrupt.check_references: no reference to a missing or hidden row). No DELETE: no
--- command deletes a record (a record is ended, superseded or merged), and a DELETE refused by a
--- foreign key would reveal a hidden row that refers to it.
+-- personal data: SELECT (of the user columns: grant_read) and INSERT, narrowed by RLS and by the
+-- statement reference checks above (disrupt.check_references: no reference to a missing or
+-- hidden row). No UPDATE: an UPDATE grant is also a row lock (FOR UPDATE; INSERT ... ON CONFLICT
+-- DO UPDATE locks before any policy is looked at), so stored rows change only through
+-- SECURITY DEFINER functions: the import's merge (disrupt.import_update, import.sql), marker_end,
+-- link_update and merge_person. No DELETE: no command deletes a record (a record is ended,
+-- superseded or merged), and a DELETE refused by a foreign key would reveal a hidden row that
+-- refers to it.
 -- Column privileges: staff insert every column but the id and the four the database fills in
 -- (created_by, created_at, updated_by, updated_at; touch() guards them on UPDATE), so a row
--- cannot claim another author, and update every column but the id: a chosen id, inserted or
--- set, would probe which ids hidden rows hold (the primary key's refusal says "taken").
--- person.merged_into is written by merge_person only: staff may neither insert nor update it.
+-- cannot claim another author; a chosen id would probe which ids hidden rows hold (the primary
+-- key's refusal says "taken"). person.merged_into is written by merge_person only.
 SELECT disrupt.grant_read('{disrupt_staff}',
     'disrupt.person', 'disrupt.alias', 'disrupt.party', 'disrupt.relationship', 'disrupt.incident',
     'disrupt.marker', 'disrupt.court_order', 'disrupt.breach', 'disrupt.forum_link', 'disrupt.referral');
@@ -630,11 +631,6 @@ BEGIN
                  FROM pg_catalog.pg_attribute a
                  WHERE a.attrelid = format('disrupt.%I', t)::regclass AND a.attnum > 0 AND NOT a.attisdropped
                    AND a.attname NOT IN ('id', 'created_by', 'created_at', 'updated_by', 'updated_at', 'merged_into'));
-        EXECUTE (SELECT format('GRANT UPDATE (%s) ON disrupt.%I TO disrupt_staff',
-                               string_agg(format('%I', a.attname), ', ' ORDER BY a.attnum), t)
-                 FROM pg_catalog.pg_attribute a
-                 WHERE a.attrelid = format('disrupt.%I', t)::regclass AND a.attnum > 0 AND NOT a.attisdropped
-                   AND a.attname NOT IN ('id', 'merged_into'));
     END LOOP;
 END
 $do$;

@@ -319,12 +319,11 @@ $$;
 -- ---------------------------------------------------------------------------
 -- The import context (table in migration 0006): import_run marks its statement so that
 -- the audit triggers log imported rows by key and file (foundation.sql), and so that the
--- statement may update records (the staff_update policy, foundation.sql attach_rls). Only
--- import_run may set it: import_mark reads the PL/pgSQL call stack and refuses any other
--- caller, so a hand-made insert cannot pass for an import, nor a hand-made UPDATE or row lock
--- for the import's merge. import_file() is what the audit triggers read ('' is an import
--- without a file name: marked, logged with whole row images); import_writing() what the
--- policy reads.
+-- statement may change stored records (disrupt.import_update, import.sql). Only import_run may
+-- set it: import_mark reads the PL/pgSQL call stack and refuses any other caller, so a
+-- hand-made insert cannot pass for an import, nor a hand-made call change stored records.
+-- import_file() is what the audit triggers read ('' is an import without a file name: marked,
+-- logged with whole row images); import_writing() what import_update reads.
 -- ---------------------------------------------------------------------------
 CREATE FUNCTION disrupt.import_mark(file text) RETURNS void
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp

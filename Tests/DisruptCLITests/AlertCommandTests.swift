@@ -419,9 +419,15 @@ struct AlertCommandTests {
         #expect(notifying == 0, "a function of disrupt's sends a NOTIFY")
         // a mark is taken once its writer commits, not before, and a committed one is taken even
         // while the same connection has a later transaction open (helper-50)
-        try writer.execute("UPDATE disrupt.incident SET occurred_on = occurred_on - 1 WHERE source_ref = 'I-listened'")
+        func record(_ ref: String) throws {
+            try writer.execute("""
+                INSERT INTO disrupt.incident (source_ref, person_id, occurred_on, agency)
+                SELECT \(ref), id, \(today)::date, 'police' FROM disrupt.person WHERE person_ref = \(fx.personRef)
+                """)
+        }
+        try record("I-listened-2")
         try writer.execute("BEGIN")
-        try writer.execute("UPDATE disrupt.incident SET occurred_on = occurred_on - 1 WHERE source_ref = 'I-listened'")
+        try record("I-listened-3")
         let service = try fx.superuser()
         defer { service.close() }
         #expect(try service.query("SELECT disrupt.service_wake_take() AS woken")[0].decode("woken", as: Bool.self) == true)

@@ -150,15 +150,14 @@ extension AlertCommandTests {
         _ = try fx.openPlan()
         try party("V-prot")
         try order("O-hidden", type: "dvpo", starts: today.adding(days: -3), ends: nil, party: "V-prot", sensitivity: "restricted")
-        try incident("I-long", on: today.adding(days: -10), party: nil, agency: "probation")
         let officer = try staffSession(fx.probation)
         defer { officer.close() }
         // the police's restricted order makes a suspected breach for the police SPOC; probation's
         // statement succeeds all the same, however long the reference it writes
-        try db.execute("""
-            UPDATE disrupt.incident SET source_ref = repeat('X', 3000), occurred_on = \(today)::date,
-                   party_id = (SELECT id FROM disrupt.party WHERE party_ref = 'V-prot')
-             WHERE source_ref = 'I-long'
+        try officer.execute("""
+            INSERT INTO disrupt.incident (source_ref, person_id, party_id, occurred_on, agency)
+            SELECT repeat('X', 3000), pe.id, pa.id, \(today)::date, 'probation'
+              FROM disrupt.person pe, disrupt.party pa WHERE pe.person_ref = \(fx.personRef) AND pa.party_ref = 'V-prot'
             """)
         let evidence = try db.query("SELECT evidence FROM disrupt.reminder WHERE kind = 'suspected_breach'")
         #expect(evidence.count == 1)

@@ -82,6 +82,51 @@ struct RecordCommandTests {
         #expect(try run(["person", "show", "P-404"]).status == 3)
     }
 
+    /// `marker end` and `link update` change a stored record, which staff may not UPDATE by hand:
+    /// they go through disrupt.marker_end and disrupt.link_update, as the login that runs them.
+    /// Her own agency's record changes; another agency's is "not found" (exit 3) and unchanged.
+    @Test func staffEndAndUpdateOnlyTheirOwnAgencysRecords() throws {
+        let token = String(UUID().uuidString.lowercased().filter(\.isLetter).prefix(8))
+        let police = "pol_\(token)", probation = "prob_\(token)"
+        #expect(try self.run(["staff", "add", police, "--name", "Pat Police", "--agency", "police", "--role", "rep"]).status == 0)
+        #expect(try self.run(["staff", "add", probation, "--name", "Pam Probation", "--agency", "probation", "--role", "rep"]).status == 0)
+        func staffRun(_ arguments: [String], as login: String) throws -> DisruptBinary.Result {
+            try DisruptBinary.run(arguments, databaseURL: location.asUser(login).testURL)
+        }
+        let added = try staffRun(["marker", "add", "P-000001", "--kind", "weapons", "--on", "2026-09-02"], as: police)
+        let marker = added.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(added.status == 0, "\(added.stderr)")
+        let linked = try staffRun(["link", "add", "P-000001", "--forum", "iom", "--status", "active", "--starts", "2026-09-01"], as: police)
+        let link = linked.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(linked.status == 0, "\(linked.stderr)")
+
+        let othersEnd = try staffRun(["marker", "end", marker, "--on", "2026-10-01"], as: probation)
+        #expect(othersEnd.status == 3 && othersEnd.stderr.contains("no marker with reference"), "\(othersEnd.stderr)")
+        let othersUpdate = try staffRun(["link", "update", link, "--status", "closed"], as: probation)
+        #expect(othersUpdate.status == 3, "\(othersUpdate.stderr)")
+        #expect(try scalar("SELECT count(*)::int FROM disrupt.marker WHERE source_ref = \(marker) AND expires_on IS NULL") == 1)
+
+        let ownEnd = try staffRun(["marker", "end", marker, "--on", "2026-10-01"], as: police)
+        #expect(ownEnd.status == 0, "\(ownEnd.stderr)")
+        let ownUpdate = try staffRun(["link", "update", link, "--status", "closed", "--next-review", "2026-12-01"], as: police)
+        #expect(ownUpdate.status == 0, "\(ownUpdate.stderr)")
+        #expect(try scalar("""
+            SELECT count(*)::int FROM disrupt.marker WHERE source_ref = \(marker) AND expires_on = '2026-10-01' AND updated_by = \(police)
+            """) == 1)
+        #expect(try scalar("""
+            SELECT count(*)::int FROM disrupt.forum_link WHERE source_ref = \(link) AND status = 'closed'
+               AND next_review_on = '2026-12-01' AND updated_by = \(police)
+            """) == 1)
+        // a MAPPA level on an IOM link is refused by the database as well as by the command
+        let staff = try PostgresConnection(location.asUser(police).configuration)
+        defer { staff.close() }
+        try Consultation(purpose: "record command test", scope: "test").open(on: staff)
+        let id: Int64 = try staff.query("SELECT id FROM disrupt.forum_link WHERE source_ref = \(link)")[0].decode("id")
+        var refusal: String?
+        do { _ = try staff.query("SELECT disrupt.link_update(\(id), NULL, NULL, NULL, NULL, NULL, 2::smallint)") } catch let error as PostgresError { refusal = error.sqlState }
+        #expect(refusal == "22023")
+    }
+
     @Test func entryCommandsHappyPaths() throws {
         #expect(try run(["alias", "add", "P-000001", "--name", "Daz Ashdown"]).stdout == "P-000001\n")
         #expect(try run(["party", "add", "--ref", "V-100", "--family-name", "Penhallow", "--kind", "new_partner"]).stdout == "V-100\n")

@@ -32,9 +32,9 @@ struct ResearchChaseVisibilityTests {
 
         // The police make the victim restricted (their import's merge; here by hand, as a
         // database administrator would): housing may no longer see the case.
-        let police = try fx.superuser()
-        defer { police.close() }
-        try police.execute("UPDATE disrupt.party SET sensitivity = 'restricted' WHERE party_ref = \(victim)")
+        let dba = try fx.superuser()
+        defer { dba.close() }
+        try dba.execute("UPDATE disrupt.party SET sensitivity = 'restricted' WHERE party_ref = \(victim)")
 
         #expect(try chases().isEmpty, "the outbox row names a case housing may no longer see")
         let inbox = try fx.ok(["inbox", "--all"], as: fx.housing)
@@ -52,7 +52,7 @@ struct ResearchChaseVisibilityTests {
         #expect(refused == "DR404")
 
         // Shared again: the chase is back, still unacknowledged.
-        try police.execute("UPDATE disrupt.party SET sensitivity = 'shared' WHERE party_ref = \(victim)")
+        try dba.execute("UPDATE disrupt.party SET sensitivity = 'shared' WHERE party_ref = \(victim)")
         #expect(try chases() == [chase])
         #expect(try fx.ok(["inbox"], as: fx.housing).contains(caseRef))
     }

@@ -41,11 +41,22 @@ struct SecurityRowLevelTests {
         let f = fixture
         let db = try f.connect(as: f.probation)
         defer { db.close() }
-        let changed: [Int] = try db.asConsulting {
-            [try db.execute("UPDATE disrupt.marker SET note = 'hijacked' WHERE source_ref = \(f.marker("ps"))"),
-             try db.execute("UPDATE disrupt.marker SET agency = 'probation' WHERE source_ref = \(f.marker("ps"))")]
-        }
-        #expect(changed == [0, 0])
+        // by hand staff update nothing, their own agency's rows included (no UPDATE privilege)
+        try Consultation(purpose: "row level test", scope: "test").open(on: db)
+        #expect(sqlState { _ = try db.execute("UPDATE disrupt.marker SET note = 'hijacked' WHERE source_ref = \(f.marker("ps"))") } == "42501")
+        #expect(sqlState { _ = try db.execute("UPDATE disrupt.marker SET agency = 'probation' WHERE source_ref = \(f.marker("ps"))") } == "42501")
+        // by import, the way staff change records, another agency's marker is refused
+        try db.execute("BEGIN")
+        _ = try db.query("SELECT * FROM disrupt.import_stage('markers')")
+        try db.execute("""
+            INSERT INTO pg_temp.stage_markers (line, source_ref, person_ref, marker, recorded_on, note)
+            VALUES (2, \(f.marker("ps")), \("P-\(f.token)"), 'weapons', '2024-01-10', 'hijacked')
+            """)
+        let counts = try db.query("SELECT * FROM disrupt.import_run('markers', NULL, 'hijack.csv')")[0]
+        let reason: String? = try db.query("SELECT reject_reason FROM pg_temp.stage_markers")[0].decode("reject_reason")
+        try db.execute("COMMIT")
+        #expect(try counts.decode("updated", as: Int.self) == 0 && counts.decode("rejected", as: Int.self) == 1)
+        #expect(reason?.contains("belongs to agency police") == true, "\(reason ?? "")")
         // no member of staff deletes a record (a delete refused by a foreign key would name a hidden row)
         #expect(sqlState { _ = try db.execute("DELETE FROM disrupt.marker WHERE source_ref IN (\(f.marker("ps")), \(f.marker("pr")))") } == "42501")
         #expect(sqlState { _ = try db.execute("TRUNCATE disrupt.marker") } == "42501")
@@ -68,9 +79,8 @@ struct SecurityRowLevelTests {
         }
         #expect(sqlState { try insert("M-\(f.token)-claim", agency: "police") } == "42501")
         try insert("M-\(f.token)-own", agency: "probation")
-        // nor handed to another agency: by hand, an UPDATE changes nothing (staff change records
-        // by importing them, as their own agency's; StaffWriteAttackTests)
-        #expect(try db.asConsulting { try db.execute("UPDATE disrupt.marker SET agency = 'police' WHERE source_ref = \("M-\(f.token)-own")") } == 0)
+        // nor handed to another agency by hand (staff may not UPDATE; an import writes its own agency's)
+        #expect(sqlState { _ = try db.execute("UPDATE disrupt.marker SET agency = 'police' WHERE source_ref = \("M-\(f.token)-own")") } == "42501")
         // provenance is the database's: not writable on INSERT, reset on UPDATE
         #expect(sqlState {
             _ = try db.execute("""

@@ -297,6 +297,9 @@ struct StaffReadAttackTests {
                 + "CREATE POLICY ride ON pg_temp.stage_markers USING (pg_temp.ride_check(reject_reason))",
             "CREATE INDEX ride ON pg_temp.stage_markers (line)",
             "ALTER TABLE pg_temp.stage_markers ADD COLUMN ride text",
+            // a domain of her own that prints as "text" (helper-53)
+            "CREATE DOMAIN pg_temp.text AS pg_catalog.text CHECK (pg_temp.ride_check(VALUE)); "
+                + "ALTER TABLE pg_temp.stage_markers ALTER COLUMN reject_reason TYPE pg_temp.text",
             "DROP TABLE pg_temp.stage_markers; CREATE TEMP VIEW stage_markers AS SELECT 1 AS line",
         ] {
             try db.execute("BEGIN")

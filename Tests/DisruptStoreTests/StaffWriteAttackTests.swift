@@ -80,13 +80,13 @@ struct StaffWriteAttackTests {
         #expect(sqlState {
             try db.execute("INSERT INTO disrupt.alias (person_id, alias_name, agency) VALUES (\(h.person), 'Someone', 'probation')")
         } == "23503")
-        // an own record cannot be moved onto the hidden person either: by hand an UPDATE changes
-        // nothing (aStaffLoginHoldsNoRowLockAndUpdatesNothingByHand), and an import that names
+        // an own record cannot be moved onto the hidden person either: staff may not UPDATE by
+        // hand (aStaffLoginHoldsNoRowLockAndUpdatesNothingByHand), and an import that names
         // him is refused alike whether the person is hidden or missing
         try marker("M-\(f.token)-mine", person: f.personID)
-        #expect(try db.asConsulting {
-            try db.execute("UPDATE disrupt.marker SET person_id = \(h.person) WHERE source_ref = \("M-\(f.token)-mine")")
-        } == 0)
+        #expect(sqlState {
+            _ = try db.execute("UPDATE disrupt.marker SET person_id = \(h.person) WHERE source_ref = \("M-\(f.token)-mine")")
+        } == "42501")
         func move(to personRef: String) throws -> String? {
             try db.execute("BEGIN")
             defer { _ = try? db.execute("ROLLBACK") }
@@ -135,25 +135,48 @@ struct StaffWriteAttackTests {
             """)
     }
 
-    /// helper-49: an UPDATE grant also gave row locks. A police login that held `FOR UPDATE` on
-    /// her agency's person in an open transaction made every write naming him wait, another
-    /// agency's hidden record and the sweep's outbox included, and with `NOWAIT` she learnt that
-    /// such a record was being written. Staff now update records only inside an import's
-    /// statement or through the commands' SECURITY DEFINER functions: by hand, an UPDATE changes
-    /// nothing and a row lock takes no row.
+    /// helper-49 and helper-52: an UPDATE grant is also a row lock. A police login that held
+    /// `FOR UPDATE` on her agency's person in an open transaction (or `INSERT ... ON CONFLICT DO
+    /// UPDATE ... WHERE false`, which PostgreSQL locks before any policy or WHERE is looked at,
+    /// and which reached another agency's shared person too) made every write naming him wait,
+    /// another agency's hidden record and the sweep's outbox included, and with `NOWAIT` or a
+    /// lock timeout learnt that such a record was being written. Staff hold no UPDATE privilege
+    /// now: stored records change through SECURITY DEFINER functions (the import's merge, the
+    /// commands'), and every way of locking a row by hand is refused.
     @Test func aStaffLoginHoldsNoRowLockAndUpdatesNothingByHand() throws {
         let f = fixture
         let police = try f.connect(as: f.police)
         defer { police.close() }
         try Consultation(purpose: "row lock attack test", scope: "test").open(on: police)
-        try police.execute("BEGIN")
-        for strength in ["UPDATE", "NO KEY UPDATE", "SHARE", "KEY SHARE"] {
-            #expect(try police.query("SELECT id FROM disrupt.person WHERE id = \(f.personID) FOR \(unsafeSQL: strength)").isEmpty, "\(strength)")
-            #expect(try police.query("SELECT id FROM disrupt.marker WHERE source_ref = \(f.marker("ps")) FOR \(unsafeSQL: strength) NOWAIT").isEmpty)
+        var probes = ["UPDATE", "NO KEY UPDATE", "SHARE", "KEY SHARE"].flatMap { strength in
+            ["SELECT id FROM disrupt.person WHERE id = \(f.personID) FOR \(strength)",
+             "SELECT id FROM disrupt.marker WHERE source_ref = '\(f.marker("ps"))' FOR \(strength) NOWAIT"]
         }
-        #expect(try police.execute("UPDATE disrupt.marker SET note = 'by hand' WHERE source_ref = \(f.marker("ps"))") == 0)
-        #expect(try police.execute("UPDATE disrupt.person SET given_name = 'Eric' WHERE id = \(f.personID)") == 0)
-        // while her transaction stays open, another agency writes a record naming him at once
+        probes += [
+            "UPDATE disrupt.marker SET note = 'by hand' WHERE source_ref = '\(f.marker("ps"))'",
+            "UPDATE disrupt.person SET given_name = 'Eric' WHERE id = \(f.personID)",
+            "INSERT INTO disrupt.person (person_ref, family_name, agency) SELECT person_ref, 'x', 'police' FROM disrupt.person "
+                + "WHERE id = \(f.personID) ON CONFLICT (person_ref, agency) DO UPDATE SET person_ref = excluded.person_ref WHERE false",
+            "INSERT INTO disrupt.person (person_ref, family_name, agency) SELECT person_ref, 'x', 'police' FROM disrupt.person "
+                + "WHERE id = \(f.personID) ON CONFLICT (person_ref) WHERE sensitivity = 'shared' DO UPDATE SET family_name = excluded.family_name WHERE false",
+            "INSERT INTO disrupt.marker (source_ref, person_id, kind, recorded_on, agency) VALUES ('\(f.marker("ps"))', \(f.personID), 'weapons', "
+                + "'2024-01-10', 'police') ON CONFLICT (source_ref, agency) DO UPDATE SET note = excluded.note WHERE false",
+            "LOCK TABLE disrupt.person IN ROW SHARE MODE",
+            // the merge's writer, called by hand outside an import
+            "SELECT disrupt.import_update('marker', '{note}', '[{\"id\": 1, \"note\": \"by hand\"}]')",
+        ]
+        for probe in probes {
+            try police.execute("BEGIN")
+            #expect(sqlState { _ = try police.query(PostgresQuery(unsafeSQL: probe)) } == "42501", "\(probe)")
+            try police.execute("ROLLBACK")
+        }
+        // her transaction stays open after what she may do (an insert that meets the person's
+        // key does nothing and locks nothing); another agency writes a record naming him at once
+        try police.execute("BEGIN")
+        #expect(try police.execute("""
+            INSERT INTO disrupt.person (person_ref, family_name, agency) SELECT person_ref, 'x', 'police' FROM disrupt.person
+            WHERE id = \(f.personID) ON CONFLICT DO NOTHING
+            """) == 0)
         let health = try f.connect(as: f.health)
         defer { health.close() }
         try health.execute("SET lock_timeout = '2s'")
@@ -321,7 +344,7 @@ struct StaffWriteAttackTests {
         #expect(sqlState { _ = try db.execute("UPDATE disrupt.marker SET id = \(hiddenMarker) WHERE id = \(mine)") } == "42501")
         #expect(sqlState { _ = try db.execute("UPDATE disrupt.marker SET id = \(hiddenMarker + 1) WHERE id = \(mine)") } == "42501")
         // and by hand no other column either (staff change records by importing them)
-        #expect(try db.execute("UPDATE disrupt.marker SET note = 'seen again' WHERE id = \(mine)") == 0)
+        #expect(sqlState { _ = try db.execute("UPDATE disrupt.marker SET note = 'seen again' WHERE id = \(mine)") } == "42501")
     }
 
     /// A key held only by rows the caller cannot see never collides (migration 0011): probation

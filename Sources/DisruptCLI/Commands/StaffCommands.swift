@@ -31,7 +31,7 @@ enum StaffCommands {
         if input.format == .json {
             try invocation.console.printJSON(member)
         } else {
-            invocation.console.print("\(member.login) (\(member.fullName)) is \(member.role) for \(member.agency), with at most \(input.connectionLimit) connections at once.")
+            invocation.console.print("\(member.login) (\(member.fullName)) is \(member.role) for \(member.agency), with at most \(member.connectionLimit.map(String.init) ?? "unlimited") connections at once.")
             invocation.console.print("disrupt stores no passwords. Set one in psql with: \\password \(member.login)")
             invocation.console.print("(or ALTER ROLE \(member.login) PASSWORD '...'), or use certificate authentication in pg_hba.conf.")
         }

@@ -77,7 +77,8 @@ public struct StaffDirectory: Sendable {
 
     /// The connections a staff login may hold at once unless its administrator says otherwise.
     public static let defaultConnectionLimit = 10
-    /// The limits `disrupt.staff_add` accepts.
+    /// The limits `disrupt.staff_add` accepts (it refuses any other; the command checks first
+    /// for a usage message).
     public static let connectionLimits = 1...1000
 
     /// Creates (or re-enables and updates) a staff login, with at most `connectionLimit`
@@ -86,9 +87,6 @@ public struct StaffDirectory: Sendable {
                     connectionLimit: Int = defaultConnectionLimit, on db: PostgresConnection) throws -> StaffMember {
         try Self.validateLogin(login)
         try Self.validateName(fullName)
-        guard Self.connectionLimits.contains(connectionLimit) else {
-            throw StoreError(.usage, "the connection limit must be a whole number from 1 to 1000")
-        }
         return try db.transaction {
             try requireAdmin(on: db, to: "add staff")
             try db.execute("SELECT disrupt.staff_add(\(login), \(fullName), \(agency.rawValue), \(role.rawValue), \(connectionLimit))")
