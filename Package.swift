@@ -22,8 +22,11 @@ let package = Package(
         ),
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
         .target(name: "DisruptCore"),
-        // Generates Swift source holding SQL/ and Config/ so an installed binary needs no files beside it.
-        .executableTarget(name: "EmbedResources"),
+        // SHA-256 of the embedded SQL, for the build tool (at build time) and the migrator.
+        .target(name: "Checksum"),
+        // Generates Swift source holding SQL/ and Config/ (and each file's checksum) so an
+        // installed binary needs no files beside it.
+        .executableTarget(name: "EmbedResources", dependencies: ["Checksum"]),
         .plugin(
             name: "EmbedResourcesPlugin",
             capability: .buildTool(),
@@ -31,7 +34,7 @@ let package = Package(
         ),
         .target(
             name: "DisruptStore",
-            dependencies: ["DisruptCore", "Postgres"],
+            dependencies: ["DisruptCore", "Postgres", "Checksum"],
             plugins: ["EmbedResourcesPlugin"]
         ),
         // Postgres for the connection a command hands to the store and the errors it maps to exit codes.

@@ -23,7 +23,7 @@ public struct Database: Sendable {
             throw StoreError(.failure, "cannot connect to \(location.summary): \(error.message)", hint: connectHint)
         }
         guard migrateIfNeeded else { return connection }
-        if try !Migrator().isCurrent(connection) {
+        if try !Migrator.embeddedSchemaIsCurrent(connection) {
             if case .embedded = location {
                 try migrate(connection)
             } else {

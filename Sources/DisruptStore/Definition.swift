@@ -1,3 +1,5 @@
+import Checksum
+
 /// One file of database objects from `SQL/definitions/<area>.sql`: functions, procedures,
 /// views, triggers, row-level-security policies and grants, each defined in exactly one file.
 /// The migrator drops every such object and runs all the files again, in `order`, whenever a
@@ -6,6 +8,8 @@
 public struct Definition: Sendable, Equatable {
     public let name: String
     public let sql: String
+    /// SHA-256 of the text, recorded in `disrupt.schema_definitions`.
+    public let checksum: String
 
     /// The files in the order they are applied: each may use what the files before it define
     /// (policies call the identity helpers of `foundation`, `plans` reads what `record` grants...).
@@ -14,7 +18,12 @@ public struct Definition: Sendable, Equatable {
 
     /// The definition files embedded in this binary, in `order`.
     public static var embedded: [Definition] {
-        order.compactMap { name in Resources.text(path(name)).map { Definition(name: name, sql: $0) } }
+        order.compactMap { name in Resources.text(path(name)).map { Definition(name: name, sql: $0, checksum: Resources.checksum(path(name))) } }
+    }
+
+    /// The embedded files of `order` by name, with their build-time checksums (no text decoded).
+    public static var embeddedChecksums: [String: String] {
+        Dictionary(uniqueKeysWithValues: order.compactMap { name in Resources.checksum(path(name)).map { (name, $0) } })
     }
 
     /// The names of the embedded files, whether or not `order` lists them.
@@ -25,13 +34,12 @@ public struct Definition: Sendable, Equatable {
         }
     }
 
-    public init(name: String, sql: String) {
+    /// A definition file; its checksum is computed from `sql` unless given.
+    public init(name: String, sql: String, checksum: String? = nil) {
         self.name = name
         self.sql = sql
+        self.checksum = checksum ?? SHA256.hex(sql)
     }
 
     static func path(_ name: String) -> String { "SQL/definitions/\(name).sql" }
-
-    /// SHA-256 of the text, recorded in `disrupt.schema_definitions`.
-    public var checksum: String { SHA256.hex(sql) }
 }

@@ -78,17 +78,28 @@ public struct Migrator: Sendable {
         try check(applied: appliedMigrations(connection))
     }
 
-    /// A one-round-trip check for every command: true when the database has exactly this
-    /// binary's migrations (by version; `migrate` and `db status` verify their checksums too)
-    /// and exactly its definition files (by checksum).
+    /// A one-round-trip check: true when the database has exactly these migrations (by version;
+    /// `migrate` and `db status` verify their checksums too) and exactly these definition files
+    /// (by checksum).
     public func isCurrent(_ connection: PostgresConnection) throws -> Bool {
+        try Self.isCurrent(connection, versions: migrations.map(\.version),
+                           definitions: Dictionary(uniqueKeysWithValues: definitions.map { ($0.name, $0.checksum) }))
+    }
+
+    /// `isCurrent` for this binary's embedded schema, the check every command makes at its start:
+    /// from the files' names and build-time checksums only, so it decodes and hashes no text.
+    public static func embeddedSchemaIsCurrent(_ connection: PostgresConnection) throws -> Bool {
+        try isCurrent(connection, versions: Migration.embeddedVersions, definitions: Definition.embeddedChecksums)
+    }
+
+    private static func isCurrent(_ connection: PostgresConnection, versions: [Int], definitions: [String: String]) throws -> Bool {
         do {
             let row = try connection.query("""
                 SELECT (SELECT coalesce(array_agg(version::text ORDER BY version), '{}') FROM disrupt.schema_migrations) AS versions,
                        (SELECT coalesce(array_agg(name || ' ' || checksum), '{}') FROM disrupt.schema_definitions) AS definitions
                 """)[0]
-            return try row.decode("versions", as: [String].self) == migrations.map { String($0.version) }
-                && Set(try row.decode("definitions", as: [String].self)) == Set(definitions.map { "\($0.name) \($0.checksum)" })
+            return try row.decode("versions", as: [String].self) == versions.map(String.init)
+                && Set(try row.decode("definitions", as: [String].self)) == Set(definitions.map { "\($0.key) \($0.value)" })
         } catch let error as PostgresError where error.sqlState == "42P01" || error.sqlState == "3F000" {
             return false
         }

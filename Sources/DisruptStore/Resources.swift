@@ -9,6 +9,11 @@ public enum Resources {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// The SHA-256 of an embedded file's bytes, computed when it was embedded.
+    public static func checksum(_ path: String) -> String? {
+        EmbeddedResources.checksums[path]
+    }
+
     /// The embedded paths under a folder and its subfolders (`SQL/definitions`), sorted.
     public static func paths(under folder: String) -> [String] {
         EmbeddedResources.base64Files.keys.filter { $0.hasPrefix(folder + "/") }.sorted()

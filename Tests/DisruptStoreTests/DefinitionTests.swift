@@ -85,6 +85,9 @@ struct DefinitionTests {
             SELECT encode(sha256(convert_to(t, 'UTF8')), 'hex') AS sum FROM unnest(\(texts)::text[]) WITH ORDINALITY AS x(t, n) ORDER BY n
             """).map { try $0.decode("sum", as: String.self) }
         #expect(texts.map { Definition(name: "x", sql: $0).checksum } == expected)
+        // and the embedded files' checksums, computed when they were embedded, are the same
+        #expect(Array(expected.suffix(Migration.embedded.count + Definition.embedded.count))
+                == Migration.embedded.map(\.checksum) + Definition.embedded.map(\.checksum))
     }
 
     @Test func aChangedFileIsAppliedAgainAndWhatItNoLongerDefinesIsGone() throws {
@@ -107,8 +110,10 @@ struct DefinitionTests {
         #expect(try db.query("SELECT has_function_privilege('disrupt_staff', 'disrupt.probe()', 'EXECUTE') AS granted")[0].decode("granted", as: Bool.self))
         // this disrupt no longer has the file: the function and its grant go, everything else is back
         #expect(try Migrator().definitionStatus(db).contains(DefinitionStatus(name: "probe", state: .removed)))
+        #expect(try !Migrator.embeddedSchemaIsCurrent(db), "the probe's row is still recorded")
         #expect(try Migrator().migrate(db).definitionsApplied)
         #expect(try Migrator().isCurrent(db))
+        #expect(try Migrator.embeddedSchemaIsCurrent(db), "the start-up check, from names and build-time checksums alone")
         #expect(try db.query("SELECT to_regproc('disrupt.probe') IS NULL AS absent")[0].decode("absent", as: Bool.self))
         #expect(try db.query("SELECT has_function_privilege('disrupt_staff', 'disrupt.inbox(boolean)', 'EXECUTE') AS granted")[0].decode("granted", as: Bool.self))
         #expect(try db.query("SELECT 1 FROM pg_policy WHERE polname = 'owner_all'").count >= 16)
@@ -130,7 +135,7 @@ struct DefinitionTests {
             INSERT INTO disrupt.schema_migrations (version, name, checksum) VALUES (1, 'foundation', 'x'), (2, 'record', 'y');
             CREATE TABLE disrupt.person (id bigint);
             """)
-        #expect(try !Migrator().isCurrent(db))
+        #expect(try !Migrator().isCurrent(db) && !Migrator.embeddedSchemaIsCurrent(db))
         #expect(throws: LegacyDatabase.self) { try Migrator().migrate(db) }
         #expect(throws: LegacyDatabase.self) { try Migrator().migrate(db, dryRun: true) }
         #expect(try Migrator().appliedMigrations(db).map(\.label) == ["0001_foundation", "0002_record"], "nothing was applied")

@@ -1,13 +1,13 @@
 /// SHA-256 (FIPS 180-4) of bytes, as lowercase hex: the checksum of migrations and definition
-/// files. Foundation on Linux has no hash functions and the checks must be cheap enough for
-/// every command, so it is computed here rather than by a round trip to PostgreSQL; the
-/// result equals PostgreSQL's `encode(sha256(...), 'hex')`.
-enum SHA256 {
-    static func hex(_ text: String) -> String {
+/// files. Foundation on Linux has no hash functions, so it is computed here; the result equals
+/// PostgreSQL's `encode(sha256(...), 'hex')`. The build tool that embeds `SQL/` computes each
+/// file's checksum once, at build time, so that no command spends its start-up hashing them.
+public enum SHA256 {
+    public static func hex(_ text: String) -> String {
         hex(Array(text.utf8))
     }
 
-    static func hex(_ message: [UInt8]) -> String {
+    public static func hex(_ message: [UInt8]) -> String {
         var hash: [UInt32] = [
             0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
         ]
