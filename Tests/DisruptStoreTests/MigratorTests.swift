@@ -6,8 +6,13 @@ import Testing
 
 @Suite("Migrations")
 struct MigratorTests {
+    /// A database migrated once, so that the cluster-wide roles the migrator grants to exist
+    /// even when this suite runs alone (the sample migrations create none).
+    static let roles = Result { try TestCluster.freshDatabase("migrator_roles") }
+
     /// An empty database (no migrations applied).
     func emptyDatabase() throws -> PostgresConnection {
+        _ = try Self.roles.get()
         let name = "mig_\(UUID().uuidString.prefix(8).lowercased())"
         let admin = try TestCluster.superuserConnection(database: "postgres")
         try admin.execute("CREATE DATABASE \(identifier: name)")
