@@ -270,10 +270,15 @@ BEGIN
     INSERT INTO disrupt.audit_log (agency, operation, object_table, object_key, person_id, purpose, detail)
     VALUES (v_agency, 'consult', btrim(scope), v_person::text, v_person, btrim(purpose), v_detail)
     RETURNING id INTO v_id;
-    -- consultations of sessions that have gone (this backend's earlier sessions included)
+    -- consultations of sessions that have gone (this backend's earlier sessions included), those
+    -- no other consult is deleting at this moment: a login that consulted in a transaction she
+    -- kept open held them all, and every other login's consult waited for her (helper-54)
     DELETE FROM disrupt.consultation c
-     WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a
-                       WHERE a.pid = c.backend_pid AND a.backend_start = c.backend_start);
+     WHERE (c.backend_pid, c.backend_start, c.audit_id) IN (
+           SELECT g.backend_pid, g.backend_start, g.audit_id FROM disrupt.consultation g
+            WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a
+                              WHERE a.pid = g.backend_pid AND a.backend_start = g.backend_start)
+              FOR UPDATE SKIP LOCKED);
     INSERT INTO disrupt.consultation (backend_pid, backend_start, xact, audit_id)
     SELECT pg_catalog.pg_backend_pid(), a.backend_start, pg_catalog.pg_current_xact_id(), v_id
       FROM pg_catalog.pg_stat_get_activity(pg_catalog.pg_backend_pid()) a;
@@ -339,7 +344,11 @@ BEGIN
         RAISE EXCEPTION 'import_mark: only disrupt.import_run marks an import' USING ERRCODE = '42501';
     END IF;
     DELETE FROM disrupt.import_context c
-     WHERE c.backend_pid = pg_catalog.pg_backend_pid() OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a WHERE a.pid = c.backend_pid);
+     WHERE (c.backend_pid, c.xact) IN (
+           SELECT g.backend_pid, g.xact FROM disrupt.import_context g
+            WHERE g.backend_pid = pg_catalog.pg_backend_pid()
+               OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a WHERE a.pid = g.backend_pid)
+              FOR UPDATE SKIP LOCKED);
     IF file IS NOT NULL THEN
         INSERT INTO disrupt.import_context (backend_pid, xact, file)
         VALUES (pg_catalog.pg_backend_pid(), pg_catalog.pg_current_xact_id(), file);

@@ -259,6 +259,35 @@ struct StaffReadAttackTests {
             """)[0].decode("ok", as: Bool.self))
     }
 
+    /// helper-54: consult clears the consultations of sessions that have gone, and a login that
+    /// consulted in a transaction she kept open held those rows: every other login's consult,
+    /// and so every read, waited for her. It now skips rows another consult is clearing.
+    @Test func aConsultationHeldOpenStallsNoOneElsesConsultation() throws {
+        let f = fixture
+        let gone = try f.connect(as: f.police)
+        try Consultation(purpose: "a session that ends", scope: "test").open(on: gone)
+        let gonePID: Int = try gone.query("SELECT pg_backend_pid() AS p")[0].decode("p")
+        gone.close()
+        let holder = try f.connect(as: f.police)
+        defer { holder.close() }
+        // wait until the server has let the ended session go, so its row is one to clear
+        let su = try f.superuser()
+        defer { su.close() }
+        var waits = 0
+        while try su.query("SELECT 1 FROM pg_stat_activity WHERE pid = \(gonePID)").count > 0, waits < 100 {
+            Thread.sleep(forTimeInterval: 0.05)
+            waits += 1
+        }
+        try holder.execute("BEGIN")
+        _ = try holder.query("SELECT disrupt.consult('held open', 'psql')")
+        let other = try f.connect(as: f.probation)
+        defer { other.close() }
+        try other.execute("SET lock_timeout = '2s'")
+        // (held up, it would end in 55P03, lock_timeout)
+        #expect(sqlState { _ = try other.query("SELECT disrupt.consult('not held up', 'psql')") } == nil)
+        try holder.execute("ROLLBACK")
+    }
+
     /// The stage is the caller's own temporary table: a trigger (or a check, a policy, an index)
     /// she adds to it runs her code inside import_run's marked statement, where a hand-made
     /// insert was logged as `{"import": file}`, without its row image. import_run refuses a stage
