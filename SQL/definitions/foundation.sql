@@ -320,19 +320,19 @@ $$;
 -- ---------------------------------------------------------------------------
 -- The risk recompute queue (person_dirty): set-based statement triggers.
 -- SECURITY DEFINER (owned by disrupt_owner) so staff need no privilege on person_dirty
--- to write the tables that feed it.  A change to a person already queued refreshes
--- marked_at (DO UPDATE instead of DO NOTHING).  Besides keeping marked_at = the latest
--- input change, the update takes a row lock, so a recompute that deletes the queue row
--- waits for a writer that is still in flight and then reads its committed records: a
--- change can no longer slip between the recompute's read and its delete.
+-- to write the tables that feed it.  Append-only (migration 0018): each write statement adds
+-- one row per person it touched, so no two writers share a row and none waits for another
+-- (helper-54: a shared row made another agency's hidden record wait for a writer who kept her
+-- transaction open, and a lock timeout told her it was in flight).  The recompute deletes the
+-- committed rows of the people it takes and then reads their records; a writer still in flight
+-- keeps its row, so its change is recomputed next time: none slips between read and delete.
 -- ---------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION disrupt.dirty_after_insert() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
 BEGIN
     INSERT INTO disrupt.person_dirty (person_id)
-    SELECT DISTINCT n.person_id FROM new_rows n
-    ON CONFLICT (person_id) DO UPDATE SET marked_at = now();
+    SELECT DISTINCT n.person_id FROM new_rows n;
     RETURN NULL;
 END
 $$;
@@ -344,8 +344,7 @@ BEGIN
     INSERT INTO disrupt.person_dirty (person_id)
     SELECT n.person_id FROM new_rows n
     UNION
-    SELECT o.person_id FROM old_rows o
-    ON CONFLICT (person_id) DO UPDATE SET marked_at = now();
+    SELECT o.person_id FROM old_rows o;
     RETURN NULL;
 END
 $$;
@@ -356,8 +355,7 @@ AS $$
 BEGIN
     INSERT INTO disrupt.person_dirty (person_id)
     SELECT DISTINCT o.person_id FROM old_rows o
-    WHERE EXISTS (SELECT 1 FROM disrupt.person p WHERE p.id = o.person_id)
-    ON CONFLICT (person_id) DO UPDATE SET marked_at = now();
+    WHERE EXISTS (SELECT 1 FROM disrupt.person p WHERE p.id = o.person_id);
     RETURN NULL;
 END
 $$;

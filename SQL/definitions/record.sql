@@ -361,7 +361,7 @@ BEGIN
         gender        = CASE WHEN gender IS NULL OR gender = 'unknown' THEN COALESCE(a.gender, gender) ELSE gender END
     WHERE id = k.id;
 
-    INSERT INTO disrupt.person_dirty (person_id) VALUES (k.id) ON CONFLICT (person_id) DO NOTHING;
+    INSERT INTO disrupt.person_dirty (person_id) VALUES (k.id);
     DELETE FROM disrupt.person_dirty WHERE person_id = a.id;
 
     INSERT INTO disrupt.audit_log (agency, operation, object_table, object_key, person_id, before, after)
@@ -510,8 +510,8 @@ CREATE FUNCTION disrupt.recompute_pending() RETURNS integer
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
     SELECT CASE WHEN NOT disrupt.is_active_staff() THEN 0
-                WHEN disrupt.is_admin() THEN (SELECT count(*)::int FROM disrupt.person_dirty)
-                ELSE (SELECT count(*)::int FROM disrupt.person_dirty d JOIN disrupt.person p ON p.id = d.person_id
+                WHEN disrupt.is_admin() THEN (SELECT count(DISTINCT person_id)::int FROM disrupt.person_dirty)
+                ELSE (SELECT count(DISTINCT d.person_id)::int FROM disrupt.person_dirty d JOIN disrupt.person p ON p.id = d.person_id
                       WHERE p.sensitivity = 'shared' OR p.agency = disrupt.caller_agency())
            END
 $$;

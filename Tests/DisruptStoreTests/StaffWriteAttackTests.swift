@@ -211,6 +211,37 @@ struct StaffWriteAttackTests {
         #expect(sqlState { _ = try fresh.query("SELECT disrupt.marker_end(\(marker), '2026-07-02')") } == "42501")
     }
 
+    /// helper-54: every record written queues its person for a recompute, and the queue had one
+    /// row per person, taken with ON CONFLICT DO UPDATE: a police login who wrote a record about
+    /// her agency's person and kept her transaction open made health's restricted record about
+    /// him wait, and with a lock timeout learnt that one was in flight. The queue now has a row
+    /// per write (migration 0018): neither writer waits, and the recompute still sees both.
+    @Test func aWriteHeldOpenHoldsUpNoOtherAgencysWriteAboutTheSamePerson() throws {
+        let f = fixture
+        let police = try f.connect(as: f.police)
+        defer { police.close() }
+        try police.execute("BEGIN")
+        try police.execute("""
+            INSERT INTO disrupt.marker (source_ref, person_id, kind, recorded_on, agency)
+            VALUES (\(f.marker("held")), \(f.personID), 'weapons', '2026-06-04', 'police')
+            """)
+        let health = try f.connect(as: f.health)
+        defer { health.close() }
+        try health.execute("SET lock_timeout = '2s'")
+        // (held up, it would end in 55P03, lock_timeout)
+        #expect(sqlState {
+            try health.execute("""
+                INSERT INTO disrupt.marker (source_ref, person_id, kind, recorded_on, agency, sensitivity)
+                VALUES (\(f.marker("beside")), \(f.personID), 'mental_ill_health', '2026-06-04', 'health', 'restricted')
+                """)
+        } == nil)
+        try police.execute("COMMIT")
+        let su = try f.superuser()
+        defer { su.close() }
+        #expect(try su.query("SELECT count(*)::int AS n FROM disrupt.person_dirty WHERE person_id = \(f.personID)")[0].decode("n", as: Int.self) >= 2)
+        #expect(try su.query("SELECT disrupt.recompute_pending() AS n")[0].decode("n", as: Int.self) >= 1)
+    }
+
     @Test func onlyAnAdministratorMerges() throws {
         let f = fixture
         let db = try f.superuser()
@@ -254,12 +285,12 @@ struct StaffWriteAttackTests {
             try su.execute("LOCK TABLE disrupt.person_dirty IN SHARE MODE")
             let mine: Int = try db.query("SELECT disrupt.recompute_pending() AS n")[0].decode("n")
             let visible: Int = try su.query("""
-                SELECT count(*)::int AS n FROM disrupt.person_dirty d JOIN disrupt.person p ON p.id = d.person_id
+                SELECT count(DISTINCT d.person_id)::int AS n FROM disrupt.person_dirty d JOIN disrupt.person p ON p.id = d.person_id
                 WHERE p.sensitivity = 'shared' OR p.agency = 'probation'
                 """)[0].decode("n")
             #expect(mine == visible)
             let all: Int = try admin.query("SELECT disrupt.recompute_pending() AS n")[0].decode("n")
-            #expect(all == (try su.query("SELECT count(*)::int AS n FROM disrupt.person_dirty")[0].decode("n", as: Int.self)))
+            #expect(all == (try su.query("SELECT count(DISTINCT person_id)::int AS n FROM disrupt.person_dirty")[0].decode("n", as: Int.self)))
             #expect(all > mine)
         }
         // marked_at is finite, whoever writes it

@@ -69,7 +69,7 @@ public struct RiskRecompute: Sendable {
         try consultation.open(on: db)
         let total: Int = try db.query(all
             ? "SELECT count(*)::int AS n FROM disrupt.person WHERE merged_into IS NULL"
-            : "SELECT count(*)::int AS n FROM disrupt.person_dirty")[0].decode("n")
+            : "SELECT count(DISTINCT person_id)::int AS n FROM disrupt.person_dirty")[0].decode("n")
         // every live person, cut into id ranges of batchSize people (one statement, a few rows)
         let ranges: [ClosedRange<Int64>] = all ? try db.query("""
             SELECT min(id) AS lo, max(id) AS hi
@@ -169,10 +169,18 @@ public struct RiskRecompute: Sendable {
     }
 
     /// Runs a `DELETE ... RETURNING person_id, marked_at` of queue rows; returns them by id.
+    /// The people a queue delete took, each once (the queue has a row per write, migration
+    /// 0018), with the latest time one of their records changed.
     private func dequeue(_ db: PostgresConnection, _ delete: PostgresQuery) throws -> [(id: Int64, changedAt: String?)] {
-        try db.query(delete)
-            .map { (try $0.decode("person_id", as: Int64.self), try $0.decode("marked_at", as: String?.self)) }
-            .sorted { $0.0 < $1.0 }
+        var latest: [Int64: String?] = [:]
+        for row in try db.query(delete) {
+            let id: Int64 = try row.decode("person_id")
+            let at: String? = try row.decode("marked_at")
+            // the session's ISO text of one time zone: later is greater
+            if let earlier = latest[id], (earlier ?? "") >= (at ?? "") { continue }
+            latest[id] = at
+        }
+        return latest.map { (id: $0.key, changedAt: $0.value) }.sorted { $0.id < $1.id }
     }
 
     /// Each connection's staging table for one batch's results. The evidence columns are text:
