@@ -17,11 +17,7 @@ BEGIN
              JOIN pg_catalog.pg_roles g ON g.oid = a.roleid AND g.rolname = 'disrupt_login'
              WHERE NOT m.rolsuper AND m.rolconnlimit = -1
     LOOP
-        BEGIN
-            EXECUTE format('ALTER ROLE %I CONNECTION LIMIT 10', r.rolname);
-        EXCEPTION WHEN internal_error THEN
-            NULL;  -- "tuple concurrently updated": another database of the cluster set it at this moment
-        END;
+        EXECUTE format('ALTER ROLE %I CONNECTION LIMIT 10', r.rolname);
     END LOOP;
 END
 $do$;
