@@ -121,6 +121,28 @@ struct RiskStoreTests {
         #expect(again.people == 4 && again.changed == 0)
     }
 
+    /// The queue has a row per write (migration 0018). A recompute of the queue takes each person
+    /// once, whatever the number of his rows, with batches of disjoint people on two workers
+    /// (helper-55: batches cut by rows split one person across two workers, which then waited
+    /// for each other), and leaves the queue empty.
+    @Test func aPersonQueuedByManyWritesIsRecomputedOnceByDisjointBatches() throws {
+        _ = try RiskRecompute(model: model).run(all: true, asOf: asOf, on: db)
+        for (n, ref) in ["RK-1", "RK-2", "RK-3", "RK-4"].enumerated() {
+            for k in 0..<3 {
+                try db.execute("""
+                    INSERT INTO disrupt.incident (source_ref, person_id, occurred_on, offence, agency)
+                    VALUES (\("RQ-\(n)-\(k)"), \(try id(ref)), \("2026-10-2\(k)")::date, 'abh', 'police')
+                    """)
+            }
+        }
+        #expect(try count("SELECT count(*)::int FROM disrupt.person_dirty") == 12)
+        #expect(try count("SELECT disrupt.recompute_pending()") == 4)
+        let report = try RiskRecompute(model: model, batchSize: 1, workers: 2).run(all: false, asOf: asOf, on: db)
+        #expect(report.people == 4 && report.changed == 4)
+        #expect(try count("SELECT count(*)::int FROM disrupt.person_dirty") == 0)
+        #expect(try count("SELECT count(*)::int FROM disrupt.risk_assessment WHERE as_of = \(asOf.iso)::date") >= 4)
+    }
+
     @Test func aMergedPersonLosesItsStoredScore() throws {
         _ = try RiskRecompute(model: model).run(all: true, asOf: asOf, on: db)
         try db.execute("SELECT disrupt.merge_person('RK-2', 'RK-3', 'same man')")

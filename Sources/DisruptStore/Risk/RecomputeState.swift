@@ -17,7 +17,6 @@ final class RecomputeState: @unchecked Sendable {
     private let progress: ((Int) -> Void)?
     private var report: RecomputeReport
     private var taken = 0
-    private var done = false
     private var failure: Error?
 
     /// `progress` receives the people scored so far after each batch.
@@ -26,11 +25,11 @@ final class RecomputeState: @unchecked Sendable {
         self.progress = progress
     }
 
-    /// The index of the next batch to run, or nil when there is none (`limit` reached, the
-    /// queue found empty, or a worker failed).
+    /// The index of the next batch to run, or nil when there is none (`limit` reached, or a
+    /// worker failed).
     func next(limit: Int) -> Int? {
         lock.withLock {
-            guard !done, failure == nil, taken < limit else { return nil }
+            guard failure == nil, taken < limit else { return nil }
             defer { taken += 1 }
             return taken
         }
@@ -44,11 +43,6 @@ final class RecomputeState: @unchecked Sendable {
             report.removed += batch.removed
             progress?(report.people)
         }
-    }
-
-    /// The queue is empty: no more batches.
-    func finish() {
-        lock.withLock { done = true }
     }
 
     func fail(_ error: Error) {

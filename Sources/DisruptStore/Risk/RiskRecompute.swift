@@ -32,8 +32,11 @@ public struct RecomputeReport: Sendable, Encodable, Equatable {
 ///
 /// `workers` batches run at once, each on its own connection (the caller's and
 /// `workers - 1` more of the same login) and thread, so the server's reads and writes for one
-/// batch overlap the rules of another and both cores work. Batches hold disjoint people, so
-/// their transactions never wait for one another.
+/// batch overlap the rules of another and both cores work. Batches are ranges of person ids
+/// planned at the start (of every live person, or of the queued ones: the queue has a row per
+/// write, migration 0018, and a person's rows all fall in one range), so they hold disjoint
+/// people and their transactions never wait for one another. A person queued after the plan is
+/// left for the next run.
 ///
 /// Only administrators may recompute. Every staff member who may see a person reads his
 /// stored score, so it is computed only from what every staff member may read: his shared
@@ -70,14 +73,20 @@ public struct RiskRecompute: Sendable {
         let total: Int = try db.query(all
             ? "SELECT count(*)::int AS n FROM disrupt.person WHERE merged_into IS NULL"
             : "SELECT count(DISTINCT person_id)::int AS n FROM disrupt.person_dirty")[0].decode("n")
-        // every live person, cut into id ranges of batchSize people (one statement, a few rows)
-        let ranges: [ClosedRange<Int64>] = all ? try db.query("""
+        // every live (or queued) person, cut into id ranges of batchSize people (one statement,
+        // a few rows)
+        let ranges: [ClosedRange<Int64>] = try db.query(all ? """
             SELECT min(id) AS lo, max(id) AS hi
             FROM (SELECT id, (row_number() OVER (ORDER BY id) - 1) / \(batchSize) AS batch
                   FROM disrupt.person WHERE merged_into IS NULL) s
             GROUP BY batch ORDER BY batch
-            """).map { try $0.decode("lo", as: Int64.self)...$0.decode("hi", as: Int64.self) } : []
-        let batches = all ? ranges.count : (total + batchSize - 1) / batchSize
+            """ : """
+            SELECT min(person_id) AS lo, max(person_id) AS hi
+            FROM (SELECT person_id, (dense_rank() OVER (ORDER BY person_id) - 1) / \(batchSize) AS batch
+                  FROM disrupt.person_dirty) s
+            GROUP BY batch ORDER BY batch
+            """).map { try $0.decode("lo", as: Int64.self)...$0.decode("hi", as: Int64.self) }
+        let batches = ranges.count
         var opened = [db]
         defer { opened.dropFirst().forEach { $0.close() } }
         for _ in 1..<max(1, min(workers, batches)) { opened.append(try db.openAnother()) }
@@ -96,12 +105,11 @@ public struct RiskRecompute: Sendable {
             progress: progress.map { progress in { progress($0, total) } })
         DispatchQueue.concurrentPerform(iterations: connections.count) { worker in
             let db = connections[worker]
-            while let index = state.next(limit: all ? ranges.count : Int.max) {
+            while let index = state.next(limit: ranges.count) {
                 do {
-                    let range = all ? ranges[index] : nil
-                    guard let batch = try db.transaction({
-                        try self.batch(range, loader: loader, parties: parties, evaluator: evaluator, asOf: asOf, on: db)
-                    }) else { return state.finish() }
+                    let batch = try db.transaction {
+                        try self.batch(ranges[index], all: all, loader: loader, parties: parties, evaluator: evaluator, asOf: asOf, on: db)
+                    }
                     state.add(batch)
                 } catch {
                     return state.fail(error)
@@ -119,31 +127,23 @@ public struct RiskRecompute: Sendable {
         return report
     }
 
-    /// One batch, inside its transaction: the people of `range` (every live one, `--all`) or
-    /// the next queued people (nil); returns nil when the queue is empty.
+    /// One batch, inside its transaction: the people of `range`, every live one (`all`) or the
+    /// queued ones, taken off the queue (the committed rows: a writer still in flight keeps its
+    /// row for the next run).
     private func batch(
-        _ range: ClosedRange<Int64>?, loader: FactsLoader, parties: PartyDirectory?, evaluator: TriggerEvaluator, asOf: Day,
+        _ range: ClosedRange<Int64>, all: Bool, loader: FactsLoader, parties: PartyDirectory?, evaluator: TriggerEvaluator, asOf: Day,
         on db: PostgresConnection
-    ) throws -> RecomputeBatch? {
-        let taken: [(id: Int64, changedAt: String?)]
-        let people: [(id: Int64, facts: PersonFacts)]
-        if let range {
-            taken = try dequeue(db, """
-                DELETE FROM disrupt.person_dirty WHERE person_id BETWEEN \(range.lowerBound) AND \(range.upperBound)
-                RETURNING person_id, marked_at::text AS marked_at
-                """)
-            people = try loader.load(lo: range.lowerBound, hi: range.upperBound, ids: nil, sharedOnly: true, parties: parties, on: db)
-        } else {
-            taken = try dequeue(db, """
-                DELETE FROM disrupt.person_dirty
-                WHERE person_id IN (SELECT person_id FROM disrupt.person_dirty ORDER BY person_id
-                                    LIMIT \(batchSize) FOR UPDATE SKIP LOCKED)
-                RETURNING person_id, marked_at::text AS marked_at
-                """)
-            guard let lo = taken.first?.id, let hi = taken.last?.id else { return nil }
-            people = try loader.load(lo: lo, hi: hi, ids: taken.map(\.id), sharedOnly: true, on: db)
-        }
-        let changedAt = Dictionary(taken.map { ($0.id, $0.changedAt) }, uniquingKeysWith: { a, _ in a })
+    ) throws -> RecomputeBatch {
+        // each person once, with the latest time one of his records changed
+        let taken = try db.query("""
+            WITH taken AS (DELETE FROM disrupt.person_dirty WHERE person_id BETWEEN \(range.lowerBound) AND \(range.upperBound)
+                           RETURNING person_id, marked_at)
+            SELECT person_id, max(marked_at)::text AS marked_at FROM taken GROUP BY person_id ORDER BY person_id
+            """).map { (id: try $0.decode("person_id", as: Int64.self), changedAt: try $0.decode("marked_at", as: String?.self)) }
+        let people = all
+            ? try loader.load(lo: range.lowerBound, hi: range.upperBound, ids: nil, sharedOnly: true, parties: parties, on: db)
+            : taken.isEmpty ? [] : try loader.load(lo: range.lowerBound, hi: range.upperBound, ids: taken.map(\.id), sharedOnly: true, on: db)
+        let changedAt = Dictionary(uniqueKeysWithValues: taken.map { ($0.id, $0.changedAt) })
         try db.copyIn("COPY risk_batch FROM STDIN (FORMAT csv)") { writer in
             var rows = RiskRowWriter()
             for (id, facts) in people {
@@ -160,27 +160,12 @@ public struct RiskRecompute: Sendable {
         let changed = try db.execute(Self.history)
         try db.execute(Self.upsert)
         // queued people who are no longer live (merged) lose their stored score
-        let removed = range != nil ? 0 : try db.execute("""
+        let removed = all ? 0 : try db.execute("""
             DELETE FROM disrupt.risk_current
             WHERE person_id = ANY (\(taken.map { String($0.id) })::bigint[])
               AND person_id NOT IN (SELECT person_id FROM risk_batch)
             """)
         return RecomputeBatch(scored: people.count, changed: changed, removed: removed)
-    }
-
-    /// Runs a `DELETE ... RETURNING person_id, marked_at` of queue rows; returns them by id.
-    /// The people a queue delete took, each once (the queue has a row per write, migration
-    /// 0018), with the latest time one of their records changed.
-    private func dequeue(_ db: PostgresConnection, _ delete: PostgresQuery) throws -> [(id: Int64, changedAt: String?)] {
-        var latest: [Int64: String?] = [:]
-        for row in try db.query(delete) {
-            let id: Int64 = try row.decode("person_id")
-            let at: String? = try row.decode("marked_at")
-            // the session's ISO text of one time zone: later is greater
-            if let earlier = latest[id], (earlier ?? "") >= (at ?? "") { continue }
-            latest[id] = at
-        }
-        return latest.map { (id: $0.key, changedAt: $0.value) }.sorted { $0.id < $1.id }
     }
 
     /// Each connection's staging table for one batch's results. The evidence columns are text:
