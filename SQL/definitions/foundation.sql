@@ -272,6 +272,8 @@ BEGIN
     IF EXISTS (SELECT 1 FROM pg_policy WHERE polrelid = tbl AND polname = 'staff_delete') THEN EXECUTE format('DROP POLICY staff_delete ON %s', tbl); END IF;
     EXECUTE format('CREATE POLICY staff_read ON %s FOR SELECT USING (%s)', tbl, rd);
     EXECUTE format('CREATE POLICY staff_insert ON %s FOR INSERT WITH CHECK (%s)', tbl, wr);
+    -- no staff role holds UPDATE or DELETE on these tables: the two policies are the second wall,
+    -- should one ever be granted
     EXECUTE format('CREATE POLICY staff_update ON %s FOR UPDATE USING (%s) WITH CHECK (%s)', tbl, wr, wr);
     EXECUTE format('CREATE POLICY staff_delete ON %s FOR DELETE USING (%s)', tbl, wr);
     PERFORM disrupt.attach_owner_policy(tbl);

@@ -31,7 +31,8 @@
 --
 -- The functions are SECURITY INVOKER (they must read the caller's temp table), so the
 -- caller's row-level security applies: a person or party the caller cannot see is "not
--- found".  Row agency: the CSV's agency column when the kind has one (a field of type
+-- found". The one exception, import_update, changes the stored rows the merge found (staff
+-- hold no UPDATE privilege) and applies the agency rule itself.  Row agency: the CSV's agency column when the kind has one (a field of type
 -- "agency"), else the caller's agency; an administrator (or superuser) may pass
 -- default_agency (default 'police' when they have no staff row).  Non-admins may only write
 -- rows of their own agency; a key that already exists under another agency is rejected
@@ -504,29 +505,38 @@ $$;
 -- SECURITY DEFINER, so it checks what the staff policies checked: only inside import_run's marked
 -- statement (import_writing(): no code of the caller's runs there, import_stage_check), only a
 -- table an import writes, and each row, before and after, only where disrupt.may_change says the
--- caller may write (so an administrator's import changes any agency's). `changed` is
--- [{"id": ..., column: value, ...}] with the columns in `cols`; touch(), the audit (whole before
--- and after) and the reference checks run as for any write, as the session's login.
+-- caller may write (so an administrator's import changes any agency's; the rule of
+-- disrupt.may_change, with the caller's agency read once, not per row). `changed` is
+-- [{"id": ..., column: value, ...}] with the columns in `cols`, which must be columns the
+-- import declares for that table; import_run calls it once per 10,000 rows (a jsonb value
+-- holds at most 256 MB). touch(), the audit (whole before and after) and the reference checks
+-- run as for any write, as the session's login.
 CREATE OR REPLACE FUNCTION disrupt.import_update(tbl text, cols text[], changed jsonb) RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
-DECLARE n bigint;
+DECLARE
+    n        bigint;
+    v_agency text := disrupt.caller_agency();
+    v_admin  boolean := coalesce(disrupt.is_admin(), false);
 BEGIN
-    IF NOT disrupt.import_writing() THEN
+    IF NOT disrupt.import_writing() OR NOT coalesce(disrupt.is_active_staff(), false) THEN
         RAISE EXCEPTION 'import_update: only disrupt.import_run changes stored records' USING ERRCODE = '42501';
     END IF;
-    IF NOT EXISTS (SELECT 1 FROM jsonb_each(disrupt.import_declaration() -> 'kinds') k WHERE k.value ->> 'table' = tbl)
-       OR cardinality(cols) = 0 OR 'id' = ANY (cols) THEN
+    IF cardinality(cols) = 0 OR NOT cols <@ ARRAY(
+           SELECT coalesce(f ->> 'column', f ->> 'csv') FROM jsonb_each(disrupt.import_declaration() -> 'kinds') k,
+                  jsonb_array_elements(k.value -> 'fields') f
+            WHERE k.value ->> 'table' = tbl)
+       OR 'id' = ANY (cols) THEN
         RAISE EXCEPTION 'import_update: % is not what an import changes', tbl USING ERRCODE = '22023';
     END IF;
     IF changed IS NULL THEN
         RETURN 0;
     END IF;
     EXECUTE format('UPDATE disrupt.%I t SET %s FROM jsonb_populate_recordset(NULL::disrupt.%I, $1) x '
-                   'WHERE t.id = x.id AND disrupt.may_change(t.agency)%s',
+                   'WHERE t.id = x.id AND (t.agency = $2 OR $3)%s',
                    tbl, (SELECT string_agg(format('%I = x.%I', c, c), ', ') FROM unnest(cols) c), tbl,
-                   CASE WHEN 'agency' = ANY (cols) THEN ' AND disrupt.may_change(x.agency)' ELSE '' END)
-        USING changed;
+                   CASE WHEN 'agency' = ANY (cols) THEN ' AND (x.agency = $2 OR $3)' ELSE '' END)
+        USING changed, v_agency, v_admin;
     GET DIAGNOSTICS n = ROW_COUNT;
     RETURN n;
 END
@@ -819,8 +829,10 @@ BEGIN
         END IF;
         v_merge := format(
             'ins AS (INSERT INTO disrupt.%I (%s) SELECT %s FROM c WHERE c.err IS NULL AND c.ex_id IS NULL RETURNING 1), '
-            'upd AS (SELECT disrupt.import_update(%L, %L, jsonb_agg(jsonb_build_object(''id'', c.ex_id%s))) AS n '
-            'FROM c WHERE c.err IS NULL AND c.ex_id IS NOT NULL AND NOT c.same) '
+            'upd AS (SELECT coalesce(sum(disrupt.import_update(%L, %L, q.changed)), 0)::bigint AS n FROM ('
+            'SELECT jsonb_agg(jsonb_build_object(''id'', c.ex_id%s)) AS changed FROM ('
+            'SELECT c.*, (row_number() OVER () - 1) / 10000 AS chunk FROM c '
+            'WHERE c.err IS NULL AND c.ex_id IS NOT NULL AND NOT c.same) c GROUP BY c.chunk) q) '
             'SELECT (SELECT count(*) FROM ins), (SELECT n FROM upd), '
             '(SELECT count(*) FROM c WHERE c.err IS NULL) - (SELECT count(*) FROM ins) - (SELECT n FROM upd), '
             '(SELECT count(*) FROM rej)',

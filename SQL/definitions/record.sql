@@ -517,10 +517,10 @@ AS $$
 $$;
 
 -- ---------------------------------------------------------------------------
--- The record changes the CLI makes by command (`marker end`, `link update`). Staff update
--- records only inside an import's statement (the staff_update policy, foundation.sql
--- attach_rls: an UPDATE grant also gave row locks), so these two commands write through
--- SECURITY DEFINER functions that check what the policy checked: a committed consultation (the
+-- The record changes the CLI makes by command (`marker end`, `link update`). Staff hold no
+-- UPDATE privilege (an UPDATE grant is also a row lock: see the grants below), so these two
+-- commands write through SECURITY DEFINER functions that check what the policies check: a
+-- committed consultation (the
 -- command reads the row it changes), an active login, and the row's agency being the caller's
 -- (or the caller an administrator). A row the caller may not change, hidden or not, and one
 -- that does not exist are "not found" alike (DR404). touch() and the audit record the

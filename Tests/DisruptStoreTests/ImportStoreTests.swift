@@ -84,6 +84,31 @@ struct ImportStoreTests {
     /// an unknown agency is refused, and the lookup's codes cannot be renamed or removed
     /// under the records (labels can change).  An imported person is audited with its own id
     /// as key and person.
+    /// The merge changes stored rows through disrupt.import_update, 10,000 rows a call (a jsonb
+    /// value is at most 256 MB): a file that changes more rows than that is counted whole.
+    @Test func aFileThatChangesMoreThanOneCallsWorthOfRowsIsMergedWhole() throws {
+        let db = try TestCluster.superuserConnection(database: location.testDatabaseName)
+        defer { db.close() }
+        try Consultation(purpose: "import chunk test", scope: "test").open(on: db)
+        func load(_ family: String) throws -> PostgresRow {
+            try db.execute("BEGIN")
+            _ = try db.query("SELECT * FROM disrupt.import_stage('people')")
+            try db.execute("""
+                INSERT INTO pg_temp.stage_people (line, person_ref, family_name)
+                SELECT n + 1, 'P-CHUNK-' || n, \(family) FROM generate_series(1, 10001) n
+                """)
+            let counts = try db.query("SELECT * FROM disrupt.import_run('people', NULL, 'chunks.csv')")[0]
+            try db.execute("COMMIT")
+            return counts
+        }
+        let first = try load("Before")
+        #expect(try first.decode("inserted", as: Int.self) == 10001)
+        let second = try load("After")
+        #expect(try second.decode("updated", as: Int.self) == 10001 && second.decode("unchanged", as: Int.self) == 0)
+        #expect(try db.query("SELECT count(*)::int AS n FROM disrupt.person WHERE person_ref LIKE 'P-CHUNK-%' AND family_name = 'After'")[0]
+                    .decode("n", as: Int.self) == 10001)
+    }
+
     @Test func agencyIsCheckedAndItsCodesAreFixed() throws {
         let db = try TestCluster.superuserConnection(database: location.testDatabaseName)
         defer { db.close() }
