@@ -31,7 +31,7 @@ public struct BenchmarkOptions: Sendable {
     }
 
     /// Parses `--people N --seed S --runs R --summary-samples N --process-samples N --actions N
-    /// --alert-incidents N --delivery-changes N --only alerts|sweep --json FILE`.
+    /// --alert-incidents N --delivery-changes N --only alerts|sweep|summary --json FILE`.
     public static func parse(_ arguments: [String], disruptPath: String, workDirectory: URL) throws -> BenchmarkOptions {
         var options = BenchmarkOptions(disruptPath: disruptPath, workDirectory: workDirectory)
         var index = 0
@@ -57,7 +57,8 @@ public struct BenchmarkOptions: Sendable {
             case "--only":
                 let name = try value()
                 guard let part = BenchmarkPart(rawValue: name) else {
-                    throw BenchmarkError("--only takes \(BenchmarkPart.allCases.map { "'\($0.rawValue)'" }.joined(separator: " or ")), not '\(name)'")
+                    let names = BenchmarkPart.allCases.map { "'\($0.rawValue)'" }
+                    throw BenchmarkError("--only takes \(names.dropLast().joined(separator: ", ")) or \(names.last ?? ""), not '\(name)'")
                 }
                 options.only = part
             case "--json": options.jsonPath = try value()
@@ -74,7 +75,7 @@ public struct BenchmarkOptions: Sendable {
         OVERVIEW: Measure disrupt beside its floor (psql doing the same work) on a generated force.
 
         USAGE: disrupt-bench [--people N] [--seed S] [--runs R] [--summary-samples N] [--process-samples N] [--actions N]
-                             [--alert-incidents N] [--delivery-changes N] [--only alerts|sweep] [--json FILE]
+                             [--alert-incidents N] [--delivery-changes N] [--only alerts|sweep|summary] [--json FILE]
 
         OPTIONS:
           --people N             Perpetrators in the generated force (default 100000).
@@ -85,13 +86,16 @@ public struct BenchmarkOptions: Sendable {
           --actions N            Actions for the reminder sweep (default 1000000).
           --alert-incidents N    Rows per import in the alert-cost measurement (default 1000000).
           --delivery-changes N   Changes per writer (psql, command, import) timed to delivery (default 100).
-          --only alerts|sweep    Only the alert measurements, or only the reminder sweep (the force imported once, untimed).
+          --only PART            alerts, sweep or summary: only the alert measurements, the reminder sweep, or
+                                 summary latency (in process, and whole processes beside psql); the force is
+                                 imported once, untimed.
           --json FILE            Also write the results as JSON.
           --disrupt PATH         The disrupt binary (default: beside disrupt-bench).
 
         EXAMPLE:
           swift build -c release --static-swift-stdlib && .build/release/disrupt-bench --people 100000 --json bench.json
           .build/release/disrupt-bench --people 100000 --runs 5 --only sweep
+          .build/release/disrupt-bench --people 100000 --only summary --process-samples 300
         """
 }
 
@@ -101,6 +105,8 @@ public enum BenchmarkPart: String, CaseIterable, Sendable {
     case alerts
     /// The reminder sweep over `--actions` actions.
     case sweep
+    /// Summary latency: in process, and whole `disrupt summary` processes beside `psql -c`.
+    case summary
 }
 
 /// A benchmark that could not run, with the reason.

@@ -47,6 +47,11 @@ public struct BenchmarkRunner {
                 results.append(try alertImport(environment, database: database, databaseURL: url, directory: forceDirectory))
             case .sweep:
                 results += try ReminderBenchmark(environment: environment, database: database, asOf: asOf, actions: options.actions).run(runs: options.runs, log: log)
+            case .summary:
+                let db = try environment.connect(database)
+                defer { db.close() }
+                try db.execute("VACUUM ANALYZE")
+                results += try summaries(environment, database: database, databaseURL: url, asOf: asOf)
             }
         } else {
             let imports = try ImportBenchmark(environment: environment, directory: forceDirectory, counts: counts).run(runs: options.runs, log: log)
@@ -58,19 +63,14 @@ public struct BenchmarkRunner {
             results.append(try queries.recompute(runs: options.runs))
             log("rank")
             results.append(try queries.rank(runs: options.runs))
-            let inProcess = samplePeople(options.summarySamples)
-            log("summary in process (\(inProcess.count))")
-            results.append(try SummaryLatencyBenchmark(environment: environment, database: database, asOf: asOf).run(inProcess))
-            let sample = samplePeople(options.processSamples)
-            log("summary processes (\(sample.count))")
-            results.append(try queries.summaryProcesses(sample))
+            results += try summaries(environment, database: database, databaseURL: imports.databaseURL, asOf: asOf)
 
             results += try ReminderBenchmark(environment: environment, database: database, asOf: asOf, actions: options.actions).run(runs: options.runs, log: log)
             results.append(try alertImport(environment, database: database, databaseURL: imports.databaseURL, directory: forceDirectory))
             results.append(try ReportBenchmark(environment: environment, databaseURL: imports.databaseURL, database: database, asOf: asOf,
                                                reportActions: min(options.actions, 50_000)).run(runs: options.runs, log: log))
         }
-        if options.only != .sweep {
+        if options.only == nil || options.only == .alerts {
             results += try AlertDeliveryBenchmark(environment: environment, workDirectory: options.workDirectory,
                                                   changes: options.deliveryChanges).run(log: log)
         }
@@ -80,6 +80,17 @@ public struct BenchmarkRunner {
         return BenchmarkReport(
             people: options.people, seed: options.seed, runs: options.runs, machine: Self.machine(),
             startedAt: Timestamp.utc(Date()), rows: rows, results: results)
+    }
+
+    /// Summary latency in process, then whole processes beside `psql -c`.
+    private func summaries(_ environment: BenchmarkEnvironment, database: String, databaseURL: String, asOf: Day) throws -> [BenchmarkResult] {
+        let inProcess = samplePeople(options.summarySamples)
+        log("summary in process (\(inProcess.count))")
+        let latency = try SummaryLatencyBenchmark(environment: environment, database: database, asOf: asOf).run(inProcess)
+        let sample = samplePeople(options.processSamples)
+        log("summary processes (\(sample.count))")
+        let processes = try QueryBenchmarks(environment: environment, databaseURL: databaseURL, asOf: asOf).summaryProcesses(sample)
+        return [latency, processes]
     }
 
     private func alertImport(_ environment: BenchmarkEnvironment, database: String, databaseURL: String, directory: URL) throws -> BenchmarkResult {

@@ -43,7 +43,7 @@ struct BenchmarkSmokeTests {
         #expect((sweep?["disrupt"] as? [String: Any])?["count"] as? Int == 5, "the sweep's target is on the worst of 5 runs")
     }
 
-    @Test func onlySweepMeasuresTheSweepAloneAndAnUnknownPartIsRefused() throws {
+    @Test func onlyOnePartMeasuresThatPartAloneAndAnUnknownPartIsRefused() throws {
         let bench = URL(fileURLWithPath: DisruptBinary.path).deletingLastPathComponent().appendingPathComponent("disrupt-bench").path
         let json = NSTemporaryDirectory() + "disrupt-bench-\(UUID().uuidString.prefix(8)).json"
         defer { try? FileManager.default.removeItem(atPath: json) }
@@ -56,6 +56,18 @@ struct BenchmarkSmokeTests {
 
         let refused = try DisruptBinary.runProgram(bench, ["--only", "imports"])
         #expect(refused.status == 1)
-        #expect(refused.stderr.contains("--only takes 'alerts' or 'sweep', not 'imports'"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("--only takes 'alerts', 'sweep' or 'summary', not 'imports'"), "\(refused.stderr)")
+
+        let summary = try DisruptBinary.runProgram(bench, ["--people", "200", "--runs", "1", "--summary-samples", "5", "--process-samples", "3",
+                                                           "--only", "summary", "--json", json])
+        #expect(summary.status == 0, "\(summary.stderr)")
+        let summaryReport = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
+        let summaryNames = (summaryReport?["results"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        #expect(summaryNames.count == 3 && summaryNames[1].hasPrefix("summary in process") && summaryNames[2].hasPrefix("summary, whole process"),
+                "\(summaryNames)")
+        let processes = (summaryReport?["results"] as? [[String: Any]] ?? []).first { ($0["name"] as? String)?.hasPrefix("summary, whole process") == true }
+        let disruptMedian = (processes?["disrupt"] as? [String: Any])?["median"] as? Double ?? 0
+        let floorMedian = (processes?["floor"] as? [String: Any])?["median"] as? Double ?? 0
+        #expect(disruptMedian > 0 && floorMedian > 0, "\(processes ?? [:])")
     }
 }
