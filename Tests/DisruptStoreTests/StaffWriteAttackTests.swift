@@ -242,6 +242,47 @@ struct StaffWriteAttackTests {
         #expect(try su.query("SELECT disrupt.recompute_pending() AS n")[0].decode("n", as: Int.self) >= 1)
     }
 
+    /// helper-54: an import that changed a PNC id updated a column of a unique key, which
+    /// PostgreSQL locks FOR UPDATE; a police login who kept that import's transaction open made
+    /// every record naming the person wait (the sweep's reminders too), and a lock timeout told
+    /// her of one in flight. The key `(agency, pnc_id)` is now partial (`WHERE pnc_id IS NOT
+    /// NULL`, the same uniqueness: migration 0019), which PostgreSQL does not count as a key a
+    /// foreign key could reference, so the update's lock no longer conflicts with the `FOR KEY
+    /// SHARE` that a record written about him takes.
+    @Test func anImportThatChangesAPNCIdHeldOpenHoldsUpNoOtherAgencysRecord() throws {
+        let f = fixture
+        let police = try f.connect(as: f.police)
+        defer { police.close() }
+        try Consultation(purpose: "pnc lock attack test", scope: "test").open(on: police)
+        let pnc = String(format: "26/%06dP", Int.random(in: 0..<1_000_000))
+        try police.execute("BEGIN")
+        _ = try police.query("SELECT * FROM disrupt.import_stage('people')")
+        try police.execute("""
+            INSERT INTO pg_temp.stage_people (line, person_ref, pnc_id, given_name, family_name)
+            VALUES (2, \("P-\(f.token)"), \(pnc), 'Éric', 'Dupont')
+            """)
+        let counts = try police.query("SELECT * FROM disrupt.import_run('people', NULL, 'pnc.csv')")[0]
+        #expect(try counts.decode("updated", as: Int.self) == 1)
+        let health = try f.connect(as: f.health)
+        defer { health.close() }
+        try health.execute("SET lock_timeout = '2s'")
+        // (held up, it would end in 55P03, lock_timeout)
+        #expect(sqlState {
+            try health.execute("""
+                INSERT INTO disrupt.marker (source_ref, person_id, kind, recorded_on, agency, sensitivity)
+                VALUES (\(f.marker("pnc")), \(f.personID), 'mental_ill_health', '2026-06-05', 'health', 'restricted')
+                """)
+        } == nil)
+        try police.execute("ROLLBACK")
+        // the key still holds: one agency, one PNC id
+        let su = try f.superuser()
+        defer { su.close() }
+        try su.execute("INSERT INTO disrupt.person (person_ref, family_name, agency, pnc_id) VALUES (\("P-\(f.token)-pnc1"), 'One', 'police', \(pnc))")
+        #expect(sqlState {
+            try su.execute("INSERT INTO disrupt.person (person_ref, family_name, agency, pnc_id) VALUES (\("P-\(f.token)-pnc2"), 'Two', 'police', \(pnc))")
+        } == "23505")
+    }
+
     @Test func onlyAnAdministratorMerges() throws {
         let f = fixture
         let db = try f.superuser()
