@@ -9,7 +9,11 @@ import Testing
 /// write onto people and parties they cannot see, merge, work the recompute queue, plan for a
 /// hidden person, learn keys and counts, and switch other roles' LOGIN. Each attempt is refused
 /// or sees nothing, and a refusal caused by a hidden row reads like "no such row".
-@Suite("Security: staff writes through psql")
+///
+/// One test at a time: several hold a transaction open on purpose (the lock attacks), and
+/// `theRecomputeQueueIsNotStaffs` freezes the queue with a SHARE lock, which would wait for
+/// such a transaction and hold up every write queued behind it meanwhile.
+@Suite("Security: staff writes through psql", .serialized)
 struct StaffWriteAttackTests {
     let fixture: SecurityFixture
 
@@ -211,6 +215,21 @@ struct StaffWriteAttackTests {
         #expect(sqlState { _ = try fresh.query("SELECT disrupt.marker_end(\(marker), '2026-07-02')") } == "42501")
     }
 
+    /// Health records a restricted marker about the fixture's person (hidden from police) with a
+    /// 2 s lock timeout; the SQLSTATE of its failure (55P03 when held up), or nil.
+    func healthRecordsARestrictedMarkerWithoutWaiting(_ suffix: String) -> String? {
+        let f = fixture
+        return sqlState {
+            let health = try f.connect(as: f.health)
+            defer { health.close() }
+            try health.execute("SET lock_timeout = '2s'")
+            try health.execute("""
+                INSERT INTO disrupt.marker (source_ref, person_id, kind, recorded_on, agency, sensitivity)
+                VALUES (\(f.marker(suffix)), \(f.personID), 'mental_ill_health', '2026-06-04', 'health', 'restricted')
+                """)
+        }
+    }
+
     /// helper-54: every record written queues its person for a recompute, and the queue had one
     /// row per person, taken with ON CONFLICT DO UPDATE: a police login who wrote a record about
     /// her agency's person and kept her transaction open made health's restricted record about
@@ -225,16 +244,7 @@ struct StaffWriteAttackTests {
             INSERT INTO disrupt.marker (source_ref, person_id, kind, recorded_on, agency)
             VALUES (\(f.marker("held")), \(f.personID), 'weapons', '2026-06-04', 'police')
             """)
-        let health = try f.connect(as: f.health)
-        defer { health.close() }
-        try health.execute("SET lock_timeout = '2s'")
-        // (held up, it would end in 55P03, lock_timeout)
-        #expect(sqlState {
-            try health.execute("""
-                INSERT INTO disrupt.marker (source_ref, person_id, kind, recorded_on, agency, sensitivity)
-                VALUES (\(f.marker("beside")), \(f.personID), 'mental_ill_health', '2026-06-04', 'health', 'restricted')
-                """)
-        } == nil)
+        #expect(healthRecordsARestrictedMarkerWithoutWaiting("beside") == nil)
         try police.execute("COMMIT")
         let su = try f.superuser()
         defer { su.close() }
@@ -263,16 +273,7 @@ struct StaffWriteAttackTests {
             """)
         let counts = try police.query("SELECT * FROM disrupt.import_run('people', NULL, 'pnc.csv')")[0]
         #expect(try counts.decode("updated", as: Int.self) == 1)
-        let health = try f.connect(as: f.health)
-        defer { health.close() }
-        try health.execute("SET lock_timeout = '2s'")
-        // (held up, it would end in 55P03, lock_timeout)
-        #expect(sqlState {
-            try health.execute("""
-                INSERT INTO disrupt.marker (source_ref, person_id, kind, recorded_on, agency, sensitivity)
-                VALUES (\(f.marker("pnc")), \(f.personID), 'mental_ill_health', '2026-06-05', 'health', 'restricted')
-                """)
-        } == nil)
+        #expect(healthRecordsARestrictedMarkerWithoutWaiting("pnc") == nil)
         try police.execute("ROLLBACK")
         // the key still holds: one agency, one PNC id
         let su = try f.superuser()
