@@ -130,7 +130,10 @@ DECLARE
     v_id bigint;
 BEGIN
     PERFORM disrupt.plan_require_scheduled(v_on, 'entry date');
-    PERFORM 1 FROM disrupt.person WHERE id = p.id FOR UPDATE;  -- one entry or exit per person at a time
+    -- one entry or exit per person at a time; NO KEY: FOR UPDATE also held up every record written
+    -- about him (their FOR KEY SHARE), another agency's hidden one and the sweep's included, and a
+    -- lock timeout told a chair of one in flight (helper-56)
+    PERFORM 1 FROM disrupt.person WHERE id = p.id FOR NO KEY UPDATE;
     IF EXISTS (SELECT 1 FROM disrupt.matac_cohort WHERE person_id = p.id AND exited_on IS NULL) THEN
         RAISE EXCEPTION USING ERRCODE = 'DR409',
             MESSAGE = format('%s is already in the MATAC cohort', p.person_ref), DETAIL = disrupt.cohort_state(p);

@@ -85,22 +85,27 @@ BEGIN
     END IF;
 END $$;
 
+-- The current state a DR409 shows in its DETAIL, only to a session with a committed
+-- consultation (it is the plan's or action's content: helper-56 read it, with no consultation,
+-- by calling plan_update or action_extend with a stale version).
 CREATE FUNCTION disrupt.plan_state(p disrupt.plan) RETURNS text
-LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT jsonb_build_object('plan_id', p.id, 'version', p.version, 'status', p.status,
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT CASE WHEN NOT disrupt.consulting() THEN '{"state": "open a consultation (disrupt.consult) to see it"}'
+                ELSE jsonb_build_object('plan_id', p.id, 'version', p.version, 'status', p.status,
         'spoc_login', p.spoc_login, 'agency', p.agency, 'review_on', p.review_on,
         'closed_at', p.closed_at, 'close_reason', p.close_reason,
-        'updated_by', p.updated_by, 'updated_at', p.updated_at)::text
+        'updated_by', p.updated_by, 'updated_at', p.updated_at)::text END
 $$;
 
 CREATE FUNCTION disrupt.action_state(a disrupt.action) RETURNS text
-LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT jsonb_build_object('action_id', a.id, 'plan_id', a.plan_id, 'version', a.version,
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT CASE WHEN NOT disrupt.consulting() THEN '{"state": "open a consultation (disrupt.consult) to see it"}'
+                ELSE jsonb_build_object('action_id', a.id, 'plan_id', a.plan_id, 'version', a.version,
         'status', a.status, 'heading', a.heading, 'tactic', a.tactic, 'label', a.label, 'agency', a.agency,
         'owner_login', a.owner_login, 'due_on', a.due_on, 'outcome', a.outcome,
         'needs_safety_check', a.needs_safety_check, 'safety_checked_by', a.safety_checked_by,
         'safety_checked_at', a.safety_checked_at, 'safety_check_recorded_by', a.safety_check_recorded_by,
-        'safety_check_via', a.safety_check_via, 'updated_by', a.updated_by, 'updated_at', a.updated_at)::text
+        'safety_check_via', a.safety_check_via, 'updated_by', a.updated_by, 'updated_at', a.updated_at)::text END
 $$;
 
 -- Lock an action for change: DR404 if missing, DR403 if the caller may not change it,

@@ -546,7 +546,9 @@ BEGIN
     IF expires IS NULL OR expires < v_recorded THEN
         RAISE EXCEPTION 'marker_end: the end date must be on or after the date the marker was recorded' USING ERRCODE = '22023';
     END IF;
-    UPDATE disrupt.marker SET expires_on = expires WHERE id = marker_id;
+    -- an end date it already has writes nothing: a write that changes nothing would still queue
+    -- a recompute (helper-56 flooded the queue so, with no audit row to show for it)
+    UPDATE disrupt.marker SET expires_on = expires WHERE id = marker_id AND expires_on IS DISTINCT FROM expires;
 END
 $$;
 
@@ -573,7 +575,11 @@ BEGIN
         contact = COALESCE(new_contact, contact),
         lead_agency = COALESCE(new_lead_agency, lead_agency),
         mappa_level = COALESCE(new_mappa_level, mappa_level)
-    WHERE id = link_id;
+    WHERE id = link_id
+      AND (status, next_review_on, licence_ends_on, contact, lead_agency, mappa_level)
+          IS DISTINCT FROM (COALESCE(new_status, status), COALESCE(new_next_review, next_review_on),
+                            COALESCE(new_licence_ends, licence_ends_on), COALESCE(new_contact, contact),
+                            COALESCE(new_lead_agency, lead_agency), COALESCE(new_mappa_level, mappa_level));
 END
 $$;
 

@@ -284,6 +284,47 @@ struct StaffWriteAttackTests {
         } == "23505")
     }
 
+    /// helper-56: a chair's `matac_enter` locked the person `FOR UPDATE` (one entry or exit at a
+    /// time), so held open it made every record written about him wait, another agency's hidden
+    /// one included; it takes `FOR NO KEY UPDATE` now, which a record's `FOR KEY SHARE` does not
+    /// wait for.
+    @Test func aMatacEntryHeldOpenHoldsUpNoOtherAgencysRecord() throws {
+        let f = fixture
+        let chair = try f.addStaff("mchair", agency: "probation", role: "chair")
+        let su = try f.superuser()
+        defer { su.close() }
+        _ = try RiskRecompute(model: try ConfigurationLoader.riskModel()).run(all: true, asOf: Day.today(), on: su)  // a stored score to enter with
+        let db = try f.connect(as: chair)
+        defer { db.close() }
+        try db.execute("BEGIN")
+        _ = try db.query("SELECT disrupt.matac_enter(\("P-\(f.token)"), 'lock attack test', NULL)")
+        #expect(healthRecordsARestrictedMarkerWithoutWaiting("matac") == nil)
+        try db.execute("ROLLBACK")
+    }
+
+    /// helper-56: a stale version's DR409 carries the plan's or action's current state in its
+    /// DETAIL; a login without a consultation read plan contents that way. The state is shown
+    /// only within a consultation now.
+    @Test func aStaleVersionShowsThePlansStateOnlyWithinAConsultation() throws {
+        let f = fixture
+        let su = try f.superuser()
+        defer { su.close() }
+        try Consultation(purpose: "plan state test", scope: "test").open(on: su)
+        let spoc = try f.addStaff("pspoc", agency: "police", role: "spoc")
+        let plan: Int64 = try su.query("SELECT disrupt.plan_open(\("P-\(f.token)"), \(spoc), current_date + 30) AS id")[0].decode("id")
+        defer { _ = try? su.execute("UPDATE disrupt.plan SET status = 'closed', closed_at = now(), close_reason = 'test' WHERE id = \(plan)") }
+        func detail(_ db: PostgresConnection) -> String? {
+            do { _ = try db.query("SELECT disrupt.plan_update(\(plan), 99, NULL, NULL)") } catch let error as PostgresError { return error.detail } catch {}
+            return nil
+        }
+        let police = try f.connect(as: spoc)
+        defer { police.close() }
+        let unconsulted = detail(police)
+        #expect(unconsulted != nil && unconsulted?.contains(spoc) == false, "\(unconsulted ?? "")")
+        try Consultation(purpose: "plan state test", scope: "test").open(on: police)
+        #expect(detail(police)?.contains(spoc) == true)
+    }
+
     @Test func onlyAnAdministratorMerges() throws {
         let f = fixture
         let db = try f.superuser()
