@@ -682,16 +682,33 @@ LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS 
               r.delivery_attempts, r.created_at
 $$;
 
+-- Neither recorder waits for a reminder row another session holds: a recipient who dismissed
+-- an alert in a transaction she kept open locked every recipient's copy, and the service's
+-- delivery loop waited for her (helper-56). A held row answers 55P03 at once; the service keeps
+-- that outcome and records it on a later pass (ReminderService.recordUnrecorded).
+CREATE FUNCTION disrupt.reminder_lock_for_delivery(reminder_id bigint) RETURNS disrupt.reminder
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    r disrupt.reminder;
+BEGIN
+    SELECT * INTO r FROM disrupt.reminder x WHERE x.id = reminder_lock_for_delivery.reminder_id FOR NO KEY UPDATE SKIP LOCKED;
+    IF NOT FOUND THEN
+        IF EXISTS (SELECT 1 FROM disrupt.reminder x WHERE x.id = reminder_lock_for_delivery.reminder_id) THEN
+            RAISE EXCEPTION USING ERRCODE = '55P03',
+                MESSAGE = format('reminder %s is being changed by another session: its delivery is recorded later',
+                                 reminder_lock_for_delivery.reminder_id);
+        END IF;
+        RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('no reminder %s', reminder_lock_for_delivery.reminder_id);
+    END IF;
+    RETURN r;
+END $$;
+
 -- Mark a reminder delivered. true if it was waiting, false if already delivered; DR404 if none.
 CREATE FUNCTION disrupt.reminder_delivered(reminder_id bigint) RETURNS boolean
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    v_delivered timestamptz;
+    v_delivered timestamptz := (disrupt.reminder_lock_for_delivery(reminder_delivered.reminder_id)).delivered_at;
 BEGIN
-    SELECT r.delivered_at INTO v_delivered FROM disrupt.reminder r WHERE r.id = reminder_delivered.reminder_id FOR UPDATE;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('no reminder %s', reminder_delivered.reminder_id);
-    END IF;
     IF v_delivered IS NOT NULL THEN
         RETURN false;
     END IF;
@@ -709,6 +726,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     v_next timestamptz;
 BEGIN
+    PERFORM disrupt.reminder_lock_for_delivery(reminder_delivery_failed.reminder_id);
     UPDATE disrupt.reminder r
        SET delivery_attempts = r.delivery_attempts + 1,
            last_error = left(coalesce(reminder_delivery_failed.error, 'unknown error'), 2000),
@@ -912,6 +930,7 @@ REVOKE ALL ON FUNCTION
     disrupt.inbox(boolean),
     disrupt.reminder_ack(bigint),
     disrupt.reminder_claim_for_delivery(integer, interval),
+    disrupt.reminder_lock_for_delivery(bigint),
     disrupt.reminder_delivered(bigint),
     disrupt.reminder_delivery_failed(bigint, text),
     disrupt.agenda(date, date, integer),

@@ -325,6 +325,29 @@ struct AlertCommandTests {
         #expect(try inbox(fx.spoc).contains { $0["kind"] as? String == "suspected_breach" && named("\($0)") })
     }
 
+    /// helper-56: a recipient who dismissed an alert in a transaction she kept open locked every
+    /// recipient's copy, and the service's `reminder_delivered` waited for her, and with it the
+    /// whole delivery loop. A held row now answers 55P03 at once (the service records it later).
+    @Test func aReminderRowHeldByAnotherSessionNeverHoldsUpDelivery() throws {
+        _ = try fx.openPlan()
+        try incident("I-held", on: today, party: victimRef)
+        let id: Int64 = try #require(try db.query("SELECT id FROM disrupt.reminder ORDER BY created_at DESC LIMIT 1").first?.decode("id"))
+        let holder = try fx.superuser()
+        defer { holder.close() }
+        try holder.execute("BEGIN")
+        _ = try holder.query("SELECT 1 FROM disrupt.reminder WHERE id = \(id) FOR UPDATE")  // as alert_dismiss does
+        let service = try fx.superuser()
+        defer { service.close() }
+        try service.execute("SET lock_timeout = '2s'")
+        var refusal: PostgresError?
+        do { _ = try service.query("SELECT disrupt.reminder_delivered(\(id))") } catch let error as PostgresError { refusal = error }
+        #expect(refusal?.sqlState == "55P03" && refusal?.message.contains("being changed by another session") == true, "\(String(describing: refusal))")
+        do { _ = try service.query("SELECT disrupt.reminder_delivery_failed(\(id), 'x')") } catch let error as PostgresError { refusal = error }
+        #expect(refusal?.message.contains("being changed by another session") == true)
+        try holder.execute("ROLLBACK")
+        #expect(try service.query("SELECT disrupt.reminder_delivered(\(id)) AS done")[0].decode("done", as: Bool.self))
+    }
+
     @Test func anOrderHiddenFromHimNeitherTakesAwayNorChangesHisAlert() throws {
         _ = try fx.openPlan()
         try party("V-prot")

@@ -114,6 +114,7 @@ public final class ReminderService: @unchecked Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         for _ in 0..<1000 where !shouldStop() {
+            try recordUnrecorded(on: db)  // one held back earlier is recorded before it could be claimed again
             guard let reminder = try store.claimForDelivery(limit: 1, on: db).first else { break }
             let failure = delivery.deliver(try encoder.encode(reminder) + Data("\n".utf8), shouldStop: shouldStop)
             unrecorded.append((reminder.id, failure))
@@ -124,9 +125,13 @@ public final class ReminderService: @unchecked Sendable {
     }
 
     /// Records the outcomes of finished deliveries, oldest first; each leaves the list once it is
-    /// in the database (or the reminder is gone: DR404). When the connection fails the rest stay
+    /// in the database (or the reminder is gone: DR404). One whose row another session holds
+    /// (55P03: a recipient dismissing the alert in a transaction kept open) stays for a later
+    /// pass instead of holding up the loop (helper-56). When the connection fails the rest stay
     /// for the next session, so a delivery made just before a failover is not repeated after it.
     private func recordUnrecorded(on db: PostgresConnection) throws {
+        var held: [(id: Int64, failure: String?)] = []
+        defer { unrecorded.insert(contentsOf: held, at: 0) }
         while let (id, failure) = unrecorded.first {
             do {
                 if let failure {
@@ -136,6 +141,8 @@ public final class ReminderService: @unchecked Sendable {
                 }
             } catch let error as PostgresError where error.sqlState == "DR404" {
                 log("\(Self.timestamp()) reminder \(id) no longer exists; its delivery outcome is dropped")
+            } catch let error as PostgresError where error.sqlState == "55P03" {
+                held.append((id, failure))
             }
             unrecorded.removeFirst()
         }
