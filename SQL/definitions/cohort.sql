@@ -68,16 +68,17 @@ BEGIN
     RETURN disrupt.caller_login();
 END $$;
 
--- The membership shown with a DR409: the person's latest cohort row (or that there is none).
+-- The membership shown with a DR409: the person's latest cohort row (or that there is none),
+-- only within a consultation, as plan_state (plans.sql; helper-57).
 CREATE FUNCTION disrupt.cohort_state(p_person disrupt.person) RETURNS text
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp AS $$
-    SELECT coalesce(
+    SELECT CASE WHEN NOT disrupt.consulting() THEN '{"state": "open a consultation (disrupt.consult) to see it"}' ELSE coalesce(
         (SELECT jsonb_build_object('person', p_person.person_ref, 'status', CASE WHEN m.exited_on IS NULL THEN 'member' ELSE 'exited' END,
                                    'entered_on', m.entered_on, 'rfg_at_entry', m.rfg_at_entry, 'entered_by', m.entered_by,
                                    'exited_on', m.exited_on, 'rfg_at_exit', m.rfg_at_exit, 'exit_reason', m.exit_reason)
          FROM disrupt.matac_cohort m WHERE m.person_id = p_person.id
          ORDER BY m.exited_on IS NULL DESC, m.entered_on DESC, m.id DESC LIMIT 1),
-        jsonb_build_object('person', p_person.person_ref, 'status', 'never entered'))::text
+        jsonb_build_object('person', p_person.person_ref, 'status', 'never entered'))::text END
 $$;
 
 -- The person's stored RFG on a day: today or later, the current score (risk_current); an earlier

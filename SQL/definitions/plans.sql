@@ -303,7 +303,9 @@ BEGIN
     SELECT * INTO v_existing FROM disrupt.plan WHERE person_id = v_person AND status = 'open';
     IF FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'DR409',
-            MESSAGE = format('person %s already has open plan %s (SPOC %s)', p_person_ref, v_existing.id, v_existing.spoc_login),
+            MESSAGE = CASE WHEN disrupt.consulting()
+                           THEN format('person %s already has open plan %s (SPOC %s)', p_person_ref, v_existing.id, v_existing.spoc_login)
+                           ELSE format('person %s already has an open plan', p_person_ref) END,
             DETAIL = disrupt.plan_state(v_existing);
     END IF;
     BEGIN

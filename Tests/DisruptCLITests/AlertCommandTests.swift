@@ -342,6 +342,7 @@ struct AlertCommandTests {
         var refusal: PostgresError?
         do { _ = try service.query("SELECT disrupt.reminder_delivered(\(id))") } catch let error as PostgresError { refusal = error }
         #expect(refusal?.sqlState == "55P03" && refusal?.message.contains("being changed by another session") == true, "\(String(describing: refusal))")
+        refusal = nil
         do { _ = try service.query("SELECT disrupt.reminder_delivery_failed(\(id), 'x')") } catch let error as PostgresError { refusal = error }
         #expect(refusal?.message.contains("being changed by another session") == true)
         try holder.execute("ROLLBACK")

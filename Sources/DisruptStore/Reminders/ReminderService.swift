@@ -51,7 +51,9 @@ public final class ReminderService: @unchecked Sendable {
         let started = Date()
         let held = unrecorded.count
         try recordUnrecorded(on: db)
-        if held > 0 { log("\(Self.timestamp()) recorded \(held) delivery outcome(s) held while the database was unavailable") }
+        if held > unrecorded.count {
+            log("\(Self.timestamp()) recorded \(held - unrecorded.count) delivery outcome(s) held back earlier")
+        }
         if let alerts, try AlertStore().writeSettings(alerts.settings, positiveActions: alerts.positiveActions, on: db) {
             log("\(Self.timestamp()) alert settings written")
         }
@@ -98,6 +100,7 @@ public final class ReminderService: @unchecked Sendable {
                 backoff = min(backoff * 2, Self.maximumBackoff)
             }
         }
+        if let session { try? recordUnrecorded(on: session) }  // a last try for outcomes held back
         session?.close()
         if !unrecorded.isEmpty {
             log("\(Self.timestamp()) \(unrecorded.count) delivery outcome(s) not recorded (ids \(unrecorded.map { String($0.id) }.joined(separator: ","))); offered again when their lease ends")
@@ -116,6 +119,9 @@ public final class ReminderService: @unchecked Sendable {
         for _ in 0..<1000 where !shouldStop() {
             try recordUnrecorded(on: db)  // one held back earlier is recorded before it could be claimed again
             guard let reminder = try store.claimForDelivery(limit: 1, on: db).first else { break }
+            // a reminder whose outcome is still held back (its row was held past the lease) was
+            // delivered already: its outcome is recorded later, not delivered twice
+            if unrecorded.contains(where: { $0.id == reminder.id }) { continue }
             let failure = delivery.deliver(try encoder.encode(reminder) + Data("\n".utf8), shouldStop: shouldStop)
             unrecorded.append((reminder.id, failure))
             try recordUnrecorded(on: db)
