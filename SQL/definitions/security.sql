@@ -428,7 +428,7 @@ FROM PUBLIC;
 -- No audit-writing function is granted: audit rows come only from these functions and the
 -- triggers.
 GRANT EXECUTE ON FUNCTION
-    disrupt.consult(text, text, text, jsonb), disrupt.consulting(), disrupt.import_mark(text), disrupt.import_writing()
+    disrupt.consult(text, text, text, jsonb), disrupt.consulting(), disrupt.import_mark(text)
     TO disrupt_staff;
 REVOKE ALL ON FUNCTION
     disrupt.staff_login_is_ours(text), disrupt.staff_login_enable(text, boolean, integer), disrupt.staff_login_disable(text)

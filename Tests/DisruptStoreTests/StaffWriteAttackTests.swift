@@ -168,6 +168,7 @@ struct StaffWriteAttackTests {
             "LOCK TABLE disrupt.person IN ROW SHARE MODE",
             // the merge's writer, called by hand outside an import
             "SELECT disrupt.import_update('marker', '{note}', '[{\"id\": 1, \"note\": \"by hand\"}]')",
+            "SELECT disrupt.import_writing()",  // only import_update (the owner's) reads the mark
         ]
         for probe in probes {
             try police.execute("BEGIN")
