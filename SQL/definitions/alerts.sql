@@ -683,16 +683,16 @@ BEGIN
     RETURN NULL;
 END $$;
 
--- idva_update: one per change and Idva (party_id: the first of her victims on the plan)
+-- idva_update: one per change and Idva (the outbox key), naming every victim of hers on the plan
+-- (those she may see); party_id, under which her inbox files it, is the first of them by reference.
 CREATE FUNCTION disrupt.alert_on_action_history_insert() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     IF NOT disrupt.alert_enabled('idva_update') THEN
         RETURN NULL;
     END IF;
-    WITH changes AS (
-        SELECT DISTINCT ON (h.id, v.idva_login) h.*, v.idva_login, v.party_id, a.plan_id, a.tactic, a.label, a.needs_safety_check,
-               pe.person_ref, pe.id AS person_id, pa.party_ref
+    WITH victims AS (
+        SELECT h.id AS history_id, v.idva_login, pe.id AS person_id, pe.person_ref, pa.id AS party_id, pa.party_ref
           FROM new_rows h
           JOIN disrupt.action a ON a.id = h.action_id
           JOIN disrupt.plan_victim v ON v.plan_id = a.plan_id
@@ -700,13 +700,22 @@ BEGIN
           JOIN disrupt.person pe ON pe.id = v.person_id
           JOIN disrupt.party pa ON pa.id = v.party_id
          WHERE disrupt.reminder_may_see(v.idva_login, ARRAY[pe.sensitivity, pa.sensitivity], ARRAY[pe.agency, pa.agency])
-         ORDER BY h.id, v.idva_login, v.party_id
+    ),
+    changes AS (
+        SELECT h.*, x.idva_login, x.party_id, x.party_ref, a.plan_id, a.tactic, a.label, a.needs_safety_check, x.person_ref, x.person_id
+          FROM (SELECT vi.history_id, vi.idva_login, min(vi.person_id) AS person_id, min(vi.person_ref) AS person_ref,
+                       (array_agg(vi.party_id ORDER BY vi.party_ref))[1] AS party_id,
+                       string_agg(vi.party_ref, ', ' ORDER BY vi.party_ref) AS party_ref
+                  FROM victims vi GROUP BY vi.history_id, vi.idva_login) x
+          JOIN new_rows h ON h.id = x.history_id
+          JOIN disrupt.action a ON a.id = h.action_id
     )
         INSERT INTO disrupt.reminder (kind, recipient_login, person_id, party_id, subject_table, subject_id, due_on, shown_on,
                                       message, evidence, tactic)
         SELECT 'idva_update', c.idva_login, c.person_id, c.party_id, 'action_history', c.id, disrupt.day_of(c.at),
                disrupt.alert_next_working_day(disrupt.today(), disrupt.alert_delay('idva_update')),
-               format('Plan %s for %s (victim %s): action %s (%s) %s', c.plan_id, c.person_ref, c.party_ref, c.action_id,
+               format('Plan %s for %s (%s %s): action %s (%s) %s', c.plan_id, c.person_ref,
+                      CASE WHEN strpos(c.party_ref, ', ') > 0 THEN 'victims' ELSE 'victim' END, c.party_ref, c.action_id,
                       coalesce(c.tactic, 'custom action'),
                       CASE c.change
                           WHEN 'created' THEN CASE WHEN c.needs_safety_check THEN 'added; your safety check is asked for' ELSE 'added' END
@@ -714,7 +723,11 @@ BEGIN
                           WHEN 'block' THEN 'blocked'
                           WHEN 'done' THEN 'done'
                           WHEN 'cancel' THEN 'cancelled'
-                          WHEN 'reassign' THEN format('reassigned to %s', c.to_value)
+                          -- to_value: {"agency", "owner_login"} (action_reassign) or {"plan_id"} (a person merged, plan_follow_merge)
+                          WHEN 'reassign' THEN CASE
+                              WHEN c.to_value::jsonb ? 'plan_id' THEN format('moved to plan %s (person merged)', c.to_value::jsonb ->> 'plan_id')
+                              ELSE format('reassigned to %s (%s)', coalesce(c.to_value::jsonb ->> 'owner_login', 'no named owner'),
+                                          c.to_value::jsonb ->> 'agency') END
                           WHEN 'extend' THEN format('extended to %s', c.to_value)
                           WHEN 'safety_check' THEN 'safety check given'
                           ELSE c.change END),
@@ -867,13 +880,16 @@ BEGIN
     RETURN true;
 END $$;
 
--- The open alerts (not closed, not acknowledged by every recipient; Idva updates left out) for a
--- chair, coordinator or administrator, one row per alert with its recipients: only alerts about
+-- The open alerts for a chair, coordinator or administrator, one row per alert with its recipients
+-- and those of them who acknowledged it. Open means not closed: an alert stays open, acknowledged
+-- or not, until it is dismissed with a reason or answered by a record (a breach recorded, positive
+-- action taken); acknowledging says only that its recipient has seen it. Idva updates are the
+-- Idva's own and are not listed (DR422 when asked for, as for an unknown kind). Only alerts about
 -- people the caller may see, and an alert fired by restricted records only to whom may see them
 -- all (staff of their one agency, or an administrator).
 CREATE FUNCTION disrupt.alerts_open(p_kind text DEFAULT NULL)
 RETURNS TABLE (id bigint, kind text, person_ref text, subject_table text, subject_id bigint, due_on date, shown_on date,
-               message text, evidence text, tactic text, recipients text[], created_at timestamptz)
+               message text, evidence text, tactic text, recipients text[], acknowledged_by text[], created_at timestamptz)
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 #variable_conflict use_column
 BEGIN
@@ -881,9 +897,15 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'DR403', MESSAGE = format('%s is not a chair, coordinator or administrator', disrupt.caller_login());
     END IF;
     PERFORM disrupt.require_consultation();
+    IF p_kind IS NOT NULL AND p_kind NOT IN ('new_partner', 'new_victim', 'suspected_breach', 'offending_on_order', 'breach_no_positive_action') THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422',
+            MESSAGE = 'alerts lists new_partner, new_victim, suspected_breach, offending_on_order and breach_no_positive_action (an Idva''s updates are in her inbox)';
+    END IF;
     RETURN QUERY
     SELECT min(r.id), r.kind, pe.person_ref, r.subject_table, r.subject_id, r.due_on, min(r.shown_on),
-           min(r.message), min(r.evidence), min(r.tactic), array_agg(r.recipient_login ORDER BY r.recipient_login), min(r.created_at)
+           min(r.message), min(r.evidence), min(r.tactic), array_agg(r.recipient_login ORDER BY r.recipient_login),
+           coalesce(array_agg(r.recipient_login ORDER BY r.recipient_login) FILTER (WHERE r.acked_at IS NOT NULL), '{}'),
+           min(r.created_at)
       FROM disrupt.reminder r
       JOIN disrupt.person pe ON pe.id = r.person_id
      WHERE r.kind IN ('new_partner', 'new_victim', 'suspected_breach', 'offending_on_order', 'breach_no_positive_action')
@@ -895,7 +917,6 @@ BEGIN
                                      ARRAY[pe.sensitivity] || array_fill('restricted'::text, ARRAY[coalesce(cardinality(r.restricted_agency), 0)]),
                                      ARRAY[pe.agency] || r.restricted_agency))
      GROUP BY r.kind, pe.person_ref, r.subject_table, r.subject_id, r.due_on, r.order_id
-    HAVING bool_or(r.acked_at IS NULL)
      ORDER BY r.kind, min(r.created_at), min(r.id);
 END $$;
 

@@ -91,14 +91,21 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_t
 AS $$ SELECT session_user::text $$;
 
 -- superuser, or owner of the current database: the personal-install administrator
-CREATE OR REPLACE FUNCTION disrupt.is_install_admin() RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
+-- Is p_login the install administrator: a superuser, or the owner of this database? (Such a login
+-- may have no staff row; it counts as an administrator.) Granted to nobody: it runs inside the
+-- SECURITY DEFINER functions (is_install_admin, and reminder_may_see for a reader).
+CREATE OR REPLACE FUNCTION disrupt.install_admin_login(p_login text) RETURNS boolean
+LANGUAGE sql STABLE SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
-    SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = session_user AND r.rolsuper)
+    SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = p_login AND r.rolsuper)
         OR EXISTS (SELECT 1 FROM pg_catalog.pg_database d
                    WHERE d.datname = pg_catalog.current_database()
-                     AND d.datdba = (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname = session_user))
+                     AND d.datdba = (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname = p_login))
 $$;
+
+CREATE OR REPLACE FUNCTION disrupt.is_install_admin() RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
+AS $$ SELECT disrupt.install_admin_login(session_user) $$;
 
 CREATE OR REPLACE FUNCTION disrupt.caller_agency() RETURNS text
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp

@@ -86,7 +86,8 @@ $$;
 -- sweep's order_ending and catch-up, the immediate reminders, the guard below (which drops any
 -- reminder about a person its recipient may not see), the inbox, `disrupt alerts` and naming an
 -- Idva. An active staff login sees a
--- record that is shared or of its own agency; an administrator sees every record. The two
+-- record that is shared or of its own agency; an administrator (or the install administrator,
+-- a superuser or the database's owner, who may have no staff row) sees every record. The two
 -- arrays are read in step from their first elements (as unnest(a, b) pairs them; the shorter
 -- padded with NULLs); an array of more than one dimension names nothing readable: hidden.
 -- PL/pgSQL, not SQL: a SQL function whose body has a subquery is never inlined, and PostgreSQL 15
@@ -107,7 +108,8 @@ BEGIN
     SELECT s.agency, s.role INTO viewer_agency, viewer_role
       FROM disrupt.staff s WHERE s.login = p_login AND s.active;
     IF NOT FOUND THEN
-        RETURN false;
+        -- the install administrator (no staff row) reads as an administrator; no one else
+        RETURN coalesce(disrupt.install_admin_login(p_login), false);
     END IF;
     IF viewer_role = 'admin' THEN
         RETURN true;
@@ -605,8 +607,10 @@ CREATE TRIGGER reminder_after_incident_update AFTER UPDATE ON disrupt.incident
 
 -- The caller's reminders: unacknowledged only, unless show_all. Overdue-ish first (by due date).
 -- Nothing without an open consultation (disrupt.consult, committed, in this session).
--- Alerts (definitions/alerts.sql) show from their shown_on day; a closed alert (dismissed, or
--- answered by a record) only with show_all. party_ref: the victim of an Idva's alert.
+-- Alerts (definitions/alerts.sql) show from their shown_on day and stay, acknowledged or not,
+-- while they are open: until dismissed with a reason or answered by a record (an Idva's update,
+-- which asks nothing of her, goes when acknowledged); a closed one only with show_all.
+-- party_ref: the victim of an Idva's alert.
 CREATE FUNCTION disrupt.inbox(show_all boolean DEFAULT false)
 RETURNS TABLE (id bigint, kind text, person_ref text, subject_table text, subject_id bigint,
                due_on date, message text, created_at timestamptz, acked_at timestamptz,
@@ -624,7 +628,10 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
        -- never a reminder naming a person or record the caller may not see (now): not its reference, not its text
        AND disrupt.reminder_readable(disrupt.caller_login(), r)
        AND r.shown_on <= disrupt.today()
-       AND (inbox.show_all OR (r.acked_at IS NULL AND r.closed_at IS NULL))
+       AND (inbox.show_all
+            OR (r.closed_at IS NULL
+                AND (r.acked_at IS NULL
+                     OR r.kind IN ('new_partner', 'new_victim', 'suspected_breach', 'offending_on_order', 'breach_no_positive_action'))))
      ORDER BY r.acked_at IS NOT NULL, r.due_on, r.person_id, r.subject_table, r.subject_id, r.id
 $$;
 

@@ -11,9 +11,11 @@ enum AlertCommands {
                 psql): new_partner, new_victim, suspected_breach, offending_on_order and
                 breach_no_positive_action, each with its evidence and a suggested tactic; they reach the
                 recipient's inbox and `disrupt serve`'s delivery. An alert is open until it is dismissed
-                with a reason, answered by a record (a breach recorded, positive action taken) or
-                acknowledged by everyone it went to. Only alerts about people you may see are listed.
-                Each kind is switched off or re-timed in disrupt.json (alerts.kinds).
+                with a reason or answered by a record (a breach recorded, positive action taken);
+                acknowledging it (`disrupt inbox ack`) says only that its recipient has seen it (ACK
+                lists who has). Only alerts about people you may see are listed. An Idva's updates
+                are in her inbox, not here. Each kind is switched off or re-timed in disrupt.json
+                (alerts.kinds).
                 """,
             arguments: List.self,
             examples: ["disrupt alerts", "disrupt alerts --kind new_partner --format json", "disrupt alerts dismiss 42 --reason 'Disclosure made on 2026-11-30'"],
@@ -32,9 +34,10 @@ enum AlertCommands {
                 let ofKind = alerts.filter { $0.kind == kind.rawValue }
                 guard !ofKind.isEmpty else { continue }
                 invocation.console.print("\(kind.rawValue) (\(ofKind.count))")
-                var table = TextTable(["ID", "PERSON", "DATE", "TO", "TACTIC", "MESSAGE"], maxWidth: 100)
+                var table = TextTable(["ID", "PERSON", "DATE", "TO", "ACK", "TACTIC", "MESSAGE"], maxWidth: 100)
                 for alert in ofKind {
                     table.append(["\(alert.id)", alert.personRef, alert.dueOn.iso, alert.recipients.joined(separator: ","),
+                                  alert.acknowledgedBy.isEmpty ? "-" : alert.acknowledgedBy.joined(separator: ","),
                                   alert.tactic ?? "-", alert.message])
                 }
                 invocation.console.print(table.render())
@@ -56,8 +59,14 @@ enum AlertCommands {
 
     /// The inputs of `disrupt alerts`.
     struct List: ParsableArguments {
-        @Option(help: "Only this kind.") var kind: AlertKind?
+        @Option(help: "Only this kind (any but idva_update, which is in the Idva's inbox).") var kind: AlertKind?
         @Option(help: StandardHelp.format) var format: TextOrJSON = .text
+
+        func validate() throws(ValidationError) {
+            if kind == .idvaUpdate {
+                throw ValidationError("--kind idva_update: an Idva's updates are in her inbox (disrupt inbox), not in the chair's list")
+            }
+        }
     }
 
     /// The inputs of `disrupt alerts dismiss`.

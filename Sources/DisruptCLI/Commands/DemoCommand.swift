@@ -150,7 +150,9 @@ struct DemoScript {
         // every action added below
         let partner = "DEMO-PARTNER-\(person)"
         try step(["party", "add", "--ref", partner, "--family-name", "Newpartner", "--given-name", "Demo", "--kind", "new_partner"])
-        try step(["relationship", "add", person, partner, "--relationship", "partner", "--from", asOf.iso])
+        // undated, as a new partner often is when police first hear of her: the alert dates it the
+        // day it is recorded (the real today), so it fires whatever --as-of the demo is given
+        try step(["relationship", "add", person, partner, "--relationship", "partner"])
         try step(["plan", "victim", "add", "\(id)", partner, "--idva", "demo_idva"])
         try step(["recompute", "--all", "--as-of", asOf.iso])  // the new relationship is his: scored with it
         let actions: [(heading: String, tactic: String, agency: String, owner: String?, due: Int)] = [

@@ -33,7 +33,13 @@ enum ReminderCommands {
 
     static var inbox: CommandSpec {
         CommandSpec(
-            "inbox", abstract: "Your reminders (unacknowledged ones unless --all).",
+            "inbox", abstract: "Your reminders: unacknowledged ones and open alerts (everything with --all).",
+            discussion: """
+                An alert stays in your inbox, acknowledged or not, until it is dismissed with a reason
+                (`disrupt alerts dismiss`) or answered by a record (a breach recorded, positive action
+                taken); acknowledging it stops its delivery and shows the chair you have seen it. An
+                Idva's updates are grouped by the victim they concern and go when acknowledged.
+                """,
             arguments: Inbox.self,
             examples: ["disrupt inbox", "disrupt inbox --all --format json", "disrupt inbox ack 42"],
             subcommands: [ack]

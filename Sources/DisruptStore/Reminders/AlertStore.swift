@@ -37,7 +37,7 @@ public struct AlertStore: Sendable {
     }
 }
 
-/// One open alert, with everyone it went to (`disrupt alerts`).
+/// One open alert, with everyone it went to and those of them who acknowledged it (`disrupt alerts`).
 public struct OpenAlert: Sendable, Encodable, FetchableRecord {
     public var id: Int64
     public var kind: String
@@ -50,6 +50,7 @@ public struct OpenAlert: Sendable, Encodable, FetchableRecord {
     public var evidence: String?
     public var tactic: String?
     public var recipients: [String]
+    public var acknowledgedBy: [String]
     public var createdAt: Date
 
     public init(row: PostgresRow) throws {
@@ -64,12 +65,14 @@ public struct OpenAlert: Sendable, Encodable, FetchableRecord {
         evidence = try row["evidence"]
         tactic = try row["tactic"]
         recipients = try row["recipients"]
+        acknowledgedBy = try row["acknowledged_by"]
         createdAt = try row["created_at"]
     }
 
     enum CodingKeys: String, CodingKey {
         case id = "reminder_id", kind, personRef = "person_ref", subjectTable = "subject_table", subjectId = "subject_id"
-        case dueOn = "due_on", shownOn = "shown_on", message, evidence, tactic, recipients, createdAt = "created_at"
+        case dueOn = "due_on", shownOn = "shown_on", message, evidence, tactic, recipients
+        case acknowledgedBy = "acknowledged_by", createdAt = "created_at"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -85,6 +88,7 @@ public struct OpenAlert: Sendable, Encodable, FetchableRecord {
         try c.encode(evidence, forKey: .evidence)
         try c.encode(tactic, forKey: .tactic)
         try c.encode(recipients, forKey: .recipients)
+        try c.encode(acknowledgedBy, forKey: .acknowledgedBy)
         try c.encode(Timestamp.utc(createdAt), forKey: .createdAt)
     }
 }
