@@ -683,39 +683,38 @@ BEGIN
     RETURN NULL;
 END $$;
 
--- idva_update: one per change and Idva (the outbox key), naming every victim of hers on the plan
--- (those she may see); party_id, under which her inbox files it, is the first of them by reference.
+-- idva_update: one per change and Idva (the outbox key), filed under one victim of hers on the
+-- plan: the first by reference of those she may see (party_id, which reminder_readable checks
+-- again at every read; the message names no other victim, whom she might no longer be allowed
+-- to see by then). The person is the plan's (after a merge, a victim row may still name the
+-- absorbed one). The message is built from the action as it is now and from the history row's
+-- change and date only: nothing a writer stores is cast or parsed, so no value can fail the
+-- writer's statement here.
 CREATE FUNCTION disrupt.alert_on_action_history_insert() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     IF NOT disrupt.alert_enabled('idva_update') THEN
         RETURN NULL;
     END IF;
-    WITH victims AS (
-        SELECT h.id AS history_id, v.idva_login, pe.id AS person_id, pe.person_ref, pa.id AS party_id, pa.party_ref
+    WITH changes AS (
+        SELECT DISTINCT ON (h.id, v.idva_login)
+               h.id, h.action_id, h.change, h.login, h.at, h.to_value, v.idva_login, pa.id AS party_id, pa.party_ref,
+               a.plan_id, a.tactic, a.needs_safety_check, a.agency, a.owner_login, a.due_on, pe.person_ref, pe.id AS person_id
           FROM new_rows h
           JOIN disrupt.action a ON a.id = h.action_id
+          JOIN disrupt.plan pl ON pl.id = a.plan_id
+          JOIN disrupt.person pe ON pe.id = pl.person_id
           JOIN disrupt.plan_victim v ON v.plan_id = a.plan_id
           JOIN disrupt.staff s ON s.login = v.idva_login AND s.active AND s.role = 'idva'
-          JOIN disrupt.person pe ON pe.id = v.person_id
           JOIN disrupt.party pa ON pa.id = v.party_id
          WHERE disrupt.reminder_may_see(v.idva_login, ARRAY[pe.sensitivity, pa.sensitivity], ARRAY[pe.agency, pa.agency])
-    ),
-    changes AS (
-        SELECT h.*, x.idva_login, x.party_id, x.party_ref, a.plan_id, a.tactic, a.label, a.needs_safety_check, x.person_ref, x.person_id
-          FROM (SELECT vi.history_id, vi.idva_login, min(vi.person_id) AS person_id, min(vi.person_ref) AS person_ref,
-                       (array_agg(vi.party_id ORDER BY vi.party_ref))[1] AS party_id,
-                       string_agg(vi.party_ref, ', ' ORDER BY vi.party_ref) AS party_ref
-                  FROM victims vi GROUP BY vi.history_id, vi.idva_login) x
-          JOIN new_rows h ON h.id = x.history_id
-          JOIN disrupt.action a ON a.id = h.action_id
+         ORDER BY h.id, v.idva_login, pa.party_ref, pa.id
     )
         INSERT INTO disrupt.reminder (kind, recipient_login, person_id, party_id, subject_table, subject_id, due_on, shown_on,
                                       message, evidence, tactic)
         SELECT 'idva_update', c.idva_login, c.person_id, c.party_id, 'action_history', c.id, disrupt.day_of(c.at),
                disrupt.alert_next_working_day(disrupt.today(), disrupt.alert_delay('idva_update')),
-               format('Plan %s for %s (%s %s): action %s (%s) %s', c.plan_id, c.person_ref,
-                      CASE WHEN strpos(c.party_ref, ', ') > 0 THEN 'victims' ELSE 'victim' END, c.party_ref, c.action_id,
+               format('Plan %s for %s (victim %s): action %s (%s) %s', c.plan_id, c.person_ref, c.party_ref, c.action_id,
                       coalesce(c.tactic, 'custom action'),
                       CASE c.change
                           WHEN 'created' THEN CASE WHEN c.needs_safety_check THEN 'added; your safety check is asked for' ELSE 'added' END
@@ -723,12 +722,11 @@ BEGIN
                           WHEN 'block' THEN 'blocked'
                           WHEN 'done' THEN 'done'
                           WHEN 'cancel' THEN 'cancelled'
-                          -- to_value: {"agency", "owner_login"} (action_reassign) or {"plan_id"} (a person merged, plan_follow_merge)
-                          WHEN 'reassign' THEN CASE
-                              WHEN c.to_value::jsonb ? 'plan_id' THEN format('moved to plan %s (person merged)', c.to_value::jsonb ->> 'plan_id')
-                              ELSE format('reassigned to %s (%s)', coalesce(c.to_value::jsonb ->> 'owner_login', 'no named owner'),
-                                          c.to_value::jsonb ->> 'agency') END
-                          WHEN 'extend' THEN format('extended to %s', c.to_value)
+                          -- a person merged moves his actions to the kept plan (plan_follow_merge: to_value names the plan)
+                          WHEN 'reassign' THEN CASE WHEN strpos(coalesce(c.to_value, ''), '"plan_id"') > 0
+                                                    THEN 'moved to this plan (a duplicate of him merged)'
+                                                    ELSE format('reassigned to %s (%s)', coalesce(c.owner_login, 'no named owner'), c.agency) END
+                          WHEN 'extend' THEN format('extended to %s', c.due_on)
                           WHEN 'safety_check' THEN 'safety check given'
                           ELSE c.change END),
                format('action %s change %s by %s at %s', c.action_id, c.change, c.login, to_char(c.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')),
@@ -849,13 +847,13 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     v_login text := disrupt.plan_require_staff();
     r disrupt.reminder;
-    v_reason text := nullif(btrim(p_reason, E' \t\r\n'), '');
+    v_reason text := disrupt.clean_text(p_reason);
 BEGIN
     PERFORM disrupt.require_consultation();
     -- an alert naming a record he may no longer see is not his to act on: not found
     SELECT * INTO r FROM disrupt.reminder x
      WHERE x.id = p_reminder_id AND x.recipient_login = v_login
-       AND x.kind IN ('new_partner', 'new_victim', 'suspected_breach', 'offending_on_order', 'breach_no_positive_action', 'idva_update')
+       AND (x.kind = ANY (disrupt.alert_kinds()) OR x.kind = 'idva_update')
        AND disrupt.reminder_readable(v_login, x)
        FOR UPDATE;
     IF NOT FOUND THEN
@@ -897,7 +895,7 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'DR403', MESSAGE = format('%s is not a chair, coordinator or administrator', disrupt.caller_login());
     END IF;
     PERFORM disrupt.require_consultation();
-    IF p_kind IS NOT NULL AND p_kind NOT IN ('new_partner', 'new_victim', 'suspected_breach', 'offending_on_order', 'breach_no_positive_action') THEN
+    IF p_kind IS NOT NULL AND NOT p_kind = ANY (disrupt.alert_kinds()) THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422',
             MESSAGE = 'alerts lists new_partner, new_victim, suspected_breach, offending_on_order and breach_no_positive_action (an Idva''s updates are in her inbox)';
     END IF;
@@ -908,7 +906,7 @@ BEGIN
            min(r.created_at)
       FROM disrupt.reminder r
       JOIN disrupt.person pe ON pe.id = r.person_id
-     WHERE r.kind IN ('new_partner', 'new_victim', 'suspected_breach', 'offending_on_order', 'breach_no_positive_action')
+     WHERE r.kind = ANY (disrupt.alert_kinds())
        AND (p_kind IS NULL OR r.kind = p_kind)
        AND r.closed_at IS NULL
        AND disrupt.reminder_readable(disrupt.caller_login(), r)  -- every record it names, as it is now

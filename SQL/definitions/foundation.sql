@@ -90,17 +90,30 @@ CREATE OR REPLACE FUNCTION disrupt.caller_login() RETURNS text
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$ SELECT session_user::text $$;
 
--- superuser, or owner of the current database: the personal-install administrator
 -- Is p_login the install administrator: a superuser, or the owner of this database? (Such a login
 -- may have no staff row; it counts as an administrator.) Granted to nobody: it runs inside the
--- SECURITY DEFINER functions (is_install_admin, and reminder_may_see for a reader).
+-- SECURITY DEFINER functions (is_install_admin, and reminder_may_see for a login with no staff
+-- row). PL/pgSQL, so that its statement is planned once per session, not at every call.
 CREATE OR REPLACE FUNCTION disrupt.install_admin_login(p_login text) RETURNS boolean
-LANGUAGE sql STABLE SET search_path = pg_catalog, disrupt, pg_temp
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
-    SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = p_login AND r.rolsuper)
-        OR EXISTS (SELECT 1 FROM pg_catalog.pg_database d
-                   WHERE d.datname = pg_catalog.current_database()
-                     AND d.datdba = (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname = p_login))
+BEGIN
+    RETURN EXISTS (SELECT 1 FROM pg_catalog.pg_roles r
+                    WHERE r.rolname = p_login
+                      AND (r.rolsuper OR r.oid = (SELECT d.datdba FROM pg_catalog.pg_database d
+                                                   WHERE d.datname = pg_catalog.current_database())));
+END $$;
+
+-- A reason, purpose, outcome or note without the invisible characters at its ends (controls, every
+-- Unicode space and separator, the zero-width and direction format characters, soft hyphen,
+-- byte-order mark); NULL when nothing is left: then it is blank and refused. The rule is
+-- DisruptCore's BlankText (the same ranges; BlankTextTests checks they agree); plain btrim takes
+-- only spaces, so a tab or a no-break space had passed for a reason from psql.
+CREATE OR REPLACE FUNCTION disrupt.clean_text(p_text text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT nullif(regexp_replace(p_text,
+        '^[\u0001-\u0020\u007f-\u00a0\u00ad\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff]+'
+        '|[\u0001-\u0020\u007f-\u00a0\u00ad\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff]+$', '', 'g'), '')
 $$;
 
 CREATE OR REPLACE FUNCTION disrupt.is_install_admin() RETURNS boolean

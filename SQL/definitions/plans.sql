@@ -216,7 +216,7 @@ BEGIN
     IF p_agency IS NULL OR NOT EXISTS (SELECT 1 FROM disrupt.agency WHERE code = p_agency) THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = format('no agency %s', coalesce(p_agency, '(none)'));
     END IF;
-    IF p_exempt_reason IS NOT NULL AND btrim(p_exempt_reason) = '' THEN
+    IF p_exempt_reason IS NOT NULL AND disrupt.clean_text(p_exempt_reason) IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'an exemption from the Idva safety check needs a reason';
     END IF;
 
@@ -390,7 +390,7 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = format('plan %s is already closed', p.id),
             DETAIL = disrupt.plan_state(p);
     END IF;
-    IF nullif(btrim(p_reason), '') IS NULL THEN
+    IF disrupt.clean_text(p_reason) IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'closing a plan needs a reason';
     END IF;
 
@@ -532,7 +532,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     a disrupt.action := disrupt.action_lock_for_change(p_action_id, p_expected_version);
     v_login text := disrupt.caller_login();
-    v_text text := nullif(btrim(p_reason_or_outcome), '');
+    v_text text := disrupt.clean_text(p_reason_or_outcome);
     v_change text;
 BEGIN
     IF p_to_status IS NULL OR p_to_status NOT IN ('in_progress', 'done', 'cancelled', 'blocked') THEN
@@ -664,7 +664,7 @@ BEGIN
             MESSAGE = format('action %s is %s and cannot be reassigned', a.id, a.status),
             DETAIL = disrupt.action_state(a);
     END IF;
-    IF nullif(btrim(p_reason), '') IS NULL THEN
+    IF disrupt.clean_text(p_reason) IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'reassigning an action needs a reason';
     END IF;
     IF NOT EXISTS (SELECT 1 FROM disrupt.agency WHERE code = v_agency) THEN
@@ -715,7 +715,7 @@ BEGIN
     IF p_due_on = a.due_on THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = format('action %s is already due on %s', a.id, a.due_on);
     END IF;
-    IF nullif(btrim(p_reason), '') IS NULL THEN
+    IF disrupt.clean_text(p_reason) IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'changing a due date needs a reason';
     END IF;
 

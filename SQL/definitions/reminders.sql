@@ -61,6 +61,15 @@ LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS 
     SELECT coalesce(bool_or(t.woken_by <> pg_catalog.pg_backend_pid()), false) FROM taken t
 $$;
 
+-- The alert kinds that ask something of their recipient (alerts.sql): each stays open, in her
+-- inbox and the chair's list, until it is dismissed with a reason or answered by a record. The one
+-- list of them; idva_update (an Idva's news of a plan's actions) is an alert too, but hers alone
+-- and gone when she acknowledges it. IMMUTABLE SQL: inlined and folded to a constant where used.
+CREATE FUNCTION disrupt.alert_kinds() RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT ARRAY['new_partner', 'new_victim', 'suspected_breach', 'offending_on_order', 'breach_no_positive_action']
+$$;
+
 -- ---------------------------------------------------------------------------------------------
 -- Who hears about a forum link: p_agency's lead. The link's contact when it names an active staff
 -- member of that agency; else the agency's active SPOCs; else all its active staff. p_agency
@@ -86,8 +95,9 @@ $$;
 -- sweep's order_ending and catch-up, the immediate reminders, the guard below (which drops any
 -- reminder about a person its recipient may not see), the inbox, `disrupt alerts` and naming an
 -- Idva. An active staff login sees a
--- record that is shared or of its own agency; an administrator (or the install administrator,
--- a superuser or the database's owner, who may have no staff row) sees every record. The two
+-- record that is shared or of its own agency; an administrator sees every record, and so does the
+-- install administrator (a superuser or the database's owner) when the login has no staff row; a
+-- disabled staff row sees nothing. The two
 -- arrays are read in step from their first elements (as unnest(a, b) pairs them; the shorter
 -- padded with NULLs); an array of more than one dimension names nothing readable: hidden.
 -- PL/pgSQL, not SQL: a SQL function whose body has a subquery is never inlined, and PostgreSQL 15
@@ -101,15 +111,19 @@ LANGUAGE plpgsql STABLE AS $$
 DECLARE
     viewer_agency text;
     viewer_role text;
+    viewer_active boolean;
 BEGIN
     IF coalesce(array_ndims(p_sensitivities), 1) > 1 OR coalesce(array_ndims(p_agencies), 1) > 1 THEN
         RETURN false;
     END IF;
-    SELECT s.agency, s.role INTO viewer_agency, viewer_role
-      FROM disrupt.staff s WHERE s.login = p_login AND s.active;
+    SELECT s.agency, s.role, s.active INTO viewer_agency, viewer_role, viewer_active
+      FROM disrupt.staff s WHERE s.login = p_login;
     IF NOT FOUND THEN
-        -- the install administrator (no staff row) reads as an administrator; no one else
-        RETURN coalesce(disrupt.install_admin_login(p_login), false);
+        -- a login with no staff row at all: only the install administrator reads, as an administrator
+        RETURN disrupt.install_admin_login(p_login);
+    END IF;
+    IF NOT viewer_active THEN
+        RETURN false;  -- a disabled member of staff, whatever else the login is
     END IF;
     IF viewer_role = 'admin' THEN
         RETURN true;
@@ -608,8 +622,8 @@ CREATE TRIGGER reminder_after_incident_update AFTER UPDATE ON disrupt.incident
 -- The caller's reminders: unacknowledged only, unless show_all. Overdue-ish first (by due date).
 -- Nothing without an open consultation (disrupt.consult, committed, in this session).
 -- Alerts (definitions/alerts.sql) show from their shown_on day and stay, acknowledged or not,
--- while they are open: until dismissed with a reason or answered by a record (an Idva's update,
--- which asks nothing of her, goes when acknowledged); a closed one only with show_all.
+-- while they are open (alert_kinds: until dismissed with a reason or answered by a record); an
+-- Idva's update goes when she acknowledges it; a closed alert only with show_all.
 -- party_ref: the victim of an Idva's alert.
 CREATE FUNCTION disrupt.inbox(show_all boolean DEFAULT false)
 RETURNS TABLE (id bigint, kind text, person_ref text, subject_table text, subject_id bigint,
@@ -630,8 +644,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
        AND r.shown_on <= disrupt.today()
        AND (inbox.show_all
             OR (r.closed_at IS NULL
-                AND (r.acked_at IS NULL
-                     OR r.kind IN ('new_partner', 'new_victim', 'suspected_breach', 'offending_on_order', 'breach_no_positive_action'))))
+                AND (r.acked_at IS NULL OR r.kind = ANY (disrupt.alert_kinds()))))
      ORDER BY r.acked_at IS NOT NULL, r.due_on, r.person_id, r.subject_table, r.subject_id, r.id
 $$;
 

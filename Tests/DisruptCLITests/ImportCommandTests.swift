@@ -8,12 +8,12 @@ import Testing
 @Suite("disrupt import (the real binary)")
 struct ImportCommandTests {
     let location: DatabaseLocation
-    let directory: String
+    let scratch: ScratchDirectory
+    var directory: String { scratch.path }
 
     init() throws {
         location = try TestCluster.freshDatabase("import")
-        directory = NSTemporaryDirectory() + "disrupt-import-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        scratch = try ScratchDirectory("disrupt-import")
     }
 
     static let samples: URL = {

@@ -9,12 +9,12 @@ import Testing
 @Suite("disrupt import: dates outside the stored ranges (the real binary)")
 struct ImportDateRangeTests {
     let location: DatabaseLocation
-    let directory: String
+    let scratch: ScratchDirectory
+    var directory: String { scratch.path }
 
     init() throws {
         location = try TestCluster.freshDatabase("importdates")
-        directory = NSTemporaryDirectory() + "disrupt-importdates-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        scratch = try ScratchDirectory("disrupt-importdates")
     }
 
     func run(_ arguments: [String]) throws -> DisruptBinary.Result {

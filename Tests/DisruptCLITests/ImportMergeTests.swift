@@ -11,12 +11,12 @@ import Testing
 @Suite("disrupt import follows merges (the real binary)")
 struct ImportMergeTests {
     let location: DatabaseLocation
-    let directory: String
+    let scratch: ScratchDirectory
+    var directory: String { scratch.path }
 
     init() throws {
         location = try TestCluster.freshDatabase("importmerge")
-        directory = NSTemporaryDirectory() + "disrupt-importmerge-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        scratch = try ScratchDirectory("disrupt-importmerge")
         let people = directory + "/people.csv"
         try Data("""
             person_ref,pnc_id,given_name,family_name,date_of_birth,gender

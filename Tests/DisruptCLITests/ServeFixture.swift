@@ -6,11 +6,11 @@ import Postgres
 /// A private directory for one serve test: configurations whose delivery command is a shell
 /// script, and the files those scripts write.
 struct ServeFixture {
-    let directory: URL
+    let scratch: ScratchDirectory
+    var directory: URL { scratch.url }
 
     init() throws {
-        directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("disrupt-serve-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        scratch = try ScratchDirectory("disrupt-serve")
     }
 
     /// A path inside the directory.

@@ -10,12 +10,12 @@ import Testing
 @Suite("Importer")
 struct ImportStoreTests {
     let location: DatabaseLocation
-    let directory: URL
+    let scratch: ScratchDirectory
+    var directory: URL { scratch.url }
 
     init() throws {
         location = try TestCluster.freshDatabase("importer")
-        directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("disrupt-importer-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        scratch = try ScratchDirectory("disrupt-importer")
     }
 
     func file(_ name: String, _ text: String) throws -> String {

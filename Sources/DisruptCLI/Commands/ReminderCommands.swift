@@ -33,12 +33,15 @@ enum ReminderCommands {
 
     static var inbox: CommandSpec {
         CommandSpec(
-            "inbox", abstract: "Your reminders: unacknowledged ones and open alerts (everything with --all).",
+            "inbox", abstract: "Your reminders: unacknowledged ones, and open alerts acknowledged or not (everything with --all).",
             discussion: """
                 An alert stays in your inbox, acknowledged or not, until it is dismissed with a reason
                 (`disrupt alerts dismiss`) or answered by a record (a breach recorded, positive action
-                taken); acknowledging it stops its delivery and shows the chair you have seen it. An
-                Idva's updates are grouped by the victim they concern and go when acknowledged.
+                taken); acknowledging it stops its delivery and shows the chair you have seen it.
+                new_partner, new_victim and offending_on_order are answered by no record: dismiss them
+                with what was done (a disclosure made, recall requested). An Idva's updates are grouped
+                by the victim they concern and go when she acknowledges them (`disrupt plan show` and
+                the agenda still mark an action "needs Idva check" until she gives it).
                 """,
             arguments: Inbox.self,
             examples: ["disrupt inbox", "disrupt inbox --all --format json", "disrupt inbox ack 42"],
@@ -134,7 +137,7 @@ enum ReminderCommands {
 
     /// The inputs of `disrupt inbox`.
     struct Inbox: ParsableArguments {
-        @Flag(help: "Include acknowledged reminders.") var all: Bool
+        @Flag(help: "Also acknowledged reminders and Idva updates, and closed alerts (an open alert shows without it, acknowledged or not).") var all: Bool
         @Option(help: StandardHelp.format) var format: TextOrJSON = .text
     }
 

@@ -35,14 +35,14 @@ public struct NonBlankText: ExpressibleByArgument, Equatable {
     public var text: String
 
     public init(argument: String) throws(InvalidValue) {
-        guard !argument.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        guard !BlankText.isBlank(argument) else {
             throw InvalidValue(expected: "expected text that is not blank")
         }
         text = argument
     }
 
-    /// Without leading and trailing white space.
-    public var trimmed: String { text.trimmingCharacters(in: .whitespacesAndNewlines) }
+    /// Without the invisible characters at its ends (`BlankText`).
+    public var trimmed: String { BlankText.cleaned(text) ?? "" }
 
     public static var defaultValueName: String { "TEXT" }
 }
