@@ -777,7 +777,7 @@ DECLARE
     pa disrupt.party;
     v_id bigint;
 BEGIN
-    SELECT * INTO p FROM disrupt.plan WHERE id = p_plan_id FOR SHARE;
+    SELECT * INTO p FROM disrupt.plan WHERE id = p_plan_id FOR KEY SHARE;  -- as action_add: only a close waits
     SELECT * INTO pe FROM disrupt.person WHERE id = p.person_id;
     IF NOT FOUND OR NOT (pe.sensitivity = 'shared' OR pe.agency = disrupt.caller_agency() OR disrupt.is_admin()) THEN
         RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('plan %s not found', p_plan_id);

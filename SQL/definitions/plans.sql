@@ -331,7 +331,9 @@ DECLARE
     p disrupt.plan;
     v_spoc disrupt.staff;
 BEGIN
-    SELECT * INTO p FROM disrupt.plan WHERE id = p_plan_id FOR UPDATE;
+    -- NO KEY: a new SPOC or review date need not keep other agencies from adding actions (their
+    -- FOR KEY SHARE); FOR UPDATE had made a SPOC who kept this open hold up every action_add
+    SELECT * INTO p FROM disrupt.plan WHERE id = p_plan_id FOR NO KEY UPDATE;
     IF NOT FOUND OR NOT disrupt.may_see_person(p.person_id) THEN  -- a hidden person's plan is not found
         RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('plan %s not found', p_plan_id);
     END IF;
@@ -441,7 +443,8 @@ DECLARE
     p disrupt.plan;
     v_id bigint;
 BEGIN
-    SELECT * INTO p FROM disrupt.plan WHERE id = p_plan_id FOR SHARE;  -- blocks a concurrent close
+    -- KEY SHARE: waits only for a close (plan_close locks FOR UPDATE), not for plan_update
+    SELECT * INTO p FROM disrupt.plan WHERE id = p_plan_id FOR KEY SHARE;
     IF NOT FOUND OR NOT disrupt.may_see_person(p.person_id) THEN  -- a hidden person's plan is not found
         RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('plan %s not found', p_plan_id);
     END IF;
