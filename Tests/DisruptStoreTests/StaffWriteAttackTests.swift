@@ -303,42 +303,50 @@ struct StaffWriteAttackTests {
         try db.execute("ROLLBACK")
     }
 
+    /// Opens a plan for the fixture's person with a new police SPOC (`prefix`), runs `body` with
+    /// the plan's id and the SPOC's login, and closes the plan again (one open plan per person).
+    func withPlan(spoc prefix: String, _ body: (_ plan: Int64, _ spoc: String) throws -> Void) throws {
+        let su = try fixture.superuser()
+        defer { su.close() }
+        try Consultation(purpose: "plan test", scope: "test").open(on: su)
+        let spoc = try fixture.addStaff(prefix, agency: "police", role: "spoc")
+        let plan: Int64 = try su.query("SELECT disrupt.plan_open(\("P-\(fixture.token)"), \(spoc), current_date + 30) AS id")[0].decode("id")
+        defer { _ = try? su.execute("UPDATE disrupt.plan SET status = 'closed', closed_at = now(), close_reason = 'test' WHERE id = \(plan)") }
+        try body(plan, spoc)
+    }
+
     /// helper-56: a plan's SPOC who kept `plan_update` open (FOR UPDATE on the plan) held up
     /// another agency's `action_add` on it (FOR SHARE) for as long as she liked (8.5 s). An
     /// update now locks FOR NO KEY UPDATE and an add FOR KEY SHARE: they no longer wait for each
     /// other. A close still locks FOR UPDATE, so an add can never land on a plan being closed.
     @Test func aPlanUpdateHeldOpenHoldsUpNoActionButACloseStillDoes() throws {
         let f = fixture
-        let su = try f.superuser()
-        defer { su.close() }
-        try Consultation(purpose: "plan lock test", scope: "test").open(on: su)
-        let spoc = try f.addStaff("lspoc", agency: "police", role: "spoc")
         let probation = try f.addStaff("lprob", agency: "probation", role: "spoc")
-        let plan: Int64 = try su.query("SELECT disrupt.plan_open(\("P-\(f.token)"), \(spoc), current_date + 30) AS id")[0].decode("id")
-        defer { _ = try? su.execute("UPDATE disrupt.plan SET status = 'closed', closed_at = now(), close_reason = 'test' WHERE id = \(plan)") }
-        let police = try f.connect(as: spoc)
-        defer { police.close() }
-        try Consultation(purpose: "plan lock test", scope: "test").open(on: police)
-        let other = try f.connect(as: probation)
-        defer { other.close() }
-        try Consultation(purpose: "plan lock test", scope: "test").open(on: other)
-        try other.execute("SET lock_timeout = '2s'")
-        func add(_ tactic: String) -> String? {
-            sqlState {
-                _ = try other.query("""
-                    SELECT disrupt.action_add(\(plan), 'manage', \(tactic), 'probation', NULL, current_date + 10, NULL)
-                    """)
+        try withPlan(spoc: "lspoc") { plan, spoc in
+            let police = try f.connect(as: spoc)
+            defer { police.close() }
+            try Consultation(purpose: "plan lock test", scope: "test").open(on: police)
+            let other = try f.connect(as: probation)
+            defer { other.close() }
+            try Consultation(purpose: "plan lock test", scope: "test").open(on: other)
+            try other.execute("SET lock_timeout = '2s'")
+            func add(_ tactic: String) -> String? {
+                sqlState {
+                    _ = try other.query("""
+                        SELECT disrupt.action_add(\(plan), 'manage', \(tactic), 'probation', NULL, current_date + 10, NULL)
+                        """)
+                }
             }
+            try police.execute("BEGIN")
+            _ = try police.query("SELECT disrupt.plan_update(\(plan), 1, NULL, current_date + 40)")
+            #expect(add("mappa_referral") == nil, "an add waits for no update")
+            try police.execute("ROLLBACK")
+            try police.execute("BEGIN")
+            _ = try police.query("SELECT disrupt.plan_close(\(plan), 1, 'closing under lock test')")
+            try other.execute("SET lock_timeout = '200ms'")
+            #expect(add("perpetrator_programme") == "55P03", "an add waits for a close")
+            try police.execute("ROLLBACK")
         }
-        try police.execute("BEGIN")
-        _ = try police.query("SELECT disrupt.plan_update(\(plan), 1, NULL, current_date + 40)")
-        #expect(add("mappa_referral") == nil, "an add waits for no update")
-        try police.execute("ROLLBACK")
-        try police.execute("BEGIN")
-        _ = try police.query("SELECT disrupt.plan_close(\(plan), 1, 'closing under lock test')")
-        try other.execute("SET lock_timeout = '200ms'")
-        #expect(add("perpetrator_programme") == "55P03", "an add waits for a close")
-        try police.execute("ROLLBACK")
     }
 
     /// helper-56: a stale version's DR409 carries the plan's or action's current state in its
@@ -346,22 +354,18 @@ struct StaffWriteAttackTests {
     /// only within a consultation now.
     @Test func aStaleVersionShowsThePlansStateOnlyWithinAConsultation() throws {
         let f = fixture
-        let su = try f.superuser()
-        defer { su.close() }
-        try Consultation(purpose: "plan state test", scope: "test").open(on: su)
-        let spoc = try f.addStaff("pspoc", agency: "police", role: "spoc")
-        let plan: Int64 = try su.query("SELECT disrupt.plan_open(\("P-\(f.token)"), \(spoc), current_date + 30) AS id")[0].decode("id")
-        defer { _ = try? su.execute("UPDATE disrupt.plan SET status = 'closed', closed_at = now(), close_reason = 'test' WHERE id = \(plan)") }
-        func detail(_ db: PostgresConnection) -> String? {
-            do { _ = try db.query("SELECT disrupt.plan_update(\(plan), 99, NULL, NULL)") } catch let error as PostgresError { return error.detail } catch {}
-            return nil
+        try withPlan(spoc: "pspoc") { plan, spoc in
+            func detail(_ db: PostgresConnection) -> String? {
+                do { _ = try db.query("SELECT disrupt.plan_update(\(plan), 99, NULL, NULL)") } catch let error as PostgresError { return error.detail } catch {}
+                return nil
+            }
+            let police = try f.connect(as: spoc)
+            defer { police.close() }
+            let unconsulted = detail(police)
+            #expect(unconsulted != nil && unconsulted?.contains(spoc) == false, "\(unconsulted ?? "")")
+            try Consultation(purpose: "plan state test", scope: "test").open(on: police)
+            #expect(detail(police)?.contains(spoc) == true)
         }
-        let police = try f.connect(as: spoc)
-        defer { police.close() }
-        let unconsulted = detail(police)
-        #expect(unconsulted != nil && unconsulted?.contains(spoc) == false, "\(unconsulted ?? "")")
-        try Consultation(purpose: "plan state test", scope: "test").open(on: police)
-        #expect(detail(police)?.contains(spoc) == true)
     }
 
     @Test func onlyAnAdministratorMerges() throws {
