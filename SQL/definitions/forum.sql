@@ -141,13 +141,25 @@ BEGIN
     END IF;
 END $$;
 
--- A meeting by reference, locked; DR404 if none; DR409 if closed (unless p_closed_ok).
-CREATE FUNCTION disrupt.forum_meeting_lock(p_ref text, p_closed_ok boolean DEFAULT false) RETURNS disrupt.meeting
+-- A meeting by reference, locked; DR404 if none; DR409 if closed (unless p_closed_ok). How
+-- strongly (p_lock) is what its caller must keep from happening meanwhile, and no more, so that
+-- no one who keeps a transaction open in psql holds up the others' work on the meeting:
+--   'close'    FOR UPDATE: closing waits for, and holds off, every other change of the meeting;
+--   'organise' FOR NO KEY UPDATE: a chair's or coordinator's change (attendance, cases, hearing,
+--              decisions, agreed actions) waits for another's and for a close, not for research;
+--   'return'   FOR KEY SHARE: an agency's research return waits only for a close (each agency
+--              writes its own row), so one rep holding hers open holds up no other rep, nor the chair.
+CREATE FUNCTION disrupt.forum_meeting_lock(p_ref text, p_closed_ok boolean DEFAULT false, p_lock text DEFAULT 'organise')
+RETURNS disrupt.meeting
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp AS $$
 DECLARE
     m disrupt.meeting;
 BEGIN
-    SELECT * INTO m FROM disrupt.meeting WHERE meeting_ref = p_ref FOR UPDATE;
+    CASE p_lock
+        WHEN 'close' THEN SELECT * INTO m FROM disrupt.meeting WHERE meeting_ref = p_ref FOR UPDATE;
+        WHEN 'organise' THEN SELECT * INTO m FROM disrupt.meeting WHERE meeting_ref = p_ref FOR NO KEY UPDATE;
+        WHEN 'return' THEN SELECT * INTO m FROM disrupt.meeting WHERE meeting_ref = p_ref FOR KEY SHARE;
+    END CASE;
     IF NOT FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('no meeting %s', p_ref),
             HINT = 'list meetings with: disrupt meeting list';
@@ -321,7 +333,7 @@ BEGIN
     IF p_chair_login IS NOT NULL THEN
         PERFORM disrupt.plan_require_active_login(p_chair_login, 'chair', NULL, ARRAY['chair', 'coordinator', 'admin']);
     END IF;
-    SELECT * INTO m FROM disrupt.meeting WHERE meeting_ref = p_ref FOR UPDATE;
+    SELECT * INTO m FROM disrupt.meeting WHERE meeting_ref = p_ref FOR NO KEY UPDATE;  -- as forum_meeting_lock's 'organise'
     IF NOT FOUND THEN
         IF p_forum IS NULL OR p_held_on IS NULL OR nullif(btrim(p_area), '') IS NULL OR p_chair_login IS NULL THEN
             RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'a new meeting needs a forum, a day, an area and a chair';
@@ -395,7 +407,7 @@ CREATE FUNCTION disrupt.meeting_close(p_ref text) RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp AS $$
 DECLARE
     v_login text := disrupt.forum_require_organiser('close meetings');
-    m disrupt.meeting := disrupt.forum_meeting_lock(p_ref);
+    m disrupt.meeting := disrupt.forum_meeting_lock(p_ref, false, 'close');
 BEGIN
     IF m.held_on > disrupt.today() THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422',
@@ -654,7 +666,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 DECLARE
     v_login text := disrupt.forum_require_staff();
     v_agency text := coalesce(p_agency, disrupt.caller_agency());
-    m disrupt.meeting := disrupt.forum_meeting_lock(p_meeting_ref);
+    m disrupt.meeting := disrupt.forum_meeting_lock(p_meeting_ref, false, 'return');
     h disrupt.hearing := disrupt.forum_hearing(m, p_case_ref);
 BEGIN
     IF v_agency IS DISTINCT FROM disrupt.caller_agency() AND NOT coalesce(disrupt.is_admin(), false) THEN
@@ -901,7 +913,7 @@ REVOKE ALL ON FUNCTION
     disrupt.forum_require_staff(), disrupt.forum_require_organiser(text), disrupt.forum_caller_scope(),
     disrupt.forum_sees(text, text, text[]), disrupt.forum_case_visible(bigint, text[]),
     disrupt.forum_meeting_state(disrupt.meeting), disrupt.forum_refuse_closed(disrupt.meeting),
-    disrupt.forum_meeting_lock(text, boolean), disrupt.forum_case_for_caller(text),
+    disrupt.forum_meeting_lock(text, boolean, text), disrupt.forum_case_for_caller(text),
     disrupt.forum_hearing(disrupt.meeting, text), disrupt.forum_request_research(bigint),
     disrupt.forum_meeting_guard(), disrupt.forum_child_guard(),
     disrupt.meeting_plan(text, text, integer, text, date, integer, text, text[], integer),

@@ -31,11 +31,6 @@ struct AlertCommandTests {
         return try DisruptBinary.json(result) as? [[String: Any]] ?? []
     }
 
-    /// The SQLSTATE a statement failed with (nil when it succeeded).
-    func sqlState(_ body: () throws -> Void) -> String? {
-        do { try body(); return nil } catch let error as PostgresError { return error.sqlState } catch { return "?" }
-    }
-
     func kinds(_ login: String) throws -> [String] {
         try inbox(login).compactMap { $0["kind"] as? String }.sorted()
     }

@@ -112,9 +112,6 @@ struct ImportStoreTests {
     @Test func agencyIsCheckedAndItsCodesAreFixed() throws {
         let db = try TestCluster.superuserConnection(database: location.testDatabaseName)
         defer { db.close() }
-        func sqlState(_ body: () throws -> Void) -> String? {
-            do { try body(); return nil } catch let error as PostgresError { return error.sqlState } catch { return "?" }
-        }
         let people = try file("people-ag.csv", "person_ref,pnc_id,given_name,family_name,date_of_birth,gender\nG-1,,Gus,Grey,,\n")
         _ = try Importer(kind: .people, path: people).run(on: db)
         let logged = try db.query("""

@@ -66,15 +66,3 @@ final class SecurityFixture: Sendable {
         return login
     }
 }
-
-/// The SQLSTATE of what `body` threw, or nil when it did not throw a database error.
-func sqlState(_ body: () throws -> Void) -> String? {
-    do {
-        try body()
-        return nil
-    } catch let error as PostgresError {
-        return error.sqlState ?? "client:\(error.code)"
-    } catch {
-        return "other:\(error)"
-    }
-}
