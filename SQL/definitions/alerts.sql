@@ -919,6 +919,7 @@ BEGIN
 END $$;
 
 -- everything above to disrupt_owner (foundation.sql; idempotent)
+SELECT disrupt.bound_lock_waits('plan_victim_add', 'plan_victim_remove', 'alert_dismiss');
 SELECT disrupt.hand_to_owner();
 
 -- ---------------------------------------------------------------------------------------------

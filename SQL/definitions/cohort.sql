@@ -235,4 +235,5 @@ GRANT EXECUTE ON FUNCTION
     TO disrupt_staff;
 
 -- everything above to disrupt_owner (foundation.sql; idempotent)
+SELECT disrupt.bound_lock_waits('matac_enter', 'matac_exit');
 SELECT disrupt.hand_to_owner();

@@ -907,6 +907,8 @@ END $$;
 -- ---------------------------------------------------------------------------------------------
 -- Privileges
 -- ---------------------------------------------------------------------------------------------
+SELECT disrupt.bound_lock_waits('meeting_plan', 'meeting_attend', 'meeting_close', 'meeting_case_add', 'meeting_hear',
+                                'meeting_decide', 'meeting_agree_action', 'meeting_research');
 SELECT disrupt.hand_to_owner();
 
 REVOKE ALL ON FUNCTION

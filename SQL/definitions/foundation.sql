@@ -400,6 +400,31 @@ END
 $$;
 
 -- ---------------------------------------------------------------------------
+-- bound_lock_waits(names): the functions of these names (every overload in schema disrupt) wait
+-- at most 5 s for a row another session holds, then fail with 55P03 (the CLI: exit 5, "someone
+-- else is changing it: try again"). For the staff-facing functions that change shared work (a
+-- plan, an action, a meeting, an alert, a record): a command commits in milliseconds, but a
+-- member of staff can keep a transaction open in psql, and without a bound whoever touched the
+-- same row next waited as long as she liked. Each definition file calls it for its own functions.
+-- ---------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION disrupt.bound_lock_waits(VARIADIC names text[]) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, disrupt
+AS $$
+DECLARE f regprocedure;
+BEGIN
+    IF EXISTS (SELECT 1 FROM unnest(names) n
+               WHERE NOT EXISTS (SELECT 1 FROM pg_proc p WHERE p.pronamespace = 'disrupt'::regnamespace AND p.proname = n)) THEN
+        RAISE EXCEPTION 'bound_lock_waits: no function named %', names;
+    END IF;
+    FOR f IN SELECT p.oid::regprocedure FROM pg_proc p
+             WHERE p.pronamespace = 'disrupt'::regnamespace AND p.proname = ANY (names)
+    LOOP
+        EXECUTE format('ALTER FUNCTION %s SET lock_timeout = %L', f, '5s');
+    END LOOP;
+END
+$$;
+
+-- ---------------------------------------------------------------------------
 -- Ownership: hand everything in schema disrupt to disrupt_owner (extension members
 -- excepted).  Idempotent; each definition file calls it after creating its objects.
 -- Run by the migration runner (superuser, or a member of disrupt_owner).

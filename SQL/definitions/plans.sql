@@ -818,4 +818,6 @@ GRANT EXECUTE ON FUNCTION
 TO disrupt_staff, disrupt_admin;
 
 -- everything above to disrupt_owner (foundation.sql; idempotent)
+SELECT disrupt.bound_lock_waits('plan_open', 'plan_update', 'plan_close', 'action_add', 'action_transition',
+                                'action_safety_check', 'action_reassign', 'action_extend');
 SELECT disrupt.hand_to_owner();

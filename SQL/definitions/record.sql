@@ -583,6 +583,7 @@ BEGIN
 END
 $$;
 
+SELECT disrupt.bound_lock_waits('marker_end', 'link_update');
 SELECT disrupt.hand_to_owner();
 
 -- ---------------------------------------------------------------------------

@@ -931,6 +931,7 @@ END
 $do$;
 
 -- everything above to disrupt_owner (foundation.sql; idempotent)
+SELECT disrupt.bound_lock_waits('reminder_ack');
 SELECT disrupt.hand_to_owner();
 
 -- ---------------------------------------------------------------------------------------------

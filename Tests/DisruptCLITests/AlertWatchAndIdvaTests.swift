@@ -118,6 +118,38 @@ extension AlertCommandTests {
         #expect(try inbox(fx.idva).isEmpty)
     }
 
+    /// helper-56: `alert_dismiss` closes every recipient's copy, so a recipient who kept her
+    /// dismissal open in psql made the others' acknowledgements wait for as long as she liked.
+    /// They now wait at most 5 s (`bound_lock_waits`) and are told to try again (exit 5).
+    @Test func aDismissalKeptOpenHoldsUpAnotherRecipientsAcknowledgementForFiveSecondsAtMost() throws {
+        _ = try fx.openPlan()
+        try order("O-licence", type: "licence", starts: today.adding(days: -1), ends: today.adding(days: 300))
+        try incident("I-on-licence", on: today, party: nil)
+        func alert(_ login: String) throws -> Int {
+            try #require(inbox(login).first { $0["kind"] as? String == "offending_on_order" }?["reminder_id"] as? Int)
+        }
+        let (mine, theirs) = (try alert(fx.spoc), try alert(fx.probation))
+        let probation = try staffSession(fx.probation)
+        defer { probation.close() }
+        let spoc = try staffSession(fx.spoc)
+        defer { spoc.close() }
+        try spoc.execute("SET statement_timeout = '30s'")  // a wait without bound fails the test instead of hanging it
+        try probation.execute("BEGIN")
+        _ = try probation.query("SELECT disrupt.alert_dismiss(\(theirs), 'Recall requested')")
+        let started = Date()
+        let state = sqlState { _ = try spoc.query("SELECT disrupt.reminder_ack(\(mine))") }
+        let waited = Date().timeIntervalSince(started)
+        #expect(state == "55P03" && waited >= 4.5 && waited < 20, "\(state ?? "no error") after \(waited) s")
+        guard state == "55P03" else {  // unbounded: the command below would wait for ever
+            try probation.execute("ROLLBACK")
+            return
+        }
+        let refused = try fx.run(["inbox", "ack", "\(mine)"], as: fx.spoc)
+        #expect(refused.status == 5 && refused.stderr.contains("try again"), "\(refused.status) \(refused.stderr)")
+        try probation.execute("ROLLBACK")
+        #expect(try fx.run(["inbox", "ack", "\(mine)"], as: fx.spoc).status == 0)
+    }
+
     @Test func theChairsListRefusesAKindItDoesNotList() throws {
         let result = try fx.run(["alerts", "--kind", "idva_update"], as: fx.chair)
         #expect(result.status == 2, "\(result.stdout) \(result.stderr)")
