@@ -777,6 +777,7 @@ DECLARE
     pa disrupt.party;
     v_id bigint;
 BEGIN
+    PERFORM disrupt.plan_require_visible(p_plan_id);
     SELECT * INTO p FROM disrupt.plan WHERE id = p_plan_id FOR KEY SHARE;  -- as action_add: only a close waits
     SELECT * INTO pe FROM disrupt.person WHERE id = p.person_id;
     IF NOT FOUND OR NOT (pe.sensitivity = 'shared' OR pe.agency = disrupt.caller_agency() OR disrupt.is_admin()) THEN
@@ -847,7 +848,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     v_login text := disrupt.plan_require_staff();
     r disrupt.reminder;
-    v_reason text := disrupt.clean_text(p_reason);
+    v_reason text := disrupt.clean_reason(p_reason);
 BEGIN
     PERFORM disrupt.require_consultation();
     -- an alert naming a record he may no longer see is not his to act on: not found

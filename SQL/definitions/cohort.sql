@@ -108,10 +108,10 @@ END $$;
 CREATE FUNCTION disrupt.cohort_require_reason(p_reason text, p_what text) RETURNS text
 LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-    IF disrupt.clean_text(p_reason) IS NULL OR char_length(p_reason) > 2000 THEN
+    IF disrupt.clean_reason(p_reason) IS NULL OR char_length(p_reason) > 2000 THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = format('%s reason must be 1 to 2000 characters', p_what);
     END IF;
-    RETURN disrupt.clean_text(p_reason);
+    RETURN disrupt.clean_reason(p_reason);
 END $$;
 
 -- ---------------------------------------------------------------------------------------------

@@ -554,6 +554,9 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'DR409', MESSAGE = format('case %s is already on the agenda of meeting %s', c.case_ref, m.meeting_ref),
             DETAIL = disrupt.forum_meeting_state(m);
     END IF;
+    -- one listing of a case at a time, whichever meeting: its hearing number counts the others
+    -- (helper-61: two chairs listing one case at two meetings at once both got number 2)
+    PERFORM 1 FROM disrupt.forum_case WHERE id = c.id FOR NO KEY UPDATE;
     SELECT 1 + count(*) INTO v_number FROM disrupt.hearing WHERE case_id = c.id AND status <> 'deferred';
     -- the clock: the case's earliest referral, up to the meeting's day, that no hearing has answered
     -- (answered: a hearing listed for it, or a hearing held after the day it was made)
@@ -602,14 +605,14 @@ DECLARE
     v_agency text := disrupt.caller_agency();
     v_id bigint;
 BEGIN
-    IF disrupt.clean_text(p_text) IS NULL THEN
+    IF disrupt.clean_reason(p_text) IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'a decision needs its text';
     END IF;
     IF coalesce(p_restricted, false) AND v_agency IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'a restricted decision belongs to the recording agency: record it as a staff member';
     END IF;
     INSERT INTO disrupt.decision (hearing_id, text, agency, sensitivity, created_by)
-    VALUES (h.id, disrupt.clean_text(p_text), v_agency, CASE WHEN coalesce(p_restricted, false) THEN 'restricted' ELSE 'shared' END, v_login)
+    VALUES (h.id, disrupt.clean_reason(p_text), v_agency, CASE WHEN coalesce(p_restricted, false) THEN 'restricted' ELSE 'shared' END, v_login)
     RETURNING id INTO v_id;
     RETURN v_id;
 END $$;
@@ -628,6 +631,7 @@ DECLARE
     v_person bigint;
     v_version integer;
 BEGIN
+    PERFORM disrupt.action_require_visible(p_action_id);
     SELECT * INTO a FROM disrupt.action WHERE id = p_action_id FOR UPDATE;
     SELECT p.person_id INTO v_person FROM disrupt.plan p WHERE p.id = a.plan_id;
     -- an action on the plan of a person the caller may not see is as absent as a missing one
@@ -677,11 +681,11 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'DR422',
             MESSAGE = format('research status %s: use submitted, nothing_held or not_submitted', coalesce(p_status, '(none)'));
     END IF;
-    IF p_status = 'submitted' AND disrupt.clean_text(p_note) IS NULL THEN
+    IF p_status = 'submitted' AND disrupt.clean_reason(p_note) IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'submitted research needs a note of what the agency holds';
     END IF;
     UPDATE disrupt.research_return
-       SET status = p_status, note = disrupt.clean_text(p_note),
+       SET status = p_status, note = disrupt.clean_reason(p_note),
            returned_by = v_login, returned_at = CASE WHEN p_status = 'not_submitted' THEN NULL ELSE now() END
      WHERE hearing_id = h.id AND agency = v_agency;
     IF NOT FOUND THEN
@@ -859,7 +863,7 @@ DECLARE
     m disrupt.meeting;
     v_minutes jsonb;
 BEGIN
-    IF disrupt.clean_text(p_purpose) IS NULL THEN
+    IF disrupt.clean_reason(p_purpose) IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = 'a purpose is required to read or send minutes (personal data)';
     END IF;
     v_send := cardinality(v_recipients) > 0;
@@ -887,7 +891,7 @@ BEGIN
 
     INSERT INTO disrupt.audit_log (agency, operation, object_table, object_key, person_id, purpose, recipient, detail)
     SELECT disrupt.caller_agency(), CASE WHEN v_send THEN 'disclose' ELSE 'consult' END, 'meeting', m.meeting_ref,
-           pe.id, disrupt.clean_text(p_purpose), CASE WHEN v_send THEN array_to_string(v_recipients, ', ') END,
+           pe.id, disrupt.clean_reason(p_purpose), CASE WHEN v_send THEN array_to_string(v_recipients, ', ') END,
            jsonb_build_object('kind', 'minutes', 'meeting', m.meeting_ref, 'case', x.s->>'case_ref',
                               'copy_for', p_agency, 'format', p_format)
       FROM jsonb_array_elements(v_minutes->'cases') x(s)
@@ -898,7 +902,7 @@ BEGIN
     IF NOT FOUND THEN  -- nothing about a person in it: one row for the meeting
         INSERT INTO disrupt.audit_log (agency, operation, object_table, object_key, purpose, recipient, detail)
         VALUES (disrupt.caller_agency(), CASE WHEN v_send THEN 'disclose' ELSE 'consult' END, 'meeting', m.meeting_ref,
-                disrupt.clean_text(p_purpose), CASE WHEN v_send THEN array_to_string(v_recipients, ', ') END,
+                disrupt.clean_reason(p_purpose), CASE WHEN v_send THEN array_to_string(v_recipients, ', ') END,
                 jsonb_build_object('kind', 'minutes', 'meeting', m.meeting_ref, 'copy_for', p_agency, 'format', p_format));
     END IF;
     RETURN v_minutes;

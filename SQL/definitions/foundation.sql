@@ -104,16 +104,21 @@ BEGIN
                                                    WHERE d.datname = pg_catalog.current_database())));
 END $$;
 
--- A reason, purpose, outcome or note without the invisible characters at its ends (controls, every
--- Unicode space and separator, the zero-width and direction format characters, soft hyphen,
--- byte-order mark); NULL when nothing is left: then it is blank and refused. The rule is
--- DisruptCore's BlankText (the same ranges; BlankTextTests checks they agree); plain btrim takes
--- only spaces, so a tab or a no-break space had passed for a reason from psql.
-CREATE OR REPLACE FUNCTION disrupt.clean_text(p_text text) RETURNS text
+-- A reason, purpose, scope, outcome or note without the invisible characters at its ends (controls,
+-- every Unicode space and separator, the zero-width and direction format characters, soft hyphen,
+-- byte-order mark); NULL, blank and refused, unless it then says something: at least one letter
+-- A-Z or digit. Invisible and letter-like code points are too many to list (Hangul fillers, braille
+-- blank, variation selectors, tags, combining marks on their own: helper-61 passed each), and the
+-- forums' records are written in English or Welsh. The rule is DisruptCore's BlankText (the same
+-- ranges; BlankTextTests checks they agree); plain btrim takes only spaces, so a tab or a no-break
+-- space had passed for a reason from psql.
+CREATE OR REPLACE FUNCTION disrupt.clean_reason(p_text text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT nullif(regexp_replace(p_text,
-        '^[\u0001-\u0020\u007f-\u00a0\u00ad\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff]+'
-        '|[\u0001-\u0020\u007f-\u00a0\u00ad\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff]+$', '', 'g'), '')
+    SELECT CASE WHEN c ~ '[A-Za-z0-9]' THEN c END
+      FROM (SELECT regexp_replace(p_text,
+                '^[\u0001-\u0020\u007f-\u00a0\u00ad\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff]+'
+                '|[\u0001-\u0020\u007f-\u00a0\u00ad\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff]+$',
+                '', 'g') AS c) t
 $$;
 
 CREATE OR REPLACE FUNCTION disrupt.is_install_admin() RETURNS boolean

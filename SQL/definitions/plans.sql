@@ -108,6 +108,26 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
         'safety_check_via', a.safety_check_via, 'updated_by', a.updated_by, 'updated_at', a.updated_at)::text END
 $$;
 
+-- Refuse (DR404, "not found") a plan or an action the caller may not see, before anything locks
+-- it: a lock first would make her wait for, and a lock timeout tell her of, another agency's
+-- change of a plan hidden from her (helper-61). The functions check again once they hold the row.
+CREATE FUNCTION disrupt.plan_require_visible(p_plan_id bigint) RETURNS void
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM disrupt.plan p WHERE p.id = p_plan_id AND disrupt.may_see_person(p.person_id)) THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('plan %s not found', p_plan_id);
+    END IF;
+END $$;
+
+CREATE FUNCTION disrupt.action_require_visible(p_action_id bigint) RETURNS void
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM disrupt.action a JOIN disrupt.plan p ON p.id = a.plan_id
+                    WHERE a.id = p_action_id AND disrupt.may_see_person(p.person_id)) THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('action %s not found', p_action_id);
+    END IF;
+END $$;
+
 -- Lock an action for change: DR404 if missing, DR403 if the caller may not change it,
 -- DR409 (DETAIL = current state) if the version is stale.
 CREATE FUNCTION disrupt.action_lock_for_change(p_action_id bigint, p_expected_version integer)
@@ -118,6 +138,7 @@ DECLARE
     v_spoc text;
 BEGIN
     PERFORM disrupt.plan_require_staff();
+    PERFORM disrupt.action_require_visible(p_action_id);
     SELECT * INTO a FROM disrupt.action WHERE id = p_action_id FOR UPDATE;
     IF NOT FOUND OR NOT disrupt.may_see_person((SELECT person_id FROM disrupt.plan WHERE id = a.plan_id)) THEN
         RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('action %s not found', p_action_id);
@@ -216,7 +237,7 @@ BEGIN
     IF p_agency IS NULL OR NOT EXISTS (SELECT 1 FROM disrupt.agency WHERE code = p_agency) THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = format('no agency %s', coalesce(p_agency, '(none)'));
     END IF;
-    IF p_exempt_reason IS NOT NULL AND disrupt.clean_text(p_exempt_reason) IS NULL THEN
+    IF p_exempt_reason IS NOT NULL AND disrupt.clean_reason(p_exempt_reason) IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'an exemption from the Idva safety check needs a reason';
     END IF;
 
@@ -333,6 +354,7 @@ DECLARE
 BEGIN
     -- NO KEY: a new SPOC or review date need not keep other agencies from adding actions (their
     -- FOR KEY SHARE); FOR UPDATE had made a SPOC who kept this open hold up every action_add
+    PERFORM disrupt.plan_require_visible(p_plan_id);
     SELECT * INTO p FROM disrupt.plan WHERE id = p_plan_id FOR NO KEY UPDATE;
     IF NOT FOUND OR NOT disrupt.may_see_person(p.person_id) THEN  -- a hidden person's plan is not found
         RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('plan %s not found', p_plan_id);
@@ -375,6 +397,7 @@ DECLARE
     v_login text := disrupt.plan_require_staff();
     p disrupt.plan;
 BEGIN
+    PERFORM disrupt.plan_require_visible(p_plan_id);
     SELECT * INTO p FROM disrupt.plan WHERE id = p_plan_id FOR UPDATE;
     IF NOT FOUND OR NOT disrupt.may_see_person(p.person_id) THEN  -- a hidden person's plan is not found
         RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('plan %s not found', p_plan_id);
@@ -392,7 +415,7 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = format('plan %s is already closed', p.id),
             DETAIL = disrupt.plan_state(p);
     END IF;
-    IF disrupt.clean_text(p_reason) IS NULL THEN
+    IF disrupt.clean_reason(p_reason) IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'closing a plan needs a reason';
     END IF;
 
@@ -405,10 +428,10 @@ BEGIN
         RETURNING disrupt.action.id, old.old_status
     )
     INSERT INTO disrupt.action_history (action_id, login, change, from_status, to_status, reason)
-    SELECT id, v_login, 'cancel', old_status, 'cancelled', 'plan closed: ' || p_reason FROM cancelled;
+    SELECT id, v_login, 'cancel', old_status, 'cancelled', 'plan closed: ' || disrupt.clean_reason(p_reason) FROM cancelled;
 
     UPDATE disrupt.plan
-       SET status = 'closed', closed_at = now(), closed_by = v_login, close_reason = p_reason,
+       SET status = 'closed', closed_at = now(), closed_by = v_login, close_reason = disrupt.clean_reason(p_reason),
            version = version + 1, updated_by = v_login, updated_at = now()
      WHERE id = p.id
     RETURNING version INTO p.version;
@@ -444,6 +467,7 @@ DECLARE
     v_id bigint;
 BEGIN
     -- KEY SHARE: waits only for a close (plan_close locks FOR UPDATE), not for plan_update
+    PERFORM disrupt.plan_require_visible(p_plan_id);
     SELECT * INTO p FROM disrupt.plan WHERE id = p_plan_id FOR KEY SHARE;
     IF NOT FOUND OR NOT disrupt.may_see_person(p.person_id) THEN  -- a hidden person's plan is not found
         RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('plan %s not found', p_plan_id);
@@ -535,7 +559,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     a disrupt.action := disrupt.action_lock_for_change(p_action_id, p_expected_version);
     v_login text := disrupt.caller_login();
-    v_text text := disrupt.clean_text(p_reason_or_outcome);
+    v_text text := disrupt.clean_reason(p_reason_or_outcome);
     v_change text;
 BEGIN
     IF p_to_status IS NULL OR p_to_status NOT IN ('in_progress', 'done', 'cancelled', 'blocked') THEN
@@ -616,6 +640,7 @@ BEGIN
         END IF;
         v_via := 'idva';
     END IF;
+    PERFORM disrupt.action_require_visible(p_action_id);
     SELECT * INTO a FROM disrupt.action WHERE id = p_action_id FOR UPDATE;
     IF NOT FOUND OR NOT disrupt.may_see_person((SELECT person_id FROM disrupt.plan WHERE id = a.plan_id)) THEN
         RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('action %s not found', p_action_id);
@@ -667,7 +692,7 @@ BEGIN
             MESSAGE = format('action %s is %s and cannot be reassigned', a.id, a.status),
             DETAIL = disrupt.action_state(a);
     END IF;
-    IF disrupt.clean_text(p_reason) IS NULL THEN
+    IF disrupt.clean_reason(p_reason) IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'reassigning an action needs a reason';
     END IF;
     IF NOT EXISTS (SELECT 1 FROM disrupt.agency WHERE code = v_agency) THEN
@@ -692,7 +717,7 @@ BEGIN
     VALUES (a.id, v_login, 'reassign', a.status, a.status,
             jsonb_build_object('agency', a.agency, 'owner_login', a.owner_login)::text,  -- a holds the old values
             jsonb_build_object('agency', v_agency, 'owner_login', p_owner_login)::text,
-            p_reason);
+            disrupt.clean_reason(p_reason));
     RETURN a.version;
 END $$;
 
@@ -718,7 +743,7 @@ BEGIN
     IF p_due_on = a.due_on THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = format('action %s is already due on %s', a.id, a.due_on);
     END IF;
-    IF disrupt.clean_text(p_reason) IS NULL THEN
+    IF disrupt.clean_reason(p_reason) IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'changing a due date needs a reason';
     END IF;
 
@@ -729,7 +754,7 @@ BEGIN
 
     INSERT INTO disrupt.action_history (action_id, login, change, from_status, to_status, from_value, to_value, reason)
     VALUES (a.id, v_login, 'extend', a.status, a.status,
-            a.due_on::text, p_due_on::text, p_reason);  -- a holds the old due date
+            a.due_on::text, p_due_on::text, disrupt.clean_reason(p_reason));  -- a holds the old due date
     RETURN a.version;
 END $$;
 
@@ -783,6 +808,8 @@ CREATE TRIGGER plan_follow_merge_after_update AFTER UPDATE OF merged_into ON dis
 -- ---------------------------------------------------------------------------------------------
 
 REVOKE ALL ON FUNCTION
+    disrupt.plan_require_visible(bigint),
+    disrupt.action_require_visible(bigint),
     disrupt.plan_require_staff(),
     disrupt.plan_caller_may_edit(text, text),
     disrupt.plan_state(disrupt.plan),
@@ -819,5 +846,5 @@ TO disrupt_staff, disrupt_admin;
 
 -- everything above to disrupt_owner (foundation.sql; idempotent)
 SELECT disrupt.bound_lock_waits('plan_open', 'plan_update', 'plan_close', 'action_add', 'action_transition',
-                                'action_safety_check', 'action_reassign', 'action_extend');
+                                'action_safety_check', 'action_reassign', 'action_extend', 'tactic_set', 'tactic_retire');
 SELECT disrupt.hand_to_owner();

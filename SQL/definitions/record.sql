@@ -279,7 +279,7 @@ DECLARE
     v_agency text := disrupt.caller_agency();
     v_admin  boolean := disrupt.is_admin();
 BEGIN
-    IF disrupt.clean_text(reason) IS NULL THEN
+    IF disrupt.clean_reason(reason) IS NULL THEN
         RAISE EXCEPTION 'merge_person: a reason is required' USING ERRCODE = '22023';
     END IF;
     IF NOT v_admin THEN
@@ -369,7 +369,7 @@ BEGIN
             jsonb_build_object('absorbed', to_jsonb(a)),
             jsonb_build_object('keep_ref', k.person_ref, 'absorb_ref', a.person_ref, 'absorb_id', a.id));
     INSERT INTO disrupt.audit_log (agency, operation, object_table, object_key, person_id, purpose, detail)
-    VALUES (disrupt.caller_agency(), 'combine', 'person', k.id::text, k.id, disrupt.clean_text(reason),
+    VALUES (disrupt.caller_agency(), 'combine', 'person', k.id::text, k.id, disrupt.clean_reason(reason),
             jsonb_build_object('keep_ref', keep_ref, 'absorb_ref', absorb_ref));
     RETURN k.id;
 END

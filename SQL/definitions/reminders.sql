@@ -939,6 +939,7 @@ SELECT disrupt.hand_to_owner();
 -- ---------------------------------------------------------------------------------------------
 
 REVOKE ALL ON FUNCTION
+    disrupt.alert_kinds(),
     disrupt.service_wake_take(),
     disrupt.reminder_wake(),
     disrupt.reminder_link_leads(text, text),

@@ -53,4 +53,40 @@ struct MeetingLockTests {
         #expect(healthReturns() == "55P03", "a return waits for a close")
         try chair.execute("ROLLBACK")
     }
+
+    /// helper-61: listing a case by its reference did not lock the case, so two organisers listing
+    /// one case at two meetings at once both counted its earlier hearings and gave it the same
+    /// number. A listing now locks the case: the second waits (here, past its 5 s bound) and then
+    /// counts the first.
+    @Test func twoOrganisersListingOneCaseAtOnceGiveItDistinctHearingNumbers() throws {
+        let fx = try MeetingFixture("meeting_numbers")
+        try fx.ok(["party", "add", "--ref", "V-\(fx.token)", "--family-name", "Smith", "--kind", "victim"], as: fx.spoc)
+        try fx.ok(["referral", "add", fx.personRef, "--on", MeetingFixture.day(-10), "--criterion", "visible_high_risk",
+                   "--victim", "V-\(fx.token)", "--ref", "R-\(fx.token)"], as: fx.spoc)
+        let (first, second, third) = ("M1-\(fx.token)", "M2-\(fx.token)", "M3-\(fx.token)")
+        for (meeting, day) in [(first, 0), (second, 7), (third, 14)] {
+            try fx.ok(["meeting", "plan", meeting, "--forum", "marac", "--on", MeetingFixture.day(day), "--area", "North",
+                       "--chair", fx.chair, "--invite", "police"], as: fx.coordinator)
+        }
+        let caseRef = try #require(try fx.json(["meeting", "case", "add", first, "--referral", "R-\(fx.token)"], as: fx.chair)["case_ref"] as? String)
+        let chair = try PostgresConnection(fx.location.asUser(fx.chair).configuration)
+        defer { chair.close() }
+        let coordinator = try PostgresConnection(fx.location.asUser(fx.coordinator).configuration)
+        defer { coordinator.close() }
+        func list(_ meeting: String, by db: PostgresConnection) throws {
+            _ = try db.query("SELECT disrupt.meeting_case_add(\(meeting), NULL, NULL, \(caseRef), NULL, false)")
+        }
+        try chair.execute("BEGIN")
+        try list(second, by: chair)
+        #expect(sqlState { try list(third, by: coordinator) } == "55P03", "the second listing waits for the first")
+        try chair.execute("COMMIT")
+        try list(third, by: coordinator)
+        let su = try fx.superuser()
+        defer { su.close() }
+        let numbers = try su.query("""
+            SELECT h.hearing_number FROM disrupt.hearing h JOIN disrupt.forum_case c ON c.id = h.case_id
+             WHERE c.case_ref = \(caseRef) ORDER BY 1
+            """).map { try $0.decode("hearing_number", as: Int.self) }
+        #expect(numbers == [1, 2, 3])
+    }
 }

@@ -5,10 +5,11 @@ import Foundation
 import Postgres
 import Testing
 
-/// One rule for a blank reason or purpose: DisruptCore's `BlankText` (the CLI's `NonBlankText`)
-/// and the database's `disrupt.clean_text` agree at every edge of the invisible ranges, and a
-/// staff login with psql can no longer pass a tab, a no-break space or a zero-width space off
-/// as the purpose of a consultation or the reason for a change, as plain `btrim` had let her.
+/// One rule for a blank reason or purpose: DisruptCore's `BlankText.reason` (the CLI's `ReasonText`)
+/// and the database's `disrupt.clean_reason` agree at every edge of the invisible ranges and on
+/// letter-like blanks, and a staff login with psql can no longer pass a tab, a no-break space, a
+/// zero-width space or a Hangul filler off as the purpose of a consultation or the reason for a
+/// change, as plain `btrim` had let her (helper-59, helper-61).
 @Suite("Blank text: one rule in Swift and SQL")
 struct BlankTextTests {
     let fixture: SecurityFixture
@@ -24,19 +25,23 @@ struct BlankTextTests {
             scalars += [range.lowerBound - 1, range.lowerBound, range.upperBound, range.upperBound + 1]
         }
         let single = scalars.compactMap(Unicode.Scalar.init).filter { $0.value != 0 }.map { String(Character($0)) }
-        return single + single.map { "\($0)reason\($0)" } + ["", " \t\u{A0}\u{200B}\u{FEFF} ", "\u{3000}a b\u{2029}", "a\u{200B}b"]
+        // helper-61's letter-like blanks: Hangul fillers, braille blank, combining grapheme joiner,
+        // variation selector, tag space, a combining mark alone, and letters of no A-Z
+        let letterLike = ["\u{115F}", "\u{3164}\u{2800}", "\u{034F}", "\u{FE0F}", "\u{E0020}", "\u{0301}", "\u{FFA0}", "中文", "Ελλάδα"]
+        return single + single.map { "\($0)reason\($0)" } + letterLike + letterLike.map { "\($0) 7" }
+            + ["", " \t\u{A0}\u{200B}\u{FEFF} ", "\u{3000}a b\u{2029}", "a\u{200B}b", "Émile", "7"]
     }
 
     @Test func swiftAndTheDatabaseCleanTheSameCharacters() throws {
         let db = try fixture.superuser()
         defer { db.close() }
         for text in Self.samples {
-            let stored: String? = try db.query("SELECT disrupt.clean_text(\(text)) AS c")[0].decode("c")
-            #expect(stored == BlankText.cleaned(text), "U+\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+            let stored: String? = try db.query("SELECT disrupt.clean_reason(\(text)) AS c")[0].decode("c")
+            #expect(stored == BlankText.reason(text), "U+\(text.unicodeScalars.map { String($0.value, radix: 16) })")
         }
     }
 
-    @Test(arguments: ["\t", "\u{A0}", "\u{200B}", "\u{FEFF}\u{3000}", "\u{0B}\u{0C}"])
+    @Test(arguments: ["\t", "\u{A0}", "\u{200B}", "\u{FEFF}\u{3000}", "\u{0B}\u{0C}", "\u{3164}\u{2800}", "\u{034F}\u{0301}"])
     func anInvisiblePurposeOrReasonIsRefusedFromPsql(_ blank: String) throws {
         let staff = try fixture.connect(as: fixture.police)
         defer { staff.close() }

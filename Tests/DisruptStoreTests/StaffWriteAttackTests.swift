@@ -349,6 +349,43 @@ struct StaffWriteAttackTests {
         }
     }
 
+    /// helper-61: the plan and action functions locked the row before they checked the caller may
+    /// see it, so a police login calling `plan_update` on a hidden probation plan (an id she had
+    /// seen before the person was restricted) waited while probation changed it, and the lock
+    /// timeout told her a change was under way. Each now answers "not found" before it locks.
+    @Test func aHiddenPlanBeingChangedAnswersNotFoundAtOnce() throws {
+        let f = fixture
+        let su = try f.superuser()
+        defer { su.close() }
+        try Consultation(purpose: "hidden plan test", scope: "test").open(on: su)
+        let ref = "HP-\(f.token)"
+        try su.execute("INSERT INTO disrupt.person (person_ref, family_name, agency, sensitivity) VALUES (\(ref), 'Hidden', 'probation', 'restricted')")
+        let owner = try f.addStaff("hpspoc", agency: "probation", role: "spoc")
+        let plan: Int64 = try su.query("SELECT disrupt.plan_open(\(ref), \(owner), current_date + 30) AS id")[0].decode("id")
+        let action: Int64 = try su.query("""
+            SELECT disrupt.action_add(\(plan), 'manage', 'mappa_referral', 'probation', NULL, current_date + 10, NULL) AS id
+            """)[0].decode("id")
+        let probation = try f.connect(as: owner)
+        defer { probation.close() }
+        try Consultation(purpose: "hidden plan test", scope: "test").open(on: probation)
+        try probation.execute("BEGIN")
+        _ = try probation.query("SELECT disrupt.plan_update(\(plan), 1, NULL, current_date + 40)")
+        _ = try probation.query("SELECT disrupt.action_extend(\(action), 1, current_date + 20, 'awaiting the panel')")
+        let police = try f.connect(as: f.police)
+        defer { police.close() }
+        try Consultation(purpose: "hidden plan test", scope: "test").open(on: police)
+        for call in ["disrupt.plan_update(\(plan), 1, NULL, NULL)", "disrupt.plan_close(\(plan), 1, 'not mine')",
+                     "disrupt.action_add(\(plan), 'disrupt', 'anpr_flagging', 'police', NULL, current_date + 5, NULL)",
+                     "disrupt.plan_victim_add(\(plan), 'V-x', '\(f.police)')",
+                     "disrupt.action_extend(\(action), 1, current_date + 30, 'mine now')",
+                     "disrupt.action_transition(\(action), 1, 'cancelled', 'mine now')"] {
+            let started = Date()
+            #expect(sqlState { _ = try police.query(PostgresQuery(unsafeSQL: "SELECT \(call)")) } == "DR404", "\(call)")
+            #expect(Date().timeIntervalSince(started) < 2, "\(call) waited for the hidden plan")
+        }
+        try probation.execute("ROLLBACK")
+    }
+
     /// helper-56: a stale version's DR409 carries the plan's or action's current state in its
     /// DETAIL; a login without a consultation read plan contents that way. The state is shown
     /// only within a consultation now.

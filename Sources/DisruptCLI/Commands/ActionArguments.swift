@@ -36,7 +36,7 @@ extension ActionCommands {
         @Option(help: StandardHelp.version) var version: RecordVersion?
         @Option(help: "The new agency (default: unchanged).", valueName: "AGENCY") var agency: Agency?
         @Option(help: "The new owner (active staff of the agency).", valueName: "LOGIN") var owner: String?
-        @Option(help: "Why.") var reason: NonBlankText
+        @Option(help: "Why.") var reason: ReasonText
         @Option(help: StandardHelp.format) var format: TextOrJSON = .text
     }
 
@@ -45,7 +45,7 @@ extension ActionCommands {
         @Argument(name: "ACTION", help: "The action id.") var action: RecordID
         @Option(help: StandardHelp.version) var version: RecordVersion?
         @Option(help: "The new due date.") var due: Day
-        @Option(help: "Why.") var reason: NonBlankText
+        @Option(help: "Why.") var reason: ReasonText
         @Option(help: StandardHelp.format) var format: TextOrJSON = .text
     }
 
@@ -126,7 +126,7 @@ extension ActionCommands {
     struct Done: TransitionArguments {
         @Argument(name: "ACTION", help: "The action id.") var action: RecordID
         @Option(help: StandardHelp.version) var version: RecordVersion?
-        @Option(help: "What happened.") var outcome: NonBlankText
+        @Option(help: "What happened.") var outcome: ReasonText
         @Option(help: StandardHelp.format) var format: TextOrJSON = .text
     }
 
@@ -134,7 +134,7 @@ extension ActionCommands {
     struct Cancel: TransitionArguments {
         @Argument(name: "ACTION", help: "The action id.") var action: RecordID
         @Option(help: StandardHelp.version) var version: RecordVersion?
-        @Option(help: "Why.") var reason: NonBlankText
+        @Option(help: "Why.") var reason: ReasonText
         @Option(help: StandardHelp.format) var format: TextOrJSON = .text
     }
 
@@ -142,7 +142,7 @@ extension ActionCommands {
     struct Block: TransitionArguments {
         @Argument(name: "ACTION", help: "The action id.") var action: RecordID
         @Option(help: StandardHelp.version) var version: RecordVersion?
-        @Option(help: "What blocks it.") var reason: NonBlankText
+        @Option(help: "What blocks it.") var reason: ReasonText
         @Option(help: StandardHelp.format) var format: TextOrJSON = .text
     }
 }

@@ -72,6 +72,6 @@ enum AlertCommands {
     /// The inputs of `disrupt alerts dismiss`.
     struct Dismiss: ParsableArguments {
         @Argument(name: "ID", help: "The alert's reminder id (from disrupt inbox).") var id: RecordID
-        @Option(help: "Why the alert needs no action.") var reason: NonBlankText
+        @Option(help: "Why the alert needs no action.") var reason: ReasonText
     }
 }

@@ -143,7 +143,7 @@ enum MatacCommands {
     struct Select: ParsableArguments {
         @Option(help: "How many people to propose (default 10).") var top: Int = 10
         @Option(help: "The day the serial evidence is read as of (default today).") var asOf: Day?
-        @Option(help: "Why you are reading it (logged as a consultation; default: \"MATAC selection\").") var purpose: NonBlankText?
+        @Option(help: "Why you are reading it (logged as a consultation; default: \"MATAC selection\").") var purpose: ReasonText?
         @Option(help: StandardHelp.format) var format: TextOrJSON = .text
 
         func validate() throws(ValidationError) {
@@ -154,7 +154,7 @@ enum MatacCommands {
     /// The inputs of `disrupt matac enter` and `disrupt matac exit`.
     struct Change: ParsableArguments {
         @Argument(name: "PERSON", help: "The perpetrator: reference, PNC id or exact name.") var person: String
-        @Option(help: "Why (recorded with the entry or exit).") var reason: NonBlankText
+        @Option(help: "Why (recorded with the entry or exit).") var reason: ReasonText
         @Option(help: "The day (default today).") var on: Day?
         @Option(help: StandardHelp.format) var format: TextOrJSON = .text
     }

@@ -106,7 +106,7 @@ extension MeetingCommands {
     struct Decide: ParsableArguments {
         @Argument(name: "MEETING", help: "The meeting's reference.") var meeting: String
         @Argument(name: "CASE", help: "The case's reference.") var caseRef: String
-        @Option(help: "What the meeting decided.", valueName: "TEXT") var text: NonBlankText
+        @Option(help: "What the meeting decided.", valueName: "TEXT") var text: ReasonText
         @Flag(help: "Only your agency (and admins) may see it, in the agenda and the minutes.") var restricted: Bool
     }
 
@@ -127,7 +127,7 @@ extension MeetingCommands {
     struct Minutes: ParsableArguments {
         @Argument(name: "MEETING", help: "The meeting's reference.") var meeting: String
         @Option(help: "The agency whose copy to produce (default: your own view).") var agency: Agency?
-        @Option(help: "Why (logged; default: minutes of MEETING).", valueName: "TEXT") var purpose: String?
+        @Option(help: "Why (logged; default: minutes of MEETING).", valueName: "TEXT") var purpose: ReasonText?
         @Option(help: "A recipient the minutes are sent to (repeat for each): logged as a disclosure.", valueName: "WHO") var sendTo: [String]
         @Option(help: "Output format (default: markdown).", valueName: "FORMAT") var format: MinutesFormat = .markdown
         @Option(help: "Write to this file (private, replaced atomically) instead of standard output.", valueName: "FILE") var out: String?

@@ -217,7 +217,7 @@ enum MeetingCommands {
     ) { input, invocation in
         let settings = try invocation.riskModel().settings.forum
         let minutes = try invocation.reading { db in try MeetingReader().minutes(
-            input.meeting, agency: input.agency?.rawValue, purpose: input.purpose ?? "minutes of \(input.meeting)",
+            input.meeting, agency: input.agency?.rawValue, purpose: input.purpose?.trimmed ?? "minutes of \(input.meeting)",
             recipients: input.sendTo, format: input.format.rawValue, on: db) }
         let document = MinutesDocument.build(minutes, waitingLimitDays: settings.waitingLimitDays)
         let output: String

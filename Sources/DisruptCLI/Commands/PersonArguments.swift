@@ -15,7 +15,7 @@ extension PersonCommands {
     /// `person show`.
     struct Show: ParsableArguments {
         @Argument(help: "Reference, PNC id, or exact name or alias.") var person: String
-        @Option(help: "Why you are reading the record (logged; default: \"person show\").") var purpose: NonBlankText?
+        @Option(help: "Why you are reading the record (logged; default: \"person show\").") var purpose: ReasonText?
         @Option(help: StandardHelp.format) var format: TextOrJSON = .text
     }
 
@@ -29,6 +29,6 @@ extension PersonCommands {
     struct Merge: ParsableArguments {
         @Argument(help: "The record that stays.") var keep: String
         @Argument(help: "The record merged into it.") var absorb: String
-        @Option(help: "Why these are the same person (logged).") var reason: NonBlankText
+        @Option(help: "Why these are the same person (logged).") var reason: ReasonText
     }
 }

@@ -47,7 +47,7 @@ extension PlanCommands {
     struct Close: ParsableArguments {
         @Argument(name: "PLAN", help: "The plan id.") var plan: RecordID
         @Option(help: StandardHelp.version) var version: RecordVersion?
-        @Option(help: "Why the plan closes.") var reason: NonBlankText
+        @Option(help: "Why the plan closes.") var reason: ReasonText
         @Option(help: StandardHelp.format) var format: TextOrJSON = .text
     }
 }

@@ -81,7 +81,7 @@ enum ReportCommand {
         @Flag(help: "Show counts from 1 to 4 as <5 (default for html and csv).") var suppressSmall: Bool
         @Flag(help: "Show every count as it is (for the partnership only; default for json and markdown).") var noSuppressSmall: Bool
         @Option(help: "Judge 'overdue now' and partial after-periods on this day (default: today).") var asOf: Day?
-        @Option(help: "Why you run it (logged; default 'steering group report').") var purpose: NonBlankText?
+        @Option(help: "Why you run it (logged; default 'steering group report').") var purpose: ReasonText?
 
         func validate() throws(ValidationError) {
             guard to >= from else { throw ValidationError("--to must be on or after --from") }

@@ -101,7 +101,7 @@ enum RiskCommands {
     /// The inputs of `disrupt triggers`.
     struct Triggers: ParsableArguments {
         @Argument(help: "Reference, PNC id, or exact name or alias.") var person: String
-        @Option(help: "Why you are reading it (logged as a consultation; default: \"triggers\").") var purpose: NonBlankText?
+        @Option(help: "Why you are reading it (logged as a consultation; default: \"triggers\").") var purpose: ReasonText?
         @Option(help: StandardHelp.asOf) var asOf: Day?
         @Option(help: StandardHelp.format) var format: TextOrJSON = .text
     }

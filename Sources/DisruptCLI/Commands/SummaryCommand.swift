@@ -80,7 +80,7 @@ enum SummaryCommand {
     /// The inputs of `disrupt summary`.
     struct Arguments: ParsableArguments {
         @Argument(help: "A reference, a PNC id, or a name or alias that matches one person.") var person: String
-        @Option(help: "Why you are reading it, e.g. 'Marac 2026-11-26 case 14' (logged).") var purpose: NonBlankText
+        @Option(help: "Why you are reading it, e.g. 'Marac 2026-11-26 case 14' (logged).") var purpose: ReasonText
         @Option(help: StandardHelp.asOf) var asOf: Day?
         @Option(help: StandardHelp.format, valueName: "FORMAT") var format: SummaryFormat = .text
         @Option(help: "Write to this file (replaced atomically) instead of standard output.", valueName: "FILE") var out: String?

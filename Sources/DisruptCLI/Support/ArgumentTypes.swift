@@ -30,7 +30,7 @@ public struct RecordVersion: ExpressibleByArgument, Equatable {
     public static var defaultValueName: String { "N" }
 }
 
-/// Text that must not be blank (`--reason`, `--outcome`, `--purpose`), kept as typed.
+/// Text that must not be blank (a reference, a label, a login), kept as typed.
 public struct NonBlankText: ExpressibleByArgument, Equatable {
     public var text: String
 
@@ -43,6 +43,25 @@ public struct NonBlankText: ExpressibleByArgument, Equatable {
 
     /// Without the invisible characters at its ends (`BlankText`).
     public var trimmed: String { BlankText.cleaned(text) ?? "" }
+
+    public static var defaultValueName: String { "TEXT" }
+}
+
+/// Free text that must say why or what (`--purpose`, `--reason`, `--outcome`, a decision's
+/// `--text`): not blank, and with at least one letter A-Z or digit (`BlankText.reason`, the
+/// database's `disrupt.clean_reason`), kept as typed.
+public struct ReasonText: ExpressibleByArgument, Equatable {
+    public var text: String
+
+    public init(argument: String) throws(InvalidValue) {
+        guard BlankText.reason(argument) != nil else {
+            throw InvalidValue(expected: "expected text that is not blank and says something: at least one letter A-Z or digit")
+        }
+        text = argument
+    }
+
+    /// Without the invisible characters at its ends (`BlankText`): what the database stores.
+    public var trimmed: String { BlankText.reason(text) ?? "" }
 
     public static var defaultValueName: String { "TEXT" }
 }

@@ -43,7 +43,7 @@ public struct Tactic: Codable, Sendable, Hashable {
         agency = try c.decode(Agency.self, forKey: .agency)
         description = try c.decodeIfPresent(String.self, forKey: .description)
         safetyCheckExemptReason = try c.decodeIfPresent(String.self, forKey: .safetyCheckExemptReason)
-        if let reason = safetyCheckExemptReason, BlankText.isBlank(reason) {
+        if let reason = safetyCheckExemptReason, BlankText.reason(reason) == nil {
             throw c.invalid(.safetyCheckExemptReason, "an exemption from the Idva safety check needs a reason")
         }
     }

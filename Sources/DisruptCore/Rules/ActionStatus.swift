@@ -41,7 +41,7 @@ public enum ActionStatus: String, CaseIterable, Codable, Sendable {
     /// and cancelled need a reason.
     public func refusal(to target: ActionStatus, needsSafetyCheck: Bool, safetyChecked: Bool, text: String?) -> String? {
         guard next.contains(target) else { return "an action that is \(label) cannot become \(target.label)" }
-        let hasText = !BlankText.isBlank(text)
+        let hasText = text.flatMap(BlankText.reason) != nil
         switch target {
         case .inProgress where needsSafetyCheck && !safetyChecked:
             return "an Idva must confirm the action is safe for the victim and children before it starts"
