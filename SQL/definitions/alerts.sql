@@ -898,7 +898,7 @@ BEGIN
     PERFORM disrupt.require_consultation();
     IF p_kind IS NOT NULL AND NOT p_kind = ANY (disrupt.alert_kinds()) THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422',
-            MESSAGE = 'alerts lists new_partner, new_victim, suspected_breach, offending_on_order and breach_no_positive_action (an Idva''s updates are in her inbox)';
+            MESSAGE = format('alerts lists %s (an Idva''s updates are in her inbox)', array_to_string(disrupt.alert_kinds(), ', '));
     END IF;
     RETURN QUERY
     SELECT min(r.id), r.kind, pe.person_ref, r.subject_table, r.subject_id, r.due_on, min(r.shown_on),

@@ -159,6 +159,7 @@ BEGIN
         WHEN 'close' THEN SELECT * INTO m FROM disrupt.meeting WHERE meeting_ref = p_ref FOR UPDATE;
         WHEN 'organise' THEN SELECT * INTO m FROM disrupt.meeting WHERE meeting_ref = p_ref FOR NO KEY UPDATE;
         WHEN 'return' THEN SELECT * INTO m FROM disrupt.meeting WHERE meeting_ref = p_ref FOR KEY SHARE;
+        ELSE RAISE EXCEPTION 'forum_meeting_lock: no lock mode %', p_lock;
     END CASE;
     IF NOT FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('no meeting %s', p_ref),
@@ -208,6 +209,9 @@ LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp AS 
       JOIN disrupt.meeting_agency ma ON ma.meeting_id = h.meeting_id
      WHERE h.meeting_id = p_meeting_id AND h.status = 'listed'
        AND disrupt.forum_case_visible(h.case_id, ARRAY[ma.agency])
+       -- rows already asked for are not touched: ON CONFLICT would wait for a return another
+       -- session keeps open (helper-62); it stays for a request made at the same moment
+       AND NOT EXISTS (SELECT 1 FROM disrupt.research_return rr WHERE rr.hearing_id = h.id AND rr.agency = ma.agency)
     ON CONFLICT DO NOTHING
 $$;
 
@@ -683,6 +687,9 @@ BEGIN
     END IF;
     IF p_status = 'submitted' AND disrupt.clean_reason(p_note) IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'submitted research needs a note of what the agency holds';
+    END IF;
+    IF p_note IS NOT NULL AND disrupt.clean_reason(p_note) IS NULL THEN  -- given, it must say something: never dropped silently
+        RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'a research note needs at least one letter A-Z or digit';
     END IF;
     UPDATE disrupt.research_return
        SET status = p_status, note = disrupt.clean_reason(p_note),

@@ -419,7 +419,9 @@ DECLARE f regprocedure;
 BEGIN
     IF EXISTS (SELECT 1 FROM unnest(names) n
                WHERE NOT EXISTS (SELECT 1 FROM pg_proc p WHERE p.pronamespace = 'disrupt'::regnamespace AND p.proname = n)) THEN
-        RAISE EXCEPTION 'bound_lock_waits: no function named %', names;
+        RAISE EXCEPTION 'bound_lock_waits: no function named %',
+            (SELECT string_agg(n, ', ') FROM unnest(names) n
+              WHERE NOT EXISTS (SELECT 1 FROM pg_proc p WHERE p.pronamespace = 'disrupt'::regnamespace AND p.proname = n));
     END IF;
     FOR f IN SELECT p.oid::regprocedure FROM pg_proc p
              WHERE p.pronamespace = 'disrupt'::regnamespace AND p.proname = ANY (names)

@@ -240,6 +240,7 @@ BEGIN
     IF p_exempt_reason IS NOT NULL AND disrupt.clean_reason(p_exempt_reason) IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'an exemption from the Idva safety check needs a reason';
     END IF;
+    p_exempt_reason := disrupt.clean_reason(p_exempt_reason);  -- stored and compared as checked
 
     SELECT * INTO t FROM disrupt.tactic WHERE code = p_code FOR UPDATE;
     IF NOT FOUND THEN

@@ -583,7 +583,7 @@ BEGIN
 END
 $$;
 
-SELECT disrupt.bound_lock_waits('marker_end', 'link_update');
+SELECT disrupt.bound_lock_waits('marker_end', 'link_update', 'merge_person');
 SELECT disrupt.hand_to_owner();
 
 -- ---------------------------------------------------------------------------

@@ -157,6 +157,7 @@ extension AlertCommandTests {
         let staff = try staffSession(fx.chair)
         defer { staff.close() }
         #expect(sqlState { _ = try staff.query("SELECT * FROM disrupt.alerts_open('no_such_kind')") } == "DR422")
+        #expect(sqlState { _ = try staff.query("SELECT * FROM disrupt.alerts_open('idva_update')") } == "DR422")
     }
 
     @Test func theIdvaHearsOfEachKindOfChangeUnderHerVictimsAndNothingOfAVictimSheMayNotSee() throws {

@@ -64,7 +64,7 @@ enum StaffCommands {
         arguments: Disable.self,
         examples: ["disrupt staff disable prob_jsmith --reason 'left the service'"]
     ) { input, invocation in
-        let member = try StaffDirectory().disable(login: input.login, reason: input.reason, on: invocation.database())
+        let member = try StaffDirectory().disable(login: input.login, reason: input.reason.text, on: invocation.database())
         if input.format == .json {
             try invocation.console.printJSON(member)
         } else {
@@ -123,7 +123,7 @@ enum StaffCommands {
     /// The inputs of `staff disable`.
     struct Disable: ParsableArguments {
         @Argument(help: "The login to disable.") var login: String
-        @Option(help: "Why (kept with the record and in the audit log).") var reason: String
+        @Option(help: "Why (kept with the record and in the audit log).") var reason: ReasonText
         @Option(help: StandardHelp.format) var format: TextOrJSON = .text
     }
 }

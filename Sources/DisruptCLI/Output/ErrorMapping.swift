@@ -21,7 +21,7 @@ enum ErrorMapping {
             return StoreError(.conflict, message, hint: error.hint)
         case "55P03":  // a row another session holds, past the function's bounded wait (bound_lock_waits)
             return StoreError(.conflict, "someone else is changing the same record and has not finished: nothing was changed",
-                              hint: "try again in a moment; if it keeps happening, someone is holding a change open")
+                              hint: "try again in a moment; if it keeps happening, someone is holding a change open (\(error.message))")
         case "DR422", "23514", "23503", "23502", "22007", "22008", "22P02", "P0001":
             return StoreError(.failure, message, hint: error.hint)
         default:

@@ -96,7 +96,9 @@ public struct StaffDirectory: Sendable {
 
     /// Disables a login (NOLOGIN, and its rows stop being visible to it); returns the record.
     public func disable(login: String, reason: String, on db: PostgresConnection) throws -> StaffMember {
-        guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw StoreError(.usage, "give a reason for disabling the login") }
+        guard BlankText.reason(reason) != nil else {
+            throw StoreError(.usage, "give a reason for disabling the login (at least one letter A-Z or digit)")
+        }
         guard !reason.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" }) else {
             throw StoreError(.usage, "the reason contains a control character (tab, escape or NUL)")
         }
