@@ -780,7 +780,7 @@ BEGIN
     PERFORM disrupt.plan_require_visible(p_plan_id);
     SELECT * INTO p FROM disrupt.plan WHERE id = p_plan_id FOR KEY SHARE;  -- as action_add: only a close waits
     SELECT * INTO pe FROM disrupt.person WHERE id = p.person_id;
-    IF NOT FOUND OR NOT (pe.sensitivity = 'shared' OR pe.agency = disrupt.caller_agency() OR disrupt.is_admin()) THEN
+    IF NOT FOUND OR NOT disrupt.may_see_person(pe.id) THEN
         RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('plan %s not found', p_plan_id);
     END IF;
     IF NOT disrupt.plan_caller_may_edit(p.spoc_login, p.agency) THEN
@@ -791,7 +791,7 @@ BEGIN
     END IF;
     SELECT * INTO pa FROM disrupt.party WHERE party_ref = btrim(p_party_ref)
      ORDER BY disrupt.ref_rank(agency, sensitivity, disrupt.caller_agency()) LIMIT 1;
-    IF NOT FOUND OR NOT (pa.sensitivity = 'shared' OR pa.agency = disrupt.caller_agency() OR disrupt.is_admin()) THEN
+    IF NOT FOUND OR NOT disrupt.may_see_party(pa.id) THEN
         RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('party %s not found', p_party_ref);
     END IF;
     IF NOT EXISTS (SELECT 1 FROM disrupt.staff s WHERE s.login = p_idva_login AND s.active AND s.role = 'idva') THEN
@@ -817,8 +817,7 @@ DECLARE
     n integer;
 BEGIN
     SELECT * INTO p FROM disrupt.plan WHERE id = p_plan_id;
-    IF NOT FOUND OR NOT EXISTS (SELECT 1 FROM disrupt.person pe WHERE pe.id = p.person_id
-                                   AND (pe.sensitivity = 'shared' OR pe.agency = disrupt.caller_agency() OR disrupt.is_admin())) THEN
+    IF NOT FOUND OR NOT disrupt.may_see_person(p.person_id) THEN
         RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('plan %s not found', p_plan_id);
     END IF;
     IF NOT disrupt.plan_caller_may_edit(p.spoc_login, p.agency) THEN
@@ -827,7 +826,7 @@ BEGIN
     DELETE FROM disrupt.plan_victim v
      USING disrupt.party pa
      WHERE v.plan_id = p.id AND pa.id = v.party_id AND pa.party_ref = btrim(p_party_ref)
-       AND (pa.sensitivity = 'shared' OR pa.agency = disrupt.caller_agency() OR disrupt.is_admin());
+       AND disrupt.may_see_party(pa.id);
     GET DIAGNOSTICS n = ROW_COUNT;
     IF n = 0 THEN
         RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('plan %s names no victim %s', p.id, p_party_ref);

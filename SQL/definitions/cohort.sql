@@ -108,8 +108,9 @@ END $$;
 CREATE FUNCTION disrupt.cohort_require_reason(p_reason text, p_what text) RETURNS text
 LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-    IF disrupt.clean_reason(p_reason) IS NULL OR char_length(p_reason) > 2000 THEN
-        RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = format('%s reason must be 1 to 2000 characters', p_what);
+    -- the length first: no regular expression over a huge argument
+    IF char_length(p_reason) > 2000 OR disrupt.clean_reason(p_reason) IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = format('%s reason must be 1 to 2000 characters, with a letter A-Z or a digit', p_what);
     END IF;
     RETURN disrupt.clean_reason(p_reason);
 END $$;

@@ -141,7 +141,7 @@ BEGIN
     END IF;
 END $$;
 
--- A meeting by reference, locked; DR404 if none; DR409 if closed (unless p_closed_ok). How
+-- A meeting by reference, locked; DR404 if none; DR409 if closed. How
 -- strongly (p_lock) is what its caller must keep from happening meanwhile, and no more, so that
 -- no one who keeps a transaction open in psql holds up the others' work on the meeting:
 --   'close'    FOR UPDATE: closing waits for, and holds off, every other change of the meeting;
@@ -149,7 +149,7 @@ END $$;
 --              decisions, agreed actions) waits for another's and for a close, not for research;
 --   'return'   FOR KEY SHARE: an agency's research return waits only for a close (each agency
 --              writes its own row), so one rep holding hers open holds up no other rep, nor the chair.
-CREATE FUNCTION disrupt.forum_meeting_lock(p_ref text, p_closed_ok boolean DEFAULT false, p_lock text DEFAULT 'organise')
+CREATE FUNCTION disrupt.forum_meeting_lock(p_ref text, p_lock text DEFAULT 'organise')
 RETURNS disrupt.meeting
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp AS $$
 DECLARE
@@ -165,9 +165,7 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('no meeting %s', p_ref),
             HINT = 'list meetings with: disrupt meeting list';
     END IF;
-    IF NOT p_closed_ok THEN
-        PERFORM disrupt.forum_refuse_closed(m);
-    END IF;
+    PERFORM disrupt.forum_refuse_closed(m);
     RETURN m;
 END $$;
 
@@ -411,7 +409,7 @@ CREATE FUNCTION disrupt.meeting_close(p_ref text) RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp AS $$
 DECLARE
     v_login text := disrupt.forum_require_organiser('close meetings');
-    m disrupt.meeting := disrupt.forum_meeting_lock(p_ref, false, 'close');
+    m disrupt.meeting := disrupt.forum_meeting_lock(p_ref, 'close');
 BEGIN
     IF m.held_on > disrupt.today() THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422',
@@ -674,7 +672,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 DECLARE
     v_login text := disrupt.forum_require_staff();
     v_agency text := coalesce(p_agency, disrupt.caller_agency());
-    m disrupt.meeting := disrupt.forum_meeting_lock(p_meeting_ref, false, 'return');
+    m disrupt.meeting := disrupt.forum_meeting_lock(p_meeting_ref, 'return');
     h disrupt.hearing := disrupt.forum_hearing(m, p_case_ref);
 BEGIN
     IF v_agency IS DISTINCT FROM disrupt.caller_agency() AND NOT coalesce(disrupt.is_admin(), false) THEN
@@ -926,7 +924,7 @@ REVOKE ALL ON FUNCTION
     disrupt.forum_require_staff(), disrupt.forum_require_organiser(text), disrupt.forum_caller_scope(),
     disrupt.forum_sees(text, text, text[]), disrupt.forum_case_visible(bigint, text[]),
     disrupt.forum_meeting_state(disrupt.meeting), disrupt.forum_refuse_closed(disrupt.meeting),
-    disrupt.forum_meeting_lock(text, boolean, text), disrupt.forum_case_for_caller(text),
+    disrupt.forum_meeting_lock(text, text), disrupt.forum_case_for_caller(text),
     disrupt.forum_hearing(disrupt.meeting, text), disrupt.forum_request_research(bigint),
     disrupt.forum_meeting_guard(), disrupt.forum_child_guard(),
     disrupt.meeting_plan(text, text, integer, text, date, integer, text, text[], integer),

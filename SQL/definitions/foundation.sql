@@ -95,7 +95,7 @@ AS $$ SELECT session_user::text $$;
 -- SECURITY DEFINER functions (is_install_admin, and reminder_may_see for a login with no staff
 -- row). PL/pgSQL, so that its statement is planned once per session, not at every call.
 CREATE OR REPLACE FUNCTION disrupt.install_admin_login(p_login text) RETURNS boolean
-LANGUAGE plpgsql STABLE SET search_path = pg_catalog, disrupt, pg_temp
+LANGUAGE plpgsql STABLE  -- no SET clause (a settings switch per call; every name is qualified)
 AS $$
 BEGIN
     RETURN EXISTS (SELECT 1 FROM pg_catalog.pg_roles r
@@ -413,15 +413,15 @@ $$;
 -- same row next waited as long as she liked. Each definition file calls it for its own functions.
 -- ---------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION disrupt.bound_lock_waits(VARIADIC names text[]) RETURNS void
-LANGUAGE plpgsql SET search_path = pg_catalog, disrupt
+LANGUAGE plpgsql SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
-DECLARE f regprocedure;
+DECLARE
+    f regprocedure;
+    missing text := (SELECT string_agg(n, ', ') FROM unnest(names) n
+                      WHERE NOT EXISTS (SELECT 1 FROM pg_proc p WHERE p.pronamespace = 'disrupt'::regnamespace AND p.proname = n));
 BEGIN
-    IF EXISTS (SELECT 1 FROM unnest(names) n
-               WHERE NOT EXISTS (SELECT 1 FROM pg_proc p WHERE p.pronamespace = 'disrupt'::regnamespace AND p.proname = n)) THEN
-        RAISE EXCEPTION 'bound_lock_waits: no function named %',
-            (SELECT string_agg(n, ', ') FROM unnest(names) n
-              WHERE NOT EXISTS (SELECT 1 FROM pg_proc p WHERE p.pronamespace = 'disrupt'::regnamespace AND p.proname = n));
+    IF missing IS NOT NULL THEN
+        RAISE EXCEPTION 'bound_lock_waits: no function named %', missing;
     END IF;
     FOR f IN SELECT p.oid::regprocedure FROM pg_proc p
              WHERE p.pronamespace = 'disrupt'::regnamespace AND p.proname = ANY (names)

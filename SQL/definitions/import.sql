@@ -522,7 +522,7 @@ BEGIN
     IF NOT disrupt.import_writing() OR NOT coalesce(disrupt.is_active_staff(), false) THEN
         RAISE EXCEPTION 'import_update: only disrupt.import_run changes stored records' USING ERRCODE = '42501';
     END IF;
-    IF cardinality(cols) = 0 OR NOT cols <@ ARRAY(
+    IF tbl IS NULL OR coalesce(cardinality(cols), 0) = 0 OR NOT cols <@ ARRAY(
            SELECT coalesce(f ->> 'column', f ->> 'csv') FROM jsonb_each(disrupt.import_declaration() -> 'kinds') k,
                   jsonb_array_elements(k.value -> 'fields') f
             WHERE k.value ->> 'table' = tbl)

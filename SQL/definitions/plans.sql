@@ -416,7 +416,8 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = format('plan %s is already closed', p.id),
             DETAIL = disrupt.plan_state(p);
     END IF;
-    IF disrupt.clean_reason(p_reason) IS NULL THEN
+    p_reason := disrupt.clean_reason(p_reason);  -- checked and stored as cleaned
+    IF p_reason IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'closing a plan needs a reason';
     END IF;
 
@@ -429,10 +430,10 @@ BEGIN
         RETURNING disrupt.action.id, old.old_status
     )
     INSERT INTO disrupt.action_history (action_id, login, change, from_status, to_status, reason)
-    SELECT id, v_login, 'cancel', old_status, 'cancelled', 'plan closed: ' || disrupt.clean_reason(p_reason) FROM cancelled;
+    SELECT id, v_login, 'cancel', old_status, 'cancelled', 'plan closed: ' || p_reason FROM cancelled;
 
     UPDATE disrupt.plan
-       SET status = 'closed', closed_at = now(), closed_by = v_login, close_reason = disrupt.clean_reason(p_reason),
+       SET status = 'closed', closed_at = now(), closed_by = v_login, close_reason = p_reason,
            version = version + 1, updated_by = v_login, updated_at = now()
      WHERE id = p.id
     RETURNING version INTO p.version;
@@ -693,7 +694,8 @@ BEGIN
             MESSAGE = format('action %s is %s and cannot be reassigned', a.id, a.status),
             DETAIL = disrupt.action_state(a);
     END IF;
-    IF disrupt.clean_reason(p_reason) IS NULL THEN
+    p_reason := disrupt.clean_reason(p_reason);  -- checked and stored as cleaned
+    IF p_reason IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'reassigning an action needs a reason';
     END IF;
     IF NOT EXISTS (SELECT 1 FROM disrupt.agency WHERE code = v_agency) THEN
@@ -718,7 +720,7 @@ BEGIN
     VALUES (a.id, v_login, 'reassign', a.status, a.status,
             jsonb_build_object('agency', a.agency, 'owner_login', a.owner_login)::text,  -- a holds the old values
             jsonb_build_object('agency', v_agency, 'owner_login', p_owner_login)::text,
-            disrupt.clean_reason(p_reason));
+            p_reason);
     RETURN a.version;
 END $$;
 
@@ -744,7 +746,8 @@ BEGIN
     IF p_due_on = a.due_on THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = format('action %s is already due on %s', a.id, a.due_on);
     END IF;
-    IF disrupt.clean_reason(p_reason) IS NULL THEN
+    p_reason := disrupt.clean_reason(p_reason);  -- checked and stored as cleaned
+    IF p_reason IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'changing a due date needs a reason';
     END IF;
 
@@ -755,7 +758,7 @@ BEGIN
 
     INSERT INTO disrupt.action_history (action_id, login, change, from_status, to_status, from_value, to_value, reason)
     VALUES (a.id, v_login, 'extend', a.status, a.status,
-            a.due_on::text, p_due_on::text, disrupt.clean_reason(p_reason));  -- a holds the old due date
+            a.due_on::text, p_due_on::text, p_reason);  -- a holds the old due date
     RETURN a.version;
 END $$;
 

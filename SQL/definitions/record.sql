@@ -527,7 +527,9 @@ $$;
 -- session's login, as for every write; check_references still checks the lead agency.
 -- ---------------------------------------------------------------------------
 -- may_change(agency): the write rule of the record policies for one row: an active login of
--- the row's agency, or an administrator.
+-- the row's agency, or an administrator. The same rule is written twice more, for speed: in the
+-- staff policies (foundation.sql, attach_rls) and in import_update's UPDATE (import.sql); change
+-- the three together.
 CREATE FUNCTION disrupt.may_change(row_agency text) RETURNS boolean
 LANGUAGE sql STABLE SET search_path = pg_catalog, disrupt, pg_temp
 AS $$ SELECT disrupt.is_active_staff() AND (row_agency = disrupt.caller_agency() OR disrupt.is_admin()) $$;

@@ -143,11 +143,12 @@ BEGIN
     IF NOT disrupt.is_admin() THEN
         RAISE EXCEPTION 'staff_disable: only an administrator may disable staff' USING ERRCODE = '42501';
     END IF;
-    IF disrupt.clean_reason(reason) IS NULL THEN
+    reason := disrupt.clean_reason(reason);
+    IF reason IS NULL THEN
         RAISE EXCEPTION 'staff_disable: a reason is required' USING ERRCODE = '22023';
     END IF;
     UPDATE disrupt.staff s
-    SET active = false, disabled_at = COALESCE(s.disabled_at, now()), disabled_reason = disrupt.clean_reason(staff_disable.reason)
+    SET active = false, disabled_at = COALESCE(s.disabled_at, now()), disabled_reason = staff_disable.reason
     WHERE s.login = staff_disable.login;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'staff_disable: % is not staff', quote_literal(login) USING ERRCODE = 'DR404';
@@ -213,10 +214,12 @@ BEGIN
     IF NOT coalesce(disrupt.is_active_staff(), false) THEN
         RAISE EXCEPTION 'consult: % is not active staff', session_user USING ERRCODE = '42501';
     END IF;
-    IF disrupt.clean_reason(purpose) IS NULL THEN
+    purpose := disrupt.clean_reason(purpose);  -- checked and stored as cleaned
+    scope := disrupt.clean_reason(scope);
+    IF purpose IS NULL THEN
         RAISE EXCEPTION 'a purpose is required to consult personal data' USING ERRCODE = '22023';
     END IF;
-    IF disrupt.clean_reason(scope) IS NULL THEN
+    IF scope IS NULL THEN
         RAISE EXCEPTION 'a scope is required to consult personal data' USING ERRCODE = '22023';
     END IF;
     IF jsonb_typeof(v_detail) <> 'object' THEN
@@ -266,9 +269,9 @@ BEGIN
                                                                       'count', w.n) ORDER BY w.agency, w.record_table), '[]')
                          FROM disrupt.withheld_counts_for(v_person, v_agency, v_admin) w));
     END IF;
-    v_detail := v_detail || jsonb_build_object('scope', disrupt.clean_reason(scope));
+    v_detail := v_detail || jsonb_build_object('scope', scope);
     INSERT INTO disrupt.audit_log (agency, operation, object_table, object_key, person_id, purpose, detail)
-    VALUES (v_agency, 'consult', disrupt.clean_reason(scope), v_person::text, v_person, disrupt.clean_reason(purpose), v_detail)
+    VALUES (v_agency, 'consult', scope, v_person::text, v_person, purpose, v_detail)
     RETURNING id INTO v_id;
     -- consultations of sessions that have gone (this backend's earlier sessions included), those
     -- no other consult is deleting at this moment: a login that consulted in a transaction she

@@ -13,3 +13,10 @@ public func sqlState(_ body: () throws -> Void) -> String? {
         return "other:\(error)"
     }
 }
+
+/// The database error `body` threw, nil when it threw none (or something else): for a test that
+/// compares the whole refusal (message, detail, hint), not only its SQLSTATE.
+public func failure(_ body: () throws -> Void) -> PostgresError? {
+    do { try body() } catch let error as PostgresError { return error } catch {}
+    return nil
+}

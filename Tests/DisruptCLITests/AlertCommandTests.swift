@@ -570,13 +570,11 @@ struct AlertCommandTests {
     /// Runs `disrupt remind` with a disrupt.json whose `alerts` object is `alerts`, so the database
     /// reads those alert settings until the next `remind` with the shipped ones.
     func remind(withAlerts alerts: String) throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("alerts-config-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = try ScratchDirectory("alerts-config")
         try Data("""
             {"reminders": {"interval_seconds": 60, "due_soon_days": 3, "escalation_days": 7, "plan_review_days": 7, "order_ending_days": 3},
              "alerts": \(alerts)}
-            """.utf8).write(to: directory.appendingPathComponent("disrupt.json"))
+            """.utf8).write(to: directory.url.appendingPathComponent("disrupt.json"))
         let result = try fx.run(["remind"], as: nil, environment: ["DISRUPT_CONFIG_DIR": directory.path])
         #expect(result.status == 0, "\(result.stderr)")
     }

@@ -15,11 +15,6 @@ struct ReferenceCheckTests {
         location = try TestCluster.freshDatabase("refcheck")
     }
 
-    func failure(_ body: () throws -> Void) -> PostgresError? {
-        do { try body() } catch let error as PostgresError { return error } catch {}
-        return nil
-    }
-
     func person(_ ref: String, on db: PostgresConnection) throws -> Int64 {
         try db.query("INSERT INTO disrupt.person (person_ref, family_name, agency) VALUES (\(ref), 'Test', 'police') RETURNING id")[0]
             .decode("id", as: Int64.self)

@@ -37,12 +37,6 @@ struct StaffWriteAttackTests {
         return (person, ref, party)
     }
 
-    /// The error a statement raised (nil when it succeeded).
-    func failure(_ body: () throws -> Void) -> PostgresError? {
-        do { try body() } catch let error as PostgresError { return error } catch {}
-        return nil
-    }
-
     /// Two refusals a client cannot tell apart: every field the server sends (SQLSTATE,
     /// message, detail, hint, CONTEXT, source location, constraint, table).
     func sameRefusal(_ a: PostgresError?, _ b: PostgresError?) -> Bool {

@@ -200,7 +200,8 @@ struct DemoScript {
                       + byKind.keys.sorted().map { "\(byKind[$0]?.count ?? 0) \($0)" }.joined(separator: ", "))
         for kind in byKind.keys.sorted() {
             guard let first = byKind[kind]?.first, let message = first["message"] as? String else { continue }
-            console.print("  \(kind): \(message) [tactic: \(first["tactic"] as? String ?? "-")]")
+            // one line each: a newline in stored text must not start a line of its own
+            console.print("  \(kind): \(TerminalSafe.line(message)) [tactic: \(TerminalSafe.line(first["tactic"] as? String ?? "-"))]")
         }
         console.print("")
     }

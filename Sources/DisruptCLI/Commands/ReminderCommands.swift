@@ -56,7 +56,7 @@ enum ReminderCommands {
                 // an Idva's updates are grouped by the victim they concern; everything else follows
                 let groups = Dictionary(grouping: items) { $0.partyRef }
                 for victim in groups.keys.compactMap({ $0 }).sorted() {
-                    invocation.console.print("Victim \(victim):")
+                    invocation.console.print("Victim \(TerminalSafe.line(victim)):")
                     invocation.console.print(inboxTable(groups[victim] ?? []))
                 }
                 if let rest = groups[nil] {

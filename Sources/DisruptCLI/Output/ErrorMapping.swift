@@ -22,7 +22,7 @@ enum ErrorMapping {
         case "55P03":  // a row another session holds, past the function's bounded wait (bound_lock_waits)
             return StoreError(.conflict, "someone else is changing the same record and has not finished: nothing was changed",
                               hint: "try again in a moment; if it keeps happening, someone is holding a change open (\(error.message))")
-        case "DR422", "23514", "23503", "23502", "22007", "22008", "22P02", "P0001":
+        case "DR422", "22023", "23514", "23503", "23502", "22007", "22008", "22P02", "P0001":
             return StoreError(.failure, message, hint: error.hint)
         default:
             return StoreError(.failure, "database error \(error.sqlState ?? "?"): \(message)", hint: error.hint)

@@ -11,7 +11,8 @@ import Foundation
 ///   many to list (Hangul fillers, braille blank, variation selectors, tags, combining marks on
 ///   their own: helper-61 passed each off as a purpose), and the forums write in English or Welsh.
 /// The database applies the second (`disrupt.clean_reason`, SQL/definitions/foundation.sql) to
-/// every such text; `BlankTextTests` checks the two agree code point by code point.
+/// every such text; `BlankTextTests` checks the two agree at the first and last code point of every
+/// invisible range and either side of it, on letter-like blanks and on ordinary text.
 public enum BlankText {
     /// The invisible characters, as inclusive ranges of code points (the SQL function's class).
     public static let invisibleRanges: [ClosedRange<UInt32>] = [

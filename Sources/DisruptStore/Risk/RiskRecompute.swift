@@ -36,7 +36,8 @@ public struct RecomputeReport: Sendable, Encodable, Equatable {
 /// planned at the start (of every live person, or of the queued ones: the queue has a row per
 /// write, migration 0018, and a person's rows all fall in one range), so they hold disjoint
 /// people and their transactions never wait for one another. A person queued after the plan is
-/// left for the next run.
+/// scored by this run when his id falls in a planned range (the batch takes his committed queue
+/// rows with the range's), else left for the next run.
 ///
 /// Only administrators may recompute. Every staff member who may see a person reads his
 /// stored score, so it is computed only from what every staff member may read: his shared
