@@ -686,10 +686,9 @@ END $$;
 -- idva_update: one per change and Idva (the outbox key), filed under one victim of hers on the
 -- plan: the first by reference of those she may see (party_id, which reminder_readable checks
 -- again at every read; the message names no other victim, whom she might no longer be allowed
--- to see by then). The person is the plan's (after a merge, a victim row may still name the
--- absorbed one). The message is built from the action as it is now and from the history row's
--- change and date only: nothing a writer stores is cast or parsed, so no value can fail the
--- writer's statement here.
+-- to see by then). The person is the plan's. The message is built from the action as it is
+-- now and from the history row's change and date only: nothing a writer stores is cast or
+-- parsed, so no value can fail the writer's statement here.
 CREATE FUNCTION disrupt.alert_on_action_history_insert() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN

@@ -765,9 +765,10 @@ END $$;
 -- ---------------------------------------------------------------------------------------------
 -- Plans follow a person merge (record.sql's merge_person sets merged_into on the absorbed person).
 -- If the survivor has no open plan, the absorbed person's plans simply move to the survivor.
--- If both have one, the absorbed plan's live actions move to the survivor's plan (history:
--- 'reassign', reason 'person merged') and the absorbed plan is closed; then every plan of the
--- absorbed person is re-pointed at the survivor. Versions are bumped, so stale CLIs get DR409.
+-- If both have one, the absorbed plan's victims (with their Idvas) and live actions move to the
+-- survivor's plan (history: 'reassign', reason 'person merged', which reaches each Idva) and the
+-- absorbed plan is closed; then every plan and victim row of the absorbed person is re-pointed
+-- at the survivor. Versions are bumped, so stale CLIs get DR409.
 -- ---------------------------------------------------------------------------------------------
 CREATE FUNCTION disrupt.plan_follow_merge() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -780,6 +781,13 @@ BEGIN
     IF FOUND THEN
         SELECT * INTO v_keep FROM disrupt.plan WHERE person_id = NEW.merged_into AND status = 'open' FOR UPDATE;
         IF FOUND THEN
+            -- the victims the old plan protects, with their Idvas, come first, so that the moves
+            -- below reach those Idvas too and every later change of the moved actions does (a victim
+            -- already on the kept plan keeps the Idva named there)
+            INSERT INTO disrupt.plan_victim (plan_id, person_id, party_id, idva_login, added_by)
+            SELECT v_keep.id, NEW.merged_into, v.party_id, v.idva_login, v_login
+              FROM disrupt.plan_victim v WHERE v.plan_id = v_old.id
+            ON CONFLICT ON CONSTRAINT plan_victim_once DO NOTHING;
             WITH moved AS (
                 UPDATE disrupt.action
                    SET plan_id = v_keep.id, version = version + 1, updated_by = v_login, updated_at = now()
@@ -799,6 +807,8 @@ BEGIN
     UPDATE disrupt.plan
        SET person_id = NEW.merged_into, version = version + 1, updated_by = v_login, updated_at = now()
      WHERE person_id = NEW.id;
+    -- a victim row names its plan's person (plan_victim_read checks it): the kept one now
+    UPDATE disrupt.plan_victim SET person_id = NEW.merged_into WHERE person_id = NEW.id;
     RETURN NULL;
 END $$;
 

@@ -243,4 +243,76 @@ extension AlertCommandTests {
         #expect(try rows.first?.decode("shown_on", as: Day.self) == WorkingDay.after(today, count: 2))
         #expect(try kinds(fx.chair).isEmpty, "not before its second working day")
     }
+    @Test func aMergedDuplicatesPlanBringsItsVictimsAndTheirIdvaToTheKeptPlan() throws {
+        let kept = try fx.openPlan()
+        let duplicate = "G-\(fx.personRef)"
+        let otherIdva = "idva2_\(fx.personRef.lowercased().dropFirst(2))"
+        try db.execute("INSERT INTO disrupt.person (person_ref, given_name, family_name, agency) VALUES (\(duplicate), 'Adam', 'Testperson', 'police')")
+        try db.execute("SELECT disrupt.staff_add(\(otherIdva), 'Iris Idva', 'idva', 'idva')")
+        try party("V-both")
+        let other = try fx.json(["plan", "open", duplicate, "--spoc", fx.spoc], as: fx.spoc)["plan_id"] as! Int
+        for (plan, party, idva) in [(other, victimRef, fx.idva), (other, "V-both", fx.idva), (kept, "V-both", otherIdva)] {
+            let added = try fx.run(["plan", "victim", "add", "\(plan)", party, "--idva", idva], as: fx.spoc)
+            #expect(added.status == 0, "\(added.stderr)")
+        }
+        let action = try fx.addAction(plan: other, tactic: "anpr_flagging", heading: "disrupt", due: today.adding(days: 10).iso)["action_id"] as? Int ?? 0
+        let merged = try fx.run(["person", "merge", fx.personRef, duplicate, "--reason", "same man, PNC confirmed"], as: nil)
+        #expect(merged.status == 0, "\(merged.stderr)")
+
+        // her victim now stands on the kept plan, named under the kept person; a victim already
+        // there keeps the Idva named there
+        let victims = try db.query("""
+            SELECT pa.party_ref, v.idva_login, pe.person_ref FROM disrupt.plan_victim v
+              JOIN disrupt.party pa ON pa.id = v.party_id JOIN disrupt.person pe ON pe.id = v.person_id
+             WHERE v.plan_id = \(kept) ORDER BY pa.party_ref
+            """).map { "\(try $0.decode("party_ref", as: String.self))/\(try $0.decode("idva_login", as: String.self))/\(try $0.decode("person_ref", as: String.self))" }
+        #expect(victims == ["V-both/\(otherIdva)/\(fx.personRef)", "\(victimRef)/\(fx.idva)/\(fx.personRef)"].sorted(), "\(victims)")
+        #expect(try db.query("SELECT 1 FROM disrupt.plan_victim v JOIN disrupt.person pe ON pe.id = v.person_id WHERE pe.person_ref = \(duplicate)").isEmpty)
+
+        // the move reaches both Idvas, each under her victim on the kept plan, and so does what follows
+        let moved = "Plan \(kept) for \(fx.personRef) (victim %@): action \(action) (anpr_flagging) moved to this plan (a duplicate of him merged)"
+        for (idva, victim) in [(fx.idva, victimRef), (otherIdva, "V-both")] {
+            let messages = try inbox(idva).compactMap { $0["message"] as? String }
+            #expect(messages.contains(moved.replacingOccurrences(of: "%@", with: victim)), "\(idva): \(messages)")
+        }
+        #expect(try fx.run(["action", "safety-check", "\(action)"], as: fx.idva).status == 0)
+        #expect(try fx.run(["action", "start", "\(action)"], as: fx.spoc).status == 0)
+        let messages = try inbox(fx.idva).compactMap { $0["message"] as? String }
+        for change in ["safety check given", "started"] {
+            #expect(messages.contains("Plan \(kept) for \(fx.personRef) (victim \(victimRef)): action \(action) (anpr_flagging) \(change)"), "\(messages)")
+        }
+    }
+
+    @Test func offendingOnLicenceReachesTheProbationContactOfHisLinkAndAllProbationWithoutAnOpenLinkSheMaySee() throws {
+        _ = try fx.openPlan()
+        let officer = "prob2_\(fx.personRef.lowercased().dropFirst(2))"
+        try db.execute("SELECT disrupt.staff_add(\(officer), 'Olu Officer', 'probation', 'rep')")
+        func link(_ ref: String, agency: String, sensitivity: String) throws {
+            try db.execute("""
+                INSERT INTO disrupt.forum_link (source_ref, person_id, forum, lead_agency, starts_on, contact, agency, sensitivity)
+                SELECT \(ref), id, 'iom', 'probation', \(today.adding(days: -30))::date, \(officer), \(agency), \(sensitivity)
+                  FROM disrupt.person WHERE person_ref = \(fx.personRef)
+                """)
+        }
+        func recipients(_ incident: String) throws -> [String] {
+            try db.query("""
+                SELECT r.recipient_login FROM disrupt.reminder r JOIN disrupt.incident i ON i.id = r.subject_id AND r.subject_table = 'incident'
+                 WHERE r.kind = 'offending_on_order' AND i.source_ref = \(incident) ORDER BY 1
+                """).map { try $0.decode("recipient_login", as: String.self) }
+        }
+        try order("O-licence", type: "licence", starts: today.adding(days: -10), ends: nil)
+        try link("L-iom", agency: "probation", sensitivity: "shared")
+        try incident("I-with-link", on: today, party: nil)
+        #expect(try recipients("I-with-link") == [fx.spoc, officer].sorted(), "the link's contact, not all probation")
+        #expect((try inbox(officer).first { $0["kind"] as? String == "offending_on_order" }?["message"] as? String)?.contains("consider recall") == true)
+
+        try db.execute("UPDATE disrupt.forum_link SET status = 'closed' WHERE source_ref = 'L-iom'")
+        try incident("I-link-closed", on: today, party: nil)
+        #expect(try recipients("I-link-closed") == [fx.spoc, officer, fx.probation].sorted(), "a closed link names no lead: all probation")
+
+        // police hold a link naming the officer, restricted: probation may not see it, so it names no one
+        try link("L-police-only", agency: "police", sensitivity: "restricted")
+        try incident("I-hidden-link", on: today, party: nil)
+        #expect(try recipients("I-hidden-link") == [fx.spoc, officer, fx.probation].sorted(), "a link probation may not see names no lead")
+    }
 }
