@@ -807,7 +807,9 @@ BEGIN
     RETURN v_id;
 END $$;
 
--- Remove a victim from a plan. true if removed; DR404 if the plan does not name her.
+-- Remove a victim from an open plan. true if removed; DR404 if the plan does not name her. Locks
+-- the plan as plan_victim_add does, so a close (a merge's included, which moves the victims of
+-- the plan it closes) and a removal do not cross: the removal waits, then finds the plan closed.
 CREATE FUNCTION disrupt.plan_victim_remove(p_plan_id bigint, p_party_ref text) RETURNS boolean
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -815,12 +817,16 @@ DECLARE
     p disrupt.plan;
     n integer;
 BEGIN
-    SELECT * INTO p FROM disrupt.plan WHERE id = p_plan_id;
+    PERFORM disrupt.plan_require_visible(p_plan_id);
+    SELECT * INTO p FROM disrupt.plan WHERE id = p_plan_id FOR KEY SHARE;
     IF NOT FOUND OR NOT disrupt.may_see_person(p.person_id) THEN
         RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('plan %s not found', p_plan_id);
     END IF;
     IF NOT disrupt.plan_caller_may_edit(p.spoc_login, p.agency) THEN
         RAISE EXCEPTION USING ERRCODE = 'DR403', MESSAGE = format('%s may not change plan %s', v_login, p.id);
+    END IF;
+    IF p.status <> 'open' THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = format('plan %s is closed', p.id);
     END IF;
     DELETE FROM disrupt.plan_victim v
      USING disrupt.party pa

@@ -782,11 +782,19 @@ BEGIN
         SELECT * INTO v_keep FROM disrupt.plan WHERE person_id = NEW.merged_into AND status = 'open' FOR UPDATE;
         IF FOUND THEN
             -- the victims the old plan protects, with their Idvas, come first, so that the moves
-            -- below reach those Idvas too and every later change of the moved actions does (a victim
-            -- already on the kept plan keeps the Idva named there)
+            -- below reach those Idvas too and every later change of the moved actions does. The
+            -- rule of plan_victim_add: an active Idva who may see the kept person and the victim
+            -- (one who may not stays named on the closed plan only); a victim already on the kept
+            -- plan keeps the Idva named there.
             INSERT INTO disrupt.plan_victim (plan_id, person_id, party_id, idva_login, added_by)
             SELECT v_keep.id, NEW.merged_into, v.party_id, v.idva_login, v_login
-              FROM disrupt.plan_victim v WHERE v.plan_id = v_old.id
+              FROM disrupt.plan_victim v
+              JOIN disrupt.party pa ON pa.id = v.party_id
+              JOIN disrupt.staff s ON s.login = v.idva_login AND s.active AND s.role = 'idva'
+              JOIN disrupt.person kept ON kept.id = NEW.merged_into
+             WHERE v.plan_id = v_old.id
+               AND disrupt.reminder_may_see(v.idva_login, ARRAY[kept.sensitivity, pa.sensitivity],
+                                            ARRAY[kept.agency, pa.agency])
             ON CONFLICT ON CONSTRAINT plan_victim_once DO NOTHING;
             WITH moved AS (
                 UPDATE disrupt.action

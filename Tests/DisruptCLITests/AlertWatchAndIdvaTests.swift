@@ -248,13 +248,19 @@ extension AlertCommandTests {
         let duplicate = "G-\(fx.personRef)"
         let otherIdva = "idva2_\(fx.personRef.lowercased().dropFirst(2))"
         try db.execute("INSERT INTO disrupt.person (person_ref, given_name, family_name, agency) VALUES (\(duplicate), 'Adam', 'Testperson', 'police')")
+        let goneIdva = "idva3_\(fx.personRef.lowercased().dropFirst(2))"
         try db.execute("SELECT disrupt.staff_add(\(otherIdva), 'Iris Idva', 'idva', 'idva')")
+        try db.execute("SELECT disrupt.staff_add(\(goneIdva), 'Gill Idva', 'idva', 'idva')")
         try party("V-both")
+        try party("V-third")
         let other = try fx.json(["plan", "open", duplicate, "--spoc", fx.spoc], as: fx.spoc)["plan_id"] as! Int
-        for (plan, party, idva) in [(other, victimRef, fx.idva), (other, "V-both", fx.idva), (kept, "V-both", otherIdva)] {
+        for (plan, party, idva) in [(other, victimRef, fx.idva), (other, "V-both", fx.idva), (kept, "V-both", otherIdva),
+                                    (other, "V-third", goneIdva)] {
             let added = try fx.run(["plan", "victim", "add", "\(plan)", party, "--idva", idva], as: fx.spoc)
             #expect(added.status == 0, "\(added.stderr)")
         }
+        // an Idva who has left is not carried over (plan_victim_add's rule: an active Idva login)
+        try db.execute("SELECT disrupt.staff_disable(\(goneIdva), 'left the service')")
         let action = try fx.addAction(plan: other, tactic: "anpr_flagging", heading: "disrupt", due: today.adding(days: 10).iso)["action_id"] as? Int ?? 0
         let merged = try fx.run(["person", "merge", fx.personRef, duplicate, "--reason", "same man, PNC confirmed"], as: nil)
         #expect(merged.status == 0, "\(merged.stderr)")
@@ -268,6 +274,9 @@ extension AlertCommandTests {
             """).map { "\(try $0.decode("party_ref", as: String.self))/\(try $0.decode("idva_login", as: String.self))/\(try $0.decode("person_ref", as: String.self))" }
         #expect(victims == ["V-both/\(otherIdva)/\(fx.personRef)", "\(victimRef)/\(fx.idva)/\(fx.personRef)"].sorted(), "\(victims)")
         #expect(try db.query("SELECT 1 FROM disrupt.plan_victim v JOIN disrupt.person pe ON pe.id = v.person_id WHERE pe.person_ref = \(duplicate)").isEmpty)
+        // the closed plan's victims can no longer be changed there
+        let removed = try fx.run(["plan", "victim", "remove", "\(other)", victimRef], as: fx.spoc)
+        #expect(removed.status != 0 && removed.stderr.contains("plan \(other) is closed"), "\(removed.status): \(removed.stderr)")
 
         // the move reaches both Idvas, each under her victim on the kept plan, and so does what follows
         let moved = "Plan \(kept) for \(fx.personRef) (victim %@): action \(action) (anpr_flagging) moved to this plan (a duplicate of him merged)"
@@ -281,6 +290,24 @@ extension AlertCommandTests {
         for change in ["safety check given", "started"] {
             #expect(messages.contains("Plan \(kept) for \(fx.personRef) (victim \(victimRef)): action \(action) (anpr_flagging) \(change)"), "\(messages)")
         }
+        #expect(try inbox(otherIdva).contains { ($0["message"] as? String)?.hasSuffix("action \(action) (anpr_flagging) started") == true })
+    }
+
+    @Test func aDuplicatesOnlyPlanMovesToTheKeptPersonWithItsVictims() throws {
+        let duplicate = "G-\(fx.personRef)"
+        try db.execute("INSERT INTO disrupt.person (person_ref, given_name, family_name, agency) VALUES (\(duplicate), 'Adam', 'Testperson', 'police')")
+        let plan = try fx.json(["plan", "open", duplicate, "--spoc", fx.spoc], as: fx.spoc)["plan_id"] as! Int
+        #expect(try fx.run(["plan", "victim", "add", "\(plan)", victimRef, "--idva", fx.idva], as: fx.spoc).status == 0)
+        let merged = try fx.run(["person", "merge", fx.personRef, duplicate, "--reason", "same man, PNC confirmed"], as: nil)
+        #expect(merged.status == 0, "\(merged.stderr)")
+        let named = try db.query("""
+            SELECT pe.person_ref FROM disrupt.plan_victim v JOIN disrupt.person pe ON pe.id = v.person_id WHERE v.plan_id = \(plan)
+            """).map { try $0.decode("person_ref", as: String.self) }
+        #expect(named == [fx.personRef], "the victim row names the plan's person, the kept one")
+        let action = try fx.addAction(plan: plan, tactic: "anpr_flagging", heading: "disrupt", due: today.adding(days: 10).iso)["action_id"] as? Int ?? 0
+        let messages = try inbox(fx.idva).compactMap { $0["message"] as? String }
+        #expect(messages.contains("Plan \(plan) for \(fx.personRef) (victim \(victimRef)): action \(action) (anpr_flagging) added; your safety check is asked for"),
+                "\(messages)")
     }
 
     @Test func offendingOnLicenceReachesTheProbationContactOfHisLinkAndAllProbationWithoutAnOpenLinkSheMaySee() throws {
