@@ -206,12 +206,17 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, disrupt
 AS $$
 DECLARE
     v_id     bigint;
-    v_agency text := disrupt.caller_agency();
-    v_admin  boolean := coalesce(disrupt.is_admin(), false);
+    v_agency text;
+    v_role   text;
+    v_admin  boolean;
     v_detail jsonb := coalesce(consult.detail, '{}'::jsonb);
     v_person bigint;
 BEGIN
-    IF NOT coalesce(disrupt.is_active_staff(), false) THEN
+    -- caller_agency(), is_admin() and is_active_staff() from one read of the staff row: an active
+    -- row's agency and role; an administrator by role or as the install administrator
+    SELECT s.agency, s.role INTO v_agency, v_role FROM disrupt.staff s WHERE s.login = session_user AND s.active;
+    v_admin := v_role IS NOT DISTINCT FROM 'admin' OR disrupt.install_admin_login(session_user);
+    IF v_role IS NULL AND NOT v_admin THEN
         RAISE EXCEPTION 'consult: % is not active staff', session_user USING ERRCODE = '42501';
     END IF;
     purpose := disrupt.clean_reason(purpose);  -- checked and stored as cleaned
@@ -246,28 +251,23 @@ BEGIN
         END IF;
     END IF;
     IF v_person IS NOT NULL THEN
-        v_detail := v_detail || jsonb_build_object(
-            'records', jsonb_build_object(
-                'aliases', (SELECT count(*) FROM disrupt.alias x WHERE x.person_id = v_person
-                            AND (x.sensitivity = 'shared' OR x.agency = v_agency OR v_admin)),
-                'markers', (SELECT count(*) FROM disrupt.marker x WHERE x.person_id = v_person
-                            AND (x.sensitivity = 'shared' OR x.agency = v_agency OR v_admin)),
-                'incidents', (SELECT count(*) FROM disrupt.incident x WHERE x.person_id = v_person
-                              AND (x.sensitivity = 'shared' OR x.agency = v_agency OR v_admin)),
-                'orders', (SELECT count(*) FROM disrupt.court_order x WHERE x.person_id = v_person
-                           AND (x.sensitivity = 'shared' OR x.agency = v_agency OR v_admin)),
-                'breaches', (SELECT count(*) FROM disrupt.breach x WHERE x.person_id = v_person
-                             AND (x.sensitivity = 'shared' OR x.agency = v_agency OR v_admin)),
-                'relationships', (SELECT count(*) FROM disrupt.relationship x WHERE x.person_id = v_person
-                                  AND (x.sensitivity = 'shared' OR x.agency = v_agency OR v_admin)),
-                'forum_links', (SELECT count(*) FROM disrupt.forum_link x WHERE x.person_id = v_person
-                                AND (x.sensitivity = 'shared' OR x.agency = v_agency OR v_admin)),
-                'referrals', (SELECT count(*) FROM disrupt.referral x WHERE x.person_id = v_person
-                              AND (x.sensitivity = 'shared' OR x.agency = v_agency OR v_admin))),
-            'plan_id', (SELECT pl.id FROM disrupt.plan pl WHERE pl.person_id = v_person AND pl.status = 'open'),
-            'withheld', (SELECT coalesce(jsonb_agg(jsonb_build_object('agency', w.agency, 'record_table', w.record_table,
-                                                                      'count', w.n) ORDER BY w.agency, w.record_table), '[]')
-                         FROM disrupt.withheld_counts_for(v_person, v_agency, v_admin) w));
+        -- what he has on record that she may read, and what each other agency withholds from
+        -- her: one pass over his records (record_counts_for, summary.sql)
+        SELECT v_detail || jsonb_build_object(
+                   'records', jsonb_build_object(
+                       'aliases', coalesce(sum(c.n) FILTER (WHERE c.visible AND c.record_table = 'alias'), 0),
+                       'markers', coalesce(sum(c.n) FILTER (WHERE c.visible AND c.record_table = 'marker'), 0),
+                       'incidents', coalesce(sum(c.n) FILTER (WHERE c.visible AND c.record_table = 'incident'), 0),
+                       'orders', coalesce(sum(c.n) FILTER (WHERE c.visible AND c.record_table = 'court_order'), 0),
+                       'breaches', coalesce(sum(c.n) FILTER (WHERE c.visible AND c.record_table = 'breach'), 0),
+                       'relationships', coalesce(sum(c.n) FILTER (WHERE c.visible AND c.record_table = 'relationship'), 0),
+                       'forum_links', coalesce(sum(c.n) FILTER (WHERE c.visible AND c.record_table = 'forum_link'), 0),
+                       'referrals', coalesce(sum(c.n) FILTER (WHERE c.visible AND c.record_table = 'referral'), 0)),
+                   'plan_id', (SELECT pl.id FROM disrupt.plan pl WHERE pl.person_id = v_person AND pl.status = 'open'),
+                   'withheld', coalesce(jsonb_agg(jsonb_build_object('agency', c.agency, 'record_table', c.record_table, 'count', c.n)
+                                                  ORDER BY c.agency, c.record_table) FILTER (WHERE NOT c.visible), '[]'))
+          INTO v_detail
+          FROM disrupt.record_counts_for(v_person, v_agency, v_admin) c;
     END IF;
     v_detail := v_detail || jsonb_build_object('scope', scope);
     INSERT INTO disrupt.audit_log (agency, operation, object_table, object_key, person_id, purpose, detail)

@@ -92,6 +92,49 @@ struct SecurityAuditTests {
         #expect(sqlState { _ = try db.query("SELECT disrupt.consult('  ', 'person', NULL)") } == "22023")
     }
 
+    /// A consultation of a person records what the caller may read of his records, table by
+    /// table, and how many rows each other agency withholds (counts only), whoever she is.
+    @Test func aConsultationRecordsWhatTheCallerMaySeeOfHimAndWhatEachAgencyWithholds() throws {
+        let f = fixture
+        let ref = "P-\(f.token)-counted"
+        let su = try f.superuser()
+        defer { su.close() }
+        try su.execute("""
+            WITH p AS (INSERT INTO disrupt.person (person_ref, family_name, agency) VALUES (\(ref), 'Counted', 'police') RETURNING id),
+            m AS (INSERT INTO disrupt.marker (source_ref, person_id, kind, recorded_on, agency, sensitivity)
+                  SELECT \(ref) || '-m' || n, p.id, 'weapons', '2024-01-10', a, s
+                    FROM p, (VALUES (1, 'health', 'restricted'), (2, 'health', 'restricted'), (3, 'police', 'restricted'),
+                                    (4, 'probation', 'shared')) v(n, a, s))
+            INSERT INTO disrupt.incident (source_ref, person_id, occurred_on, agency, sensitivity)
+            SELECT \(ref) || '-i' || n, p.id, '2024-02-01', a, s
+              FROM p, (VALUES (1, 'health', 'restricted'), (2, 'probation', 'shared')) v(n, a, s)
+            """)
+        func recorded(as login: String) throws -> String {
+            let db = try f.connect(as: login)
+            defer { db.close() }
+            let purpose = "Marac 2024-05-01 \(login)"
+            try db.execute("SELECT disrupt.consult(\(purpose), 'person', \(ref))")
+            return try su.query("""
+                SELECT jsonb_build_object('records', detail->'records', 'withheld', detail->'withheld', 'person', person_id IS NOT NULL)::text AS d
+                  FROM disrupt.audit_log WHERE operation = 'consult' AND purpose = \(purpose)
+                """)[0].decode("d")
+        }
+        func expected(markers: Int, incidents: Int, withheld: String) -> String {
+            #"{"person": true, "records": {"orders": 0, "aliases": 0, "markers": \#(markers), "breaches": 0, "incidents": \#(incidents), "referrals": 0, "forum_links": 0, "relationships": 0}, "withheld": \#(withheld)}"#
+        }
+        #expect(try recorded(as: f.police) == expected(markers: 2, incidents: 1, withheld: """
+            [{"count": 1, "agency": "health", "record_table": "incident"}, {"count": 2, "agency": "health", "record_table": "marker"}]
+            """))
+        #expect(try recorded(as: f.health) == expected(markers: 3, incidents: 2, withheld: """
+            [{"count": 1, "agency": "police", "record_table": "marker"}]
+            """))
+        #expect(try recorded(as: f.probation) == expected(markers: 1, incidents: 1, withheld: """
+            [{"count": 1, "agency": "health", "record_table": "incident"}, {"count": 2, "agency": "health", "record_table": "marker"}, \
+            {"count": 1, "agency": "police", "record_table": "marker"}]
+            """))
+        #expect(try recorded(as: f.admin) == expected(markers: 4, incidents: 2, withheld: "[]"))
+    }
+
     @Test func filtersNarrowByOperationTimeAndLimit() throws {
         let f = fixture
         let login = try f.addStaff("filter", agency: "police")

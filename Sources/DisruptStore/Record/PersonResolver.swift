@@ -36,6 +36,15 @@ public struct PersonResolver: Sendable {
         return matches[0]
     }
 
+    /// The live person with this id (the one a consultation's record names), or nil when he
+    /// has since been merged into another or is not visible.
+    public func person(id: Int64, on db: PostgresConnection) throws -> PersonReference? {
+        try db.query("""
+            SELECT p.id, p.person_ref, p.given_name, p.family_name, p.date_of_birth
+            FROM disrupt.person p WHERE p.id = \(id) AND p.merged_into IS NULL
+            """).records(as: PersonReference.self).first
+    }
+
     /// Every live person the text could mean (empty when none).
     public func candidates(_ text: String, on db: PostgresConnection) throws -> [PersonReference] {
         // One round trip: an exact reference or PNC id wins (merged records lead to their

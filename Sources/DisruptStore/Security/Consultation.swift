@@ -44,8 +44,9 @@ extension PostgresConnection {
     }
 
     /// Opens `consultation` of the one person its subject names (a reference, PNC id, name or
-    /// alias), finds him (`PersonResolver`) and runs `body` for him in one transaction. Whenever the
-    /// consultation's record does not name him (he was asked for by name), a second consultation,
+    /// alias), finds him (`PersonResolver`) and runs `body` for him in one transaction. When the
+    /// consultation's record names him (a reference or PNC id), he is read by that id in the same
+    /// transaction as `body`. Otherwise (he was asked for by name) a second consultation,
     /// committed before `body` reads anything of his, names him by reference: every read of a
     /// person's records is logged against that person.
     public func consulting<T>(person consultation: Consultation, _ body: (PersonReference) throws -> T) throws -> T {
@@ -53,6 +54,13 @@ extension PostgresConnection {
             throw StoreError(.failure, "a consultation of one person names him")
         }
         let recorded = try consultation.open(on: self)
+        if let recorded {
+            let read = try transaction { () throws -> [T] in
+                // none when he was merged since: then he is found again by what was typed, below
+                try PersonResolver().person(id: recorded, on: self).map { [try body($0)] } ?? []
+            }
+            if let result = read.first { return result }
+        }
         let person = try transaction { try PersonResolver().resolve(subject, on: self) }
         if recorded != person.id {
             var named = consultation
