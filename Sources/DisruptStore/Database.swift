@@ -13,12 +13,9 @@ public struct Database: Sendable {
 
     /// A connection ready for `disrupt`'s queries.
     public func connect(migrateIfNeeded: Bool = true) throws -> PostgresConnection {
-        if case .embedded(let cluster) = location {
-            if case .running = try cluster.status() {} else { try cluster.start() }
-        }
         let connection: PostgresConnection
         do {
-            connection = try PostgresConnection(location.configuration)
+            connection = try open()
         } catch let error as PostgresError {
             throw StoreError(.failure, "cannot connect to \(location.summary): \(error.message)", hint: connectHint)
         }
@@ -36,6 +33,17 @@ public struct Database: Sendable {
             }
         }
         return connection
+    }
+
+    /// Connects. The embedded cluster is checked with `pg_ctl status` (two processes, about
+    /// 20 ms of every command) and started only when a running one does not answer; its home
+    /// and socket directory are checked for privacy first either way.
+    private func open() throws -> PostgresConnection {
+        guard case .embedded(let cluster) = location else { return try PostgresConnection(location.configuration) }
+        try cluster.checkPrivacy()
+        if let running = try? PostgresConnection(location.configuration) { return running }
+        if case .running = try cluster.status() {} else { try cluster.start() }
+        return try PostgresConnection(location.configuration)
     }
 
     /// `Migrator.migrate`, with a database made by the old, unreleased migration list refused

@@ -123,4 +123,27 @@ struct DatabaseCommandTests {
         #expect(after.stdout.contains("server:     stopped"))
         #expect(after.status == 1)
     }
+
+    /// A command on a running embedded cluster connects at once: no `pg_ctl status` (through
+    /// `runuser` when root) and no `pg_config` before every command, about 20 ms of each. The
+    /// server's tools are replaced by one that records being run.
+    @Test func aCommandOnARunningEmbeddedClusterRunsNoServerTool() throws {
+        let home = NSTemporaryDirectory() + "disrupt-cli-\(UUID().uuidString.prefix(8))"
+        let tools = home + "-tools"
+        defer {
+            _ = try? DisruptBinary.run(["db", "stop"], databaseURL: nil, environment: ["DISRUPT_HOME": home])
+            try? FileManager.default.removeItem(atPath: home)
+            try? FileManager.default.removeItem(atPath: tools)
+        }
+        let env = ["DISRUPT_HOME": home, "DISRUPT_DATABASE_URL": "", "PGHOST": "", "PGDATABASE": ""]
+        #expect(try DisruptBinary.run(["db", "start"], databaseURL: nil, environment: env).status == 0)
+        try FileManager.default.createDirectory(atPath: tools, withIntermediateDirectories: true)
+        let ran = tools + "/ran"
+        try "#!/bin/sh\necho \"$0 $*\" >> \(ran)\nexit 3\n".write(toFile: tools + "/pg_ctl", atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: tools)  // the server's user (postgres, when root) writes the record
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: tools + "/pg_ctl")
+        let whoami = try DisruptBinary.run(["whoami"], databaseURL: nil, environment: env.merging(["DISRUPT_PG_BINDIR": tools]) { $1 })
+        #expect(whoami.status == 0, "\(whoami.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: ran), "ran: \((try? String(contentsOfFile: ran, encoding: .utf8)) ?? "")")
+    }
 }
