@@ -125,28 +125,37 @@ CREATE OR REPLACE FUNCTION disrupt.is_install_admin() RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$ SELECT disrupt.install_admin_login(session_user) $$;
 
+-- The caller, from one read of her staff row: an active row's agency and role; an administrator
+-- when that role is admin or she is the install administrator (who may have no staff row);
+-- active staff when she has an active row or is the install administrator. The one rule behind
+-- caller_agency, caller_role, is_active_staff and is_admin, and what disrupt.consult reads once.
+-- Granted to nobody: it runs inside those SECURITY DEFINER functions. PL/pgSQL, so that its
+-- statements are planned once per session.
+CREATE OR REPLACE FUNCTION disrupt.caller_identity(OUT agency text, OUT role text, OUT admin boolean, OUT active boolean)
+LANGUAGE plpgsql STABLE  -- no SET clause (a settings switch per call; every name is qualified)
+AS $$
+BEGIN
+    SELECT s.agency, s.role INTO agency, role FROM disrupt.staff s WHERE s.login = session_user AND s.active;
+    admin := role IS NOT DISTINCT FROM 'admin' OR disrupt.install_admin_login(session_user);
+    active := role IS NOT NULL OR admin;
+END $$;
+
 CREATE OR REPLACE FUNCTION disrupt.caller_agency() RETURNS text
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
-AS $$ SELECT s.agency FROM disrupt.staff s WHERE s.login = session_user AND s.active $$;
+AS $$ SELECT (disrupt.caller_identity()).agency $$;
 
 CREATE OR REPLACE FUNCTION disrupt.caller_role() RETURNS text
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
-AS $$ SELECT s.role FROM disrupt.staff s WHERE s.login = session_user AND s.active $$;
+AS $$ SELECT (disrupt.caller_identity()).role $$;
 
 -- active staff, or the install administrator (who may have no staff row)
 CREATE OR REPLACE FUNCTION disrupt.is_active_staff() RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
-AS $$
-    SELECT EXISTS (SELECT 1 FROM disrupt.staff s WHERE s.login = session_user AND s.active)
-        OR disrupt.is_install_admin()
-$$;
+AS $$ SELECT (disrupt.caller_identity()).active $$;
 
 CREATE OR REPLACE FUNCTION disrupt.is_admin() RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
-AS $$
-    SELECT EXISTS (SELECT 1 FROM disrupt.staff s WHERE s.login = session_user AND s.active AND s.role = 'admin')
-        OR disrupt.is_install_admin()
-$$;
+AS $$ SELECT (disrupt.caller_identity()).admin $$;
 
 -- the reminder service login (member of disrupt_service)
 CREATE OR REPLACE FUNCTION disrupt.is_service() RETURNS boolean

@@ -207,16 +207,14 @@ AS $$
 DECLARE
     v_id     bigint;
     v_agency text;
-    v_role   text;
     v_admin  boolean;
+    v_active boolean;
     v_detail jsonb := coalesce(consult.detail, '{}'::jsonb);
     v_person bigint;
 BEGIN
-    -- caller_agency(), is_admin() and is_active_staff() from one read of the staff row: an active
-    -- row's agency and role; an administrator by role or as the install administrator
-    SELECT s.agency, s.role INTO v_agency, v_role FROM disrupt.staff s WHERE s.login = session_user AND s.active;
-    v_admin := v_role IS NOT DISTINCT FROM 'admin' OR disrupt.install_admin_login(session_user);
-    IF v_role IS NULL AND NOT v_admin THEN
+    -- caller_agency(), is_admin() and is_active_staff() in one call (foundation.sql)
+    SELECT c.agency, c.admin, c.active INTO v_agency, v_admin, v_active FROM disrupt.caller_identity() c;
+    IF NOT v_active THEN
         RAISE EXCEPTION 'consult: % is not active staff', session_user USING ERRCODE = '42501';
     END IF;
     purpose := disrupt.clean_reason(purpose);  -- checked and stored as cleaned
@@ -230,6 +228,9 @@ BEGIN
     IF jsonb_typeof(v_detail) <> 'object' THEN
         RAISE EXCEPTION 'consult: detail must be a JSON object' USING ERRCODE = '22023';
     END IF;
+    -- the keys the database writes are its alone, whether or not it writes them this time: a
+    -- caller's "subject" or "records" would read as a consultation of someone never consulted
+    v_detail := v_detail - 'subject' - 'records' - 'withheld' - 'plan_id' - 'scope';
     IF subject IS NOT NULL THEN
         WITH RECURSIVE direct AS (
             -- the person the reference means, and the one the PNC id means (ref_rank, record.sql)

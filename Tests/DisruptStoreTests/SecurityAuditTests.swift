@@ -135,6 +135,24 @@ struct SecurityAuditTests {
         #expect(try recorded(as: f.admin) == expected(markers: 4, incidents: 2, withheld: "[]"))
     }
 
+    /// The keys of a consultation's detail that the database writes (subject, records,
+    /// withheld, plan, scope) cannot be supplied by the caller, whether or not it writes them:
+    /// a forged subject would read as a look-up of a person never consulted (helper-66).
+    @Test func aCallerCannotWriteTheDatabasesKeysOfAConsultationsDetail() throws {
+        let f = fixture
+        let db = try f.connect(as: f.police)
+        defer { db.close() }
+        let su = try f.superuser()
+        defer { su.close() }
+        let forged = #"{"subject": "P-forged", "records": {"markers": 99}, "withheld": [], "plan_id": 7, "scope": "x", "format": "json"}"#
+        for (purpose, subject) in [("forged by name", "Someone Else"), ("forged, no subject", nil), ("forged by ref", "P-\(f.token)")] {
+            try db.execute("SELECT disrupt.consult(\(purpose), 'person', \(subject), \(forged)::jsonb)")
+            let detail: String = try su.query("SELECT detail::text AS d FROM disrupt.audit_log WHERE operation = 'consult' AND purpose = \(purpose)")[0].decode("d")
+            #expect(!detail.contains("P-forged") && !detail.contains("99") && !detail.contains(#""plan_id": 7"#), "\(purpose): \(detail)")
+            #expect(detail.contains(#""scope": "person""#) && detail.contains(#""format": "json""#), "\(purpose): \(detail)")
+        }
+    }
+
     @Test func filtersNarrowByOperationTimeAndLimit() throws {
         let f = fixture
         let login = try f.addStaff("filter", agency: "police")
