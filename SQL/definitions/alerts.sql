@@ -704,9 +704,8 @@ BEGIN
           JOIN disrupt.plan pl ON pl.id = a.plan_id
           JOIN disrupt.person pe ON pe.id = pl.person_id
           JOIN disrupt.plan_victim v ON v.plan_id = a.plan_id
-          JOIN disrupt.staff s ON s.login = v.idva_login AND s.active AND s.role = 'idva'
           JOIN disrupt.party pa ON pa.id = v.party_id
-         WHERE disrupt.reminder_may_see(v.idva_login, ARRAY[pe.sensitivity, pa.sensitivity], ARRAY[pe.agency, pa.agency])
+         WHERE disrupt.idva_may_serve(v.idva_login, pe.id, pa.id)
          ORDER BY h.id, v.idva_login, pa.party_ref, pa.id
     )
         INSERT INTO disrupt.reminder (kind, recipient_login, person_id, party_id, subject_table, subject_id, due_on, shown_on,
@@ -764,6 +763,20 @@ CREATE TRIGGER alert_after_action_history_insert AFTER INSERT ON disrupt.action_
 -- The Idva loop: the victims a plan protects
 -- ---------------------------------------------------------------------------------------------
 
+-- May p_login be the Idva of victim p_party on a plan for p_person: an active login with the
+-- Idva role who may see both (reminder_may_see). The one rule for naming her (plan_victim_add),
+-- carrying her over when the person is merged (plan_follow_merge) and telling her of a change
+-- (alert_on_action_history_insert). Granted to nobody. PL/pgSQL, so its statement is planned
+-- once per session (a SQL function with a subquery is planned again at every call).
+CREATE FUNCTION disrupt.idva_may_serve(p_login text, p_person bigint, p_party bigint) RETURNS boolean
+LANGUAGE plpgsql STABLE  -- no SET clause (a settings switch per call; every name is qualified)
+AS $$
+BEGIN
+    RETURN EXISTS (SELECT 1 FROM disrupt.staff s, disrupt.person pe, disrupt.party pa
+                    WHERE s.login = p_login AND s.active AND s.role = 'idva' AND pe.id = p_person AND pa.id = p_party
+                      AND disrupt.reminder_may_see(p_login, ARRAY[pe.sensitivity, pa.sensitivity], ARRAY[pe.agency, pa.agency]));
+END $$;
+
 -- Name a victim (party reference) the plan protects, and her Idva (an active Idva staff login).
 -- The caller must be allowed to change the plan and see the party; the Idva must be allowed to
 -- see the person and the party. Naming the victim again changes her Idva. Returns the row id.
@@ -793,12 +806,10 @@ BEGIN
     IF NOT FOUND OR NOT disrupt.may_see_party(pa.id) THEN
         RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('party %s not found', p_party_ref);
     END IF;
-    IF NOT EXISTS (SELECT 1 FROM disrupt.staff s WHERE s.login = p_idva_login AND s.active AND s.role = 'idva') THEN
-        RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = format('%s is not an active Idva login', p_idva_login);
-    END IF;
-    IF NOT disrupt.reminder_may_see(p_idva_login, ARRAY[pe.sensitivity, pa.sensitivity], ARRAY[pe.agency, pa.agency]) THEN
+    IF NOT disrupt.idva_may_serve(p_idva_login, pe.id, pa.id) THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422',
-            MESSAGE = format('%s may not see this plan''s person or party %s, so cannot be her Idva on it', p_idva_login, pa.party_ref);
+            MESSAGE = format('%s is not an active Idva login who may see this plan''s person and party %s, so cannot be her Idva on it',
+                             p_idva_login, pa.party_ref);
     END IF;
     INSERT INTO disrupt.plan_victim AS v (plan_id, person_id, party_id, idva_login, added_by)
     VALUES (p.id, p.person_id, pa.id, p_idva_login, v_login)
@@ -955,6 +966,7 @@ REVOKE ALL ON FUNCTION
     disrupt.alert_on_relationship_write(),
     disrupt.alert_on_breach_write(),
     disrupt.alert_on_action_history_insert(),
+    disrupt.idva_may_serve(text, bigint, bigint),
     disrupt.plan_victim_add(bigint, text, text),
     disrupt.plan_victim_remove(bigint, text),
     disrupt.alert_dismiss(bigint, text),

@@ -776,6 +776,7 @@ DECLARE
     v_login text := disrupt.caller_login();
     v_old disrupt.plan;
     v_keep disrupt.plan;
+    v_left integer;
 BEGIN
     SELECT * INTO v_old FROM disrupt.plan WHERE person_id = NEW.id AND status = 'open' FOR UPDATE;
     IF FOUND THEN
@@ -783,19 +784,19 @@ BEGIN
         IF FOUND THEN
             -- the victims the old plan protects, with their Idvas, come first, so that the moves
             -- below reach those Idvas too and every later change of the moved actions does. The
-            -- rule of plan_victim_add: an active Idva who may see the kept person and the victim
-            -- (one who may not stays named on the closed plan only); a victim already on the kept
-            -- plan keeps the Idva named there.
+            -- rule of plan_victim_add (idva_may_serve, alerts.sql): an active Idva who may see the
+            -- kept person and the victim (one who may not stays named on the closed plan only); a
+            -- victim already on the kept plan keeps the Idva named there.
             INSERT INTO disrupt.plan_victim (plan_id, person_id, party_id, idva_login, added_by)
             SELECT v_keep.id, NEW.merged_into, v.party_id, v.idva_login, v_login
               FROM disrupt.plan_victim v
-              JOIN disrupt.party pa ON pa.id = v.party_id
-              JOIN disrupt.staff s ON s.login = v.idva_login AND s.active AND s.role = 'idva'
-              JOIN disrupt.person kept ON kept.id = NEW.merged_into
-             WHERE v.plan_id = v_old.id
-               AND disrupt.reminder_may_see(v.idva_login, ARRAY[kept.sensitivity, pa.sensitivity],
-                                            ARRAY[kept.agency, pa.agency])
+             WHERE v.plan_id = v_old.id AND disrupt.idva_may_serve(v.idva_login, NEW.merged_into, v.party_id)
             ON CONFLICT ON CONSTRAINT plan_victim_once DO NOTHING;
+            -- the closed plan says how many of its victims are on no live plan now (not which:
+            -- the reason is read by whoever may see the plan), so that the SPOC names them again
+            SELECT count(*) INTO v_left FROM disrupt.plan_victim v
+             WHERE v.plan_id = v_old.id
+               AND NOT EXISTS (SELECT 1 FROM disrupt.plan_victim k WHERE k.plan_id = v_keep.id AND k.party_id = v.party_id);
             WITH moved AS (
                 UPDATE disrupt.action
                    SET plan_id = v_keep.id, version = version + 1, updated_by = v_login, updated_at = now()
@@ -807,7 +808,11 @@ BEGIN
                    'person merged' FROM moved;
             UPDATE disrupt.plan
                SET status = 'closed', closed_at = now(), closed_by = v_login,
-                   close_reason = format('person merged: live actions moved to plan %s', v_keep.id),
+                   close_reason = format('person merged: live actions and victims moved to plan %s', v_keep.id)
+                                  || CASE WHEN v_left > 0
+                                          THEN format('; %s victim(s) not moved (no active Idva named who may see him): name them on plan %s',
+                                                      v_left, v_keep.id)
+                                          ELSE '' END,
                    version = version + 1, updated_by = v_login, updated_at = now()
              WHERE id = v_old.id;
         END IF;

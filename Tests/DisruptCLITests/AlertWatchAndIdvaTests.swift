@@ -274,6 +274,10 @@ extension AlertCommandTests {
             """).map { "\(try $0.decode("party_ref", as: String.self))/\(try $0.decode("idva_login", as: String.self))/\(try $0.decode("person_ref", as: String.self))" }
         #expect(victims == ["V-both/\(otherIdva)/\(fx.personRef)", "\(victimRef)/\(fx.idva)/\(fx.personRef)"].sorted(), "\(victims)")
         #expect(try db.query("SELECT 1 FROM disrupt.plan_victim v JOIN disrupt.person pe ON pe.id = v.person_id WHERE pe.person_ref = \(duplicate)").isEmpty)
+        // the closed plan says how many of its victims are on no live plan (not who)
+        let reason: String = try db.query("SELECT close_reason FROM disrupt.plan WHERE id = \(other)")[0].decode("close_reason")
+        #expect(reason == "person merged: live actions and victims moved to plan \(kept); 1 victim(s) not moved (no active Idva named who may see him): name them on plan \(kept)",
+                "\(reason)")
         // the closed plan's victims can no longer be changed there
         let removed = try fx.run(["plan", "victim", "remove", "\(other)", victimRef], as: fx.spoc)
         #expect(removed.status != 0 && removed.stderr.contains("plan \(other) is closed"), "\(removed.status): \(removed.stderr)")
