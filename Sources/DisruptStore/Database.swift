@@ -35,9 +35,9 @@ public struct Database: Sendable {
         return connection
     }
 
-    /// Connects. The embedded cluster is checked with `pg_ctl status` (two processes, about
-    /// 20 ms of every command) and started only when a running one does not answer; its home
-    /// and socket directory are checked for privacy first either way.
+    /// Connects. A running embedded cluster is connected to at once (after its home and socket
+    /// directory are checked for privacy); only when none answers is it checked with
+    /// `pg_ctl status` (two processes, about 20 ms) and started.
     private func open() throws -> PostgresConnection {
         guard case .embedded(let cluster) = location else { return try PostgresConnection(location.configuration) }
         try cluster.checkPrivacy()

@@ -139,11 +139,20 @@ struct DatabaseCommandTests {
         #expect(try DisruptBinary.run(["db", "start"], databaseURL: nil, environment: env).status == 0)
         try FileManager.default.createDirectory(atPath: tools, withIntermediateDirectories: true)
         let ran = tools + "/ran"
-        try "#!/bin/sh\necho \"$0 $*\" >> \(ran)\nexit 3\n".write(toFile: tools + "/pg_ctl", atomically: true, encoding: .utf8)
+        for tool in ["pg_ctl", "pg_config"] {
+            try "#!/bin/sh\necho \"$0 $*\" >> \(ran)\nexit 3\n".write(toFile: tools + "/" + tool, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: tools + "/" + tool)
+        }
         try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: tools)  // the server's user (postgres, when root) writes the record
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: tools + "/pg_ctl")
-        let whoami = try DisruptBinary.run(["whoami"], databaseURL: nil, environment: env.merging(["DISRUPT_PG_BINDIR": tools]) { $1 })
+        let path = tools + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let whoami = try DisruptBinary.run(["whoami"], databaseURL: nil, environment: env.merging(["DISRUPT_PG_BINDIR": tools, "PATH": path]) { $1 })
         #expect(whoami.status == 0, "\(whoami.stderr)")
         #expect(!FileManager.default.fileExists(atPath: ran), "ran: \((try? String(contentsOfFile: ran, encoding: .utf8)) ?? "")")
+
+        // stopped, the next command finds nothing answering, checks the cluster and starts it
+        #expect(try DisruptBinary.run(["db", "stop"], databaseURL: nil, environment: env).status == 0)
+        let restarted = try DisruptBinary.run(["whoami"], databaseURL: nil, environment: env)
+        #expect(restarted.status == 0, "\(restarted.stderr)")
+        #expect(try DisruptBinary.run(["db", "status"], databaseURL: nil, environment: env).stdout.contains("server:     running"))
     }
 }
