@@ -7,7 +7,12 @@ import Postgres
 final class BenchmarkEnvironment {
     let cluster: EmbeddedCluster
     let options: BenchmarkOptions
+    /// `psql` as a user types it: on Debian, a Perl wrapper (`pg_wrapper`) that picks a version
+    /// and runs the real client, about 20 ms of start-up.
     let psql: String
+    /// The client program itself (`/usr/lib/postgresql/N/bin/psql`, the newest), a second and
+    /// stricter floor for whole processes; `psql` where there is no wrapper.
+    let psqlBinary: String
 
     init(options: BenchmarkOptions) throws {
         self.options = options
@@ -16,6 +21,10 @@ final class BenchmarkEnvironment {
             throw BenchmarkError("psql is not installed (apt-get install postgresql-client)")
         }
         self.psql = psql
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
+        psqlBinary = versions.sorted { (Int($0) ?? 0) > (Int($1) ?? 0) }
+            .map { "/usr/lib/postgresql/\($0)/bin/psql" }
+            .first { FileManager.default.isExecutableFile(atPath: $0) } ?? psql
         try cluster.start()
     }
 
@@ -63,14 +72,15 @@ final class BenchmarkEnvironment {
         return environment
     }
 
-    /// Runs psql on `databaseURL` with the script on standard input (variables as `-v`).
+    /// Runs psql on `databaseURL` with the script on standard input (variables as `-v`); with
+    /// `binary`, the client program itself rather than Debian's wrapper.
     @discardableResult
-    func psql(_ script: String, databaseURL: String, variables: [String: String] = [:]) throws -> Subprocess.Result {
+    func psql(_ script: String, databaseURL: String, variables: [String: String] = [:], binary: Bool = false) throws -> Subprocess.Result {
         var arguments = ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", databaseURL]
         for (name, value) in variables.sorted(by: { $0.key < $1.key }) { arguments += ["-v", "\(name)=\(value)"] }
         var environment = ProcessInfo.processInfo.environment
         environment["PGUSER"] = nil
-        let output = try Subprocess.run(psql, arguments, environment: environment, stdin: .bytes(Data(script.utf8)))
+        let output = try Subprocess.run(binary ? psqlBinary : psql, arguments, environment: environment, stdin: .bytes(Data(script.utf8)))
         if output.status != 0 {
             throw BenchmarkError("psql exited \(output.status): \(output.standardError.prefix(500))")
         }

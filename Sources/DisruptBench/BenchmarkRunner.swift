@@ -90,7 +90,7 @@ public struct BenchmarkRunner {
         let sample = samplePeople(options.processSamples)
         log("summary processes (\(sample.count))")
         let processes = try QueryBenchmarks(environment: environment, databaseURL: databaseURL, asOf: asOf).summaryProcesses(sample)
-        return [latency, processes]
+        return [latency] + processes
     }
 
     private func alertImport(_ environment: BenchmarkEnvironment, database: String, databaseURL: String, directory: URL) throws -> BenchmarkResult {

@@ -65,19 +65,28 @@ struct QueryBenchmarks {
         return BenchmarkResult(name: "rank --by rfg --top 50 (whole process)", unit: "s", disrupt: Statistics(times), floor: nil)
     }
 
-    /// Whole `disrupt summary` processes beside `psql` returning the same person's rows.
-    func summaryProcesses(_ refs: [String]) throws -> BenchmarkResult {
+    /// Whole `disrupt summary` processes beside `psql` returning the same person's rows: `psql`
+    /// as typed (Debian's wrapper) and the client program itself, each sample in turn.
+    func summaryProcesses(_ refs: [String]) throws -> [BenchmarkResult] {
         var times: [Double] = []
         var floors: [Double] = []
+        var binaryFloors: [Double] = []
         var memory = 0
         for ref in refs {
             let output = try environment.disrupt(["summary", ref, "--purpose", "benchmark", "--as-of", asOf.iso, "--format", "json"], databaseURL: databaseURL)
             times.append(output.seconds * 1000)
             memory = max(memory, output.maxResidentKiB)
             floors.append(try environment.psql(Self.summaryFloorSQL, databaseURL: databaseURL, variables: ["ref": ref]).seconds * 1000)
+            binaryFloors.append(try environment.psql(Self.summaryFloorSQL, databaseURL: databaseURL, variables: ["ref": ref], binary: true).seconds * 1000)
         }
-        return BenchmarkResult(
-            name: "summary, whole process (\(refs.count) people)", unit: "ms", disrupt: Statistics(times), floor: Statistics(floors),
-            floorDescription: "psql running one query that returns the person's rows", peakMemoryKiB: memory)
+        return [
+            BenchmarkResult(
+                name: "summary, whole process (\(refs.count) people)", unit: "ms", disrupt: Statistics(times), floor: Statistics(floors),
+                floorDescription: "psql (\(environment.psql)) running one query that returns the person's rows", peakMemoryKiB: memory),
+            BenchmarkResult(
+                name: "summary, whole process (\(refs.count) people) vs the psql program", unit: "ms", disrupt: Statistics(times),
+                floor: Statistics(binaryFloors),
+                floorDescription: "\(environment.psqlBinary) itself (no wrapper) running the same query", peakMemoryKiB: memory),
+        ]
     }
 }
