@@ -205,8 +205,12 @@ CREATE POLICY reminder_read ON disrupt.reminder FOR SELECT
                    WHEN 'hearing' THEN EXISTS (SELECT 1 FROM disrupt.hearing x WHERE x.id = reminder.subject_id)
                    ELSE true END);
 SELECT disrupt.attach_owner_policy('disrupt.reminder');
+-- No staff or admin privilege on the table: they read reminders only through the SECURITY
+-- DEFINER functions (inbox, alerts_open, reminders_about), which apply the rule above
+-- as reminder_readable. A login that may SELECT a table can run EXPLAIN ANALYZE on it, whose
+-- "Rows Removed by Filter" counts the rows the policy hid (other recipients' reminders about
+-- a person, say); the policy stays as the second wall.
 REVOKE ALL ON disrupt.reminder FROM PUBLIC;
-SELECT disrupt.grant_read('{disrupt_staff,disrupt_admin}', 'disrupt.reminder');
 
 -- ---------------------------------------------------------------------------------------------
 -- The sweep
@@ -656,6 +660,22 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
      ORDER BY r.acked_at IS NOT NULL, r.due_on, r.person_id, r.subject_table, r.subject_id, r.id
 $$;
 
+-- The reminders raised about one person in [p_from, p_until) (their created_at, as the session's
+-- dates), oldest first, that the caller may read: her own (every recipient's for an
+-- administrator), within a consultation, while she may still see every record each names
+-- (reminder_readable). "Since last heard" in the summary and the agenda.
+CREATE FUNCTION disrupt.reminders_about(p_person_id bigint, p_from date, p_until date)
+RETURNS TABLE (kind text, raised_on date, due_on date, message text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    SELECT r.kind, r.created_at::date, r.due_on, r.message
+      FROM disrupt.reminder r
+     WHERE disrupt.consulting()
+       AND r.person_id = p_person_id AND r.created_at >= p_from AND r.created_at < p_until
+       AND (r.recipient_login = disrupt.caller_login() OR disrupt.is_admin())
+       AND disrupt.reminder_readable(disrupt.caller_login(), r)
+     ORDER BY r.created_at, r.id
+$$;
+
 -- Acknowledge one of the caller's own reminders, within a consultation. true = acknowledged now,
 -- false = it already was. Someone else's reminder, one naming a record he may no longer see
 -- (reminder_readable), or none: DR404.
@@ -958,6 +978,7 @@ REVOKE ALL ON FUNCTION
     disrupt.reminder_sweep(date, integer, integer, integer, integer, integer, integer, integer),
     disrupt.reminder_on_record_write(),
     disrupt.inbox(boolean),
+    disrupt.reminders_about(bigint, date, date),
     disrupt.reminder_ack(bigint),
     disrupt.reminder_claim_for_delivery(integer, interval),
     disrupt.reminder_lock_for_delivery(bigint),
@@ -979,6 +1000,7 @@ GRANT EXECUTE ON FUNCTION
 TO disrupt_service;
 GRANT EXECUTE ON FUNCTION
     disrupt.inbox(boolean),
+    disrupt.reminders_about(bigint, date, date),
     disrupt.reminder_ack(bigint),
     disrupt.agenda(date, date, integer)
 TO disrupt_staff, disrupt_admin;

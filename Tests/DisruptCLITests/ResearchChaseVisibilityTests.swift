@@ -25,7 +25,7 @@ struct ResearchChaseVisibilityTests {
         defer { housing.close() }
         try housing.execute("SELECT disrupt.consult('research chase test', 'psql')")
         func chases() throws -> [Int64] {
-            try housing.query("SELECT id FROM disrupt.reminder WHERE kind = 'research_due'").map { try $0.decode("id", as: Int64.self) }
+            try housing.query("SELECT id FROM disrupt.inbox(true) WHERE kind = 'research_due'").map { try $0.decode("id", as: Int64.self) }
         }
         let chase = try #require(try chases().first, "housing was asked for research and is chased")
         #expect(try fx.ok(["inbox"], as: fx.housing).contains(caseRef))

@@ -18,7 +18,7 @@ struct StaffReadAttackTests {
     /// How many rows a plain SELECT of each personal-data table returns on `db`.
     func visibleCounts(_ db: PostgresConnection) throws -> [Int] {
         try ["person", "marker", "alias", "party", "incident", "relationship", "court_order", "breach", "forum_link",
-             "referral", "plan", "action", "action_history", "reminder", "risk_current"].map { table in
+             "referral", "plan", "action", "action_history", "risk_current"].map { table in
             try db.query("SELECT count(*)::int AS n FROM disrupt.\(identifier: table)")[0].decode("n", as: Int.self)
         }
     }
@@ -375,7 +375,7 @@ struct StaffReadAttackTests {
                    OR has_any_column_privilege('disrupt_service', c.oid, 'SELECT'))
             ORDER BY 1
             """).map { try $0.decode("t") }
-        #expect(Set(["person", "marker", "offence", "staff", "reminder", "plan", "audit_log"]).isSubset(of: tables))
+        #expect(Set(["person", "marker", "offence", "staff", "plan", "audit_log"]).isSubset(of: tables))
         let granted: [String] = try su.query("""
             SELECT r.rolname || ' ' || c.relname || '.' || a.attname AS g
             FROM pg_catalog.pg_class c
@@ -496,12 +496,62 @@ struct StaffReadAttackTests {
             try police.asConsulting { try police.query("SELECT message FROM disrupt.inbox(true)").map { try $0.decode("message", as: String.self) } }
         }
         #expect(try inbox().contains("about \(ref)"))
+        func about() throws -> [String] {
+            try police.asConsulting {
+                try police.query("SELECT message FROM disrupt.reminders_about(\(later), current_date - 1, current_date + 1)")
+                    .map { try $0.decode("message", as: String.self) }
+            }
+        }
+        #expect(try about() == ["about \(ref)"])
         // without a consultation the inbox says nothing
         let fresh = try f.connect(as: f.police)
         defer { fresh.close() }
         #expect(try fresh.query("SELECT * FROM disrupt.inbox(true)").isEmpty)
         try su.execute("UPDATE disrupt.person SET sensitivity = 'restricted' WHERE id = \(later)")
         #expect(try !inbox().contains("about \(ref)"))
-        #expect(try police.asConsulting { try police.query("SELECT 1 FROM disrupt.reminder WHERE person_id = \(later)") }.isEmpty)
+        #expect(try about().isEmpty)
+    }
+
+    /// EXPLAIN ANALYZE counts the rows a policy hides ("Rows Removed by Filter"): a login that
+    /// could SELECT the reminders could count other recipients' reminders about a person, or a
+    /// login's, by value. No staff or admin login may SELECT the table; each reads her own
+    /// (an administrator every recipient's) through `disrupt.reminders_about`.
+    @Test func noLoginCanCountAnotherRecipientsRemindersAboutAPerson() throws {
+        let f = fixture
+        let su = try f.superuser()
+        defer { su.close() }
+        let ref = "P-\(f.token)-counted"
+        let person: Int64 = try su.query("""
+            INSERT INTO disrupt.person (person_ref, family_name, agency) VALUES (\(ref), 'Counted', 'police') RETURNING id
+            """)[0].decode("id")
+        #expect(try su.execute("""
+            INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, message)
+            VALUES ('plan_review', \(f.health), \(person), 'plan', 1, current_date, \("health's reminder about \(ref)"))
+            """) == 1)
+
+        let police = try f.connect(as: f.police)
+        defer { police.close() }
+        let explain: PostgresQuery = "EXPLAIN (ANALYZE, FORMAT JSON) SELECT 1 FROM disrupt.reminder WHERE person_id = \(person)"
+        #expect(sqlState { _ = try police.query(explain) } == "42501")
+        #expect(sqlState { _ = try police.asConsulting { try police.query(explain) } } == "42501")
+        #expect(sqlState { _ = try police.query("SELECT count(*) FROM disrupt.reminder WHERE recipient_login = \(f.health)") } == "42501")
+        // the function, with any arguments, gives her only her own reminders
+        let policeSees = try police.asConsulting {
+            try police.query("SELECT message FROM disrupt.reminders_about(\(person), '1900-01-01', '2100-01-01')")
+        }
+        #expect(policeSees.isEmpty)
+        let health = try f.connect(as: f.health)
+        defer { health.close() }
+        #expect(try health.query("SELECT 1 FROM disrupt.reminders_about(\(person), '1900-01-01', '2100-01-01')").isEmpty)
+        #expect(try health.asConsulting {
+            try health.query("SELECT message FROM disrupt.reminders_about(\(person), '1900-01-01', '2100-01-01')")
+        }.count == 1)
+        // an administrator reads every recipient's, still only through the function
+        let admin = try f.connect(as: f.admin)
+        defer { admin.close() }
+        #expect(sqlState { _ = try admin.asConsulting { try admin.query(explain) } } == "42501")
+        #expect(try admin.asConsulting {
+            try admin.query("SELECT message FROM disrupt.reminders_about(\(person), '1900-01-01', '2100-01-01')")
+        }.count == 1)
     }
 }

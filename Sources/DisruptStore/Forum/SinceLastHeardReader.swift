@@ -35,9 +35,7 @@ public struct SinceLastHeardReader: Sendable {
     func events(personID: Int64, since: Day, asOf: Day, on db: PostgresConnection) throws -> SinceLastHeardEvents {
         let after = asOf.adding(days: 1)
         let reminders = try db.query("""
-            SELECT kind, created_at::date AS raised_on, due_on, message FROM disrupt.reminder
-            WHERE person_id = \(personID) AND created_at >= \(since)::date AND created_at < \(after)::date
-            ORDER BY created_at, id
+            SELECT kind, raised_on, due_on, message FROM disrupt.reminders_about(\(personID), \(since)::date, \(after)::date)
             """).map {
             SinceReminder(kind: try $0["kind"], raisedOn: try $0["raised_on"], dueOn: try $0["due_on"], message: try $0["message"])
         }
