@@ -45,6 +45,12 @@ public struct BenchmarkRunner {
                 try ReminderBenchmark.openPlans(db, asOf: asOf)
                 try db.execute("VACUUM ANALYZE")
                 results.append(try alertImport(environment, database: database, databaseURL: url, directory: forceDirectory))
+            case .recompute:
+                let queries = QueryBenchmarks(environment: environment, databaseURL: url, asOf: asOf)
+                log("recompute")
+                results.append(try queries.recompute(runs: options.runs, log: log))
+                log("rank")
+                results.append(try queries.rank(runs: options.runs))
             case .sweep:
                 results += try ReminderBenchmark(environment: environment, database: database, asOf: asOf, actions: options.actions).run(runs: options.runs, log: log)
             case .summary:
@@ -60,7 +66,7 @@ public struct BenchmarkRunner {
 
             let queries = QueryBenchmarks(environment: environment, databaseURL: imports.databaseURL, asOf: asOf)
             log("recompute")
-            results.append(try queries.recompute(runs: options.runs))
+            results.append(try queries.recompute(runs: options.runs, log: log))
             log("rank")
             results.append(try queries.rank(runs: options.runs))
             results += try summaries(environment, database: database, databaseURL: imports.databaseURL, asOf: asOf)

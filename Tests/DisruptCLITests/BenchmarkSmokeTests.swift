@@ -56,7 +56,7 @@ struct BenchmarkSmokeTests {
 
         let refused = try DisruptBinary.runProgram(bench, ["--only", "imports"])
         #expect(refused.status == 1)
-        #expect(refused.stderr.contains("--only takes 'alerts', 'sweep' or 'summary', not 'imports'"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("--only takes 'alerts', 'recompute', 'sweep' or 'summary', not 'imports'"), "\(refused.stderr)")
 
         let summary = try DisruptBinary.runProgram(bench, ["--people", "200", "--runs", "1", "--summary-samples", "5", "--process-samples", "3",
                                                            "--only", "summary", "--json", json])
@@ -71,5 +71,15 @@ struct BenchmarkSmokeTests {
             let floorMedian = (processes["floor"] as? [String: Any])?["median"] as? Double ?? 0
             #expect(disruptMedian > 0 && floorMedian > 0, "\(processes)")
         }
+
+        let recompute = try DisruptBinary.runProgram(bench, ["--people", "200", "--runs", "2", "--only", "recompute", "--json", json])
+        #expect(recompute.status == 0, "\(recompute.stderr)")
+        let recomputeReport = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
+        let recomputeResults = recomputeReport?["results"] as? [[String: Any]] ?? []
+        let recomputeNames = recomputeResults.compactMap { $0["name"] as? String }
+        #expect(recomputeNames.count == 3 && recomputeNames[1].hasPrefix("recompute") && recomputeNames[2].hasPrefix("rank"), "\(recomputeNames)")
+        #expect((recomputeResults.dropFirst().first?["disrupt"] as? [String: Any])?["count"] as? Int == 2, "\(recomputeResults)")
+        // each run's time is logged, the first (which drains the import's queue) apart from the rest
+        #expect(recompute.stderr.contains("recompute run 1: ") && recompute.stderr.contains("recompute run 2: "), "\(recompute.stderr)")
     }
 }
