@@ -526,8 +526,12 @@ struct StaffReadAttackTests {
             """)[0].decode("id")
         #expect(try su.execute("""
             INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, message)
-            VALUES ('plan_review', \(f.health), \(person), 'plan', 1, current_date, \("health's reminder about \(ref)"))
-            """) == 1)
+            SELECT 'plan_review', \(f.health), \(person), 'plan', g, current_date, \("health's reminder about \(ref)")
+            FROM generate_series(1, 40) g
+            """) == 40)
+        let none: Int64 = try su.query("""
+            INSERT INTO disrupt.person (person_ref, family_name, agency) VALUES (\("P-\(f.token)-none"), 'None', 'police') RETURNING id
+            """)[0].decode("id")
 
         let police = try f.connect(as: f.police)
         defer { police.close() }
@@ -540,18 +544,32 @@ struct StaffReadAttackTests {
             try police.query("SELECT message FROM disrupt.reminders_about(\(person), '1900-01-01', '2100-01-01')")
         }
         #expect(policeSees.isEmpty)
+        // ... and reads none of another's: EXPLAIN (ANALYZE, BUFFERS) of the call, or a timer, shows
+        // how much it read, and with the person tested first health's 40 reminders cost her more
+        // buffers than a person with none (helper-69)
+        func buffers(_ id: Int64) throws -> Int {
+            let query: PostgresQuery = "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) SELECT * FROM disrupt.reminders_about(\(id), '1900-01-01', '2100-01-01')"
+            let text: String = try police.query(query)[0].decode("QUERY PLAN")
+            let plan = (try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]])?.first?["Plan"] as? [String: Any]
+            return (plan?["Shared Hit Blocks"] as? Int ?? -1) + (plan?["Shared Read Blocks"] as? Int ?? -1)
+        }
+        // interleaved, after the first calls (which read the catalogs and plan): the steady state
+        let samples = try police.asConsulting { try (1...6).map { _ in (try buffers(person), try buffers(none)) } }.dropFirst(2)
+        let withReminders = samples.map(\.0), without = samples.map(\.1)
+        #expect(withReminders.min() ?? -1 >= 0 && withReminders.min() == without.min(),
+                "\(withReminders) buffers for 40 reminders not hers, \(without) for none")
         let health = try f.connect(as: f.health)
         defer { health.close() }
         #expect(try health.query("SELECT 1 FROM disrupt.reminders_about(\(person), '1900-01-01', '2100-01-01')").isEmpty)
         #expect(try health.asConsulting {
             try health.query("SELECT message FROM disrupt.reminders_about(\(person), '1900-01-01', '2100-01-01')")
-        }.count == 1)
+        }.count == 40)
         // an administrator reads every recipient's, still only through the function
         let admin = try f.connect(as: f.admin)
         defer { admin.close() }
         #expect(sqlState { _ = try admin.asConsulting { try admin.query(explain) } } == "42501")
         #expect(try admin.asConsulting {
             try admin.query("SELECT message FROM disrupt.reminders_about(\(person), '1900-01-01', '2100-01-01')")
-        }.count == 1)
+        }.count == 40)
     }
 }
