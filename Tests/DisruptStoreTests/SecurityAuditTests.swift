@@ -80,8 +80,10 @@ struct SecurityAuditTests {
 
         let colleague = try f.connect(as: other)
         defer { colleague.close() }
+        try Consultation(purpose: "a colleague's look", scope: "audit").open(on: colleague)
         #expect(try AuditLog().entries(.init(login: author), on: colleague).isEmpty)
-        #expect(try colleague.query("SELECT 1 FROM disrupt.audit_log WHERE id = \(id)").isEmpty)
+        #expect(try AuditLog().entries(.init(personID: f.personID), on: colleague).allSatisfy { $0.login == other })
+        #expect(sqlState { _ = try colleague.query("SELECT 1 FROM disrupt.audit_log WHERE id = \(id)") } == "42501")
 
         let admin = try f.connect(as: f.admin)
         defer { admin.close() }
