@@ -1,7 +1,7 @@
--- security.sql: staff management, the audit log's guards, the consultation gate (who may
--- read personal data, and the one writer of consult rows), the import context (how imports
--- are audited), and the policies and privileges of the staff directory, the lookup tables,
--- the audit log and the schema version tables.
+-- security.sql: staff management, the audit log's guards and its one reader (audit_entries),
+-- the consultation gate (who may read personal data, and the one writer of consult rows), the
+-- import context (how imports are audited), and the policies and privileges of the staff
+-- directory, the lookup tables, the audit log and the schema version tables.
 --
 -- Roles are cluster-wide (created in the baseline migration and 0007); staff are PostgreSQL
 -- login roles, created and disabled only by staff_add / staff_disable (through the two login
@@ -326,6 +326,71 @@ END
 $$;
 
 -- ---------------------------------------------------------------------------
+-- Reading the audit log: audit_entries(person, login, since, until, operation, limit).
+--   Staff and administrators hold no privilege on disrupt.audit_log (issue 12): whoever may
+--   SELECT a table may EXPLAIN (ANALYZE) a query of it, whose "Rows Removed by Filter" counts
+--   the rows its policy hid, and the log's indexes on person, login and time run before the
+--   policy, so a login without a consultation counted how many rows other logins had about a
+--   person, even one hidden from her, and timed another login's activity. This function is
+--   their only read: EXPLAIN of a call shows a Function Scan and nothing of the log.
+--   It runs as the owner, who reads every row (owner_read), so it applies the rule itself, as
+--   the policy audit_read states it: nothing without a consultation (disrupt.consulting());
+--   then an administrator's every row, anyone else's only the rows their own login made.
+--   Those are found by login alone (the index on login) and only then filtered: a plan that
+--   used the index on person or time would touch, and take the time and buffers to read
+--   (EXPLAIN (ANALYZE, BUFFERS) of the call counts them), other logins' rows about him.
+--   person_ref only for a person the caller may see now (disrupt.may_see_person, record.sql),
+--   NULL otherwise, as the join under the person's policy gave. Each filter is optional (NULL:
+--   any); since is included, until is not. Newest first, at most p_limit rows (1 to 10000, as
+--   `disrupt audit --limit`; DR422 otherwise).
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION disrupt.audit_entries(p_person_id bigint, p_login text, p_since timestamptz, p_until timestamptz,
+                                      p_operation text, p_limit integer)
+RETURNS TABLE (id bigint, at timestamptz, login text, agency text, operation text, object_table text,
+               object_key text, person_id bigint, person_ref text, purpose text, recipient text,
+               before jsonb, after jsonb, detail jsonb)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_admin boolean;
+    v_login text := disrupt.caller_login();
+BEGIN
+    IF p_limit IS NULL OR p_limit NOT BETWEEN 1 AND 10000 THEN
+        RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'audit_entries: the limit must be a whole number from 1 to 10000';
+    END IF;
+    IF NOT disrupt.consulting() THEN
+        RETURN;
+    END IF;
+    v_admin := coalesce(disrupt.is_admin(), false);
+    RETURN QUERY
+        WITH own AS MATERIALIZED (  -- not an administrator: her own rows, by login alone (above)
+            SELECT a.* FROM disrupt.audit_log a WHERE NOT v_admin AND a.login = v_login
+        ), readable AS (
+            SELECT o.* FROM own o
+            UNION ALL
+            SELECT a.* FROM disrupt.audit_log a WHERE v_admin
+        )
+        -- the rows first, then the reference of each one's person (one may_see_person per row
+        -- returned, none for an administrator, who may see every person)
+        SELECT e.id, e.at, e.login, e.agency, e.operation, e.object_table, e.object_key, e.person_id,
+               CASE WHEN v_admin OR disrupt.may_see_person(e.person_id) THEN pe.person_ref END,
+               e.purpose, e.recipient, e.before, e.after, e.detail
+          FROM (SELECT r.* FROM readable r
+                 WHERE (p_person_id IS NULL OR r.person_id = p_person_id)
+                   AND (p_login IS NULL OR r.login = p_login)
+                   AND (p_since IS NULL OR r.at >= p_since)
+                   AND (p_until IS NULL OR r.at < p_until)
+                   AND (p_operation IS NULL OR r.operation = p_operation)
+                 ORDER BY r.at DESC, r.id DESC
+                 LIMIT p_limit) e
+          LEFT JOIN disrupt.person pe ON pe.id = e.person_id
+         ORDER BY e.at DESC, e.id DESC;
+END
+$$;
+COMMENT ON FUNCTION disrupt.audit_entries(bigint, text, timestamptz, timestamptz, text, integer) IS
+    'The audit rows the caller may read, within a consultation: an administrator every row, anyone else their own login''s; newest first';
+
+-- ---------------------------------------------------------------------------
 -- The import context (table in migration 0006): import_run marks its statement so that
 -- the audit triggers log imported rows by key and file (foundation.sql), and so that the
 -- statement may change stored records (disrupt.import_update, import.sql). Only import_run may
@@ -400,12 +465,14 @@ BEGIN
 END
 $do$;
 
--- audit_log: read by admins and by the login that made the row; inserted only by
--- the SECURITY DEFINER functions (owner); never updated or deleted.
+-- audit_log: read by admins and by the login that made the row, only through audit_entries
+-- (above; no role but the owner may SELECT the table); inserted only by the SECURITY DEFINER
+-- functions (owner); never updated or deleted.
 ALTER TABLE disrupt.audit_log ENABLE ROW LEVEL SECURITY;
 -- (an active login only, and an administrator too, with a consultation: the rows hold row
 -- images of what was changed, so reading them is a consultation like any other read of
--- personal data)
+-- personal data. audit_entries applies this rule itself; the policy is the second wall,
+-- should SELECT on the table ever be granted again)
 CREATE POLICY audit_read ON disrupt.audit_log FOR SELECT
     USING ((SELECT disrupt.consulting())
            AND ((SELECT disrupt.is_admin()) OR login = (SELECT disrupt.caller_login())));
@@ -425,14 +492,16 @@ REVOKE ALL ON FUNCTION
     disrupt.staff_add(text, text, text, text, integer), disrupt.staff_disable(text, text),
     disrupt.audit_log_immutable(),
     disrupt.consult(text, text, text, jsonb), disrupt.consulting(), disrupt.require_consultation(),
+    disrupt.audit_entries(bigint, text, timestamptz, timestamptz, text, integer),
     disrupt.import_mark(text), disrupt.import_file(), disrupt.import_writing()
 FROM PUBLIC;
 -- consult opens the gate (and writes its own audit row); consulting is what the policies
--- call; import_mark refuses every caller but import_run (which runs as the staff login).
--- No audit-writing function is granted: audit rows come only from these functions and the
--- triggers.
+-- call; audit_entries is the one read of the audit log; import_mark refuses every caller but
+-- import_run (which runs as the staff login). No audit-writing function is granted: audit rows
+-- come only from these functions and the triggers.
 GRANT EXECUTE ON FUNCTION
-    disrupt.consult(text, text, text, jsonb), disrupt.consulting(), disrupt.import_mark(text)
+    disrupt.consult(text, text, text, jsonb), disrupt.consulting(),
+    disrupt.audit_entries(bigint, text, timestamptz, timestamptz, text, integer), disrupt.import_mark(text)
     TO disrupt_staff;
 REVOKE ALL ON FUNCTION
     disrupt.staff_login_is_ours(text), disrupt.staff_login_enable(text, boolean, integer), disrupt.staff_login_disable(text)
@@ -448,11 +517,13 @@ GRANT EXECUTE ON FUNCTION disrupt.staff_add(text, text, text, text, integer), di
 -- staff directory: read only for staff (writes via staff_add / staff_disable)
 SELECT disrupt.grant_read('{disrupt_staff}', 'disrupt.staff');
 
--- audit log: read only (RLS: admins, and one's own rows); append via functions/triggers
-REVOKE ALL ON disrupt.audit_log FROM PUBLIC;
-SELECT disrupt.grant_read('{disrupt_staff}', 'disrupt.audit_log');
-REVOKE UPDATE, DELETE, TRUNCATE ON disrupt.audit_log
-    FROM disrupt_owner, disrupt_staff, disrupt_admin, disrupt_service;
+-- audit log: no privilege but the owner's. Staff and administrators read it through
+-- audit_entries only (a SELECT grant would let them EXPLAIN past the policy: above); rows are
+-- appended by the owner's functions and triggers, which may neither change nor delete one.
+-- (The definitions' reset takes back every grant before this file runs, so a database whose
+-- staff had SELECT loses it at its next `disrupt db migrate`.)
+REVOKE ALL ON disrupt.audit_log FROM PUBLIC, disrupt_staff, disrupt_admin, disrupt_service;
+REVOKE UPDATE, DELETE, TRUNCATE ON disrupt.audit_log FROM disrupt_owner;
 
 -- the schema version, readable by everyone who connects: every command checks the
 -- migrations and definitions before it runs, whoever is connected

@@ -80,8 +80,10 @@ struct SecurityAuditTests {
 
         let colleague = try f.connect(as: other)
         defer { colleague.close() }
+        try Consultation(purpose: "a colleague's look", scope: "audit").open(on: colleague)
         #expect(try AuditLog().entries(.init(login: author), on: colleague).isEmpty)
-        #expect(try colleague.query("SELECT 1 FROM disrupt.audit_log WHERE id = \(id)").isEmpty)
+        #expect(try AuditLog().entries(.init(personID: f.personID), on: colleague).allSatisfy { $0.login == other })
+        #expect(sqlState { _ = try colleague.query("SELECT 1 FROM disrupt.audit_log WHERE id = \(id)") } == "42501")
 
         let admin = try f.connect(as: f.admin)
         defer { admin.close() }
@@ -151,6 +153,174 @@ struct SecurityAuditTests {
             #expect(!detail.contains("P-forged") && !detail.contains("99") && !detail.contains(#""plan_id": 7"#), "\(purpose): \(detail)")
             #expect(detail.contains(#""scope": "person""#) && detail.contains(#""format": "json""#), "\(purpose): \(detail)")
         }
+    }
+
+    /// A person of health's, shared while each of `consulters` consults him (one audit row each,
+    /// naming him), then restricted to health: probation and police may no longer see him.
+    func personConsultedThenHidden(_ suffix: String, by consulters: [String]) throws -> (id: Int64, ref: String) {
+        let f = fixture
+        let ref = "P-\(f.token)-\(suffix)"
+        let su = try f.superuser()
+        defer { su.close() }
+        let id: Int64 = try su.query("""
+            INSERT INTO disrupt.person (person_ref, family_name, agency, sensitivity) VALUES (\(ref), 'Seen', 'health', 'shared') RETURNING id
+            """)[0].decode("id")
+        for login in consulters {
+            let db = try f.connect(as: login)
+            defer { db.close() }
+            #expect(try Consultation(purpose: "Marac by \(login)", scope: "person", subject: ref).open(on: db) == id)
+        }
+        try su.execute("UPDATE disrupt.person SET sensitivity = 'restricted' WHERE id = \(id)")
+        return (id, ref)
+    }
+
+    /// What `disrupt.audit_entries` gives `db`, called directly as psql would, with the person
+    /// and login asked for: id, login, person_id and person_ref of each row, newest first.
+    func entries(_ db: PostgresConnection, person: Int64?, login: String?) throws -> [(id: Int64, login: String, personID: Int64?, personRef: String?)] {
+        try db.query("""
+            SELECT id, login, person_id, person_ref FROM disrupt.audit_entries(\(person), \(login), NULL, NULL, NULL, 10000)
+            """).map { row in
+                (try row.decode("id", as: Int64.self), try row.decode("login", as: String.self),
+                 try row.decode("person_id", as: Int64?.self), try row.decode("person_ref", as: String?.self))
+            }
+    }
+
+    /// Issue 12: whoever may SELECT a table may EXPLAIN (ANALYZE) a query of it, and the plan
+    /// counted the audit rows the policy hid ("Rows Removed by Filter", the indexes on person and
+    /// login running first), with or without a consultation: how many rows other logins had about
+    /// a person hidden from her, and when another login was busy. No staff or administrator login
+    /// may read the table now, consulting or not; EXPLAIN of the function shows a Function Scan.
+    @Test func noLoginMaySelectOrExplainTheAuditLogOnlyCallItsFunction() throws {
+        let f = fixture
+        let hidden = try personConsultedThenHidden("explain", by: [f.health])
+        let attempts = [
+            "EXPLAIN (ANALYZE) SELECT 1 FROM disrupt.audit_log WHERE person_id = \(hidden.id)",
+            "EXPLAIN (ANALYZE) SELECT 1 FROM disrupt.audit_log WHERE login = '\(f.health)'",
+            "EXPLAIN SELECT 1 FROM disrupt.audit_log WHERE person_id = \(hidden.id)",
+            "SELECT count(*) FROM disrupt.audit_log WHERE person_id = \(hidden.id)",
+            "SELECT * FROM disrupt.audit_log",
+        ]
+        for login in [f.probation, f.admin] {
+            let db = try f.connect(as: login)
+            defer { db.close() }
+            for consulted in [false, true] {
+                if consulted { try Consultation(purpose: "explain attack test", scope: "psql").open(on: db) }
+                for sql in attempts {
+                    #expect(sqlState { _ = try db.query(PostgresQuery(unsafeSQL: sql)) } == "42501", "\(login), consulted \(consulted): \(sql)")
+                }
+            }
+            let plan = try db.query(PostgresQuery(unsafeSQL: """
+                EXPLAIN (ANALYZE, VERBOSE, BUFFERS) SELECT * FROM disrupt.audit_entries(\(hidden.id), NULL, NULL, NULL, NULL, 100)
+                """)).map { try $0.decode(0, as: String.self) }
+            #expect(plan.first?.hasPrefix("Function Scan on disrupt.audit_entries") == true, "\(plan)")
+            #expect(plan.allSatisfy { !$0.contains("audit_log") && !$0.contains("Index") && !$0.contains("Rows Removed") }, "\(plan)")
+        }
+    }
+
+    /// Buffers are the count EXPLAIN (ANALYZE, BUFFERS) of a call still shows: a staff login's call
+    /// reads her own rows (found by login alone), so it reads as much for a person other logins'
+    /// rows name as for one no row names. A plan that found her rows about him through the index
+    /// on person (the cheaper one for a login with many rows of her own, as here) read each of
+    /// theirs too, and the count said how many there were.
+    @Test func aStaffCallReadsAsMuchForAPersonOthersConsultedAsForOneNobodyDid() throws {
+        let f = fixture
+        let login = try f.addStaff("buffers", agency: "probation")
+        let su = try f.superuser()
+        defer { su.close() }
+        let people: [Int64] = try su.query("""
+            INSERT INTO disrupt.person (person_ref, family_name, agency)
+            VALUES (\("P-\(f.token)-busy"), 'Busy', 'police'), (\("P-\(f.token)-quiet"), 'Quiet', 'police') RETURNING id
+            """).map { try $0.decode("id") }
+        let (busy, quiet) = (people[0], people[1])
+        // 3,000 rows of her own about nobody; 150 rows of another login about the busy person,
+        // each among 20 rows of other logins
+        try su.execute("""
+            INSERT INTO disrupt.audit_log (login, agency, operation, object_table, person_id, purpose)
+            SELECT \(login)::text, 'probation', 'consult', 'psql', NULL, 'buffers test' FROM generate_series(1, 3000)
+            UNION ALL
+            SELECT CASE WHEN n % 20 = 0 THEN \(f.health)::text ELSE 'other_' || (n % 7) END, 'health', 'consult', 'person',
+                   CASE WHEN n % 20 = 0 THEN \(busy)::bigint END, 'buffers test'
+              FROM generate_series(1, 3000) n
+            """)
+        try su.execute("ANALYZE disrupt.audit_log")
+        let db = try f.connect(as: login)
+        defer { db.close() }
+        try Consultation(purpose: "buffers test", scope: "psql").open(on: db)
+        func buffers(_ person: Int64) throws -> Int {
+            let plan = try db.query(PostgresQuery(unsafeSQL: """
+                EXPLAIN (ANALYZE, BUFFERS, TIMING OFF, SUMMARY OFF) SELECT * FROM disrupt.audit_entries(\(person), NULL, NULL, NULL, NULL, 100)
+                """)).map { try $0.decode(0, as: String.self) }
+            return plan.filter { $0.contains("Buffers:") }
+                .flatMap { $0.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) } }
+                .reduce(0, +)
+        }
+        // the first calls of a session read the catalogs and plan; then each call reads the same
+        for _ in 0..<8 { _ = (try buffers(busy), try buffers(quiet)) }
+        let (b, q) = (try (0..<3).map { _ in try buffers(busy) }.min() ?? 0, try (0..<3).map { _ in try buffers(quiet) }.min() ?? 0)
+        #expect(abs(b - q) <= 2, "busy \(b), quiet \(q)")
+        #expect(try entries(db, person: busy, login: nil).isEmpty)
+    }
+
+    /// The function, called directly with any arguments: nothing without a consultation; then a
+    /// staff login's own rows only (another login asked for: none; a person she may no longer
+    /// see: her own rows about him, without his reference), exactly as the table holds them. An
+    /// administrator, within a consultation, every row.
+    @Test func theFunctionGivesAStaffLoginHerOwnRowsOnlyAndAnAdministratorEveryRow() throws {
+        let f = fixture
+        let login = try f.addStaff("reader", agency: "probation")
+        let hidden = try personConsultedThenHidden("own", by: [f.health, login])
+        let su = try f.superuser()
+        defer { su.close() }
+        func stored(_ condition: String) throws -> [Int64] {
+            try su.query(PostgresQuery(unsafeSQL: "SELECT id FROM disrupt.audit_log WHERE \(condition) ORDER BY at DESC, id DESC"))
+                .map { try $0.decode("id") }
+        }
+        let db = try f.connect(as: login)
+        defer { db.close() }
+        for (person, other) in [(nil, nil), (hidden.id, nil), (nil, f.health), (nil, login), (hidden.id, f.health)] as [(Int64?, String?)] {
+            #expect(try entries(db, person: person, login: other).isEmpty, "unconsulted: \(String(describing: person)) \(String(describing: other))")
+        }
+        try Consultation(purpose: "audit function test", scope: "psql").open(on: db)
+        #expect(try entries(db, person: nil, login: nil).map(\.id) == stored("login = '\(login)'"))
+        #expect(try entries(db, person: nil, login: f.health).isEmpty)
+        #expect(try entries(db, person: hidden.id, login: f.health).isEmpty)
+        let aboutHim = try entries(db, person: hidden.id, login: nil)
+        #expect(try aboutHim.map(\.id) == stored("login = '\(login)' AND person_id = \(hidden.id)") && aboutHim.count == 1)
+        #expect(aboutHim.allSatisfy { $0.login == login && $0.personID == hidden.id && $0.personRef == nil }, "\(aboutHim)")
+        for limit in ["NULL", "0", "-1", "10001"] {
+            #expect(sqlState { _ = try db.query(PostgresQuery(unsafeSQL: "SELECT * FROM disrupt.audit_entries(NULL, NULL, NULL, NULL, NULL, \(limit))")) } == "DR422", "\(limit)")
+        }
+
+        let admin = try f.connect(as: f.admin)
+        defer { admin.close() }
+        #expect(try entries(admin, person: hidden.id, login: nil).isEmpty, "not without a consultation")
+        try Consultation(purpose: "audit function test", scope: "audit").open(on: admin)
+        let all = try entries(admin, person: hidden.id, login: nil)
+        #expect(try all.map(\.id) == stored("person_id = \(hidden.id)"))
+        #expect(Set(all.map(\.login)).isSuperset(of: [f.health, login]) && all.allSatisfy { $0.personRef == hidden.ref }, "\(all)")
+    }
+
+    /// Staff had SELECT on the log until this change: the definitions' reset takes every grant
+    /// back before the files run, so `disrupt db migrate` of such a database leaves none.
+    @Test func aDatabaseWhoseStaffCouldReadTheLogLosesItAtItsNextMigration() throws {
+        let location = try TestCluster.freshDatabase("auditgrant")
+        let db = try TestCluster.superuserConnection(database: location.testDatabaseName)
+        defer { db.close() }
+        // as the previous security.sql left it
+        let before = Migrator(definitions: Definition.embedded.map { file in
+            file.name == "security" ? Definition(name: "security", sql: file.sql + "\nSELECT disrupt.grant_read('{disrupt_staff}', 'disrupt.audit_log');\n") : file
+        })
+        #expect(try before.migrate(db).definitionsApplied)
+        let readable = "SELECT has_any_column_privilege('disrupt_staff', 'disrupt.audit_log', 'SELECT') AS p"
+        #expect(try db.query(PostgresQuery(unsafeSQL: readable))[0].decode("p", as: Bool.self))
+        #expect(try Migrator().migrate(db).definitionsApplied)
+        let granted: [String] = try db.query("""
+            SELECT r.rolname::text AS role FROM pg_roles r
+            WHERE r.rolname IN ('disrupt_staff', 'disrupt_admin', 'disrupt_service')
+              AND (has_table_privilege(r.oid, 'disrupt.audit_log', 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER')
+                   OR has_any_column_privilege(r.oid, 'disrupt.audit_log', 'SELECT, INSERT, UPDATE, REFERENCES'))
+            """).map { try $0.decode("role") }
+        #expect(granted.isEmpty, "\(granted)")
     }
 
     @Test func filtersNarrowByOperationTimeAndLimit() throws {

@@ -44,13 +44,15 @@ public struct AuditEntry: Sendable, Equatable, Encodable {
     }
 }
 
-/// Reads the audit log. Row-level security decides what a login sees: administrators every
-/// row, anyone else only the rows their own login made.
+/// Reads the audit log through `disrupt.audit_entries` (security.sql), the one read of it a
+/// login has: within a consultation, administrators see every row, anyone else only the rows
+/// their own login made.
 public struct AuditLog: Sendable {
     /// The operations the log records (DPA 2018 s.62).
     public static let operations = ["collect", "alter", "consult", "disclose", "combine", "erase"]
 
-    /// A filter; every field optional except the row limit.
+    /// A filter; every field optional except the row limit (1 to 10000: the database refuses
+    /// any other, DR422).
     public struct Filter: Sendable {
         public var personID: Int64?
         public var login: String?
@@ -74,16 +76,11 @@ public struct AuditLog: Sendable {
     /// The newest matching rows first, at most `filter.limit`.
     public func entries(_ filter: Filter, on db: PostgresConnection) throws -> [AuditEntry] {
         try db.query("""
-            SELECT a.id, a.at, a.login, a.agency, a.operation, a.object_table, a.object_key, a.person_id, p.person_ref,
-                   a.purpose, a.recipient, a.before::text AS before, a.after::text AS after, a.detail::text AS detail
-            FROM disrupt.audit_log a LEFT JOIN disrupt.person p ON p.id = a.person_id
-            WHERE (\(filter.personID)::bigint IS NULL OR a.person_id = \(filter.personID)::bigint)
-              AND (\(filter.login)::text IS NULL OR a.login = \(filter.login)::text)
-              AND (\(filter.since)::timestamptz IS NULL OR a.at >= \(filter.since)::timestamptz)
-              AND (\(filter.until)::timestamptz IS NULL OR a.at < \(filter.until)::timestamptz)
-              AND (\(filter.operation)::text IS NULL OR a.operation = \(filter.operation)::text)
-            ORDER BY a.at DESC, a.id DESC
-            LIMIT \(filter.limit)
+            SELECT id, at, login, agency, operation, object_table, object_key, person_id, person_ref, purpose, recipient,
+                   before::text AS before, after::text AS after, detail::text AS detail
+            FROM disrupt.audit_entries(\(filter.personID)::bigint, \(filter.login)::text, \(filter.since)::timestamptz,
+                                       \(filter.until)::timestamptz, \(filter.operation)::text, \(filter.limit)::integer)
+            ORDER BY at DESC, id DESC
             """).records(as: AuditEntry.self)
     }
 
