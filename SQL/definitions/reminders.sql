@@ -139,13 +139,13 @@ END $$;
 
 -- May p_login read reminder r now: the person, the record it is about (subject; for a hearing,
 -- its case with the case's victim and perpetrator), the order and the party it names, each as it is now (an alert was checked when it was made; a record made
--- restricted since must not stay named to whom may no longer see it). Used by the inbox,
--- `disrupt alerts` and delivery (the read policy below states the same with the tables' own
--- policies). SECURITY DEFINER: it reads the records past their policies. Granted to nobody: it
--- would answer for any login and any row.
+-- restricted since must not stay named to whom may no longer see it). The one rule of who may
+-- read a reminder: used by the inbox, reminders_about, `disrupt alerts`, reminder_ack,
+-- alert_dismiss and delivery. SECURITY DEFINER: it reads the records past their policies.
+-- Granted to nobody: it would answer for any login and any row.
 CREATE FUNCTION disrupt.reminder_readable(p_login text, r disrupt.reminder) RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-    -- a named record that is not there counts as hidden, as it does under the read policy
+    -- a named record that is not there counts as hidden
     SELECT ((r).subject_table NOT IN ('incident', 'breach', 'court_order', 'relationship', 'forum_link') OR s.agency IS NOT NULL)
        AND ((r).subject_table <> 'hearing' OR hc.agency IS NOT NULL)
        AND ((r).order_id IS NULL OR co.agency IS NOT NULL)
@@ -185,31 +185,15 @@ $$;
 -- ---------------------------------------------------------------------------------------------
 -- Row-level security (enabled and forced in the baseline migration)
 -- ---------------------------------------------------------------------------------------------
--- A reminder is read only with an open consultation and only while the reader may see, now,
--- every record it names: its person, the record it is about, the order and the party (each
--- table's own policy applies inside its EXISTS: the rule reminder_readable states for the
--- SECURITY DEFINER readers, without granting anyone a function that answers for any row).
-CREATE POLICY reminder_read ON disrupt.reminder FOR SELECT
-    USING ((SELECT disrupt.consulting())
-           AND (recipient_login = (SELECT disrupt.caller_login()) OR (SELECT disrupt.is_admin()))
-           AND (person_id IS NULL OR EXISTS (SELECT 1 FROM disrupt.person p WHERE p.id = reminder.person_id))
-           AND (order_id IS NULL OR EXISTS (SELECT 1 FROM disrupt.court_order o WHERE o.id = reminder.order_id))
-           AND (party_id IS NULL OR EXISTS (SELECT 1 FROM disrupt.party pa WHERE pa.id = reminder.party_id))
-           AND CASE subject_table
-                   WHEN 'incident' THEN EXISTS (SELECT 1 FROM disrupt.incident x WHERE x.id = reminder.subject_id)
-                   WHEN 'breach' THEN EXISTS (SELECT 1 FROM disrupt.breach x WHERE x.id = reminder.subject_id)
-                   WHEN 'court_order' THEN EXISTS (SELECT 1 FROM disrupt.court_order x WHERE x.id = reminder.subject_id)
-                   WHEN 'relationship' THEN EXISTS (SELECT 1 FROM disrupt.relationship x WHERE x.id = reminder.subject_id)
-                   WHEN 'forum_link' THEN EXISTS (SELECT 1 FROM disrupt.forum_link x WHERE x.id = reminder.subject_id)
-                   -- the hearing's policy is its case's: the case, its victim and its perpetrator
-                   WHEN 'hearing' THEN EXISTS (SELECT 1 FROM disrupt.hearing x WHERE x.id = reminder.subject_id)
-                   ELSE true END);
+-- No staff or admin login holds a privilege on the table, and no policy but the owner's
+-- (owner_all) exists: staff and administrators read reminders only through the SECURITY
+-- DEFINER functions (inbox, reminders_about, alerts_open for chairs and coordinators,
+-- reminder_ack, alert_dismiss), which apply reminder_readable, the one rule of who may read a
+-- reminder now. A login that may SELECT a table may EXPLAIN ANALYZE a query of it, whose "Rows
+-- Removed by Filter" counted the rows a read policy hid (other recipients' reminders about a
+-- person, say); with row-level security forced and no policy for them, a SELECT granted by
+-- mistake would return nothing.
 SELECT disrupt.attach_owner_policy('disrupt.reminder');
--- No staff or admin privilege on the table: they read reminders only through the SECURITY
--- DEFINER functions (inbox, alerts_open, reminders_about), which apply the rule above
--- as reminder_readable. A login that may SELECT a table can run EXPLAIN ANALYZE on it, whose
--- "Rows Removed by Filter" counts the rows the policy hid (other recipients' reminders about
--- a person, say); the policy stays as the second wall.
 REVOKE ALL ON disrupt.reminder FROM PUBLIC;
 
 -- ---------------------------------------------------------------------------------------------
@@ -401,36 +385,29 @@ BEGIN
     WITH live AS (
         -- each kind reads its own index range and every column it needs: no second read of the
         -- link by id (a hash of every live link, about a third of the statement at 100,000
-        -- people). The lead agency is the link's own when it is restricted.
-        SELECT 'mappa_consider_category3' AS kind, f.licence_ends_on AS due_on, f.id, f.person_id, f.contact, f.forum,
-               f.mappa_category, f.source_ref, f.licence_ends_on, f.next_review_on,
-               CASE WHEN f.sensitivity = 'restricted' THEN f.agency ELSE 'probation' END AS lead_agency_of_reminder
-          FROM disrupt.forum_link f
-         WHERE f.forum = 'mappa' AND f.mappa_category IN (1, 2)
-           AND f.licence_ends_on BETWEEN lo AND d + mappa_licence_days AND f.licence_ends_on <= hi AND f.status <> 'closed'
-           AND f.starts_on <= d AND (f.ends_on IS NULL OR d <= f.ends_on)
-        UNION ALL
-        SELECT 'mappa_category3_review', f.licence_ends_on + 1, f.id, f.person_id, f.contact, f.forum,
-               f.mappa_category, f.source_ref, f.licence_ends_on, f.next_review_on,
-               CASE WHEN f.sensitivity = 'restricted' THEN f.agency ELSE 'probation' END
-          FROM disrupt.forum_link f
-         WHERE f.forum = 'mappa' AND f.mappa_category = 3
-           AND f.licence_ends_on >= lo AND f.licence_ends_on < d AND f.status <> 'closed'
-           AND f.starts_on <= d AND (f.ends_on IS NULL OR d <= f.ends_on)
-        UNION ALL
-        SELECT 'link_review_due', f.next_review_on, f.id, f.person_id, f.contact, f.forum,
-               f.mappa_category, f.source_ref, f.licence_ends_on, f.next_review_on,
-               CASE WHEN f.sensitivity = 'restricted' THEN f.agency ELSE f.lead_agency END
-          FROM disrupt.forum_link f
-         WHERE f.next_review_on BETWEEN d AND d + link_review_days AND f.next_review_on <= hi AND f.status <> 'closed'
-           AND f.starts_on <= d AND (f.ends_on IS NULL OR d <= f.ends_on)
-        UNION ALL
-        SELECT 'link_review_overdue', f.next_review_on + 1, f.id, f.person_id, f.contact, f.forum,
-               f.mappa_category, f.source_ref, f.licence_ends_on, f.next_review_on,
-               CASE WHEN f.sensitivity = 'restricted' THEN f.agency ELSE f.lead_agency END
-          FROM disrupt.forum_link f
-         WHERE f.next_review_on >= lo AND f.next_review_on < d AND f.status <> 'closed'
-           AND f.starts_on <= d AND (f.ends_on IS NULL OR d <= f.ends_on)
+        -- people). The live test and the lead agency (the link's own when it is restricted) are
+        -- written once, here; PostgreSQL applies them inside each kind's read.
+        SELECT c.kind, c.due_on, c.id, c.person_id, c.contact, c.forum, c.mappa_category, c.source_ref,
+               c.licence_ends_on, c.next_review_on,
+               CASE WHEN c.sensitivity = 'restricted' THEN c.agency ELSE c.recipient_agency END AS lead_agency_of_reminder
+          FROM (SELECT 'mappa_consider_category3' AS kind, f.licence_ends_on AS due_on, 'probation' AS recipient_agency, f.*
+                  FROM disrupt.forum_link f
+                 WHERE f.forum = 'mappa' AND f.mappa_category IN (1, 2)
+                   AND f.licence_ends_on BETWEEN lo AND d + mappa_licence_days AND f.licence_ends_on <= hi AND f.status <> 'closed'
+                UNION ALL
+                SELECT 'mappa_category3_review', f.licence_ends_on + 1, 'probation', f.*
+                  FROM disrupt.forum_link f
+                 WHERE f.forum = 'mappa' AND f.mappa_category = 3
+                   AND f.licence_ends_on >= lo AND f.licence_ends_on < d AND f.status <> 'closed'
+                UNION ALL
+                SELECT 'link_review_due', f.next_review_on, f.lead_agency, f.*
+                  FROM disrupt.forum_link f
+                 WHERE f.next_review_on BETWEEN d AND d + link_review_days AND f.next_review_on <= hi AND f.status <> 'closed'
+                UNION ALL
+                SELECT 'link_review_overdue', f.next_review_on + 1, f.lead_agency, f.*
+                  FROM disrupt.forum_link f
+                 WHERE f.next_review_on >= lo AND f.next_review_on < d AND f.status <> 'closed') c
+         WHERE c.starts_on <= d AND (c.ends_on IS NULL OR d <= c.ends_on)
     ),
     leads AS MATERIALIZED (
         SELECT k.contact, k.lead_agency_of_reminder, r.login
@@ -660,41 +637,41 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
      ORDER BY r.acked_at IS NOT NULL, r.due_on, r.person_id, r.subject_table, r.subject_id, r.id
 $$;
 
--- The reminders raised about one person in [p_from, p_until) (their created_at, as the session's
--- dates), oldest first, that the caller may read: her own (every recipient's for an
--- administrator), shown by today, within a consultation, while she may still see every record
--- each names (reminder_readable). "Since last heard" in the summary and the agenda.
--- A staff login's rows are found by recipient first (reminder_by_recipient), so the call reads
--- nothing of another recipient's: EXPLAIN (ANALYZE, BUFFERS) of a function call, or a timer,
--- shows how much it read, and a filter on the person first (helper-69) made each reminder
--- about him, anyone's and about a person hidden from her included, cost her 11 buffers more.
+-- The reminders raised about one person on the days [p_from, p_until) (disrupt.day_start: UTC
+-- days, as every definition), oldest first, that the caller may read: her own (every
+-- recipient's for an administrator), within a consultation, while she may still see every record
+-- each names (reminder_readable; a delayed alert counts from the day it was raised, as the
+-- table read gave before it was withdrawn). "Since last heard" in the summary and the
+-- agenda.
+-- A staff login's rows are read by recipient and day alone (reminder_by_recipient) and only then
+-- tested for the person, behind OFFSET 0, so no index on the person could serve her call:
+-- EXPLAIN (ANALYZE, BUFFERS) of a function call, or a timer, shows how much it read, and with the
+-- person tested first (helper-69) each reminder about him, another recipient's and one about a
+-- person hidden from her included, cost her buffers (352 for 40 against 7 for none).
 CREATE FUNCTION disrupt.reminders_about(p_person_id bigint, p_from date, p_until date)
 RETURNS TABLE (kind text, raised_on date, due_on date, message text)
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-#variable_conflict use_column
 DECLARE
     v_login text := disrupt.caller_login();
+    v_admin boolean;
 BEGIN
     IF NOT disrupt.consulting() THEN
         RETURN;
     END IF;
-    IF disrupt.is_admin() THEN
-        RETURN QUERY
-        SELECT r.kind, r.created_at::date, r.due_on, r.message
-          FROM disrupt.reminder r
-         WHERE r.person_id = p_person_id AND r.created_at >= p_from AND r.created_at < p_until
-           AND r.shown_on <= disrupt.today()
-           AND disrupt.reminder_readable(v_login, r)
-         ORDER BY r.created_at, r.id;
-    ELSE
-        RETURN QUERY
-        SELECT r.kind, r.created_at::date, r.due_on, r.message
-          FROM disrupt.reminder r
-         WHERE r.recipient_login = v_login AND r.created_at >= p_from AND r.created_at < p_until
-           AND r.person_id = p_person_id AND r.shown_on <= disrupt.today()
-           AND disrupt.reminder_readable(v_login, r)
-         ORDER BY r.created_at, r.id;
-    END IF;
+    v_admin := coalesce(disrupt.is_admin(), false);
+    RETURN QUERY
+    SELECT r.kind, disrupt.day_of(r.created_at), r.due_on, r.message
+      FROM (SELECT x.* FROM (SELECT m.* FROM disrupt.reminder m  -- hers (not an administrator)
+                              WHERE NOT v_admin AND m.recipient_login = v_login
+                                AND m.created_at >= disrupt.day_start(p_from) AND m.created_at < disrupt.day_start(p_until)
+                             OFFSET 0) x
+             WHERE x.person_id = p_person_id
+            UNION ALL
+            SELECT m.* FROM disrupt.reminder m  -- every recipient's (an administrator)
+             WHERE v_admin AND m.person_id = p_person_id
+               AND m.created_at >= disrupt.day_start(p_from) AND m.created_at < disrupt.day_start(p_until)) r
+     WHERE disrupt.reminder_readable(v_login, r::disrupt.reminder)
+     ORDER BY r.created_at, r.id;
 END
 $$;
 

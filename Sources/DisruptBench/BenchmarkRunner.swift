@@ -46,11 +46,7 @@ public struct BenchmarkRunner {
                 try db.execute("VACUUM ANALYZE")
                 results.append(try alertImport(environment, database: database, databaseURL: url, directory: forceDirectory))
             case .recompute:
-                let queries = QueryBenchmarks(environment: environment, databaseURL: url, asOf: asOf)
-                log("recompute")
-                results.append(try queries.recompute(runs: options.runs, log: log))
-                log("rank")
-                results.append(try queries.rank(runs: options.runs))
+                results += try recomputeAndRank(QueryBenchmarks(environment: environment, databaseURL: url, asOf: asOf))
             case .sweep:
                 results += try ReminderBenchmark(environment: environment, database: database, asOf: asOf, actions: options.actions).run(runs: options.runs, log: log)
             case .summary:
@@ -65,10 +61,7 @@ public struct BenchmarkRunner {
             let database = String(imports.databaseURL.dropFirst("postgresql:///".count).prefix { $0 != "?" })
 
             let queries = QueryBenchmarks(environment: environment, databaseURL: imports.databaseURL, asOf: asOf)
-            log("recompute")
-            results.append(try queries.recompute(runs: options.runs, log: log))
-            log("rank")
-            results.append(try queries.rank(runs: options.runs))
+            results += try recomputeAndRank(queries)
             results += try summaries(environment, database: database, databaseURL: imports.databaseURL, asOf: asOf)
 
             results += try ReminderBenchmark(environment: environment, database: database, asOf: asOf, actions: options.actions).run(runs: options.runs, log: log)
@@ -86,6 +79,14 @@ public struct BenchmarkRunner {
         return BenchmarkReport(
             people: options.people, seed: options.seed, runs: options.runs, machine: Self.machine(),
             startedAt: Timestamp.utc(Date()), rows: rows, results: results)
+    }
+
+    /// Recompute of every person (`--runs` times), then the ranking it feeds.
+    private func recomputeAndRank(_ queries: QueryBenchmarks) throws -> [BenchmarkResult] {
+        log("recompute")
+        let recompute = try queries.recompute(runs: options.runs, log: log)
+        log("rank")
+        return [recompute, try queries.rank(runs: options.runs)]
     }
 
     /// Summary latency in process, then whole processes beside `psql -c`.
