@@ -440,6 +440,29 @@ BEGIN
 END
 $$;
 
+-- quiet_definer_functions(): debug_print_plan and trace_sort are settings any login may change,
+-- and a function runs with its caller's settings unless it sets its own. With them on (and
+-- client_min_messages = log) a staff login was sent the plan of every statement a SECURITY
+-- DEFINER function ran, row estimates drawn from every agency's rows included, and the size of
+-- every sort it made (helper-71: from reminders_about, about 300 reminders about a person
+-- hidden from her; from audit_entries, 3,000 audit rows of another login). Every SECURITY
+-- DEFINER function of the schema, a trigger's included (it runs in the writer's session), runs
+-- with both off: about 0.6 us a call. The migrator calls this once, after the last definition
+-- file; ALTER FUNCTION ... SET adds to the settings a function already has.
+CREATE OR REPLACE FUNCTION disrupt.quiet_definer_functions() RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, disrupt, pg_temp
+AS $$
+DECLARE
+    f regprocedure;
+BEGIN
+    FOR f IN SELECT p.oid::regprocedure FROM pg_proc p
+             WHERE p.pronamespace = 'disrupt'::regnamespace AND p.prosecdef
+    LOOP
+        EXECUTE format('ALTER FUNCTION %s SET debug_print_plan = off SET trace_sort = off', f);
+    END LOOP;
+END
+$$;
+
 -- ---------------------------------------------------------------------------
 -- Ownership: hand everything in schema disrupt to disrupt_owner (extension members
 -- excepted).  Idempotent; each definition file calls it after creating its objects.

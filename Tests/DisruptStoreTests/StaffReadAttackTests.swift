@@ -581,4 +581,42 @@ struct StaffReadAttackTests {
             try admin.query("SELECT message FROM disrupt.reminders_about(\(person), '1900-01-01', '2100-01-01')")
         }.count == 40)
     }
+
+    /// helper-71: debug_print_plan and trace_sort are any login's to set, and a function runs
+    /// with its caller's settings: with them on, psql printed the plan of every statement a
+    /// SECURITY DEFINER function ran (row estimates from every agency's rows: about 300 reminders
+    /// about a person hidden from her) and every sort's size. Every such function now runs with
+    /// both off; her own statements still print theirs (the channel is hers).
+    @Test func noDefinerFunctionPrintsItsPlansOrSortsToItsCaller() throws {
+        let f = fixture
+        let su = try f.superuser()
+        defer { su.close() }
+        let loud: [String] = try su.query("""
+            SELECT p.oid::regprocedure::text AS f FROM pg_catalog.pg_proc p
+            WHERE p.pronamespace = 'disrupt'::regnamespace AND p.prosecdef
+              AND NOT coalesce(p.proconfig, '{}') @> ARRAY['debug_print_plan=off', 'trace_sort=off']
+            """).map { try $0.decode("f") }
+        #expect(loud.isEmpty, "\(loud)")
+        let tables: [String] = try su.query("""
+            SELECT c.oid::text AS o FROM pg_catalog.pg_class c
+            WHERE c.oid IN ('disrupt.reminder'::regclass, 'disrupt.audit_log'::regclass, 'disrupt.person'::regclass)
+            """).map { try $0.decode("o") }
+        let login = try f.addStaff("plans", agency: "police", role: "spoc")
+        let psql = try ServerBinaries.locate("psql")
+        let run = try DisruptBinary.runProgram(psql, [
+            "-X", "-q", "-v", "ON_ERROR_STOP=1", TestCluster.url(database: f.location.testDatabaseName, user: login),
+            "-c", "SELECT disrupt.consult('plans test', 'psql')",
+            "-c", "SET client_min_messages = log; SET debug_print_plan = on; SET debug_pretty_print = off; SET trace_sort = on; "
+                + "SELECT count(*) FROM disrupt.reminders_about(\(f.personID), '1900-01-01', '2100-01-01'); "
+                + "SELECT count(*) FROM disrupt.audit_entries(\(f.personID), NULL, NULL, NULL, NULL, 100); "
+                + "SELECT count(*) FROM disrupt.inbox(true); "
+                + "SELECT count(*) FROM disrupt.withheld_counts(\(f.personID))",
+        ])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("PLANNEDSTMT"), "her own statements' plans are printed: the setting took")
+        for oid in tables {
+            #expect(!run.stderr.contains(":relid \(oid) "), "a plan that reads table \(oid) reached her")
+        }
+        #expect(!run.stderr.contains("sort ended"), "a sort inside a function reached her")
+    }
 }
