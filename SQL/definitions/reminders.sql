@@ -644,16 +644,16 @@ $$;
 -- table read gave before it was withdrawn). "Since last heard" in the summary and the
 -- agenda.
 -- A staff login's rows are read by recipient and day alone (reminder_by_recipient) and only then
--- tested for the person, behind OFFSET 0, so no index on the person could serve her call:
+-- tested for the person, behind OFFSET 0, so no index on the person could serve her call, and
+-- one generic plan serves every call (no plan chosen on estimates of the person's rows):
 -- EXPLAIN (ANALYZE, BUFFERS) of a function call, or a timer, shows how much it read, and with the
 -- person tested first (helper-69) each reminder about him, another recipient's and one about a
 -- person hidden from her included, cost her buffers (352 for 40 against 7 for none).
 CREATE FUNCTION disrupt.reminders_about(p_person_id bigint, p_from date, p_until date)
 RETURNS TABLE (kind text, raised_on date, due_on date, message text)
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
--- one plan whatever the arguments: a plan made for the person asked about would be chosen on
--- estimates drawn from every recipient's reminders, and what it reads would show it (helper-71)
-SET plan_cache_mode = force_generic_plan AS $$
+SET plan_cache_mode = force_generic_plan  -- one plan for every call, as audit_entries (security.sql)
+AS $$
 DECLARE
     v_login text := disrupt.caller_login();
     v_admin boolean;
