@@ -335,10 +335,10 @@ $$;
 --   their only read, and the one statement of who may read which rows: nothing without a
 --   consultation (disrupt.consulting()); then an administrator every row, anyone else only the
 --   rows their own login made. It runs as the owner, who reads every row (owner_read).
---   A non-administrator's rows are read by login and time alone (the index on login, at),
---   newest first, behind OFFSET 0, and only then filtered: EXPLAIN (ANALYZE, BUFFERS) of a
---   call, or a timer, shows how much it read, and a plan that used the index on person would
---   touch other logins' rows about him. The LIMIT stops the read once enough of hers pass, so
+--   A non-administrator's rows are read by login alone (the index on login, at), newest
+--   first, behind OFFSET 0, and only then filtered, by time too: EXPLAIN (ANALYZE, BUFFERS) of
+--   a call, or a timer, shows how much it read, and a plan that used the index on person would
+--   touch other logins' rows about him, one on time everyone's rows of those days. The LIMIT stops the read once enough of hers pass, so
 --   an importer's million rows are not all read for `disrupt audit --limit 10`. One generic
 --   plan serves every call (plan_cache_mode, set on the function, whatever the caller's): a
 --   plan made for a call's values (PL/pgSQL's first five, or every one under force_custom_plan)
@@ -376,9 +376,10 @@ BEGIN
     RETURN QUERY
         WITH readable AS (
             (SELECT o.* FROM (SELECT a.* FROM disrupt.audit_log a  -- hers (not an administrator)
-                               WHERE NOT v_admin AND a.login = v_login AND a.at >= v_since AND a.at < v_until
+                               WHERE NOT v_admin AND a.login = v_login
                                ORDER BY a.at DESC, a.id DESC OFFSET 0) o
-              WHERE (p_person_id IS NULL OR o.person_id = p_person_id)
+              WHERE o.at >= v_since AND o.at < v_until
+                AND (p_person_id IS NULL OR o.person_id = p_person_id)
                 AND (p_login IS NULL OR o.login = p_login)
                 AND (p_operation IS NULL OR o.operation = p_operation)
               LIMIT p_limit)
