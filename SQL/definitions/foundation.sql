@@ -446,10 +446,12 @@ $$;
 -- DEFINER function ran, row estimates drawn from every agency's rows included, and the size of
 -- every sort it made (helper-71: from reminders_about, about 300 reminders about a person
 -- hidden from her; from audit_entries, 3,000 audit rows of another login). Every SECURITY
--- DEFINER function of the schema, a trigger's included (it runs in the writer's session), runs
--- with both off: under 2 us a call (200,000 calls in psql, a benchmark beside it). The migrator
--- calls this once, after the last definition file; ALTER FUNCTION ... SET adds to the settings
--- a function already has.
+-- DEFINER function of the schemas disrupt and disrupt_private, a trigger's included (it runs
+-- in the writer's session), runs with those two and debug_print_parse and
+-- debug_print_rewritten (query trees: no data seen in them, off all the same) off: under 2 us
+-- a call (200,000 calls in psql, a benchmark beside it). Functions only: a SET clause would
+-- stop a procedure from committing. The migrator calls this once, after the last definition
+-- file; ALTER FUNCTION ... SET adds to the settings a function already has.
 CREATE OR REPLACE FUNCTION disrupt.quiet_definer_functions() RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
@@ -457,9 +459,11 @@ DECLARE
     f regprocedure;
 BEGIN
     FOR f IN SELECT p.oid::regprocedure FROM pg_proc p
-             WHERE p.pronamespace = 'disrupt'::regnamespace AND p.prosecdef
+             JOIN pg_namespace n ON n.oid = p.pronamespace AND n.nspname IN ('disrupt', 'disrupt_private')
+             WHERE p.prosecdef AND p.prokind = 'f'
     LOOP
-        EXECUTE format('ALTER FUNCTION %s SET debug_print_plan = off SET trace_sort = off', f);
+        EXECUTE format('ALTER FUNCTION %s SET debug_print_plan = off SET trace_sort = off '
+                       'SET debug_print_parse = off SET debug_print_rewritten = off', f);
     END LOOP;
 END
 $$;

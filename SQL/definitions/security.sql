@@ -335,17 +335,21 @@ $$;
 --   their only read, and the one statement of who may read which rows: nothing without a
 --   consultation (disrupt.consulting()); then an administrator every row, anyone else only the
 --   rows their own login made. It runs as the owner, who reads every row (owner_read).
---   A non-administrator's rows are read by login alone (the index on login, at), newest
---   first, behind OFFSET 0, and only then filtered, by time too: EXPLAIN (ANALYZE, BUFFERS) of
---   a call, or a timer, shows how much it read, and a plan that used the index on person would
---   touch other logins' rows about him, one on time everyone's rows of those days. The LIMIT stops the read once enough of hers pass, so
---   an importer's million rows are not all read for `disrupt audit --limit 10`. One generic
---   plan serves every call (plan_cache_mode, set on the function, whatever the caller's): a
---   plan made for a call's values (PL/pgSQL's first five, or every one under force_custom_plan)
---   is chosen on estimates from every login's rows about the person asked for, and what it read
---   showed which plan it was: a hash or a nested-loop join for the references (helper-71: 406
---   against 519 buffers), an index or a sort for her own rows below the LIMIT (539 against 504).
---   The person's reference is a scalar subquery per row returned.
+--   A non-administrator's rows are read behind OFFSET 0 by login, newest first, the days as a
+--   row comparison led by login (a bound the index on login, at can use and the index on time
+--   cannot), and only then filtered: EXPLAIN (ANALYZE, BUFFERS) of a call, or a timer, shows how
+--   much it read, and a read by the index on person would touch other logins' rows about him.
+--   The LIMIT stops the read once enough of hers pass. One generic plan serves every call
+--   (plan_cache_mode, set on the function): a plan made for a call's values (PL/pgSQL makes
+--   them for the first five calls, and later ones when they look cheaper; every one under a
+--   caller's force_custom_plan) was chosen on estimates from every login's rows about the
+--   person asked for, and what it read showed which plan it was: a hash or a nested-loop join
+--   for the references (helper-71: 406 against 519 buffers), an index or a sort for her rows
+--   below the LIMIT (539 against 504). The person's reference is a scalar subquery per row
+--   returned. What the generic plan looks like is still chosen under the caller's planner
+--   settings: she can make it read her rows newest first through the index on time, past
+--   everyone's, whose buffers then count all logins' audit rows since her oldest match (how
+--   many, not whose nor about whom).
 --   person_ref only for a person the caller may see now (disrupt.may_see_person, record.sql),
 --   NULL otherwise. Each filter is optional (NULL: any); since is included, until is not.
 --   Newest first, at most p_limit rows (1 to 10000, as `disrupt audit --limit`; DR422 otherwise).
@@ -377,9 +381,10 @@ BEGIN
         WITH readable AS (
             (SELECT o.* FROM (SELECT a.* FROM disrupt.audit_log a  -- hers (not an administrator)
                                WHERE NOT v_admin AND a.login = v_login
+                                 -- the days as bounds only the index on (login, at) can use
+                                 AND (a.login, a.at) >= (v_login, v_since) AND (a.login, a.at) < (v_login, v_until)
                                ORDER BY a.at DESC, a.id DESC OFFSET 0) o
-              WHERE o.at >= v_since AND o.at < v_until
-                AND (p_person_id IS NULL OR o.person_id = p_person_id)
+              WHERE (p_person_id IS NULL OR o.person_id = p_person_id)
                 AND (p_login IS NULL OR o.login = p_login)
                 AND (p_operation IS NULL OR o.operation = p_operation)
               LIMIT p_limit)

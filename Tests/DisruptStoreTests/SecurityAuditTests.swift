@@ -270,6 +270,71 @@ struct SecurityAuditTests {
         #expect(try entries(db, person: busy, login: nil).count == 50)
     }
 
+    /// Every branch of `audit_entries` against the same filter as a superuser's SELECT: an
+    /// administrator by person, by login and by time alone, and a staff login's own rows, with
+    /// each filter given or not, a limit that cuts through rows of the same instant (ties go by
+    /// id, newest first) and one that does not.
+    @Test func everyFilterGivesWhatTheLogHoldsNewestFirstUpToTheLimit() throws {
+        let f = fixture
+        let staff = try f.addStaff("filters", agency: "probation")
+        let others = ["o1_\(f.token)", "o2_\(f.token)"]
+        let su = try f.superuser()
+        defer { su.close() }
+        let people: [Int64] = try su.query("""
+            INSERT INTO disrupt.person (person_ref, family_name, agency)
+            VALUES (\("P-\(f.token)-f1"), 'One', 'police'), (\("P-\(f.token)-f2"), 'Two', 'police') RETURNING id
+            """).map { try $0.decode("id") }
+        // 60 rows on a day no other test writes, three to an instant
+        try su.execute("""
+            INSERT INTO disrupt.audit_log (at, login, agency, operation, object_table, person_id, purpose)
+            SELECT timestamptz '2001-02-03 10:00:00+00' + (n / 3) * interval '1 minute',
+                   (ARRAY[\(staff)::text, \(others[0])::text, \(others[1])::text])[1 + n % 3], 'probation',
+                   (ARRAY['consult', 'collect'])[1 + n % 2], 'person',
+                   (ARRAY[\(people[0])::bigint, \(people[1])::bigint, NULL])[1 + (n / 2) % 3], 'filter test'
+            FROM generate_series(0, 59) n
+            """)
+        let day = ("2001-02-03T00:00:00Z", "2001-02-04T00:00:00Z"), narrow = ("2001-02-03T10:04:00Z", "2001-02-03T10:13:00Z")
+        let admin = try f.connect(as: f.admin)
+        defer { admin.close() }
+        try Consultation(purpose: "filter test", scope: "psql").open(on: admin)
+        let mine = try f.connect(as: staff)
+        defer { mine.close() }
+        try Consultation(purpose: "filter test", scope: "psql").open(on: mine)
+        func got(_ db: PostgresConnection, _ person: Int64?, _ login: String?, _ window: (String, String)?, _ operation: String?, _ limit: Int) throws -> [Int64] {
+            try db.query("""
+                SELECT id FROM disrupt.audit_entries(\(person), \(login), \(window?.0)::timestamptz, \(window?.1)::timestamptz, \(operation), \(limit))
+                """).map { try $0.decode("id") }
+        }
+        func held(_ person: Int64?, _ login: String?, _ window: (String, String)?, _ operation: String?, _ limit: Int) throws -> [Int64] {
+            try su.query("""
+                SELECT id FROM disrupt.audit_log
+                WHERE (\(person)::bigint IS NULL OR person_id = \(person)::bigint) AND (\(login)::text IS NULL OR login = \(login)::text)
+                  AND (\(window?.0)::timestamptz IS NULL OR at >= \(window?.0)::timestamptz)
+                  AND (\(window?.1)::timestamptz IS NULL OR at < \(window?.1)::timestamptz)
+                  AND (\(operation)::text IS NULL OR operation = \(operation)::text)
+                ORDER BY at DESC, id DESC LIMIT \(limit)
+                """).map { try $0.decode("id") }
+        }
+        for person in [nil, people[0]] as [Int64?] {
+            for login in [nil, staff, others[0]] as [String?] {
+                // with neither person nor login, the day keeps other tests' rows out
+                for window in (person == nil && login == nil ? [day, narrow] : [nil, day, narrow]) as [(String, String)?] {
+                    for operation in [nil, "collect"] as [String?] {
+                        for limit in [4, 10000] {
+                            let expected = try held(person, login, window, operation, limit)
+                            #expect(try got(admin, person, login, window, operation, limit) == expected,
+                                    "administrator: \(String(describing: person)) \(String(describing: login)) \(String(describing: window)) \(String(describing: operation)) \(limit)")
+                            // a staff login: her own rows only, whatever login she names
+                            let own = login == nil || login == staff ? try held(person, staff, window, operation, limit) : []
+                            #expect(try got(mine, person, login, window, operation, limit) == own,
+                                    "staff: \(String(describing: person)) \(String(describing: login)) \(String(describing: window)) \(String(describing: operation)) \(limit)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// The function, called directly with any arguments: nothing without a consultation; then a
     /// staff login's own rows only (another login asked for: none; a person she may no longer
     /// see: her own rows about him, without his reference), exactly as the table holds them. An

@@ -595,8 +595,10 @@ struct StaffReadAttackTests {
         defer { su.close() }
         let loud: [String] = try su.query("""
             SELECT p.oid::regprocedure::text AS f FROM pg_catalog.pg_proc p
-            WHERE p.pronamespace = 'disrupt'::regnamespace AND p.prosecdef
-              AND NOT coalesce(p.proconfig, '{}') @> ARRAY['debug_print_plan=off', 'trace_sort=off']
+            JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace AND n.nspname IN ('disrupt', 'disrupt_private')
+            WHERE p.prosecdef
+              AND NOT coalesce(p.proconfig, '{}') @> ARRAY['debug_print_plan=off', 'trace_sort=off',
+                                                         'debug_print_parse=off', 'debug_print_rewritten=off']
             """).map { try $0.decode("f") }
         #expect(loud.isEmpty, "\(loud)")
         let tables: [String] = try su.query("""
