@@ -450,8 +450,9 @@ $$;
 -- in the writer's session), runs with those two and debug_print_parse and
 -- debug_print_rewritten (query trees: no data seen in them, off all the same) off: under 2 us
 -- a call (200,000 calls in psql, a benchmark beside it). Functions only: a SET clause would
--- stop a procedure from committing. The migrator calls this once, after the last definition
--- file; ALTER FUNCTION ... SET adds to the settings a function already has.
+-- stop a procedure from committing. The last definition file (report.sql) calls it, so it is
+-- part of what the definitions' checksums cover; ALTER FUNCTION ... SET adds to the settings a
+-- function already has.
 CREATE OR REPLACE FUNCTION disrupt.quiet_definer_functions() RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, disrupt, pg_temp
 AS $$

@@ -44,7 +44,7 @@ struct QueryBenchmarks {
 
     /// `log` gets each run's time: the first run after an import also drains the recompute queue
     /// the import left and writes every stored score, the later ones find them unchanged.
-    func recompute(runs: Int, log: (String) -> Void = { _ in }) throws -> BenchmarkResult {
+    func recompute(runs: Int, log: (String) -> Void) throws -> BenchmarkResult {
         var times: [Double] = []
         var floors: [Double] = []
         var memory = 0

@@ -34,23 +34,13 @@ extension Migrator {
         return statuses
     }
 
-    /// Drops every definition-owned object, runs every definition file in order, turns off in
-    /// every SECURITY DEFINER function the settings that would print its plans and sorts to the
-    /// caller (`disrupt.quiet_definer_functions`, foundation.sql), and records the files'
-    /// checksums. Runs inside `migrate`'s transaction.
+    /// Drops every definition-owned object, runs every definition file in order, and records
+    /// their checksums. Runs inside `migrate`'s transaction.
     func applyDefinitions(_ connection: PostgresConnection) throws {
         try connection.executeScript(unsafeSQL: Definition.resetSQL)
         for definition in definitions {
             try connection.executeScript(unsafeSQL: definition.sql)
         }
-        // (a migrator given other definitions, as the tests' are, may have no such function)
-        try connection.executeScript(unsafeSQL: """
-            DO $quiet$ BEGIN
-                IF to_regprocedure('disrupt.quiet_definer_functions()') IS NOT NULL THEN
-                    PERFORM disrupt.quiet_definer_functions();
-                END IF;
-            END $quiet$
-            """)
         try connection.execute("DELETE FROM disrupt.schema_definitions")
         try connection.execute("""
             INSERT INTO disrupt.schema_definitions (name, checksum)

@@ -601,6 +601,11 @@ struct StaffReadAttackTests {
                                                          'debug_print_parse=off', 'debug_print_rewritten=off']
             """).map { try $0.decode("f") }
         #expect(loud.isEmpty, "\(loud)")
+        // and no login but the owner may run the step itself
+        #expect(try su.query("""
+            SELECT has_function_privilege('disrupt_staff', 'disrupt.quiet_definer_functions()', 'EXECUTE')
+                OR has_function_privilege('disrupt_admin', 'disrupt.quiet_definer_functions()', 'EXECUTE') AS granted
+            """)[0].decode("granted", as: Bool.self) == false)
         let tables: [String] = try su.query("""
             SELECT c.oid::text AS o FROM pg_catalog.pg_class c
             WHERE c.oid IN ('disrupt.reminder'::regclass, 'disrupt.audit_log'::regclass, 'disrupt.person'::regclass)
