@@ -35,6 +35,8 @@
 
 SELECT disrupt.attach_owner_policy('disrupt_private.service_wake');
 SELECT disrupt.attach_owner_policy('disrupt_private.sweep_turn');
+SELECT disrupt.attach_owner_policy('disrupt_private.sweep_change');
+SELECT disrupt.attach_owner_policy('disrupt_private.sweep_state');
 
 -- Wakes `disrupt serve`; see "Conventions" above. One mark per write transaction, seen by the
 -- service once the transaction commits; a writer never touches another transaction's mark, so
@@ -228,6 +230,9 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 -- the planner over-estimates the open-ended ranges (see above); JIT compiling those plans
 -- would cost ~30 ms per statement for nothing
 SET jit = off
+-- each statement planned for this call's values: whether it reads the backlog or the changed rows
+-- (whole, changed_*) decides which index serves it, and a generic plan would read the backlog
+SET plan_cache_mode = force_custom_plan
 -- Every "NOT EXISTS (... reminder x ... OFFSET 0)" below is a probe of reminder_key per
 -- candidate row. OFFSET 0 keeps it a correlated subplan: without it the planner turns it into an
 -- anti-join, and right after a day's actions fall due (statistics not yet analysed: ~1 newly
@@ -246,6 +251,12 @@ DECLARE
     total bigint := 0;
     lo constant date := DATE '1900-01-01';  -- with hi: the dates the sweep can use
     hi constant date := DATE '9999-12-31';
+    -- the whole backlog of the open-ended kinds (see "Changed rows" below), or only the rows in
+    -- these arrays (written since the last sweep, which was of this same day)
+    whole boolean;
+    changed_actions bigint[];
+    changed_plans bigint[];
+    changed_links bigint[];
 BEGIN
     -- one sweep at a time (migration 0016): held until the caller's transaction ends
     LOCK TABLE disrupt_private.sweep_turn IN SHARE UPDATE EXCLUSIVE MODE;
@@ -264,6 +275,33 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'reminder_sweep needs a date and non-negative windows (escalation at least 1 day)';
     END IF;
 
+    -- Changed rows. The kinds read from actions, plans and links (due soon, overdue, escalation,
+    -- a plan review due or passed, the MAPPA licence kinds, a link review due or passed) read
+    -- every candidate row and probe the outbox key of each for each recipient; most have no
+    -- lower bound on their dates, so their candidates are a backlog that grows with the force.
+    -- Whether such a reminder is due depends only on the day and on rows that
+    -- sweep_note_change (below) records when they are written: the action, its plan, the link,
+    -- and, through a '*' row, any staff login (owners, SPOCs, chairs, leads) or a person's
+    -- sensitivity, agency or merge (who may see him). So a sweep of the day the last committed
+    -- sweep was of reads only what changed since: the actions and plans and links taken here
+    -- (an action's plan changed: its actions). Any other day, a '*' row, a first sweep, or more
+    -- changes than a read of the backlog costs: the whole backlog, as every sweep did before.
+    -- Rows are taken in this transaction: one written after is left for the next sweep, and
+    -- this sweep's statements see every change whose row it took (they run later).
+    WITH taken AS (DELETE FROM disrupt_private.sweep_change c RETURNING c.subject_table, c.subject_id)
+    SELECT coalesce(bool_or(t.subject_table = '*'), false) OR count(*) > 100000,
+           coalesce(array_agg(DISTINCT t.subject_id) FILTER (WHERE t.subject_table = 'action'), '{}'),
+           coalesce(array_agg(DISTINCT t.subject_id) FILTER (WHERE t.subject_table = 'plan'), '{}'),
+           coalesce(array_agg(DISTINCT t.subject_id) FILTER (WHERE t.subject_table = 'forum_link'), '{}')
+      INTO whole, changed_actions, changed_plans, changed_links
+      FROM taken t;
+    whole := whole OR coalesce((SELECT s.swept_on IS DISTINCT FROM d FROM disrupt_private.sweep_state s), true);
+    IF NOT whole AND cardinality(changed_plans) > 0 THEN
+        changed_actions := ARRAY(SELECT unnest(changed_actions)
+                                 UNION SELECT a.id FROM disrupt.action a WHERE a.plan_id = ANY (changed_plans));
+    END IF;
+    UPDATE disrupt_private.sweep_state SET swept_on = d;
+
     -- due_soon: live action due within [D, D + due_soon_days]; to its owner (if active), else the SPOC.
     WITH ins AS (
         INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, message)
@@ -275,6 +313,7 @@ BEGIN
           LEFT JOIN disrupt.staff o ON o.login = a.owner_login AND o.active
          WHERE a.status IN ('open', 'in_progress', 'blocked')
            AND a.due_on >= d AND a.due_on <= d + due_soon_days
+           AND (whole OR a.id = ANY (changed_actions))
            AND NOT EXISTS (SELECT 1 FROM disrupt.reminder x
                             WHERE x.kind = 'due_soon' AND x.subject_table = 'action' AND x.subject_id = a.id
                               AND x.due_on = a.due_on AND x.recipient_login = coalesce(o.login, p.spoc_login) OFFSET 0)
@@ -296,6 +335,7 @@ BEGIN
           CROSS JOIN LATERAL (VALUES (p.spoc_login), (nullif(o.login, p.spoc_login))) r(login)
          WHERE a.status IN ('open', 'in_progress', 'blocked')
            AND a.due_on < d AND a.due_on >= lo
+           AND (whole OR a.id = ANY (changed_actions))
            AND r.login IS NOT NULL
            AND NOT EXISTS (SELECT 1 FROM disrupt.reminder x
                             WHERE x.kind = 'overdue' AND x.subject_table = 'action' AND x.subject_id = a.id
@@ -318,6 +358,7 @@ BEGIN
                               SELECT c.login FROM disrupt.staff c WHERE c.role = 'chair' AND c.active) r
          WHERE a.status IN ('open', 'in_progress', 'blocked')
            AND a.due_on <= d - escalation_days AND a.due_on >= lo
+           AND (whole OR a.id = ANY (changed_actions))
            AND NOT EXISTS (SELECT 1 FROM disrupt.reminder x
                             WHERE x.kind = 'escalation' AND x.subject_table = 'action' AND x.subject_id = a.id
                               AND x.due_on = a.due_on AND x.recipient_login = r.login OFFSET 0)
@@ -334,11 +375,13 @@ BEGIN
                format('Plan %s for %s is due for review on %s', p.id, disrupt.reminder_person_ref(p.person_id), p.review_on)
           FROM disrupt.plan p
          WHERE p.status = 'open' AND p.review_on >= d AND p.review_on <= d + plan_review_days
+           AND (whole OR p.id = ANY (changed_plans))
         UNION ALL
         SELECT 'plan_review', p.spoc_login, p.person_id, 'plan', p.id, p.review_on + 1,
                format('Plan %s for %s was due for review on %s and has not been reviewed', p.id, disrupt.reminder_person_ref(p.person_id), p.review_on)
           FROM disrupt.plan p
          WHERE p.status = 'open' AND p.review_on < d AND p.review_on >= lo
+           AND (whole OR p.id = ANY (changed_plans))
            AND NOT EXISTS (SELECT 1 FROM disrupt.reminder x
                             WHERE x.kind = 'plan_review' AND x.subject_table = 'plan' AND x.subject_id = p.id
                               AND x.due_on = p.review_on + 1 AND x.recipient_login = p.spoc_login OFFSET 0)
@@ -394,19 +437,23 @@ BEGIN
                   FROM disrupt.forum_link f
                  WHERE f.forum = 'mappa' AND f.mappa_category IN (1, 2)
                    AND f.licence_ends_on BETWEEN lo AND d + mappa_licence_days AND f.licence_ends_on <= hi AND f.status <> 'closed'
+                   AND (whole OR f.id = ANY (changed_links))
                 UNION ALL
                 SELECT 'mappa_category3_review', f.licence_ends_on + 1, 'probation', f.*
                   FROM disrupt.forum_link f
                  WHERE f.forum = 'mappa' AND f.mappa_category = 3
                    AND f.licence_ends_on >= lo AND f.licence_ends_on < d AND f.status <> 'closed'
+                   AND (whole OR f.id = ANY (changed_links))
                 UNION ALL
                 SELECT 'link_review_due', f.next_review_on, f.lead_agency, f.*
                   FROM disrupt.forum_link f
                  WHERE f.next_review_on BETWEEN d AND d + link_review_days AND f.next_review_on <= hi AND f.status <> 'closed'
+                   AND (whole OR f.id = ANY (changed_links))
                 UNION ALL
                 SELECT 'link_review_overdue', f.next_review_on + 1, f.lead_agency, f.*
                   FROM disrupt.forum_link f
-                 WHERE f.next_review_on >= lo AND f.next_review_on < d AND f.status <> 'closed') c
+                 WHERE f.next_review_on >= lo AND f.next_review_on < d AND f.status <> 'closed'
+                   AND (whole OR f.id = ANY (changed_links))) c
          WHERE c.starts_on <= d AND (c.ends_on IS NULL OR d <= c.ends_on)
     ),
     leads AS MATERIALIZED (
@@ -960,6 +1007,45 @@ BEGIN
 END
 $do$;
 
+-- ---------------------------------------------------------------------------------------------
+-- What changed since the last sweep (migration 0021; read by reminder_sweep, "Changed rows").
+--
+-- An action, plan or forum link written: its id, from the statement's new rows (an update of
+-- plans follows merges, SPOC changes and reopenings; of actions, owners, due dates and statuses;
+-- of links, reviews, licences, leads and contacts). A staff login added, changed or removed, or a
+-- person's sensitivity, agency or merge changed: '*', the next sweep reads the whole backlog
+-- (recipients and who may see whom are staff and person rows). Insert-only: a writer never waits
+-- for another, and it records only its own rows. SECURITY DEFINER: it fires as the writer, and
+-- only the owner writes the table.
+-- ---------------------------------------------------------------------------------------------
+CREATE FUNCTION disrupt.sweep_note_change() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF TG_ARGV[0] = '*' THEN
+        INSERT INTO disrupt_private.sweep_change (subject_table) VALUES ('*');
+    ELSE
+        INSERT INTO disrupt_private.sweep_change (subject_table, subject_id)
+        SELECT TG_ARGV[0], n.id FROM new_rows n;
+    END IF;
+    RETURN NULL;
+END $$;
+
+DO $do$
+DECLARE t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['action', 'plan', 'forum_link'] LOOP
+        EXECUTE format('CREATE TRIGGER sweep_change_ins AFTER INSERT ON disrupt.%I REFERENCING NEW TABLE AS new_rows '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION disrupt.sweep_note_change(%L)', t, t);
+        EXECUTE format('CREATE TRIGGER sweep_change_upd AFTER UPDATE ON disrupt.%I REFERENCING NEW TABLE AS new_rows '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION disrupt.sweep_note_change(%L)', t, t);
+    END LOOP;
+END
+$do$;
+CREATE TRIGGER sweep_change_staff AFTER INSERT OR UPDATE OR DELETE ON disrupt.staff
+    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.sweep_note_change('*');
+CREATE TRIGGER sweep_change_person AFTER UPDATE OF sensitivity, agency, merged_into ON disrupt.person
+    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.sweep_note_change('*');
+
 -- everything above to disrupt_owner (foundation.sql; idempotent)
 SELECT disrupt.bound_lock_waits('reminder_ack');
 SELECT disrupt.hand_to_owner();
@@ -987,7 +1073,8 @@ REVOKE ALL ON FUNCTION
     disrupt.reminder_delivered(bigint),
     disrupt.reminder_delivery_failed(bigint, text),
     disrupt.agenda(date, date, integer),
-    disrupt.wake_on_change()
+    disrupt.wake_on_change(),
+    disrupt.sweep_note_change()
 FROM PUBLIC;
 
 GRANT EXECUTE ON FUNCTION

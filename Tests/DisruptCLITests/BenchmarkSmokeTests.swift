@@ -51,8 +51,9 @@ struct BenchmarkSmokeTests {
         #expect(result.status == 0, "\(result.stderr)")
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
         let names = (report?["results"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
-        #expect(names.count == 3 && names[0].hasPrefix("generate"), "\(names)")
-        #expect(names.contains { $0.hasPrefix("reminder sweep, nothing due") } && names.contains { $0.hasPrefix("reminder sweep, 1% newly overdue") }, "\(names)")
+        #expect(names.count == 4 && names[0].hasPrefix("generate"), "\(names)")
+        #expect(names.contains { $0.hasPrefix("reminder sweep, nothing due") } && names.contains { $0.hasPrefix("reminder sweep, 1% newly overdue") }
+            && names.contains { $0.hasPrefix("reminder sweep, 1% changed to overdue, later the same day") }, "\(names)")
 
         let refused = try DisruptBinary.runProgram(bench, ["--only", "imports"])
         #expect(refused.status == 1)

@@ -1,0 +1,131 @@
+import DisruptCore
+import DisruptStore
+import DisruptTestSupport
+import Foundation
+import Postgres
+import Testing
+
+/// A sweep later the same day reads only the actions, plans and links written since the last
+/// one (migration 0021, reminder_sweep's "Changed rows"); the day's first sweep, or one after a
+/// staff or person change, reads the whole backlog. Whichever it reads, it makes the reminders a
+/// sweep of everything would make.
+@Suite("disrupt remind: a later sweep the same day reads what changed (the real binary)")
+struct ReminderChangeSweepTests {
+    let fx: PlanFixture
+    /// The day every sweep below is of (a later one says so).
+    let day = Day.today().adding(days: 60)
+
+    init() throws {
+        fx = try PlanFixture("sweepchange")
+    }
+
+    /// One sweep as the install administrator: the kinds it made reminders of, with how many.
+    private func sweep(_ on: Day) throws -> [String: Int] {
+        let created = try fx.json(["remind", "--as-of", on.iso], as: nil)["created"] as? [String: Int] ?? [:]
+        return created.filter { $0.value > 0 }
+    }
+
+    /// "kind recipient" of each reminder about `table` row `id`, sorted.
+    private func reminders(_ table: String, _ id: Int64) throws -> [String] {
+        try fx.superuser().query("""
+            SELECT kind || ' ' || recipient_login AS line FROM disrupt.reminder
+             WHERE subject_table = \(table) AND subject_id = \(id) ORDER BY 1
+            """).map { try $0.decode("line", as: String.self) }
+    }
+
+    @Test func aSweepLaterTheSameDayRemindsWhomAChangeMadeDueAndAWholeSweepFindsNothingMore() throws {
+        let db = try fx.superuser()
+        defer { db.close() }
+        let token = UUID().uuidString.prefix(6).lowercased()
+        let probation2 = "prob2_\(token)", spoc2 = "spoc2_\(token)"
+        try db.execute("SELECT disrupt.staff_add(\(probation2), 'Pia Probation', 'probation', 'rep')")
+        try db.execute("SELECT disrupt.staff_add(\(spoc2), 'Sol Spoc', 'police', 'spoc')")
+        let plan = try fx.openPlan()
+        let action = try fx.addAction(
+            plan: plan, tactic: "mappa_referral", heading: "manage", agency: "probation", owner: fx.probation,
+            due: day.adding(days: -40).iso)
+        let actionID = Int64(action["id"] as? Int ?? action["action_id"] as! Int)
+
+        // the day's first sweep reads the backlog: the action is overdue and escalated
+        #expect(try sweep(day) == ["overdue": 2, "escalation": 2])
+        #expect(try reminders("action", actionID) == [
+            "escalation \(fx.chair)", "escalation \(fx.spoc)", "overdue \(fx.probation)", "overdue \(fx.spoc)"])
+        #expect(try sweep(day) == [:])
+
+        // a new owner of the overdue action hears of it at the next sweep, the same day
+        let reassigned = try fx.run(
+            ["action", "reassign", "\(actionID)", "--agency", "probation", "--owner", probation2, "--reason", "covering leave"],
+            as: fx.spoc)
+        #expect(reassigned.status == 0, "\(reassigned.stderr)")
+        #expect(try sweep(day) == ["overdue": 1])
+        #expect(try reminders("action", actionID).contains("overdue \(probation2)"))
+
+        // an action added today, due in two days, is due soon
+        let soon = try fx.addAction(plan: plan, tactic: "anpr_flagging", heading: "disrupt", agency: "police", owner: fx.spoc,
+                                    due: day.adding(days: 2).iso)
+        #expect(try sweep(day) == ["due_soon": 1])
+        #expect(try reminders("action", Int64(soon["id"] as? Int ?? soon["action_id"] as! Int)) == ["due_soon \(fx.spoc)"])
+
+        // a link written today with a review long passed is overdue for review today
+        try db.execute("""
+            INSERT INTO disrupt.forum_link (source_ref, person_id, forum, status, lead_agency, starts_on, next_review_on, agency)
+            SELECT 'L-LATE', p.id, 'iom', 'active', 'police', \(Day.today().adding(days: -100))::date,
+                   \(day.adding(days: -30))::date, 'police'
+              FROM disrupt.person p WHERE p.person_ref = \(fx.personRef)
+            """)
+        let linkID: Int64 = try db.query("SELECT id FROM disrupt.forum_link WHERE source_ref = 'L-LATE'")[0].decode("id")
+        let linkSweep = try sweep(day)
+        #expect(Set(linkSweep.keys) == ["link_review_overdue"] && linkSweep["link_review_overdue", default: 0] > 0, "\(linkSweep)")
+        #expect(try reminders("forum_link", linkID).allSatisfy { $0.hasPrefix("link_review_overdue ") })
+
+        // a new SPOC of the plan hears of its overdue action and of its review passed
+        let updated = try fx.run(["plan", "update", "\(plan)", "--spoc", spoc2], as: fx.spoc)
+        #expect(updated.status == 0, "\(updated.stderr)")
+        try db.execute("UPDATE disrupt.plan SET review_on = \(day.adding(days: -10))::date WHERE id = \(plan)")
+        #expect(try sweep(day) == ["overdue": 1, "escalation": 1, "plan_review": 1])
+        #expect(try reminders("action", actionID).filter { $0.hasSuffix(" \(spoc2)") } == ["escalation \(spoc2)", "overdue \(spoc2)"])
+        #expect(try reminders("plan", Int64(plan)) == ["plan_review \(spoc2)"])
+
+        // a staff change makes the next sweep read the whole backlog: it finds nothing more
+        try db.execute("SELECT disrupt.staff_add(\("rep_\(token)"), 'Rae Rep', 'police', 'rep')")
+        #expect(try db.query("SELECT count(*)::int AS n FROM disrupt_private.sweep_change WHERE subject_table = '*'")[0]
+            .decode("n", as: Int.self) > 0)
+        #expect(try sweep(day) == [:])
+        #expect(try db.query("SELECT count(*)::int AS n FROM disrupt_private.sweep_change")[0].decode("n", as: Int.self) == 0)
+
+        // an action written where no change is recorded (triggers off, as a bulk load might) is
+        // not read by a sweep later the same day, but by the next day's first sweep
+        try db.execute("BEGIN")
+        try db.execute("SET LOCAL session_replication_role = replica")
+        try db.execute("""
+            INSERT INTO disrupt.action (plan_id, heading, tactic, agency, owner_login, due_on, status, created_by, updated_by)
+            VALUES (\(plan), 'disrupt', 'anpr_flagging', 'police', \(fx.spoc), \(day.adding(days: -3))::date, 'open', 'test', 'test')
+            """)
+        try db.execute("COMMIT")
+        #expect(try sweep(day) == [:])
+        #expect(try sweep(day.adding(days: 1)) == ["overdue": 2])
+    }
+
+    /// The changes of one statement are recorded once per row, by the writer, and never by a
+    /// staff login directly: the table is in the schema no staff login may use.
+    @Test func changesAreRecordedByTheDatabaseAndNoStaffLoginReadsOrWritesThem() throws {
+        let db = try fx.superuser()
+        defer { db.close() }
+        let plan = try fx.openPlan()
+        _ = try fx.addAction(plan: plan, tactic: "mappa_referral", heading: "manage", agency: "probation", owner: fx.probation,
+                             due: day.iso)
+        let recorded = try db.query("""
+            SELECT subject_table || ' ' || count(*) AS line FROM disrupt_private.sweep_change GROUP BY subject_table ORDER BY 1
+            """).map { try $0.decode("line", as: String.self) }
+        #expect(recorded.contains("action 1") && recorded.contains { $0.hasPrefix("* ") }, "\(recorded)")
+        let staff = try PostgresConnection(PostgresConfiguration(connectionString: fx.url(as: fx.spoc)))
+        defer { staff.close() }
+        try Consultation(purpose: "sweep change attack test", scope: "test").open(on: staff)
+        for probe in ["SELECT * FROM disrupt_private.sweep_change", "SELECT * FROM disrupt_private.sweep_state",
+                      "INSERT INTO disrupt_private.sweep_change (subject_table) VALUES ('*')",
+                      "DELETE FROM disrupt_private.sweep_change", "UPDATE disrupt_private.sweep_state SET swept_on = NULL",
+                      "SELECT disrupt.sweep_note_change()"] {
+            #expect(sqlState { _ = try staff.query(PostgresQuery(unsafeSQL: probe)) } == "42501", "\(probe)")
+        }
+    }
+}
