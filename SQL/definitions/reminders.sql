@@ -203,9 +203,11 @@ REVOKE ALL ON disrupt.reminder FROM PUBLIC;
 -- ---------------------------------------------------------------------------------------------
 
 -- Create every reminder due as of a date. Idempotent; safe to run concurrently. Returns one row
--- per kind with the number created now. catch_up_days bounds how far back the sweep looks for
--- breaches/incidents that the insert triggers did not see (triggers disabled for a bulk load, a
--- record moved to another person by a merge).
+-- per kind with the number created now. A sweep of the same day, windows and definitions as the
+-- last one, within 15 minutes of the last whole read, reads only the actions, plans and links
+-- written since (see "Changed rows" in the body); any other reads everything. catch_up_days
+-- bounds how far back the sweep looks for breaches/incidents that the insert triggers did not
+-- see (triggers disabled for a bulk load, a record moved to another person by a merge).
 -- A row whose date the sweep cannot use (infinite or BC: 012 refuses them, this is defence in
 -- depth) is left out instead of failing the sweep for everyone: the last row returned, kind
 -- 'skipped', counts them, and a LOG line in the server log gives the count only.
@@ -215,6 +217,30 @@ REVOKE ALL ON disrupt.reminder FROM PUBLIC;
 CREATE FUNCTION disrupt.reminder_person_ref(p_person_id bigint) RETURNS text
 LANGUAGE sql STABLE AS $$
     SELECT pe.person_ref FROM disrupt.person pe WHERE pe.id = p_person_id
+$$;
+
+-- What a sweep reads of actions, plans and forum links: every row (whole) or the rows with these
+-- ids. SQL functions of one SELECT, so PostgreSQL inlines them into the statement that calls
+-- them and pushes that statement's conditions into each branch: the whole branch keeps its date
+-- range index, the other reads by id, and one plan serves both (whole decides at run time which
+-- branch runs). Granted to nobody: they run inside reminder_sweep (owner, pinned search_path).
+CREATE FUNCTION disrupt.sweep_read_actions(whole boolean, ids bigint[]) RETURNS SETOF disrupt.action
+LANGUAGE sql STABLE AS $$
+    SELECT a.* FROM disrupt.action a WHERE whole
+    UNION ALL
+    SELECT a.* FROM disrupt.action a WHERE NOT whole AND a.id = ANY (ids)
+$$;
+CREATE FUNCTION disrupt.sweep_read_plans(whole boolean, ids bigint[]) RETURNS SETOF disrupt.plan
+LANGUAGE sql STABLE AS $$
+    SELECT p.* FROM disrupt.plan p WHERE whole
+    UNION ALL
+    SELECT p.* FROM disrupt.plan p WHERE NOT whole AND p.id = ANY (ids)
+$$;
+CREATE FUNCTION disrupt.sweep_read_links(whole boolean, ids bigint[]) RETURNS SETOF disrupt.forum_link
+LANGUAGE sql STABLE AS $$
+    SELECT f.* FROM disrupt.forum_link f WHERE whole
+    UNION ALL
+    SELECT f.* FROM disrupt.forum_link f WHERE NOT whole AND f.id = ANY (ids)
 $$;
 
 CREATE FUNCTION disrupt.reminder_sweep(as_of date,
@@ -230,9 +256,6 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 -- the planner over-estimates the open-ended ranges (see above); JIT compiling those plans
 -- would cost ~30 ms per statement for nothing
 SET jit = off
--- each statement planned for this call's values: whether it reads the backlog or the changed rows
--- (whole, changed_*) decides which index serves it, and a generic plan would read the backlog
-SET plan_cache_mode = force_custom_plan
 -- Every "NOT EXISTS (... reminder x ... OFFSET 0)" below is a probe of reminder_key per
 -- candidate row. OFFSET 0 keeps it a correlated subplan: without it the planner turns it into an
 -- anti-join, and right after a day's actions fall due (statistics not yet analysed: ~1 newly
@@ -251,12 +274,14 @@ DECLARE
     total bigint := 0;
     lo constant date := DATE '1900-01-01';  -- with hi: the dates the sweep can use
     hi constant date := DATE '9999-12-31';
-    -- the whole backlog of the open-ended kinds (see "Changed rows" below), or only the rows in
-    -- these arrays (written since the last sweep, which was of this same day)
+    -- the whole backlog of the kinds read from actions, plans and links (see "Changed rows"
+    -- below), or only the rows in these arrays (written since the last sweep)
     whole boolean;
     changed_actions bigint[];
     changed_plans bigint[];
     changed_links bigint[];
+    sweep_windows constant integer[] := ARRAY[due_soon_days, escalation_days, plan_review_days, order_ending_days, catch_up_days,
+                                              mappa_licence_days, link_review_days];
 BEGIN
     -- one sweep at a time (migration 0016): held until the caller's transaction ends
     LOCK TABLE disrupt_private.sweep_turn IN SHARE UPDATE EXCLUSIVE MODE;
@@ -284,8 +309,11 @@ BEGIN
     -- and, through a '*' row, any staff login (owners, SPOCs, chairs, leads) or a person's
     -- sensitivity, agency or merge (who may see him). So a sweep of the day the last committed
     -- sweep was of reads only what changed since: the actions and plans and links taken here
-    -- (an action's plan changed: its actions). Any other day, a '*' row, a first sweep, or more
-    -- changes than a read of the backlog costs: the whole backlog, as every sweep did before.
+    -- (an action's plan changed: its actions). Any other day, other windows (the arguments), a
+    -- '*' row, a first sweep, new definitions (this file resets the state), over 100,000 changes,
+    -- or 15 minutes since the last whole read: the whole backlog, as every sweep did before. The
+    -- last bounds how late a row written with triggers off (a bulk load) is read, as the sweep
+    -- interval bounded it before.
     -- Rows are taken in this transaction: one written after is left for the next sweep, and
     -- this sweep's statements see every change whose row it took (they run later).
     WITH taken AS (DELETE FROM disrupt_private.sweep_change c RETURNING c.subject_table, c.subject_id)
@@ -295,12 +323,15 @@ BEGIN
            coalesce(array_agg(DISTINCT t.subject_id) FILTER (WHERE t.subject_table = 'forum_link'), '{}')
       INTO whole, changed_actions, changed_plans, changed_links
       FROM taken t;
-    whole := whole OR coalesce((SELECT s.swept_on IS DISTINCT FROM d FROM disrupt_private.sweep_state s), true);
+    whole := whole OR coalesce((SELECT s.swept_on IS DISTINCT FROM d OR s.windows IS DISTINCT FROM sweep_windows
+                                       OR s.whole_at < now() - interval '15 minutes'
+                                  FROM disrupt_private.sweep_state s), true);
     IF NOT whole AND cardinality(changed_plans) > 0 THEN
         changed_actions := ARRAY(SELECT unnest(changed_actions)
                                  UNION SELECT a.id FROM disrupt.action a WHERE a.plan_id = ANY (changed_plans));
     END IF;
-    UPDATE disrupt_private.sweep_state SET swept_on = d;
+    UPDATE disrupt_private.sweep_state
+       SET swept_on = d, windows = sweep_windows, whole_at = CASE WHEN whole THEN now() ELSE whole_at END;
 
     -- due_soon: live action due within [D, D + due_soon_days]; to its owner (if active), else the SPOC.
     WITH ins AS (
@@ -308,12 +339,11 @@ BEGIN
         SELECT 'due_soon', coalesce(o.login, p.spoc_login), p.person_id, 'action', a.id, a.due_on,
                format('Action %s (%s: %s, %s) on the plan for %s is due on %s',
                       a.id, a.heading, coalesce(a.tactic, 'custom action'), a.agency, disrupt.reminder_person_ref(p.person_id), a.due_on)
-          FROM disrupt.action a
+          FROM disrupt.sweep_read_actions(whole, changed_actions) a
           JOIN disrupt.plan p ON p.id = a.plan_id AND p.status = 'open'
           LEFT JOIN disrupt.staff o ON o.login = a.owner_login AND o.active
          WHERE a.status IN ('open', 'in_progress', 'blocked')
            AND a.due_on >= d AND a.due_on <= d + due_soon_days
-           AND (whole OR a.id = ANY (changed_actions))
            AND NOT EXISTS (SELECT 1 FROM disrupt.reminder x
                             WHERE x.kind = 'due_soon' AND x.subject_table = 'action' AND x.subject_id = a.id
                               AND x.due_on = a.due_on AND x.recipient_login = coalesce(o.login, p.spoc_login) OFFSET 0)
@@ -328,14 +358,13 @@ BEGIN
         SELECT 'overdue', r.login, p.person_id, 'action', a.id, a.due_on,
                format('Action %s (%s: %s, %s) on the plan for %s was due on %s and is overdue',
                       a.id, a.heading, coalesce(a.tactic, 'custom action'), a.agency, disrupt.reminder_person_ref(p.person_id), a.due_on)
-          FROM disrupt.action a
+          FROM disrupt.sweep_read_actions(whole, changed_actions) a
           JOIN disrupt.plan p ON p.id = a.plan_id AND p.status = 'open'
           LEFT JOIN disrupt.staff o ON o.login = a.owner_login AND o.active
           -- the SPOC, and the owner when another login (no per-row UNION: a sort for each action)
           CROSS JOIN LATERAL (VALUES (p.spoc_login), (nullif(o.login, p.spoc_login))) r(login)
          WHERE a.status IN ('open', 'in_progress', 'blocked')
            AND a.due_on < d AND a.due_on >= lo
-           AND (whole OR a.id = ANY (changed_actions))
            AND r.login IS NOT NULL
            AND NOT EXISTS (SELECT 1 FROM disrupt.reminder x
                             WHERE x.kind = 'overdue' AND x.subject_table = 'action' AND x.subject_id = a.id
@@ -351,14 +380,13 @@ BEGIN
         SELECT 'escalation', r.login, p.person_id, 'action', a.id, a.due_on,
                format('Escalation: action %s (%s: %s, %s) on the plan for %s was due on %s and is %s days overdue',
                       a.id, a.heading, coalesce(a.tactic, 'custom action'), a.agency, disrupt.reminder_person_ref(p.person_id), a.due_on, d - a.due_on)
-          FROM disrupt.action a
+          FROM disrupt.sweep_read_actions(whole, changed_actions) a
           JOIN disrupt.plan p ON p.id = a.plan_id AND p.status = 'open'
           CROSS JOIN LATERAL (SELECT p.spoc_login AS login
                               UNION
                               SELECT c.login FROM disrupt.staff c WHERE c.role = 'chair' AND c.active) r
          WHERE a.status IN ('open', 'in_progress', 'blocked')
            AND a.due_on <= d - escalation_days AND a.due_on >= lo
-           AND (whole OR a.id = ANY (changed_actions))
            AND NOT EXISTS (SELECT 1 FROM disrupt.reminder x
                             WHERE x.kind = 'escalation' AND x.subject_table = 'action' AND x.subject_id = a.id
                               AND x.due_on = a.due_on AND x.recipient_login = r.login OFFSET 0)
@@ -373,15 +401,13 @@ BEGIN
         INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, message)
         SELECT 'plan_review', p.spoc_login, p.person_id, 'plan', p.id, p.review_on,
                format('Plan %s for %s is due for review on %s', p.id, disrupt.reminder_person_ref(p.person_id), p.review_on)
-          FROM disrupt.plan p
+          FROM disrupt.sweep_read_plans(whole, changed_plans) p
          WHERE p.status = 'open' AND p.review_on >= d AND p.review_on <= d + plan_review_days
-           AND (whole OR p.id = ANY (changed_plans))
         UNION ALL
         SELECT 'plan_review', p.spoc_login, p.person_id, 'plan', p.id, p.review_on + 1,
                format('Plan %s for %s was due for review on %s and has not been reviewed', p.id, disrupt.reminder_person_ref(p.person_id), p.review_on)
-          FROM disrupt.plan p
+          FROM disrupt.sweep_read_plans(whole, changed_plans) p
          WHERE p.status = 'open' AND p.review_on < d AND p.review_on >= lo
-           AND (whole OR p.id = ANY (changed_plans))
            AND NOT EXISTS (SELECT 1 FROM disrupt.reminder x
                             WHERE x.kind = 'plan_review' AND x.subject_table = 'plan' AND x.subject_id = p.id
                               AND x.due_on = p.review_on + 1 AND x.recipient_login = p.spoc_login OFFSET 0)
@@ -434,26 +460,22 @@ BEGIN
                c.licence_ends_on, c.next_review_on,
                CASE WHEN c.sensitivity = 'restricted' THEN c.agency ELSE c.recipient_agency END AS lead_agency_of_reminder
           FROM (SELECT 'mappa_consider_category3' AS kind, f.licence_ends_on AS due_on, 'probation' AS recipient_agency, f.*
-                  FROM disrupt.forum_link f
+                  FROM disrupt.sweep_read_links(whole, changed_links) f
                  WHERE f.forum = 'mappa' AND f.mappa_category IN (1, 2)
                    AND f.licence_ends_on BETWEEN lo AND d + mappa_licence_days AND f.licence_ends_on <= hi AND f.status <> 'closed'
-                   AND (whole OR f.id = ANY (changed_links))
                 UNION ALL
                 SELECT 'mappa_category3_review', f.licence_ends_on + 1, 'probation', f.*
-                  FROM disrupt.forum_link f
+                  FROM disrupt.sweep_read_links(whole, changed_links) f
                  WHERE f.forum = 'mappa' AND f.mappa_category = 3
                    AND f.licence_ends_on >= lo AND f.licence_ends_on < d AND f.status <> 'closed'
-                   AND (whole OR f.id = ANY (changed_links))
                 UNION ALL
                 SELECT 'link_review_due', f.next_review_on, f.lead_agency, f.*
-                  FROM disrupt.forum_link f
+                  FROM disrupt.sweep_read_links(whole, changed_links) f
                  WHERE f.next_review_on BETWEEN d AND d + link_review_days AND f.next_review_on <= hi AND f.status <> 'closed'
-                   AND (whole OR f.id = ANY (changed_links))
                 UNION ALL
                 SELECT 'link_review_overdue', f.next_review_on + 1, f.lead_agency, f.*
-                  FROM disrupt.forum_link f
-                 WHERE f.next_review_on >= lo AND f.next_review_on < d AND f.status <> 'closed'
-                   AND (whole OR f.id = ANY (changed_links))) c
+                  FROM disrupt.sweep_read_links(whole, changed_links) f
+                 WHERE f.next_review_on >= lo AND f.next_review_on < d AND f.status <> 'closed') c
          WHERE c.starts_on <= d AND (c.ends_on IS NULL OR d <= c.ends_on)
     ),
     leads AS MATERIALIZED (
@@ -1012,8 +1034,8 @@ $do$;
 --
 -- An action, plan or forum link written: its id, from the statement's new rows (an update of
 -- plans follows merges, SPOC changes and reopenings; of actions, owners, due dates and statuses;
--- of links, reviews, licences, leads and contacts). A staff login added, changed or removed, or a
--- person's sensitivity, agency or merge changed: '*', the next sweep reads the whole backlog
+-- of links, reviews, licences, leads and contacts). A statement that writes staff logins, or a
+-- person's sensitivity, agency or merge: '*', the next sweep reads the whole backlog
 -- (recipients and who may see whom are staff and person rows). Insert-only: a writer never waits
 -- for another, and it records only its own rows. SECURITY DEFINER: it fires as the writer, and
 -- only the owner writes the table.
@@ -1045,6 +1067,8 @@ CREATE TRIGGER sweep_change_staff AFTER INSERT OR UPDATE OR DELETE ON disrupt.st
     FOR EACH STATEMENT EXECUTE FUNCTION disrupt.sweep_note_change('*');
 CREATE TRIGGER sweep_change_person AFTER UPDATE OF sensitivity, agency, merged_into ON disrupt.person
     FOR EACH STATEMENT EXECUTE FUNCTION disrupt.sweep_note_change('*');
+-- new definitions may change any rule: the next sweep reads the whole backlog
+UPDATE disrupt_private.sweep_state SET swept_on = NULL;
 
 -- everything above to disrupt_owner (foundation.sql; idempotent)
 SELECT disrupt.bound_lock_waits('reminder_ack');
@@ -1074,7 +1098,10 @@ REVOKE ALL ON FUNCTION
     disrupt.reminder_delivery_failed(bigint, text),
     disrupt.agenda(date, date, integer),
     disrupt.wake_on_change(),
-    disrupt.sweep_note_change()
+    disrupt.sweep_note_change(),
+    disrupt.sweep_read_actions(boolean, bigint[]),
+    disrupt.sweep_read_plans(boolean, bigint[]),
+    disrupt.sweep_read_links(boolean, bigint[])
 FROM PUBLIC;
 
 GRANT EXECUTE ON FUNCTION

@@ -94,7 +94,8 @@ struct ReminderChangeSweepTests {
         #expect(try db.query("SELECT count(*)::int AS n FROM disrupt_private.sweep_change")[0].decode("n", as: Int.self) == 0)
 
         // an action written where no change is recorded (triggers off, as a bulk load might) is
-        // not read by a sweep later the same day, but by the next day's first sweep
+        // not read by a sweep soon after, the same day, but by the first sweep 15 minutes after
+        // the last whole read (as the sweep interval bounded it before)
         try db.execute("BEGIN")
         try db.execute("SET LOCAL session_replication_role = replica")
         try db.execute("""
@@ -103,7 +104,26 @@ struct ReminderChangeSweepTests {
             """)
         try db.execute("COMMIT")
         #expect(try sweep(day) == [:])
-        #expect(try sweep(day.adding(days: 1)) == ["overdue": 2])
+        try db.execute("UPDATE disrupt_private.sweep_state SET whole_at = now() - interval '15 minutes 1 second'")
+        #expect(try sweep(day) == ["overdue": 2])
+    }
+
+    /// A sweep with other windows than the last (a coordinator widened "due soon" from 3 days to
+    /// 5, say) reads the whole backlog, even later the same day: nothing changed, but more is due.
+    @Test func aSweepWithWiderWindowsTheSameDayReadsTheWholeBacklog() throws {
+        let db = try fx.superuser()
+        defer { db.close() }
+        let plan = try fx.openPlan()
+        _ = try fx.addAction(plan: plan, tactic: "anpr_flagging", heading: "disrupt", agency: "police", owner: fx.spoc,
+                             due: day.adding(days: 4).iso)
+        func dueSoon(_ days: Int) throws -> Int {
+            try db.query("SELECT created::int AS n FROM disrupt.reminder_sweep(\(day), \(days)) WHERE kind = 'due_soon'")[0]
+                .decode("n", as: Int.self)
+        }
+        #expect(try dueSoon(3) == 0)
+        #expect(try dueSoon(3) == 0)
+        #expect(try dueSoon(5) == 1)
+        #expect(try dueSoon(5) == 0)
     }
 
     /// The changes of one statement are recorded once per row, by the writer, and never by a
