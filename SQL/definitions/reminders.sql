@@ -305,7 +305,7 @@ BEGIN
     -- every candidate row and probe the outbox key of each for each recipient; most have no
     -- lower bound on their dates, so their candidates are a backlog that grows with the force.
     -- Whether such a reminder is due depends only on the day and on rows that
-    -- sweep_note_change (below) records when they are written: the action, its plan, the link,
+    -- wake_on_change (below) records when they are written: the action, its plan, the link,
     -- and, through a '*' row, any staff login (owners, SPOCs, chairs, leads) or a person's
     -- sensitivity, agency or merge (who may see him). So a sweep of the day the last committed
     -- sweep was of reads only what changed since: the actions and plans and links taken here
@@ -316,16 +316,17 @@ BEGIN
     -- interval bounded it before.
     -- Rows are taken in this transaction: one written after is left for the next sweep, and
     -- this sweep's statements see every change whose row it took (they run later).
+    whole := coalesce((SELECT s.swept_on IS DISTINCT FROM d OR s.windows IS DISTINCT FROM sweep_windows
+                              OR s.whole_at < now() - interval '15 minutes'
+                         FROM disrupt_private.sweep_state s), true);
+    -- the rows are taken either way; their ids are gathered only for a read of changed rows
     WITH taken AS (DELETE FROM disrupt_private.sweep_change c RETURNING c.subject_table, c.subject_id)
-    SELECT coalesce(bool_or(t.subject_table = '*'), false) OR count(*) > 100000,
-           coalesce(array_agg(DISTINCT t.subject_id) FILTER (WHERE t.subject_table = 'action'), '{}'),
-           coalesce(array_agg(DISTINCT t.subject_id) FILTER (WHERE t.subject_table = 'plan'), '{}'),
-           coalesce(array_agg(DISTINCT t.subject_id) FILTER (WHERE t.subject_table = 'forum_link'), '{}')
+    SELECT whole OR coalesce(bool_or(t.subject_table = '*'), false) OR count(*) > 100000,
+           coalesce(array_agg(DISTINCT t.subject_id) FILTER (WHERE NOT whole AND t.subject_table = 'action'), '{}'),
+           coalesce(array_agg(DISTINCT t.subject_id) FILTER (WHERE NOT whole AND t.subject_table = 'plan'), '{}'),
+           coalesce(array_agg(DISTINCT t.subject_id) FILTER (WHERE NOT whole AND t.subject_table = 'forum_link'), '{}')
       INTO whole, changed_actions, changed_plans, changed_links
       FROM taken t;
-    whole := whole OR coalesce((SELECT s.swept_on IS DISTINCT FROM d OR s.windows IS DISTINCT FROM sweep_windows
-                                       OR s.whole_at < now() - interval '15 minutes'
-                                  FROM disrupt_private.sweep_state s), true);
     IF NOT whole AND cardinality(changed_plans) > 0 THEN
         changed_actions := ARRAY(SELECT unnest(changed_actions)
                                  UNION SELECT a.id FROM disrupt.action a WHERE a.plan_id = ANY (changed_plans));
@@ -1005,16 +1006,30 @@ SELECT pp.person_id, pe.person_ref, coalesce(o.overdue, 0), pp.listed,
 $$;
 
 -- ---------------------------------------------------------------------------------------------
--- Waking the reminder service when plan data changes.
+-- Waking the reminder service, and telling the next sweep, when plan data changes.
 --
 -- `disrupt serve` is woken (reminder_wake, above) by reminders just created and by a new or
--- changed action, plan, order or forum link, which may make a reminder due today: the service
--- sweeps at once instead of waiting for its interval. Statement-level: a bulk import marks once
--- per statement. SECURITY DEFINER: it fires as the writer, and only the owner writes the mark.
+-- changed action, plan, order or forum link, or a staff or person change that may make a
+-- reminder due today: the service sweeps at once instead of waiting for its interval.
+-- Statement-level: a bulk import marks once per statement. The same trigger records what changed
+-- for the next sweep (migration 0021; reminder_sweep, "Changed rows"): an action, plan or forum
+-- link's id, from the statement's new rows (an update of plans follows merges, SPOC changes and
+-- reopenings; of actions, owners, due dates and statuses; of links, reviews, licences, leads and
+-- contacts), or '*' for a statement that writes staff logins or a person's sensitivity, agency or
+-- merge (recipients, and who may see whom): the next sweep reads the whole backlog. Orders are
+-- not recorded (orders ending are read in their window by every sweep). Insert-only: a writer
+-- never waits for another, and records only its own rows. SECURITY DEFINER: it fires as the
+-- writer, and only the owner writes the mark and the record.
 -- ---------------------------------------------------------------------------------------------
 CREATE FUNCTION disrupt.wake_on_change() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
+    IF TG_ARGV[0] = '*' THEN
+        INSERT INTO disrupt_private.sweep_change (subject_table) VALUES ('*');
+    ELSIF TG_ARGV[0] IS NOT NULL THEN
+        INSERT INTO disrupt_private.sweep_change (subject_table, subject_id)
+        SELECT TG_ARGV[0], n.id FROM new_rows n;
+    END IF;
     PERFORM disrupt.reminder_wake();
     RETURN NULL;
 END $$;
@@ -1022,51 +1037,21 @@ END $$;
 DO $do$
 DECLARE t text;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['action', 'plan', 'court_order', 'forum_link'] LOOP
-        EXECUTE format('CREATE TRIGGER wake_after_write AFTER INSERT OR UPDATE ON disrupt.%I '
-                       'FOR EACH STATEMENT EXECUTE FUNCTION disrupt.wake_on_change()', t);
-    END LOOP;
-END
-$do$;
-
--- ---------------------------------------------------------------------------------------------
--- What changed since the last sweep (migration 0021; read by reminder_sweep, "Changed rows").
---
--- An action, plan or forum link written: its id, from the statement's new rows (an update of
--- plans follows merges, SPOC changes and reopenings; of actions, owners, due dates and statuses;
--- of links, reviews, licences, leads and contacts). A statement that writes staff logins, or a
--- person's sensitivity, agency or merge: '*', the next sweep reads the whole backlog
--- (recipients and who may see whom are staff and person rows). Insert-only: a writer never waits
--- for another, and it records only its own rows. SECURITY DEFINER: it fires as the writer, and
--- only the owner writes the table.
--- ---------------------------------------------------------------------------------------------
-CREATE FUNCTION disrupt.sweep_note_change() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-BEGIN
-    IF TG_ARGV[0] = '*' THEN
-        INSERT INTO disrupt_private.sweep_change (subject_table) VALUES ('*');
-    ELSE
-        INSERT INTO disrupt_private.sweep_change (subject_table, subject_id)
-        SELECT TG_ARGV[0], n.id FROM new_rows n;
-    END IF;
-    RETURN NULL;
-END $$;
-
-DO $do$
-DECLARE t text;
-BEGIN
     FOREACH t IN ARRAY ARRAY['action', 'plan', 'forum_link'] LOOP
-        EXECUTE format('CREATE TRIGGER sweep_change_ins AFTER INSERT ON disrupt.%I REFERENCING NEW TABLE AS new_rows '
-                       'FOR EACH STATEMENT EXECUTE FUNCTION disrupt.sweep_note_change(%L)', t, t);
-        EXECUTE format('CREATE TRIGGER sweep_change_upd AFTER UPDATE ON disrupt.%I REFERENCING NEW TABLE AS new_rows '
-                       'FOR EACH STATEMENT EXECUTE FUNCTION disrupt.sweep_note_change(%L)', t, t);
+        EXECUTE format('CREATE TRIGGER wake_after_insert AFTER INSERT ON disrupt.%I REFERENCING NEW TABLE AS new_rows '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION disrupt.wake_on_change(%L)', t, t);
+        EXECUTE format('CREATE TRIGGER wake_after_update AFTER UPDATE ON disrupt.%I REFERENCING NEW TABLE AS new_rows '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION disrupt.wake_on_change(%L)', t, t);
     END LOOP;
 END
 $do$;
-CREATE TRIGGER sweep_change_staff AFTER INSERT OR UPDATE OR DELETE ON disrupt.staff
-    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.sweep_note_change('*');
-CREATE TRIGGER sweep_change_person AFTER UPDATE OF sensitivity, agency, merged_into ON disrupt.person
-    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.sweep_note_change('*');
+CREATE TRIGGER wake_after_write AFTER INSERT OR UPDATE ON disrupt.court_order
+    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.wake_on_change();
+CREATE TRIGGER wake_after_staff_write AFTER INSERT OR UPDATE OR DELETE ON disrupt.staff
+    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.wake_on_change('*');
+CREATE TRIGGER wake_after_person_visibility AFTER UPDATE OF sensitivity, agency, merged_into ON disrupt.person
+    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.wake_on_change('*');
+
 -- new definitions may change any rule: the next sweep reads the whole backlog
 UPDATE disrupt_private.sweep_state SET swept_on = NULL;
 
@@ -1098,7 +1083,6 @@ REVOKE ALL ON FUNCTION
     disrupt.reminder_delivery_failed(bigint, text),
     disrupt.agenda(date, date, integer),
     disrupt.wake_on_change(),
-    disrupt.sweep_note_change(),
     disrupt.sweep_read_actions(boolean, bigint[]),
     disrupt.sweep_read_plans(boolean, bigint[]),
     disrupt.sweep_read_links(boolean, bigint[])

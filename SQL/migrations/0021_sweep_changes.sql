@@ -3,15 +3,16 @@
 --
 -- Every sweep read the whole backlog of the open-ended kinds (overdue and escalated actions,
 -- plan reviews passed, MAPPA licence ends and link reviews passed) and probed the outbox key of
--- each candidate for each recipient: the backlog grows with the force (60,000 links overdue for
--- review at 1,000,000 people, 388 ms a sweep with nothing due), and `disrupt serve` sweeps on
--- every write. On one day those kinds can only become due for a row that changed: the day's
+-- each candidate for each recipient: the backlog grows with the force (6,040 links overdue for
+-- review at 100,000 generated people; 388 ms a sweep with nothing due at 1,000,000), and
+-- `disrupt serve` sweeps on every write. On one day those kinds can only become due for a row that changed: the day's
 -- first sweep reads the whole backlog, later ones mostly the changed rows (reminder_sweep).
 --
--- sweep_change: one row per action, plan or forum link written (subject_table, subject_id),
--- and one row with subject_table '*' for a change that may alter any reminder's recipients (a
--- staff login added, changed or removed; a person's sensitivity, agency or merge). Insert-only
--- for writers (no writer waits for another); the sweep takes (deletes) the rows it saw.
+-- sweep_change: one row per action, plan or forum link written (subject_table, subject_id), and
+-- one row with subject_table '*' for a statement that may alter any reminder's recipients (one
+-- writing staff logins; a person's sensitivity, agency or merge), written by the trigger that
+-- wakes `disrupt serve` (reminders.sql). Insert-only for writers (no writer waits for another);
+-- the sweep takes (deletes) the rows it saw.
 -- sweep_state: its one row holds the day of the last sweep that committed, the windows it used
 -- (due soon, escalation, plan review, order ending, catch-up, MAPPA licence, link review days,
 -- in reminder_sweep's argument order: a sweep with other windows reads everything) and when a

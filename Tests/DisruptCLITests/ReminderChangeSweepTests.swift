@@ -144,7 +144,7 @@ struct ReminderChangeSweepTests {
         for probe in ["SELECT * FROM disrupt_private.sweep_change", "SELECT * FROM disrupt_private.sweep_state",
                       "INSERT INTO disrupt_private.sweep_change (subject_table) VALUES ('*')",
                       "DELETE FROM disrupt_private.sweep_change", "UPDATE disrupt_private.sweep_state SET swept_on = NULL",
-                      "SELECT disrupt.sweep_note_change()"] {
+                      "SELECT disrupt.wake_on_change()"] {
             #expect(sqlState { _ = try staff.query(PostgresQuery(unsafeSQL: probe)) } == "42501", "\(probe)")
         }
     }
