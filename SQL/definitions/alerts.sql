@@ -46,12 +46,13 @@
 -- ---------------------------------------------------------------------------------------------
 -- Row-level security (enabled and forced in migration 0009)
 -- ---------------------------------------------------------------------------------------------
--- plan_victim: a row is seen by staff who may see both the person and the party (the subqueries
--- run under the caller's own row-level security, so the agency rules of person and party apply).
+-- plan_victim: a row is seen by staff who may see both the person and the party (the person's
+-- subquery runs under the caller's own row-level security; the party, which staff may not
+-- SELECT (reading.sql), by the same rule: a consultation and may_see_party, record.sql).
 CREATE POLICY plan_victim_read ON disrupt.plan_victim FOR SELECT
     USING ((SELECT disrupt.is_active_staff())
            AND EXISTS (SELECT 1 FROM disrupt.person pe WHERE pe.id = plan_victim.person_id)
-           AND EXISTS (SELECT 1 FROM disrupt.party pa WHERE pa.id = plan_victim.party_id));
+           AND (SELECT disrupt.consulting()) AND disrupt.may_see_party(plan_victim.party_id));
 SELECT disrupt.attach_owner_policy('disrupt.plan_victim');
 SELECT disrupt.attach_audit('disrupt.plan_victim');
 -- alert_settings: no staff policy; read and written through the functions below only

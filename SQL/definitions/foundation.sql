@@ -125,6 +125,31 @@ CREATE OR REPLACE FUNCTION disrupt.is_install_admin() RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$ SELECT disrupt.install_admin_login(session_user) $$;
 
+-- refuse_explain(): refused (42501) when the statement the client sent mentions EXPLAIN, unless
+-- the session is a superuser's (issue 12). EXPLAIN (ANALYZE) shows what a statement read, hidden
+-- rows included: "Rows Removed by Filter" of a table's policy, the BUFFERS a SECURITY DEFINER
+-- function read (the dossier of a person she may see showed whether another agency held
+-- restricted records about him), the WAL a write made (the alerts it made for others,
+-- helper-69). caller_identity (below) calls it, so any statement of a staff login that asks who
+-- she is (every function that reads or writes for her, the write policies and guards) is
+-- refused under EXPLAIN; the readers of reading.sql also call it first. current_query() is the
+-- text the client sent, whatever runs it (a prepared statement's EXECUTE, a nested call); any
+-- mention refuses, a literal saying "explain" included (the CLI's statements never do). Staff
+-- cannot build a statement's text on the server: they may use neither PL/pgSQL nor SQL functions
+-- of their own (StatisticsLock), and query_to_xml and its kin refuse EXPLAIN.
+CREATE FUNCTION disrupt.refuse_explain() RETURNS void
+LANGUAGE plpgsql STABLE
+AS $$
+BEGIN
+    IF pg_catalog.current_query() ~* 'explain'
+       AND NOT (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = session_user) THEN
+        RAISE EXCEPTION 'EXPLAIN is not available to staff: it shows what a statement read, rows hidden from you included'
+            USING ERRCODE = '42501',
+                  HINT = 'Run the statement without EXPLAIN; a database administrator can explain it as a superuser.';
+    END IF;
+END
+$$;
+
 -- The caller, from one read of her staff row: an active row's agency and role; an administrator
 -- when that role is admin or she is the install administrator (who may have no staff row);
 -- active staff when she has an active row or is the install administrator. The one rule behind
@@ -135,6 +160,7 @@ CREATE OR REPLACE FUNCTION disrupt.caller_identity(OUT agency text, OUT role tex
 LANGUAGE plpgsql STABLE  -- no SET clause (a settings switch per call; every name is qualified)
 AS $$
 BEGIN
+    PERFORM disrupt.refuse_explain();
     SELECT s.agency, s.role INTO agency, role FROM disrupt.staff s WHERE s.login = session_user AND s.active;
     admin := role IS NOT DISTINCT FROM 'admin' OR disrupt.install_admin_login(session_user);
     active := role IS NOT NULL OR admin;
@@ -509,8 +535,9 @@ BEGIN
         FROM pg_proc p
         WHERE p.pronamespace = 'disrupt'::regnamespace
           AND p.proowner <> 'disrupt_owner'::regrole
-          -- the login functions of security.sql stay with the role that has CREATEROLE
-          AND p.proowner NOT IN (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname = 'disrupt_role_admin')
+          -- the login functions of security.sql stay with the role that has CREATEROLE, the
+          -- readers of reading.sql with disrupt_reader
+          AND p.proowner NOT IN (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname IN ('disrupt_role_admin', 'disrupt_reader'))
           AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass
                           AND d.objid = p.oid AND d.deptype = 'e')
     LOOP
@@ -550,6 +577,8 @@ GRANT EXECUTE ON FUNCTION
     disrupt.audit_row_key(text, jsonb), disrupt.audit_row_person(text, jsonb),
     disrupt.new_id(boolean)
     TO disrupt_staff;
+-- the readers of reading.sql (owned by disrupt_reader) call it themselves
+GRANT EXECUTE ON FUNCTION disrupt.refuse_explain() TO disrupt_reader;
 -- trigger functions are invoked by the trigger mechanism (no EXECUTE check on the caller)
 -- extension members (unaccent, used by fold) keep their default EXECUTE for PUBLIC;
 -- the schema's USAGE is what keeps outsiders away.

@@ -457,6 +457,8 @@ BEGIN
                    'stage_' || kind,
                    (SELECT string_agg(format('%I text', c), ', ' ORDER BY n)
                       FROM jsonb_array_elements_text(d -> 'header') WITH ORDINALITY h(c, n)));
+    -- import_run reads and marks it as disrupt_reader (below)
+    EXECUTE format('GRANT SELECT, UPDATE ON TABLE pg_temp.%I TO disrupt_reader', 'stage_' || kind);
     RETURN QUERY SELECT c FROM jsonb_array_elements_text(d -> 'header') WITH ORDINALITY h(c, n) ORDER BY n;
 END
 $$;
@@ -544,7 +546,7 @@ $$;
 
 CREATE OR REPLACE FUNCTION disrupt.import_run(kind text, default_agency text DEFAULT NULL, source_file text DEFAULT NULL)
 RETURNS TABLE (inserted bigint, updated bigint, unchanged bigint, rejected bigint)
-LANGUAGE plpgsql SET search_path = pg_catalog, disrupt, pg_temp SET jit = off SET work_mem = '64MB'
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp SET jit = off SET work_mem = '64MB'
 AS $$
 DECLARE
     d          jsonb := disrupt.import_kind(kind);
@@ -592,6 +594,7 @@ DECLARE
     v_found    text[];
     v_sql      text;
 BEGIN
+    PERFORM disrupt.refuse_explain();
     SELECT a.agency, a.admin INTO v_agency, v_admin FROM disrupt.import_agency(default_agency) a;
     PERFORM disrupt.import_stage_check(to_regclass(format('pg_temp.%I', 'stage_' || kind)), kind);
     PERFORM disrupt.import_prepare(format('pg_temp.%I', 'stage_' || kind)::regclass);
@@ -889,6 +892,10 @@ END
 $$;
 
 SELECT disrupt.hand_to_owner();
+-- import_run reads the record tables as the caller sees them (her policies apply), but no staff
+-- login may SELECT them (reading.sql): it runs as disrupt_reader (migration 0022), under the
+-- same policies, reading the caller's stage, which import_stage grants it.
+ALTER FUNCTION disrupt.import_run(text, text, text) OWNER TO disrupt_reader;
 
 -- ---------------------------------------------------------------------------
 -- Privileges: staff import; nothing else may call these.

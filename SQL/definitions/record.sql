@@ -63,6 +63,16 @@ AS $$
                      FROM disrupt.party p WHERE p.id = may_see_party.party_id), false)
 $$;
 
+-- may_see_referral(id): the same rule for one Marac referral (the forum tables' policies: staff
+-- may not SELECT referrals, reading.sql)
+CREATE FUNCTION disrupt.may_see_referral(referral_id bigint) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
+AS $$
+    SELECT COALESCE((SELECT disrupt.is_active_staff()
+                        AND (r.sensitivity = 'shared' OR r.agency = disrupt.caller_agency() OR disrupt.is_admin())
+                     FROM disrupt.referral r WHERE r.id = may_see_referral.referral_id), false)
+$$;
+
 -- ---------------------------------------------------------------------------
 -- Natural keys (migration 0011): a key is unique among shared rows and within each agency,
 -- so a caller sees at most two rows with one key: their own agency's and a shared one.
@@ -483,17 +493,18 @@ BEGIN
     RETURN v;
 END
 $$;
--- ref_in_use(kind, ref): does a row the caller sees (row-level security: SECURITY INVOKER)
+-- ref_in_use(kind, ref): does a row the caller sees (row-level security: run as disrupt_reader)
 -- hold this reference? A reference given by hand for a new record is refused when it does
 -- (the CLI's "already exists"), though the database would store a restricted row beside
 -- another agency's shared one: a second visible row with one reference helps nobody.
 CREATE FUNCTION disrupt.ref_in_use(kind text, ref text) RETURNS boolean
-LANGUAGE plpgsql STABLE SET search_path = pg_catalog, disrupt, pg_temp
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
 DECLARE
     k record := disrupt.ref_kind(kind);
     v_used boolean;
 BEGIN
+    PERFORM disrupt.refuse_explain();
     EXECUTE format('SELECT EXISTS (SELECT 1 FROM disrupt.%I WHERE %I = $1)', k.tbl, k.col) INTO v_used USING ref;
     RETURN v_used;
 END
@@ -587,6 +598,8 @@ $$;
 
 SELECT disrupt.bound_lock_waits('marker_end', 'link_update', 'merge_person');
 SELECT disrupt.hand_to_owner();
+-- ref_in_use reads as the caller sees (her policies), as disrupt_reader (reading.sql)
+ALTER FUNCTION disrupt.ref_in_use(text, text) OWNER TO disrupt_reader;
 
 -- ---------------------------------------------------------------------------
 -- Privileges
@@ -595,12 +608,12 @@ REVOKE ALL ON FUNCTION
     disrupt.agency_codes_fixed(), disrupt.refuse_merged_person(), disrupt.check_references(),
     disrupt.record_references(), disrupt.refuse_referenced_change(), disrupt.rename_code_references(),
     disrupt.merge_person(text, text, text), disrupt.next_ref(text),
-    disrupt.may_see_person(bigint), disrupt.may_see_party(bigint), disrupt.recompute_pending(),
+    disrupt.may_see_person(bigint), disrupt.may_see_party(bigint), disrupt.may_see_referral(bigint), disrupt.recompute_pending(),
     disrupt.ref_rank(text, text, text), disrupt.keys_collide(text, text, text, text), disrupt.ref_kind(text),
     disrupt.ref_in_use(text, text), disrupt.may_change(text), disrupt.marker_end(bigint, date),
     disrupt.link_update(bigint, text, date, date, text, text, smallint)
 FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION disrupt.next_ref(text), disrupt.may_see_person(bigint), disrupt.may_see_party(bigint),
+GRANT EXECUTE ON FUNCTION disrupt.next_ref(text), disrupt.may_see_person(bigint), disrupt.may_see_party(bigint), disrupt.may_see_referral(bigint),
     disrupt.recompute_pending(), disrupt.ref_rank(text, text, text), disrupt.ref_kind(text), disrupt.ref_in_use(text, text),
     disrupt.may_change(text), disrupt.marker_end(bigint, date),
     disrupt.link_update(bigint, text, date, date, text, text, smallint)
@@ -625,8 +638,13 @@ GRANT INSERT, UPDATE ON disrupt.agency, disrupt.marker_kind, disrupt.offence, di
 -- (created_by, created_at, updated_by, updated_at; touch() guards them on UPDATE), so a row
 -- cannot claim another author; a chosen id would probe which ids hidden rows hold (the primary
 -- key's refusal says "taken"). person.merged_into is written by merge_person only.
-SELECT disrupt.grant_read('{disrupt_staff}',
-    'disrupt.person', 'disrupt.alias', 'disrupt.party', 'disrupt.relationship', 'disrupt.incident',
+-- The person table is still read directly; the record tables only through the functions of
+-- reading.sql, owned by disrupt_reader (migration 0022), which alone may SELECT them: whoever may
+-- SELECT a table may EXPLAIN (ANALYZE) a query of it, and its "Rows Removed by Filter" counted
+-- the rows the policy hid, by any indexed value (issue 12).
+SELECT disrupt.grant_read('{disrupt_staff}', 'disrupt.person');
+SELECT disrupt.grant_read('{disrupt_reader}',
+    'disrupt.alias', 'disrupt.party', 'disrupt.relationship', 'disrupt.incident',
     'disrupt.marker', 'disrupt.court_order', 'disrupt.breach', 'disrupt.forum_link', 'disrupt.referral');
 DO $do$
 DECLARE

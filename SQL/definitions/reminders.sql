@@ -875,7 +875,8 @@ END $$;
 -- decided here: AgendaStore (Swift) loads the candidates' facts and applies DisruptCore's
 -- RepeatRule, keeps the listed people and those with a repeat since the previous meeting, and
 -- orders them (overdue actions first, then repeats, then this function's order: by reference).
--- SECURITY INVOKER: the caller's row-level security decides which records appear.
+-- The caller's row-level security decides which records appear: SECURITY DEFINER owned by
+-- disrupt_reader (reading.sql), which reads the record tables under the caller's policies.
 --
 -- entry (jsonb): person_ref, name, plan {id, spoc_login, agency, review_on, version} or null,
 --   referrals [{id, ref, referred_on, criterion, dash_score, party_ref}], incidents [{id, ref,
@@ -887,7 +888,8 @@ END $$;
 --   because their due date is infinite or BC; a review date like that shows as null).
 CREATE FUNCTION disrupt.agenda(meeting_on date, previous_meeting_on date, repeat_months integer)
 RETURNS TABLE (person_id bigint, person_ref text, overdue_actions integer, listed boolean, entry jsonb)
-LANGUAGE sql STABLE SECURITY INVOKER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+SELECT disrupt.refuse_explain();
 WITH bounds AS (
     SELECT agenda.meeting_on AS m, coalesce(agenda.previous_meeting_on, agenda.meeting_on - 28) AS prev,
            make_interval(months => agenda.repeat_months + 1) AS reach
@@ -1058,6 +1060,7 @@ UPDATE disrupt_private.sweep_state SET swept_on = NULL;
 -- everything above to disrupt_owner (foundation.sql; idempotent)
 SELECT disrupt.bound_lock_waits('reminder_ack');
 SELECT disrupt.hand_to_owner();
+ALTER FUNCTION disrupt.agenda(date, date, integer) OWNER TO disrupt_reader;
 
 -- ---------------------------------------------------------------------------------------------
 -- Privileges (EXECUTE is PUBLIC by default: revoke, then grant exactly)

@@ -101,7 +101,7 @@ BEGIN
         RAISE EXCEPTION 'staff_add: login % must be 1-63 characters of letters, digits, _ . @ -', quote_literal(login)
             USING ERRCODE = '22023';
     END IF;
-    IF login LIKE 'pg\_%' OR login IN ('disrupt_owner', 'disrupt_staff', 'disrupt_admin', 'disrupt_service', 'disrupt_role_admin', 'disrupt_login', 'public') THEN
+    IF login LIKE 'pg\_%' OR login IN ('disrupt_owner', 'disrupt_staff', 'disrupt_admin', 'disrupt_service', 'disrupt_role_admin', 'disrupt_login', 'disrupt_reader', 'public') THEN
         RAISE EXCEPTION 'staff_add: % is a reserved role name', login USING ERRCODE = '22023';
     END IF;
     IF full_name IS NULL OR btrim(full_name) = '' THEN
@@ -313,7 +313,7 @@ COMMENT ON FUNCTION disrupt.consulting() IS
 
 -- require_consultation(): the same gate for the SECURITY DEFINER functions that read personal
 -- data on the caller's behalf (they reach rows as the owner, past the policies): refused (42501)
--- unless the session has a committed consultation.
+-- unless the session has a committed consultation (and under EXPLAIN: caller_identity).
 CREATE FUNCTION disrupt.require_consultation() RETURNS void
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$

@@ -14,7 +14,7 @@ public struct Definition: Sendable, Equatable {
     /// The files in the order they are applied: each may use what the files before it define
     /// (policies call the identity helpers of `foundation`, `plans` reads what `record` grants...).
     /// A new file is added here; a test checks that this list and `SQL/definitions/` agree.
-    public static let order = ["foundation", "security", "record", "import", "plans", "reminders", "alerts", "risk", "cohort", "summary", "forum", "report"]
+    public static let order = ["foundation", "security", "record", "import", "plans", "reminders", "alerts", "risk", "cohort", "summary", "forum", "reading", "report"]
 
     /// The definition files embedded in this binary, in `order`.
     public static var embedded: [Definition] {

@@ -19,9 +19,14 @@ import Postgres
 /// `Migrator` runs this on every migration. It is text in the binary, not a function in
 /// disrupt's schema, because a superuser runs it and the schema's owner could replace such a
 /// function.
+///
+/// The languages PL/pgSQL and SQL become the schema owner's too (issue 12): a login that may
+/// write a function or a `DO` block of her own can build a statement's text on the server, where
+/// `disrupt.refuse_explain` cannot see it (`EXECUTE 'EXPL' || 'AIN ...'`), and run EXPLAIN
+/// (ANALYZE, BUFFERS) of a reader function that way.
 enum StatisticsLock {
-    /// The views and functions locked: kind (`v` view, `f` function), regclass or regprocedure
-    /// text, and the roles that keep them.
+    /// The views, functions and languages locked: kind (`v` view, `f` function, `l` language),
+    /// regclass, regprocedure or language name text, and the roles that keep them.
     static let objects = """
         SELECT 'v' AS kind, c.oid::pg_catalog.regclass::pg_catalog.text AS name,
                CASE WHEN c.relname = 'pg_stat_activity' THEN 'pg_monitor, disrupt_owner'
@@ -54,6 +59,10 @@ enum StatisticsLock {
                                  'pg_stat_get_activity', 'pg_stat_get_progress_info', 'pg_get_multixact_members',
                                  'pg_xact_commit_timestamp', 'pg_xact_commit_timestamp_origin', 'pg_last_committed_xact',
                                  'pg_cancel_backend', 'pg_terminate_backend'))
+        UNION ALL
+        SELECT 'l', l.lanname::pg_catalog.text, 'disrupt_owner'
+          FROM pg_catalog.pg_language l
+         WHERE l.lanname IN ('plpgsql', 'sql')
         """
 
     /// Locks them when the connection is a superuser's; answers whether they are locked (PUBLIC
@@ -73,6 +82,9 @@ enum StatisticsLock {
                             IF o.kind = 'v' THEN
                                 EXECUTE pg_catalog.format('REVOKE SELECT ON %s FROM PUBLIC', o.name);
                                 EXECUTE pg_catalog.format('GRANT SELECT ON %s TO %s', o.name, o.grantees);
+                            ELSIF o.kind = 'l' THEN
+                                EXECUTE pg_catalog.format('REVOKE USAGE ON LANGUAGE %I FROM PUBLIC', o.name);
+                                EXECUTE pg_catalog.format('GRANT USAGE ON LANGUAGE %I TO %s', o.name, o.grantees);
                             ELSE
                                 EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', o.name);
                                 EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO %s', o.name, o.grantees);
@@ -86,6 +98,7 @@ enum StatisticsLock {
                 SELECT NOT EXISTS (
                     SELECT 1 FROM (\(objects)) o
                      WHERE CASE o.kind WHEN 'v' THEN pg_catalog.has_table_privilege('public', o.name, 'SELECT')
+                                       WHEN 'l' THEN pg_catalog.has_language_privilege('public', o.name, 'USAGE')
                                        ELSE pg_catalog.has_function_privilege('public', o.name, 'EXECUTE') END) AS locked
                 """)).first?.decode("locked", as: Bool.self) ?? false
         }

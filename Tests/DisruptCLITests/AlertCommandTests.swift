@@ -9,7 +9,8 @@ import Testing
 /// The alerts of issue 15 through the real binary and real staff logins: each fires, does not
 /// fire just outside its rule, reaches the right person, and nobody who may not see the person
 /// learns of it. Records are written with psql-equivalent SQL as the superuser (the triggers fire
-/// for any writer) or with the binary.
+/// for any writer), with the binary, or in a staff login's own session where who writes matters
+/// (staff INSERT records but read them only through the functions of reading.sql).
 @Suite("Alerts: new partner or victim, suspected breach, offending on order, no positive action, the Idva loop")
 struct AlertCommandTests {
     let fx: PlanFixture
@@ -205,7 +206,8 @@ struct AlertCommandTests {
 
     @Test func aBreachOfARestrictedOrderIsNamedOnlyToWhomMaySeeTheOrder() throws {
         // probation holds the DVPO restricted (it names where she lives) and its officer, with
-        // his own login, records a shared breach of it with no positive action
+        // his own login, records a shared breach of it with no positive action (he names the order
+        // as the breach command does: disrupt.order_meant, as staff read no record table)
         try order("O-prob", type: "dvpo", starts: today.adding(days: -10), ends: nil, address: "1 Hidden Row",
                   agency: "probation", sensitivity: "restricted")
         let officer = try staffSession(fx.probation)
@@ -213,7 +215,7 @@ struct AlertCommandTests {
         try officer.execute("""
             INSERT INTO disrupt.breach (source_ref, person_id, order_id, occurred_on, action_taken, agency)
             SELECT 'B-prob', pe.id, co.id, \(today)::date, 'warning', 'probation'
-              FROM disrupt.person pe JOIN disrupt.court_order co ON co.person_id = pe.id AND co.source_ref = 'O-prob'
+              FROM disrupt.person pe JOIN disrupt.order_meant('O-prob') co ON co.person_id = pe.id
              WHERE pe.person_ref = \(fx.personRef)
             """)
         try db.execute("UPDATE disrupt.reminder SET shown_on = current_date WHERE kind = 'breach_no_positive_action'")
@@ -275,19 +277,24 @@ struct AlertCommandTests {
             """)
         try incident("I-old-prob", on: today.adding(days: -200), party: "V-inc", agency: "probation", sensitivity: "restricted")
         try incident("I-old-own", on: today.adding(days: -200), party: "V-own", agency: "police", sensitivity: "restricted")
-        // a probation officer records new incidents against each
+        // a probation officer records new incidents against each (naming the party as the entry
+        // commands do: disrupt.party_meant, as staff read no record table)
         let officer = try staffSession(fx.probation)
         defer { officer.close() }
         _ = try takeWakes()
         for party in ["V-rel", "V-inc", "V-own"] {
             try officer.execute("""
                 INSERT INTO disrupt.incident (source_ref, person_id, party_id, occurred_on, agency)
-                SELECT \("I-now-" + party), pe.id, pa.id, \(today)::date, 'probation'
-                  FROM disrupt.person pe, disrupt.party pa WHERE pe.person_ref = \(fx.personRef) AND pa.party_ref = \(party)
+                SELECT \("I-now-" + party), pe.id, disrupt.party_meant(\(party)), \(today)::date, 'probation'
+                  FROM disrupt.person pe WHERE pe.person_ref = \(fx.personRef)
                 """)
             // every insert wakes the service, alert or not, and says nothing of how many
             #expect(try takeWakes() == [try pid(officer)], "\(party)")
         }
+        #expect(try db.query("""
+            SELECT count(*)::int AS n FROM disrupt.incident i JOIN disrupt.party pa ON pa.id = i.party_id
+             WHERE i.source_ref = 'I-now-' || pa.party_ref AND pa.party_ref IN ('V-rel', 'V-inc', 'V-own')
+            """)[0].decode("n", as: Int.self) == 3, "each names the party he meant")
         let victims = try inbox(fx.spoc).filter { $0["kind"] as? String == "new_victim" }.compactMap { $0["message"] as? String }
         #expect(victims.contains { $0.contains("I-now-V-rel ") } && victims.contains { $0.contains("I-now-V-inc ") }, "\(victims)")
         // his own agency's restricted incident he may see: not new to him
@@ -700,22 +707,36 @@ struct AlertCommandTests {
         #expect((items.first?["message"] as? String)?.contains("protected address") == true)
         #expect(!"\(try inbox(fx.chair, all: true))".contains("Heron"))  // the address itself is named nowhere
 
-        // another agency neither reads the address nor hears of the alert
+        // stored as imported: the police's, restricted, the address whole
+        let stored = try db.query("SELECT protected_address, agency, sensitivity FROM disrupt.court_order WHERE source_ref = 'O-addr'")
+        #expect(stored.count == 1)
+        #expect(try stored.first?.decode("protected_address", as: String.self) == "Flat 2, 7 Heron Walk, Dunmere")
+        #expect(try stored.first?.decode("agency", as: String.self) == "police")
+        #expect(try stored.first?.decode("sensitivity", as: String.self) == "restricted")
+
+        // another agency neither reads the address nor hears of the alert: no staff login reads
+        // the record tables in psql (reading.sql), and its dossier shows neither the order nor the incidents
         let probation = try staffSession(fx.probation)
         defer { probation.close() }
-        #expect(try probation.query("SELECT count(*)::int AS n FROM disrupt.court_order WHERE protected_address IS NOT NULL")[0].decode("n", as: Int.self) == 0)
-        #expect(try probation.query("SELECT count(*)::int AS n FROM disrupt.incident WHERE address IS NOT NULL")[0].decode("n", as: Int.self) == 0)
+        #expect(sqlState { _ = try probation.query("SELECT count(*)::int AS n FROM disrupt.court_order WHERE protected_address IS NOT NULL") } == "42501")
+        #expect(sqlState { _ = try probation.query("SELECT count(*)::int AS n FROM disrupt.incident WHERE address IS NOT NULL") } == "42501")
+        let dossier = try probation.query("SELECT disrupt.person_dossier(id)::text AS d FROM disrupt.person WHERE person_ref = \(fx.personRef)")[0]
+            .decode("d", as: String.self)
+        #expect(!dossier.contains("Heron") && !dossier.contains("O-addr") && !dossier.contains("I-on-end"), "\(dossier)")
         let shown = try fx.run(["person", "show", fx.personRef, "--purpose", "address test", "--format", "json"], as: fx.probation)
         #expect(shown.status == 0 && !shown.stdout.contains("Heron") && !shown.stdout.contains("O-addr"), "\(shown.stderr)")
         let healthChair = "hchair_\(UUID().uuidString.prefix(6).lowercased())"
         try db.execute("SELECT disrupt.staff_add(\(healthChair), 'Hilary Chair', 'health', 'chair')")
         let listed = try fx.run(["alerts", "--format", "json"], as: healthChair)
         #expect(listed.status == 0 && !listed.stdout.contains("I-on-end"))
-        // its own agency reads it
+        // its own agency sees the order and the incidents (the address itself no command shows,
+        // and no staff login reads the table it is in)
         let police = try staffSession(fx.spoc)
         defer { police.close() }
-        #expect(try police.query("SELECT protected_address FROM disrupt.court_order WHERE source_ref = 'O-addr'")[0].decode("protected_address", as: String.self)
-                == "Flat 2, 7 Heron Walk, Dunmere")
+        #expect(sqlState { _ = try police.query("SELECT protected_address FROM disrupt.court_order WHERE source_ref = 'O-addr'") } == "42501")
+        let own = try police.query("SELECT disrupt.person_dossier(id)::text AS d FROM disrupt.person WHERE person_ref = \(fx.personRef)")[0]
+            .decode("d", as: String.self)
+        #expect(own.contains("O-addr") && own.contains("I-on-end") && !own.contains("Heron"), "\(own)")
     }
 
     @Test func anAlertOnRestrictedRecordsOfTwoAgenciesIsListedOnlyToWhomMaySeeThemAll() throws {
@@ -769,11 +790,12 @@ struct AlertCommandTests {
                 UPDATE disrupt.reminder r SET shown_on = \(utcToday.adding(days: 1))::date
                   FROM disrupt.incident i WHERE r.kind = 'suspected_breach' AND r.subject_id = i.id AND i.source_ref = \("I-zone\(n)")
                 """)
+            // (the incident's id read here: staff read no record table)
+            let incidentID: Int64 = try writer.query("SELECT id FROM disrupt.incident WHERE source_ref = \("I-zone\(n)")")[0].decode("id")
             let reader = try staffSession(fx.spoc, timeZone: zone)
             defer { reader.close() }
             let kinds: [String] = try reader.query("""
-                SELECT x.kind FROM disrupt.inbox() x JOIN disrupt.incident i ON x.subject_table = 'incident' AND x.subject_id = i.id
-                 WHERE i.source_ref = \("I-zone\(n)")
+                SELECT x.kind FROM disrupt.inbox() x WHERE x.subject_table = 'incident' AND x.subject_id = \(incidentID)
                 """).map { try $0.decode("kind") }
             #expect(kinds == ["new_incident"], "\(zone) \(kinds)")
         }

@@ -9,8 +9,10 @@ import Testing
 /// escalating and repeat for every person of a generated force of 5,000 people.
 ///
 /// The force is generated and imported with the real binary. The sweep over every person calls
-/// in-process what the commands call: the dossier (`PersonDossierReader`'s SQL and decoder, in
-/// batches and without the consultation row, which is what makes one read per person slow)
+/// in-process what the commands call: the dossier (`disrupt.person_dossier` and
+/// `PersonDossierReader`'s decoder, in batches under one consultation for the whole sweep rather
+/// than a consultation row per person, which is what makes one read per person slow; the
+/// function applies row-level security even to the superuser, so the sweep opens that one first)
 /// with `TriggerEvaluator` for `triggers` and `SummaryBuilder` for `summary`, and `AgendaStore`
 /// for `agenda`. The agenda is also run through the binary and compared with the in-process one
 /// for every person, and a sample of people goes through `triggers` and `summary` of the binary. The meeting is the force's
@@ -39,6 +41,8 @@ struct FlagAgreementTests {
         let db = try TestCluster.superuserConnection(database: location.testDatabaseName)
         defer { db.close() }
         try db.execute("ANALYZE")
+        // disrupt.person_dossier is NULL for a session with no committed consultation, superuser or not
+        try Consultation(purpose: "test: flag agreement sweep", scope: "test").open(on: db)
         let separate: Int = try db.query("SELECT count(*)::int AS n FROM disrupt.incident WHERE separate_event")[0]["n"]
         #expect(separate > 0, "the generator marks some same-day records as separate events")
 
@@ -50,7 +54,7 @@ struct FlagAgreementTests {
         for start in stride(from: 0, to: ids.count, by: 500) {
             let batch = ids[start..<min(ids.count, start + 500)].map(String.init)
             let rows = try db.query("""
-                SELECT (\(unsafeSQL: PersonDossierReader.dossierSQL))::text AS dossier FROM disrupt.person p
+                SELECT disrupt.person_dossier(p.id)::text AS dossier FROM disrupt.person p
                 WHERE p.id = ANY (\(batch)::bigint[])
                 """)
             #expect(rows.count == batch.count)

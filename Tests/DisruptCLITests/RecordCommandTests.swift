@@ -121,7 +121,9 @@ struct RecordCommandTests {
         let staff = try PostgresConnection(location.asUser(police).configuration)
         defer { staff.close() }
         try Consultation(purpose: "record command test", scope: "test").open(on: staff)
-        let id: Int64 = try staff.query("SELECT id FROM disrupt.forum_link WHERE source_ref = \(link)")[0].decode("id")
+        // (the link's id as `link update` finds it: staff read no record table, reading.sql)
+        #expect(sqlState { _ = try staff.query("SELECT id FROM disrupt.forum_link WHERE source_ref = \(link)") } == "42501")
+        let id: Int64 = try staff.query("SELECT id FROM disrupt.link_to_change(\(link))")[0].decode("id")
         var refusal: String?
         do { _ = try staff.query("SELECT disrupt.link_update(\(id), NULL, NULL, NULL, NULL, NULL, 2::smallint)") } catch let error as PostgresError { refusal = error.sqlState }
         #expect(refusal == "22023")

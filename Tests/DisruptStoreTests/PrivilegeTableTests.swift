@@ -18,7 +18,7 @@ struct PrivilegeTableTests {
                    WHERE t.attrelid = c.oid AND a.grantee = r.oid) x), '-') AS privileges
         FROM pg_class c CROSS JOIN pg_roles r
         WHERE c.relnamespace = 'disrupt'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'S')
-          AND r.rolname IN ('disrupt_staff', 'disrupt_admin', 'disrupt_service')
+          AND r.rolname IN ('disrupt_staff', 'disrupt_admin', 'disrupt_service', 'disrupt_reader')
         ORDER BY 1, 2
         """
 
@@ -35,7 +35,7 @@ struct PrivilegeTableTests {
         }
         let expected = order.map { name in
             let p = byRelation[name]!
-            return "| \(name) | \(p["disrupt_staff"]!) | \(p["disrupt_admin"]!) | \(p["disrupt_service"]!) |"
+            return "| \(name) | \(p["disrupt_staff"]!) | \(p["disrupt_admin"]!) | \(p["disrupt_service"]!) | \(p["disrupt_reader"]!) |"
         }
         let readme = try String(contentsOfFile: Self.readmePath, encoding: .utf8)
         guard let begin = readme.range(of: "<!-- privileges:begin -->"), let end = readme.range(of: "<!-- privileges:end -->") else {

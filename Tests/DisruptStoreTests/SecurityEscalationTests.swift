@@ -57,6 +57,12 @@ struct SecurityEscalationTests {
         #expect(sqlState { try owner.execute("DELETE FROM disrupt.audit_log") } == "42501")
     }
 
+    /// The functions disrupt_reader owns: SQL/definitions/reading.sql, and the three that read the
+    /// record tables as the caller sees them in their own files.
+    static let readers = ["person_dossier", "risk_facts", "risk_parties", "holds_record_from", "referrals_waiting", "party_meant",
+                          "order_meant", "marker_to_change", "link_to_change", "person_find", "person_candidates",
+                          "ref_in_use", "import_run", "agenda"]
+
     @Test func everySecurityDefinerFunctionPinsItsSearchPathWithTempLast() throws {
         let db = try fixture.superuser()
         defer { db.close() }
@@ -73,8 +79,10 @@ struct SecurityEscalationTests {
             let path: String? = try row.decode("path")
             #expect(path?.hasSuffix("pg_temp") == true, "\(name): search_path \(path ?? "not set")")
             #expect(path?.hasPrefix("pg_catalog") == true, "\(name): search_path \(path ?? "not set")")
-            // the three login functions run with CREATEROLE, as disrupt_role_admin (issue 12)
-            let owner = name.contains("staff_login_") ? "disrupt_role_admin" : "disrupt_owner"
+            // the three login functions run with CREATEROLE, as disrupt_role_admin; the readers of
+            // the record tables under the caller's policies, as disrupt_reader (issue 12)
+            let owner = name.contains("staff_login_") ? "disrupt_role_admin"
+                : Self.readers.contains(String(name.prefix { $0 != "(" }).replacingOccurrences(of: "disrupt.", with: "")) ? "disrupt_reader" : "disrupt_owner"
             #expect(try row.decode("owner", as: String.self) == owner, "\(name)")
             #expect(try row.decode("super", as: Bool.self) == false && row.decode("bypass", as: Bool.self) == false, "\(name)")
         }

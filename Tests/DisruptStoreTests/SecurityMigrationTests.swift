@@ -40,13 +40,14 @@ struct SecurityMigrationTests {
             #expect(failures.all.isEmpty, "round \(round)")
             for connection in connections { #expect(try Migrator().isCurrent(connection)) }
             let roles = try admin.query("SELECT rolname::text AS name FROM pg_roles WHERE rolname LIKE 'disrupt\\_%' ORDER BY 1").map { try $0.decode("name", as: String.self) }
-            // disrupt_login and disrupt_role_admin: migration 0007 (issue 12)
-            #expect(roles == ["disrupt_admin", "disrupt_login", "disrupt_owner", "disrupt_role_admin", "disrupt_service", "disrupt_staff"])
+            // disrupt_login and disrupt_role_admin: migration 0007; disrupt_reader: 0022 (issue 12)
+            #expect(roles == ["disrupt_admin", "disrupt_login", "disrupt_owner", "disrupt_reader", "disrupt_role_admin", "disrupt_service", "disrupt_staff"])
+            #expect(try admin.query("SELECT pg_has_role('disrupt_reader', 'disrupt_staff', 'MEMBER') AS member")[0].decode("member", as: Bool.self))
             #expect(try admin.query("SELECT rolcreaterole FROM pg_roles WHERE rolname = 'disrupt_owner'")[0].decode("rolcreaterole", as: Bool.self) == false)
             #expect(try admin.query("SELECT pg_has_role('disrupt_admin', 'disrupt_staff', 'MEMBER') AS member")[0].decode("member", as: Bool.self))
             connections.forEach { $0.close() }
             for name in names { try admin.execute("DROP DATABASE \(identifier: name) WITH (FORCE)") }
-            try admin.execute("DROP ROLE disrupt_admin, disrupt_staff, disrupt_service, disrupt_owner, disrupt_login, disrupt_role_admin")
+            try admin.execute("DROP ROLE disrupt_admin, disrupt_staff, disrupt_service, disrupt_owner, disrupt_login, disrupt_role_admin, disrupt_reader")
         }
     }
 }

@@ -13,12 +13,21 @@ struct SecurityRowLevelTests {
         fixture = try SecurityFixture.shared.get()
     }
 
+    /// The fixture's markers `db` sees of its person, read as the CLI reads them: through his
+    /// dossier (`disrupt.person_dossier`, SQL/definitions/reading.sql; staff may not SELECT the
+    /// record tables).
+    func dossierMarkers(_ db: PostgresConnection) throws -> Set<String> {
+        Set(try db.query("""
+            SELECT m ->> 'source_ref' AS source_ref
+            FROM jsonb_array_elements(disrupt.person_dossier(\(fixture.personID)) -> 'markers') m
+            WHERE m ->> 'source_ref' = ANY(\(fixture.markers))
+            """).map { try $0.decode("source_ref") })
+    }
+
     func markers(as login: String) throws -> Set<String> {
         let db = try fixture.connect(as: login)
         defer { db.close() }
-        return try db.asConsulting {
-            Set(try db.query("SELECT source_ref FROM disrupt.marker WHERE source_ref = ANY(\(fixture.markers))").map { try $0.decode("source_ref") })
-        }
+        return try db.asConsulting { try dossierMarkers(db) }
     }
 
     @Test func restrictedMarkersAreAbsentForOtherAgenciesAndSharedOnesVisible() throws {
@@ -27,14 +36,22 @@ struct SecurityRowLevelTests {
         #expect(try markers(as: f.health) == [f.marker("hr"), f.marker("hs"), f.marker("ps")])
         #expect(try markers(as: f.police) == [f.marker("hs"), f.marker("pr"), f.marker("ps")])
         #expect(try markers(as: f.admin) == [f.marker("hr"), f.marker("hs"), f.marker("pr"), f.marker("ps")])
-        // asked for by its key, a hidden row is simply not there (no error that confirms it exists)
+        // the table itself is not staff's to SELECT, consultation or not (reading.sql)
         let db = try fixture.connect(as: f.probation)
         defer { db.close() }
-        #expect(try db.asConsulting { try db.query("SELECT note FROM disrupt.marker WHERE source_ref = \(f.marker("hr"))") }.isEmpty)
+        #expect(sqlState { _ = try db.asConsulting { try db.query("SELECT note FROM disrupt.marker WHERE source_ref = \(f.marker("hr"))") } } == "42501")
+        // asked for by its key, a hidden row is simply not there (no error that confirms it exists)
+        func inUse(_ db: PostgresConnection, _ ref: String) throws -> Bool {
+            try db.query("SELECT disrupt.ref_in_use('marker', \(ref)) AS used")[0].decode("used")
+        }
+        #expect(try db.asConsulting { try inUse(db, f.marker("hr")) } == false)
+        #expect(try db.asConsulting { try inUse(db, f.marker("hs")) } == true)
         // and in a session that has not consulted even a shared row is not there
         let unconsulted = try fixture.connect(as: f.probation)
         defer { unconsulted.close() }
-        #expect(try unconsulted.query("SELECT note FROM disrupt.marker WHERE source_ref = \(f.marker("hs"))").isEmpty)
+        #expect(try inUse(unconsulted, f.marker("hs")) == false)
+        #expect(try dossierMarkers(unconsulted).isEmpty)
+        #expect(sqlState { _ = try unconsulted.query("SELECT note FROM disrupt.marker WHERE source_ref = \(f.marker("hs"))") } == "42501")
     }
 
     @Test func anotherAgencysRecordCannotBeUpdatedOrDeleted() throws {
@@ -103,7 +120,7 @@ struct SecurityRowLevelTests {
         let login = try f.addStaff("gone")
         let open = try f.connect(as: login)
         defer { open.close() }
-        #expect(try open.asConsulting { try open.query("SELECT 1 FROM disrupt.marker WHERE source_ref = ANY(\(f.markers))") }.count == 2)
+        #expect(try open.asConsulting { try dossierMarkers(open) }.count == 2)
         // a consultation opened before the login is disabled ...
         try open.execute("BEGIN")
         try open.execute("SELECT disrupt.consult('before the disable', 'test')")
@@ -111,9 +128,10 @@ struct SecurityRowLevelTests {
         defer { admin.close() }
         try admin.execute("SELECT disrupt.staff_disable(\(login), 'left the service')")
         // ... reads nothing after it, and no new one can be opened
-        #expect(try open.query("SELECT 1 FROM disrupt.marker WHERE source_ref = ANY(\(f.markers))").isEmpty)
+        #expect(try dossierMarkers(open).isEmpty)
         #expect(try open.query("SELECT 1 FROM disrupt.person").isEmpty)
         try open.execute("COMMIT")
+        #expect(sqlState { _ = try open.query("SELECT 1 FROM disrupt.marker WHERE source_ref = ANY(\(f.markers))") } == "42501")
         #expect(sqlState { try open.execute("SELECT disrupt.consult('after the disable', 'test')") } == "42501")
         // its open session learns no keys of other agencies' rows either
         #expect(sqlState { _ = try open.query("SELECT disrupt.import_hidden_keys('markers', NULL, \(f.markers)) AS k") } == "42501")
@@ -137,7 +155,20 @@ struct SecurityRowLevelTests {
         let merger = try f.connect(as: f.admin)
         defer { merger.close() }
         #expect(try merger.query("SELECT disrupt.merge_person(\("Q-\(f.token)-1"), \("Q-\(f.token)-2"), 'same man') AS id").count == 1)
-        #expect(try db.asConsulting { try db.query("SELECT 1 FROM disrupt.alias a JOIN disrupt.person p ON p.id = a.person_id WHERE p.person_ref = \("Q-\(f.token)-1") AND disrupt.fold(a.alias_name) = 'zoe bronte'") }.count == 1)
+        // the merged name is now the survivor's alias, as her dossier shows it (staff read aliases
+        // through disrupt.person_dossier and disrupt.person_find, never the table)
+        #expect(try db.asConsulting {
+            try db.query("""
+                SELECT 1 FROM disrupt.person p, jsonb_array_elements(disrupt.person_dossier(p.id) -> 'aliases') a
+                WHERE p.person_ref = \("Q-\(f.token)-1") AND disrupt.fold(a ->> 'name') = 'zoe bronte'
+                """)
+        }.count == 1)
+        // and `person find` shows the survivor alone
+        #expect(try db.asConsulting { try PersonSearch().find("Bronte", on: db).map(\.personRef).filter { $0.contains(f.token) } }
+                == ["Q-\(f.token)-1"])
+        #expect(sqlState {
+            _ = try db.asConsulting { try db.query("SELECT 1 FROM disrupt.alias a WHERE disrupt.fold(a.alias_name) = 'zoe bronte'") }
+        } == "42501")
         // ANALYZE evaluates the fold indexes as the table owner (as autovacuum does)
         try admin.execute("SET ROLE disrupt_owner")
         try admin.execute("ANALYZE disrupt.person")

@@ -96,28 +96,12 @@ public struct MeetingReader: Sendable {
     }
 
     /// Every Marac referral the reader may see that no hearing has answered yet (answered: heard at
-    /// the hearing listed for it, or at a hearing held after the day it was made), longest waiting first.
+    /// the hearing listed for it, or at a hearing held after the day it was made), longest waiting
+    /// first: `disrupt.referrals_waiting` (SQL/definitions/reading.sql).
     public func waiting(asOf: Day, limitDays: Int, on db: PostgresConnection) throws -> [WaitingReferral] {
         try db.transaction {
             try db.query("""
-                SELECT jsonb_build_object('referral', r.source_ref, 'person_ref', pe.person_ref, 'victim_ref', pa.party_ref,
-                           'referred_on', r.referred_on, 'criterion', r.criterion, 'dash_score', r.dash_score,
-                           'case_ref', c.case_ref, 'listed_at', l.meeting_ref, 'listed_on', l.held_on,
-                           'days_waiting', \(asOf)::date - r.referred_on,
-                           'over_limit', \(asOf)::date - r.referred_on > \(limitDays)::int)::text AS j
-                  FROM disrupt.referral r
-                  JOIN disrupt.person pe ON pe.id = r.person_id
-                  LEFT JOIN disrupt.party pa ON pa.id = r.party_id
-                  LEFT JOIN disrupt.case_referral cr ON cr.referral_id = r.id
-                  LEFT JOIN disrupt.forum_case c ON c.id = cr.case_id
-                  LEFT JOIN LATERAL (SELECT m.meeting_ref, m.held_on FROM disrupt.hearing h JOIN disrupt.meeting m ON m.id = h.meeting_id
-                                      WHERE h.case_id = c.id AND h.status = 'listed' AND m.status = 'planned'
-                                      ORDER BY m.held_on LIMIT 1) l ON true
-                 WHERE r.referred_on <= \(asOf)::date
-                   AND NOT EXISTS (SELECT 1 FROM disrupt.hearing h
-                                    WHERE h.case_id = c.id AND h.status = 'heard'
-                                      AND (h.referral_id = r.id OR h.heard_on > r.referred_on))
-                 ORDER BY r.referred_on, r.source_ref
+                SELECT w AS j FROM disrupt.referrals_waiting(\(asOf)::date, \(limitDays)::int) w
                 """).map { try Self.decode(WaitingReferral.self, $0) }
         }
     }

@@ -47,45 +47,13 @@ public struct PersonResolver: Sendable {
 
     /// Every live person the text could mean (empty when none).
     public func candidates(_ text: String, on db: PostgresConnection) throws -> [PersonReference] {
-        // One round trip: an exact reference or PNC id wins (merged records lead to their
-        // survivor; of two visible rows with one key, the one disrupt.ref_rank prefers);
-        // otherwise exact names and aliases.
-        let rows = try db.query("""
-            WITH RECURSIVE direct AS (
-                SELECT x.id, x.merged_into, 0 AS hops FROM (
-                    (SELECT p.id, p.merged_into FROM disrupt.person p WHERE p.person_ref = \(text)
-                      ORDER BY disrupt.ref_rank(p.agency, p.sensitivity, disrupt.caller_agency()) LIMIT 1)
-                    UNION
-                    (SELECT p.id, p.merged_into FROM disrupt.person p WHERE p.pnc_id = \(text)
-                      ORDER BY disrupt.ref_rank(p.agency, p.sensitivity, disrupt.caller_agency()) LIMIT 1)) x
-                UNION ALL
-                SELECT p.id, p.merged_into, d.hops + 1 FROM disrupt.person p JOIN direct d ON p.id = d.merged_into WHERE d.hops < 20
-            ),
-            by_ref AS (SELECT id FROM direct WHERE merged_into IS NULL),
-            by_name AS (
-                SELECT p.id FROM disrupt.person p
-                WHERE p.merged_into IS NULL
-                  AND disrupt.fold(p.family_name) = disrupt.fold(regexp_replace(\(text), '^.*\\s', ''))
-                  AND disrupt.fold(concat_ws(' ', p.given_name, p.family_name)) = disrupt.fold(\(text))
-                UNION
-                SELECT p.id FROM disrupt.alias a JOIN disrupt.person p ON p.id = a.person_id
-                WHERE p.merged_into IS NULL AND disrupt.fold(a.alias_name) = disrupt.fold(\(text))
-            ),
-            chosen AS (
-                SELECT id FROM by_ref
-                UNION
-                SELECT id FROM by_name WHERE NOT EXISTS (SELECT 1 FROM by_ref)
-            )
-            SELECT p.id, p.person_ref, p.given_name, p.family_name, p.date_of_birth
-            FROM disrupt.person p JOIN chosen c ON c.id = p.id
-            ORDER BY p.person_ref
-            LIMIT 50
-            """)
+        // an exact reference or PNC id wins, else exact names and aliases (reading.sql)
+        let rows = try db.query("SELECT * FROM disrupt.person_candidates(\(text))")
         return try rows.records(as: PersonReference.self)
     }
 }
 
-/// Read by column name from the query above.
+/// Read by column name from `disrupt.person_candidates` (and `person(id:)` above).
 extension PersonReference: FetchableRecord {
     public init(row: PostgresRow) throws {
         self.init(

@@ -56,18 +56,11 @@ struct RecordChecks {
         }
     }
 
-    /// Ends a look-up by reference: of the rows the caller sees with one natural key (their
-    /// agency's and a shared one, migration 0011), the one `disrupt.ref_rank` says it means.
-    static let theRowMeant = "ORDER BY disrupt.ref_rank(agency, sensitivity, disrupt.caller_agency()) LIMIT 1"
-
-    /// Narrows a look-up to the rows the caller may change: her agency's, or any for an
-    /// administrator (what `disrupt.marker_end` and `disrupt.link_update` check again).
-    static let mayChange = "AND disrupt.may_change(agency)"
-
-    /// The id of the party with this reference (exit 3 when there is none).
+    /// The id of the party with this reference (exit 3 when there is none): of the rows the caller
+    /// sees with it, the one `disrupt.party_meant` says it means.
     func party(_ ref: String) throws -> Int64 {
-        let rows = try db.query("SELECT id FROM disrupt.party WHERE party_ref = \(ref) \(unsafeSQL: RecordChecks.theRowMeant)")
-        guard let row = rows.first else {
+        let rows = try db.query("SELECT disrupt.party_meant(\(ref)) AS id")
+        guard let row = rows.first, try row.decode("id", as: Int64?.self) != nil else {
             throw StoreError(.notFound, "no party with reference '\(ref)'", hint: "Add one with: disrupt party add --ref \(ref) --family-name NAME --kind victim")
         }
         return try row["id"]

@@ -126,10 +126,7 @@ public struct RecordStore {
     /// Ends a marker: sets its expiry date.
     public func endMarker(_ ref: String, on day: Day) throws {
         try db.transaction {
-            let rows = try db.query("""
-                SELECT id, recorded_on FROM disrupt.marker WHERE source_ref = \(ref) \(unsafeSQL: RecordChecks.mayChange)
-                \(unsafeSQL: RecordChecks.theRowMeant)
-                """)
+            let rows = try db.query("SELECT id, recorded_on FROM disrupt.marker_to_change(\(ref))")
             guard let row = rows.first else { throw StoreError(.notFound, "no marker with reference '\(ref)'") }
             try RecordChecks.ordered(("its recorded date", try row["recorded_on"] as Day), ("--on", day))
             _ = try db.query("SELECT disrupt.marker_end(\(try row.decode("id", as: Int64.self)), \(day))")
@@ -163,7 +160,7 @@ public struct RecordStore {
             let person = try person(text)
             var orderID: Int64?
             if let order = new.order {
-                let rows = try db.query("SELECT id, person_id FROM disrupt.court_order WHERE source_ref = \(order) \(unsafeSQL: RecordChecks.theRowMeant)")
+                let rows = try db.query("SELECT id, person_id FROM disrupt.order_meant(\(order))")
                 guard let row = rows.first else { throw StoreError(.notFound, "no order with reference '\(order)'") }
                 guard try row.decode("person_id", as: Int64.self) == person.id else {
                     throw StoreError(.failure, "order \(order) is not an order on \(person.ref)")
@@ -218,10 +215,7 @@ public struct RecordStore {
         let status = try change.status.map { try RecordChecks.oneOf($0, LinkStatus.allCases.map(\.rawValue), "status") }
         try RecordChecks.within(change.mappaLevel, 1...3, "--mappa-level")
         try db.transaction {
-            let rows = try db.query("""
-                SELECT id, forum FROM disrupt.forum_link WHERE source_ref = \(ref) \(unsafeSQL: RecordChecks.mayChange)
-                \(unsafeSQL: RecordChecks.theRowMeant)
-                """)
+            let rows = try db.query("SELECT id, forum FROM disrupt.link_to_change(\(ref))")
             guard let row = rows.first else { throw StoreError(.notFound, "no forum link with reference '\(ref)'") }
             let forum: String = try row["forum"]
             if change.mappaLevel != nil, forum != "mappa" {

@@ -183,59 +183,10 @@ public struct FactsLoader: Sendable {
         return Day(daysSince1970: days)
     }
 
-    /// Columns: k (the section: p person, m marker, i incident, b breach, o order, r relationship,
-    /// f referral, l forum link), person_id, ref, party_id (the party an incident, relationship,
-    /// order or referral names, or the party a breach's order protects), then per section
-    /// t1...t4 (text), d1...d4 (date), n1, n2 (int) and b1 (bool: a relationship's contact, an
-    /// incident's separate event). $1/$2 bound the person ids; $3 (bigint[] or NULL) narrows
-    /// them to a list; $4 true reads shared rows only (records and the orders behind breaches).
-    /// Each section is a range scan of its table's person index; a breach's order is one probe
-    /// of its primary key. Parties are not joined here (see `PartyDirectory`).
-    static let sql = """
-        SELECT 'p' AS k, p.id AS person_id, p.person_ref AS ref, NULL::bigint AS party_id, NULL::text AS t1,
-               NULL::text AS t2, NULL::text AS t3, NULL::text AS t4, NULL::date AS d1, NULL::date AS d2,
-               NULL::date AS d3, NULL::date AS d4, NULL::int AS n1, NULL::int AS n2, NULL::bool AS b1
-        FROM disrupt.person p
-        WHERE p.id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR p.id = ANY ($3::bigint[])) AND p.merged_into IS NULL
-        UNION ALL
-        SELECT 'm', m.person_id, m.source_ref, NULL, m.kind, m.agency, m.sensitivity, NULL, m.recorded_on, m.expires_on,
-               NULL, NULL, NULL, NULL, NULL
-        FROM disrupt.marker m
-        WHERE m.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR m.person_id = ANY ($3::bigint[])) AND (NOT $4::bool OR m.sensitivity = 'shared')
-        UNION ALL
-        SELECT 'i', i.person_id, i.source_ref, i.party_id, i.offence, i.agency, NULL, NULL, i.occurred_on, NULL, NULL, NULL,
-               i.gravity, NULL, i.separate_event
-        FROM disrupt.incident i
-        WHERE i.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR i.person_id = ANY ($3::bigint[])) AND (NOT $4::bool OR i.sensitivity = 'shared')
-        UNION ALL
-        SELECT 'b', b.person_id, b.source_ref, o.protected_party_id, o.order_type, COALESCE(b.action_taken, 'none'), NULL, NULL,
-               b.occurred_on, NULL, NULL, NULL, NULL, NULL, NULL
-        FROM disrupt.breach b
-        -- LIMIT keeps this a probe of the order's primary key per breach (never a scan of every order)
-        LEFT JOIN LATERAL (SELECT o.order_type, o.protected_party_id FROM disrupt.court_order o
-                           WHERE o.id = b.order_id AND (NOT $4::bool OR o.sensitivity = 'shared') LIMIT 1) o ON true
-        WHERE b.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR b.person_id = ANY ($3::bigint[])) AND (NOT $4::bool OR b.sensitivity = 'shared')
-        UNION ALL
-        SELECT 'o', o.person_id, o.source_ref, o.protected_party_id, o.order_type, NULL, NULL, NULL, o.starts_on, o.ends_on,
-               NULL, NULL, NULL, NULL, NULL
-        FROM disrupt.court_order o
-        WHERE o.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR o.person_id = ANY ($3::bigint[])) AND (NOT $4::bool OR o.sensitivity = 'shared')
-        UNION ALL
-        SELECT 'r', r.person_id, 'relationship-' || r.id, r.party_id, r.relationship, NULL, NULL, NULL, r.from_on, r.to_on,
-               NULL, NULL, NULL, NULL, COALESCE(r.has_contact, false)
-        FROM disrupt.relationship r
-        WHERE r.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR r.person_id = ANY ($3::bigint[])) AND (NOT $4::bool OR r.sensitivity = 'shared')
-        UNION ALL
-        SELECT 'f', f.person_id, f.source_ref, f.party_id, f.criterion, NULL, NULL, NULL, f.referred_on, NULL, NULL, NULL,
-               NULL, NULL, NULL
-        FROM disrupt.referral f
-        WHERE f.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR f.person_id = ANY ($3::bigint[])) AND (NOT $4::bool OR f.sensitivity = 'shared')
-        UNION ALL
-        SELECT 'l', l.person_id, l.source_ref, NULL, l.forum, l.status, l.lead_agency, l.iom_cohort, l.next_review_on,
-               l.licence_ends_on, l.starts_on, l.ends_on, l.mappa_category, l.mappa_level, NULL
-        FROM disrupt.forum_link l
-        WHERE l.person_id BETWEEN $1::bigint AND $2::bigint AND ($3::bigint[] IS NULL OR l.person_id = ANY ($3::bigint[])) AND (NOT $4::bool OR l.sensitivity = 'shared')
-        """
+    /// The records of `disrupt.risk_facts` (SQL/definitions/reading.sql, which names the columns):
+    /// $1/$2 bound the person ids, $3 (bigint[] or NULL) narrows them to a list, $4 true reads
+    /// shared rows only. Parties are not joined there (see `PartyDirectory`).
+    static let sql = "SELECT * FROM disrupt.risk_facts($1::bigint, $2::bigint, $3::bigint[], $4::bool)"
 }
 
 /// The parties records name, by id, as the login that read them may see them (row-level
@@ -259,9 +210,7 @@ public struct PartyDirectory: Sendable {
             return
         }
         let rows = try db.queryBinary("""
-            SELECT id, party_ref, kind, date_of_birth FROM disrupt.party
-            WHERE (\(ids.map { $0.map(String.init) })::bigint[] IS NULL OR id = ANY (\(ids.map { $0.map(String.init) })::bigint[]))
-              AND (NOT \(sharedOnly)::bool OR sensitivity = 'shared')
+            SELECT * FROM disrupt.risk_parties(\(ids.map { $0.map(String.init) })::bigint[], \(sharedOnly)::bool)
             """)
         let id = try rows.position(of: "id"), ref = try rows.position(of: "party_ref")
         let kind = try rows.position(of: "kind"), born = try rows.position(of: "date_of_birth")

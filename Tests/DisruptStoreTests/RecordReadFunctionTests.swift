@@ -1,0 +1,176 @@
+import DisruptStore
+import DisruptTestSupport
+import Foundation
+import Postgres
+import Testing
+
+/// Issue 12: whoever may SELECT a table may EXPLAIN (ANALYZE) a query of it, and PostgreSQL runs
+/// a condition on an indexed column before the row-level policy, so "Rows Removed by Filter"
+/// counted the restricted rows another agency held, by value, with or without a consultation.
+/// Staff read the record tables only through the functions of SQL/definitions/reading.sql now,
+/// which refuse to run under EXPLAIN. Each attack connects as a real staff login with libpq, as
+/// psql would.
+@Suite("Security: the record tables are read through functions that EXPLAIN cannot see into")
+struct RecordReadFunctionTests {
+    let fixture: SecurityFixture
+
+    init() throws {
+        fixture = try SecurityFixture.shared.get()
+    }
+
+    static let recordTables = ["alias", "party", "relationship", "incident", "marker", "court_order", "breach", "forum_link", "referral"]
+
+    /// A restricted health person (`hidden`) and a restricted health party, with a restricted
+    /// health marker on the fixture's police person: what police must not learn of.
+    func hiddenHealthRecords(_ suffix: String) throws -> (personRef: String, partyRef: String) {
+        let f = fixture
+        let su = try f.superuser()
+        defer { su.close() }
+        let personRef = "P-\(f.token)-\(suffix)"
+        let partyRef = "V-\(f.token)-\(suffix)"
+        try su.execute("""
+            INSERT INTO disrupt.person (person_ref, pnc_id, given_name, family_name, agency, sensitivity)
+            VALUES (\(personRef), \("PNC-\(f.token)-\(suffix)"), 'Hidden', 'Zzhealth', 'health', 'restricted')
+            """)
+        try su.execute("""
+            INSERT INTO disrupt.party (party_ref, family_name, kind, agency, sensitivity)
+            VALUES (\(partyRef), 'Hidden', 'victim', 'health', 'restricted')
+            """)
+        return (personRef, partyRef)
+    }
+
+    @Test func noStaffOrAdministratorLoginMaySelectOrExplainARecordTable() throws {
+        let f = fixture
+        for login in [f.police, f.health, f.admin] {
+            let db = try f.connect(as: login)
+            defer { db.close() }
+            for consulted in [false, true] {
+                if consulted { _ = try db.query("SELECT disrupt.consult('attack test', 'psql')") }
+                for table in Self.recordTables {
+                    let column = table == "party" ? "id" : "person_id"
+                    for statement in [
+                        "SELECT count(*) FROM disrupt.\(table)",
+                        "EXPLAIN (ANALYZE) SELECT 1 FROM disrupt.\(table) WHERE \(column) = \(f.personID)",
+                        "EXPLAIN SELECT 1 FROM disrupt.\(table) WHERE \(column) = \(f.personID)",
+                    ] {
+                        #expect(sqlState { _ = try db.query(PostgresQuery(unsafeSQL: statement)) } == "42501", "\(login): \(statement)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// EXPLAIN of a call shows a Function Scan, but BUFFERS counted what it read (hidden rows
+    /// included): every reader refuses to run under EXPLAIN, however the statement reaches it.
+    @Test func aReaderFunctionRefusesToRunUnderExplain() throws {
+        let f = fixture
+        let db = try f.connect(as: f.police)
+        defer { db.close() }
+        _ = try db.query("SELECT disrupt.consult('attack test', 'psql')")
+        // the call itself reads
+        let dossier: String? = try db.query("SELECT disrupt.person_dossier(\(f.personID))::text AS d")[0].decode("d")
+        #expect(dossier?.contains(f.marker("ps")) == true)
+        for statement in [
+            "EXPLAIN (ANALYZE, BUFFERS) SELECT disrupt.person_dossier(\(f.personID))",
+            "explain (analyze) SELECT * FROM disrupt.risk_facts(\(f.personID), \(f.personID), NULL, false)",
+            "/* x */ ExPlAiN ANALYZE SELECT * FROM disrupt.person_find('Dupont')",
+            "EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM disrupt.person_candidates('P-\(f.token)')",
+            "EXPLAIN (ANALYZE, BUFFERS) SELECT disrupt.holds_record_from(\(f.personID), 'health')",
+            "EXPLAIN (ANALYZE, BUFFERS) SELECT disrupt.party_meant('V-none')",
+            "EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM disrupt.agenda('2026-12-01', NULL, 3)",
+            "EXPLAIN (ANALYZE, BUFFERS) SELECT disrupt.ref_in_use('marker', '\(f.marker("hr"))')",
+            "EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM disrupt.withheld_counts(\(f.personID)) CROSS JOIN disrupt.reminders_about(\(f.personID), '1900-01-01', '2100-01-01')",
+        ] {
+            #expect(sqlState { _ = try db.query(PostgresQuery(unsafeSQL: statement)) } == "42501", "\(statement)")
+        }
+        // a write of hers, rolled back, counted the WAL of the alerts it made for other recipients
+        try db.execute("BEGIN")
+        #expect(sqlState {
+            _ = try db.query(PostgresQuery(unsafeSQL: """
+                EXPLAIN (ANALYZE, WAL) INSERT INTO disrupt.marker (source_ref, person_id, kind, recorded_on, agency)
+                VALUES ('M-\(f.token)-wal', \(f.personID), 'weapons', '2026-01-01', 'police')
+                """))
+        } == "42501")
+        try db.execute("ROLLBACK")
+        // a prepared statement planned without EXPLAIN is refused when explained
+        try db.executeScript(unsafeSQL: "PREPARE d(bigint) AS SELECT disrupt.person_dossier($1)")
+        for _ in 0..<6 { _ = try db.query(PostgresQuery(unsafeSQL: "EXECUTE d(\(f.personID))")) }
+        #expect(sqlState { _ = try db.query(PostgresQuery(unsafeSQL: "EXPLAIN (ANALYZE, BUFFERS) EXECUTE d(\(f.personID))")) } == "42501")
+        // and the refusal says what to do
+        let refusal = failure { _ = try db.query("EXPLAIN (ANALYZE) SELECT disrupt.person_dossier(\(f.personID))") }
+        #expect(refusal?.message.contains("EXPLAIN") == true)
+        #expect(refusal?.hint?.contains("without EXPLAIN") == true)
+    }
+
+    /// With a function or a DO block of her own, a login could build "EXPL" || "AIN" on the
+    /// server, out of the statement text's sight: staff may use neither language.
+    @Test func staffCannotRunCodeOfTheirOwnOnTheServer() throws {
+        let f = fixture
+        let db = try f.connect(as: f.police)
+        defer { db.close() }
+        #expect(sqlState { try db.execute("DO $$ BEGIN PERFORM 1; END $$") } == "42501")
+        #expect(sqlState { try db.execute("CREATE FUNCTION pg_temp.f() RETURNS int LANGUAGE sql AS 'SELECT 1'") } == "42501")
+        #expect(sqlState { try db.execute("CREATE FUNCTION pg_temp.g() RETURNS int LANGUAGE plpgsql AS 'BEGIN RETURN 1; END'") } == "42501")
+        // the built-in functions that run a query's text refuse EXPLAIN
+        _ = try db.query("SELECT disrupt.consult('attack test', 'psql')")
+        #expect(sqlState {
+            _ = try db.query("SELECT query_to_xml('EXPL' || 'AIN (ANALYZE, BUFFERS) SELECT disrupt.person_dossier(\(f.personID))', true, false, '')")
+        } != nil)
+        // a superuser (a database administrator) still explains
+        let su = try f.superuser()
+        defer { su.close() }
+        #expect(try !su.query("EXPLAIN (ANALYZE) SELECT * FROM disrupt.marker WHERE person_id = \(f.personID)").isEmpty)
+    }
+
+    /// The readers answer as the policies do for the caller: nothing of another agency's
+    /// restricted person, party or marker, and nothing at all without a consultation.
+    @Test func theReadersReturnOnlyWhatTheCallerMaySee() throws {
+        let f = fixture
+        let hidden = try hiddenHealthRecords("rd")
+        let police = try f.connect(as: f.police)
+        defer { police.close() }
+        let health = try f.connect(as: f.health)
+        defer { health.close() }
+        func dossier(_ db: PostgresConnection) throws -> String? {
+            try db.query("SELECT disrupt.person_dossier(\(f.personID))::text AS d")[0].decode("d")
+        }
+        func found(_ db: PostgresConnection, _ text: String) throws -> [String] {
+            try db.query("SELECT person_ref FROM disrupt.person_find(\(text))").map { try $0.decode("person_ref") }
+        }
+        func candidates(_ db: PostgresConnection, _ text: String) throws -> Int {
+            try db.query("SELECT count(*)::int AS n FROM disrupt.person_candidates(\(text))")[0].decode("n")
+        }
+        func party(_ db: PostgresConnection) throws -> Int64? {
+            try db.query("SELECT disrupt.party_meant(\(hidden.partyRef)) AS id")[0].decode("id")
+        }
+        func healthRecord(_ db: PostgresConnection) throws -> Bool {
+            try db.query("SELECT disrupt.holds_record_from(\(f.personID), 'health') AS b")[0].decode("b")
+        }
+        // before a consultation: nothing, from either
+        for db in [police, health] {
+            #expect(try dossier(db) == nil)
+            #expect(try found(db, "Dupont").isEmpty)
+            #expect(try party(db) == nil)
+            #expect(try !healthRecord(db))
+        }
+        for db in [police, health] { _ = try db.query("SELECT disrupt.consult('reader test', 'psql')") }
+        let policeDossier = try #require(try dossier(police))
+        #expect(policeDossier.contains(f.marker("hs")) && policeDossier.contains(f.marker("pr")))
+        #expect(!policeDossier.contains(f.marker("hr")))
+        let healthDossier = try #require(try dossier(health))
+        #expect(healthDossier.contains(f.marker("hr")) && !healthDossier.contains(f.marker("pr")))
+        // the hidden person and party: found by health, not by police (by reference, PNC id or name)
+        for text in [hidden.personRef, "PNC-\(f.token)-rd", "Zzhealth"] {
+            #expect(try found(police, text).isEmpty, "\(text)")
+            #expect(try found(health, text) == [hidden.personRef], "\(text)")
+        }
+        #expect(try candidates(police, hidden.personRef) == 0)
+        #expect(try candidates(health, hidden.personRef) == 1)
+        #expect(try party(police) == nil)
+        #expect(try party(health) != nil)
+        // police sees health's shared marker on him, so he holds a health record for her too
+        #expect(try healthRecord(police) && healthRecord(health))
+        #expect(try police.query("SELECT disrupt.ref_in_use('marker', \(f.marker("hr"))) AS b")[0].decode("b", as: Bool.self) == false)
+        #expect(try health.query("SELECT disrupt.ref_in_use('marker', \(f.marker("hr"))) AS b")[0].decode("b", as: Bool.self) == true)
+    }
+}
