@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "DisruptTestSupport", dependencies: ["DisruptStore", "Postgres"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "DisruptStore", "DisruptTestSupport"]),
         .testTarget(name: "DisruptCoreTests", dependencies: ["DisruptCore"]),
-        .testTarget(name: "DisruptStoreTests", dependencies: ["DisruptStore", "DisruptCore", "Postgres", "DisruptTestSupport"]),
+        .testTarget(name: "DisruptStoreTests", dependencies: ["DisruptStore", "DisruptCore", "Postgres", "DisruptTestSupport", "CLibPQ"]),
         .testTarget(name: "DisruptCLITests", dependencies: ["DisruptCLI", "DisruptStore", "DisruptCore", "Postgres", "DisruptTestSupport", "disrupt", "disrupt-bench"]),
     ],
     swiftLanguageModes: [.v6]

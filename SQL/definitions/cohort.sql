@@ -202,6 +202,7 @@ END $$;
 -- owner_all policies that forum.sql attaches.
 CREATE FUNCTION disrupt.last_heard_on(p_person_id bigint) RETURNS date
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp AS $$
+    SELECT disrupt.refuse_explain();
     SELECT max(h.heard_on)
     FROM disrupt.person p
     JOIN disrupt.forum_case c ON c.person_id = p.id
@@ -215,6 +216,7 @@ $$;
 CREATE FUNCTION disrupt.stored_risk_on(p_person_id bigint, p_day date)
 RETURNS TABLE (as_of date, score integer, band text, rfg_total integer)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp AS $$
+    SELECT disrupt.refuse_explain();
     SELECT r.as_of, r.score, r.band, (r.rfg ->> 'total')::integer
     FROM disrupt.person p
     JOIN disrupt.risk_assessment r ON r.person_id = p.id AND r.as_of <= p_day

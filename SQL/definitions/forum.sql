@@ -870,6 +870,7 @@ DECLARE
     m disrupt.meeting;
     v_minutes jsonb;
 BEGIN
+    PERFORM disrupt.refuse_explain();
     IF disrupt.clean_reason(p_purpose) IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = 'a purpose is required to read or send minutes (personal data)';
     END IF;

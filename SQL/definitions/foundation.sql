@@ -125,23 +125,29 @@ CREATE OR REPLACE FUNCTION disrupt.is_install_admin() RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$ SELECT disrupt.install_admin_login(session_user) $$;
 
--- refuse_explain(): refused (42501) when the statement the client sent mentions EXPLAIN, unless
--- the session is a superuser's (issue 12). EXPLAIN (ANALYZE) shows what a statement read, hidden
--- rows included: "Rows Removed by Filter" of a table's policy, the BUFFERS a SECURITY DEFINER
--- function read (the dossier of a person she may see showed whether another agency held
--- restricted records about him), the WAL a write made (the alerts it made for others,
--- helper-69). caller_identity (below) calls it, so any statement of a staff login that asks who
--- she is (every function that reads or writes for her, the write policies and guards) is
--- refused under EXPLAIN; the readers of reading.sql also call it first. current_query() is the
--- text the client sent, whatever runs it (a prepared statement's EXECUTE, a nested call); any
--- mention refuses, a literal saying "explain" included (the CLI's statements never do). Staff
--- cannot build a statement's text on the server: they may use neither PL/pgSQL nor SQL functions
--- of their own (StatisticsLock), and query_to_xml and its kin refuse EXPLAIN.
+-- refuse_explain(): refused (42501) when the session is running EXPLAIN, unless it is a
+-- superuser's (issue 12). EXPLAIN (ANALYZE) shows what a statement read, hidden rows included:
+-- "Rows Removed by Filter" of a table's policy, the BUFFERS a SECURITY DEFINER function read
+-- (the dossier of a person she may see showed whether another agency held restricted records
+-- about him), the WAL a write made (the alerts it made for others, helper-69). Every function
+-- that reads personal data for a staff login calls it first (the readers of reading.sql,
+-- require_consultation, the reminder and audit readers), and so does every audited table's
+-- statement trigger, which every write fires: the refusal depends on the statement alone,
+-- never on a row. No policy may call it: a policy runs per row, only when a row is found, so
+-- its refusal would tell that a hidden row exists (helper-77 read a hidden reference that way).
+-- "Running EXPLAIN": the text the client sent mentions it (current_query(), a nested call's
+-- included), or a statement prepared or a portal bound in this session does (a protocol-level
+-- Parse of "EXPLAIN ..." run by a later "EXECUTE s" or "FETCH ALL FROM p", helper-77). Any
+-- mention refuses, a literal saying "explain" included (the CLI sends data as parameters).
+-- Staff cannot build a statement's text on the server: they may use neither PL/pgSQL nor SQL
+-- functions of their own (StatisticsLock), and query_to_xml and its kin refuse EXPLAIN.
 CREATE FUNCTION disrupt.refuse_explain() RETURNS void
 LANGUAGE plpgsql STABLE
 AS $$
 BEGIN
-    IF pg_catalog.current_query() ~* 'explain'
+    IF (pg_catalog.current_query() ~* 'explain'
+        OR EXISTS (SELECT 1 FROM pg_catalog.pg_prepared_statements s WHERE s.statement ~* 'explain')
+        OR EXISTS (SELECT 1 FROM pg_catalog.pg_cursors c WHERE c.statement ~* 'explain'))
        AND NOT (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = session_user) THEN
         RAISE EXCEPTION 'EXPLAIN is not available to staff: it shows what a statement read, rows hidden from you included'
             USING ERRCODE = '42501',
@@ -160,7 +166,6 @@ CREATE OR REPLACE FUNCTION disrupt.caller_identity(OUT agency text, OUT role tex
 LANGUAGE plpgsql STABLE  -- no SET clause (a settings switch per call; every name is qualified)
 AS $$
 BEGIN
-    PERFORM disrupt.refuse_explain();
     SELECT s.agency, s.role INTO agency, role FROM disrupt.staff s WHERE s.login = session_user AND s.active;
     admin := role IS NOT DISTINCT FROM 'admin' OR disrupt.install_admin_login(session_user);
     active := role IS NOT NULL OR admin;
@@ -215,6 +220,7 @@ DECLARE
     v_key    text;
     v_person text;
 BEGIN
+    PERFORM disrupt.refuse_explain();  -- every write fires it: no EXPLAIN (ANALYZE, WAL) of a write
     IF v_file IS NOT NULL THEN
         -- import: read the key and person straight from the transition table's columns
         -- (no per-row jsonb image of the row); the after value is built once.
@@ -246,6 +252,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
 DECLARE v_agency text := disrupt.caller_agency();
 BEGIN
+    PERFORM disrupt.refuse_explain();  -- every write fires it: no EXPLAIN (ANALYZE, WAL) of a write
     -- before/after hold the changed columns only (updated_at/updated_by excluded);
     -- rows where nothing changed are not logged.
     INSERT INTO disrupt.audit_log (agency, operation, object_table, object_key, person_id, before, after)
@@ -272,6 +279,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
 DECLARE v_agency text := disrupt.caller_agency();
 BEGIN
+    PERFORM disrupt.refuse_explain();  -- every write fires it: no EXPLAIN (ANALYZE, WAL) of a write
     INSERT INTO disrupt.audit_log (agency, operation, object_table, object_key, person_id, before)
     SELECT v_agency, 'erase', TG_TABLE_NAME,
            disrupt.audit_row_key(TG_TABLE_NAME, x.j), disrupt.audit_row_person(TG_TABLE_NAME, x.j), x.j

@@ -8,7 +8,7 @@
 -- staff or administrator login may SELECT these tables now (record.sql); disrupt_reader
 -- (migration 0022) may, and owns the functions below. Each is SECURITY DEFINER, so EXPLAIN of a
 -- call shows a Function Scan and no plan of what it read, and each first calls
--- disrupt.refuse_explain() (security.sql), so EXPLAIN (ANALYZE, BUFFERS) of a call, which would
+-- disrupt.refuse_explain() (foundation.sql), so EXPLAIN (ANALYZE, BUFFERS) of a call, which would
 -- still count the buffers it read, is refused. They are not the owner's: the policies apply
 -- inside them exactly as to the caller (they name the caller by session_user, the consultation
 -- gate included), so what a function returns is what the same query returned in the caller's
@@ -115,31 +115,48 @@ $$;
 -- ref, party_id (the party an incident, relationship, order or referral names, or the party a
 -- breach's order protects), then per section t1...t4 (text), d1...d4 (date), n1, n2 (int) and
 -- b1 (bool: a relationship's contact, an incident's separate event). shared_only reads the
--- shared rows alone (records and the orders behind breaches): the stored scores' view. Each
--- section is a range scan of its table's person index; a breach's order is one probe of its
--- primary key. FactsLoader (Swift) reads it in binary; parties come from risk_parties.
+-- shared rows alone (records and the orders behind breaches): the stored scores' view. Only the
+-- records of people the caller may see. Each section is a scan of its table's person index; a
+-- breach's order is one probe of its primary key. FactsLoader (Swift) reads it in binary;
+-- parties come from risk_parties.
 -- ---------------------------------------------------------------------------------------------
 CREATE FUNCTION disrupt.risk_facts(lo bigint, hi bigint, ids bigint[], shared_only boolean)
 RETURNS TABLE (k text, person_id bigint, ref text, party_id bigint, t1 text, t2 text, t3 text, t4 text,
                d1 date, d2 date, d3 date, d4 date, n1 integer, n2 integer, b1 boolean)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT disrupt.refuse_explain();
-    SELECT 'p' AS k, p.id AS person_id, p.person_ref AS ref, NULL::bigint AS party_id, NULL::text AS t1,
+#variable_conflict use_column
+BEGIN
+    PERFORM disrupt.refuse_explain();
+    -- nothing is read for people the caller may not see: neither their shared records (the
+    -- command could not name them) nor, by its time, whether they have any (helper-77)
+    IF NOT EXISTS (SELECT 1 FROM disrupt.person p
+                    WHERE p.id BETWEEN risk_facts.lo AND risk_facts.hi AND (risk_facts.ids IS NULL OR p.id = ANY (risk_facts.ids))
+                      AND p.merged_into IS NULL) THEN
+        RETURN;
+    END IF;
+    RETURN QUERY
+    WITH people AS MATERIALIZED (
+        SELECT p.id, p.person_ref FROM disrupt.person p
+         WHERE p.id BETWEEN risk_facts.lo AND risk_facts.hi AND (risk_facts.ids IS NULL OR p.id = ANY (risk_facts.ids))
+           AND p.merged_into IS NULL
+    )
+    SELECT 'p'::text AS k, v.id AS person_id, v.person_ref AS ref, NULL::bigint AS party_id, NULL::text AS t1,
            NULL::text AS t2, NULL::text AS t3, NULL::text AS t4, NULL::date AS d1, NULL::date AS d2,
            NULL::date AS d3, NULL::date AS d4, NULL::int AS n1, NULL::int AS n2, NULL::bool AS b1
-    FROM disrupt.person p
-    WHERE p.id BETWEEN risk_facts.lo AND risk_facts.hi AND (risk_facts.ids IS NULL OR p.id = ANY (risk_facts.ids)) AND p.merged_into IS NULL
+    FROM people v
     UNION ALL
     SELECT 'm', m.person_id, m.source_ref, NULL, m.kind, m.agency, m.sensitivity, NULL, m.recorded_on, m.expires_on,
            NULL, NULL, NULL, NULL, NULL
     FROM disrupt.marker m
-    WHERE m.person_id BETWEEN risk_facts.lo AND risk_facts.hi AND (risk_facts.ids IS NULL OR m.person_id = ANY (risk_facts.ids)) AND (NOT risk_facts.shared_only OR m.sensitivity = 'shared')
+    WHERE m.person_id BETWEEN risk_facts.lo AND risk_facts.hi AND (risk_facts.ids IS NULL OR m.person_id = ANY (risk_facts.ids))
+      AND m.person_id IN (SELECT v.id FROM people v) AND (NOT risk_facts.shared_only OR m.sensitivity = 'shared')
     UNION ALL
     SELECT 'i', i.person_id, i.source_ref, i.party_id, i.offence, i.agency, NULL, NULL, i.occurred_on, NULL, NULL, NULL,
            i.gravity, NULL, i.separate_event
     FROM disrupt.incident i
-    WHERE i.person_id BETWEEN risk_facts.lo AND risk_facts.hi AND (risk_facts.ids IS NULL OR i.person_id = ANY (risk_facts.ids)) AND (NOT risk_facts.shared_only OR i.sensitivity = 'shared')
+    WHERE i.person_id BETWEEN risk_facts.lo AND risk_facts.hi AND (risk_facts.ids IS NULL OR i.person_id = ANY (risk_facts.ids))
+      AND i.person_id IN (SELECT v.id FROM people v) AND (NOT risk_facts.shared_only OR i.sensitivity = 'shared')
     UNION ALL
     SELECT 'b', b.person_id, b.source_ref, o.protected_party_id, o.order_type, COALESCE(b.action_taken, 'none'), NULL, NULL,
            b.occurred_on, NULL, NULL, NULL, NULL, NULL, NULL
@@ -147,27 +164,33 @@ AS $$
     -- LIMIT keeps this a probe of the order's primary key per breach (never a scan of every order)
     LEFT JOIN LATERAL (SELECT o.order_type, o.protected_party_id FROM disrupt.court_order o
                        WHERE o.id = b.order_id AND (NOT risk_facts.shared_only OR o.sensitivity = 'shared') LIMIT 1) o ON true
-    WHERE b.person_id BETWEEN risk_facts.lo AND risk_facts.hi AND (risk_facts.ids IS NULL OR b.person_id = ANY (risk_facts.ids)) AND (NOT risk_facts.shared_only OR b.sensitivity = 'shared')
+    WHERE b.person_id BETWEEN risk_facts.lo AND risk_facts.hi AND (risk_facts.ids IS NULL OR b.person_id = ANY (risk_facts.ids))
+      AND b.person_id IN (SELECT v.id FROM people v) AND (NOT risk_facts.shared_only OR b.sensitivity = 'shared')
     UNION ALL
     SELECT 'o', o.person_id, o.source_ref, o.protected_party_id, o.order_type, NULL, NULL, NULL, o.starts_on, o.ends_on,
            NULL, NULL, NULL, NULL, NULL
     FROM disrupt.court_order o
-    WHERE o.person_id BETWEEN risk_facts.lo AND risk_facts.hi AND (risk_facts.ids IS NULL OR o.person_id = ANY (risk_facts.ids)) AND (NOT risk_facts.shared_only OR o.sensitivity = 'shared')
+    WHERE o.person_id BETWEEN risk_facts.lo AND risk_facts.hi AND (risk_facts.ids IS NULL OR o.person_id = ANY (risk_facts.ids))
+      AND o.person_id IN (SELECT v.id FROM people v) AND (NOT risk_facts.shared_only OR o.sensitivity = 'shared')
     UNION ALL
     SELECT 'r', r.person_id, 'relationship-' || r.id, r.party_id, r.relationship, NULL, NULL, NULL, r.from_on, r.to_on,
            NULL, NULL, NULL, NULL, COALESCE(r.has_contact, false)
     FROM disrupt.relationship r
-    WHERE r.person_id BETWEEN risk_facts.lo AND risk_facts.hi AND (risk_facts.ids IS NULL OR r.person_id = ANY (risk_facts.ids)) AND (NOT risk_facts.shared_only OR r.sensitivity = 'shared')
+    WHERE r.person_id BETWEEN risk_facts.lo AND risk_facts.hi AND (risk_facts.ids IS NULL OR r.person_id = ANY (risk_facts.ids))
+      AND r.person_id IN (SELECT v.id FROM people v) AND (NOT risk_facts.shared_only OR r.sensitivity = 'shared')
     UNION ALL
     SELECT 'f', f.person_id, f.source_ref, f.party_id, f.criterion, NULL, NULL, NULL, f.referred_on, NULL, NULL, NULL,
            NULL, NULL, NULL
     FROM disrupt.referral f
-    WHERE f.person_id BETWEEN risk_facts.lo AND risk_facts.hi AND (risk_facts.ids IS NULL OR f.person_id = ANY (risk_facts.ids)) AND (NOT risk_facts.shared_only OR f.sensitivity = 'shared')
+    WHERE f.person_id BETWEEN risk_facts.lo AND risk_facts.hi AND (risk_facts.ids IS NULL OR f.person_id = ANY (risk_facts.ids))
+      AND f.person_id IN (SELECT v.id FROM people v) AND (NOT risk_facts.shared_only OR f.sensitivity = 'shared')
     UNION ALL
     SELECT 'l', l.person_id, l.source_ref, NULL, l.forum, l.status, l.lead_agency, l.iom_cohort, l.next_review_on,
            l.licence_ends_on, l.starts_on, l.ends_on, l.mappa_category, l.mappa_level, NULL
     FROM disrupt.forum_link l
-    WHERE l.person_id BETWEEN risk_facts.lo AND risk_facts.hi AND (risk_facts.ids IS NULL OR l.person_id = ANY (risk_facts.ids)) AND (NOT risk_facts.shared_only OR l.sensitivity = 'shared')
+    WHERE l.person_id BETWEEN risk_facts.lo AND risk_facts.hi AND (risk_facts.ids IS NULL OR l.person_id = ANY (risk_facts.ids))
+      AND l.person_id IN (SELECT v.id FROM people v) AND (NOT risk_facts.shared_only OR l.sensitivity = 'shared');
+END
 $$;
 
 -- risk_parties(ids, shared_only): the parties with these ids (every one the caller may see when
@@ -183,8 +206,9 @@ AS $$
 $$;
 
 -- ---------------------------------------------------------------------------------------------
--- holds_record_from(person_id, agency): does the caller see a record of this agency about the
--- person (an alias, relationship, incident, marker, order, breach, forum link or referral)?
+-- holds_record_from(person_id, agency): does the caller see the person, and a record of this
+-- agency about him (an alias, relationship, incident, marker, order, breach, forum link or
+-- referral)?
 -- The ranking's agency filter (RankingSQL, Swift), one call per person it reaches: PL/pgSQL, so
 -- its statement is planned once per session.
 -- ---------------------------------------------------------------------------------------------
@@ -193,6 +217,10 @@ LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     PERFORM disrupt.refuse_explain();
+    -- a person the caller may not see holds nothing for her, and nothing of his is read
+    IF NOT EXISTS (SELECT 1 FROM disrupt.person p WHERE p.id = holds_record_from.person_id) THEN
+        RETURN false;
+    END IF;
     RETURN EXISTS (SELECT 1 FROM disrupt.incident x WHERE x.person_id = holds_record_from.person_id AND x.agency = holds_record_from.agency)
         OR EXISTS (SELECT 1 FROM disrupt.marker x WHERE x.person_id = holds_record_from.person_id AND x.agency = holds_record_from.agency)
         OR EXISTS (SELECT 1 FROM disrupt.breach x WHERE x.person_id = holds_record_from.person_id AND x.agency = holds_record_from.agency)
@@ -237,7 +265,7 @@ $$;
 -- The row a reference means, for the entry commands: of the rows the caller sees with that
 -- natural key (her agency's and a shared one, migration 0011), the one disrupt.ref_rank
 -- prefers. party_meant: a party's id. order_meant: an order's id and person (a breach names
--- it). marker_to_change / link_to_change: a marker or forum link the caller may also change
+-- it), of a person she may see. marker_to_change / link_to_change: a marker or forum link the caller may also change
 -- (disrupt.may_change: her agency's, any for an administrator; marker_end and link_update
 -- check again), with what the command checks before it changes it. No row: not found.
 -- ---------------------------------------------------------------------------------------------
@@ -253,7 +281,8 @@ CREATE FUNCTION disrupt.order_meant(ref text) RETURNS TABLE (id bigint, person_i
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT disrupt.refuse_explain();
-    SELECT x.id, x.person_id FROM disrupt.court_order x WHERE x.source_ref = order_meant.ref
+    SELECT x.id, x.person_id FROM disrupt.court_order x
+     WHERE x.source_ref = order_meant.ref AND EXISTS (SELECT 1 FROM disrupt.person p WHERE p.id = x.person_id)
      ORDER BY disrupt.ref_rank(x.agency, x.sensitivity, disrupt.caller_agency()) LIMIT 1
 $$;
 

@@ -520,6 +520,7 @@ COMMENT ON FUNCTION disrupt.next_ref(text) IS 'a new unused random reference (P-
 CREATE FUNCTION disrupt.recompute_pending() RETURNS integer
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
+    SELECT disrupt.refuse_explain();
     SELECT CASE WHEN NOT disrupt.is_active_staff() THEN 0
                 WHEN disrupt.is_admin() THEN (SELECT count(DISTINCT person_id)::int FROM disrupt.person_dirty)
                 ELSE (SELECT count(DISTINCT d.person_id)::int FROM disrupt.person_dirty d JOIN disrupt.person p ON p.id = d.person_id

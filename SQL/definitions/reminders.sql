@@ -690,6 +690,7 @@ RETURNS TABLE (id bigint, kind text, person_ref text, subject_table text, subjec
                delivered_at timestamptz, party_ref text, evidence text, tactic text,
                closed_at timestamptz, close_reason text)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    SELECT disrupt.refuse_explain();
     SELECT r.id, r.kind, pe.person_ref, r.subject_table, r.subject_id, r.due_on, r.message,
            r.created_at, r.acked_at, r.delivered_at, pa.party_ref, r.evidence, r.tactic,
            r.closed_at, r.close_reason
@@ -728,6 +729,7 @@ DECLARE
     v_login text := disrupt.caller_login();
     v_admin boolean;
 BEGIN
+    PERFORM disrupt.refuse_explain();
     IF NOT disrupt.consulting() THEN
         RETURN;
     END IF;

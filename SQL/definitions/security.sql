@@ -212,6 +212,7 @@ DECLARE
     v_detail jsonb := coalesce(consult.detail, '{}'::jsonb);
     v_person bigint;
 BEGIN
+    PERFORM disrupt.refuse_explain();  -- it counts the person's records, hidden ones included
     -- caller_agency(), is_admin() and is_active_staff() in one call (foundation.sql)
     SELECT c.agency, c.admin, c.active INTO v_agency, v_admin, v_active FROM disrupt.caller_identity() c;
     IF NOT v_active THEN
@@ -313,11 +314,13 @@ COMMENT ON FUNCTION disrupt.consulting() IS
 
 -- require_consultation(): the same gate for the SECURITY DEFINER functions that read personal
 -- data on the caller's behalf (they reach rows as the owner, past the policies): refused (42501)
--- unless the session has a committed consultation (and under EXPLAIN: caller_identity).
+-- under EXPLAIN (refuse_explain, foundation.sql) and unless the session has a committed
+-- consultation.
 CREATE FUNCTION disrupt.require_consultation() RETURNS void
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
 BEGIN
+    PERFORM disrupt.refuse_explain();
     IF NOT disrupt.consulting() THEN
         RAISE EXCEPTION 'reading personal data needs a consultation: call disrupt.consult(purpose, scope) first'
             USING ERRCODE = '42501';
@@ -368,6 +371,7 @@ DECLARE
     v_since timestamptz := coalesce(p_since, '-infinity');
     v_until timestamptz := coalesce(p_until, 'infinity');
 BEGIN
+    PERFORM disrupt.refuse_explain();
     IF p_limit IS NULL OR p_limit NOT BETWEEN 1 AND 10000 THEN
         RAISE EXCEPTION USING ERRCODE = 'DR422', MESSAGE = 'audit_entries: the limit must be a whole number from 1 to 10000';
     END IF;

@@ -64,6 +64,7 @@ CREATE FUNCTION disrupt.withheld_counts(person_id bigint)
 RETURNS TABLE (agency text, record_table text, n bigint)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
+    SELECT disrupt.refuse_explain();
     SELECT w.* FROM disrupt.withheld_counts_for(withheld_counts.person_id, disrupt.caller_agency(), coalesce(disrupt.is_admin(), false)) w
     WHERE disrupt.consulting()
       AND EXISTS (SELECT 1 FROM disrupt.person p WHERE p.id = withheld_counts.person_id

@@ -1,3 +1,4 @@
+import CLibPQ
 import DisruptStore
 import DisruptTestSupport
 import Foundation
@@ -20,23 +21,27 @@ struct RecordReadFunctionTests {
 
     static let recordTables = ["alias", "party", "relationship", "incident", "marker", "court_order", "breach", "forum_link", "referral"]
 
-    /// A restricted health person (`hidden`) and a restricted health party, with a restricted
-    /// health marker on the fixture's police person: what police must not learn of.
-    func hiddenHealthRecords(_ suffix: String) throws -> (personRef: String, partyRef: String) {
+    /// A restricted health person with a shared health marker on him, and a restricted health
+    /// party: what police must not learn of (a shared record of a person she may not see included).
+    func hiddenHealthRecords(_ suffix: String) throws -> (personID: Int64, personRef: String, partyRef: String) {
         let f = fixture
         let su = try f.superuser()
         defer { su.close() }
         let personRef = "P-\(f.token)-\(suffix)"
         let partyRef = "V-\(f.token)-\(suffix)"
-        try su.execute("""
+        let personID: Int64 = try su.query("""
             INSERT INTO disrupt.person (person_ref, pnc_id, given_name, family_name, agency, sensitivity)
-            VALUES (\(personRef), \("PNC-\(f.token)-\(suffix)"), 'Hidden', 'Zzhealth', 'health', 'restricted')
+            VALUES (\(personRef), \("PNC-\(f.token)-\(suffix)"), 'Hidden', \("Zzhealth\(suffix)"), 'health', 'restricted') RETURNING id
+            """)[0].decode("id")
+        try su.execute("""
+            INSERT INTO disrupt.marker (source_ref, person_id, kind, recorded_on, agency, sensitivity)
+            VALUES (\("M-\(f.token)-\(suffix)"), \(personID), 'weapons', '2024-05-05', 'health', 'shared')
             """)
         try su.execute("""
             INSERT INTO disrupt.party (party_ref, family_name, kind, agency, sensitivity)
             VALUES (\(partyRef), 'Hidden', 'victim', 'health', 'restricted')
             """)
-        return (personRef, partyRef)
+        return (personID, personRef, partyRef)
     }
 
     @Test func noStaffOrAdministratorLoginMaySelectOrExplainARecordTable() throws {
@@ -102,6 +107,53 @@ struct RecordReadFunctionTests {
         #expect(refusal?.hint?.contains("without EXPLAIN") == true)
     }
 
+    /// libpq prepares a statement by name at the protocol level, EXPLAIN included, and a later
+    /// `EXECUTE s` (or a `FETCH` from a portal bound to it) runs it under a text that says nothing
+    /// (helper-77 read BUFFERS and WAL that way): the prepared statements and portals of the
+    /// session count too. Plain libpq, as any client would.
+    @Test func anExplainPreparedByNameIsRefusedWhenExecuted() throws {
+        let f = fixture
+        guard let conn = PQconnectdb(f.location.asUser(f.police).testURL) else { throw PostgresError(code: .connectionFailed, message: "PQconnectdb") }
+        defer { PQfinish(conn) }
+        #expect(PQstatus(conn) == CONNECTION_OK)
+        /// The SQLSTATE of a result ("" when it succeeded); frees it.
+        func state(_ result: OpaquePointer?) -> String {
+            defer { PQclear(result) }
+            return PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? ""
+        }
+        #expect(state(PQexec(conn, "SELECT disrupt.consult('attack test', 'psql')")) == "")
+        #expect(state(PQprepare(conn, "s", "EXPLAIN (ANALYZE, BUFFERS) SELECT disrupt.person_dossier(\(f.personID))", 0, nil)) == "")
+        #expect(state(PQexec(conn, "EXECUTE s")) == "42501")
+        // while it is prepared, nothing else of hers reads either; once deallocated, reads again
+        #expect(state(PQexec(conn, "SELECT disrupt.person_dossier(\(f.personID))")) == "42501")
+        #expect(state(PQexec(conn, "DEALLOCATE s")) == "")
+        #expect(state(PQexec(conn, "SELECT disrupt.person_dossier(\(f.personID))")) == "")
+        // a write prepared under EXPLAIN (its WAL counted the alerts made for others)
+        #expect(state(PQprepare(conn, "w", """
+            EXPLAIN (ANALYZE, WAL) INSERT INTO disrupt.marker (source_ref, person_id, kind, recorded_on, agency)
+            VALUES ('M-\(f.token)-pw', \(f.personID), 'weapons', '2026-01-01', 'police')
+            """, 0, nil)) == "")
+        #expect(state(PQexec(conn, "BEGIN")) == "")
+        #expect(state(PQexec(conn, "EXECUTE w")) == "42501")
+        #expect(state(PQexec(conn, "ROLLBACK")) == "")
+    }
+
+    /// The refusal depends on the statement alone, never on a row: a policy that refused under
+    /// EXPLAIN would refuse only when its table held a matching row, hidden or not, and a comment
+    /// saying "explain" told her which references exist (helper-77).
+    @Test func theRefusalNeverSaysWhetherAHiddenRowExists() throws {
+        let f = fixture
+        let hidden = try hiddenHealthRecords("ex")
+        let db = try f.connect(as: f.police)
+        defer { db.close() }
+        for consulted in [false, true] {
+            if consulted { _ = try db.query("SELECT disrupt.consult('attack test', 'psql')") }
+            for ref in [hidden.personRef, "P-\(f.token)-none"] {
+                #expect(try db.query(PostgresQuery(unsafeSQL: "SELECT 1 FROM disrupt.person WHERE person_ref = '\(ref)' /* explain */")).isEmpty)
+            }
+        }
+    }
+
     /// With a function or a DO block of her own, a login could build "EXPL" || "AIN" on the
     /// server, out of the statement text's sight: staff may use neither language.
     @Test func staffCannotRunCodeOfTheirOwnOnTheServer() throws {
@@ -160,11 +212,19 @@ struct RecordReadFunctionTests {
         let healthDossier = try #require(try dossier(health))
         #expect(healthDossier.contains(f.marker("hr")) && !healthDossier.contains(f.marker("pr")))
         // the hidden person and party: found by health, not by police (by reference, PNC id or name)
-        for text in [hidden.personRef, "PNC-\(f.token)-rd", "Zzhealth"] {
+        for text in [hidden.personRef, "PNC-\(f.token)-rd", "Zzhealthrd"] {
             #expect(try found(police, text).isEmpty, "\(text)")
             #expect(try found(health, text) == [hidden.personRef], "\(text)")
         }
         #expect(try candidates(police, hidden.personRef) == 0)
+        // his shared marker is read for health, never for police, who may not see him
+        func facts(_ db: PostgresConnection) throws -> Int {
+            try db.query("SELECT count(*)::int AS n FROM disrupt.risk_facts(\(hidden.personID), \(hidden.personID), NULL, false)")[0].decode("n")
+        }
+        #expect(try facts(police) == 0)
+        #expect(try facts(health) == 2)
+        #expect(try police.query("SELECT disrupt.holds_record_from(\(hidden.personID), 'health') AS b")[0].decode("b", as: Bool.self) == false)
+        #expect(try health.query("SELECT disrupt.holds_record_from(\(hidden.personID), 'health') AS b")[0].decode("b", as: Bool.self))
         #expect(try candidates(health, hidden.personRef) == 1)
         #expect(try party(police) == nil)
         #expect(try party(health) != nil)
