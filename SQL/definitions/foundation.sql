@@ -506,7 +506,8 @@ $$;
 -- ---------------------------------------------------------------------------
 -- Ownership: hand everything in schema disrupt to disrupt_owner (extension members
 -- excepted).  Idempotent; each definition file calls it after creating its objects.
--- Run by the migration runner (superuser, or a member of disrupt_owner).
+-- Run by the migration runner, a superuser (the files also give functions to
+-- disrupt_role_admin and disrupt_reader, which only a superuser may do for roles it is not in).
 -- ---------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION disrupt.hand_to_owner() RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, disrupt

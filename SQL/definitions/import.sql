@@ -29,10 +29,12 @@
 -- the import fail with a unique violation whose message names no key (retry), never a silent
 -- overwrite; a key held by a row the caller cannot see never collides (migration 0011).
 --
--- The functions are SECURITY INVOKER (they must read the caller's temp table), so the
--- caller's row-level security applies: a person or party the caller cannot see is "not
--- found". The one exception, import_update, changes the stored rows the merge found (staff
--- hold no UPDATE privilege) and applies the agency rule itself.  Row agency: the CSV's agency column when the kind has one (a field of type
+-- The caller's row-level security applies: a person or party the caller cannot see is "not
+-- found". import_run runs as disrupt_reader (SECURITY DEFINER, owned by that role, migration
+-- 0022: no staff login may SELECT the record tables, reading.sql), under the caller's own
+-- policies, and reads the caller's temp stage, which import_stage grants it; the other
+-- functions are SECURITY INVOKER. The one exception, import_update, changes the stored rows the
+-- merge found (staff hold no UPDATE privilege) and applies the agency rule itself.  Row agency: the CSV's agency column when the kind has one (a field of type
 -- "agency"), else the caller's agency; an administrator (or superuser) may pass
 -- default_agency (default 'police' when they have no staff row).  Non-admins may only write
 -- rows of their own agency; a key that already exists under another agency is rejected

@@ -998,8 +998,8 @@ SELECT pp.person_id, pe.person_ref, coalesce(o.overdue, 0), pp.listed,
            'outstanding', coalesce(o.list, '[]'::jsonb),
            'left_out', coalesce(u.n, 0))
   FROM people pp
-  -- the caller's row-level security applies (SECURITY INVOKER): a person the caller may not
-  -- see is left out entirely, so neither his plan nor its actions reach the agenda
+  -- the caller's row-level security applies (run as disrupt_reader): a person the caller may
+  -- not see is left out entirely, so neither his plan nor its actions reach the agenda
   JOIN disrupt.person pe ON pe.id = pp.person_id
   LEFT JOIN referrals rf ON rf.person_id = pp.person_id
   LEFT JOIN incidents inc ON inc.person_id = pp.person_id

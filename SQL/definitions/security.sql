@@ -525,7 +525,7 @@ REVOKE ALL ON FUNCTION
 FROM PUBLIC;
 -- consult opens the gate (and writes its own audit row); consulting is what the policies
 -- call; audit_entries is the one read of the audit log; import_mark refuses every caller but
--- import_run (which runs as the staff login). No audit-writing function is granted: audit rows
+-- import_run (which runs as disrupt_reader for the staff login). No audit-writing function is granted: audit rows
 -- come only from these functions and the triggers.
 GRANT EXECUTE ON FUNCTION
     disrupt.consult(text, text, text, jsonb), disrupt.consulting(),

@@ -9,9 +9,9 @@
 -- of what it read, and not the owner, so the same policies apply inside them as to the caller
 -- (they name the caller by session_user): one statement of who sees what, the policies.
 --
--- NOLOGIN; no login is a member of it. It holds what staff hold (a member of disrupt_staff)
--- and SELECT on the record tables (definitions). disrupt_owner is a member so that the
--- definitions, run by a superuser or a member of disrupt_owner, may give it their functions.
+-- NOLOGIN; no role is a member of it. It holds what staff hold (a member of disrupt_staff)
+-- and SELECT on the record tables (definitions). The definitions give it its functions, as they
+-- give disrupt_role_admin the login functions (migration 0007): a superuser applies them.
 -- Several databases of one cluster may run this at once: each statement absorbs the loser's
 -- duplicate.
 DO $do$
@@ -19,8 +19,7 @@ DECLARE
     statement text;
 BEGIN
     FOREACH statement IN ARRAY ARRAY['CREATE ROLE disrupt_reader NOLOGIN',
-                                     'GRANT disrupt_staff TO disrupt_reader',
-                                     'GRANT disrupt_reader TO disrupt_owner'] LOOP
+                                     'GRANT disrupt_staff TO disrupt_reader'] LOOP
         CONTINUE WHEN statement LIKE 'CREATE ROLE %'
                   AND EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'disrupt_reader');
         CONTINUE WHEN statement LIKE 'GRANT %' AND pg_catalog.pg_has_role(split_part(statement, ' ', 4), split_part(statement, ' ', 2), 'MEMBER');

@@ -48,7 +48,7 @@ extension Definition {
             END IF;
             -- the roles come with the baseline: a database without them has no grants to take back
             IF (SELECT count(*) FROM pg_catalog.pg_roles
-                WHERE rolname IN ('disrupt_owner', 'disrupt_staff', 'disrupt_admin', 'disrupt_service')) < 4 THEN
+                WHERE rolname IN ('disrupt_owner', 'disrupt_staff', 'disrupt_admin', 'disrupt_service', 'disrupt_reader')) < 5 THEN
                 RETURN;
             END IF;
             REVOKE ALL ON SCHEMA disrupt FROM PUBLIC, disrupt_staff, disrupt_admin, disrupt_service;
@@ -56,10 +56,8 @@ extension Definition {
             REVOKE ALL ON ALL SEQUENCES IN SCHEMA disrupt FROM PUBLIC, disrupt_staff, disrupt_admin, disrupt_service;
             REVOKE ALL ON ALL FUNCTIONS IN SCHEMA disrupt FROM PUBLIC, disrupt_staff, disrupt_admin, disrupt_service;
             -- the role staff read the record tables through (migration 0022)
-            IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'disrupt_reader') THEN
-                REVOKE ALL ON ALL TABLES IN SCHEMA disrupt FROM disrupt_reader;
-                REVOKE ALL ON ALL FUNCTIONS IN SCHEMA disrupt FROM disrupt_reader;
-            END IF;
+            REVOKE ALL ON ALL TABLES IN SCHEMA disrupt FROM disrupt_reader;
+            REVOKE ALL ON ALL FUNCTIONS IN SCHEMA disrupt FROM disrupt_reader;
             FOR o IN SELECT p.oid::regprocedure AS name FROM pg_catalog.pg_proc p
                      WHERE p.pronamespace = 'disrupt'::regnamespace AND p.proowner <> 'disrupt_owner'::regrole
             LOOP

@@ -20,10 +20,10 @@ import Postgres
 /// disrupt's schema, because a superuser runs it and the schema's owner could replace such a
 /// function.
 ///
-/// The languages PL/pgSQL and SQL become the schema owner's too (issue 12): a login that may
-/// write a function or a `DO` block of her own can build a statement's text on the server, where
-/// `disrupt.refuse_explain` cannot see it (`EXECUTE 'EXPL' || 'AIN ...'`), and run EXPLAIN
-/// (ANALYZE, BUFFERS) of a reader function that way.
+/// Every trusted language (SQL, PL/pgSQL, and any other installed) becomes the schema owner's too
+/// (issue 12): a login that may write a function or a `DO` block of her own can build a
+/// statement's text on the server, where `disrupt.refuse_explain` cannot see it
+/// (`EXECUTE 'EXPL' || 'AIN ...'`), and run EXPLAIN (ANALYZE, BUFFERS) of a reader function that way.
 enum StatisticsLock {
     /// The views, functions and languages locked: kind (`v` view, `f` function, `l` language),
     /// regclass, regprocedure or language name text, and the roles that keep them.
@@ -62,7 +62,7 @@ enum StatisticsLock {
         UNION ALL
         SELECT 'l', l.lanname::pg_catalog.text, 'disrupt_owner'
           FROM pg_catalog.pg_language l
-         WHERE l.lanname IN ('plpgsql', 'sql')
+         WHERE l.lanpltrusted
         """
 
     /// Locks them when the connection is a superuser's; answers whether they are locked (PUBLIC

@@ -224,11 +224,11 @@ struct SecurityAuditTests {
     /// Buffers were the count EXPLAIN (ANALYZE, BUFFERS) of a call still showed: a plan that found
     /// her rows about a person through the index on person (the cheaper one for a login with many
     /// rows of her own, as here) read each of other logins' rows about him too, and the count said
-    /// how many there were. Staff can no longer read that count: any statement of theirs that
-    /// mentions EXPLAIN is refused (disrupt.refuse_explain). The access path stays as the second
-    /// wall, against a timer: a staff login's call reads her own rows, found by login alone, so it
-    /// reads as much for a person other logins' rows name as for one no row names.
-    @Test func aStaffCallReadsAsMuchForAPersonOthersConsultedAsForOneNobodyDid() throws {
+    /// how many there were. Staff can no longer read that count: EXPLAIN of her call is refused
+    /// (disrupt.refuse_explain), for a person others consulted as for one nobody did, and the call
+    /// itself returns only her own rows. The access path (her rows found by login alone) stays as
+    /// a second wall against a timer; this test does not time it.
+    @Test func aStaffLoginCannotCountOtherLoginsAuditRowsThroughHerCall() throws {
         let f = fixture
         let login = try f.addStaff("buffers", agency: "probation")
         let su = try f.superuser()

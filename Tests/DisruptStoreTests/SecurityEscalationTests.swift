@@ -59,7 +59,7 @@ struct SecurityEscalationTests {
 
     /// The functions disrupt_reader owns: SQL/definitions/reading.sql, and the three that read the
     /// record tables as the caller sees them in their own files.
-    static let readers = ["person_dossier", "risk_facts", "risk_parties", "holds_record_from", "referrals_waiting", "party_meant",
+    static let readers = ["person_dossier", "risk_facts", "risk_parties", "people_with_records_from", "referrals_waiting", "party_meant",
                           "order_meant", "marker_to_change", "link_to_change", "person_find", "person_candidates",
                           "ref_in_use", "import_run", "agenda"]
 

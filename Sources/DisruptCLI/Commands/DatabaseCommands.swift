@@ -77,8 +77,9 @@ enum DatabaseCommands {
         }
         if report.statisticsLocked == false {
             invocation.console.error("warning: PostgreSQL's statistics and views of other sessions are still open to every login of this database "
-                + "(pg_stat_user_tables, pg_relation_size, pg_stat_activity, pg_locks, advisory locks, ...). "
-                + "Run `disrupt db migrate` once as a superuser to make them the monitoring role's only.")
+                + "(pg_stat_user_tables, pg_relation_size, pg_stat_activity, pg_locks, advisory locks, ...), "
+                + "and every login may write PL/pgSQL and SQL functions (with which staff can EXPLAIN what disrupt reads for them). "
+                + "Run `disrupt db migrate` once as a superuser to make them the monitoring role's and the schema owner's only.")
         }
         return 0
     }

@@ -101,7 +101,7 @@ public struct MeetingReader: Sendable {
     public func waiting(asOf: Day, limitDays: Int, on db: PostgresConnection) throws -> [WaitingReferral] {
         try db.transaction {
             try db.query("""
-                SELECT w AS j FROM disrupt.referrals_waiting(\(asOf)::date, \(limitDays)::int) w
+                SELECT w AS j FROM disrupt.referrals_waiting(\(asOf)::date, \(limitDays)::int) WITH ORDINALITY AS r(w, n) ORDER BY n
                 """).map { try Self.decode(WaitingReferral.self, $0) }
         }
     }

@@ -15,6 +15,7 @@ struct LiveRanking {
             let visible: [Int64: String] = Dictionary(uniqueKeysWithValues: try db.query("""
                 SELECT p.id, p.person_ref FROM disrupt.person p
                 CROSS JOIN (SELECT \(agency)::text AS agency) w
+                LEFT JOIN disrupt.people_with_records_from(\(agency)::text) ap(id) ON ap.id = p.id
                 WHERE p.merged_into IS NULL AND \(unsafeSQL: RankingSQL.agencyFilter)
                 """).map { (try $0.decode("id", as: Int64.self), try $0.decode("person_ref", as: String.self)) })
             let loader = FactsLoader(model: model)

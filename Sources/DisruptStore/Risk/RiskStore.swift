@@ -149,6 +149,7 @@ public struct RiskStore: Sendable {
             FROM disrupt.risk_current rc
             JOIN disrupt.person p ON p.id = rc.person_id AND p.merged_into IS NULL
             CROSS JOIN (SELECT \(agency)::text AS agency) w
+            LEFT JOIN disrupt.people_with_records_from(\(agency)::text) ap(id) ON ap.id = p.id
             WHERE \(unsafeSQL: RankingSQL.agencyFilter) AND \(unsafeSQL: candidates.filter)
             ORDER BY \(unsafeSQL: order.orderBy)
             LIMIT \(limit)
