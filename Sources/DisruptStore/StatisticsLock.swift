@@ -7,8 +7,10 @@ import Postgres
 /// connected login), the lock table (`pg_locks`) and the functions that say which session blocks
 /// which, the running and finished transactions (`pg_current_snapshot`, `pg_xact_status`, the
 /// lockers of a row `pg_get_multixact_members`, commit times), the NOTIFY queue's fill, the
-/// control file's counters, and `pg_cancel_backend`/`pg_terminate_backend`, whose refusals told
-/// which process ids were connected (then `pg_signal_backend`'s). They are made the monitoring role's
+/// control file's counters, `pg_cancel_backend`/`pg_terminate_backend`, whose refusals told
+/// which process ids were connected (then `pg_signal_backend`'s), and `pg_logical_emit_message`,
+/// which writes a WAL message and returns its position (the WAL a rolled-back write of hers made
+/// told whether it made an alert for another recipient, helper-79). They are made the monitoring role's
 /// (`pg_monitor`) and the superuser's only, `pg_stat_activity`, its functions and
 /// `pg_xact_status` also the schema owner's (the consultation gate reads its own session's start and whether the
 /// transaction that opened the consultation committed): otherwise every login reads a person count go
@@ -39,7 +41,7 @@ enum StatisticsLock {
                                  'pg_stat_activity', 'pg_stat_ssl', 'pg_stat_gssapi'))
         UNION ALL
         SELECT 'f', p.oid::pg_catalog.regprocedure::pg_catalog.text,
-               CASE WHEN p.proname ~ 'advisory' THEN 'disrupt_owner'
+               CASE WHEN p.proname ~ 'advisory' OR p.proname = 'pg_logical_emit_message' THEN 'disrupt_owner'
                     WHEN p.proname IN ('pg_cancel_backend', 'pg_terminate_backend') THEN 'pg_signal_backend'
                     WHEN p.proname IN ('pg_stat_get_activity', 'pg_xact_status') OR p.proname ~ '^pg_stat_get_backend_'
                          THEN 'pg_monitor, disrupt_owner'
@@ -58,7 +60,7 @@ enum StatisticsLock {
                                  'pg_xact_status', 'txid_status', 'pg_notification_queue_usage',
                                  'pg_stat_get_activity', 'pg_stat_get_progress_info', 'pg_get_multixact_members',
                                  'pg_xact_commit_timestamp', 'pg_xact_commit_timestamp_origin', 'pg_last_committed_xact',
-                                 'pg_cancel_backend', 'pg_terminate_backend'))
+                                 'pg_cancel_backend', 'pg_terminate_backend', 'pg_logical_emit_message'))
         UNION ALL
         SELECT 'l', l.lanname::pg_catalog.text, 'disrupt_owner'
           FROM pg_catalog.pg_language l

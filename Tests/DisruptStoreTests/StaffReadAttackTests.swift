@@ -232,6 +232,10 @@ struct StaffReadAttackTests {
             "SELECT pg_tablespace_size('pg_default')",
             "SELECT wal_records FROM pg_stat_wal",
             "SELECT pg_current_wal_lsn()",
+            // a WAL message returns its position: the WAL a rolled-back write of hers made, and so
+            // whether it made an alert for someone else (helper-79)
+            "SELECT pg_logical_emit_message(false, 'a', '')",
+            "SELECT pg_logical_emit_message(false, 'a', '\\x00'::bytea)",
             "SELECT buffers_alloc FROM pg_stat_bgwriter",
             // who is writing which table now, and whom a row lock of hers holds up (helper-46)
             "SELECT pid, relation, mode FROM pg_locks",
