@@ -42,34 +42,40 @@ FROM unnest(ARRAY['disrupt.person', 'disrupt.alias', 'disrupt.party', 'disrupt.r
                   'disrupt.forum_link', 'disrupt.referral']) AS t;
 
 -- ---------------------------------------------------------------------------
--- may_see_person(id) / may_see_party(id): the agency rule for one person or party, for the
--- write guards and the SECURITY DEFINER functions: active staff AND (shared OR own agency
--- OR admin). One primary-key lookup each. False for an id that does not exist, so a caller
--- cannot tell a hidden row from a missing one.
+-- may_see_row(agency, sensitivity): the agency rule for one row, for the SECURITY DEFINER
+-- functions: active staff AND (shared OR own agency OR admin). Plain SQL, inlined into its
+-- callers; granted to nobody.
+-- may_see_person(id) / may_see_party(id) / may_see_referral(id): that rule for one person,
+-- party or Marac referral, for the write guards, the SECURITY DEFINER functions and the
+-- policies of plan_victim, forum_case and case_referral (staff may not SELECT parties or
+-- referrals, reading.sql). One primary-key lookup each. False for an id that does not exist, so
+-- the answer cannot tell a hidden row from a missing one.
 -- ---------------------------------------------------------------------------
+CREATE FUNCTION disrupt.may_see_row(row_agency text, row_sensitivity text) RETURNS boolean
+LANGUAGE sql STABLE
+AS $$
+    SELECT disrupt.is_active_staff()
+           AND (row_sensitivity = 'shared' OR row_agency = disrupt.caller_agency() OR disrupt.is_admin())
+$$;
+
 CREATE FUNCTION disrupt.may_see_person(person_id bigint) RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
-    SELECT COALESCE((SELECT disrupt.is_active_staff()
-                        AND (p.sensitivity = 'shared' OR p.agency = disrupt.caller_agency() OR disrupt.is_admin())
+    SELECT COALESCE((SELECT disrupt.may_see_row(p.agency, p.sensitivity)
                      FROM disrupt.person p WHERE p.id = may_see_person.person_id), false)
 $$;
 
 CREATE FUNCTION disrupt.may_see_party(party_id bigint) RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
-    SELECT COALESCE((SELECT disrupt.is_active_staff()
-                        AND (p.sensitivity = 'shared' OR p.agency = disrupt.caller_agency() OR disrupt.is_admin())
+    SELECT COALESCE((SELECT disrupt.may_see_row(p.agency, p.sensitivity)
                      FROM disrupt.party p WHERE p.id = may_see_party.party_id), false)
 $$;
 
--- may_see_referral(id): the same rule for one Marac referral (the forum tables' policies: staff
--- may not SELECT referrals, reading.sql)
 CREATE FUNCTION disrupt.may_see_referral(referral_id bigint) RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
-    SELECT COALESCE((SELECT disrupt.is_active_staff()
-                        AND (r.sensitivity = 'shared' OR r.agency = disrupt.caller_agency() OR disrupt.is_admin())
+    SELECT COALESCE((SELECT disrupt.may_see_row(r.agency, r.sensitivity)
                      FROM disrupt.referral r WHERE r.id = may_see_referral.referral_id), false)
 $$;
 
@@ -609,7 +615,8 @@ REVOKE ALL ON FUNCTION
     disrupt.agency_codes_fixed(), disrupt.refuse_merged_person(), disrupt.check_references(),
     disrupt.record_references(), disrupt.refuse_referenced_change(), disrupt.rename_code_references(),
     disrupt.merge_person(text, text, text), disrupt.next_ref(text),
-    disrupt.may_see_person(bigint), disrupt.may_see_party(bigint), disrupt.may_see_referral(bigint), disrupt.recompute_pending(),
+    disrupt.may_see_row(text, text), disrupt.may_see_person(bigint), disrupt.may_see_party(bigint), disrupt.may_see_referral(bigint),
+    disrupt.recompute_pending(),
     disrupt.ref_rank(text, text, text), disrupt.keys_collide(text, text, text, text), disrupt.ref_kind(text),
     disrupt.ref_in_use(text, text), disrupt.may_change(text), disrupt.marker_end(bigint, date),
     disrupt.link_update(bigint, text, date, date, text, text, smallint)
