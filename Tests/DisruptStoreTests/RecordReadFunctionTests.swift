@@ -154,6 +154,37 @@ struct RecordReadFunctionTests {
         }
     }
 
+    /// Every SECURITY DEFINER function a staff login may call refuses under EXPLAIN first
+    /// (`refuse_explain`, or `require_consultation`, which calls it), unless it is listed here
+    /// with the reason it need not or must not: a new reader that forgets would let EXPLAIN
+    /// (ANALYZE, BUFFERS) of a call count what it read, hidden rows included.
+    @Test func everyDefinerFunctionStaffMayCallRefusesUnderExplainOrSaysWhyNot() throws {
+        // policies call them per row: a refusal would be raised only when a row is found
+        let policyHelpers: Set = ["caller_agency", "caller_login", "caller_role", "consulting", "is_active_staff", "is_admin",
+                                  "is_install_admin", "is_service", "may_see_person", "may_see_party", "may_see_referral"]
+        // they write an audited table, whose statement trigger refuses under EXPLAIN before the
+        // statement's output is returned (a refusal of their own comes earlier and says nothing)
+        let writers: Set = ["action_add", "action_extend", "action_reassign", "action_safety_check", "action_transition",
+                            "matac_enter", "matac_exit", "meeting_agree_action", "meeting_attend", "meeting_case_add",
+                            "meeting_close", "meeting_decide", "meeting_hear", "meeting_plan", "meeting_research",
+                            "plan_close", "plan_open", "plan_update", "plan_victim_add", "plan_victim_remove",
+                            "tactic_retire", "tactic_set", "import_update"]
+        // read nothing of any person: an id's default (new_id), a random unused reference
+        // (next_ref), the caller's role (report_check), a meeting's own header
+        // (forum_meeting_header), the import's statement mark (import_mark)
+        let noPersonalData: Set = ["new_id", "next_ref", "report_check", "forum_meeting_header", "import_mark"]
+        let su = try fixture.superuser()
+        defer { su.close() }
+        let silent: Set<String> = Set(try su.query("""
+            SELECT p.proname::text AS name FROM pg_proc p
+            WHERE p.pronamespace = 'disrupt'::regnamespace AND p.prosecdef
+              AND has_function_privilege('disrupt_staff', p.oid, 'EXECUTE')
+              AND p.prosrc !~ 'refuse_explain|require_consultation'
+            """).map { try $0.decode("name", as: String.self) })
+        #expect(silent == policyHelpers.union(writers).union(noPersonalData),
+                "not listed: \(silent.subtracting(policyHelpers.union(writers).union(noPersonalData)).sorted()); listed but refusing now: \(policyHelpers.union(writers).union(noPersonalData).subtracting(silent).sorted())")
+    }
+
     /// With a function or a DO block of her own, a login could build "EXPL" || "AIN" on the
     /// server, out of the statement text's sight: staff may use neither language.
     @Test func staffCannotRunCodeOfTheirOwnOnTheServer() throws {
