@@ -27,8 +27,7 @@ CREATE FUNCTION disrupt.record_counts_for(person_id bigint, caller_agency text, 
 RETURNS TABLE (record_table text, agency text, visible boolean, n bigint)
 LANGUAGE sql STABLE AS $$
     SELECT r.record_table, r.agency,
-           r.sensitivity = 'shared' OR r.agency IS NOT DISTINCT FROM record_counts_for.caller_agency
-               OR coalesce(record_counts_for.caller_admin, false),
+           disrupt.may_see_row(r.agency, r.sensitivity, record_counts_for.caller_agency, record_counts_for.caller_admin),
            count(*)::bigint
     FROM (SELECT 'alias' AS record_table, x.agency, x.sensitivity FROM disrupt.alias x
            WHERE x.person_id = record_counts_for.person_id
@@ -66,9 +65,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT disrupt.refuse_explain();
     SELECT w.* FROM disrupt.withheld_counts_for(withheld_counts.person_id, disrupt.caller_agency(), coalesce(disrupt.is_admin(), false)) w
-    WHERE disrupt.consulting()
-      AND EXISTS (SELECT 1 FROM disrupt.person p WHERE p.id = withheld_counts.person_id
-                  AND (p.sensitivity = 'shared' OR p.agency = disrupt.caller_agency() OR coalesce(disrupt.is_admin(), false)))
+    WHERE disrupt.consulting() AND disrupt.may_see_person(withheld_counts.person_id)
 $$;
 
 COMMENT ON FUNCTION disrupt.withheld_counts(bigint) IS
