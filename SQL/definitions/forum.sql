@@ -33,29 +33,29 @@
 -- only owner_all.
 -- ---------------------------------------------------------------------------------------------
 CREATE POLICY meeting_read ON disrupt.meeting FOR SELECT TO disrupt_staff
-    USING ((SELECT disrupt.is_active_staff()));
+    USING (disrupt.not_explaining() AND (SELECT disrupt.is_active_staff()));
 CREATE POLICY meeting_agency_read ON disrupt.meeting_agency FOR SELECT TO disrupt_staff
-    USING ((SELECT disrupt.is_active_staff()));
+    USING (disrupt.not_explaining() AND (SELECT disrupt.is_active_staff()));
 -- the subject's own policy (person) applies inside the EXISTS; the party and the referral, which
 -- staff may not SELECT (reading.sql), are seen by the same rule: a consultation and
 -- may_see_party or may_see_referral (record.sql)
 CREATE POLICY forum_case_read ON disrupt.forum_case FOR SELECT TO disrupt_staff
-    USING ((SELECT disrupt.is_active_staff())
+    USING (disrupt.not_explaining() AND (SELECT disrupt.is_active_staff())
            AND (sensitivity = 'shared' OR agency = (SELECT disrupt.caller_agency()) OR (SELECT disrupt.is_admin()))
            AND (victim_party_id IS NULL OR ((SELECT disrupt.consulting()) AND disrupt.may_see_party(forum_case.victim_party_id)))
            AND (person_id IS NULL OR EXISTS (SELECT 1 FROM disrupt.person p WHERE p.id = forum_case.person_id)));
 CREATE POLICY case_perpetrator_read ON disrupt.case_perpetrator FOR SELECT TO disrupt_staff
-    USING (EXISTS (SELECT 1 FROM disrupt.forum_case c WHERE c.id = case_perpetrator.case_id)
+    USING (disrupt.not_explaining() AND EXISTS (SELECT 1 FROM disrupt.forum_case c WHERE c.id = case_perpetrator.case_id)
            AND EXISTS (SELECT 1 FROM disrupt.person p WHERE p.id = case_perpetrator.person_id));
 CREATE POLICY case_referral_read ON disrupt.case_referral FOR SELECT TO disrupt_staff
-    USING (EXISTS (SELECT 1 FROM disrupt.forum_case c WHERE c.id = case_referral.case_id)
+    USING (disrupt.not_explaining() AND EXISTS (SELECT 1 FROM disrupt.forum_case c WHERE c.id = case_referral.case_id)
            AND (SELECT disrupt.consulting()) AND disrupt.may_see_referral(case_referral.referral_id));
 CREATE POLICY hearing_read ON disrupt.hearing FOR SELECT TO disrupt_staff
-    USING (EXISTS (SELECT 1 FROM disrupt.forum_case c WHERE c.id = hearing.case_id));
+    USING (disrupt.not_explaining() AND EXISTS (SELECT 1 FROM disrupt.forum_case c WHERE c.id = hearing.case_id));
 CREATE POLICY research_return_read ON disrupt.research_return FOR SELECT TO disrupt_staff
-    USING (EXISTS (SELECT 1 FROM disrupt.hearing h WHERE h.id = research_return.hearing_id));
+    USING (disrupt.not_explaining() AND EXISTS (SELECT 1 FROM disrupt.hearing h WHERE h.id = research_return.hearing_id));
 CREATE POLICY decision_read ON disrupt.decision FOR SELECT TO disrupt_staff
-    USING (EXISTS (SELECT 1 FROM disrupt.hearing h WHERE h.id = decision.hearing_id)
+    USING (disrupt.not_explaining() AND EXISTS (SELECT 1 FROM disrupt.hearing h WHERE h.id = decision.hearing_id)
            AND (sensitivity = 'shared' OR agency = (SELECT disrupt.caller_agency()) OR (SELECT disrupt.is_admin())));
 SELECT disrupt.attach_owner_policy(t::regclass)
 FROM unnest(ARRAY['disrupt.meeting', 'disrupt.meeting_agency', 'disrupt.forum_case', 'disrupt.case_perpetrator',

@@ -133,8 +133,9 @@ AS $$ SELECT disrupt.install_admin_login(session_user) $$;
 -- that reads personal data for a staff login calls it first (the readers of reading.sql,
 -- require_consultation, the reminder and audit readers), and so does every audited table's
 -- statement trigger, which every write fires: the refusal depends on the statement alone,
--- never on a row. No policy may call it: a policy runs per row, only when a row is found, so
--- its refusal would tell that a hidden row exists (helper-77 read a hidden reference that way).
+-- never on a row. No policy may call it per row: a policy's condition runs only when a row is
+-- found, so its refusal would tell that a hidden row exists (helper-77 read a hidden reference
+-- that way); policies reach it through not_explaining (below), which the planner runs once.
 -- "Running EXPLAIN": the text the client sent mentions it (current_query(), a nested call's
 -- included), or a statement prepared or a portal bound in this session does (a protocol-level
 -- Parse of "EXPLAIN ..." run by a later "EXECUTE s" or "FETCH ALL FROM p", helper-77). Any
@@ -153,6 +154,37 @@ BEGIN
             USING ERRCODE = '42501',
                   HINT = 'Run the statement without EXPLAIN; a database administrator can explain it as a superuser.';
     END IF;
+END
+$$;
+
+-- not_explaining(): true, unless a staff login's own statement is being planned under EXPLAIN or
+-- while her session holds a named prepared statement; then refused (42501). Every policy a login
+-- meets calls it first (attach_rls, and each policy written by hand; PolicyPlanGuardTests). It is
+-- IMMUTABLE so that the planner calls it once, while it plans the statement, and folds it to
+-- true: the refusal happens before a row is read, whatever the rows are, where a policy's own
+-- per-row call would tell that a hidden row exists (refuse_explain above). EXPLAIN (ANALYZE)
+-- of any table a policy guards (person, plan, action, the forum tables, matac_cohort,
+-- risk_current, ...) is therefore refused before "Rows Removed by Filter" can count a hidden
+-- row. A named prepared statement would keep a plan that "EXPLAIN EXECUTE" runs without
+-- planning again, so none may be planned while the session holds one (the CLI and psql send
+-- their statements unnamed). Inside a SECURITY DEFINER function (current_user is
+-- disrupt_owner or disrupt_reader, roles no login can SET ROLE to) it answers true at once: those
+-- functions refuse EXPLAIN for themselves (refuse_explain, or the audit trigger of a write).
+CREATE OR REPLACE FUNCTION disrupt.not_explaining() RETURNS boolean
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+BEGIN
+    IF current_user IN ('disrupt_owner', 'disrupt_reader') THEN
+        RETURN true;
+    END IF;
+    PERFORM disrupt.refuse_explain();
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_prepared_statements)
+       AND NOT (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = session_user) THEN
+        RAISE EXCEPTION 'named prepared statements are not available to staff on disrupt''s tables: EXPLAIN EXECUTE would show what a kept plan read, rows hidden from you included'
+            USING ERRCODE = '42501',
+                  HINT = 'DEALLOCATE ALL, then send the statement unnamed (as psql and PQexecParams do).';
+    END IF;
+    RETURN true;
 END
 $$;
 
@@ -327,9 +359,9 @@ CREATE OR REPLACE FUNCTION disrupt.attach_rls(tbl regclass) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, disrupt
 AS $$
 DECLARE
-    rd text := '(SELECT disrupt.consulting()) AND (sensitivity = ''shared'' '
+    rd text := 'disrupt.not_explaining() AND (SELECT disrupt.consulting()) AND (sensitivity = ''shared'' '
                'OR agency = (SELECT disrupt.caller_agency()) OR (SELECT disrupt.is_admin()))';
-    wr text := '(SELECT disrupt.is_active_staff()) AND (agency = (SELECT disrupt.caller_agency()) '
+    wr text := 'disrupt.not_explaining() AND (SELECT disrupt.is_active_staff()) AND (agency = (SELECT disrupt.caller_agency()) '
                'OR (SELECT disrupt.is_admin()))';
 BEGIN
     EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', tbl);
@@ -586,8 +618,9 @@ GRANT EXECUTE ON FUNCTION
     disrupt.audit_row_key(text, jsonb), disrupt.audit_row_person(text, jsonb),
     disrupt.new_id(boolean)
     TO disrupt_staff;
--- the readers of reading.sql (owned by disrupt_reader) call it themselves
-GRANT EXECUTE ON FUNCTION disrupt.refuse_explain() TO disrupt_reader;
+-- the readers of reading.sql (owned by disrupt_reader) call refuse_explain themselves; every
+-- policy calls not_explaining, which calls it, as the login whose statement is planned
+GRANT EXECUTE ON FUNCTION disrupt.refuse_explain(), disrupt.not_explaining() TO disrupt_staff;
 -- trigger functions are invoked by the trigger mechanism (no EXECUTE check on the caller)
 -- extension members (unaccent, used by fold) keep their default EXECUTE for PUBLIC;
 -- the schema's USAGE is what keeps outsiders away.

@@ -27,11 +27,11 @@
 -- table, and the person the plan is for: the EXISTS runs under the caller's own policy on person,
 -- so a restricted person's plan, actions and their history are as absent as the person.
 CREATE POLICY plan_read ON disrupt.plan FOR SELECT
-    USING ((SELECT disrupt.consulting()) AND EXISTS (SELECT 1 FROM disrupt.person p WHERE p.id = plan.person_id));
+    USING (disrupt.not_explaining() AND (SELECT disrupt.consulting()) AND EXISTS (SELECT 1 FROM disrupt.person p WHERE p.id = plan.person_id));
 CREATE POLICY action_read ON disrupt.action FOR SELECT
-    USING ((SELECT disrupt.consulting()) AND EXISTS (SELECT 1 FROM disrupt.plan pl WHERE pl.id = action.plan_id));
+    USING (disrupt.not_explaining() AND (SELECT disrupt.consulting()) AND EXISTS (SELECT 1 FROM disrupt.plan pl WHERE pl.id = action.plan_id));
 CREATE POLICY action_history_read ON disrupt.action_history FOR SELECT
-    USING ((SELECT disrupt.consulting()) AND EXISTS (SELECT 1 FROM disrupt.action a WHERE a.id = action_history.action_id));
+    USING (disrupt.not_explaining() AND (SELECT disrupt.consulting()) AND EXISTS (SELECT 1 FROM disrupt.action a WHERE a.id = action_history.action_id));
 SELECT disrupt.attach_owner_policy(t::regclass)
 FROM unnest(ARRAY['disrupt.plan', 'disrupt.action', 'disrupt.action_history']) AS t;
 
@@ -42,7 +42,7 @@ SELECT disrupt.attach_audit('disrupt.plan'), disrupt.attach_audit('disrupt.actio
 
 -- The tactic catalogue (migration 0008): every active staff member reads it; only the
 -- administrators' functions below change it, and the audit triggers record every change.
-CREATE POLICY tactic_read ON disrupt.tactic FOR SELECT USING ((SELECT disrupt.is_active_staff()));
+CREATE POLICY tactic_read ON disrupt.tactic FOR SELECT USING (disrupt.not_explaining() AND (SELECT disrupt.is_active_staff()));
 SELECT disrupt.attach_owner_policy('disrupt.tactic');
 REVOKE ALL ON disrupt.tactic FROM PUBLIC;
 SELECT disrupt.grant_read('{disrupt_staff,disrupt_admin}', 'disrupt.tactic');

@@ -16,14 +16,14 @@
 --   risk_assessment: administrators only.
 -- ---------------------------------------------------------------------------
 CREATE POLICY risk_current_read ON disrupt.risk_current FOR SELECT
-    USING ((SELECT disrupt.consulting())
+    USING (disrupt.not_explaining() AND (SELECT disrupt.consulting())
            AND EXISTS (SELECT 1 FROM disrupt.person p WHERE p.id = risk_current.person_id));
 CREATE POLICY admin_write ON disrupt.risk_current FOR ALL
-    USING ((SELECT disrupt.is_admin())) WITH CHECK ((SELECT disrupt.is_admin()));
+    USING (disrupt.not_explaining() AND (SELECT disrupt.is_admin())) WITH CHECK (disrupt.not_explaining() AND (SELECT disrupt.is_admin()));
 SELECT disrupt.attach_owner_policy('disrupt.risk_current');
 
 CREATE POLICY admin_all ON disrupt.risk_assessment FOR ALL
-    USING ((SELECT disrupt.is_admin())) WITH CHECK ((SELECT disrupt.is_admin()));
+    USING (disrupt.not_explaining() AND (SELECT disrupt.is_admin())) WITH CHECK (disrupt.not_explaining() AND (SELECT disrupt.is_admin()));
 SELECT disrupt.attach_owner_policy('disrupt.risk_assessment');
 
 -- ---------------------------------------------------------------------------

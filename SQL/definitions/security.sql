@@ -478,7 +478,7 @@ $$;
 -- (not TO PUBLIC: the helpers read staff as disrupt_owner, which must only meet owner_all,
 --  or each helper call would evaluate this policy and call the helpers again)
 CREATE POLICY staff_directory_read ON disrupt.staff FOR SELECT TO disrupt_staff, disrupt_service
-    USING ((SELECT disrupt.is_active_staff()) OR (SELECT disrupt.is_service()));
+    USING (disrupt.not_explaining() AND ((SELECT disrupt.is_active_staff()) OR (SELECT disrupt.is_service())));
 SELECT disrupt.attach_owner_policy('disrupt.staff');
 SELECT disrupt.attach_audit('disrupt.staff');
 
@@ -489,9 +489,9 @@ DECLARE t text;
 BEGIN
     FOREACH t IN ARRAY ARRAY['agency', 'marker_kind', 'offence', 'order_type'] LOOP
         EXECUTE format('CREATE POLICY lookup_read ON disrupt.%I FOR SELECT TO disrupt_staff '
-                       'USING ((SELECT disrupt.is_active_staff()))', t);
+                       'USING (disrupt.not_explaining() AND (SELECT disrupt.is_active_staff()))', t);
         EXECUTE format('CREATE POLICY lookup_admin ON disrupt.%I FOR ALL TO disrupt_admin '
-                       'USING ((SELECT disrupt.is_admin())) WITH CHECK ((SELECT disrupt.is_admin()))', t);
+                       'USING (disrupt.not_explaining() AND (SELECT disrupt.is_admin())) WITH CHECK (disrupt.not_explaining() AND (SELECT disrupt.is_admin()))', t);
         PERFORM disrupt.attach_owner_policy(format('disrupt.%I', t)::regclass);
     END LOOP;
 END

@@ -46,20 +46,15 @@ struct RecordReadFunctionTests {
 
     @Test func noStaffOrAdministratorLoginMaySelectOrExplainARecordTable() throws {
         let f = fixture
-        for login in [f.police, f.health, f.admin] {
-            let db = try f.connect(as: login)
-            defer { db.close() }
-            for consulted in [false, true] {
-                if consulted { _ = try db.query("SELECT disrupt.consult('attack test', 'psql')") }
-                for table in Self.recordTables {
-                    let column = table == "party" ? "id" : "person_id"
-                    for statement in [
-                        "SELECT count(*) FROM disrupt.\(table)",
-                        "EXPLAIN (ANALYZE) SELECT 1 FROM disrupt.\(table) WHERE \(column) = \(f.personID)",
-                        "EXPLAIN SELECT 1 FROM disrupt.\(table) WHERE \(column) = \(f.personID)",
-                    ] {
-                        #expect(sqlState { _ = try db.query(PostgresQuery(unsafeSQL: statement)) } == "42501", "\(login): \(statement)")
-                    }
+        try f.asEachLoginConsultedOrNot { db, login in
+            for table in Self.recordTables {
+                let column = table == "party" ? "id" : "person_id"
+                for statement in [
+                    "SELECT count(*) FROM disrupt.\(table)",
+                    "EXPLAIN (ANALYZE) SELECT 1 FROM disrupt.\(table) WHERE \(column) = \(f.personID)",
+                    "EXPLAIN SELECT 1 FROM disrupt.\(table) WHERE \(column) = \(f.personID)",
+                ] {
+                    #expect(sqlState { _ = try db.query(PostgresQuery(unsafeSQL: statement)) } == "42501", "\(login): \(statement)")
                 }
             }
         }
@@ -113,14 +108,9 @@ struct RecordReadFunctionTests {
     /// session count too. Plain libpq, as any client would.
     @Test func anExplainPreparedByNameIsRefusedWhenExecuted() throws {
         let f = fixture
-        guard let conn = PQconnectdb(f.location.asUser(f.police).testURL) else { throw PostgresError(code: .connectionFailed, message: "PQconnectdb") }
+        let conn = try plainLibpqConnection(f, as: f.police)
         defer { PQfinish(conn) }
-        #expect(PQstatus(conn) == CONNECTION_OK)
-        /// The SQLSTATE of a result ("" when it succeeded); frees it.
-        func state(_ result: OpaquePointer?) -> String {
-            defer { PQclear(result) }
-            return PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? ""
-        }
+        let state = sqlState(ofLibpqResult:)
         #expect(state(PQexec(conn, "SELECT disrupt.consult('attack test', 'psql')")) == "")
         #expect(state(PQprepare(conn, "s", "EXPLAIN (ANALYZE, BUFFERS) SELECT disrupt.person_dossier(\(f.personID))", 0, nil)) == "")
         #expect(state(PQexec(conn, "EXECUTE s")) == "42501")
@@ -148,8 +138,10 @@ struct RecordReadFunctionTests {
         defer { db.close() }
         for consulted in [false, true] {
             if consulted { _ = try db.query("SELECT disrupt.consult('attack test', 'psql')") }
+            // refused while planned (not_explaining, PolicyPlanGuardTests), alike for both
             for ref in [hidden.personRef, "P-\(f.token)-none"] {
-                #expect(try db.query(PostgresQuery(unsafeSQL: "SELECT 1 FROM disrupt.person WHERE person_ref = '\(ref)' /* explain */")).isEmpty)
+                #expect(sqlState { _ = try db.query(PostgresQuery(unsafeSQL: "SELECT 1 FROM disrupt.person WHERE person_ref = '\(ref)' /* explain */")) } == "42501")
+                #expect(try db.query(PostgresQuery(unsafeSQL: "SELECT 1 FROM disrupt.person WHERE person_ref = '\(ref)'")).isEmpty)
             }
         }
     }

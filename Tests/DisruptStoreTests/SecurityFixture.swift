@@ -57,6 +57,18 @@ final class SecurityFixture: Sendable {
         try PostgresConnection(location.asUser(login).configuration)
     }
 
+    /// Runs `body` as police, health and an administrator, each first without and then within a
+    /// consultation (the two states a login's reads differ in), on one connection per login.
+    func asEachLoginConsultedOrNot(_ body: (_ db: PostgresConnection, _ login: String) throws -> Void) throws {
+        for login in [police, health, admin] {
+            let db = try connect(as: login)
+            defer { db.close() }
+            try body(db, login)
+            _ = try db.query("SELECT disrupt.consult('attack test', 'psql')")
+            try body(db, login)
+        }
+    }
+
     /// Adds a staff login of its own for a test that changes it.
     func addStaff(_ prefix: String, agency: String = "probation", role: String = "rep") throws -> String {
         let login = "\(prefix)_\(token)"

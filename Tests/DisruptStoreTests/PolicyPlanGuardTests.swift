@@ -1,0 +1,165 @@
+import CLibPQ
+import DisruptStore
+import DisruptTestSupport
+import Foundation
+import Postgres
+import Testing
+
+/// Issue 12: the person table and the shared work (plans, actions, the forum tables, the MATAC
+/// cohort, stored scores) stay SELECT-able by staff, and whoever may SELECT a table may EXPLAIN
+/// (ANALYZE) a query of it: "Rows Removed by Filter" counted the people another agency keeps
+/// restricted, by reference, PNC id or date of birth (helper-77 read a hidden reference and PNC
+/// id that way, by bisection). Every policy a login meets now starts with `not_explaining()`
+/// (foundation.sql), which the planner runs once while it plans the statement: the refusal comes
+/// before any row is read. Each attack connects as a real staff login, as psql would.
+@Suite("Security: no table a policy guards can be explained by a staff login")
+struct PolicyPlanGuardTests {
+    let fixture: SecurityFixture
+
+    init() throws {
+        fixture = try SecurityFixture.shared.get()
+    }
+
+    /// Tables staff SELECT directly, each behind a policy.
+    static let guardedTables = [
+        "person", "plan", "action", "action_history", "plan_victim", "risk_current", "matac_cohort",
+        "meeting", "meeting_agency", "forum_case", "case_perpetrator", "case_referral", "hearing",
+        "research_return", "decision", "tactic", "staff", "agency",
+    ]
+
+    /// A person police may not see: restricted, held by health.
+    func hiddenHealthPerson(_ suffix: String) throws -> (ref: String, pnc: String) {
+        let f = fixture
+        let su = try f.superuser()
+        defer { su.close() }
+        let ref = "P-\(f.token)-\(suffix)"
+        let pnc = "PNC-\(f.token)-\(suffix)"
+        try su.execute("""
+            INSERT INTO disrupt.person (person_ref, pnc_id, given_name, family_name, agency, sensitivity)
+            VALUES (\(ref), \(pnc), 'Hidden', 'Zzguard', 'health', 'restricted')
+            """)
+        return (ref, pnc)
+    }
+
+    @Test func everyPolicyALoginMeetsCallsNotExplainingFirst() throws {
+        let su = try fixture.superuser()
+        defer { su.close() }
+        let rows = try su.query("""
+            SELECT p.polrelid::regclass::text AS tbl, p.polname::text AS name,
+                   coalesce(pg_get_expr(p.polqual, p.polrelid) ~ '^\\(*(disrupt\\.)?not_explaining\\(\\) AND ', true)
+                   AND coalesce(pg_get_expr(p.polwithcheck, p.polrelid) ~ '^\\(*(disrupt\\.)?not_explaining\\(\\) AND ', true) AS guarded
+              FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+             WHERE c.relnamespace = 'disrupt'::regnamespace
+               AND p.polroles <> ARRAY['disrupt_owner'::regrole]::oid[]
+            """)
+        #expect(rows.count > 50)
+        for row in rows {
+            let table: String = try row.decode("tbl")
+            let name: String = try row.decode("name")
+            #expect(try row.decode("guarded") as Bool, "\(table) \(name) does not start with disrupt.not_explaining()")
+        }
+    }
+
+    @Test func noStaffLoginMayExplainATableAPolicyGuards() throws {
+        let f = fixture
+        try f.asEachLoginConsultedOrNot { db, login in
+            for table in Self.guardedTables {
+                // she may read it (so the refusal below is EXPLAIN's, not a missing grant)
+                _ = try db.query(PostgresQuery(unsafeSQL: "SELECT count(*) FROM disrupt.\(table)"))
+                for statement in [
+                    "EXPLAIN (ANALYZE) SELECT * FROM disrupt.\(table)",
+                    "EXPLAIN SELECT 1 FROM disrupt.\(table)",
+                    "/* x */ eXpLaIn (ANALYZE, BUFFERS) SELECT count(*) FROM disrupt.\(table)",
+                ] {
+                    let refusal = failure { _ = try db.query(PostgresQuery(unsafeSQL: statement)) }
+                    #expect(refusal?.sqlState == "42501", "\(login): \(statement)")
+                    #expect(refusal?.message.contains("EXPLAIN is not available to staff") == true, "\(login): \(statement)")
+                }
+            }
+        }
+    }
+
+    /// The refusal comes at planning, before a row is read: a hidden person's reference, his PNC id
+    /// and a reference nobody holds are refused alike, under EXPLAIN or with "explain" in a comment.
+    @Test func theRefusalIsTheSameForAHiddenPersonAndForNobody() throws {
+        let f = fixture
+        let hidden = try hiddenHealthPerson("pg")
+        let db = try f.connect(as: f.police)
+        defer { db.close() }
+        _ = try db.query("SELECT disrupt.consult('attack test', 'psql')")
+        var refusals: Set<String> = []
+        for (column, value) in [("person_ref", hidden.ref), ("person_ref", "P-\(f.token)-nobody"),
+                                ("pnc_id", hidden.pnc), ("pnc_id", "PNC-\(f.token)-nobody")] {
+            // what she sees without EXPLAIN: nothing, for both
+            #expect(try db.query(PostgresQuery(unsafeSQL: "SELECT 1 FROM disrupt.person WHERE \(column) = '\(value)'")).isEmpty)
+            for statement in [
+                "EXPLAIN (ANALYZE) SELECT 1 FROM disrupt.person WHERE \(column) = '\(value)'",
+                "EXPLAIN (ANALYZE) SELECT 1 FROM disrupt.plan pl JOIN disrupt.person p ON p.id = pl.person_id WHERE p.\(column) = '\(value)'",
+                "SELECT 1 FROM disrupt.person WHERE \(column) = '\(value)' /* explain */",
+            ] {
+                let refusal = failure { _ = try db.query(PostgresQuery(unsafeSQL: statement)) }
+                #expect(refusal?.sqlState == "42501", "\(statement)")
+                refusals.insert("\(refusal?.message ?? "none")|\(refusal?.hint ?? "")")
+            }
+        }
+        #expect(refusals.count == 1)
+    }
+
+    /// A named prepared statement keeps its plan, and `EXPLAIN EXECUTE s` runs a kept (generic)
+    /// plan without planning again: no statement a policy guards is planned while the session
+    /// holds one, whether prepared in SQL or by libpq at the protocol level.
+    @Test func aPlanKeptByANamedStatementCannotBeExplained() throws {
+        let f = fixture
+        let hidden = try hiddenHealthPerson("np")
+        let db = try f.connect(as: f.police)
+        defer { db.close() }
+        _ = try db.query("SELECT disrupt.consult('attack test', 'psql')")
+        try db.execute("SET plan_cache_mode = force_generic_plan")
+        try db.executeScript(unsafeSQL: "PREPARE s(text) AS SELECT count(*) FROM disrupt.person WHERE person_ref = $1")
+        let kept = failure { _ = try db.query(PostgresQuery(unsafeSQL: "EXECUTE s('\(hidden.ref)')")) }
+        #expect(kept?.sqlState == "42501")
+        #expect(kept?.message.contains("named prepared statements") == true)
+        #expect(kept?.hint?.contains("DEALLOCATE") == true)
+        #expect(sqlState { _ = try db.query(PostgresQuery(unsafeSQL: "EXPLAIN (ANALYZE) EXECUTE s('\(hidden.ref)')")) } == "42501")
+        // nor any other statement on a guarded table while it is held
+        #expect(sqlState { _ = try db.query("SELECT count(*) FROM disrupt.plan") } == "42501")
+        try db.execute("DEALLOCATE ALL")
+        #expect(try db.query("SELECT count(*)::int AS n FROM disrupt.person WHERE person_ref = \(hidden.ref)")[0].decode("n") as Int == 0)
+
+        // plain libpq: a protocol-level named statement
+        let conn = try plainLibpqConnection(f, as: f.police)
+        defer { PQfinish(conn) }
+        let state = sqlState(ofLibpqResult:)
+        #expect(state(PQexec(conn, "SELECT disrupt.consult('attack test', 'psql')")) == "")
+        #expect(state(PQexec(conn, "SET plan_cache_mode = force_generic_plan")) == "")
+        #expect(state(PQprepare(conn, "p", "SELECT count(*) FROM disrupt.person WHERE person_ref = $1", 1, nil)) == "")
+        hidden.ref.withCString { value in
+            var values: [UnsafePointer<CChar>?] = [value]
+            #expect(state(PQexecPrepared(conn, "p", 1, &values, nil, nil, 0)) == "42501")
+        }
+        #expect(state(PQexec(conn, "EXPLAIN (ANALYZE) EXECUTE p('\(hidden.ref)')")) == "42501")
+        #expect(state(PQexec(conn, "DEALLOCATE p")) == "")
+        // unnamed, as psql and the CLI send every statement: read as usual
+        "SELECT count(*) FROM disrupt.person WHERE person_ref = $1".withCString { sql in
+            hidden.ref.withCString { value in
+                var values: [UnsafePointer<CChar>?] = [value]
+                #expect(state(PQexecParams(conn, sql, 1, nil, &values, nil, nil, 0)) == "")
+            }
+        }
+    }
+
+    /// The guard trusts only the two roles that own SECURITY DEFINER functions, which no login may
+    /// become: a login that sets a group role of hers is still checked.
+    @Test func settingAGroupRoleDoesNotSkipTheGuard() throws {
+        let f = fixture
+        let db = try f.connect(as: f.police)
+        defer { db.close() }
+        for role in ["disrupt_staff", "disrupt_reader", "disrupt_owner"] {
+            _ = sqlState { try db.execute(PostgresQuery(unsafeSQL: "SET ROLE \(role)")) }
+            #expect(sqlState { _ = try db.query("EXPLAIN (ANALYZE) SELECT 1 FROM disrupt.person") } == "42501", "\(role)")
+            try db.execute("RESET ROLE")
+        }
+        #expect(sqlState { try db.execute("SET ROLE disrupt_reader") } == "42501")
+        #expect(sqlState { try db.execute("SET ROLE disrupt_owner") } == "42501")
+    }
+}
