@@ -5,8 +5,8 @@ import Foundation
 import Postgres
 import Testing
 
-/// A sweep later the same day reads only the actions, plans and links written since the last
-/// one (migration 0021, reminder_sweep's "Changed rows"); the day's first sweep, or one after a
+/// A sweep later the same day reads only the actions, plans, links and orders written since the
+/// last one (migration 0021, reminder_sweep's "Changed rows"); the day's first sweep, or one after a
 /// staff or person change, reads the whole backlog. Whichever it reads, it makes the reminders a
 /// sweep of everything would make.
 @Suite("disrupt remind: a later sweep the same day reads what changed (the real binary)")
@@ -106,6 +106,60 @@ struct ReminderChangeSweepTests {
         #expect(try sweep(day) == [:])
         try db.execute("UPDATE disrupt_private.sweep_state SET whole_at = now() - interval '15 minutes 1 second'")
         #expect(try sweep(day) == ["overdue": 2])
+    }
+
+    /// Orders ending and the catch-up of breaches and incidents read their windows of dates only
+    /// when a sweep reads everything (at a million people, most of a sweep that found nothing);
+    /// later the same day, a sweep reads the orders written since and the orders and records of
+    /// the people whose plans changed. A breach or incident written makes its reminder at once.
+    @Test func aSweepLaterTheSameDayRemindsOfAnOrderWrittenOrAPlanOpenedSince() throws {
+        let db = try fx.superuser()
+        defer { db.close() }
+        let today = Day.today()  // a breach cannot be dated later than today, nor caught up on earlier than 30 days before the sweep
+        _ = try fx.openPlan()
+        _ = try sweep(today)  // the day's first: reads everything (the plan's review, if passed by then)
+        #expect(try sweep(today) == [:])
+        /// An order of `person` (reference) ending on `ends`; its id.
+        func order(_ ref: String, _ person: String, ends: Day) throws -> Int64 {
+            try db.query("""
+                INSERT INTO disrupt.court_order (source_ref, person_id, order_type, starts_on, ends_on, agency)
+                SELECT \(ref), p.id, 'dvpo', \(Day.today())::date, \(ends)::date, 'police'
+                  FROM disrupt.person p WHERE p.person_ref = \(person) RETURNING id
+                """)[0].decode("id")
+        }
+
+        // an order written today, ending in two days, is ending: the SPOC hears of it at once
+        let dvpo = try order("O-SOON", fx.personRef, ends: today.adding(days: 2))
+        #expect(try sweep(today) == ["order_ending": 1])
+        #expect(try reminders("court_order", dvpo) == ["order_ending \(fx.spoc)"])
+        // extended by a day: a new end, a new reminder
+        try db.execute("UPDATE disrupt.court_order SET ends_on = \(today.adding(days: 3))::date WHERE id = \(dvpo)")
+        #expect(try sweep(today) == ["order_ending": 1])
+
+        // an order of a man with no plan is nobody's; a plan opened for him today makes it the SPOC's
+        let other = "P-\(UUID().uuidString.prefix(6).lowercased())"
+        try db.execute("INSERT INTO disrupt.person (person_ref, given_name, family_name, agency) VALUES (\(other), 'Ben', 'Otherperson', 'police')")
+        let his = try order("O-HIS", other, ends: today.adding(days: 1))
+        #expect(try sweep(today) == [:])
+        let opened = try fx.run(["plan", "open", other, "--spoc", fx.spoc], as: fx.spoc)
+        #expect(opened.status == 0, "\(opened.stderr)")
+        #expect(try sweep(today)["order_ending"] == 1)
+        #expect(try reminders("court_order", his) == ["order_ending \(fx.spoc)"])
+
+        // an order and a breach written where no change is recorded (triggers off, as a bulk load
+        // might) are read by the first sweep 15 minutes after the last whole read, not before
+        try db.execute("BEGIN")
+        try db.execute("SET LOCAL session_replication_role = replica")
+        let bulk = try order("O-BULK", fx.personRef, ends: today.adding(days: 1))
+        try db.execute("""
+            INSERT INTO disrupt.breach (source_ref, person_id, occurred_on, agency)
+            SELECT 'B-BULK', p.id, \(today.adding(days: -1))::date, 'police' FROM disrupt.person p WHERE p.person_ref = \(fx.personRef)
+            """)
+        try db.execute("COMMIT")
+        #expect(try sweep(today) == [:])
+        try db.execute("UPDATE disrupt_private.sweep_state SET whole_at = now() - interval '15 minutes 1 second'")
+        #expect(try sweep(today) == ["order_ending": 1, "breach_reported": 1])
+        #expect(try reminders("court_order", bulk) == ["order_ending \(fx.spoc)"])
     }
 
     /// A sweep with other windows than the last (a coordinator widened "due soon" from 3 days to
