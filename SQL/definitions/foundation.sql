@@ -142,14 +142,22 @@ AS $$ SELECT disrupt.install_admin_login(session_user) $$;
 -- mention refuses, a literal saying "explain" included (the CLI sends data as parameters).
 -- Staff cannot build a statement's text on the server: they may use neither PL/pgSQL nor SQL
 -- functions of their own (StatisticsLock), and query_to_xml and its kin refuse EXPLAIN.
+-- session_is_superuser(): whether the session's login is a superuser (who may EXPLAIN).
+-- Operators are written OPERATOR(pg_catalog....): these run with the caller's search_path.
+CREATE FUNCTION disrupt.session_is_superuser() RETURNS boolean
+LANGUAGE sql STABLE
+AS $$
+    SELECT coalesce((SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) session_user), false)
+$$;
+
 CREATE FUNCTION disrupt.refuse_explain() RETURNS void
 LANGUAGE plpgsql STABLE
 AS $$
 BEGIN
-    IF (pg_catalog.current_query() ~* 'explain'
-        OR EXISTS (SELECT 1 FROM pg_catalog.pg_prepared_statements s WHERE s.statement ~* 'explain')
-        OR EXISTS (SELECT 1 FROM pg_catalog.pg_cursors c WHERE c.statement ~* 'explain'))
-       AND NOT (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = session_user) THEN
+    IF (pg_catalog.current_query() OPERATOR(pg_catalog.~*) 'explain'
+        OR EXISTS (SELECT 1 FROM pg_catalog.pg_prepared_statements s WHERE s.statement OPERATOR(pg_catalog.~*) 'explain')
+        OR EXISTS (SELECT 1 FROM pg_catalog.pg_cursors c WHERE c.statement OPERATOR(pg_catalog.~*) 'explain'))
+       AND NOT disrupt.session_is_superuser() THEN
         RAISE EXCEPTION 'EXPLAIN is not available to staff: it shows what a statement read, rows hidden from you included'
             USING ERRCODE = '42501',
                   HINT = 'Run the statement without EXPLAIN; a database administrator can explain it as a superuser.';
@@ -160,26 +168,39 @@ $$;
 -- not_explaining(): true, unless a staff login's own statement is being planned under EXPLAIN or
 -- while her session holds a named prepared statement; then refused (42501). Every policy a login
 -- meets calls it first (attach_rls, and each policy written by hand; PolicyPlanGuardTests). It is
--- IMMUTABLE so that the planner calls it once, while it plans the statement, and folds it to
--- true: the refusal happens before a row is read, whatever the rows are, where a policy's own
--- per-row call would tell that a hidden row exists (refuse_explain above). EXPLAIN (ANALYZE)
--- of any table a policy guards (person, plan, action, the forum tables, matac_cohort,
--- risk_current, ...) is therefore refused before "Rows Removed by Filter" can count a hidden
--- row. A named prepared statement would keep a plan that "EXPLAIN EXECUTE" runs without
--- planning again, so none may be planned while the session holds one (the CLI and psql send
--- their statements unnamed). Inside a SECURITY DEFINER function (current_user is
--- disrupt_owner or disrupt_reader, roles no login can SET ROLE to) it answers true at once: those
--- functions refuse EXPLAIN for themselves (refuse_explain, or the audit trigger of a write).
+-- IMMUTABLE so that the planner calls it while it plans the statement and folds it to true: the
+-- refusal happens before a row is read, whatever the rows are, where a policy's own per-row call
+-- would tell that a hidden row exists (refuse_explain above). The label is deliberate and must
+-- stay (a STABLE or VOLATILE guard would run per row). EXPLAIN (ANALYZE) of any table a policy
+-- guards (person, plan, action, the forum tables, matac_cohort, risk_current, ...) is therefore
+-- refused before "Rows Removed by Filter" can count a hidden row. It guards statements being
+-- planned, not plans already kept: a named prepared statement keeps a plan that "EXPLAIN
+-- EXECUTE" runs without planning again, so none may be planned while the session holds one (the
+-- CLI and psql send their statements unnamed), and a PL/pgSQL function staff may call as
+-- themselves keeps its plans for the session, so each such function that reads a guarded table
+-- calls refuse_explain first (import_agency; RecordReadFunctionTests). Inside a SECURITY DEFINER
+-- function owned by disrupt_owner or disrupt_reader (roles no login is a member of) it answers
+-- true at once: those functions refuse EXPLAIN for themselves (refuse_explain, or the audit
+-- trigger of a write), but for the policy helpers and may_see_*, which read one row by id
+-- (README, "Known gaps"). A view must be security_invoker: one owned by the owner would meet
+-- only owner_all. Planning calls it once per policy met, and a policy's EXISTS is planned twice
+-- and expands the policies beneath it: 1 call to plan a read of person, 3 of plan, 7 of action,
+-- 15 of action_history (counted with track_functions), so the usual cases answer in one
+-- expression each.
 CREATE OR REPLACE FUNCTION disrupt.not_explaining() RETURNS boolean
 LANGUAGE plpgsql IMMUTABLE
 AS $$
 BEGIN
-    IF current_user IN ('disrupt_owner', 'disrupt_reader') THEN
+    IF current_user OPERATOR(pg_catalog.=) ANY (ARRAY['disrupt_owner', 'disrupt_reader']::name[]) THEN
+        RETURN true;  -- a simple expression: no query is run for it
+    END IF;
+    IF pg_catalog.current_query() OPERATOR(pg_catalog.!~*) 'explain'
+       AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_prepared_statements)
+       AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_cursors c WHERE c.statement OPERATOR(pg_catalog.~*) 'explain') THEN
         RETURN true;
     END IF;
     PERFORM disrupt.refuse_explain();
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_prepared_statements)
-       AND NOT (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = session_user) THEN
+    IF NOT disrupt.session_is_superuser() THEN
         RAISE EXCEPTION 'named prepared statements are not available to staff on disrupt''s tables: EXPLAIN EXECUTE would show what a kept plan read, rows hidden from you included'
             USING ERRCODE = '42501',
                   HINT = 'DEALLOCATE ALL, then send the statement unnamed (as psql and PQexecParams do).';
@@ -187,6 +208,8 @@ BEGIN
     RETURN true;
 END
 $$;
+COMMENT ON FUNCTION disrupt.not_explaining() IS
+    'true, or refused (42501) under EXPLAIN or while the session holds a named prepared statement; IMMUTABLE on purpose, so the planner calls it once while planning (every policy starts with it)';
 
 -- The caller, from one read of her staff row: an active row's agency and role; an administrator
 -- when that role is admin or she is the install administrator (who may have no staff row);
@@ -620,7 +643,7 @@ GRANT EXECUTE ON FUNCTION
     TO disrupt_staff;
 -- the readers of reading.sql (owned by disrupt_reader) call refuse_explain themselves; every
 -- policy calls not_explaining, which calls it, as the login whose statement is planned
-GRANT EXECUTE ON FUNCTION disrupt.refuse_explain(), disrupt.not_explaining() TO disrupt_staff;
+GRANT EXECUTE ON FUNCTION disrupt.refuse_explain(), disrupt.not_explaining(), disrupt.session_is_superuser() TO disrupt_staff;
 -- trigger functions are invoked by the trigger mechanism (no EXECUTE check on the caller)
 -- extension members (unaccent, used by fold) keep their default EXECUTE for PUBLIC;
 -- the schema's USAGE is what keeps outsiders away.

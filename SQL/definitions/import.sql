@@ -313,6 +313,9 @@ DECLARE
     v_admin boolean := disrupt.is_admin();
     v_ag    text := lower(nullif(btrim(default_agency), ''));
 BEGIN
+    -- it runs as the login and keeps its plan of the agency read for the session, which a later
+    -- EXPLAIN of a call would run without planning again (not_explaining, foundation.sql)
+    PERFORM disrupt.refuse_explain();
     IF v_admin THEN
         v_ag := COALESCE(v_ag, v_own, 'police');
     ELSIF v_own IS NULL THEN

@@ -14,7 +14,9 @@
 -- gate included), so what a function returns is what the same query returned in the caller's
 -- own session, and the policies stay the one statement of who sees what.
 --
--- The person table is still read directly by staff (every command names people by reference).
+-- The person table is still read directly by staff (every command names people by reference);
+-- EXPLAIN of a statement on it is refused while the statement is planned (not_explaining,
+-- foundation.sql, which every policy calls first).
 -- Three other functions that read the record tables for the caller are owned by disrupt_reader
 -- as well, in their own files: ref_in_use (record.sql), import_run (import.sql), agenda
 -- (reminders.sql).

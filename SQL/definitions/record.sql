@@ -651,7 +651,8 @@ GRANT INSERT, UPDATE ON disrupt.agency, disrupt.marker_kind, disrupt.offence, di
 -- (created_by, created_at, updated_by, updated_at; touch() guards them on UPDATE), so a row
 -- cannot claim another author; a chosen id would probe which ids hidden rows hold (the primary
 -- key's refusal says "taken"). person.merged_into is written by merge_person only.
--- The person table is still read directly; the record tables only through the functions of
+-- The person table is still read directly (EXPLAIN of a statement on it is refused while it is
+-- planned: not_explaining, foundation.sql); the record tables only through the functions of
 -- reading.sql, owned by disrupt_reader (migration 0022), which alone may SELECT them: whoever may
 -- SELECT a table may EXPLAIN (ANALYZE) a query of it, and its "Rows Removed by Filter" counted
 -- the rows the policy hid, by any indexed value (issue 12).

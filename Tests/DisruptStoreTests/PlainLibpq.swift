@@ -5,14 +5,25 @@ import Postgres
 /// other client would open one: for the attacks that need the protocol itself (statements
 /// prepared by name, portals). The caller finishes it (`PQfinish`).
 func plainLibpqConnection(_ fixture: SecurityFixture, as login: String) throws -> OpaquePointer {
-    guard let conn = PQconnectdb(fixture.location.asUser(login).testURL), PQstatus(conn) == CONNECTION_OK else {
-        throw PostgresError(code: .connectionFailed, message: "PQconnectdb as \(login)")
+    let conn = PQconnectdb(fixture.location.asUser(login).testURL)
+    guard let conn, PQstatus(conn) == CONNECTION_OK else {
+        let reason = conn.flatMap { PQerrorMessage($0) }.map { String(cString: $0) } ?? "out of memory"
+        PQfinish(conn)
+        throw PostgresError(code: .connectionFailed, message: "PQconnectdb as \(login): \(reason)")
     }
     return conn
 }
 
+/// The SQLSTATE ("" when it succeeded) and primary message of a libpq result; frees the result.
+func outcome(ofLibpqResult result: OpaquePointer?) -> (state: String, message: String) {
+    defer { PQclear(result) }
+    func field(_ code: Character) -> String {
+        PQresultErrorField(result, Int32(code.asciiValue!)).map { String(cString: $0) } ?? ""
+    }
+    return (field("C"), field("M"))
+}
+
 /// The SQLSTATE of a libpq result ("" when it succeeded); frees the result.
 func sqlState(ofLibpqResult result: OpaquePointer?) -> String {
-    defer { PQclear(result) }
-    return PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? ""
+    outcome(ofLibpqResult: result).state
 }

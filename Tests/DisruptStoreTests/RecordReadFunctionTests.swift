@@ -177,6 +177,32 @@ struct RecordReadFunctionTests {
                 "not listed: \(silent.subtracting(policyHelpers.union(writers).union(noPersonalData)).sorted()); listed but refusing now: \(policyHelpers.union(writers).union(noPersonalData).subtracting(silent).sorted())")
     }
 
+    /// A PL/pgSQL function staff call as themselves keeps its plans for the session, and EXPLAIN
+    /// of a later call runs a kept plan without planning it again, so the policies' guard
+    /// (not_explaining) is not asked (helper-81: EXPLAIN (ANALYZE, BUFFERS) of import_agency,
+    /// which reads disrupt.agency, after one plain call). Each such function that names a table
+    /// with row-level security refuses under EXPLAIN first.
+    @Test func everyFunctionStaffRunAsThemselvesThatReadsAGuardedTableRefusesUnderExplain() throws {
+        let f = fixture
+        let su = try f.superuser()
+        defer { su.close() }
+        let silent = try su.query("""
+            SELECT p.proname::text AS name FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
+             WHERE p.pronamespace = 'disrupt'::regnamespace AND NOT p.prosecdef AND l.lanname = 'plpgsql'
+               AND has_function_privilege('disrupt_staff', p.oid, 'EXECUTE')
+               AND EXISTS (SELECT 1 FROM pg_class c
+                            WHERE c.relnamespace = 'disrupt'::regnamespace AND c.relrowsecurity
+                              AND p.prosrc ~ ('disrupt\\.' || c.relname || '\\M'))
+               AND p.prosrc !~ 'refuse_explain'
+            """).map { try $0.decode("name", as: String.self) }
+        #expect(silent.isEmpty, "\(silent)")
+        let db = try f.connect(as: f.police)
+        defer { db.close() }
+        try db.execute("SET plan_cache_mode = force_generic_plan")
+        _ = try db.query("SELECT * FROM disrupt.import_agency(NULL)")
+        #expect(sqlState { _ = try db.query("EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM disrupt.import_agency(NULL)") } == "42501")
+    }
+
     /// With a function or a DO block of her own, a login could build "EXPL" || "AIN" on the
     /// server, out of the statement text's sight: staff may use neither language.
     @Test func staffCannotRunCodeOfTheirOwnOnTheServer() throws {
