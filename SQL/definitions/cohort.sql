@@ -48,7 +48,7 @@ BEGIN
     END IF;
     SELECT * INTO p FROM disrupt.person x
      WHERE x.person_ref = p_person_ref AND x.merged_into IS NULL
-       AND (x.sensitivity = 'shared' OR x.agency = disrupt.caller_agency() OR coalesce(disrupt.is_admin(), false))
+       AND disrupt.may_see_row(x.agency, x.sensitivity, disrupt.caller_agency(), disrupt.is_admin())
      ORDER BY disrupt.ref_rank(x.agency, x.sensitivity, disrupt.caller_agency()) LIMIT 1;
     IF NOT FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'DR404', MESSAGE = format('no person with reference %s', p_person_ref),
@@ -209,8 +209,8 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_t
          OR EXISTS (SELECT 1 FROM disrupt.case_perpetrator cp WHERE cp.case_id = c.id AND cp.person_id = p.id)
     JOIN disrupt.hearing h ON h.case_id = c.id AND h.status = 'heard'
     WHERE p.id = p_person_id AND disrupt.consulting()
-      AND (p.sensitivity = 'shared' OR p.agency = disrupt.caller_agency() OR coalesce(disrupt.is_admin(), false))
-      AND (c.sensitivity = 'shared' OR c.agency = disrupt.caller_agency() OR coalesce(disrupt.is_admin(), false))
+      AND disrupt.may_see_row(p.agency, p.sensitivity, disrupt.caller_agency(), disrupt.is_admin())
+      AND disrupt.may_see_row(c.agency, c.sensitivity, disrupt.caller_agency(), disrupt.is_admin())
 $$;
 
 CREATE FUNCTION disrupt.stored_risk_on(p_person_id bigint, p_day date)
@@ -221,7 +221,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_t
     FROM disrupt.person p
     JOIN disrupt.risk_assessment r ON r.person_id = p.id AND r.as_of <= p_day
     WHERE p.id = p_person_id AND disrupt.consulting()
-      AND (p.sensitivity = 'shared' OR p.agency = disrupt.caller_agency() OR coalesce(disrupt.is_admin(), false))
+      AND disrupt.may_see_row(p.agency, p.sensitivity, disrupt.caller_agency(), disrupt.is_admin())
     ORDER BY r.as_of DESC, r.id DESC
     LIMIT 1
 $$;

@@ -41,7 +41,7 @@ CREATE POLICY meeting_agency_read ON disrupt.meeting_agency FOR SELECT TO disrup
 -- may_see_party or may_see_referral (record.sql)
 CREATE POLICY forum_case_read ON disrupt.forum_case FOR SELECT TO disrupt_staff
     USING (disrupt.not_explaining() AND (SELECT disrupt.is_active_staff())
-           AND (sensitivity = 'shared' OR agency = (SELECT disrupt.caller_agency()) OR (SELECT disrupt.is_admin()))
+           AND disrupt.may_see_row(agency, sensitivity, (SELECT disrupt.caller_agency()), (SELECT disrupt.is_admin()))
            AND (victim_party_id IS NULL OR ((SELECT disrupt.consulting()) AND disrupt.may_see_party(forum_case.victim_party_id)))
            AND (person_id IS NULL OR EXISTS (SELECT 1 FROM disrupt.person p WHERE p.id = forum_case.person_id)));
 CREATE POLICY case_perpetrator_read ON disrupt.case_perpetrator FOR SELECT TO disrupt_staff
@@ -56,7 +56,7 @@ CREATE POLICY research_return_read ON disrupt.research_return FOR SELECT TO disr
     USING (disrupt.not_explaining() AND EXISTS (SELECT 1 FROM disrupt.hearing h WHERE h.id = research_return.hearing_id));
 CREATE POLICY decision_read ON disrupt.decision FOR SELECT TO disrupt_staff
     USING (disrupt.not_explaining() AND EXISTS (SELECT 1 FROM disrupt.hearing h WHERE h.id = decision.hearing_id)
-           AND (sensitivity = 'shared' OR agency = (SELECT disrupt.caller_agency()) OR (SELECT disrupt.is_admin())));
+           AND disrupt.may_see_row(agency, sensitivity, (SELECT disrupt.caller_agency()), (SELECT disrupt.is_admin())));
 SELECT disrupt.attach_owner_policy(t::regclass)
 FROM unnest(ARRAY['disrupt.meeting', 'disrupt.meeting_agency', 'disrupt.forum_case', 'disrupt.case_perpetrator',
                   'disrupt.case_referral', 'disrupt.hearing', 'disrupt.research_return', 'disrupt.decision']) AS t;

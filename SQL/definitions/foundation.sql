@@ -363,13 +363,28 @@ END
 $$;
 
 
+-- may_see_row(row agency, row sensitivity, caller agency, caller admin): THE agency rule for one
+-- row: shared, or the caller's agency's, or any for an administrator. Plain SQL of one
+-- expression, so PostgreSQL inlines it into the policies (attach_rls, forum.sql) and the
+-- functions that apply the rule themselves (may_see_person and its kin, record_counts_for, the
+-- cohort's and the merge guard's checks): the same plan as the rule written out. Granted to
+-- staff, whose policies call it; it reads nothing.
+CREATE FUNCTION disrupt.may_see_row(row_agency text, row_sensitivity text, caller_agency text, caller_admin boolean)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE
+AS $$
+    SELECT row_sensitivity OPERATOR(pg_catalog.=) 'shared'
+        OR coalesce(row_agency OPERATOR(pg_catalog.=) caller_agency, false)
+        OR coalesce(caller_admin, false)
+$$;
+
 -- ---------------------------------------------------------------------------
 -- Row-level security
 -- attach_rls(tbl): ENABLE + FORCE, and the standard policies for a table with
 -- agency and sensitivity columns.
 --   read:  an open consultation (disrupt.consulting(), security.sql: active staff whose
---          session called disrupt.consult(purpose, scope) in a committed transaction) AND (shared OR own agency
---          OR admin).  Every staff SELECT policy on personal data starts with the same
+--          session called disrupt.consult(purpose, scope) in a committed transaction) AND
+--          may_see_row (shared OR own agency OR admin).  Every staff SELECT policy on personal data starts with the same
 --          (SELECT disrupt.consulting()).
 --   write: active staff AND (own agency OR admin)   (INSERT/UPDATE/DELETE; the same rule as
 --          disrupt.may_change, record.sql, which the SECURITY DEFINER writers apply per row).
@@ -382,8 +397,8 @@ CREATE OR REPLACE FUNCTION disrupt.attach_rls(tbl regclass) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, disrupt
 AS $$
 DECLARE
-    rd text := 'disrupt.not_explaining() AND (SELECT disrupt.consulting()) AND (sensitivity = ''shared'' '
-               'OR agency = (SELECT disrupt.caller_agency()) OR (SELECT disrupt.is_admin()))';
+    rd text := 'disrupt.not_explaining() AND (SELECT disrupt.consulting()) '
+               'AND disrupt.may_see_row(agency, sensitivity, (SELECT disrupt.caller_agency()), (SELECT disrupt.is_admin()))';
     wr text := 'disrupt.not_explaining() AND (SELECT disrupt.is_active_staff()) AND (agency = (SELECT disrupt.caller_agency()) '
                'OR (SELECT disrupt.is_admin()))';
 BEGIN
@@ -639,7 +654,7 @@ GRANT EXECUTE ON FUNCTION
     disrupt.caller_login(), disrupt.caller_agency(), disrupt.caller_role(),
     disrupt.is_active_staff(), disrupt.is_admin(), disrupt.is_install_admin(), disrupt.is_service(),
     disrupt.audit_row_key(text, jsonb), disrupt.audit_row_person(text, jsonb),
-    disrupt.new_id(boolean)
+    disrupt.new_id(boolean), disrupt.may_see_row(text, text, text, boolean)
     TO disrupt_staff;
 -- the readers of reading.sql (owned by disrupt_reader) call refuse_explain themselves; every
 -- policy calls not_explaining, which calls it, as the login whose statement is planned

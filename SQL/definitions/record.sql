@@ -42,24 +42,14 @@ FROM unnest(ARRAY['disrupt.person', 'disrupt.alias', 'disrupt.party', 'disrupt.r
                   'disrupt.forum_link', 'disrupt.referral']) AS t;
 
 -- ---------------------------------------------------------------------------
--- may_see_row(row agency, row sensitivity, caller agency, caller admin): the agency rule for one
--- row: shared, or the caller's agency's, or any for an administrator. Plain SQL, inlined into its
--- callers (may_see_* below, record_counts_for in summary.sql); granted to nobody.
 -- may_see_person(id) / may_see_party(id) / may_see_referral(id): active staff and that rule for
--- one person, party or Marac referral, for the write guards, the SECURITY DEFINER functions and
+-- one person, party or Marac referral (may_see_row, foundation.sql), for the write guards, the SECURITY DEFINER functions and
 -- the policies of plan_victim, forum_case and case_referral (staff may not SELECT parties or
 -- referrals, reading.sql). The caller is read once, before the row (caller_identity), so a
 -- hidden id costs what a missing one does but the row's own page (it cost the caller's three
 -- identity checks more: 837 buffers against 395 for a party under EXPLAIN, helper-79). One
 -- primary-key lookup each; false for an id that does not exist.
 -- ---------------------------------------------------------------------------
-CREATE FUNCTION disrupt.may_see_row(row_agency text, row_sensitivity text, caller_agency text, caller_admin boolean)
-RETURNS boolean
-LANGUAGE sql IMMUTABLE
-AS $$
-    SELECT row_sensitivity = 'shared' OR row_agency IS NOT DISTINCT FROM caller_agency OR coalesce(caller_admin, false)
-$$;
-
 CREATE FUNCTION disrupt.may_see_person(person_id bigint) RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
@@ -416,8 +406,8 @@ DECLARE absorbed text; survivor text; visible boolean;
 BEGIN
     SELECT m.person_ref, s.person_ref,
            (SELECT disrupt.is_active_staff())
-           AND (m.sensitivity = 'shared' OR m.agency = (SELECT disrupt.caller_agency()) OR (SELECT disrupt.is_admin()))
-           AND (s.sensitivity = 'shared' OR s.agency = (SELECT disrupt.caller_agency()) OR (SELECT disrupt.is_admin()))
+           AND disrupt.may_see_row(m.agency, m.sensitivity, (SELECT disrupt.caller_agency()), (SELECT disrupt.is_admin()))
+           AND disrupt.may_see_row(s.agency, s.sensitivity, (SELECT disrupt.caller_agency()), (SELECT disrupt.is_admin()))
       INTO absorbed, survivor, visible
       FROM new_rows n
       JOIN disrupt.person m ON m.id = n.person_id AND m.merged_into IS NOT NULL
@@ -620,7 +610,7 @@ REVOKE ALL ON FUNCTION
     disrupt.agency_codes_fixed(), disrupt.refuse_merged_person(), disrupt.check_references(),
     disrupt.record_references(), disrupt.refuse_referenced_change(), disrupt.rename_code_references(),
     disrupt.merge_person(text, text, text), disrupt.next_ref(text),
-    disrupt.may_see_row(text, text, text, boolean), disrupt.may_see_person(bigint), disrupt.may_see_party(bigint), disrupt.may_see_referral(bigint),
+    disrupt.may_see_person(bigint), disrupt.may_see_party(bigint), disrupt.may_see_referral(bigint),
     disrupt.recompute_pending(),
     disrupt.ref_rank(text, text, text), disrupt.keys_collide(text, text, text, text), disrupt.ref_kind(text),
     disrupt.ref_in_use(text, text), disrupt.may_change(text), disrupt.marker_end(bigint, date),
