@@ -367,13 +367,14 @@ $$;
 -- row: shared, or the caller's agency's, or any for an administrator. Plain SQL of one
 -- expression, so PostgreSQL inlines it into the policies (attach_rls, forum.sql) and the
 -- functions that apply the rule themselves (may_see_person and its kin, record_counts_for, the
--- cohort's and the merge guard's checks): the same plan as the rule written out. Granted to
--- staff, whose policies call it; it reads nothing.
+-- cohort's, the merge guard's and the reference checks'): the same plan as the rule written out.
+-- Granted to staff, whose policies call it; it reads nothing. (recompute_pending and the import's
+-- key look-ups apply a narrower rule, without the administrator's exception.)
 CREATE FUNCTION disrupt.may_see_row(row_agency text, row_sensitivity text, caller_agency text, caller_admin boolean)
 RETURNS boolean
 LANGUAGE sql IMMUTABLE
 AS $$
-    SELECT row_sensitivity OPERATOR(pg_catalog.=) 'shared'
+    SELECT coalesce(row_sensitivity OPERATOR(pg_catalog.=) 'shared', false)
         OR coalesce(row_agency OPERATOR(pg_catalog.=) caller_agency, false)
         OR coalesce(caller_admin, false)
 $$;

@@ -140,7 +140,7 @@ BEGIN
         v_ref := TG_ARGV[i + 1];
         -- person, party and order rows have an agency and a sensitivity; code tables do not
         v_seen := CASE WHEN v_ref IN ('person', 'party', 'court_order')
-                       THEN '(r.sensitivity = ''shared'' OR r.agency IS NOT DISTINCT FROM $1 OR $2)' ELSE 'true' END;
+                       THEN 'disrupt.may_see_row(r.agency, r.sensitivity, $1, $2)' ELSE 'true' END;
         FOREACH v_rows IN ARRAY CASE WHEN TG_OP = 'UPDATE' AND NOT v_admin THEN ARRAY['new_rows', 'old_rows'] ELSE ARRAY['new_rows'] END LOOP
             EXECUTE format(
                 'WITH k AS (SELECT DISTINCT n.%1$I AS k FROM %2$I n WHERE n.%1$I IS NOT NULL), '

@@ -205,10 +205,10 @@ REVOKE ALL ON disrupt.reminder FROM PUBLIC;
 -- Create every reminder due as of a date. Idempotent; safe to run concurrently. Returns one row
 -- per kind with the number created now. A sweep of the same day, windows and definitions as the
 -- last one, within 15 minutes of the last whole read, reads only the actions, plans, links and
--- orders written since (see "Changed rows" in the body); any other reads everything. catch_up_days
--- bounds how far back a sweep that reads everything looks for breaches/incidents that the write
--- triggers did not see (triggers disabled for a bulk load, a record moved to another person by a
--- merge, which makes the next sweep read everything).
+-- orders, breaches and incidents written since (see "Changed rows" in the body); any other reads
+-- everything. catch_up_days bounds how far back the sweep looks for breaches/incidents that the
+-- write triggers did not remind of (a plan opened while the record was written, triggers
+-- disabled for a bulk load, a record moved to another person by a merge).
 -- A row whose date the sweep cannot use (infinite or BC: 012 refuses them, this is defence in
 -- depth) is left out instead of failing the sweep for everyone: the last row returned, kind
 -- 'skipped', counts them, and a LOG line in the server log gives the count only.
@@ -244,25 +244,25 @@ LANGUAGE sql STABLE AS $$
     SELECT f.* FROM disrupt.forum_link f WHERE NOT whole AND f.id = ANY (ids)
 $$;
 -- ... and of orders, breaches and incidents, whose windows (orders ending, the catch-up) every
--- sweep read whatever had changed: every row in the window (whole), or the orders with these
--- ids and the records of the people whose plans changed (a plan opened or reopened today).
+-- sweep read whatever had changed: every row in the window (whole), or the rows with these ids
+-- and the rows of the people whose plans were written since (opened, reopened, a new SPOC).
 CREATE FUNCTION disrupt.sweep_read_orders(whole boolean, ids bigint[], people bigint[]) RETURNS SETOF disrupt.court_order
 LANGUAGE sql STABLE AS $$
     SELECT o.* FROM disrupt.court_order o WHERE whole
     UNION ALL
     SELECT o.* FROM disrupt.court_order o WHERE NOT whole AND (o.id = ANY (ids) OR o.person_id = ANY (people))
 $$;
-CREATE FUNCTION disrupt.sweep_read_breaches(whole boolean, people bigint[]) RETURNS SETOF disrupt.breach
+CREATE FUNCTION disrupt.sweep_read_breaches(whole boolean, ids bigint[], people bigint[]) RETURNS SETOF disrupt.breach
 LANGUAGE sql STABLE AS $$
     SELECT b.* FROM disrupt.breach b WHERE whole
     UNION ALL
-    SELECT b.* FROM disrupt.breach b WHERE NOT whole AND b.person_id = ANY (people)
+    SELECT b.* FROM disrupt.breach b WHERE NOT whole AND (b.id = ANY (ids) OR b.person_id = ANY (people))
 $$;
-CREATE FUNCTION disrupt.sweep_read_incidents(whole boolean, people bigint[]) RETURNS SETOF disrupt.incident
+CREATE FUNCTION disrupt.sweep_read_incidents(whole boolean, ids bigint[], people bigint[]) RETURNS SETOF disrupt.incident
 LANGUAGE sql STABLE AS $$
     SELECT i.* FROM disrupt.incident i WHERE whole
     UNION ALL
-    SELECT i.* FROM disrupt.incident i WHERE NOT whole AND i.person_id = ANY (people)
+    SELECT i.* FROM disrupt.incident i WHERE NOT whole AND (i.id = ANY (ids) OR i.person_id = ANY (people))
 $$;
 
 CREATE FUNCTION disrupt.reminder_sweep(as_of date,
@@ -303,6 +303,8 @@ DECLARE
     changed_plans bigint[];
     changed_links bigint[];
     changed_orders bigint[];
+    changed_breaches bigint[];
+    changed_incidents bigint[];
     changed_people bigint[];  -- the people whose plans changed: their orders and records
     sweep_windows constant integer[] := ARRAY[due_soon_days, escalation_days, plan_review_days, order_ending_days, catch_up_days,
                                               mappa_licence_days, link_review_days];
@@ -332,12 +334,13 @@ BEGIN
     -- grows with the force too (at 1,000,000 people, most of a sweep that found nothing).
     -- Whether such a reminder is due depends only on the day and on rows that
     -- wake_on_change (below) records when they are written: the action, its plan, the link,
-    -- the order, and, through a '*' row, any staff login (owners, SPOCs, chairs, leads) or a
-    -- person's sensitivity, agency or merge (who may see him); a breach or incident written
-    -- makes its reminder at once (reminder_on_record_write), so the catch-up finds only what was
-    -- written with triggers off. So a sweep of the day the last committed sweep was of reads
-    -- only what changed since: the actions and plans and links and orders taken here (an
-    -- action's plan changed: its actions; a plan changed: its person's orders and records). Any other day, other windows (the arguments), a
+    -- the order, the breach or incident, and, through a '*' row, any staff login (owners, SPOCs,
+    -- chairs, leads) or a person's sensitivity, agency or merge (who may see him). A breach or
+    -- incident also makes its reminder when written (reminder_on_record_write), but not when its
+    -- person's plan was being opened in a transaction it could not see yet (helper-83): the
+    -- sweep after its commit reads it by id. So a sweep of the day the last committed sweep was
+    -- of reads only what changed since: the rows taken here (an action's plan changed: its
+    -- actions; a plan changed: its person's orders, breaches and incidents). Any other day, other windows (the arguments), a
     -- '*' row, a first sweep, new definitions (this file resets the state), over 100,000 changes,
     -- or 15 minutes since the last whole read: the whole backlog, as every sweep did before. The
     -- last bounds how late a row written with triggers off (a bulk load) is read, as the sweep
@@ -353,8 +356,10 @@ BEGIN
            coalesce(array_agg(DISTINCT t.subject_id) FILTER (WHERE NOT whole AND t.subject_table = 'action'), '{}'),
            coalesce(array_agg(DISTINCT t.subject_id) FILTER (WHERE NOT whole AND t.subject_table = 'plan'), '{}'),
            coalesce(array_agg(DISTINCT t.subject_id) FILTER (WHERE NOT whole AND t.subject_table = 'forum_link'), '{}'),
-           coalesce(array_agg(DISTINCT t.subject_id) FILTER (WHERE NOT whole AND t.subject_table = 'court_order'), '{}')
-      INTO whole, changed_actions, changed_plans, changed_links, changed_orders
+           coalesce(array_agg(DISTINCT t.subject_id) FILTER (WHERE NOT whole AND t.subject_table = 'court_order'), '{}'),
+           coalesce(array_agg(DISTINCT t.subject_id) FILTER (WHERE NOT whole AND t.subject_table = 'breach'), '{}'),
+           coalesce(array_agg(DISTINCT t.subject_id) FILTER (WHERE NOT whole AND t.subject_table = 'incident'), '{}')
+      INTO whole, changed_actions, changed_plans, changed_links, changed_orders, changed_breaches, changed_incidents
       FROM taken t;
     changed_people := '{}';
     IF NOT whole AND cardinality(changed_plans) > 0 THEN
@@ -559,7 +564,7 @@ BEGIN
         INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, message)
         SELECT 'breach_reported', p.spoc_login, p.person_id, 'breach', b.id, b.occurred_on,
                format('Breach %s reported for %s, occurred on %s', b.source_ref, disrupt.reminder_person_ref(p.person_id), b.occurred_on)
-          FROM disrupt.sweep_read_breaches(whole, changed_people) b
+          FROM disrupt.sweep_read_breaches(whole, changed_breaches, changed_people) b
           -- a probe of the open plan per record in the window (OFFSET 0): joined the other way the
           -- planner merge-joined every open plan (100,000 at a force) to find none, 20 ms per sweep
           CROSS JOIN LATERAL (SELECT p.* FROM disrupt.plan p
@@ -579,7 +584,7 @@ BEGIN
         INSERT INTO disrupt.reminder (kind, recipient_login, person_id, subject_table, subject_id, due_on, message)
         SELECT 'new_incident', p.spoc_login, p.person_id, 'incident', i.id, i.occurred_on,
                format('New incident %s recorded for %s, occurred on %s', i.source_ref, disrupt.reminder_person_ref(p.person_id), i.occurred_on)
-          FROM disrupt.sweep_read_incidents(whole, changed_people) i
+          FROM disrupt.sweep_read_incidents(whole, changed_incidents, changed_people) i
           -- a probe of the open plan per record in the window (OFFSET 0): joined the other way the
           -- planner merge-joined every open plan (100,000 at a force) to find none, 20 ms per sweep
           CROSS JOIN LATERAL (SELECT p.* FROM disrupt.plan p
@@ -1048,9 +1053,10 @@ $$;
 -- reminder due today: the service sweeps at once instead of waiting for its interval.
 -- Statement-level: a bulk import marks once per statement. The same trigger records what changed
 -- for the next sweep (migration 0021; reminder_sweep, "Changed rows"): an action, plan or forum
--- link or court order's id, from the statement's new rows (an update of plans follows merges, SPOC
--- changes and reopenings; of actions, owners, due dates and statuses; of links, reviews, licences,
--- leads and contacts; of orders, their end and type), or '*' for a statement that writes staff
+-- link, court order, breach or incident's id, from the statement's new rows (an update of plans
+-- follows merges, SPOC changes and reopenings; of actions, owners, due dates and statuses; of
+-- links, reviews, licences, leads and contacts; of orders, their end and type; of records, their
+-- day, person and visibility), or '*' for a statement that writes staff
 -- logins or a person's sensitivity, agency or merge (recipients, and who may see whom): the next
 -- sweep reads the whole backlog. Insert-only: a writer
 -- never waits for another, and records only its own rows. SECURITY DEFINER: it fires as the
@@ -1072,7 +1078,7 @@ END $$;
 DO $do$
 DECLARE t text;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['action', 'plan', 'forum_link', 'court_order'] LOOP
+    FOREACH t IN ARRAY ARRAY['action', 'plan', 'forum_link', 'court_order', 'breach', 'incident'] LOOP
         EXECUTE format('CREATE TRIGGER wake_after_insert AFTER INSERT ON disrupt.%I REFERENCING NEW TABLE AS new_rows '
                        'FOR EACH STATEMENT EXECUTE FUNCTION disrupt.wake_on_change(%L)', t, t);
         EXECUTE format('CREATE TRIGGER wake_after_update AFTER UPDATE ON disrupt.%I REFERENCING NEW TABLE AS new_rows '
@@ -1121,8 +1127,8 @@ REVOKE ALL ON FUNCTION
     disrupt.sweep_read_plans(boolean, bigint[]),
     disrupt.sweep_read_links(boolean, bigint[]),
     disrupt.sweep_read_orders(boolean, bigint[], bigint[]),
-    disrupt.sweep_read_breaches(boolean, bigint[]),
-    disrupt.sweep_read_incidents(boolean, bigint[])
+    disrupt.sweep_read_breaches(boolean, bigint[], bigint[]),
+    disrupt.sweep_read_incidents(boolean, bigint[], bigint[])
 FROM PUBLIC;
 
 GRANT EXECUTE ON FUNCTION

@@ -162,6 +162,49 @@ struct ReminderChangeSweepTests {
         #expect(try reminders("court_order", bulk) == ["order_ending \(fx.spoc)"])
     }
 
+    /// A breach written while its person's plan was being opened made no reminder when written
+    /// (its trigger could not see the plan yet), and the sweep the plan woke could not see the
+    /// breach: the sweep after the breach's commit reads it by id, the same day (helper-83 found
+    /// it waiting for the next whole read). A new SPOC hears of the plan's records the same day.
+    @Test func aBreachWrittenWhileHisPlanWasOpeningOrForANewSPOCIsRemindedByTheNextSweep() throws {
+        let today = Day.today()
+        let opener = try fx.superuser()
+        defer { opener.close() }
+        let writer = try fx.superuser()
+        defer { writer.close() }
+        _ = try sweep(today)  // the day's first: reads everything
+        #expect(try sweep(today) == [:])
+        try opener.execute("BEGIN")
+        let plan: Int64 = try opener.query("""
+            INSERT INTO disrupt.plan (person_id, spoc_login, status, review_on, opened_by, agency, created_by, updated_by)
+            SELECT id, \(fx.spoc), 'open', \(today.adding(days: 60))::date, \(fx.spoc), 'police', \(fx.spoc), \(fx.spoc)
+              FROM disrupt.person WHERE person_ref = \(fx.personRef) RETURNING id
+            """)[0].decode("id")
+        try writer.execute("BEGIN")
+        let breach: Int64 = try writer.query("""
+            INSERT INTO disrupt.breach (source_ref, person_id, occurred_on, agency)
+            SELECT 'B-RACE', p.id, \(today.adding(days: -1))::date, 'police' FROM disrupt.person p WHERE p.person_ref = \(fx.personRef)
+            RETURNING id
+            """)[0].decode("id")
+        try opener.execute("COMMIT")
+        #expect(try sweep(today) == [:])  // woken by the plan: the breach is not committed yet
+        try writer.execute("COMMIT")
+        /// The breach's reminders (its alerts, another kind, aside).
+        func reported() throws -> [String] { try reminders("breach", breach).filter { $0.hasPrefix("breach_reported ") } }
+        #expect(try reported() == [])
+        #expect(try sweep(today) == ["breach_reported": 1])
+        #expect(try reported() == ["breach_reported \(fx.spoc)"])
+
+        // a new SPOC of the plan hears of the breach at the next sweep, the same day
+        let spoc2 = "spoc2_\(UUID().uuidString.prefix(6).lowercased())"
+        try opener.execute("SELECT disrupt.staff_add(\(spoc2), 'Sol Spoc', 'police', 'spoc')")
+        #expect(try sweep(today) == [:])  // a staff change: a whole read, nothing new
+        let updated = try fx.run(["plan", "update", "\(plan)", "--spoc", spoc2], as: fx.spoc)
+        #expect(updated.status == 0, "\(updated.stderr)")
+        #expect(try sweep(today) == ["breach_reported": 1])
+        #expect(try Set(reported()) == ["breach_reported \(fx.spoc)", "breach_reported \(spoc2)"])
+    }
+
     /// A sweep with other windows than the last (a coordinator widened "due soon" from 3 days to
     /// 5, say) reads the whole backlog, even later the same day: nothing changed, but more is due.
     @Test func aSweepWithWiderWindowsTheSameDayReadsTheWholeBacklog() throws {
