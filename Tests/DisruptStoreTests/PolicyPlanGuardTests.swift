@@ -33,20 +33,6 @@ struct PolicyPlanGuardTests {
             """).map { try $0.decode("name", as: String.self) }
     }
 
-    /// A person police may not see: restricted, held by health.
-    func hiddenHealthPerson(_ suffix: String) throws -> (ref: String, pnc: String, id: Int64) {
-        let f = fixture
-        let su = try f.superuser()
-        defer { su.close() }
-        let ref = "P-\(f.token)-\(suffix)"
-        let pnc = "PNC-\(f.token)-\(suffix)"
-        let id: Int64 = try su.query("""
-            INSERT INTO disrupt.person (person_ref, pnc_id, given_name, family_name, date_of_birth, agency, sensitivity)
-            VALUES (\(ref), \(pnc), 'Hidden', 'Zzguard', '1980-02-03', 'health', 'restricted') RETURNING id
-            """)[0].decode("id")
-        return (ref, pnc, id)
-    }
-
     @Test func everyPolicyALoginMeetsCallsNotExplainingFirst() throws {
         let su = try fixture.superuser()
         defer { su.close() }
@@ -96,7 +82,7 @@ struct PolicyPlanGuardTests {
     /// "explain" in a comment.
     @Test func theRefusalIsTheSameForAHiddenPersonAndForNobody() throws {
         let f = fixture
-        let hidden = try hiddenHealthPerson("pg")
+        let hidden = try f.addHiddenHealthPerson("pg")
         let db = try f.connect(as: f.police)
         defer { db.close() }
         _ = try db.query("SELECT disrupt.consult('attack test', 'psql')")
@@ -125,7 +111,7 @@ struct PolicyPlanGuardTests {
     /// holds one, whether prepared in SQL or by libpq at the protocol level.
     @Test func aPlanKeptByANamedStatementCannotBeExplained() throws {
         let f = fixture
-        let hidden = try hiddenHealthPerson("np")
+        let hidden = try f.addHiddenHealthPerson("np")
         let db = try f.connect(as: f.police)
         defer { db.close() }
         _ = try db.query("SELECT disrupt.consult('attack test', 'psql')")

@@ -27,12 +27,8 @@ struct RecordReadFunctionTests {
         let f = fixture
         let su = try f.superuser()
         defer { su.close() }
-        let personRef = "P-\(f.token)-\(suffix)"
+        let (personID, personRef, _) = try f.addHiddenHealthPerson(suffix)
         let partyRef = "V-\(f.token)-\(suffix)"
-        let personID: Int64 = try su.query("""
-            INSERT INTO disrupt.person (person_ref, pnc_id, given_name, family_name, agency, sensitivity)
-            VALUES (\(personRef), \("PNC-\(f.token)-\(suffix)"), 'Hidden', \("Zzhealth\(suffix)"), 'health', 'restricted') RETURNING id
-            """)[0].decode("id")
         try su.execute("""
             INSERT INTO disrupt.marker (source_ref, person_id, kind, recorded_on, agency, sensitivity)
             VALUES (\("M-\(f.token)-\(suffix)"), \(personID), 'weapons', '2024-05-05', 'health', 'shared')

@@ -69,6 +69,21 @@ final class SecurityFixture: Sendable {
         }
     }
 
+    /// Adds a person police may not see: restricted, held by health, born 1980-02-03, with the
+    /// reference `P-<token>-<suffix>`, the PNC id `PNC-<token>-<suffix>` and the family name
+    /// `Zzhealth<suffix>`.
+    func addHiddenHealthPerson(_ suffix: String) throws -> (id: Int64, ref: String, pnc: String) {
+        let db = try superuser()
+        defer { db.close() }
+        let ref = "P-\(token)-\(suffix)"
+        let pnc = "PNC-\(token)-\(suffix)"
+        let id: Int64 = try db.query("""
+            INSERT INTO disrupt.person (person_ref, pnc_id, given_name, family_name, date_of_birth, agency, sensitivity)
+            VALUES (\(ref), \(pnc), 'Hidden', \("Zzhealth\(suffix)"), '1980-02-03', 'health', 'restricted') RETURNING id
+            """)[0].decode("id")
+        return (id, ref, pnc)
+    }
+
     /// Adds a staff login of its own for a test that changes it.
     func addStaff(_ prefix: String, agency: String = "probation", role: String = "rep") throws -> String {
         let login = "\(prefix)_\(token)"
