@@ -300,14 +300,17 @@ COMMENT ON FUNCTION disrupt.consult(text, text, text, jsonb) IS
 -- policy write (SELECT disrupt.consulting()) so it runs once per statement (an initplan), never
 -- per row. This is THE gate: every staff SELECT policy on personal data uses it.
 CREATE FUNCTION disrupt.consulting() RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
-    SELECT coalesce(disrupt.is_active_staff(), false)
+BEGIN
+    -- PL/pgSQL: planned once per session, not in every statement whose policy calls it
+    RETURN coalesce(disrupt.is_active_staff(), false)
        AND EXISTS (SELECT 1
                      FROM pg_catalog.pg_stat_get_activity(pg_catalog.pg_backend_pid()) a
                      JOIN disrupt.consultation c
                        ON c.backend_pid = a.pid AND c.backend_start = a.backend_start
-                    WHERE pg_catalog.pg_xact_status(c.xact) = 'committed')
+                    WHERE pg_catalog.pg_xact_status(c.xact) = 'committed');
+END
 $$;
 COMMENT ON FUNCTION disrupt.consulting() IS
     'true when this session opened a consultation (disrupt.consult) in a committed transaction and the login is active staff';
