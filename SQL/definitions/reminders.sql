@@ -303,8 +303,10 @@ DECLARE
     changed_plans bigint[];
     changed_links bigint[];
     changed_orders bigint[];
-    changed_breaches bigint[];
+    changed_breaches bigint[];  -- written since (inserted or updated)
     changed_incidents bigint[];
+    new_breaches bigint[];      -- of those, inserted: reminded whenever they were begun (below)
+    new_incidents bigint[];
     changed_people bigint[];  -- the people whose plans changed: their orders and records
     sweep_windows constant integer[] := ARRAY[due_soon_days, escalation_days, plan_review_days, order_ending_days, catch_up_days,
                                               mappa_licence_days, link_review_days];
@@ -357,9 +359,12 @@ BEGIN
            coalesce(array_agg(DISTINCT t.subject_id) FILTER (WHERE NOT whole AND t.subject_table = 'plan'), '{}'),
            coalesce(array_agg(DISTINCT t.subject_id) FILTER (WHERE NOT whole AND t.subject_table = 'forum_link'), '{}'),
            coalesce(array_agg(DISTINCT t.subject_id) FILTER (WHERE NOT whole AND t.subject_table = 'court_order'), '{}'),
-           coalesce(array_agg(DISTINCT t.subject_id) FILTER (WHERE NOT whole AND t.subject_table = 'breach'), '{}'),
-           coalesce(array_agg(DISTINCT t.subject_id) FILTER (WHERE NOT whole AND t.subject_table = 'incident'), '{}')
-      INTO whole, changed_actions, changed_plans, changed_links, changed_orders, changed_breaches, changed_incidents
+           coalesce(array_agg(DISTINCT t.subject_id) FILTER (WHERE NOT whole AND t.subject_table IN ('breach', 'breach_new')), '{}'),
+           coalesce(array_agg(DISTINCT t.subject_id) FILTER (WHERE NOT whole AND t.subject_table IN ('incident', 'incident_new')), '{}'),
+           coalesce(array_agg(DISTINCT t.subject_id) FILTER (WHERE NOT whole AND t.subject_table = 'breach_new'), '{}'),
+           coalesce(array_agg(DISTINCT t.subject_id) FILTER (WHERE NOT whole AND t.subject_table = 'incident_new'), '{}')
+      INTO whole, changed_actions, changed_plans, changed_links, changed_orders, changed_breaches, changed_incidents,
+           new_breaches, new_incidents
       FROM taken t;
     changed_people := '{}';
     IF NOT whole AND cardinality(changed_plans) > 0 THEN
@@ -570,7 +575,10 @@ BEGIN
           CROSS JOIN LATERAL (SELECT p.* FROM disrupt.plan p
                                WHERE p.person_id = b.person_id AND p.status = 'open' OFFSET 0) p
          WHERE b.occurred_on >= d - catch_up_days AND b.occurred_on <= d
-           AND b.created_at >= p.opened_at
+           -- added while the plan was open; a breach inserted since the last sweep counts whenever its
+           -- transaction began, as its trigger counts it (one begun before the plan was opened and
+           -- committed after could not see the plan, and the plan's sweep could not see it: helper-84)
+           AND (b.created_at >= p.opened_at OR b.id = ANY (new_breaches))
            AND disrupt.reminder_may_see(p.spoc_login, ARRAY[b.sensitivity], ARRAY[b.agency])
            AND NOT EXISTS (SELECT 1 FROM disrupt.reminder x
                             WHERE x.kind = 'breach_reported' AND x.subject_table = 'breach' AND x.subject_id = b.id
@@ -590,7 +598,7 @@ BEGIN
           CROSS JOIN LATERAL (SELECT p.* FROM disrupt.plan p
                                WHERE p.person_id = i.person_id AND p.status = 'open' OFFSET 0) p
          WHERE i.occurred_on >= d - catch_up_days AND i.occurred_on <= d
-           AND i.created_at >= p.opened_at
+           AND (i.created_at >= p.opened_at OR i.id = ANY (new_incidents))  -- as for breaches
            AND disrupt.reminder_may_see(p.spoc_login, ARRAY[i.sensitivity], ARRAY[i.agency])
            AND NOT EXISTS (SELECT 1 FROM disrupt.reminder x
                             WHERE x.kind = 'new_incident' AND x.subject_table = 'incident' AND x.subject_id = i.id
@@ -1049,14 +1057,14 @@ $$;
 -- Waking the reminder service, and telling the next sweep, when plan data changes.
 --
 -- `disrupt serve` is woken (reminder_wake, above) by reminders just created and by a new or
--- changed action, plan, order or forum link, or a staff or person change that may make a
+-- changed action, plan, order, forum link, breach or incident, or a staff or person change that may make a
 -- reminder due today: the service sweeps at once instead of waiting for its interval.
 -- Statement-level: a bulk import marks once per statement. The same trigger records what changed
 -- for the next sweep (migration 0021; reminder_sweep, "Changed rows"): an action, plan or forum
 -- link, court order, breach or incident's id, from the statement's new rows (an update of plans
 -- follows merges, SPOC changes and reopenings; of actions, owners, due dates and statuses; of
--- links, reviews, licences, leads and contacts; of orders, their end and type; of records, their
--- day, person and visibility), or '*' for a statement that writes staff
+-- links, reviews, licences, leads and contacts; of orders, their end and type; of breaches and
+-- incidents, any update, and an insert as 'breach_new' or 'incident_new'), or '*' for a statement that writes staff
 -- logins or a person's sensitivity, agency or merge (recipients, and who may see whom): the next
 -- sweep reads the whole backlog. Insert-only: a writer
 -- never waits for another, and records only its own rows. SECURITY DEFINER: it fires as the
@@ -1079,8 +1087,11 @@ DO $do$
 DECLARE t text;
 BEGIN
     FOREACH t IN ARRAY ARRAY['action', 'plan', 'forum_link', 'court_order', 'breach', 'incident'] LOOP
+        -- an inserted breach or incident is recorded as such ('breach_new'): the sweep reminds of it
+        -- as its trigger would have, whenever its transaction began
         EXECUTE format('CREATE TRIGGER wake_after_insert AFTER INSERT ON disrupt.%I REFERENCING NEW TABLE AS new_rows '
-                       'FOR EACH STATEMENT EXECUTE FUNCTION disrupt.wake_on_change(%L)', t, t);
+                       'FOR EACH STATEMENT EXECUTE FUNCTION disrupt.wake_on_change(%L)',
+                       t, CASE WHEN t IN ('breach', 'incident') THEN t || '_new' ELSE t END);
         EXECUTE format('CREATE TRIGGER wake_after_update AFTER UPDATE ON disrupt.%I REFERENCING NEW TABLE AS new_rows '
                        'FOR EACH STATEMENT EXECUTE FUNCTION disrupt.wake_on_change(%L)', t, t);
     END LOOP;

@@ -8,7 +8,10 @@
 -- (203.9 ms against 23.0 ms at 100,000). The trigger that wakes `disrupt serve` on a write of
 -- these tables now records the row's id (reminders.sql), as it does for actions, plans and
 -- links. A breach written while another transaction opened the person's plan made no reminder
--- (its trigger saw no plan) and must still be read by the sweep after it commits (helper-83).
+-- (its trigger saw no plan) and must still be read by the sweep after it commits (helper-83),
+-- whichever transaction began first: an insert is recorded as 'breach_new' or 'incident_new',
+-- which the sweep reminds of as the trigger would have (helper-84).
 ALTER TABLE disrupt_private.sweep_change DROP CONSTRAINT sweep_change_subject_table_check;
 ALTER TABLE disrupt_private.sweep_change ADD CONSTRAINT sweep_change_subject_table_check
-    CHECK (subject_table IN ('action', 'plan', 'forum_link', 'court_order', 'breach', 'incident', '*'));
+    CHECK (subject_table IN ('action', 'plan', 'forum_link', 'court_order', 'breach', 'breach_new',
+                             'incident', 'incident_new', '*'));

@@ -203,6 +203,24 @@ struct ReminderChangeSweepTests {
         #expect(updated.status == 0, "\(updated.stderr)")
         #expect(try sweep(today) == ["breach_reported": 1])
         #expect(try Set(reported()) == ["breach_reported \(fx.spoc)", "breach_reported \(spoc2)"])
+
+        // the other order: the breach's transaction began before the plan was opened (a long
+        // import, say) and committed after; the breach counts whenever it was begun (helper-84)
+        let other = "P-\(UUID().uuidString.prefix(6).lowercased())"
+        try opener.execute("INSERT INTO disrupt.person (person_ref, given_name, family_name, agency) VALUES (\(other), 'Ben', 'Otherperson', 'police')")
+        try writer.execute("BEGIN")
+        let late: Int64 = try writer.query("""
+            INSERT INTO disrupt.breach (source_ref, person_id, occurred_on, agency)
+            SELECT 'B-LATE', p.id, \(today.adding(days: -1))::date, 'police' FROM disrupt.person p WHERE p.person_ref = \(other)
+            RETURNING id
+            """)[0].decode("id")
+        _ = try writer.query("SELECT pg_sleep(0.01)")
+        let opened = try fx.run(["plan", "open", other, "--spoc", fx.spoc], as: fx.spoc)
+        #expect(opened.status == 0, "\(opened.stderr)")
+        _ = try sweep(today)  // woken by the plan: the breach is not committed yet
+        try writer.execute("COMMIT")
+        #expect(try sweep(today) == ["breach_reported": 1])
+        #expect(try reminders("breach", late).filter { $0.hasPrefix("breach_reported ") } == ["breach_reported \(fx.spoc)"])
     }
 
     /// A sweep with other windows than the last (a coordinator widened "due soon" from 3 days to
