@@ -352,7 +352,12 @@ BEGIN
     whole := coalesce((SELECT s.swept_on IS DISTINCT FROM d OR s.windows IS DISTINCT FROM sweep_windows
                               OR s.whole_at < now() - interval '15 minutes'
                          FROM disrupt_private.sweep_state s), true);
-    -- the rows are taken either way; their ids are gathered only for a read of changed rows
+    -- a '*' or over 100,000 changes (a bulk load) mean a whole read: known before the ids are
+    -- gathered, so a load's ids are not sorted into arrays only to be thrown away (helper-84)
+    whole := whole OR EXISTS (SELECT 1 FROM disrupt_private.sweep_change c WHERE c.subject_table = '*')
+             OR (SELECT count(*) FROM (SELECT 1 FROM disrupt_private.sweep_change LIMIT 100001) c) > 100000;
+    -- the rows are taken either way; their ids are gathered only for a read of changed rows (a
+    -- '*' or more rows committed since the check above still make it a whole read)
     WITH taken AS (DELETE FROM disrupt_private.sweep_change c RETURNING c.subject_table, c.subject_id)
     SELECT whole OR coalesce(bool_or(t.subject_table = '*'), false) OR count(*) > 100000,
            coalesce(array_agg(DISTINCT t.subject_id) FILTER (WHERE NOT whole AND t.subject_table = 'action'), '{}'),
