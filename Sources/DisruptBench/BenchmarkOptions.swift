@@ -31,7 +31,7 @@ public struct BenchmarkOptions: Sendable {
     }
 
     /// Parses `--people N --seed S --runs R --summary-samples N --process-samples N --actions N
-    /// --alert-incidents N --delivery-changes N --only alerts|recompute|sweep|summary --json FILE`.
+    /// --alert-incidents N --delivery-changes N --only imports|alerts|recompute|sweep|summary --json FILE`.
     public static func parse(_ arguments: [String], disruptPath: String, workDirectory: URL) throws -> BenchmarkOptions {
         var options = BenchmarkOptions(disruptPath: disruptPath, workDirectory: workDirectory)
         var index = 0
@@ -75,7 +75,7 @@ public struct BenchmarkOptions: Sendable {
         OVERVIEW: Measure disrupt beside its floor (psql doing the same work) on a generated force.
 
         USAGE: disrupt-bench [--people N] [--seed S] [--runs R] [--summary-samples N] [--process-samples N] [--actions N]
-                             [--alert-incidents N] [--delivery-changes N] [--only alerts|recompute|sweep|summary]
+                             [--alert-incidents N] [--delivery-changes N] [--only imports|alerts|recompute|sweep|summary]
                              [--json FILE]
 
         OPTIONS:
@@ -87,14 +87,16 @@ public struct BenchmarkOptions: Sendable {
           --actions N            Actions for the reminder sweep (default 1000000).
           --alert-incidents N    Rows per import in the alert-cost measurement (default 1000000).
           --delivery-changes N   Changes per writer (psql, command, import) timed to delivery (default 100).
-          --only PART            alerts, recompute, sweep or summary: only the alert measurements, recompute
-                                 of every person then the ranking, the reminder sweep, or summary latency (in
-                                 process, and whole processes beside psql); the force is imported once, untimed.
+          --only PART            imports, alerts, recompute, sweep or summary: only each kind's import beside
+                                 psql \\copy, the alert measurements, recompute of every person then the ranking,
+                                 the reminder sweep, or summary latency (in process, and whole processes beside
+                                 psql); for all but imports the force is imported once, untimed.
           --json FILE            Also write the results as JSON.
           --disrupt PATH         The disrupt binary (default: beside disrupt-bench).
 
         EXAMPLE:
           swift build -c release --static-swift-stdlib && .build/release/disrupt-bench --people 100000 --json bench.json
+          .build/release/disrupt-bench --people 100000 --runs 3 --only imports
           .build/release/disrupt-bench --people 100000 --runs 5 --only sweep
           .build/release/disrupt-bench --people 1000000 --runs 3 --only recompute
           .build/release/disrupt-bench --people 100000 --only summary --process-samples 300
@@ -103,6 +105,8 @@ public struct BenchmarkOptions: Sendable {
 
 /// A part of the run that `--only` can pick on its own.
 public enum BenchmarkPart: String, CaseIterable, Sendable {
+    /// Each kind's import beside `psql \\copy` of the same file (a fresh database per run).
+    case imports
     /// Alert import cost and commit-to-delivery latency.
     case alerts
     /// Recompute of every person (`--runs` times: the first drains the queue the import left),

@@ -32,24 +32,33 @@ public struct BenchmarkRunner {
         results.append(BenchmarkResult(name: "generate \(counts.total) rows (in process)", unit: "s", disrupt: Statistics(generationTimes), floor: nil))
 
         if let part = options.only {
-            log("importing the force once (untimed)")
-            let url = try environment.freshDatabase("bench_\(part.rawValue)")
-            for file in ForceFile.allCases {
-                try environment.disrupt(["import", file.rawValue, forceDirectory.appendingPathComponent(file.fileName).path], databaseURL: url)
+            // every part but the imports reads a force imported once, untimed
+            func importedOnce() throws -> (url: String, database: String) {
+                log("importing the force once (untimed)")
+                let url = try environment.freshDatabase("bench_\(part.rawValue)")
+                for file in ForceFile.allCases {
+                    try environment.disrupt(["import", file.rawValue, forceDirectory.appendingPathComponent(file.fileName).path], databaseURL: url)
+                }
+                return (url, String(url.dropFirst("postgresql:///".count).prefix { $0 != "?" }))
             }
-            let database = String(url.dropFirst("postgresql:///".count).prefix { $0 != "?" })
             switch part {
+            case .imports:
+                results += try ImportBenchmark(environment: environment, directory: forceDirectory, counts: counts).run(runs: options.runs, log: log).results
             case .alerts:
+                let (url, database) = try importedOnce()
                 let db = try environment.connect(database)
                 defer { db.close() }
                 try ReminderBenchmark.openPlans(db, asOf: asOf)
                 try db.execute("VACUUM ANALYZE")
                 results.append(try alertImport(environment, database: database, databaseURL: url, directory: forceDirectory))
             case .recompute:
+                let (url, _) = try importedOnce()
                 results += try recomputeAndRank(QueryBenchmarks(environment: environment, databaseURL: url, asOf: asOf))
             case .sweep:
+                let (_, database) = try importedOnce()
                 results += try ReminderBenchmark(environment: environment, database: database, asOf: asOf, actions: options.actions).run(runs: options.runs, log: log)
             case .summary:
+                let (url, database) = try importedOnce()
                 let db = try environment.connect(database)
                 defer { db.close() }
                 try db.execute("VACUUM ANALYZE")

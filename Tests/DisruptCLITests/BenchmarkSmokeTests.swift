@@ -55,9 +55,24 @@ struct BenchmarkSmokeTests {
         #expect(names.contains { $0.hasPrefix("reminder sweep, nothing due") } && names.contains { $0.hasPrefix("reminder sweep, 1% newly overdue") }
             && names.contains { $0.hasPrefix("reminder sweep, 1% changed to overdue, later the same day") }, "\(names)")
 
-        let refused = try DisruptBinary.runProgram(bench, ["--only", "imports"])
+        let refused = try DisruptBinary.runProgram(bench, ["--only", "import"])
         #expect(refused.status == 1)
-        #expect(refused.stderr.contains("--only takes 'alerts', 'recompute', 'sweep' or 'summary', not 'imports'"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("--only takes 'imports', 'alerts', 'recompute', 'sweep' or 'summary', not 'import'"), "\(refused.stderr)")
+
+        // each kind's import beside its floor, and nothing else (no untimed import before it)
+        let imports = try DisruptBinary.runProgram(bench, ["--people", "200", "--runs", "1", "--only", "imports", "--json", json])
+        #expect(imports.status == 0, "\(imports.stderr)")
+        #expect(!imports.stderr.contains("untimed"), "\(imports.stderr)")
+        let importReport = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
+        let importResults = importReport?["results"] as? [[String: Any]] ?? []
+        let importNames = importResults.compactMap { $0["name"] as? String }
+        #expect(importNames.count == 12 && importNames[0].hasPrefix("generate") && importNames[11].hasSuffix("vs strict floor"), "\(importNames)")
+        for kind in ["people", "aliases", "parties", "relationships", "incidents", "markers", "orders", "breaches", "links", "referrals"] {
+            let row = importResults.first { ($0["name"] as? String)?.hasPrefix("import \(kind) (") == true }
+            let disruptRate = (row?["disrupt"] as? [String: Any])?["median"] as? Double ?? 0
+            let floorRate = (row?["floor"] as? [String: Any])?["median"] as? Double ?? 0
+            #expect(disruptRate > 0 && floorRate > 0, "\(kind): \(String(describing: row))")
+        }
 
         let summary = try DisruptBinary.runProgram(bench, ["--people", "200", "--runs", "1", "--summary-samples", "5", "--process-samples", "3",
                                                            "--only", "summary", "--json", json])
