@@ -577,10 +577,11 @@ DECLARE
     t_cols     text[] := ARRAY['st.ctid AS tid', 'st.line'];   -- the trimmed text, computed once per row
     s_cols     text[] := ARRAY['st.*'];
     s_joins    text := '';
-    s_ranks    text[] := '{}';    -- the references' ref_rank: s keeps each stage row's best
-    e_cols     text[] := '{}';    -- the stored rows the keys and unique fields meet (e, below)
-    e_joins    text := '';
-    e_ranks    text[] := '{}';
+    -- the visible rows of table %1$I that no visible row with the same %2$s outranks: the row a
+    -- key means (ref_rank, record.sql; ranks are unique per key). An anti-join, so the planner
+    -- hashes the table against a large file and probes the index for a small one.
+    v_best     text := '(SELECT x.* FROM disrupt.%1$I x WHERE NOT EXISTS (SELECT 1 FROM disrupt.%1$I y WHERE %2$s '
+                       'AND disrupt.ref_rank(y.agency, y.sensitivity, $1) < disrupt.ref_rank(x.agency, x.sensitivity, $1)))';
     v_cols     text[] := ARRAY['row_number() OVER w AS dup', 'first_value(s.line) OVER w AS first_line'];
     v_joins    text := '';
     v_windows  text[] := '{}';
@@ -636,8 +637,8 @@ BEGIN
             v_j := 'j_' || v_name;
             v_v := 'v_' || v_name;
             -- the row the reference means: the best ref_rank (record.sql) among those visible
-            s_joins := s_joins || format(' LEFT JOIN disrupt.%I %I ON %I.%I = %s', r ->> 'table', v_j, v_j, r ->> 'by', v_base);
-            s_ranks := s_ranks || format('disrupt.ref_rank(%I.agency, %I.sensitivity, $1)', v_j, v_j);
+            s_joins := s_joins || format(' LEFT JOIN %s %I ON %I.%I = %s',
+                format(v_best, r ->> 'table', format('y.%I = x.%I', r ->> 'by', r ->> 'by')), v_j, v_j, r ->> 'by', v_base);
             s_cols := s_cols || format('%s AS %I', CASE WHEN r ? 'follow'
                 THEN format('COALESCE(%I.%I, %I.id)', v_j, r ->> 'follow', v_j) ELSE format('%I.id', v_j) END, v_v);
             IF f ? 'same_person' THEN
@@ -738,12 +739,15 @@ BEGIN
             v_windows := v_windows || format('%I AS (PARTITION BY s.%I ORDER BY s.line)', 'w_' || v_name, v_t);
             v_cols := v_cols || format('row_number() OVER %I AS %I', 'w_' || v_name, 'du_' || v_name)
                              || format('first_value(s.line) OVER %I AS %I', 'w_' || v_name, 'fu_' || v_name)
+                             || format('%I.%I AS %I', 'u_' || v_name, cols ->> v_keys[1], 'ow_' || v_name)
                              || format('%I.k IS NOT NULL AS %I', 'h_' || v_name, 'hu_' || v_name);
-            e_joins := e_joins || format(' LEFT JOIN disrupt.%I %I ON %I.%I = s.%I AND %I.%I <> s.%I', v_tbl, 'u_' || v_name,
-                                         'u_' || v_name, cols ->> v_name, v_t, 'u_' || v_name, cols ->> v_keys[1], 't_' || v_keys[1]);
-            e_ranks := e_ranks || format('disrupt.ref_rank(%I.agency, %I.sensitivity, $1)', 'u_' || v_name, 'u_' || v_name);
-            e_cols := e_cols || format('%I.%I AS %I', 'u_' || v_name, cols ->> v_keys[1], 'ow_' || v_name);
+            -- the best-ranked visible holder of the value under another key: the "another key" depends
+            -- on the row, so the anti-join is a probe for each holder found (rare: a collision)
             v_joins := v_joins
+                || format(' LEFT JOIN disrupt.%1$I %2$I ON %2$I.%3$I = s.%4$I AND %2$I.%5$I <> s.%6$I '
+                          'AND NOT EXISTS (SELECT 1 FROM disrupt.%1$I y WHERE y.%3$I = %2$I.%3$I AND y.%5$I <> s.%6$I '
+                          'AND disrupt.ref_rank(y.agency, y.sensitivity, $1) < disrupt.ref_rank(%2$I.agency, %2$I.sensitivity, $1))',
+                          v_tbl, 'u_' || v_name, cols ->> v_name, v_t, cols ->> v_keys[1], 't_' || v_keys[1])
                 || format(' LEFT JOIN %I %I ON %I.k = s.%I || chr(31) || s.%I', 'hidden_' || v_name, 'h_' || v_name,
                           'h_' || v_name, v_t, 't_' || v_keys[1]);
             v_hidden := v_hidden || format(
@@ -809,22 +813,22 @@ BEGIN
                            '(SELECT array_agg(%s) FROM s%s) END) k)', kind, v_key_text,
                            CASE WHEN v_single THEN '' ELSE ' WHERE ' || array_to_string(v_keyv, ' IS NOT NULL AND ') || ' IS NOT NULL' END)
                     || v_hidden;
-        -- the stored row the key means: the best ref_rank among those visible
-        e_joins := format(' LEFT JOIN disrupt.%I ex ON %s', v_tbl,
-                          (SELECT string_agg(format('ex.%I = %s', cols ->> k, v_keyv[n]), ' AND ')
-                             FROM unnest(v_keys) WITH ORDINALITY x(k, n))) || e_joins;
-        e_ranks := 'disrupt.ref_rank(ex.agency, ex.sensitivity, $1)'::text || e_ranks;
-        e_cols := e_cols || ARRAY['ex.id AS ex_id', 'ex.agency AS ex_agency',
-                                  format('(%s) AS same', array_to_string(same_terms, ' AND '))];
+        v_cols := v_cols || ARRAY['ex.id AS ex_id', 'ex.agency AS ex_agency',
+                                  format('(%s) AS same', array_to_string(same_terms, ' AND ')),
+                                  'h.k IS NOT NULL AS locked'];
         IF v_follow IS NOT NULL THEN
             -- the kind's rows are the ref's: a stored row merged away is rejected (ex_merged)
-            e_joins := e_joins || format(' LEFT JOIN disrupt.%I fw ON fw.id = ex.%I', v_follow ->> 'table', v_follow ->> 'follow');
-            e_cols := e_cols || format('ex.%I IS NOT NULL AS ex_merged', v_follow ->> 'follow')
+            v_joins := v_joins || format(' LEFT JOIN disrupt.%I fw ON fw.id = ex.%I', v_follow ->> 'table', v_follow ->> 'follow');
+            v_cols := v_cols || format('ex.%I IS NOT NULL AS ex_merged', v_follow ->> 'follow')
                              || format('fw.%I AS fw_ref', v_follow ->> 'by');
             v_stale := v_stale || disrupt.import_stale_query(kind, d ->> 'follow', 'id');
         END IF;
-        v_cols := v_cols || 'h.k IS NOT NULL AS locked'::text;
-        v_joins := format(' LEFT JOIN hidden h ON h.k = %s', v_key_text) || v_joins;
+        -- the stored row the key means: the best ref_rank among those visible
+        v_joins := format(' LEFT JOIN %s ex ON %s',
+                          format(v_best, v_tbl, (SELECT string_agg(format('y.%I = x.%I', cols ->> k, cols ->> k), ' AND ') FROM unnest(v_keys) k)),
+                          (SELECT string_agg(format('ex.%I = %s', cols ->> k, v_keyv[n]), ' AND ')
+                             FROM unnest(v_keys) WITH ORDINALITY x(k, n)))
+                   || format(' LEFT JOIN hidden h ON h.k = %s', v_key_text) || v_joins;
         IF v_single THEN
             v_checks := v_checks
                 || format('WHEN locked AND ex_id IS NULL THEN ARRAY[%L, format(%L, %I)]', v_keys[1],
@@ -853,28 +857,14 @@ BEGIN
                FROM unnest(upd_cols, upd_vals) WITH ORDINALITY u(k, v, n)));
     END IF;
 
-    -- The look-ups are plain joins that keep each stage row's best-ranked match (DISTINCT ON the
-    -- row, ordered by the ranks), so the planner may hash a large file against the table and
-    -- look up a small one by index: a LATERAL ... LIMIT 1 per row forced a nested loop, and cost
-    -- 10x the join for 96,750 incidents (500 ms against 45). The ranks are independent (each
-    -- join's matches depend only on the stage row), so the first row of the order holds the best
-    -- of each. s resolves the references; e (inside v) meets the stored rows by the resolved key.
     v_sql := format(
-        'WITH s AS MATERIALIZED (SELECT %s %s FROM (SELECT %s FROM pg_temp.%I st OFFSET 0) st%s%s)%s, '
-        'v AS (SELECT s.*, %s FROM %s s%s WINDOW %s), '
+        'WITH s AS MATERIALIZED (SELECT %s FROM (SELECT %s FROM pg_temp.%I st OFFSET 0) st%s)%s, '
+        'v AS (SELECT s.*, %s FROM s%s WINDOW %s), '
         'c AS MATERIALIZED (SELECT v.*, CASE %s END AS err FROM v), '
         'rej AS (UPDATE pg_temp.%I st SET reject_column = c.err[1], reject_reason = c.err[2] '
         'FROM c WHERE c.err IS NOT NULL AND st.ctid = c.tid RETURNING 1), %s',
-        CASE WHEN cardinality(s_ranks) > 0 THEN 'DISTINCT ON (st.tid)' ELSE '' END,
-        array_to_string(s_cols, ', '), array_to_string(t_cols, ', '), 'stage_' || kind, s_joins,
-        CASE WHEN cardinality(s_ranks) > 0 THEN ' ORDER BY st.tid, ' || array_to_string(s_ranks, ', ') ELSE '' END,
-        v_hidden,
-        array_to_string(v_cols, ', '),
-        CASE WHEN cardinality(e_cols) > 0
-             THEN format('(SELECT DISTINCT ON (s.tid) s.*, %s FROM s%s ORDER BY s.tid, %s)',
-                         array_to_string(e_cols, ', '), e_joins, array_to_string(e_ranks, ', '))
-             ELSE 's' END,
-        v_joins, array_to_string(v_windows, ', '),
+        array_to_string(s_cols, ', '), array_to_string(t_cols, ', '), 'stage_' || kind, s_joins, v_hidden,
+        array_to_string(v_cols, ', '), v_joins, array_to_string(v_windows, ', '),
         array_to_string(v_checks, ' '),
         'stage_' || kind, v_merge);
 
