@@ -386,7 +386,7 @@ BEGIN
                 USING ERRCODE = '22023';
         END IF;
         RETURN QUERY EXECUTE format(
-            'SELECT k FROM unnest($1) k JOIN disrupt.%I t ON t.%I = split_part(k, chr(31), 1) '
+            'SELECT DISTINCT k FROM unnest($1) k JOIN disrupt.%I t ON t.%I = split_part(k, chr(31), 1) '
             'WHERE t.%I <> split_part(k, chr(31), 2) AND (t.sensitivity = ''shared'' OR t.agency = $2)',
             d ->> 'table', v_ucol, v_cols[1])
             USING keys, disrupt.caller_agency();

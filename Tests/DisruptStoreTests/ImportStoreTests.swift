@@ -52,6 +52,37 @@ struct ImportStoreTests {
         }
     }
 
+    /// A PNC id may be held by two rows a login sees (her agency's restricted person and another
+    /// agency's shared one: unique among shared rows and within each agency). A new person with
+    /// that PNC id is rejected once, for the PNC id: the look-up of its holders once answered each
+    /// holder as a separate key, which doubled the stage row, and the copy read as an in-file
+    /// duplicate of itself ("duplicate person_ref ... (first on line 2)", helper-85).
+    @Test func aPNCIdHeldByTwoVisiblePeopleRejectsTheNewPersonOnceForThePNCId() throws {
+        let token = UUID().uuidString.prefix(8).lowercased()
+        let login = "imp_\(token)"
+        let pnc = "26/\(token.prefix(6))P"
+        let admin = try TestCluster.superuserConnection(database: location.testDatabaseName)
+        defer { admin.close() }
+        _ = try admin.query("SELECT disrupt.staff_add(\(login), 'Pat Police', 'police', 'rep')")
+        try admin.execute("""
+            INSERT INTO disrupt.person (person_ref, family_name, agency, sensitivity, pnc_id)
+            VALUES (\("R-\(token)"), 'Held', 'police', 'restricted', \(pnc)), (\("H-\(token)"), 'Held', 'health', 'shared', \(pnc))
+            """)
+        let staff = try Database(location: location.asUser(login)).connect(migrateIfNeeded: false)
+        defer { staff.close() }
+        let people = try file("people-pnc.csv", "person_ref,pnc_id,given_name,family_name,date_of_birth,gender\nN-\(token),\(pnc),Ann,New,,\n")
+        let report = try Importer(kind: .people, path: people).run(on: staff)
+        #expect(report.inserted == 0 && report.rejected == 1)
+        #expect(report.firstRejects.map(\.column) == ["pnc_id"], "\(report.firstRejects)")
+        #expect(report.firstRejects.first?.reason == "pnc_id \(pnc) is already recorded for person_ref R-\(token)", "\(report.firstRejects)")
+        // which copy of the doubled row wrote the reject was the plan's choice: the look-up itself
+        // answers each key once
+        let holders = try staff.query("""
+            SELECT count(*)::int AS n FROM disrupt.import_hidden_keys('people', 'pnc_id', ARRAY[\(pnc) || chr(31) || \("N-\(token)")])
+            """)[0].decode("n", as: Int.self)
+        #expect(holders == 1)
+    }
+
     /// An imported row is logged as collected with its key, its person and the file it came
     /// from (not the whole row image); an update by a later import keeps its before/after.
     @Test func importedRowsAreAuditedWithKeyPersonAndFile() throws {
