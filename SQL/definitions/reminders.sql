@@ -366,7 +366,12 @@ BEGIN
              OR (SELECT count(*) FROM (SELECT 1 FROM disrupt_private.sweep_change LIMIT disrupt.sweep_change_limit() + 1) c)
                 > disrupt.sweep_change_limit();
     -- the rows are taken either way; their ids are gathered only for a read of changed rows (a
-    -- '*' or more rows committed since the check above still make it a whole read)
+    -- '*' or more rows committed since the check above still make it a whole read), except the
+    -- inserted breaches and incidents: a whole read counts a record by its created_at, the start
+    -- of its transaction, so one begun before its person's plan was opened and committed after
+    -- is found only by its id (helper-84; a whole read dropped them, helper-87). A statement of
+    -- more than sweep_change_limit() rows records no ids (wake_on_change): such a load racing a
+    -- plan's opening is the one case left to the created_at rule.
     WITH taken AS (DELETE FROM disrupt_private.sweep_change c RETURNING c.subject_table, c.subject_id)
     SELECT whole OR coalesce(bool_or(t.subject_table = '*'), false) OR count(*) > disrupt.sweep_change_limit(),
            coalesce(array_agg(DISTINCT t.subject_id) FILTER (WHERE NOT whole AND t.subject_table = 'action'), '{}'),
@@ -375,8 +380,8 @@ BEGIN
            coalesce(array_agg(DISTINCT t.subject_id) FILTER (WHERE NOT whole AND t.subject_table = 'court_order'), '{}'),
            coalesce(array_agg(DISTINCT t.subject_id) FILTER (WHERE NOT whole AND t.subject_table IN ('breach', 'breach_new')), '{}'),
            coalesce(array_agg(DISTINCT t.subject_id) FILTER (WHERE NOT whole AND t.subject_table IN ('incident', 'incident_new')), '{}'),
-           coalesce(array_agg(DISTINCT t.subject_id) FILTER (WHERE NOT whole AND t.subject_table = 'breach_new'), '{}'),
-           coalesce(array_agg(DISTINCT t.subject_id) FILTER (WHERE NOT whole AND t.subject_table = 'incident_new'), '{}')
+           coalesce(array_agg(DISTINCT t.subject_id) FILTER (WHERE t.subject_table = 'breach_new'), '{}'),
+           coalesce(array_agg(DISTINCT t.subject_id) FILTER (WHERE t.subject_table = 'incident_new'), '{}')
       INTO whole, changed_actions, changed_plans, changed_links, changed_orders, changed_breaches, changed_incidents,
            new_breaches, new_incidents
       FROM taken t;

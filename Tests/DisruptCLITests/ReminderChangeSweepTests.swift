@@ -221,6 +221,26 @@ struct ReminderChangeSweepTests {
         try writer.execute("COMMIT")
         #expect(try sweep(today) == ["breach_reported": 1])
         #expect(try reminders("breach", late).filter { $0.hasPrefix("breach_reported ") } == ["breach_reported \(fx.spoc)"])
+
+        // the same order, and the sweep after the commit reads everything (15 minutes since the
+        // last whole read; the first of a day, a staff change): it still knows the breach is new
+        // (helper-87: a whole read dropped the ids and went by created_at alone)
+        let third = "P-\(UUID().uuidString.prefix(6).lowercased())"
+        try opener.execute("INSERT INTO disrupt.person (person_ref, given_name, family_name, agency) VALUES (\(third), 'Cal', 'Thirdperson', 'police')")
+        try writer.execute("BEGIN")
+        let whole: Int64 = try writer.query("""
+            INSERT INTO disrupt.breach (source_ref, person_id, occurred_on, agency)
+            SELECT 'B-WHOLE', p.id, \(today.adding(days: -1))::date, 'police' FROM disrupt.person p WHERE p.person_ref = \(third)
+            RETURNING id
+            """)[0].decode("id")
+        _ = try writer.query("SELECT pg_sleep(0.01)")
+        let openedThird = try fx.run(["plan", "open", third, "--spoc", fx.spoc], as: fx.spoc)
+        #expect(openedThird.status == 0, "\(openedThird.stderr)")
+        _ = try sweep(today)
+        try writer.execute("COMMIT")
+        try opener.execute("UPDATE disrupt_private.sweep_state SET whole_at = now() - interval '16 minutes'")
+        #expect(try sweep(today) == ["breach_reported": 1])
+        #expect(try reminders("breach", whole).filter { $0.hasPrefix("breach_reported ") } == ["breach_reported \(fx.spoc)"])
     }
 
     /// A sweep with other windows than the last (a coordinator widened "due soon" from 3 days to
@@ -273,8 +293,9 @@ struct ReminderChangeSweepTests {
         #expect(try recordedHere() == ["* 1", "action 2"])
     }
 
-    /// The changes of one statement are recorded once per row, by the writer, and never by a
-    /// staff login directly: the table is in the schema no staff login may use.
+    /// The changes of one statement are recorded once per row (up to sweep_change_limit(), above),
+    /// by the writer, and never by a staff login directly: the table is in the schema no staff
+    /// login may use.
     @Test func changesAreRecordedByTheDatabaseAndNoStaffLoginReadsOrWritesThem() throws {
         let db = try fx.superuser()
         defer { db.close() }
