@@ -205,42 +205,30 @@ struct ReminderChangeSweepTests {
         #expect(try Set(reported()) == ["breach_reported \(fx.spoc)", "breach_reported \(spoc2)"])
 
         // the other order: the breach's transaction began before the plan was opened (a long
-        // import, say) and committed after; the breach counts whenever it was begun (helper-84)
-        let other = "P-\(UUID().uuidString.prefix(6).lowercased())"
-        try opener.execute("INSERT INTO disrupt.person (person_ref, given_name, family_name, agency) VALUES (\(other), 'Ben', 'Otherperson', 'police')")
-        try writer.execute("BEGIN")
-        let late: Int64 = try writer.query("""
-            INSERT INTO disrupt.breach (source_ref, person_id, occurred_on, agency)
-            SELECT 'B-LATE', p.id, \(today.adding(days: -1))::date, 'police' FROM disrupt.person p WHERE p.person_ref = \(other)
-            RETURNING id
-            """)[0].decode("id")
-        _ = try writer.query("SELECT pg_sleep(0.01)")
-        let opened = try fx.run(["plan", "open", other, "--spoc", fx.spoc], as: fx.spoc)
-        #expect(opened.status == 0, "\(opened.stderr)")
-        _ = try sweep(today)  // woken by the plan: the breach is not committed yet
-        try writer.execute("COMMIT")
-        #expect(try sweep(today) == ["breach_reported": 1])
-        #expect(try reminders("breach", late).filter { $0.hasPrefix("breach_reported ") } == ["breach_reported \(fx.spoc)"])
-
-        // the same order, and the sweep after the commit reads everything (15 minutes since the
-        // last whole read; the first of a day, a staff change): it still knows the breach is new
-        // (helper-87: a whole read dropped the ids and went by created_at alone)
-        let third = "P-\(UUID().uuidString.prefix(6).lowercased())"
-        try opener.execute("INSERT INTO disrupt.person (person_ref, given_name, family_name, agency) VALUES (\(third), 'Cal', 'Thirdperson', 'police')")
-        try writer.execute("BEGIN")
-        let whole: Int64 = try writer.query("""
-            INSERT INTO disrupt.breach (source_ref, person_id, occurred_on, agency)
-            SELECT 'B-WHOLE', p.id, \(today.adding(days: -1))::date, 'police' FROM disrupt.person p WHERE p.person_ref = \(third)
-            RETURNING id
-            """)[0].decode("id")
-        _ = try writer.query("SELECT pg_sleep(0.01)")
-        let openedThird = try fx.run(["plan", "open", third, "--spoc", fx.spoc], as: fx.spoc)
-        #expect(openedThird.status == 0, "\(openedThird.stderr)")
-        _ = try sweep(today)
-        try writer.execute("COMMIT")
-        try opener.execute("UPDATE disrupt_private.sweep_state SET whole_at = now() - interval '16 minutes'")
-        #expect(try sweep(today) == ["breach_reported": 1])
-        #expect(try reminders("breach", whole).filter { $0.hasPrefix("breach_reported ") } == ["breach_reported \(fx.spoc)"])
+        // import, say) and committed after; the breach counts whenever it was begun (helper-84),
+        // also when the sweep after the commit reads everything (15 minutes since the last whole
+        // read; the first of a day, a staff change): helper-87 found a whole read went by
+        // created_at alone
+        for wholeRead in [false, true] {
+            let other = "P-\(UUID().uuidString.prefix(6).lowercased())"
+            try opener.execute("INSERT INTO disrupt.person (person_ref, given_name, family_name, agency) VALUES (\(other), 'Ben', 'Otherperson', 'police')")
+            try writer.execute("BEGIN")
+            let late: Int64 = try writer.query("""
+                INSERT INTO disrupt.breach (source_ref, person_id, occurred_on, agency)
+                SELECT \("B-LATE-\(wholeRead)"), p.id, \(today.adding(days: -1))::date, 'police' FROM disrupt.person p
+                 WHERE p.person_ref = \(other)
+                RETURNING id
+                """)[0].decode("id")
+            _ = try writer.query("SELECT pg_sleep(0.01)")
+            let opened = try fx.run(["plan", "open", other, "--spoc", fx.spoc], as: fx.spoc)
+            #expect(opened.status == 0, "\(opened.stderr)")
+            _ = try sweep(today)  // woken by the plan: the breach is not committed yet
+            try writer.execute("COMMIT")
+            if wholeRead { try opener.execute("UPDATE disrupt_private.sweep_state SET whole_at = now() - interval '16 minutes'") }
+            #expect(try sweep(today) == ["breach_reported": 1], "whole read: \(wholeRead)")
+            #expect(try reminders("breach", late).filter { $0.hasPrefix("breach_reported ") } == ["breach_reported \(fx.spoc)"],
+                    "whole read: \(wholeRead)")
+        }
     }
 
     /// A sweep with other windows than the last (a coordinator widened "due soon" from 3 days to
