@@ -28,7 +28,11 @@ enum SummaryCommand {
         let purpose = input.purpose.trimmed
         let format = input.format
         let asOf = input.asOf ?? Day.today()
-        let model = try invocation.riskModel()
+        // the configuration is read while the connection opens, and is whole before the
+        // consultation is logged: a configuration error reads nothing and logs nothing
+        let loading = invocation.riskModelInBackground()
+        _ = try invocation.database()
+        let model = try loading.value()
         let consultation = PersonDossierReader.consultation(
             scope: "summary", purpose: purpose, subject: input.person, format: format.rawValue, asOf: asOf)
         // one transaction, one consultation: the person, the dossier and what changed since
