@@ -50,9 +50,9 @@
 -- subquery runs under the caller's own row-level security; the party, which staff may not
 -- SELECT (reading.sql), by the same rule: a consultation and may_see_party, record.sql).
 CREATE POLICY plan_victim_read ON disrupt.plan_victim FOR SELECT
-    USING (disrupt.not_explaining() AND (SELECT disrupt.is_active_staff())
+    USING (disrupt.not_explaining() AND disrupt.read_scope(true) IS NOT NULL
            AND EXISTS (SELECT 1 FROM disrupt.person pe WHERE pe.id = plan_victim.person_id)
-           AND (SELECT disrupt.consulting()) AND disrupt.may_see_party(plan_victim.party_id));
+           AND disrupt.may_see_party(plan_victim.party_id));
 SELECT disrupt.attach_owner_policy('disrupt.plan_victim');
 SELECT disrupt.attach_audit('disrupt.plan_victim');
 -- alert_settings: no staff policy; read and written through the functions below only

@@ -24,7 +24,7 @@
 -- see (the person's own policy applies inside the EXISTS); nobody writes but the functions.
 -- ---------------------------------------------------------------------------------------------
 CREATE POLICY matac_cohort_read ON disrupt.matac_cohort FOR SELECT
-    USING (disrupt.not_explaining() AND (SELECT disrupt.is_active_staff())
+    USING (disrupt.not_explaining() AND disrupt.read_scope(false) IS NOT NULL
            AND EXISTS (SELECT 1 FROM disrupt.person p WHERE p.id = matac_cohort.person_id));
 SELECT disrupt.attach_owner_policy('disrupt.matac_cohort');
 SELECT disrupt.attach_audit('disrupt.matac_cohort');

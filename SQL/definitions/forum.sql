@@ -40,23 +40,22 @@ CREATE POLICY meeting_agency_read ON disrupt.meeting_agency FOR SELECT TO disrup
 -- staff may not SELECT (reading.sql), are seen by the same rule: a consultation and
 -- may_see_party or may_see_referral (record.sql)
 CREATE POLICY forum_case_read ON disrupt.forum_case FOR SELECT TO disrupt_staff
-    USING (disrupt.not_explaining() AND (SELECT disrupt.is_active_staff())
-           AND disrupt.may_see_row(agency, sensitivity, (SELECT disrupt.caller_agency()), (SELECT disrupt.is_admin()))
-           AND (victim_party_id IS NULL OR ((SELECT disrupt.consulting()) AND disrupt.may_see_party(forum_case.victim_party_id)))
+    USING (disrupt.not_explaining() AND disrupt.may_read_row(agency, sensitivity, disrupt.read_scope(false))
+           AND (victim_party_id IS NULL OR (disrupt.read_scope(true) IS NOT NULL AND disrupt.may_see_party(forum_case.victim_party_id)))
            AND (person_id IS NULL OR EXISTS (SELECT 1 FROM disrupt.person p WHERE p.id = forum_case.person_id)));
 CREATE POLICY case_perpetrator_read ON disrupt.case_perpetrator FOR SELECT TO disrupt_staff
     USING (disrupt.not_explaining() AND EXISTS (SELECT 1 FROM disrupt.forum_case c WHERE c.id = case_perpetrator.case_id)
            AND EXISTS (SELECT 1 FROM disrupt.person p WHERE p.id = case_perpetrator.person_id));
 CREATE POLICY case_referral_read ON disrupt.case_referral FOR SELECT TO disrupt_staff
     USING (disrupt.not_explaining() AND EXISTS (SELECT 1 FROM disrupt.forum_case c WHERE c.id = case_referral.case_id)
-           AND (SELECT disrupt.consulting()) AND disrupt.may_see_referral(case_referral.referral_id));
+           AND disrupt.read_scope(true) IS NOT NULL AND disrupt.may_see_referral(case_referral.referral_id));
 CREATE POLICY hearing_read ON disrupt.hearing FOR SELECT TO disrupt_staff
     USING (disrupt.not_explaining() AND EXISTS (SELECT 1 FROM disrupt.forum_case c WHERE c.id = hearing.case_id));
 CREATE POLICY research_return_read ON disrupt.research_return FOR SELECT TO disrupt_staff
     USING (disrupt.not_explaining() AND EXISTS (SELECT 1 FROM disrupt.hearing h WHERE h.id = research_return.hearing_id));
 CREATE POLICY decision_read ON disrupt.decision FOR SELECT TO disrupt_staff
     USING (disrupt.not_explaining() AND EXISTS (SELECT 1 FROM disrupt.hearing h WHERE h.id = decision.hearing_id)
-           AND disrupt.may_see_row(agency, sensitivity, (SELECT disrupt.caller_agency()), (SELECT disrupt.is_admin())));
+           AND disrupt.may_read_row(agency, sensitivity, disrupt.read_scope(false)));
 SELECT disrupt.attach_owner_policy(t::regclass)
 FROM unnest(ARRAY['disrupt.meeting', 'disrupt.meeting_agency', 'disrupt.forum_case', 'disrupt.case_perpetrator',
                   'disrupt.case_referral', 'disrupt.hearing', 'disrupt.research_return', 'disrupt.decision']) AS t;

@@ -389,27 +389,42 @@ AS $$
         OR coalesce(caller_admin, false)
 $$;
 
+-- may_read_row(row agency, row sensitivity, scope): may_see_row for a read policy, given
+-- disrupt.read_scope(...) (security.sql): nothing when the scope is NULL, every row when it is
+-- '*' (an administrator), else shared rows and the scope's agency's. The policies pass
+-- read_scope(...) itself, which the planner folds to a constant (it is IMMUTABLE on purpose),
+-- so this inlines to comparisons with constants: the same cost for a row that is hidden as for
+-- one that is not, and no cost when no row reaches the policy.
+CREATE FUNCTION disrupt.may_read_row(row_agency text, row_sensitivity text, scope text)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE
+AS $$
+    SELECT scope IS NOT NULL
+       AND disrupt.may_see_row(row_agency, row_sensitivity, scope, scope OPERATOR(pg_catalog.=) '*')
+$$;
+
 -- ---------------------------------------------------------------------------
 -- Row-level security
 -- attach_rls(tbl): ENABLE + FORCE, and the standard policies for a table with
 -- agency and sensitivity columns.
---   read:  an open consultation (disrupt.consulting(), security.sql: active staff whose
---          session called disrupt.consult(purpose, scope) in a committed transaction) AND
---          may_see_row (shared OR own agency OR admin).  Every staff SELECT policy on personal data starts with the same
---          (SELECT disrupt.consulting()).
+--   read:  may_read_row with read_scope(true) (security.sql): an open consultation (active
+--          staff whose session called disrupt.consult(purpose, scope) in a committed
+--          transaction), then may_see_row (shared OR own agency OR admin). Every staff SELECT
+--          policy on personal data asks read_scope(true) the same way; the planner answers it
+--          while it plans the statement, so what a policy does per row is compare constants.
 --   write: active staff AND (own agency OR admin)   (INSERT/UPDATE/DELETE; the same rule as
 --          disrupt.may_change, record.sql, which the SECURITY DEFINER writers apply per row).
 --          Staff hold INSERT only (record.sql): stored rows change through those writers, since
 --          an UPDATE grant is also a row lock.
 --   owner_all: the SECURITY DEFINER functions owned by disrupt_owner (merge, audit, dirty)
--- The helpers are wrapped in (SELECT ...) so each is an initplan, run once per statement.
+-- The write policies' helpers are wrapped in (SELECT ...) so each is an initplan, run once per
+-- statement (a write's rows are the writer's own: nothing hidden reaches them).
 -- ---------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION disrupt.attach_rls(tbl regclass) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, disrupt
 AS $$
 DECLARE
-    rd text := 'disrupt.not_explaining() AND (SELECT disrupt.consulting()) '
-               'AND disrupt.may_see_row(agency, sensitivity, (SELECT disrupt.caller_agency()), (SELECT disrupt.is_admin()))';
+    rd text := 'disrupt.not_explaining() AND disrupt.may_read_row(agency, sensitivity, disrupt.read_scope(true))';
     wr text := 'disrupt.not_explaining() AND (SELECT disrupt.is_active_staff()) AND (agency = (SELECT disrupt.caller_agency()) '
                'OR (SELECT disrupt.is_admin()))';
 BEGIN
@@ -665,7 +680,7 @@ GRANT EXECUTE ON FUNCTION
     disrupt.caller_login(), disrupt.caller_agency(), disrupt.caller_role(),
     disrupt.is_active_staff(), disrupt.is_admin(), disrupt.is_install_admin(), disrupt.is_service(),
     disrupt.audit_row_key(text, jsonb), disrupt.audit_row_person(text, jsonb),
-    disrupt.new_id(boolean), disrupt.may_see_row(text, text, text, boolean)
+    disrupt.new_id(boolean), disrupt.may_see_row(text, text, text, boolean), disrupt.may_read_row(text, text, text)
     TO disrupt_staff;
 -- the readers of reading.sql (owned by disrupt_reader) call refuse_explain themselves; every
 -- policy calls not_explaining, which calls it, as the login whose statement is planned

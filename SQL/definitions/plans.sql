@@ -23,15 +23,15 @@
 -- The functions do their own permission checks.
 -- ---------------------------------------------------------------------------------------------
 
--- Reading needs an open consultation (disrupt.consulting(), security.sql), like every personal-data
--- table, and the person the plan is for: the EXISTS runs under the caller's own policy on person,
+-- Reading needs an open consultation (disrupt.read_scope(true), security.sql), like every
+-- personal-data table, and the person the plan is for: the EXISTS runs under the caller's own policy on person,
 -- so a restricted person's plan, actions and their history are as absent as the person.
 CREATE POLICY plan_read ON disrupt.plan FOR SELECT
-    USING (disrupt.not_explaining() AND (SELECT disrupt.consulting()) AND EXISTS (SELECT 1 FROM disrupt.person p WHERE p.id = plan.person_id));
+    USING (disrupt.not_explaining() AND disrupt.read_scope(true) IS NOT NULL AND EXISTS (SELECT 1 FROM disrupt.person p WHERE p.id = plan.person_id));
 CREATE POLICY action_read ON disrupt.action FOR SELECT
-    USING (disrupt.not_explaining() AND (SELECT disrupt.consulting()) AND EXISTS (SELECT 1 FROM disrupt.plan pl WHERE pl.id = action.plan_id));
+    USING (disrupt.not_explaining() AND disrupt.read_scope(true) IS NOT NULL AND EXISTS (SELECT 1 FROM disrupt.plan pl WHERE pl.id = action.plan_id));
 CREATE POLICY action_history_read ON disrupt.action_history FOR SELECT
-    USING (disrupt.not_explaining() AND (SELECT disrupt.consulting()) AND EXISTS (SELECT 1 FROM disrupt.action a WHERE a.id = action_history.action_id));
+    USING (disrupt.not_explaining() AND disrupt.read_scope(true) IS NOT NULL AND EXISTS (SELECT 1 FROM disrupt.action a WHERE a.id = action_history.action_id));
 SELECT disrupt.attach_owner_policy(t::regclass)
 FROM unnest(ARRAY['disrupt.plan', 'disrupt.action', 'disrupt.action_history']) AS t;
 

@@ -16,7 +16,7 @@
 --   risk_assessment: administrators only.
 -- ---------------------------------------------------------------------------
 CREATE POLICY risk_current_read ON disrupt.risk_current FOR SELECT
-    USING (disrupt.not_explaining() AND (SELECT disrupt.consulting())
+    USING (disrupt.not_explaining() AND disrupt.read_scope(true) IS NOT NULL
            AND EXISTS (SELECT 1 FROM disrupt.person p WHERE p.id = risk_current.person_id));
 CREATE POLICY admin_write ON disrupt.risk_current FOR ALL
     USING (disrupt.not_explaining() AND (SELECT disrupt.is_admin())) WITH CHECK (disrupt.not_explaining() AND (SELECT disrupt.is_admin()));

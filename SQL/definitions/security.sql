@@ -315,6 +315,40 @@ $$;
 COMMENT ON FUNCTION disrupt.consulting() IS
     'true when this session opened a consultation (disrupt.consult) in a committed transaction and the login is active staff';
 
+-- read_scope(consultation): what the read policies let this session see, as one value: NULL
+-- (nothing: not active staff, or, when consultation is true, no committed consultation, as
+-- consulting() says), '*' (an administrator: every row) or the caller's agency (shared rows
+-- and her agency's). Every staff read policy asks it (may_read_row, foundation.sql, or
+-- read_scope(...) IS NOT NULL) instead of running consulting(), caller_agency() and is_admin()
+-- as initplans, because PostgreSQL runs a policy's initplans only once a row reaches the
+-- policy: a read that found another agency's restricted row paid for them and one that found
+-- nothing did not, and that difference (57 us a read) told her the hidden row existed
+-- (issue 12). IMMUTABLE on purpose, like not_explaining: the planner calls it while it plans
+-- the statement, whatever the rows, and folds it to a constant. The label must stay.
+-- What planning-time costs: a plan kept for reuse keeps the answer it was planned with. Staff
+-- keep none on these tables: named prepared statements are refused (not_explaining), and the
+-- PL/pgSQL functions that read them for the login plan each call (ref_in_use and import_run
+-- EXECUTE their statements, risk_facts forces custom plans); an open cursor reads the snapshot
+-- of its DECLARE, which she could read then. Functions decide with consulting(),
+-- caller_agency() and is_admin() (evaluated when they run), never with this.
+CREATE FUNCTION disrupt.read_scope(consultation boolean) RETURNS text
+LANGUAGE plpgsql IMMUTABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
+AS $$
+DECLARE
+    v_agency text;
+    v_admin  boolean;
+    v_active boolean;
+BEGIN
+    SELECT c.agency, c.admin, c.active INTO v_agency, v_admin, v_active FROM disrupt.caller_identity() c;
+    IF NOT coalesce(v_active, false) OR (coalesce(consultation, true) AND NOT coalesce(disrupt.consulting(), false)) THEN
+        RETURN NULL;
+    END IF;
+    RETURN CASE WHEN v_admin THEN '*' ELSE v_agency END;
+END
+$$;
+COMMENT ON FUNCTION disrupt.read_scope(boolean) IS
+    'what the read policies let this session see: NULL nothing, * every row (administrator), else the caller''s agency; IMMUTABLE on purpose, so the planner answers it once while planning (every read policy asks it)';
+
 -- require_consultation(): the same gate for the SECURITY DEFINER functions that read personal
 -- data on the caller's behalf (they reach rows as the owner, past the policies): refused (42501)
 -- under EXPLAIN (refuse_explain, foundation.sql) and unless the session has a committed
@@ -522,16 +556,16 @@ ALTER FUNCTION disrupt.staff_login_disable(text) OWNER TO disrupt_role_admin;
 REVOKE ALL ON FUNCTION
     disrupt.staff_add(text, text, text, text, integer), disrupt.staff_disable(text, text),
     disrupt.audit_log_immutable(),
-    disrupt.consult(text, text, text, jsonb), disrupt.consulting(), disrupt.require_consultation(),
-    disrupt.audit_entries(bigint, text, timestamptz, timestamptz, text, integer),
+    disrupt.consult(text, text, text, jsonb), disrupt.consulting(), disrupt.read_scope(boolean),
+    disrupt.require_consultation(), disrupt.audit_entries(bigint, text, timestamptz, timestamptz, text, integer),
     disrupt.import_mark(text), disrupt.import_file(), disrupt.import_writing()
 FROM PUBLIC;
--- consult opens the gate (and writes its own audit row); consulting is what the policies
--- call; audit_entries is the one read of the audit log; import_mark refuses every caller but
+-- consult opens the gate (and writes its own audit row); consulting and read_scope are what
+-- the policies call; audit_entries is the one read of the audit log; import_mark refuses every caller but
 -- import_run (which runs as disrupt_reader for the staff login). No audit-writing function is granted: audit rows
 -- come only from these functions and the triggers.
 GRANT EXECUTE ON FUNCTION
-    disrupt.consult(text, text, text, jsonb), disrupt.consulting(),
+    disrupt.consult(text, text, text, jsonb), disrupt.consulting(), disrupt.read_scope(boolean),
     disrupt.audit_entries(bigint, text, timestamptz, timestamptz, text, integer), disrupt.import_mark(text)
     TO disrupt_staff;
 REVOKE ALL ON FUNCTION
