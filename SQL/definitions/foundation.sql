@@ -375,10 +375,10 @@ $$;
 
 -- may_see_row(row agency, row sensitivity, caller agency, caller admin): THE agency rule for one
 -- row: shared, or the caller's agency's, or any for an administrator. Plain SQL of one
--- expression, so PostgreSQL inlines it into the policies (attach_rls, forum.sql) and the
--- functions that apply the rule themselves (may_see_person and its kin, record_counts_for, the
--- cohort's, the merge guard's and the reference checks'): the same plan as the rule written out.
--- Granted to staff, whose policies call it; it reads nothing. (recompute_pending and the import's
+-- expression, so PostgreSQL inlines it into the read policies (through may_read_row, below) and
+-- the functions that apply the rule themselves (may_see_person and its kin, record_counts_for,
+-- the cohort's, the merge guard's and the reference checks'): the same plan as the rule written
+-- out. Granted to staff, whose policies call it; it reads nothing. (recompute_pending and the import's
 -- key look-ups apply a narrower rule, without the administrator's exception.)
 CREATE FUNCTION disrupt.may_see_row(row_agency text, row_sensitivity text, caller_agency text, caller_admin boolean)
 RETURNS boolean
@@ -394,7 +394,8 @@ $$;
 -- '*' (an administrator), else shared rows and the scope's agency's. The policies pass
 -- read_scope(...) itself, which the planner folds to a constant (it is IMMUTABLE on purpose),
 -- so this inlines to comparisons with constants: the same cost for a row that is hidden as for
--- one that is not, and no cost when no row reaches the policy.
+-- one that is not. (What else a policy asks per row, such as an EXISTS on the person, still
+-- runs only for rows that reach it: README, "Known gaps".)
 CREATE FUNCTION disrupt.may_read_row(row_agency text, row_sensitivity text, scope text)
 RETURNS boolean
 LANGUAGE sql IMMUTABLE

@@ -10,20 +10,31 @@
 
 -- ---------------------------------------------------------------------------
 -- Row-level security
---   risk_current:    read by consulting staff for the people they can see (the person's own
---                    policy applies inside the EXISTS); written by administrators (the
---                    recompute).
+--   risk_current:    read by consulting staff (administrators too) for the people they can
+--                    see (the person's own policy applies inside the EXISTS); written by
+--                    administrators (the recompute, which consults first). The write policies
+--                    are for INSERT, UPDATE and DELETE only: one FOR ALL also served SELECT,
+--                    so an administrator read without a consultation, and its is_admin()
+--                    initplan ran only when a hidden person's row reached it (helper-89).
 --   risk_assessment: administrators only.
+-- Who is an administrator is read_scope(false) = '*', answered while the statement is planned
+-- (security.sql), like every read policy's question.
 -- ---------------------------------------------------------------------------
 CREATE POLICY risk_current_read ON disrupt.risk_current FOR SELECT
     USING (disrupt.not_explaining() AND disrupt.read_scope(true) IS NOT NULL
            AND EXISTS (SELECT 1 FROM disrupt.person p WHERE p.id = risk_current.person_id));
-CREATE POLICY admin_write ON disrupt.risk_current FOR ALL
-    USING (disrupt.not_explaining() AND (SELECT disrupt.is_admin())) WITH CHECK (disrupt.not_explaining() AND (SELECT disrupt.is_admin()));
+CREATE POLICY admin_insert ON disrupt.risk_current FOR INSERT
+    WITH CHECK (disrupt.not_explaining() AND coalesce(disrupt.read_scope(false) = '*', false));
+CREATE POLICY admin_update ON disrupt.risk_current FOR UPDATE
+    USING (disrupt.not_explaining() AND coalesce(disrupt.read_scope(false) = '*', false))
+    WITH CHECK (disrupt.not_explaining() AND coalesce(disrupt.read_scope(false) = '*', false));
+CREATE POLICY admin_delete ON disrupt.risk_current FOR DELETE
+    USING (disrupt.not_explaining() AND coalesce(disrupt.read_scope(false) = '*', false));
 SELECT disrupt.attach_owner_policy('disrupt.risk_current');
 
 CREATE POLICY admin_all ON disrupt.risk_assessment FOR ALL
-    USING (disrupt.not_explaining() AND (SELECT disrupt.is_admin())) WITH CHECK (disrupt.not_explaining() AND (SELECT disrupt.is_admin()));
+    USING (disrupt.not_explaining() AND coalesce(disrupt.read_scope(false) = '*', false))
+    WITH CHECK (disrupt.not_explaining() AND coalesce(disrupt.read_scope(false) = '*', false));
 SELECT disrupt.attach_owner_policy('disrupt.risk_assessment');
 
 -- ---------------------------------------------------------------------------

@@ -154,7 +154,9 @@ BEGIN
         RAISE EXCEPTION 'staff_disable: % is not staff', quote_literal(login) USING ERRCODE = 'DR404';
     END IF;
     PERFORM disrupt.staff_login_disable(login);
-    -- open sessions of that login see nothing from now on (policies test is_active_staff())
+    -- open sessions of that login see nothing from their next statement on: the policies'
+    -- read_scope answers NULL for her, and the trigger staff_read_scopes_changed has every
+    -- kept plan planned again (a transaction or cursor she already has open reads its snapshot)
 END
 $$;
 
@@ -176,8 +178,8 @@ CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON disrupt.audit_log
 -- ---------------------------------------------------------------------------
 -- The consultation gate (tables in migration 0006).
 --
--- Every staff SELECT policy on personal data requires (SELECT disrupt.consulting()): an
--- active login whose SESSION opened a consultation with disrupt.consult(purpose, scope) in a
+-- Every staff SELECT policy on personal data requires a consultation (read_scope(true), below):
+-- an active login whose SESSION opened one with disrupt.consult(purpose, scope) in a
 -- transaction that has COMMITTED. consult() is the only writer of 'consult' audit rows: it
 -- writes one row (login, agency, purpose, scope, person) and, once committed, opens the gate
 -- for the rest of this session (backend pid and start time) only. A psql session that has not
@@ -293,45 +295,75 @@ $$;
 COMMENT ON FUNCTION disrupt.consult(text, text, text, jsonb) IS
     'Writes the one consult audit row with a purpose; once this transaction commits, the session may read personal data. Returns the person it names, if any';
 
+-- session_consulted(): this session opened a consultation in a transaction that has COMMITTED
+-- (the consult row is then in the audit log for good, so `BEGIN; consult; SELECT ...; ROLLBACK`
+-- reads nothing: the gate stays shut inside the consulting transaction itself). THE
+-- consultation rule, for consulting() and session_read_scope() below, which add that the login
+-- is active staff. Granted to nobody: it runs inside them and reads the owner's table. No SET
+-- clause (every name is qualified), so a call costs no settings switch.
+CREATE FUNCTION disrupt.session_consulted() RETURNS boolean
+LANGUAGE plpgsql STABLE
+AS $$
+BEGIN
+    RETURN EXISTS (SELECT 1
+                     FROM pg_catalog.pg_stat_get_activity(pg_catalog.pg_backend_pid()) a
+                     JOIN disrupt.consultation c
+                       ON c.backend_pid OPERATOR(pg_catalog.=) a.pid AND c.backend_start OPERATOR(pg_catalog.=) a.backend_start
+                    WHERE pg_catalog.pg_xact_status(c.xact) OPERATOR(pg_catalog.=) 'committed');
+END
+$$;
+
 -- consulting(): may this session read personal data now? An active login (or the install
--- administrator) whose session opened a consultation in a transaction that has COMMITTED: the
--- consult row is then in the audit log for good, so `BEGIN; consult; SELECT ...; ROLLBACK`
--- reads nothing (the gate stays shut inside the consulting transaction itself). STABLE: in a
--- policy write (SELECT disrupt.consulting()) so it runs once per statement (an initplan), never
--- per row. This is THE gate: every staff SELECT policy on personal data uses it.
+-- administrator) whose session opened a consultation (session_consulted). What the SECURITY
+-- DEFINER readers check when they run (require_consultation); the read policies ask
+-- read_scope(true) instead, which says the same while a statement is planned.
 CREATE FUNCTION disrupt.consulting() RETURNS boolean
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
 BEGIN
-    -- PL/pgSQL: planned once per session, not in every statement whose policy calls it
-    RETURN coalesce(disrupt.is_active_staff(), false)
-       AND EXISTS (SELECT 1
-                     FROM pg_catalog.pg_stat_get_activity(pg_catalog.pg_backend_pid()) a
-                     JOIN disrupt.consultation c
-                       ON c.backend_pid = a.pid AND c.backend_start = a.backend_start
-                    WHERE pg_catalog.pg_xact_status(c.xact) = 'committed');
+    RETURN coalesce(disrupt.is_active_staff(), false) AND disrupt.session_consulted();
 END
 $$;
 COMMENT ON FUNCTION disrupt.consulting() IS
     'true when this session opened a consultation (disrupt.consult) in a committed transaction and the login is active staff';
 
--- read_scope(consultation): what the read policies let this session see, as one value: NULL
--- (nothing: not active staff, or, when consultation is true, no committed consultation, as
--- consulting() says), '*' (an administrator: every row) or the caller's agency (shared rows
--- and her agency's). Every staff read policy asks it (may_read_row, foundation.sql, or
+-- read_scope(consultation): what the read policies let the statement being planned see, as
+-- one value: NULL (nothing: not active staff or, when consultation is true, no committed
+-- consultation), '*' (an administrator: every row) or the caller's agency (shared rows and her
+-- agency's). Every staff read policy asks it (may_read_row, foundation.sql, or
 -- read_scope(...) IS NOT NULL) instead of running consulting(), caller_agency() and is_admin()
 -- as initplans, because PostgreSQL runs a policy's initplans only once a row reaches the
 -- policy: a read that found another agency's restricted row paid for them and one that found
--- nothing did not, and that difference (57 us a read) told her the hidden row existed
+-- nothing did not, and that difference (about 57 us a read) told her the hidden row existed
 -- (issue 12). IMMUTABLE on purpose, like not_explaining: the planner calls it while it plans
 -- the statement, whatever the rows, and folds it to a constant. The label must stay.
--- What planning-time costs: a plan kept for reuse keeps the answer it was planned with. Staff
--- keep none on these tables: named prepared statements are refused (not_explaining), and the
--- PL/pgSQL functions that read them for the login plan each call (ref_in_use and import_run
--- EXECUTE their statements, risk_facts forces custom plans); an open cursor reads the snapshot
--- of its DECLARE, which she could read then. Functions decide with consulting(),
--- caller_agency() and is_admin() (evaluated when they run), never with this.
+-- Not SECURITY DEFINER, so that current_user is the role whose statement is planned: the
+-- owner's functions meet owner_all, which lets them read every row whatever this says, so for
+-- the owner it answers '*' without a look-up (their statements are planned often). Anyone
+-- else's answer is session_read_scope's.
+-- What planning-time costs: a kept plan keeps the answer it was planned with. PostgreSQL
+-- records the function in the plans it folded it into, so a change of the function's catalog
+-- row makes every session plan them again: the trigger staff_read_scopes_changed does that
+-- whenever a staff row changes (disabled, another agency or role), so a plan kept by a client
+-- (a protocol-level unnamed statement, which not_explaining cannot see; helper-88, helper-89)
+-- never outlives what its login may read. Functions decide with consulting(), caller_agency()
+-- and is_admin() (evaluated when they run), never with this.
 CREATE FUNCTION disrupt.read_scope(consultation boolean) RETURNS text
+LANGUAGE plpgsql IMMUTABLE  -- no SET clause: every name is qualified
+AS $$
+BEGIN
+    IF current_user OPERATOR(pg_catalog.=) 'disrupt_owner' THEN
+        RETURN '*';
+    END IF;
+    RETURN disrupt.session_read_scope(consultation);
+END
+$$;
+COMMENT ON FUNCTION disrupt.read_scope(boolean) IS
+    'what the read policies let this session see: NULL nothing, * every row (administrator), else the caller''s agency; IMMUTABLE on purpose, so the planner answers it once while planning (every read policy asks it)';
+
+-- session_read_scope(consultation): read_scope's answer for the session's login, from one read
+-- of her staff row (caller_identity) and, when asked, the consultation rule.
+CREATE FUNCTION disrupt.session_read_scope(consultation boolean) RETURNS text
 LANGUAGE plpgsql IMMUTABLE SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
 DECLARE
@@ -340,14 +372,28 @@ DECLARE
     v_active boolean;
 BEGIN
     SELECT c.agency, c.admin, c.active INTO v_agency, v_admin, v_active FROM disrupt.caller_identity() c;
-    IF NOT coalesce(v_active, false) OR (coalesce(consultation, true) AND NOT coalesce(disrupt.consulting(), false)) THEN
+    IF NOT coalesce(v_active, false) OR (coalesce(consultation, true) AND NOT disrupt.session_consulted()) THEN
         RETURN NULL;
     END IF;
     RETURN CASE WHEN v_admin THEN '*' ELSE v_agency END;
 END
 $$;
-COMMENT ON FUNCTION disrupt.read_scope(boolean) IS
-    'what the read policies let this session see: NULL nothing, * every row (administrator), else the caller''s agency; IMMUTABLE on purpose, so the planner answers it once while planning (every read policy asks it)';
+
+-- staff_read_scopes_changed(): after any change of staff rows, every kept plan that folded
+-- read_scope in is planned again (see read_scope): a no-op ALTER of read_scope rewrites its
+-- catalog row, which PostgreSQL announces to every session.
+CREATE FUNCTION disrupt.staff_read_scopes_changed() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
+AS $$
+BEGIN
+    -- two changes at once would both rewrite the row ("tuple concurrently updated"): one waits
+    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('disrupt.read_scope'));
+    ALTER FUNCTION disrupt.read_scope(boolean) COST 100;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER staff_read_scopes_changed AFTER UPDATE OR DELETE ON disrupt.staff
+    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.staff_read_scopes_changed();
 
 -- require_consultation(): the same gate for the SECURITY DEFINER functions that read personal
 -- data on the caller's behalf (they reach rows as the owner, past the policies): refused (42501)
@@ -557,6 +603,7 @@ REVOKE ALL ON FUNCTION
     disrupt.staff_add(text, text, text, text, integer), disrupt.staff_disable(text, text),
     disrupt.audit_log_immutable(),
     disrupt.consult(text, text, text, jsonb), disrupt.consulting(), disrupt.read_scope(boolean),
+    disrupt.session_read_scope(boolean), disrupt.session_consulted(), disrupt.staff_read_scopes_changed(),
     disrupt.require_consultation(), disrupt.audit_entries(bigint, text, timestamptz, timestamptz, text, integer),
     disrupt.import_mark(text), disrupt.import_file(), disrupt.import_writing()
 FROM PUBLIC;
@@ -566,7 +613,7 @@ FROM PUBLIC;
 -- come only from these functions and the triggers.
 GRANT EXECUTE ON FUNCTION
     disrupt.consult(text, text, text, jsonb), disrupt.consulting(), disrupt.read_scope(boolean),
-    disrupt.audit_entries(bigint, text, timestamptz, timestamptz, text, integer), disrupt.import_mark(text)
+    disrupt.session_read_scope(boolean), disrupt.audit_entries(bigint, text, timestamptz, timestamptz, text, integer), disrupt.import_mark(text)
     TO disrupt_staff;
 REVOKE ALL ON FUNCTION
     disrupt.staff_login_is_ours(text), disrupt.staff_login_enable(text, boolean, integer), disrupt.staff_login_disable(text)

@@ -147,11 +147,12 @@ struct RecordReadFunctionTests {
     /// with the reason it need not or must not: a new reader that forgets would let EXPLAIN
     /// (ANALYZE, BUFFERS) of a call count what it read, hidden rows included.
     @Test func everyDefinerFunctionStaffMayCallRefusesUnderExplainOrSaysWhyNot() throws {
-        // policies call them per row: a refusal would be raised only when a row is found; and
-        // read_scope, which the planner answers for every policy after not_explaining refused
+        // policies call them per row (a refusal would be raised only when a row is found); and
+        // session_read_scope, which every read policy asks through read_scope while its statement
+        // is planned: it reads the caller's own staff row and consultation, nothing else
         let policyHelpers: Set = ["caller_agency", "caller_login", "caller_role", "consulting", "is_active_staff", "is_admin",
                                   "is_install_admin", "is_service", "may_see_person", "may_see_party", "may_see_referral",
-                                  "read_scope"]
+                                  "session_read_scope"]
         // they write an audited table, whose statement trigger refuses under EXPLAIN before the
         // statement's output is returned (a refusal of their own comes earlier and says nothing)
         let writers: Set = ["action_add", "action_extend", "action_reassign", "action_safety_check", "action_transition",

@@ -28,8 +28,9 @@ enum SummaryCommand {
         let purpose = input.purpose.trimmed
         let format = input.format
         let asOf = input.asOf ?? Day.today()
-        // the configuration is read while the connection opens, and is whole before the
-        // consultation is logged: a configuration error reads nothing and logs nothing
+        // the configuration is read while the connection opens (and the embedded cluster starts,
+        // when it must), and is whole before the consultation is logged: a configuration error
+        // reads and logs nothing (a connection error, if both, is the one reported)
         let loading = invocation.riskModelInBackground()
         _ = try invocation.database()
         let model = try loading.value()

@@ -60,9 +60,9 @@ public final class Invocation: @unchecked Sendable {
         try ConfigurationLoader.riskModel(environment: environment)
     }
 
-    /// The configuration, read on another thread from now: a command that also connects starts
-    /// this first, connects, then takes the model (reading it costs several milliseconds of
-    /// JSON decoding, which then overlap the connection's start-up instead of preceding it).
+    /// The configuration, read on another thread from now: `summary` starts this first,
+    /// connects, then takes the model (reading it costs several milliseconds of JSON decoding,
+    /// which then overlap the connection's start-up instead of preceding it).
     func riskModelInBackground() -> BackgroundValue<RiskModel> {
         let environment = environment
         return BackgroundValue { try ConfigurationLoader.riskModel(environment: environment) }
