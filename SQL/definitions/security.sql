@@ -9,9 +9,10 @@
 -- cluster creating or changing the same login at once.
 
 -- ---------------------------------------------------------------------------
--- Logins (the only code that runs with CREATEROLE)
---   Owned by disrupt_role_admin (NOLOGIN CREATEROLE, migration 0007) and executable only by
---   disrupt_owner, that is from inside staff_add / staff_disable after their admin check.
+-- Logins (the only code that runs with CREATEROLE, or may end another login's session)
+--   Owned by disrupt_role_admin (NOLOGIN CREATEROLE, migration 0007; pg_signal_backend,
+--   migration 0024) and executable only by disrupt_owner, that is from inside staff_add /
+--   staff_disable after their admin check and from the trigger staff_sessions_end.
 --   A login is disrupt's when it is a direct member of disrupt_login (the cluster-wide
 --   registry: granted when these functions create it). Any other role of the cluster --
 --   a superuser, a role of another application, a pre-existing role with the same name --
@@ -85,6 +86,31 @@ BEGIN
 END
 $$;
 
+-- staff_login_end_sessions(login): ends every open session of a staff login but the caller's
+-- own (pg_terminate_backend: disrupt_role_admin is a member of pg_signal_backend, migration
+-- 0024, and reads pg_stat_activity, StatisticsLock). A role disrupt did not create for staff
+-- is never signalled. Returns how many sessions were told to end.
+CREATE FUNCTION disrupt.staff_login_end_sessions(login text) RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_pid   integer;
+    v_ended integer := 0;
+BEGIN
+    IF NOT disrupt.staff_login_is_ours(login) THEN
+        RETURN 0;
+    END IF;
+    FOR v_pid IN SELECT a.pid FROM pg_catalog.pg_stat_activity a
+                  WHERE a.usename = login AND a.pid <> pg_catalog.pg_backend_pid()
+    LOOP
+        IF pg_catalog.pg_terminate_backend(v_pid) THEN
+            v_ended := v_ended + 1;
+        END IF;
+    END LOOP;
+    RETURN v_ended;
+END
+$$;
+
 -- ---------------------------------------------------------------------------
 -- Staff management (admin only)
 -- ---------------------------------------------------------------------------
@@ -154,9 +180,8 @@ BEGIN
         RAISE EXCEPTION 'staff_disable: % is not staff', quote_literal(login) USING ERRCODE = 'DR404';
     END IF;
     PERFORM disrupt.staff_login_disable(login);
-    -- open sessions of that login see nothing from their next statement on: the policies'
-    -- read_scope answers NULL for her, and the trigger staff_read_scopes_changed has every
-    -- kept plan planned again (a transaction or cursor she already has open reads its snapshot)
+    -- her open sessions end when this commits (the trigger staff_sessions_end), and she can
+    -- open no other
 END
 $$;
 
@@ -334,20 +359,26 @@ COMMENT ON FUNCTION disrupt.consulting() IS
 -- read_scope(...) IS NOT NULL) instead of running consulting(), caller_agency() and is_admin()
 -- as initplans, because PostgreSQL runs a policy's initplans only once a row reaches the
 -- policy: a read that found another agency's restricted row paid for them and one that found
--- nothing did not, and that difference (about 57 us a read) told her the hidden row existed
+-- nothing did not, and that difference (0.1 ms a read: 346 against 234 us, a C client reading
+-- 4,000 pairs as a police login) told her the hidden row existed
 -- (issue 12). IMMUTABLE on purpose, like not_explaining: the planner calls it while it plans
 -- the statement, whatever the rows, and folds it to a constant. The label must stay.
 -- Not SECURITY DEFINER, so that current_user is the role whose statement is planned: the
 -- owner's functions meet owner_all, which lets them read every row whatever this says, so for
 -- the owner it answers '*' without a look-up (their statements are planned often). Anyone
 -- else's answer is session_read_scope's.
--- What planning-time costs: a kept plan keeps the answer it was planned with. PostgreSQL
--- records the function in the plans it folded it into, so a change of the function's catalog
--- row makes every session plan them again: the trigger staff_read_scopes_changed does that
--- whenever a staff row changes (disabled, another agency or role), so a plan kept by a client
--- (a protocol-level unnamed statement, which not_explaining cannot see; helper-88, helper-89)
--- never outlives what its login may read. Functions decide with consulting(), caller_agency()
--- and is_admin() (evaluated when they run), never with this.
+-- What planning-time costs: a kept plan keeps the answer it was planned with (a client may keep
+-- one: a protocol-level unnamed statement, which not_explaining cannot see; helper-88,
+-- helper-89). Every read policy names read_scope itself, so PostgreSQL lists it among the
+-- objects each plan depends on when it rewrites the statement (a call from another function's
+-- body, folded away while planning, would not be listed: PolicyPlanGuardTests holds both), and
+-- a change of its catalog row has every session plan again at its next statement: the trigger
+-- staff_read_scopes_changed makes one whenever a staff row changes. A transaction already open
+-- keeps its plans until it ends, so the login whose row changed loses her sessions
+-- (staff_sessions_end). A change of the database's owner (the install administrator: a
+-- superuser's act, outside disrupt) changes no staff row: the former owner's kept plans and
+-- open transactions keep '*' until they end. Functions decide with consulting(),
+-- caller_agency() and is_admin() (evaluated when they run), never with this.
 CREATE FUNCTION disrupt.read_scope(consultation boolean) RETURNS text
 LANGUAGE plpgsql IMMUTABLE  -- no SET clause: every name is qualified
 AS $$
@@ -380,20 +411,53 @@ END
 $$;
 
 -- staff_read_scopes_changed(): after any change of staff rows, every kept plan that folded
--- read_scope in is planned again (see read_scope): a no-op ALTER of read_scope rewrites its
--- catalog row, which PostgreSQL announces to every session.
+-- read_scope in is planned again (see read_scope): a no-op ALTER of read_scope (its own cost
+-- again) rewrites its catalog row, which PostgreSQL announces to every session when the change
+-- commits. Two changes at once would both rewrite the row ("tuple concurrently updated"), so
+-- the BEFORE trigger takes a lock first, before the statement locks any staff row: taken after
+-- them, two transactions that each changed one staff row and then the other's deadlocked.
 CREATE FUNCTION disrupt.staff_read_scopes_changed() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
 BEGIN
-    -- two changes at once would both rewrite the row ("tuple concurrently updated"): one waits
-    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('disrupt.read_scope'));
-    ALTER FUNCTION disrupt.read_scope(boolean) COST 100;
+    IF TG_WHEN = 'BEFORE' THEN
+        PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('disrupt.read_scope'));
+    ELSE
+        EXECUTE pg_catalog.format('ALTER FUNCTION disrupt.read_scope(boolean) COST %s',
+                                  (SELECT p.procost FROM pg_catalog.pg_proc p
+                                    WHERE p.oid = 'disrupt.read_scope(boolean)'::pg_catalog.regprocedure));
+    END IF;
     RETURN NULL;
 END
 $$;
-CREATE TRIGGER staff_read_scopes_changed AFTER UPDATE OR DELETE ON disrupt.staff
+CREATE TRIGGER staff_read_scopes_changing BEFORE UPDATE OR DELETE OR TRUNCATE ON disrupt.staff
     FOR EACH STATEMENT EXECUTE FUNCTION disrupt.staff_read_scopes_changed();
+CREATE TRIGGER staff_read_scopes_changed AFTER UPDATE OR DELETE OR TRUNCATE ON disrupt.staff
+    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.staff_read_scopes_changed();
+
+-- staff_sessions_end(): a login whose staff row changed what she may read (disabled, deleted,
+-- another agency or role) loses every open session when the change commits (a constraint
+-- trigger deferred to the commit), so that no transaction of hers keeps a plan made with what
+-- she could read before: a transaction holds the locks its plans need, so it does not take in
+-- the announcement above until it ends, and at READ COMMITTED it would go on reading rows
+-- written after the change with the old scope (helper-90, helper-91). A session she opens in the
+-- moment between this and the commit still reads what was committed then, her old scope; she
+-- would have to consult, commit and keep a transaction open across the commit to read later
+-- rows with it.
+CREATE FUNCTION disrupt.staff_sessions_end() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
+AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        PERFORM disrupt.staff_login_end_sessions(OLD.login);
+    ELSIF (OLD.agency, OLD.role, OLD.active) IS DISTINCT FROM (NEW.agency, NEW.role, NEW.active) THEN
+        PERFORM disrupt.staff_login_end_sessions(OLD.login);
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE CONSTRAINT TRIGGER staff_sessions_end AFTER UPDATE OR DELETE ON disrupt.staff
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION disrupt.staff_sessions_end();
 
 -- require_consultation(): the same gate for the SECURITY DEFINER functions that read personal
 -- data on the caller's behalf (they reach rows as the owner, past the policies): refused (42501)
@@ -595,6 +659,7 @@ SELECT disrupt.hand_to_owner();
 ALTER FUNCTION disrupt.staff_login_is_ours(text) OWNER TO disrupt_role_admin;
 ALTER FUNCTION disrupt.staff_login_enable(text, boolean, integer) OWNER TO disrupt_role_admin;
 ALTER FUNCTION disrupt.staff_login_disable(text) OWNER TO disrupt_role_admin;
+ALTER FUNCTION disrupt.staff_login_end_sessions(text) OWNER TO disrupt_role_admin;
 
 -- ---------------------------------------------------------------------------
 -- Privileges
@@ -604,11 +669,12 @@ REVOKE ALL ON FUNCTION
     disrupt.audit_log_immutable(),
     disrupt.consult(text, text, text, jsonb), disrupt.consulting(), disrupt.read_scope(boolean),
     disrupt.session_read_scope(boolean), disrupt.session_consulted(), disrupt.staff_read_scopes_changed(),
-    disrupt.require_consultation(), disrupt.audit_entries(bigint, text, timestamptz, timestamptz, text, integer),
+    disrupt.staff_sessions_end(), disrupt.require_consultation(), disrupt.audit_entries(bigint, text, timestamptz, timestamptz, text, integer),
     disrupt.import_mark(text), disrupt.import_file(), disrupt.import_writing()
 FROM PUBLIC;
--- consult opens the gate (and writes its own audit row); consulting and read_scope are what
--- the policies call; audit_entries is the one read of the audit log; import_mark refuses every caller but
+-- consult opens the gate (and writes its own audit row); consulting says whether it is open;
+-- read_scope is what the read policies ask (and session_read_scope, which it calls as the
+-- caller); audit_entries is the one read of the audit log; import_mark refuses every caller but
 -- import_run (which runs as disrupt_reader for the staff login). No audit-writing function is granted: audit rows
 -- come only from these functions and the triggers.
 GRANT EXECUTE ON FUNCTION
@@ -616,10 +682,12 @@ GRANT EXECUTE ON FUNCTION
     disrupt.session_read_scope(boolean), disrupt.audit_entries(bigint, text, timestamptz, timestamptz, text, integer), disrupt.import_mark(text)
     TO disrupt_staff;
 REVOKE ALL ON FUNCTION
-    disrupt.staff_login_is_ours(text), disrupt.staff_login_enable(text, boolean, integer), disrupt.staff_login_disable(text)
+    disrupt.staff_login_is_ours(text), disrupt.staff_login_enable(text, boolean, integer), disrupt.staff_login_disable(text),
+    disrupt.staff_login_end_sessions(text)
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
-    disrupt.staff_login_is_ours(text), disrupt.staff_login_enable(text, boolean, integer), disrupt.staff_login_disable(text)
+    disrupt.staff_login_is_ours(text), disrupt.staff_login_enable(text, boolean, integer), disrupt.staff_login_disable(text),
+    disrupt.staff_login_end_sessions(text)
     TO disrupt_owner;
 GRANT USAGE ON SCHEMA disrupt TO disrupt_role_admin;
 -- staff_add/staff_disable check is_admin() themselves

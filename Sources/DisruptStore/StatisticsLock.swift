@@ -13,7 +13,9 @@ import Postgres
 /// told whether it made an alert for another recipient, helper-79). They are made the monitoring role's
 /// (`pg_monitor`) and the superuser's only, `pg_stat_activity`, its functions and
 /// `pg_xact_status` also the schema owner's (the consultation gate reads its own session's start and whether the
-/// transaction that opened the consultation committed): otherwise every login reads a person count go
+/// transaction that opened the consultation committed), `pg_stat_activity` and
+/// `pg_stat_get_activity` also `disrupt_role_admin`'s (it ends the sessions of a staff login
+/// whose agency, role or access changed, `staff_login_end_sessions`): otherwise every login reads a person count go
 /// from 3,000 to 3,001 the moment another agency records a restricted one, or who was writing
 /// which table then. The advisory-lock functions become the schema owner's (the migration lock):
 /// any login could hold a lock with a known key and stall whoever waits on it. Only a superuser
@@ -31,7 +33,7 @@ enum StatisticsLock {
     /// regclass, regprocedure or language name text, and the roles that keep them.
     static let objects = """
         SELECT 'v' AS kind, c.oid::pg_catalog.regclass::pg_catalog.text AS name,
-               CASE WHEN c.relname = 'pg_stat_activity' THEN 'pg_monitor, disrupt_owner'
+               CASE WHEN c.relname = 'pg_stat_activity' THEN 'pg_monitor, disrupt_owner, disrupt_role_admin'
                     ELSE 'pg_monitor' END AS grantees
           FROM pg_catalog.pg_class c
          WHERE c.relnamespace = 'pg_catalog'::pg_catalog.regnamespace AND c.relkind = 'v'
@@ -43,7 +45,8 @@ enum StatisticsLock {
         SELECT 'f', p.oid::pg_catalog.regprocedure::pg_catalog.text,
                CASE WHEN p.proname ~ 'advisory' OR p.proname = 'pg_logical_emit_message' THEN 'disrupt_owner'
                     WHEN p.proname IN ('pg_cancel_backend', 'pg_terminate_backend') THEN 'pg_signal_backend'
-                    WHEN p.proname IN ('pg_stat_get_activity', 'pg_xact_status') OR p.proname ~ '^pg_stat_get_backend_'
+                    WHEN p.proname = 'pg_stat_get_activity' THEN 'pg_monitor, disrupt_owner, disrupt_role_admin'
+                    WHEN p.proname = 'pg_xact_status' OR p.proname ~ '^pg_stat_get_backend_'
                          THEN 'pg_monitor, disrupt_owner'
                     ELSE 'pg_monitor' END
           FROM pg_catalog.pg_proc p

@@ -55,6 +55,41 @@ struct PolicyPlanGuardTests {
         }
     }
 
+    /// A read policy's scope is `read_scope(...)`, folded to a constant while the statement is
+    /// planned. PostgreSQL lists a function among the objects a kept plan depends on (and plans it
+    /// again when the function's catalog row changes: StaffChangeSessionTests) only when the
+    /// rewritten statement names it, that is when the policy names it itself: a call from inside
+    /// another function's body, folded away while planning, would leave a kept plan with an old
+    /// scope nothing announces. So every policy that asks may_read_row passes it read_scope
+    /// directly, and no function of the schema calls read_scope.
+    @Test func everyReadPolicyNamesReadScopeItself() throws {
+        let su = try fixture.superuser()
+        defer { su.close() }
+        try su.execute("SET search_path = pg_catalog")  // pg_get_expr names the schema
+        let policies = try su.query("""
+            SELECT p.polrelid::regclass::text || ' ' || p.polname::text AS name,
+                   concat_ws(' ', pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)) AS expr
+              FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+             WHERE c.relnamespace = 'disrupt'::regnamespace
+               AND p.polroles <> ARRAY['disrupt_owner'::regrole]::oid[]
+            """).map { (try $0.decode("name", as: String.self), try $0.decode("expr", as: String.self)) }
+        let naming = policies.filter { $0.1.contains("disrupt.read_scope(") }
+        #expect(naming.count >= 15, "\(naming.map(\.0))")
+        for (name, expression) in policies where expression.contains("may_read_row(") {
+            let calls = expression.components(separatedBy: "may_read_row(").count - 1
+            let direct = expression.components(separatedBy: "sensitivity, disrupt.read_scope(").count - 1
+            #expect(calls == direct, "\(name): \(expression)")
+        }
+        let callers = try su.query("""
+            SELECT p.oid::regprocedure::text AS name FROM pg_proc p
+             WHERE p.pronamespace = 'disrupt'::regnamespace
+               -- itself; the one that writes the policies; the one that alters it (its cost again)
+               AND p.proname NOT IN ('read_scope', 'attach_rls', 'staff_read_scopes_changed')
+               AND p.prosrc ~ '(^|[^_[:alnum:]])read_scope[[:space:]]*\\('
+            """).map { try $0.decode("name", as: String.self) }
+        #expect(callers.isEmpty, "\(callers)")
+    }
+
     @Test func noStaffLoginMayExplainATableAPolicyGuards() throws {
         let f = fixture
         let tables = try Dictionary(uniqueKeysWithValues: [f.police, f.health, f.admin].map { ($0, try guardedTables($0)) })

@@ -79,7 +79,7 @@ struct SecurityEscalationTests {
             let path: String? = try row.decode("path")
             #expect(path?.hasSuffix("pg_temp") == true, "\(name): search_path \(path ?? "not set")")
             #expect(path?.hasPrefix("pg_catalog") == true, "\(name): search_path \(path ?? "not set")")
-            // the three login functions run with CREATEROLE, as disrupt_role_admin; the readers of
+            // the login functions run as disrupt_role_admin (CREATEROLE, pg_signal_backend); the readers of
             // the record tables under the caller's policies, as disrupt_reader (issue 12)
             let owner = name.contains("staff_login_") ? "disrupt_role_admin"
                 : Self.readers.contains(String(name.prefix { $0 != "(" }).replacingOccurrences(of: "disrupt.", with: "")) ? "disrupt_reader" : "disrupt_owner"

@@ -1,0 +1,202 @@
+import CLibPQ
+import DisruptTestSupport
+import Foundation
+import Postgres
+import Testing
+
+/// Issue 12: the read policies decide what a statement may see while it is planned
+/// (`read_scope`, security.sql), and a client may keep a plan: a protocol-level unnamed statement
+/// (`PQprepare(conn, "", ...)`) is planned once and executed again and again, with the scope it
+/// was planned with. When what a login may read changes (she is disabled, moved to another
+/// agency, given another role), every session plans again at its next statement; and because a
+/// transaction already open keeps its plans until it ends (at READ COMMITTED it went on reading
+/// rows written after the change with her old scope: helper-90, helper-91), the change ends her
+/// open sessions when it commits. Each attack connects as a real staff login, as psql would.
+@Suite("Security: a change of what a login may read reaches her open sessions")
+struct StaffChangeSessionTests {
+    let fixture: SecurityFixture
+
+    init() throws {
+        fixture = try SecurityFixture.shared.get()
+    }
+
+    /// A person only police may see (restricted, police's); returns its reference.
+    func policeRestrictedPerson(_ label: String) throws -> String {
+        let su = try fixture.superuser()
+        defer { su.close() }
+        let ref = "P-\(fixture.token)-\(label)"
+        try su.execute("""
+            INSERT INTO disrupt.person (person_ref, given_name, family_name, agency, sensitivity)
+            VALUES (\(ref), 'Kept', 'Plan', 'police', 'restricted')
+            """)
+        return ref
+    }
+
+    /// A libpq connection that has consulted and prepared, as its unnamed statement, a count of
+    /// the people with reference `ref`, executed six times so that PostgreSQL keeps a generic plan.
+    func keptCount(_ conn: OpaquePointer, of ref: String) -> () -> String {
+        #expect(sqlState(ofLibpqResult: PQprepare(conn, "", "SELECT count(*) FROM disrupt.person WHERE person_ref = '\(ref)'", 0, nil)) == "")
+        let run = {
+            let result = PQexecPrepared(conn, "", 0, nil, nil, nil, 0)
+            defer { PQclear(result) }
+            guard PQresultStatus(result) == PGRES_TUPLES_OK else { return "error" }
+            return String(cString: PQgetvalue(result, 0, 0))
+        }
+        for _ in 0..<6 { _ = run() }
+        return run
+    }
+
+    /// Waits until the backend `pid` has gone; false if it is still there after five seconds.
+    func ended(_ pid: Int32, _ su: PostgresConnection) throws -> Bool {
+        for _ in 0..<100 {
+            if try su.query("SELECT 1 FROM pg_stat_activity WHERE pid = \(Int(pid))").isEmpty { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return false
+    }
+
+    /// A change that alters what `login` may read, made as the CLI makes it: "disable", "move"
+    /// (police to health) or "promote" (to administrator).
+    static func change(_ name: String, of login: String) -> PostgresQuery {
+        switch name {
+        case "disable": "SELECT disrupt.staff_disable(\(login), 'left the service')"
+        case "move": "SELECT disrupt.staff_add(\(login), 'Test Person', 'health', 'rep')"
+        default: "SELECT disrupt.staff_add(\(login), 'Test Person', 'police', 'admin')"
+        }
+    }
+
+    @Test(arguments: ["disable", "move", "promote"])
+    func aChangeOfWhatSheMayReadEndsHerOpenTransaction(_ change: String) throws {
+        let f = fixture
+        let su = try f.superuser()
+        defer { su.close() }
+        let ref = try policeRestrictedPerson("open-\(change)")
+        let login = try f.addStaff("ko\(change.prefix(3))", agency: "police")
+        let conn = try plainLibpqConnection(f, as: login)
+        defer { PQfinish(conn) }
+        // another police login's session, whose scope does not change
+        let bystander = try plainLibpqConnection(f, as: f.police)
+        defer { PQfinish(bystander) }
+        for session in [conn, bystander] {
+            #expect(sqlState(ofLibpqResult: PQexec(session, "SELECT disrupt.consult('attack test', 'kept plan')")) == "")
+            #expect(sqlState(ofLibpqResult: PQexec(session, "BEGIN")) == "")
+        }
+        let seen = keptCount(conn, of: ref), seenByBystander = keptCount(bystander, of: ref)
+        #expect(seen() == "1" && seenByBystander() == "1")
+
+        try su.execute(Self.change(change, of: login))
+        #expect(try ended(PQbackendPID(conn), su), "\(change): her session is still open")
+        #expect(seen() == "error")
+        #expect(PQstatus(conn) == CONNECTION_BAD)
+        // the bystander's transaction goes on
+        #expect(seenByBystander() == "1")
+        #expect(try !su.query("SELECT 1 FROM pg_stat_activity WHERE pid = \(Int(PQbackendPID(bystander)))").isEmpty)
+        // what she may read in a session she opens now is what the change says
+        if change == "disable" {
+            #expect(throws: PostgresError.self) { try plainLibpqConnection(f, as: login) }
+        } else {
+            let again = try plainLibpqConnection(f, as: login)
+            defer { PQfinish(again) }
+            #expect(sqlState(ofLibpqResult: PQexec(again, "SELECT disrupt.consult('attack test', 'kept plan')")) == "")
+            #expect(keptCount(again, of: ref)() == (change == "move" ? "0" : "1"))
+        }
+    }
+
+    /// Ending sessions is the trigger's alone: no login, an administrator's included, may call
+    /// the function that does it (it would end a colleague's work at will).
+    @Test func noLoginMayEndAnotherLoginsSessions() throws {
+        let f = fixture
+        for login in [f.police, f.admin] {
+            let db = try f.connect(as: login)
+            defer { db.close() }
+            #expect(sqlState { _ = try db.query("SELECT disrupt.staff_login_end_sessions(\(f.health)) AS n") } == "42501", "\(login)")
+            #expect(sqlState { _ = try db.query("SELECT pg_terminate_backend(1) AS ended") } == "42501", "\(login)")
+        }
+    }
+
+    /// A change that leaves what she may read as it was (her name, or adding her again exactly
+    /// as she is) ends nothing.
+    @Test func aChangeThatLeavesWhatSheMayReadEndsNoSession() throws {
+        let f = fixture
+        let su = try f.superuser()
+        defer { su.close() }
+        let login = try f.addStaff("kosame", agency: "police")
+        let conn = try plainLibpqConnection(f, as: login)
+        defer { PQfinish(conn) }
+        #expect(sqlState(ofLibpqResult: PQexec(conn, "BEGIN")) == "")
+        try su.execute("SELECT disrupt.staff_add(\(login), 'Test Person', 'police', 'rep')")
+        try su.execute("SELECT disrupt.staff_add(\(login), 'Test Person Renamed', 'police', 'rep')")
+        #expect(sqlState(ofLibpqResult: PQexec(conn, "SELECT 1")) == "")
+        #expect(sqlState(ofLibpqResult: PQexec(conn, "COMMIT")) == "")
+        #expect(PQstatus(conn) == CONNECTION_OK)
+    }
+
+    /// Outside a transaction a kept plan is planned again at its next execution once any staff
+    /// row changes (staff_read_scopes_changed). Her own sessions end; this is seen through the one
+    /// session the change cannot end: a superuser's, authorised as her.
+    @Test func aPlanKeptOutsideATransactionIsPlannedAgainWhenAStaffRowChanges() throws {
+        let f = fixture
+        let su = try f.superuser()
+        defer { su.close() }
+        let ref = try policeRestrictedPerson("kept")
+        for change in ["disable", "move"] {
+            let login = try f.addStaff("kp\(change.prefix(2))", agency: "police")
+            let conn = PQconnectdb(TestCluster.url(database: f.location.testDatabaseName))
+            defer { PQfinish(conn) }
+            #expect(PQstatus(conn) == CONNECTION_OK)
+            #expect(sqlState(ofLibpqResult: PQexec(conn, "SET SESSION AUTHORIZATION \"\(login)\"")) == "")
+            #expect(sqlState(ofLibpqResult: PQexec(conn, "SELECT disrupt.consult('attack test', 'kept plan')")) == "")
+            let seen = keptCount(conn!, of: ref)
+            #expect(seen() == "1")
+            try su.execute(Self.change(change, of: login))
+            #expect(seen() == "0", "\(change)")
+        }
+    }
+
+    /// Two administrators each changing one login and then the other's took their row locks and
+    /// then waited for each other's hold on read_scope (PostgreSQL aborted one: deadlock). The
+    /// hold is taken before any staff row is locked now: the second waits, then both commit.
+    @Test func twoStaffChangesAtOnceDoNotDeadlock() throws {
+        let f = fixture
+        let first = try f.addStaff("dla", agency: "police"), second = try f.addStaff("dlb", agency: "police")
+        let a = try f.superuser(), b = try f.superuser(), observer = try f.superuser()
+        defer { a.close(); b.close(); observer.close() }
+        let bPid: Int = try b.query("SELECT pg_backend_pid() AS pid")[0].decode("pid")
+        try a.execute("BEGIN")
+        try a.execute("UPDATE disrupt.staff SET full_name = 'First A' WHERE login = \(first)")
+        let outcome = Outcome()
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            do {
+                try b.execute("BEGIN")
+                try b.execute("UPDATE disrupt.staff SET full_name = 'Second B' WHERE login = \(second)")
+                try b.execute("UPDATE disrupt.staff SET full_name = 'First B' WHERE login = \(first)")
+                try b.execute("COMMIT")
+                outcome.set("committed")
+            } catch let error as PostgresError {
+                outcome.set("\(error.sqlState ?? "?") \(error.message)")
+            } catch { outcome.set("\(error)") }
+            done.signal()
+        }
+        var waiting = false
+        for _ in 0..<200 where !waiting {
+            waiting = try !observer.query("SELECT 1 FROM pg_stat_activity WHERE pid = \(bPid) AND wait_event_type = 'Lock'").isEmpty
+            if !waiting { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        #expect(waiting, "the second change never waited")
+        let aOutcome: String
+        do {
+            try a.execute("UPDATE disrupt.staff SET full_name = 'Second A' WHERE login = \(second)")
+            try a.execute("COMMIT")
+            aOutcome = "committed"
+        } catch let error as PostgresError {
+            aOutcome = "\(error.sqlState ?? "?") \(error.message)"
+        }
+        done.wait()
+        #expect(aOutcome == "committed")
+        #expect(outcome.value == "committed")
+        let names = try observer.query("SELECT full_name FROM disrupt.staff WHERE login IN (\(first), \(second)) ORDER BY login")
+            .map { try $0.decode("full_name", as: String.self) }
+        #expect(names == ["First B", "Second B"])
+    }
+}
