@@ -16,7 +16,9 @@
 --                    are for INSERT, UPDATE and DELETE only: one FOR ALL also served SELECT,
 --                    so an administrator read without a consultation, and its is_admin()
 --                    initplan ran only when a hidden person's row reached it (helper-89).
---   risk_assessment: administrators only.
+--   risk_assessment: administrators only, and read only inside a consultation like every
+--                    read of personal data (its FOR ALL policy let an administrator read the
+--                    evidence of every score without one).
 -- Who is an administrator is read_scope(false) = '*', answered while the statement is planned
 -- (security.sql), like every read policy's question.
 -- ---------------------------------------------------------------------------
@@ -32,8 +34,9 @@ CREATE POLICY admin_delete ON disrupt.risk_current FOR DELETE
     USING (disrupt.not_explaining() AND coalesce(disrupt.read_scope(false) = '*', false));
 SELECT disrupt.attach_owner_policy('disrupt.risk_current');
 
-CREATE POLICY admin_all ON disrupt.risk_assessment FOR ALL
-    USING (disrupt.not_explaining() AND coalesce(disrupt.read_scope(false) = '*', false))
+CREATE POLICY admin_read ON disrupt.risk_assessment FOR SELECT
+    USING (disrupt.not_explaining() AND coalesce(disrupt.read_scope(true) = '*', false));
+CREATE POLICY admin_insert ON disrupt.risk_assessment FOR INSERT
     WITH CHECK (disrupt.not_explaining() AND coalesce(disrupt.read_scope(false) = '*', false));
 SELECT disrupt.attach_owner_policy('disrupt.risk_assessment');
 

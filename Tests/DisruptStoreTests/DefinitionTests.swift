@@ -7,11 +7,11 @@ import Testing
 /// The definition files: each object defined once, applied again when a file changes.
 @Suite("Definitions")
 struct DefinitionTests {
-    /// Every `CREATE [OR REPLACE] FUNCTION|PROCEDURE|VIEW|TRIGGER|POLICY name [... ON table]`
+    /// Every `CREATE [OR REPLACE] [CONSTRAINT] FUNCTION|PROCEDURE|VIEW|TRIGGER|POLICY name [... ON table]`
     /// statement of the embedded SQL files (comments left out), by the file it is in.
     static let created: [(file: String, kind: String, name: String, table: String?)] = {
         let pattern = try! NSRegularExpression(
-            pattern: #"CREATE\s+(?:OR\s+REPLACE\s+)?(FUNCTION|PROCEDURE|VIEW|TRIGGER|POLICY)\s+([A-Za-z0-9_."]+)(?:[^;']*?\sON\s+([A-Za-z0-9_.%"]+))?"#,
+            pattern: #"CREATE\s+(?:OR\s+REPLACE\s+)?(?:CONSTRAINT\s+)?(FUNCTION|PROCEDURE|VIEW|TRIGGER|POLICY)\s+([A-Za-z0-9_."]+)(?:[^;']*?\sON\s+([A-Za-z0-9_.%"]+))?"#,
             options: [.caseInsensitive])
         var found: [(String, String, String, String?)] = []
         for path in Resources.paths(under: "SQL") where path.hasSuffix(".sql") {

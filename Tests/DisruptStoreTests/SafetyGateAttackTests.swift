@@ -263,11 +263,15 @@ struct SafetyGateAttackTests {
         #expect(try fx.safety(action).by == nil)
     }
 
+    /// Her own sessions end when the disable commits (StaffChangeSessionTests); one that the
+    /// disable does not end (a superuser's, authorised as her, as one she opened in the moment
+    /// before the commit would be) is refused too.
     @Test func aDisabledIdvasOpenSessionCannotRecordAnAgreement() throws {
         let action = try fx.addAction(tactic: "uniform_patrols", heading: "disrupt")
         let leaving = try fx.addStaff("gidvleave", agency: "idva", role: "idva")
-        let open = try fx.connect(as: leaving)
+        let open = try fx.superuser()
         defer { open.close() }
+        try open.execute("SET SESSION AUTHORIZATION \(identifier: leaving)")
         let su = try fx.superuser()
         defer { su.close() }
         try su.execute("SELECT disrupt.staff_disable(\(leaving), 'left the service')")

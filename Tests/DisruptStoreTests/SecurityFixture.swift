@@ -84,6 +84,27 @@ final class SecurityFixture: Sendable {
         return (id, ref, pnc)
     }
 
+    /// Waits until the backend `pid` has gone (a change of her staff row ends a login's
+    /// sessions when it commits, asynchronously); false if it is still there after five seconds.
+    func sessionEnded(_ pid: Int) throws -> Bool {
+        let su = try superuser()
+        defer { su.close() }
+        for _ in 0..<100 {
+            if try su.query("SELECT 1 FROM pg_stat_activity WHERE pid = \(pid)").isEmpty { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return false
+    }
+
+    /// A session as `login` that a change of her staff row does not end: a superuser's,
+    /// authorised as her. A session she opened in the moment before the change committed would
+    /// be like it; what the functions refuse is checked through it.
+    func sessionAuthorised(as login: String) throws -> PostgresConnection {
+        let db = try superuser()
+        try db.execute("SET SESSION AUTHORIZATION \(identifier: login)")
+        return db
+    }
+
     /// Adds a staff login of its own for a test that changes it.
     func addStaff(_ prefix: String, agency: String = "probation", role: String = "rep") throws -> String {
         let login = "\(prefix)_\(token)"

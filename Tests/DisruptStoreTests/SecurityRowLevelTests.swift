@@ -129,20 +129,35 @@ struct SecurityRowLevelTests {
         defer { admin.close() }
         try admin.execute("SELECT disrupt.staff_disable(\(login), 'left the service')")
         // ... is ended when the disable commits: it can do nothing at all (StaffChangeSessionTests)
-        let su = try f.superuser()
-        defer { su.close() }
-        var gone = false
-        for _ in 0..<100 where !gone {
-            gone = try su.query("SELECT 1 FROM pg_stat_activity WHERE pid = \(pid)").isEmpty
-            if !gone { Thread.sleep(forTimeInterval: 0.05) }
-        }
-        #expect(gone)
+        #expect(try f.sessionEnded(pid))
         #expect(throws: PostgresError.self) { _ = try dossierMarkers(open) }
         // and no new session can be opened
         #expect(throws: PostgresError.self) { try f.connect(as: login) }
         let reason = try admin.query("SELECT active, disabled_reason FROM disrupt.staff WHERE login = \(login)")[0]
         #expect(try reason.decode("active", as: Bool.self) == false)
         #expect(try reason.decode("disabled_reason", as: String?.self) == "left the service")
+    }
+
+    /// The stored score history holds the evidence behind each score: administrators read it,
+    /// and, like every read of personal data, only inside a consultation (its FOR ALL policy let
+    /// one read every score's evidence in psql without one). Other staff never.
+    @Test func theScoreHistoryIsReadByAnAdministratorOnlyInsideAConsultation() throws {
+        let f = fixture
+        let su = try f.superuser()
+        defer { su.close() }
+        try su.execute("""
+            INSERT INTO disrupt.risk_assessment (person_id, as_of, model_version, score, band, triggers, flags, rfg,
+                                                 rfg_version, serial, escalating, is_repeat)
+            VALUES (\(f.personID), '2026-11-30', 'test', 12, 'high', '[]', '{}', '{}', 'test', false, false, false)
+            """)
+        let count = "SELECT count(*)::int AS n FROM disrupt.risk_assessment WHERE person_id = \(f.personID)"
+        let admin = try f.connect(as: f.admin)
+        defer { admin.close() }
+        #expect(try admin.query(PostgresQuery(unsafeSQL: count))[0].decode("n", as: Int.self) == 0)
+        #expect(try admin.asConsulting { try admin.query(PostgresQuery(unsafeSQL: count)) }[0].decode("n", as: Int.self) >= 1)
+        let staff = try f.connect(as: f.probation)
+        defer { staff.close() }
+        #expect(sqlState { _ = try staff.asConsulting { try staff.query(PostgresQuery(unsafeSQL: count)) } } == "42501")
     }
 
     @Test func nameSearchWithFoldWorksForStaffAndMergeAndAnalyzeToo() throws {

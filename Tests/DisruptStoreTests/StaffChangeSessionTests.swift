@@ -46,15 +46,6 @@ struct StaffChangeSessionTests {
         return run
     }
 
-    /// Waits until the backend `pid` has gone; false if it is still there after five seconds.
-    func ended(_ pid: Int32, _ su: PostgresConnection) throws -> Bool {
-        for _ in 0..<100 {
-            if try su.query("SELECT 1 FROM pg_stat_activity WHERE pid = \(Int(pid))").isEmpty { return true }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        return false
-    }
-
     /// A change that alters what `login` may read, made as the CLI makes it: "disable", "move"
     /// (police to health) or "promote" (to administrator).
     static func change(_ name: String, of login: String) -> PostgresQuery {
@@ -85,7 +76,7 @@ struct StaffChangeSessionTests {
         #expect(seen() == "1" && seenByBystander() == "1")
 
         try su.execute(Self.change(change, of: login))
-        #expect(try ended(PQbackendPID(conn), su), "\(change): her session is still open")
+        #expect(try f.sessionEnded(Int(PQbackendPID(conn))), "\(change): her session is still open")
         #expect(seen() == "error")
         #expect(PQstatus(conn) == CONNECTION_BAD)
         // the bystander's transaction goes on

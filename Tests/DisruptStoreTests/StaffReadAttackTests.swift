@@ -147,10 +147,16 @@ struct StaffReadAttackTests {
         #expect(after.contains("by hand") && !after.contains("fake.csv"))
     }
 
+    /// Her own sessions end when the disable commits (StaffChangeSessionTests); a session the
+    /// disable does not end (as one she opened in the moment before the commit would be) can do
+    /// nothing either: every function and policy asks whether the login is active.
     @Test func aDisabledLoginsOpenSessionCanDoNothing() throws {
         let f = fixture
         let login = try f.addStaff("quit", agency: "police", role: "spoc")
-        let open = try f.connect(as: login)
+        let own = try f.connect(as: login)
+        defer { own.close() }
+        let ownPid: Int = try own.query("SELECT pg_backend_pid() AS pid")[0].decode("pid")
+        let open = try f.sessionAuthorised(as: login)
         defer { open.close() }
         // before: it works, and it consults (so what follows is shut by the disabling alone)
         #expect(try open.query("SELECT count(*)::int AS n FROM disrupt.agency")[0].decode("n", as: Int.self) > 0)
@@ -161,6 +167,8 @@ struct StaffReadAttackTests {
         let admin = try f.connect(as: f.admin)
         defer { admin.close() }
         try admin.execute("SELECT disrupt.staff_disable(\(login), 'left')")
+        #expect(try f.sessionEnded(ownPid))
+        #expect(throws: PostgresError.self) { _ = try own.query("SELECT 1 AS one") }
 
         #expect(sqlState { _ = try open.query("SELECT disrupt.consult('after', 'psql')") } == "42501")
         #expect(sqlState { _ = try open.query("SELECT disrupt.next_ref('marker')") } == "42501")
