@@ -20,6 +20,7 @@ enum StaffCommands {
 
     static let add = CommandSpec(
         "add", abstract: "Create a staff login (or re-enable and update one).",
+        discussion: "Giving an existing login another agency or role, or re-enabling it, ends its open sessions when the change is made: nothing it has open goes on reading with what it could read before.",
         arguments: Add.self,
         examples: ["disrupt staff add prob_jsmith --name 'Jo Smith' --agency probation --role rep",
                    "disrupt staff add pol_analyst --name 'Ali Khan' --agency police --role rep --connection-limit 4",
@@ -60,7 +61,7 @@ enum StaffCommands {
     }
 
     static let disable = CommandSpec(
-        "disable", abstract: "Disable a staff login: it can no longer log in or see anything.",
+        "disable", abstract: "Disable a staff login: it can no longer log in, and its open sessions are ended.",
         arguments: Disable.self,
         examples: ["disrupt staff disable prob_jsmith --reason 'left the service'"]
     ) { input, invocation in
@@ -68,7 +69,7 @@ enum StaffCommands {
         if input.format == .json {
             try invocation.console.printJSON(member)
         } else {
-            invocation.console.print("\(member.login) is disabled: it can no longer log in, and open sessions see nothing.")
+            invocation.console.print("\(member.login) is disabled: it can no longer log in, and its open sessions have been ended.")
         }
         return 0
     }
