@@ -12,7 +12,7 @@
 -- Logins (the only code that runs with CREATEROLE, or may end another login's session)
 --   Owned by disrupt_role_admin (NOLOGIN CREATEROLE, migration 0007; pg_signal_backend,
 --   migration 0024) and executable only by disrupt_owner, that is from inside staff_add /
---   staff_disable after their admin check and from the trigger staff_sessions_end.
+--   staff_disable after their admin check and from the trigger staff_read_scope_changed.
 --   A login is disrupt's when it is a direct member of disrupt_login (the cluster-wide
 --   registry: granted when these functions create it). Any other role of the cluster --
 --   a superuser, a role of another application, a pre-existing role with the same name --
@@ -86,8 +86,8 @@ BEGIN
 END
 $$;
 
--- staff_login_end_sessions(login): ends every open session of a staff login but the caller's
--- own (pg_terminate_backend: disrupt_role_admin is a member of pg_signal_backend, migration
+-- staff_login_end_sessions(login): ends every open session of a staff login in this database
+-- but the caller's own (her staff row is this database's; pg_terminate_backend: disrupt_role_admin is a member of pg_signal_backend, migration
 -- 0024, and reads pg_stat_activity, StatisticsLock). A role disrupt did not create for staff
 -- is never signalled. Returns how many sessions were told to end.
 CREATE FUNCTION disrupt.staff_login_end_sessions(login text) RETURNS integer
@@ -100,8 +100,13 @@ BEGIN
     IF NOT disrupt.staff_login_is_ours(login) THEN
         RETURN 0;
     END IF;
+    -- the sessions as they are now: PostgreSQL keeps the first view of them a transaction
+    -- took (a consult or a planned read earlier in the administrator's transaction), and a
+    -- session opened since would be missed (helper-93)
+    PERFORM pg_catalog.pg_stat_clear_snapshot();
     FOR v_pid IN SELECT a.pid FROM pg_catalog.pg_stat_activity a
-                  WHERE a.usename = login AND a.pid <> pg_catalog.pg_backend_pid()
+                  WHERE a.usename = login AND a.datname = pg_catalog.current_database()
+                    AND a.pid <> pg_catalog.pg_backend_pid()
     LOOP
         IF pg_catalog.pg_terminate_backend(v_pid) THEN
             v_ended := v_ended + 1;
@@ -123,6 +128,9 @@ BEGIN
     IF NOT disrupt.is_admin() THEN
         RAISE EXCEPTION 'staff_add: only an administrator may add staff' USING ERRCODE = '42501';
     END IF;
+    -- changes of what a login may read take turns, before any role or row is locked
+    -- (staff_read_scope_changing, below)
+    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('disrupt.read_scope'));
     IF login IS NULL OR login !~ '^[A-Za-z0-9_.@-]{1,63}$' THEN
         RAISE EXCEPTION 'staff_add: login % must be 1-63 characters of letters, digits, _ . @ -', quote_literal(login)
             USING ERRCODE = '22023';
@@ -169,6 +177,7 @@ BEGIN
     IF NOT disrupt.is_admin() THEN
         RAISE EXCEPTION 'staff_disable: only an administrator may disable staff' USING ERRCODE = '42501';
     END IF;
+    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('disrupt.read_scope'));  -- as staff_add
     reason := disrupt.clean_reason(reason);
     IF reason IS NULL THEN
         RAISE EXCEPTION 'staff_disable: a reason is required' USING ERRCODE = '22023';
@@ -180,8 +189,8 @@ BEGIN
         RAISE EXCEPTION 'staff_disable: % is not staff', quote_literal(login) USING ERRCODE = 'DR404';
     END IF;
     PERFORM disrupt.staff_login_disable(login);
-    -- her open sessions end when this commits (the trigger staff_sessions_end), and she can
-    -- open no other
+    -- her open sessions end when this commits (the trigger staff_read_scope_changed), and she
+    -- can open no other
 END
 $$;
 
@@ -373,9 +382,8 @@ COMMENT ON FUNCTION disrupt.consulting() IS
 -- objects each plan depends on when it rewrites the statement (a call from another function's
 -- body, folded away while planning, would not be listed: PolicyPlanGuardTests holds both), and
 -- a change of its catalog row has every session plan again at its next statement: the trigger
--- staff_read_scopes_changed makes one whenever a staff row changes. A transaction already open
--- keeps its plans until it ends, so the login whose row changed loses her sessions
--- (staff_sessions_end). A change of the database's owner (the install administrator: a
+-- staff_read_scope_changed makes one whenever what a login may read changes. A transaction
+-- already open keeps its plans until it ends, so that login also loses her sessions. A change of the database's owner (the install administrator: a
 -- superuser's act, outside disrupt) changes no staff row: the former owner's kept plans and
 -- open transactions keep '*' until they end. Functions decide with consulting(),
 -- caller_agency() and is_admin() (evaluated when they run), never with this.
@@ -410,54 +418,64 @@ BEGIN
 END
 $$;
 
--- staff_read_scopes_changed(): after any change of staff rows, every kept plan that folded
--- read_scope in is planned again (see read_scope): a no-op ALTER of read_scope (its own cost
--- again) rewrites its catalog row, which PostgreSQL announces to every session when the change
--- commits. Two changes at once would both rewrite the row ("tuple concurrently updated"), so
--- the BEFORE trigger takes a lock first, before the statement locks any staff row: taken after
--- them, two transactions that each changed one staff row and then the other's deadlocked.
-CREATE FUNCTION disrupt.staff_read_scopes_changed() RETURNS trigger
+-- A change of what a login may read (her staff row disabled, deleted, given another agency or
+-- role): staff_read_scope_changing() takes the one lock such changes take turns on, before any
+-- staff row is locked (staff_add and staff_disable take it first thing, before they change the
+-- role itself: taken after row or role locks, two changes in opposite orders deadlocked);
+-- staff_read_scope_changed(), when the change commits (a constraint trigger deferred to the
+-- commit), does two things for each login whose agency, role or active flag changed:
+--  1. every kept plan that folded read_scope in is planned again (see read_scope): a no-op
+--     ALTER of read_scope (its own cost again) rewrites its catalog row, which PostgreSQL
+--     announces to every session of the database when the change commits;
+--  2. her sessions in this database are ended (staff_login_end_sessions): a transaction already
+--     open holds the locks of the plans it made, so it takes in that announcement only when it
+--     ends, and at READ COMMITTED it went on reading rows written after the change with her old
+--     scope (helper-90, helper-91).
+-- A session she opens between this and the commit plans with what is committed then, her old
+-- scope, and is not ended; its next statement after the commit is planned again (1.), so she
+-- would have to consult, commit and keep a transaction open across the change's commit to read
+-- rows written after it with the old scope (README, "Known gaps").
+CREATE FUNCTION disrupt.staff_read_scope_changing() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
 BEGIN
-    IF TG_WHEN = 'BEFORE' THEN
-        PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('disrupt.read_scope'));
-    ELSE
-        EXECUTE pg_catalog.format('ALTER FUNCTION disrupt.read_scope(boolean) COST %s',
-                                  (SELECT p.procost FROM pg_catalog.pg_proc p
-                                    WHERE p.oid = 'disrupt.read_scope(boolean)'::pg_catalog.regprocedure));
-    END IF;
+    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('disrupt.read_scope'));
     RETURN NULL;
 END
 $$;
-CREATE TRIGGER staff_read_scopes_changing BEFORE UPDATE OR DELETE OR TRUNCATE ON disrupt.staff
-    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.staff_read_scopes_changed();
-CREATE TRIGGER staff_read_scopes_changed AFTER UPDATE OR DELETE OR TRUNCATE ON disrupt.staff
-    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.staff_read_scopes_changed();
+CREATE TRIGGER staff_read_scope_changing BEFORE UPDATE OR DELETE ON disrupt.staff
+    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.staff_read_scope_changing();
 
--- staff_sessions_end(): a login whose staff row changed what she may read (disabled, deleted,
--- another agency or role) loses every open session when the change commits (a constraint
--- trigger deferred to the commit), so that no transaction of hers keeps a plan made with what
--- she could read before: a transaction holds the locks its plans need, so it does not take in
--- the announcement above until it ends, and at READ COMMITTED it would go on reading rows
--- written after the change with the old scope (helper-90, helper-91). A session she opens in the
--- moment between this and the commit still reads what was committed then, her old scope; she
--- would have to consult, commit and keep a transaction open across the commit to read later
--- rows with it.
-CREATE FUNCTION disrupt.staff_sessions_end() RETURNS trigger
+CREATE FUNCTION disrupt.staff_read_scope_changed() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
 BEGIN
-    IF TG_OP = 'DELETE' THEN
-        PERFORM disrupt.staff_login_end_sessions(OLD.login);
-    ELSIF (OLD.agency, OLD.role, OLD.active) IS DISTINCT FROM (NEW.agency, NEW.role, NEW.active) THEN
-        PERFORM disrupt.staff_login_end_sessions(OLD.login);
+    IF TG_OP = 'UPDATE' AND (OLD.login, OLD.agency, OLD.role, OLD.active)
+                            IS NOT DISTINCT FROM (NEW.login, NEW.agency, NEW.role, NEW.active) THEN
+        RETURN NULL;  -- her name, or the reason she was disabled: what she may read is as it was
     END IF;
+    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('disrupt.read_scope'));
+    EXECUTE pg_catalog.format('ALTER FUNCTION disrupt.read_scope(boolean) COST %s',
+                              (SELECT p.procost FROM pg_catalog.pg_proc p
+                                WHERE p.oid = 'disrupt.read_scope(boolean)'::pg_catalog.regprocedure));
+    PERFORM disrupt.staff_login_end_sessions(OLD.login);
     RETURN NULL;
 END
 $$;
-CREATE CONSTRAINT TRIGGER staff_sessions_end AFTER UPDATE OR DELETE ON disrupt.staff
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION disrupt.staff_sessions_end();
+CREATE CONSTRAINT TRIGGER staff_read_scope_changed AFTER UPDATE OR DELETE ON disrupt.staff
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION disrupt.staff_read_scope_changed();
+
+-- Staff rows are never truncated: a truncation fires no row trigger, so it would end nobody's
+-- sessions (and staff are disabled, not removed).
+CREATE FUNCTION disrupt.staff_no_truncate() RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    RAISE EXCEPTION 'staff rows are not truncated: disable a login with disrupt.staff_disable' USING ERRCODE = '42501';
+END
+$$;
+CREATE TRIGGER staff_no_truncate BEFORE TRUNCATE ON disrupt.staff
+    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.staff_no_truncate();
 
 -- require_consultation(): the same gate for the SECURITY DEFINER functions that read personal
 -- data on the caller's behalf (they reach rows as the owner, past the policies): refused (42501)
@@ -668,8 +686,9 @@ REVOKE ALL ON FUNCTION
     disrupt.staff_add(text, text, text, text, integer), disrupt.staff_disable(text, text),
     disrupt.audit_log_immutable(),
     disrupt.consult(text, text, text, jsonb), disrupt.consulting(), disrupt.read_scope(boolean),
-    disrupt.session_read_scope(boolean), disrupt.session_consulted(), disrupt.staff_read_scopes_changed(),
-    disrupt.staff_sessions_end(), disrupt.require_consultation(), disrupt.audit_entries(bigint, text, timestamptz, timestamptz, text, integer),
+    disrupt.session_read_scope(boolean), disrupt.session_consulted(),
+    disrupt.staff_read_scope_changing(), disrupt.staff_read_scope_changed(), disrupt.staff_no_truncate(),
+    disrupt.require_consultation(), disrupt.audit_entries(bigint, text, timestamptz, timestamptz, text, integer),
     disrupt.import_mark(text), disrupt.import_file(), disrupt.import_writing()
 FROM PUBLIC;
 -- consult opens the gate (and writes its own audit row); consulting says whether it is open;

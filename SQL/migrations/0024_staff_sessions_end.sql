@@ -5,10 +5,10 @@
 -- session plan again at its next statement, but a transaction she already has open keeps the
 -- plans it made while it holds their locks: at READ COMMITTED, rows written after she was
 -- disabled or moved to another agency were read with her old scope (helper-90, helper-91). So a
--- change of a staff login's agency, role or active flag ends her sessions when it commits
--- (staff_sessions_end), through one function owned by disrupt_role_admin, which acts only on
--- disrupt's own staff logins (the members of disrupt_login). Ending another role's session
--- takes pg_signal_backend. Roles are cluster-wide; several databases of one cluster may run
+-- change of a staff login's agency, role or active flag ends her sessions in that database
+-- when it commits (the trigger staff_read_scope_changed), through one function owned by
+-- disrupt_role_admin, which acts only on disrupt's own staff logins (the members of
+-- disrupt_login). Ending another role's session takes pg_signal_backend. Roles are cluster-wide; several databases of one cluster may run
 -- this at once: the GRANT absorbs the loser's duplicate.
 DO $do$
 BEGIN

@@ -84,7 +84,7 @@ struct PolicyPlanGuardTests {
             SELECT p.oid::regprocedure::text AS name FROM pg_proc p
              WHERE p.pronamespace = 'disrupt'::regnamespace
                -- itself; the one that writes the policies; the one that alters it (its cost again)
-               AND p.proname NOT IN ('read_scope', 'attach_rls', 'staff_read_scopes_changed')
+               AND p.proname NOT IN ('read_scope', 'attach_rls', 'staff_read_scope_changed')
                AND p.prosrc ~ '(^|[^_[:alnum:]])read_scope[[:space:]]*\\('
             """).map { try $0.decode("name", as: String.self) }
         #expect(callers.isEmpty, "\(callers)")

@@ -45,6 +45,15 @@ struct SecurityMigrationTests {
             #expect(try admin.query("SELECT pg_has_role('disrupt_reader', 'disrupt_staff', 'MEMBER') AS member")[0].decode("member", as: Bool.self))
             #expect(try admin.query("SELECT rolcreaterole FROM pg_roles WHERE rolname = 'disrupt_owner'")[0].decode("rolcreaterole", as: Bool.self) == false)
             #expect(try admin.query("SELECT pg_has_role('disrupt_admin', 'disrupt_staff', 'MEMBER') AS member")[0].decode("member", as: Bool.self))
+            // disrupt_role_admin ends the sessions of a login whose access changed (0024)
+            #expect(try admin.query("SELECT pg_has_role('disrupt_role_admin', 'pg_signal_backend', 'MEMBER') AS member")[0].decode("member", as: Bool.self))
+            for connection in connections {
+                #expect(try connection.query("""
+                    SELECT has_table_privilege('disrupt_role_admin', 'pg_catalog.pg_stat_activity', 'SELECT')
+                       AND has_function_privilege('disrupt_role_admin', 'pg_catalog.pg_stat_get_activity(integer)', 'EXECUTE')
+                       AND NOT has_table_privilege('disrupt_staff', 'pg_catalog.pg_stat_activity', 'SELECT') AS ok
+                    """)[0].decode("ok", as: Bool.self))
+            }
             connections.forEach { $0.close() }
             for name in names { try admin.execute("DROP DATABASE \(identifier: name) WITH (FORCE)") }
             try admin.execute("DROP ROLE disrupt_admin, disrupt_staff, disrupt_service, disrupt_owner, disrupt_login, disrupt_role_admin, disrupt_reader")

@@ -20,14 +20,15 @@ struct StaffChangeSessionTests {
         fixture = try SecurityFixture.shared.get()
     }
 
-    /// A person only police may see (restricted, police's); returns its reference.
-    func policeRestrictedPerson(_ label: String) throws -> String {
+    /// A person only `agency` (and administrators) may see: restricted, that agency's; returns
+    /// its reference.
+    func restrictedPerson(_ label: String, of agency: String = "police") throws -> String {
         let su = try fixture.superuser()
         defer { su.close() }
         let ref = "P-\(fixture.token)-\(label)"
         try su.execute("""
             INSERT INTO disrupt.person (person_ref, given_name, family_name, agency, sensitivity)
-            VALUES (\(ref), 'Kept', 'Plan', 'police', 'restricted')
+            VALUES (\(ref), 'Kept', 'Plan', \(agency), 'restricted')
             """)
         return ref
     }
@@ -46,23 +47,37 @@ struct StaffChangeSessionTests {
         return run
     }
 
-    /// A change that alters what `login` may read, made as the CLI makes it: "disable", "move"
-    /// (police to health) or "promote" (to administrator).
-    static func change(_ name: String, of login: String) -> PostgresQuery {
-        switch name {
-        case "disable": "SELECT disrupt.staff_disable(\(login), 'left the service')"
-        case "move": "SELECT disrupt.staff_add(\(login), 'Test Person', 'health', 'rep')"
-        default: "SELECT disrupt.staff_add(\(login), 'Test Person', 'police', 'admin')"
+    /// A change that alters what a police login may read, made as the CLI makes it: her role
+    /// before it, the agency of the restricted person she reads, and whether she sees him before
+    /// and after it (nil: she can no longer log in).
+    struct Change: Sendable, CustomStringConvertible {
+        let name: String, roleBefore: String, personAgency: String, before: String, after: String?
+        var description: String { name }
+
+        func sql(_ login: String) -> PostgresQuery {
+            switch name {
+            case "disable": "SELECT disrupt.staff_disable(\(login), 'left the service')"
+            case "move": "SELECT disrupt.staff_add(\(login), 'Test Person', 'health', 'rep')"
+            case "promote": "SELECT disrupt.staff_add(\(login), 'Test Person', 'police', 'admin')"
+            default: "SELECT disrupt.staff_add(\(login), 'Test Person', 'police', 'rep')"  // demote
+            }
         }
     }
 
-    @Test(arguments: ["disable", "move", "promote"])
-    func aChangeOfWhatSheMayReadEndsHerOpenTransaction(_ change: String) throws {
+    static let changes = [
+        Change(name: "disable", roleBefore: "rep", personAgency: "police", before: "1", after: nil),
+        Change(name: "move", roleBefore: "rep", personAgency: "police", before: "1", after: "0"),
+        Change(name: "promote", roleBefore: "rep", personAgency: "health", before: "0", after: "1"),
+        Change(name: "demote", roleBefore: "admin", personAgency: "health", before: "1", after: "0"),
+    ]
+
+    @Test(arguments: changes)
+    func aChangeOfWhatSheMayReadEndsHerOpenTransaction(_ change: Change) throws {
         let f = fixture
         let su = try f.superuser()
         defer { su.close() }
-        let ref = try policeRestrictedPerson("open-\(change)")
-        let login = try f.addStaff("ko\(change.prefix(3))", agency: "police")
+        let ref = try restrictedPerson("open-\(change.name)", of: change.personAgency)
+        let login = try f.addStaff("ko\(change.name.prefix(3))", agency: "police", role: change.roleBefore)
         let conn = try plainLibpqConnection(f, as: login)
         defer { PQfinish(conn) }
         // another police login's session, whose scope does not change
@@ -73,24 +88,53 @@ struct StaffChangeSessionTests {
             #expect(sqlState(ofLibpqResult: PQexec(session, "BEGIN")) == "")
         }
         let seen = keptCount(conn, of: ref), seenByBystander = keptCount(bystander, of: ref)
-        #expect(seen() == "1" && seenByBystander() == "1")
+        #expect(seen() == change.before)
+        let bystanderSaw = seenByBystander()
 
-        try su.execute(Self.change(change, of: login))
+        try su.execute(change.sql(login))
         #expect(try f.sessionEnded(Int(PQbackendPID(conn))), "\(change): her session is still open")
         #expect(seen() == "error")
         #expect(PQstatus(conn) == CONNECTION_BAD)
         // the bystander's transaction goes on
-        #expect(seenByBystander() == "1")
+        #expect(seenByBystander() == bystanderSaw)
         #expect(try !su.query("SELECT 1 FROM pg_stat_activity WHERE pid = \(Int(PQbackendPID(bystander)))").isEmpty)
         // what she may read in a session she opens now is what the change says
-        if change == "disable" {
-            #expect(throws: PostgresError.self) { try plainLibpqConnection(f, as: login) }
-        } else {
+        if let after = change.after {
             let again = try plainLibpqConnection(f, as: login)
             defer { PQfinish(again) }
             #expect(sqlState(ofLibpqResult: PQexec(again, "SELECT disrupt.consult('attack test', 'kept plan')")) == "")
-            #expect(keptCount(again, of: ref)() == (change == "move" ? "0" : "1"))
+            #expect(keptCount(again, of: ref)() == after)
+        } else {
+            #expect(throws: PostgresError.self) { try plainLibpqConnection(f, as: login) }
         }
+    }
+
+    /// PostgreSQL keeps the first view of the sessions a transaction took: an administrator who
+    /// consulted (or read anything) in psql before moving a login had a view without the
+    /// session the login opened since, and that session survived the move and read, with her
+    /// old scope, a person written after it (helper-93).
+    @Test func aSessionOpenedWhileTheAdministratorsTransactionRunsIsEndedToo() throws {
+        let f = fixture
+        let su = try f.superuser()
+        defer { su.close() }
+        let login = try f.addStaff("kolate", agency: "police")
+        let admin = try f.connect(as: f.admin)
+        defer { admin.close() }
+        try admin.execute("SELECT disrupt.consult('attack test', 'staff move')")
+        try admin.execute("BEGIN")
+        _ = try admin.query("SELECT disrupt.consulting() AS c")  // her transaction's view of the sessions
+        let conn = try plainLibpqConnection(f, as: login)
+        defer { PQfinish(conn) }
+        #expect(sqlState(ofLibpqResult: PQexec(conn, "SELECT disrupt.consult('attack test', 'kept plan')")) == "")
+        #expect(sqlState(ofLibpqResult: PQexec(conn, "BEGIN")) == "")
+        let ref = "P-\(f.token)-late"
+        let seen = keptCount(conn, of: ref)
+        #expect(seen() == "0")
+        try admin.execute("SELECT disrupt.staff_add(\(login), 'Test Person', 'health', 'rep')")
+        try admin.execute("COMMIT")
+        #expect(try f.sessionEnded(Int(PQbackendPID(conn))))
+        _ = try restrictedPerson("late")
+        #expect(seen() == "error")
     }
 
     /// Ending sessions is the trigger's alone: no login, an administrator's included, may call
@@ -123,13 +167,13 @@ struct StaffChangeSessionTests {
     }
 
     /// Outside a transaction a kept plan is planned again at its next execution once any staff
-    /// row changes (staff_read_scopes_changed). Her own sessions end; this is seen through the one
+    /// login may read changes (staff_read_scope_changed). Her own sessions end; this is seen through the one
     /// session the change cannot end: a superuser's, authorised as her.
     @Test func aPlanKeptOutsideATransactionIsPlannedAgainWhenAStaffRowChanges() throws {
         let f = fixture
         let su = try f.superuser()
         defer { su.close() }
-        let ref = try policeRestrictedPerson("kept")
+        let ref = try restrictedPerson("kept")
         for change in ["disable", "move"] {
             let login = try f.addStaff("kp\(change.prefix(2))", agency: "police")
             let conn = PQconnectdb(TestCluster.url(database: f.location.testDatabaseName))
@@ -139,7 +183,7 @@ struct StaffChangeSessionTests {
             #expect(sqlState(ofLibpqResult: PQexec(conn, "SELECT disrupt.consult('attack test', 'kept plan')")) == "")
             let seen = keptCount(conn!, of: ref)
             #expect(seen() == "1")
-            try su.execute(Self.change(change, of: login))
+            try su.execute(Self.changes.first { $0.name == change }!.sql(login))
             #expect(seen() == "0", "\(change)")
         }
     }

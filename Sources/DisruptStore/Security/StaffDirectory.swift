@@ -94,7 +94,8 @@ public struct StaffDirectory: Sendable {
         }
     }
 
-    /// Disables a login (NOLOGIN, and its rows stop being visible to it); returns the record.
+    /// Disables a login (NOLOGIN; its open sessions in this database are ended when this
+    /// commits, and it reads nothing); returns the record.
     public func disable(login: String, reason: String, on db: PostgresConnection) throws -> StaffMember {
         guard BlankText.reason(reason) != nil else {
             throw StoreError(.usage, "give a reason for disabling the login (at least one letter A-Z or digit)")
