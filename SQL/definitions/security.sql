@@ -26,8 +26,12 @@ AS $$
                    JOIN pg_catalog.pg_roles g ON g.oid = m.roleid AND g.rolname = 'disrupt_login')
 $$;
 
+-- A staff login may alter her own role (her password) and keep that transaction open: an ALTER
+-- ROLE of the administrator's then waited for as long as she liked, holding up every other
+-- staff change, and failed when she committed (helper-92). So before one, her sessions in this
+-- database are ended (her transaction with them), and an ALTER ROLE waits 10 seconds at most.
 CREATE FUNCTION disrupt.staff_login_enable(login text, make_admin boolean, connection_limit integer) RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET lock_timeout = '10s'
 AS $$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = login) THEN
@@ -41,6 +45,10 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = '42501',
             MESSAGE = format('staff_add: a role named %s already exists in this PostgreSQL cluster and was not created by disrupt for staff; it is left unchanged', login),
             HINT = 'Choose another login for this member of staff.';
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = login
+                  AND (NOT r.rolcanlogin OR r.rolconnlimit IS DISTINCT FROM connection_limit)) THEN
+        PERFORM disrupt.staff_login_end_sessions(login);  -- before the ALTER ROLE (above)
     END IF;
     IF NOT (SELECT r.rolcanlogin FROM pg_catalog.pg_roles r WHERE r.rolname = login) THEN
         EXECUTE format('ALTER ROLE %I LOGIN', login);  -- re-enabling someone who was disabled
@@ -69,7 +77,7 @@ END
 $$;
 
 CREATE FUNCTION disrupt.staff_login_disable(login text) RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET lock_timeout = '10s'
 AS $$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = login) THEN
@@ -79,6 +87,7 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = '42501',
             MESSAGE = format('staff_disable: the role %s was not created by disrupt for staff; it is left unchanged', login);
     END IF;
+    PERFORM disrupt.staff_login_end_sessions(login);  -- before the ALTER ROLE (staff_login_enable)
     EXECUTE format('ALTER ROLE %I NOLOGIN', login);
     IF pg_catalog.pg_has_role(login, 'disrupt_admin', 'MEMBER') THEN
         EXECUTE format('REVOKE disrupt_admin FROM %I', login);
@@ -129,7 +138,7 @@ BEGIN
         RAISE EXCEPTION 'staff_add: only an administrator may add staff' USING ERRCODE = '42501';
     END IF;
     -- changes of what a login may read take turns, before any role or row is locked
-    -- (staff_read_scope_changing, below)
+    -- (staff_read_scope_lock, below)
     PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('disrupt.read_scope'));
     IF login IS NULL OR login !~ '^[A-Za-z0-9_.@-]{1,63}$' THEN
         RAISE EXCEPTION 'staff_add: login % must be 1-63 characters of letters, digits, _ . @ -', quote_literal(login)
@@ -410,6 +419,13 @@ DECLARE
     v_admin  boolean;
     v_active boolean;
 BEGIN
+    -- while a change of what she may read is being made (staff_read_scope_changing holds this
+    -- lock until it commits), nothing: a plan made now would keep her old scope, and the session
+    -- may be one the change does not end (opened after it ended her others)
+    IF NOT pg_catalog.pg_try_advisory_lock_shared(pg_catalog.hashtext('disrupt.read_scope'), pg_catalog.hashtext(session_user)) THEN
+        RETURN NULL;
+    END IF;
+    PERFORM pg_catalog.pg_advisory_unlock_shared(pg_catalog.hashtext('disrupt.read_scope'), pg_catalog.hashtext(session_user));
     SELECT c.agency, c.admin, c.active INTO v_agency, v_admin, v_active FROM disrupt.caller_identity() c;
     IF NOT coalesce(v_active, false) OR (coalesce(consultation, true) AND NOT disrupt.session_consulted()) THEN
         RETURN NULL;
@@ -419,23 +435,25 @@ END
 $$;
 
 -- A change of what a login may read (her staff row disabled, deleted, given another agency or
--- role): staff_read_scope_changing() takes the one lock such changes take turns on, before any
--- staff row is locked (staff_add and staff_disable take it first thing, before they change the
--- role itself: taken after row or role locks, two changes in opposite orders deadlocked);
--- staff_read_scope_changed(), when the change commits (a constraint trigger deferred to the
--- commit), does two things for each login whose agency, role or active flag changed:
---  1. every kept plan that folded read_scope in is planned again (see read_scope): a no-op
---     ALTER of read_scope (its own cost again) rewrites its catalog row, which PostgreSQL
---     announces to every session of the database when the change commits;
---  2. her sessions in this database are ended (staff_login_end_sessions): a transaction already
---     open holds the locks of the plans it made, so it takes in that announcement only when it
---     ends, and at READ COMMITTED it went on reading rows written after the change with her old
---     scope (helper-90, helper-91).
--- A session she opens between this and the commit plans with what is committed then, her old
--- scope, and is not ended; its next statement after the commit is planned again (1.), so she
--- would have to consult, commit and keep a transaction open across the change's commit to read
--- rows written after it with the old scope (README, "Known gaps").
-CREATE FUNCTION disrupt.staff_read_scope_changing() RETURNS trigger
+-- role) is made in three steps:
+--  1. staff_read_scope_lock() (statement) takes the one lock such changes take turns on, before
+--     any staff row is locked (staff_add and staff_disable take it first thing, before they
+--     alter the role itself: taken after row or role locks, two changes in opposite orders
+--     deadlocked); staff_read_scope_changing() (row) then takes, for the login whose access
+--     changes, the lock session_read_scope tries: until the change commits, any statement of hers
+--     planned sees nothing.
+--  2. when the change commits (staff_read_scope_changed, a constraint trigger deferred to the
+--     commit; or earlier, if the administrator says SET CONSTRAINTS ... IMMEDIATE), every kept
+--     plan that folded read_scope in is planned again (see read_scope): a no-op ALTER of
+--     read_scope (its own cost again) rewrites its catalog row, which PostgreSQL announces to
+--     every session of the database when the change commits;
+--  3. and her sessions in this database are ended (staff_login_end_sessions): a transaction
+--     already open holds the locks of the plans it made, so it takes in that announcement only
+--     when it ends, and at READ COMMITTED it went on reading rows written after the change with
+--     her old scope (helper-90, helper-91).
+-- So every session of hers either existed when the change began and is ended, or planned
+-- nothing with her old scope after it began (1.) and plans again after it (2.; helper-92).
+CREATE FUNCTION disrupt.staff_read_scope_lock() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
 BEGIN
@@ -443,18 +461,38 @@ BEGIN
     RETURN NULL;
 END
 $$;
+CREATE TRIGGER staff_read_scope_lock BEFORE UPDATE OR DELETE ON disrupt.staff
+    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.staff_read_scope_lock();
+
+-- staff_read_scope_changes(old, new): does this change of a staff row change what its login
+-- may read? (Her name or the reason she was disabled do not.)
+CREATE FUNCTION disrupt.staff_read_scope_changes(o disrupt.staff, n disrupt.staff) RETURNS boolean
+LANGUAGE sql IMMUTABLE
+AS $$
+    SELECT n IS NULL OR (o.login, o.agency, o.role, o.active) IS DISTINCT FROM (n.login, n.agency, n.role, n.active)
+$$;
+
+CREATE FUNCTION disrupt.staff_read_scope_changing() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
+AS $$
+BEGIN
+    IF disrupt.staff_read_scope_changes(OLD, CASE WHEN TG_OP = 'UPDATE' THEN NEW END) THEN
+        PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('disrupt.read_scope'), pg_catalog.hashtext(OLD.login));
+    END IF;
+    RETURN CASE WHEN TG_OP = 'UPDATE' THEN NEW ELSE OLD END;
+END
+$$;
 CREATE TRIGGER staff_read_scope_changing BEFORE UPDATE OR DELETE ON disrupt.staff
-    FOR EACH STATEMENT EXECUTE FUNCTION disrupt.staff_read_scope_changing();
+    FOR EACH ROW EXECUTE FUNCTION disrupt.staff_read_scope_changing();
 
 CREATE FUNCTION disrupt.staff_read_scope_changed() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
 BEGIN
-    IF TG_OP = 'UPDATE' AND (OLD.login, OLD.agency, OLD.role, OLD.active)
-                            IS NOT DISTINCT FROM (NEW.login, NEW.agency, NEW.role, NEW.active) THEN
-        RETURN NULL;  -- her name, or the reason she was disabled: what she may read is as it was
+    IF NOT disrupt.staff_read_scope_changes(OLD, CASE WHEN TG_OP = 'UPDATE' THEN NEW END) THEN
+        RETURN NULL;
     END IF;
-    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('disrupt.read_scope'));
+    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('disrupt.read_scope'));  -- as step 1
     EXECUTE pg_catalog.format('ALTER FUNCTION disrupt.read_scope(boolean) COST %s',
                               (SELECT p.procost FROM pg_catalog.pg_proc p
                                 WHERE p.oid = 'disrupt.read_scope(boolean)'::pg_catalog.regprocedure));
@@ -687,6 +725,7 @@ REVOKE ALL ON FUNCTION
     disrupt.audit_log_immutable(),
     disrupt.consult(text, text, text, jsonb), disrupt.consulting(), disrupt.read_scope(boolean),
     disrupt.session_read_scope(boolean), disrupt.session_consulted(),
+    disrupt.staff_read_scope_lock(), disrupt.staff_read_scope_changes(disrupt.staff, disrupt.staff),
     disrupt.staff_read_scope_changing(), disrupt.staff_read_scope_changed(), disrupt.staff_no_truncate(),
     disrupt.require_consultation(), disrupt.audit_entries(bigint, text, timestamptz, timestamptz, text, integer),
     disrupt.import_mark(text), disrupt.import_file(), disrupt.import_writing()

@@ -137,6 +137,51 @@ struct StaffChangeSessionTests {
         #expect(seen() == "error")
     }
 
+    /// A change in a transaction the administrator keeps open, the constraint trigger made to
+    /// fire at once (SET CONSTRAINTS ALL IMMEDIATE): a session she opened after it had ended her
+    /// others was not ended, and read rows written after the commit with her old scope
+    /// (helper-92). While a change of her access is being made, what she plans sees nothing.
+    @Test func aSessionOpenedWhileHerAccessIsChangingPlansNothing() throws {
+        let f = fixture
+        let login = try f.addStaff("kopend", agency: "police")
+        let admin = try f.connect(as: f.admin)
+        defer { admin.close() }
+        try admin.execute("BEGIN")
+        try admin.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        try admin.execute("SELECT disrupt.staff_add(\(login), 'Test Person', 'health', 'rep')")
+        let conn = try plainLibpqConnection(f, as: login)
+        defer { PQfinish(conn) }
+        #expect(sqlState(ofLibpqResult: PQexec(conn, "SELECT disrupt.consult('attack test', 'kept plan')")) == "")
+        #expect(sqlState(ofLibpqResult: PQexec(conn, "BEGIN")) == "")
+        let ref = try restrictedPerson("pending")
+        let seen = keptCount(conn, of: ref)
+        #expect(seen() == "0")  // police's, and she is police until the change commits: nothing yet
+        try admin.execute("COMMIT")
+        let later = try restrictedPerson("pending-later")
+        #expect(seen() == "0")
+        let seenLater = keptCount(conn, of: later)
+        #expect(seenLater() == "0")  // planned after the commit: she is health's now
+    }
+
+    /// A login may alter her own role (her password) and keep that transaction open: the
+    /// disable's ALTER ROLE waited for as long as she liked, holding up every staff change, and
+    /// then failed (helper-92). The disable ends her sessions first.
+    @Test func sheCannotHoldUpHerOwnDisable() throws {
+        let f = fixture
+        let login = try f.addStaff("kohold", agency: "police")
+        let conn = try plainLibpqConnection(f, as: login)
+        defer { PQfinish(conn) }
+        #expect(sqlState(ofLibpqResult: PQexec(conn, "BEGIN")) == "")
+        #expect(sqlState(ofLibpqResult: PQexec(conn, "ALTER ROLE \"\(login)\" PASSWORD NULL")) == "")
+        let admin = try f.connect(as: f.admin)
+        defer { admin.close() }
+        try admin.execute("SET statement_timeout = '30s'")  // the old definitions waited until she committed
+        try admin.execute("SELECT disrupt.staff_disable(\(login), 'left the service')")
+        #expect(try f.sessionEnded(Int(PQbackendPID(conn))))
+        #expect(try admin.query("SELECT active FROM disrupt.staff WHERE login = \(login)")[0].decode("active", as: Bool.self) == false)
+        #expect(throws: PostgresError.self) { try plainLibpqConnection(f, as: login) }
+    }
+
     /// Ending sessions is the trigger's alone: no login, an administrator's included, may call
     /// the function that does it (it would end a colleague's work at will).
     @Test func noLoginMayEndAnotherLoginsSessions() throws {
