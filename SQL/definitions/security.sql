@@ -422,10 +422,12 @@ BEGIN
     -- while a change of what she may read is being made (staff_read_scope_changing holds this
     -- lock until it commits), nothing: a plan made now would keep her old scope, and the session
     -- may be one the change does not end (opened after it ended her others)
-    IF NOT pg_catalog.pg_try_advisory_lock_shared(pg_catalog.hashtext('disrupt.read_scope'), pg_catalog.hashtext(session_user)) THEN
+    -- (taken and given back in one expression; a statement cancelled in between could keep it,
+    -- and then the change ends her sessions to take it: staff_read_scope_changing)
+    IF NOT (pg_catalog.pg_try_advisory_lock_shared(pg_catalog.hashtext('disrupt.read_scope'), pg_catalog.hashtext(session_user))
+            AND pg_catalog.pg_advisory_unlock_shared(pg_catalog.hashtext('disrupt.read_scope'), pg_catalog.hashtext(session_user))) THEN
         RETURN NULL;
     END IF;
-    PERFORM pg_catalog.pg_advisory_unlock_shared(pg_catalog.hashtext('disrupt.read_scope'), pg_catalog.hashtext(session_user));
     SELECT c.agency, c.admin, c.active INTO v_agency, v_admin, v_active FROM disrupt.caller_identity() c;
     IF NOT coalesce(v_active, false) OR (coalesce(consultation, true) AND NOT disrupt.session_consulted()) THEN
         RETURN NULL;
@@ -472,11 +474,16 @@ AS $$
     SELECT n IS NULL OR (o.login, o.agency, o.role, o.active) IS DISTINCT FROM (n.login, n.agency, n.role, n.active)
 $$;
 
+-- If a session of hers holds the lock (session_read_scope gives it back at once, but a statement
+-- cancelled in between could keep it for the session's life), ending her sessions frees it; a
+-- login whose name hashes alike could still hold it: the wait is 10 seconds at most.
 CREATE FUNCTION disrupt.staff_read_scope_changing() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp SET lock_timeout = '10s'
 AS $$
 BEGIN
-    IF disrupt.staff_read_scope_changes(OLD, CASE WHEN TG_OP = 'UPDATE' THEN NEW END) THEN
+    IF disrupt.staff_read_scope_changes(OLD, CASE WHEN TG_OP = 'UPDATE' THEN NEW END)
+       AND NOT pg_catalog.pg_try_advisory_xact_lock(pg_catalog.hashtext('disrupt.read_scope'), pg_catalog.hashtext(OLD.login)) THEN
+        PERFORM disrupt.staff_login_end_sessions(OLD.login);
         PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('disrupt.read_scope'), pg_catalog.hashtext(OLD.login));
     END IF;
     RETURN CASE WHEN TG_OP = 'UPDATE' THEN NEW ELSE OLD END;

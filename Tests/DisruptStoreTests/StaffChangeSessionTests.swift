@@ -182,6 +182,28 @@ struct StaffChangeSessionTests {
         #expect(throws: PostgresError.self) { try plainLibpqConnection(f, as: login) }
     }
 
+    /// session_read_scope takes the lock a change holds and gives it back in one expression; a
+    /// statement cancelled in between could keep it for the session's life, and the change waited
+    /// for it. The change ends her sessions, which frees it. (Staff may not take advisory locks:
+    /// the test lets her, for this one statement.)
+    @Test func aLockSheKeptDoesNotHoldUpAChangeOfHerAccess() throws {
+        let f = fixture
+        let login = try f.addStaff("kolock", agency: "police")
+        let su = try f.superuser()
+        defer { su.close() }
+        let conn = try plainLibpqConnection(f, as: login)
+        defer { PQfinish(conn) }
+        try su.execute(PostgresQuery(unsafeSQL: "GRANT EXECUTE ON FUNCTION pg_advisory_lock_shared(integer, integer) TO \"\(login)\""))
+        let took = sqlState(ofLibpqResult: PQexec(conn, "SELECT pg_advisory_lock_shared(hashtext('disrupt.read_scope'), hashtext(session_user))"))
+        try su.execute(PostgresQuery(unsafeSQL: "REVOKE EXECUTE ON FUNCTION pg_advisory_lock_shared(integer, integer) FROM \"\(login)\""))
+        #expect(took == "")
+        let admin = try f.connect(as: f.admin)
+        defer { admin.close() }
+        // waiting for her lock, the move would fail after 10 seconds (lock_timeout)
+        try admin.execute("SELECT disrupt.staff_add(\(login), 'Test Person', 'health', 'rep')")
+        #expect(try f.sessionEnded(Int(PQbackendPID(conn))))
+    }
+
     /// Ending sessions is the trigger's alone: no login, an administrator's included, may call
     /// the function that does it (it would end a colleague's work at will).
     @Test func noLoginMayEndAnotherLoginsSessions() throws {
