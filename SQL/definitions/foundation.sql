@@ -227,10 +227,33 @@ COMMENT ON FUNCTION disrupt.not_explaining() IS
 -- statements are planned once per session, and so are the four wrappers below (as SQL functions
 -- each was planned again in every statement whose policy called it: about 50 µs a statement,
 -- which a read paid only when a row reached the policy, so timing told a hidden row from none).
+-- A transaction that keeps one snapshot (REPEATABLE READ or SERIALIZABLE) and took it while a
+-- change of what some login may read was being made, or before, shows her old staff row after
+-- the change has committed: refused then (40001, start again), so that nobody reads or writes
+-- with an access she has lost (helper-96, helper-97). Each change marks itself
+-- (staff_read_scope_changing, security.sql; migration 0025). At READ COMMITTED every statement
+-- takes a snapshot of its own: one that began before a change may finish with what it began
+-- with, as any statement does; refusing it too failed innocent statements that had waited for a
+-- lock while an unrelated change committed.
 CREATE OR REPLACE FUNCTION disrupt.caller_identity(OUT agency text, OUT role text, OUT admin boolean, OUT active boolean)
 LANGUAGE plpgsql STABLE  -- no SET clause (a settings switch per call; every name is qualified)
 AS $$
+DECLARE
+    v_snapshot pg_catalog.pg_snapshot;
+    v_mark     bigint;
 BEGIN
+    IF pg_catalog.current_setting('transaction_isolation') OPERATOR(pg_catalog.<>) 'read committed' THEN
+        v_snapshot := pg_catalog.pg_current_snapshot();
+        FOR v_mark IN SELECT m.last_value FROM disrupt.staff_change_last m
+                      UNION ALL SELECT m.last_value FROM disrupt.staff_change_committed m LOOP
+            IF v_mark OPERATOR(pg_catalog.>) 0
+               AND NOT pg_catalog.pg_visible_in_snapshot(v_mark::text::pg_catalog.xid8, v_snapshot)
+               AND pg_catalog.pg_xact_status(v_mark::text::pg_catalog.xid8) OPERATOR(pg_catalog.=) 'committed' THEN
+                RAISE EXCEPTION 'what staff may read changed after this transaction began: start it again'
+                    USING ERRCODE = '40001';
+            END IF;
+        END LOOP;
+    END IF;
     SELECT s.agency, s.role INTO agency, role FROM disrupt.staff s WHERE s.login = session_user AND s.active;
     admin := role IS NOT DISTINCT FROM 'admin' OR disrupt.install_admin_login(session_user);
     active := role IS NOT NULL OR admin;

@@ -4,7 +4,7 @@
 -- directory, the lookup tables, the audit log and the schema version tables.
 --
 -- Roles are cluster-wide (created in the baseline migration and 0007); staff are PostgreSQL
--- login roles, created and disabled only by staff_add / staff_disable (through the two login
+-- login roles, created and disabled only by staff_add / staff_disable (through the login
 -- functions owned by disrupt_role_admin), which absorb the races of two databases of one
 -- cluster creating or changing the same login at once.
 
@@ -12,7 +12,8 @@
 -- Logins (the only code that runs with CREATEROLE, or may end another login's session)
 --   Owned by disrupt_role_admin (NOLOGIN CREATEROLE, migration 0007; pg_signal_backend,
 --   migration 0024) and executable only by disrupt_owner, that is from inside staff_add /
---   staff_disable after their admin check and from the trigger staff_read_scope_changed.
+--   staff_disable after their admin check and from the triggers staff_read_scope_changing and
+--   staff_read_scope_changed (staff_login_alter: by the two login functions that call it only).
 --   A login is disrupt's when it is a direct member of disrupt_login (the cluster-wide
 --   registry: granted when these functions create it). Any other role of the cluster --
 --   a superuser, a role of another application, a pre-existing role with the same name --
@@ -26,12 +27,29 @@ AS $$
                    JOIN pg_catalog.pg_roles g ON g.oid = m.roleid AND g.rolname = 'disrupt_login')
 $$;
 
--- A staff login may alter her own role (her password) and keep that transaction open: an ALTER
--- ROLE of the administrator's then waited for as long as she liked, holding up every other
--- staff change, and failed when she committed (helper-92). So before one, her sessions in this
--- database are ended (her transaction with them), and an ALTER ROLE waits 10 seconds at most.
+-- staff_login_alter(login, change): ALTER ROLE login change (LOGIN, NOLOGIN, CONNECTION LIMIT n;
+-- the callers' own words, never a caller's text). A staff login may alter her own role (her
+-- password), in any database of the cluster, and keep that transaction open: the ALTER ROLE then
+-- waited for as long as she liked, holding up every other staff change, and failed when she
+-- committed (helper-92, helper-96). It waits a second; then her sessions in every database are
+-- ended (her transaction with them: she is holding up her own change) and it waits 10 seconds at
+-- most. A change that waits for nobody ends no session (helper-97).
+CREATE FUNCTION disrupt.staff_login_alter(login text, change text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET lock_timeout = '1s'
+AS $$
+BEGIN
+    BEGIN
+        EXECUTE format('ALTER ROLE %I %s', login, change);
+    EXCEPTION WHEN lock_not_available THEN
+        PERFORM disrupt.staff_login_end_sessions(login, true);
+        PERFORM pg_catalog.set_config('lock_timeout', '10s', true);
+        EXECUTE format('ALTER ROLE %I %s', login, change);
+    END;
+END
+$$;
+
 CREATE FUNCTION disrupt.staff_login_enable(login text, make_admin boolean, connection_limit integer) RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET lock_timeout = '10s'
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = login) THEN
@@ -46,16 +64,12 @@ BEGIN
             MESSAGE = format('staff_add: a role named %s already exists in this PostgreSQL cluster and was not created by disrupt for staff; it is left unchanged', login),
             HINT = 'Choose another login for this member of staff.';
     END IF;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = login
-                  AND (NOT r.rolcanlogin OR r.rolconnlimit IS DISTINCT FROM connection_limit)) THEN
-        PERFORM disrupt.staff_login_end_sessions(login);  -- before the ALTER ROLE (above)
-    END IF;
     IF NOT (SELECT r.rolcanlogin FROM pg_catalog.pg_roles r WHERE r.rolname = login) THEN
-        EXECUTE format('ALTER ROLE %I LOGIN', login);  -- re-enabling someone who was disabled
+        PERFORM disrupt.staff_login_alter(login, 'LOGIN');  -- re-enabling someone who was disabled
     END IF;
     -- without a limit one login could take every connection the server has, the service's too
     IF (SELECT r.rolconnlimit FROM pg_catalog.pg_roles r WHERE r.rolname = login) IS DISTINCT FROM connection_limit THEN
-        EXECUTE format('ALTER ROLE %I CONNECTION LIMIT %s', login, connection_limit);
+        PERFORM disrupt.staff_login_alter(login, format('CONNECTION LIMIT %s', connection_limit));
     END IF;
     IF NOT pg_catalog.pg_has_role(login, 'disrupt_staff', 'MEMBER') THEN
         BEGIN
@@ -77,7 +91,7 @@ END
 $$;
 
 CREATE FUNCTION disrupt.staff_login_disable(login text) RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET lock_timeout = '10s'
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = login) THEN
@@ -87,19 +101,21 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = '42501',
             MESSAGE = format('staff_disable: the role %s was not created by disrupt for staff; it is left unchanged', login);
     END IF;
-    PERFORM disrupt.staff_login_end_sessions(login);  -- before the ALTER ROLE (staff_login_enable)
-    EXECUTE format('ALTER ROLE %I NOLOGIN', login);
+    PERFORM disrupt.staff_login_alter(login, 'NOLOGIN');
     IF pg_catalog.pg_has_role(login, 'disrupt_admin', 'MEMBER') THEN
         EXECUTE format('REVOKE disrupt_admin FROM %I', login);
     END IF;
 END
 $$;
 
--- staff_login_end_sessions(login): ends every open session of a staff login in this database
--- but the caller's own (her staff row is this database's; pg_terminate_backend: disrupt_role_admin is a member of pg_signal_backend, migration
--- 0024, and reads pg_stat_activity, StatisticsLock). A role disrupt did not create for staff
--- is never signalled. Returns how many sessions were told to end.
-CREATE FUNCTION disrupt.staff_login_end_sessions(login text) RETURNS integer
+-- staff_login_end_sessions(login, every_database): ends every open session of a staff login in
+-- this database (or, asked, in every database of the cluster: staff_login_alter) but the
+-- caller's own, and waits until each has gone (the change would otherwise commit while one of
+-- them ran a last statement; one still there after 5 seconds fails the change).
+-- pg_terminate_backend: disrupt_role_admin is a member of pg_signal_backend (migration 0024)
+-- and reads pg_stat_activity (StatisticsLock). A role disrupt did not create for staff is never
+-- signalled. Returns how many sessions were ended.
+CREATE FUNCTION disrupt.staff_login_end_sessions(login text, every_database boolean) RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -114,11 +130,18 @@ BEGIN
     -- session opened since would be missed (helper-93)
     PERFORM pg_catalog.pg_stat_clear_snapshot();
     FOR v_pid IN SELECT a.pid FROM pg_catalog.pg_stat_activity a
-                  WHERE a.usename = login AND a.datname = pg_catalog.current_database()
+                  WHERE a.usename = login AND (every_database OR a.datname = pg_catalog.current_database())
                     AND a.pid <> pg_catalog.pg_backend_pid()
     LOOP
-        IF pg_catalog.pg_terminate_backend(v_pid) THEN
+        IF pg_catalog.pg_terminate_backend(v_pid, 5000) THEN
             v_ended := v_ended + 1;
+        ELSE
+            -- false: it had gone already (a warning says it was no backend), or it is still there
+            PERFORM pg_catalog.pg_stat_clear_snapshot();
+            IF EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a WHERE a.pid = v_pid AND a.usename = login) THEN
+                RAISE EXCEPTION 'a session of % did not end within 5 seconds; nothing was changed', login
+                    USING ERRCODE = '55P03', HINT = 'Try again.';
+            END IF;
         END IF;
     END LOOP;
     RETURN v_ended;
@@ -139,7 +162,7 @@ BEGIN
     END IF;
     -- changes of what a login may read take turns, before any role or row is locked
     -- (staff_read_scope_lock, below)
-    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('disrupt.read_scope'));
+    PERFORM pg_catalog.pg_advisory_xact_lock(disrupt.staff_change_lock_key());
     IF login IS NULL OR login !~ '^[A-Za-z0-9_.@-]{1,63}$' THEN
         RAISE EXCEPTION 'staff_add: login % must be 1-63 characters of letters, digits, _ . @ -', quote_literal(login)
             USING ERRCODE = '22023';
@@ -186,7 +209,7 @@ BEGIN
     IF NOT disrupt.is_admin() THEN
         RAISE EXCEPTION 'staff_disable: only an administrator may disable staff' USING ERRCODE = '42501';
     END IF;
-    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('disrupt.read_scope'));  -- as staff_add
+    PERFORM pg_catalog.pg_advisory_xact_lock(disrupt.staff_change_lock_key());  -- as staff_add
     reason := disrupt.clean_reason(reason);
     IF reason IS NULL THEN
         RAISE EXCEPTION 'staff_disable: a reason is required' USING ERRCODE = '22023';
@@ -424,8 +447,8 @@ BEGIN
     -- may be one the change does not end (opened after it ended her others)
     -- (taken and given back in one expression; a statement cancelled in between could keep it,
     -- and then the change ends her sessions to take it: staff_read_scope_changing)
-    IF NOT (pg_catalog.pg_try_advisory_lock_shared(pg_catalog.hashtext('disrupt.read_scope'), pg_catalog.hashtext(session_user))
-            AND pg_catalog.pg_advisory_unlock_shared(pg_catalog.hashtext('disrupt.read_scope'), pg_catalog.hashtext(session_user))) THEN
+    IF NOT (pg_catalog.pg_try_advisory_lock_shared(disrupt.staff_login_lock_key(session_user))
+            AND pg_catalog.pg_advisory_unlock_shared(disrupt.staff_login_lock_key(session_user))) THEN
         RETURN NULL;
     END IF;
     SELECT c.agency, c.admin, c.active INTO v_agency, v_admin, v_active FROM disrupt.caller_identity() c;
@@ -435,6 +458,17 @@ BEGIN
     RETURN CASE WHEN v_admin THEN '*' ELSE v_agency END;
 END
 $$;
+
+-- The locks a change of what a login may read takes (below), each key defined here only: one
+-- that such changes take turns on, and one per login, which session_read_scope tries (a 64-bit
+-- hash of her login: two logins whose 32-bit hashes agreed blinded each other, helper-96).
+CREATE FUNCTION disrupt.staff_change_lock_key() RETURNS bigint
+LANGUAGE sql IMMUTABLE
+AS $$ SELECT pg_catalog.hashtext('disrupt.read_scope')::bigint $$;
+
+CREATE FUNCTION disrupt.staff_login_lock_key(login text) RETURNS bigint
+LANGUAGE sql IMMUTABLE
+AS $$ SELECT pg_catalog.hashtextextended('disrupt.read_scope ' OPERATOR(pg_catalog.||) login, 0) $$;
 
 -- A change of what a login may read (her staff row disabled, deleted, given another agency or
 -- role) is made in three steps:
@@ -454,12 +488,14 @@ $$;
 --     when it ends, and at READ COMMITTED it went on reading rows written after the change with
 --     her old scope (helper-90, helper-91).
 -- So every session of hers either existed when the change began and is ended, or planned
--- nothing with her old scope after it began (1.) and plans again after it (2.; helper-92).
+-- nothing with her old scope after it began (1.) and plans again after it (2.; helper-92). A
+-- snapshot taken before the change committed still shows her old staff row: once the change has
+-- committed, caller_identity refuses it (the marks of 1., foundation.sql; helper-96, helper-97).
 CREATE FUNCTION disrupt.staff_read_scope_lock() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
 BEGIN
-    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('disrupt.read_scope'));
+    PERFORM pg_catalog.pg_advisory_xact_lock(disrupt.staff_change_lock_key());
     RETURN NULL;
 END
 $$;
@@ -475,16 +511,28 @@ AS $$
 $$;
 
 -- If a session of hers holds the lock (session_read_scope gives it back at once, but a statement
--- cancelled in between could keep it for the session's life), ending her sessions frees it; a
--- login whose name hashes alike could still hold it: the wait is 10 seconds at most.
+-- cancelled in between could keep it for the session's life), ending her sessions frees it: the
+-- wait is 10 seconds at most. The change then marks itself (migration 0025): a transaction
+-- whose snapshot does not see it once it has committed is refused (staff_change_unseen).
 CREATE FUNCTION disrupt.staff_read_scope_changing() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp SET lock_timeout = '10s'
 AS $$
+DECLARE
+    v_previous bigint;
 BEGIN
-    IF disrupt.staff_read_scope_changes(OLD, CASE WHEN TG_OP = 'UPDATE' THEN NEW END)
-       AND NOT pg_catalog.pg_try_advisory_xact_lock(pg_catalog.hashtext('disrupt.read_scope'), pg_catalog.hashtext(OLD.login)) THEN
-        PERFORM disrupt.staff_login_end_sessions(OLD.login);
-        PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('disrupt.read_scope'), pg_catalog.hashtext(OLD.login));
+    IF disrupt.staff_read_scope_changes(OLD, CASE WHEN TG_OP = 'UPDATE' THEN NEW END) THEN
+        IF NOT pg_catalog.pg_try_advisory_xact_lock(disrupt.staff_login_lock_key(OLD.login)) THEN
+            PERFORM disrupt.staff_login_end_sessions(OLD.login, false);
+            PERFORM pg_catalog.pg_advisory_xact_lock(disrupt.staff_login_lock_key(OLD.login));
+        END IF;
+        -- the previous change has ended (changes take turns: staff_read_scope_lock); kept when it
+        -- committed, so that one rolled back after it cannot hide it
+        SELECT m.last_value INTO v_previous FROM disrupt.staff_change_last m;
+        IF v_previous > 0 AND v_previous::text::xid8 <> pg_catalog.pg_current_xact_id()
+           AND pg_catalog.pg_xact_status(v_previous::text::xid8) = 'committed' THEN
+            PERFORM pg_catalog.setval('disrupt.staff_change_committed', v_previous);
+        END IF;
+        PERFORM pg_catalog.setval('disrupt.staff_change_last', pg_catalog.pg_current_xact_id()::text::bigint);
     END IF;
     RETURN CASE WHEN TG_OP = 'UPDATE' THEN NEW ELSE OLD END;
 END
@@ -499,11 +547,10 @@ BEGIN
     IF NOT disrupt.staff_read_scope_changes(OLD, CASE WHEN TG_OP = 'UPDATE' THEN NEW END) THEN
         RETURN NULL;
     END IF;
-    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('disrupt.read_scope'));  -- as step 1
     EXECUTE pg_catalog.format('ALTER FUNCTION disrupt.read_scope(boolean) COST %s',
                               (SELECT p.procost FROM pg_catalog.pg_proc p
                                 WHERE p.oid = 'disrupt.read_scope(boolean)'::pg_catalog.regprocedure));
-    PERFORM disrupt.staff_login_end_sessions(OLD.login);
+    PERFORM disrupt.staff_login_end_sessions(OLD.login, false);
     RETURN NULL;
 END
 $$;
@@ -722,7 +769,8 @@ SELECT disrupt.hand_to_owner();
 ALTER FUNCTION disrupt.staff_login_is_ours(text) OWNER TO disrupt_role_admin;
 ALTER FUNCTION disrupt.staff_login_enable(text, boolean, integer) OWNER TO disrupt_role_admin;
 ALTER FUNCTION disrupt.staff_login_disable(text) OWNER TO disrupt_role_admin;
-ALTER FUNCTION disrupt.staff_login_end_sessions(text) OWNER TO disrupt_role_admin;
+ALTER FUNCTION disrupt.staff_login_alter(text, text) OWNER TO disrupt_role_admin;
+ALTER FUNCTION disrupt.staff_login_end_sessions(text, boolean) OWNER TO disrupt_role_admin;
 
 -- ---------------------------------------------------------------------------
 -- Privileges
@@ -734,6 +782,7 @@ REVOKE ALL ON FUNCTION
     disrupt.session_read_scope(boolean), disrupt.session_consulted(),
     disrupt.staff_read_scope_lock(), disrupt.staff_read_scope_changes(disrupt.staff, disrupt.staff),
     disrupt.staff_read_scope_changing(), disrupt.staff_read_scope_changed(), disrupt.staff_no_truncate(),
+    disrupt.staff_change_lock_key(), disrupt.staff_login_lock_key(text),
     disrupt.require_consultation(), disrupt.audit_entries(bigint, text, timestamptz, timestamptz, text, integer),
     disrupt.import_mark(text), disrupt.import_file(), disrupt.import_writing()
 FROM PUBLIC;
@@ -748,11 +797,12 @@ GRANT EXECUTE ON FUNCTION
     TO disrupt_staff;
 REVOKE ALL ON FUNCTION
     disrupt.staff_login_is_ours(text), disrupt.staff_login_enable(text, boolean, integer), disrupt.staff_login_disable(text),
-    disrupt.staff_login_end_sessions(text)
+    disrupt.staff_login_alter(text, text), disrupt.staff_login_end_sessions(text, boolean)
 FROM PUBLIC;
+-- staff_login_alter is called only by the two login functions above it (its owner's)
 GRANT EXECUTE ON FUNCTION
     disrupt.staff_login_is_ours(text), disrupt.staff_login_enable(text, boolean, integer), disrupt.staff_login_disable(text),
-    disrupt.staff_login_end_sessions(text)
+    disrupt.staff_login_end_sessions(text, boolean)
     TO disrupt_owner;
 GRANT USAGE ON SCHEMA disrupt TO disrupt_role_admin;
 -- staff_add/staff_disable check is_admin() themselves

@@ -12,8 +12,9 @@ import Postgres
 /// which writes a WAL message and returns its position (the WAL a rolled-back write of hers made
 /// told whether it made an alert for another recipient, helper-79). They are made the monitoring role's
 /// (`pg_monitor`) and the superuser's only, `pg_stat_activity`, its functions and
-/// `pg_xact_status` also the schema owner's (the consultation gate reads its own session's start and whether the
-/// transaction that opened the consultation committed), `pg_stat_activity` and
+/// `pg_xact_status` and `pg_current_snapshot` also the schema owner's (the consultation gate reads its own session's start and whether the
+/// transaction that opened the consultation committed; `caller_identity` whether its snapshot sees the last change of
+/// what staff may read), `pg_stat_activity` and
 /// `pg_stat_get_activity` also `disrupt_role_admin`'s (it ends the sessions of a staff login
 /// whose agency, role or access changed, `staff_login_end_sessions`): otherwise every login reads a person count go
 /// from 3,000 to 3,001 the moment another agency records a restricted one, or who was writing
@@ -46,7 +47,7 @@ enum StatisticsLock {
                CASE WHEN p.proname ~ 'advisory' OR p.proname = 'pg_logical_emit_message' THEN 'disrupt_owner'
                     WHEN p.proname IN ('pg_cancel_backend', 'pg_terminate_backend') THEN 'pg_signal_backend'
                     WHEN p.proname = 'pg_stat_get_activity' THEN 'pg_monitor, disrupt_owner, disrupt_role_admin'
-                    WHEN p.proname = 'pg_xact_status' OR p.proname ~ '^pg_stat_get_backend_'
+                    WHEN p.proname IN ('pg_xact_status', 'pg_current_snapshot') OR p.proname ~ '^pg_stat_get_backend_'
                          THEN 'pg_monitor, disrupt_owner'
                     ELSE 'pg_monitor' END
           FROM pg_catalog.pg_proc p

@@ -191,17 +191,137 @@ struct StaffChangeSessionTests {
         let login = try f.addStaff("kolock", agency: "police")
         let su = try f.superuser()
         defer { su.close() }
+        let key: Int64 = try su.query("SELECT disrupt.staff_login_lock_key(\(login)) AS key")[0].decode("key")
         let conn = try plainLibpqConnection(f, as: login)
         defer { PQfinish(conn) }
-        try su.execute(PostgresQuery(unsafeSQL: "GRANT EXECUTE ON FUNCTION pg_advisory_lock_shared(integer, integer) TO \"\(login)\""))
-        let took = sqlState(ofLibpqResult: PQexec(conn, "SELECT pg_advisory_lock_shared(hashtext('disrupt.read_scope'), hashtext(session_user))"))
-        try su.execute(PostgresQuery(unsafeSQL: "REVOKE EXECUTE ON FUNCTION pg_advisory_lock_shared(integer, integer) FROM \"\(login)\""))
+        try su.execute(PostgresQuery(unsafeSQL: "GRANT EXECUTE ON FUNCTION pg_advisory_lock_shared(bigint) TO \"\(login)\""))
+        let took = sqlState(ofLibpqResult: PQexec(conn, "SELECT pg_advisory_lock_shared(\(key))"))
+        try su.execute(PostgresQuery(unsafeSQL: "REVOKE EXECUTE ON FUNCTION pg_advisory_lock_shared(bigint) FROM \"\(login)\""))
         #expect(took == "")
         let admin = try f.connect(as: f.admin)
         defer { admin.close() }
         // waiting for her lock, the move would fail after 10 seconds (lock_timeout)
         try admin.execute("SELECT disrupt.staff_add(\(login), 'Test Person', 'health', 'rep')")
         #expect(try f.sessionEnded(Int(PQbackendPID(conn))))
+    }
+
+    /// Her role is the whole cluster's: from a session in another database (any login may
+    /// connect to `postgres`) she altered it and kept that transaction open, and the disable
+    /// failed after 10 seconds, every time it was tried (helper-96, helper-97). Holding up her own
+    /// change ends her sessions in every database.
+    @Test func sheCannotHoldUpHerOwnDisableFromAnotherDatabase() throws {
+        let f = fixture
+        let login = try f.addStaff("kohome", agency: "police")
+        let elsewhere = PQconnectdb(TestCluster.url(database: "postgres", user: login))
+        defer { PQfinish(elsewhere) }
+        #expect(PQstatus(elsewhere) == CONNECTION_OK)
+        #expect(sqlState(ofLibpqResult: PQexec(elsewhere, "BEGIN")) == "")
+        #expect(sqlState(ofLibpqResult: PQexec(elsewhere, "ALTER ROLE \"\(login)\" PASSWORD NULL")) == "")
+        let admin = try f.connect(as: f.admin)
+        defer { admin.close() }
+        try admin.execute("SELECT disrupt.staff_disable(\(login), 'left the service')")
+        #expect(try f.sessionEnded(Int(PQbackendPID(elsewhere))))
+        #expect(try admin.query("SELECT active FROM disrupt.staff WHERE login = \(login)")[0].decode("active", as: Bool.self) == false)
+        #expect(throws: PostgresError.self) { try plainLibpqConnection(f, as: login) }
+    }
+
+    /// A snapshot taken while an administrator's change of her access was under way (the change
+    /// made to end her sessions at once with SET CONSTRAINTS ALL IMMEDIATE and kept open) showed
+    /// her old staff row after the change committed: a login moved to health read police's
+    /// restricted people, and a disabled one wrote a restricted person (helper-96, helper-97).
+    /// Once the change has committed, anything that asks who she is in that snapshot is refused.
+    @Test(arguments: ["move", "disable"])
+    func aSnapshotTakenDuringAChangeIsRefusedOnceItCommits(_ change: String) throws {
+        let f = fixture
+        let ref = try restrictedPerson("snap-\(change)")
+        let login = try f.addStaff("kosn\(change.prefix(2))", agency: "police")
+        let admin = try f.connect(as: f.admin)
+        defer { admin.close() }
+        try admin.execute("BEGIN")
+        try admin.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        try admin.execute(Self.changes.first { $0.name == change }!.sql(login))
+        let conn = try plainLibpqConnection(f, as: login)
+        defer { PQfinish(conn) }
+        #expect(sqlState(ofLibpqResult: PQexec(conn, "SELECT disrupt.consult('attack test', 'old snapshot')")) == "")
+        #expect(sqlState(ofLibpqResult: PQexec(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ")) == "")
+        #expect(sqlState(ofLibpqResult: PQexec(conn, "SELECT 1")) == "")  // the snapshot
+        try admin.execute("COMMIT")
+        #expect(sqlState(ofLibpqResult: PQexec(conn, "SELECT count(*) FROM disrupt.person WHERE person_ref = '\(ref)'")) == "40001")
+        #expect(sqlState(ofLibpqResult: PQexec(conn, "ROLLBACK")) == "")
+        #expect(sqlState(ofLibpqResult: PQexec(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ")) == "")
+        #expect(sqlState(ofLibpqResult: PQexec(conn, "SELECT 1")) == "")
+        // a new snapshot sees the change: moved, she is still active staff (health's); disabled, not
+        let active = PQexec(conn, "SELECT disrupt.is_active_staff()::text")
+        defer { PQclear(active) }
+        #expect(String(cString: PQgetvalue(active, 0, 0)) == (change == "move" ? "true" : "false"))
+    }
+
+    /// The same for a write: disabled while her snapshot was open, she wrote a restricted person
+    /// after the disable had committed (helper-96).
+    @Test func aSnapshotTakenDuringADisableWritesNothingOnceItCommits() throws {
+        let f = fixture
+        let login = try f.addStaff("koswr", agency: "police")
+        let admin = try f.connect(as: f.admin)
+        defer { admin.close() }
+        try admin.execute("BEGIN")
+        try admin.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        try admin.execute("SELECT disrupt.staff_disable(\(login), 'left the service')")
+        let conn = try plainLibpqConnection(f, as: login)
+        defer { PQfinish(conn) }
+        #expect(sqlState(ofLibpqResult: PQexec(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ")) == "")
+        #expect(sqlState(ofLibpqResult: PQexec(conn, "SELECT 1")) == "")
+        try admin.execute("COMMIT")
+        let ref = "P-\(f.token)-snapwrite"
+        let insert = "INSERT INTO disrupt.person (person_ref, given_name, family_name, agency, sensitivity) VALUES ('\(ref)', 'Late', 'Write', 'police', 'restricted')"
+        #expect(sqlState(ofLibpqResult: PQexec(conn, insert)) == "40001")
+        PQclear(PQexec(conn, "ROLLBACK"))
+        let su = try f.superuser()
+        defer { su.close() }
+        #expect(try su.query("SELECT 1 FROM disrupt.person WHERE person_ref = \(ref)").isEmpty)
+    }
+
+    /// A change that does not commit, or that leaves what she may read as it was (her
+    /// connection limit), ends no session: ending them is the committed change's, or a lock of
+    /// hers the change waits for (helper-97).
+    @Test func aChangeThatDoesNotCommitEndsNoSession() throws {
+        let f = fixture
+        let login = try f.addStaff("korb", agency: "police")
+        let conn = try plainLibpqConnection(f, as: login)
+        defer { PQfinish(conn) }
+        let admin = try f.connect(as: f.admin)
+        defer { admin.close() }
+        try admin.execute("BEGIN")
+        try admin.execute("SELECT disrupt.staff_disable(\(login), 'left the service')")
+        try admin.execute("ROLLBACK")
+        try admin.execute("SELECT disrupt.staff_add(\(login), 'Test Person', 'police', 'rep', 3)")
+        #expect(sqlState(ofLibpqResult: PQexec(conn, "SELECT 1")) == "")
+        #expect(PQstatus(conn) == CONNECTION_OK)
+    }
+
+    /// A staff row deleted by hand (the owner's act; staff are disabled, not removed) ends her
+    /// sessions as a disable does.
+    @Test func aDeletedStaffRowEndsHerSessions() throws {
+        let f = fixture
+        let login = try f.addStaff("kodel", agency: "police")
+        let conn = try plainLibpqConnection(f, as: login)
+        defer { PQfinish(conn) }
+        let su = try f.superuser()
+        defer { su.close() }
+        try su.execute("DELETE FROM disrupt.staff WHERE login = \(login)")
+        #expect(try f.sessionEnded(Int(PQbackendPID(conn))))
+    }
+
+    /// Each login's lock has a 64-bit key of its own: two logins whose 32-bit hashes agree (a
+    /// pair helper-96 found) blinded each other while either was being changed.
+    @Test func twoLoginsWhoseShortHashesAgreeHaveLocksOfTheirOwn() throws {
+        let su = try fixture.superuser()
+        defer { su.close() }
+        let row = try su.query("""
+            SELECT hashtext('u44753') = hashtext('u223244') AS short_alike,
+                   disrupt.staff_login_lock_key('u44753') = disrupt.staff_login_lock_key('u223244') AS keys_alike
+            """)[0]
+        #expect(try row.decode("short_alike", as: Bool.self))
+        #expect(try !row.decode("keys_alike", as: Bool.self))
     }
 
     /// Ending sessions is the trigger's alone: no login, an administrator's included, may call
@@ -211,7 +331,7 @@ struct StaffChangeSessionTests {
         for login in [f.police, f.admin] {
             let db = try f.connect(as: login)
             defer { db.close() }
-            #expect(sqlState { _ = try db.query("SELECT disrupt.staff_login_end_sessions(\(f.health)) AS n") } == "42501", "\(login)")
+            #expect(sqlState { _ = try db.query("SELECT disrupt.staff_login_end_sessions(\(f.health), true) AS n") } == "42501", "\(login)")
             #expect(sqlState { _ = try db.query("SELECT pg_terminate_backend(1) AS ended") } == "42501", "\(login)")
         }
     }
