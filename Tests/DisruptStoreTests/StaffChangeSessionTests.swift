@@ -47,6 +47,17 @@ struct StaffChangeSessionTests {
         return run
     }
 
+    /// An administrator's connection in which `change` is made and left open, its sessions ended
+    /// at once (SET CONSTRAINTS ALL IMMEDIATE): the window helper-92 and helper-96 used. The
+    /// caller commits it and closes it.
+    func changeLeftOpen(_ change: PostgresQuery) throws -> PostgresConnection {
+        let admin = try fixture.connect(as: fixture.admin)
+        try admin.execute("BEGIN")
+        try admin.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        try admin.execute(change)
+        return admin
+    }
+
     /// A change that alters what a police login may read, made as the CLI makes it: her role
     /// before it, the agency of the restricted person she reads, and whether she sees him before
     /// and after it (nil: she can no longer log in).
@@ -144,11 +155,8 @@ struct StaffChangeSessionTests {
     @Test func aSessionOpenedWhileHerAccessIsChangingPlansNothing() throws {
         let f = fixture
         let login = try f.addStaff("kopend", agency: "police")
-        let admin = try f.connect(as: f.admin)
+        let admin = try changeLeftOpen("SELECT disrupt.staff_add(\(login), 'Test Person', 'health', 'rep')")
         defer { admin.close() }
-        try admin.execute("BEGIN")
-        try admin.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        try admin.execute("SELECT disrupt.staff_add(\(login), 'Test Person', 'health', 'rep')")
         let conn = try plainLibpqConnection(f, as: login)
         defer { PQfinish(conn) }
         #expect(sqlState(ofLibpqResult: PQexec(conn, "SELECT disrupt.consult('attack test', 'kept plan')")) == "")
@@ -235,11 +243,8 @@ struct StaffChangeSessionTests {
         let f = fixture
         let ref = try restrictedPerson("snap-\(change)")
         let login = try f.addStaff("kosn\(change.prefix(2))", agency: "police")
-        let admin = try f.connect(as: f.admin)
+        let admin = try changeLeftOpen(Self.changes.first { $0.name == change }!.sql(login))
         defer { admin.close() }
-        try admin.execute("BEGIN")
-        try admin.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        try admin.execute(Self.changes.first { $0.name == change }!.sql(login))
         let conn = try plainLibpqConnection(f, as: login)
         defer { PQfinish(conn) }
         #expect(sqlState(ofLibpqResult: PQexec(conn, "SELECT disrupt.consult('attack test', 'old snapshot')")) == "")
@@ -261,11 +266,8 @@ struct StaffChangeSessionTests {
     @Test func aSnapshotTakenDuringADisableWritesNothingOnceItCommits() throws {
         let f = fixture
         let login = try f.addStaff("koswr", agency: "police")
-        let admin = try f.connect(as: f.admin)
+        let admin = try changeLeftOpen("SELECT disrupt.staff_disable(\(login), 'left the service')")
         defer { admin.close() }
-        try admin.execute("BEGIN")
-        try admin.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        try admin.execute("SELECT disrupt.staff_disable(\(login), 'left the service')")
         let conn = try plainLibpqConnection(f, as: login)
         defer { PQfinish(conn) }
         #expect(sqlState(ofLibpqResult: PQexec(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ")) == "")
