@@ -150,6 +150,27 @@ struct SummaryCommandTests {
         }
     }
 
+    /// The configuration is read while the consultation's record is written, and the record is
+    /// committed only once the configuration is whole: a broken configuration file reads nothing
+    /// and leaves no consultation in the audit log, whether he is asked for by reference or by
+    /// name.
+    @Test func aBrokenConfigurationReadsAndLogsNothing() throws {
+        let db = try TestCluster.superuserConnection(database: location.testDatabaseName)
+        let config = FileManager.default.temporaryDirectory.appendingPathComponent("summary-config-\(token)")
+        try FileManager.default.createDirectory(at: config, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: config) }
+        try Data("{ \"triggers\": [ { \"code\": ".utf8).write(to: config.appendingPathComponent("triggers.json"))
+        for subject in ["P-SUM-1", "Deano Walsh"] {
+            let purpose = "broken configuration \(subject) \(token)"
+            let result = try DisruptBinary.run(["summary", subject, "--purpose", purpose, "--as-of", Self.asOf, "--format", "json"],
+                                               databaseURL: location.testURL, environment: ["DISRUPT_CONFIG_DIR": config.path])
+            #expect(result.status != 0)
+            #expect(result.stdout.isEmpty)
+            #expect(result.stderr.contains("triggers.json"), "\(result.stderr)")
+            #expect(try db.query("SELECT 1 FROM disrupt.audit_log WHERE purpose = \(purpose)").isEmpty, "\(subject)")
+        }
+    }
+
     @Test func aPurposeIsRequired() throws {
         let missing = try summary([])
         #expect(missing.status == 2)

@@ -14,6 +14,34 @@ struct SecurityAuditTests {
         fixture = try SecurityFixture.shared.get()
     }
 
+    /// A consultation opens the gate for its own session only, and each consult clears away the
+    /// records of sessions that have gone; a live session's stays, its gate open.
+    @Test func aConsultClearsTheConsultationsOfSessionsThatHaveGone() throws {
+        let f = fixture
+        let su = try f.superuser()
+        defer { su.close() }
+        let live = try f.connect(as: f.police)
+        defer { live.close() }
+        try live.execute("SELECT disrupt.consult('audit test', 'live session')")
+        let livePid: Int = try live.query("SELECT pg_backend_pid() AS pid")[0].decode("pid")
+        // a session that has gone: a pid no backend has, and the live one's pid with another start
+        try su.execute("""
+            INSERT INTO disrupt.consultation (backend_pid, backend_start, xact, audit_id)
+            SELECT p, s, pg_current_xact_id(), (SELECT max(id) FROM disrupt.audit_log)
+              FROM (VALUES (2147483000, now() - interval '1 day'), (\(livePid), now() - interval '1 day')) AS gone(p, s)
+            """)
+        let other = try f.connect(as: f.health)
+        defer { other.close() }
+        try other.execute("SELECT disrupt.consult('audit test', 'clearing')")
+        let left = try su.query("""
+            SELECT backend_pid, backend_start < now() - interval '1 hour' AS old FROM disrupt.consultation
+             WHERE backend_pid IN (2147483000, \(livePid)) ORDER BY old
+            """).map { try ($0.decode("backend_pid", as: Int.self), $0.decode("old", as: Bool.self)) }
+        #expect(left.count == 1)
+        #expect(left.first?.0 == livePid && left.first?.1 == false)
+        #expect(try live.query("SELECT disrupt.consulting() AS c")[0].decode("c", as: Bool.self))
+    }
+
     /// Staff change a record by importing it again (they may not UPDATE by hand); the import's
     /// merge is logged with the changed columns only.
     @Test func aChangedRecordIsLoggedWithTheChangedColumnsOnly() throws {
