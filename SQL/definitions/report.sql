@@ -180,16 +180,16 @@ BEGIN
     cohort AS (
         SELECT 'cohort'::text AS grp, t.person_id, t.index_day FROM taken t
         JOIN disrupt.person pe ON pe.id = t.person_id AND pe.merged_into IS NULL
-                               AND (pe.sensitivity = 'shared' OR disrupt.is_admin())
+                               AND (pe.sensitivity = 'shared' OR (SELECT disrupt.is_admin()))
         WHERE t.index_day <= report_outcome_incidents.as_of
           AND (report_outcome_incidents.area IS NULL OR t.person_id IN (SELECT person_id FROM in_area))
     ),
     candidate AS (
         SELECT DISTINCT 'candidate'::text AS grp, i.person_id, report_outcome_incidents.from_on AS index_day
         FROM disrupt.incident i JOIN disrupt.person pe ON pe.id = i.person_id AND pe.merged_into IS NULL
-                                                          AND (pe.sensitivity = 'shared' OR disrupt.is_admin())
+                                                          AND (pe.sensitivity = 'shared' OR (SELECT disrupt.is_admin()))
         WHERE i.occurred_on >= (report_outcome_incidents.from_on - interval '6 months')::date
-          AND (i.sensitivity = 'shared' OR disrupt.is_admin())
+          AND (i.sensitivity = 'shared' OR (SELECT disrupt.is_admin()))
           AND i.occurred_on < report_outcome_incidents.from_on
           AND NOT EXISTS (SELECT 1 FROM disrupt.matac_cohort mc WHERE mc.person_id = i.person_id AND mc.entered_on <= report_outcome_incidents.to_on)
           AND NOT EXISTS (SELECT 1 FROM disrupt.plan p WHERE p.person_id = i.person_id AND p.opened_at < disrupt.day_start(report_outcome_incidents.to_on + 1))
@@ -204,7 +204,7 @@ BEGIN
            i.offence, i.gravity, i.separate_event
     FROM subjects s
     LEFT JOIN disrupt.incident i ON i.person_id = s.person_id
-        AND (i.sensitivity = 'shared' OR disrupt.is_admin())
+        AND (i.sensitivity = 'shared' OR (SELECT disrupt.is_admin()))
         AND i.occurred_on >= (s.index_day - interval '6 months')::date
         AND i.occurred_on < LEAST((s.index_day + interval '6 months')::date, report_outcome_incidents.as_of + 1)
     ORDER BY s.number;

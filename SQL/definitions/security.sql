@@ -31,17 +31,35 @@ $$;
 -- the callers' own words, never a caller's text). A staff login may alter her own role (her
 -- password), in any database of the cluster, and keep that transaction open: the ALTER ROLE then
 -- waited for as long as she liked, holding up every other staff change, and failed when she
--- committed (helper-92, helper-96). It waits a second; then her sessions in every database are
--- ended (her transaction with them: she is holding up her own change) and it waits 10 seconds at
--- most. A change that waits for nobody ends no session (helper-97).
+-- committed (helper-92, helper-96). It waits a second; then every session of hers that has a
+-- transaction open, in any database, is told to end (her transaction goes with it), and the
+-- ALTER ROLE queues on her role at once, ahead of any session she opens again (waiting for them
+-- to go first let a script that reconnected and altered her role again win every time,
+-- helper-99), for 10 seconds at most. When no session of hers has one, someone else holds her
+-- role: nothing of hers is ended, and the change fails at once (55P03). A change that waits for
+-- nobody ends no session here (helper-97).
 CREATE FUNCTION disrupt.staff_login_alter(login text, change text) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET lock_timeout = '1s'
 AS $$
+DECLARE
+    v_pid       integer;
+    v_signalled integer := 0;
 BEGIN
     BEGIN
         EXECUTE format('ALTER ROLE %I %s', login, change);
     EXCEPTION WHEN lock_not_available THEN
-        PERFORM disrupt.staff_login_end_sessions(login, true);
+        PERFORM pg_catalog.pg_stat_clear_snapshot();
+        FOR v_pid IN SELECT a.pid FROM pg_catalog.pg_stat_activity a
+                      WHERE a.usename = login AND a.backend_xid IS NOT NULL AND a.pid <> pg_catalog.pg_backend_pid()
+        LOOP
+            IF pg_catalog.pg_terminate_backend(v_pid) THEN
+                v_signalled := v_signalled + 1;
+            END IF;
+        END LOOP;
+        IF v_signalled = 0 THEN
+            RAISE EXCEPTION 'the role % is being changed by another transaction; nothing was changed', login
+                USING ERRCODE = '55P03', HINT = 'Try again in a moment.';
+        END IF;
         PERFORM pg_catalog.set_config('lock_timeout', '10s', true);
         EXECUTE format('ALTER ROLE %I %s', login, change);
     END;
@@ -49,7 +67,7 @@ END
 $$;
 
 CREATE FUNCTION disrupt.staff_login_enable(login text, make_admin boolean, connection_limit integer) RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET lock_timeout = '10s'
 AS $$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = login) THEN
@@ -91,7 +109,7 @@ END
 $$;
 
 CREATE FUNCTION disrupt.staff_login_disable(login text) RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET lock_timeout = '10s'
 AS $$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = login) THEN
@@ -108,14 +126,13 @@ BEGIN
 END
 $$;
 
--- staff_login_end_sessions(login, every_database): ends every open session of a staff login in
--- this database (or, asked, in every database of the cluster: staff_login_alter) but the
--- caller's own, and waits until each has gone (the change would otherwise commit while one of
--- them ran a last statement; one still there after 5 seconds fails the change).
--- pg_terminate_backend: disrupt_role_admin is a member of pg_signal_backend (migration 0024)
--- and reads pg_stat_activity (StatisticsLock). A role disrupt did not create for staff is never
--- signalled. Returns how many sessions were ended.
-CREATE FUNCTION disrupt.staff_login_end_sessions(login text, every_database boolean) RETURNS integer
+-- staff_login_end_sessions(login): ends every open session of a staff login in this database
+-- but the caller's own (her staff row is this database's), and waits until each has gone (the
+-- change would otherwise commit while one of them ran a last statement; one still there after 5
+-- seconds fails the change). pg_terminate_backend: disrupt_role_admin is a member of
+-- pg_signal_backend (migration 0024) and reads pg_stat_activity (StatisticsLock). A role disrupt
+-- did not create for staff is never signalled. Returns how many sessions were ended.
+CREATE FUNCTION disrupt.staff_login_end_sessions(login text) RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -130,7 +147,7 @@ BEGIN
     -- session opened since would be missed (helper-93)
     PERFORM pg_catalog.pg_stat_clear_snapshot();
     FOR v_pid IN SELECT a.pid FROM pg_catalog.pg_stat_activity a
-                  WHERE a.usename = login AND (every_database OR a.datname = pg_catalog.current_database())
+                  WHERE a.usename = login AND a.datname = pg_catalog.current_database()
                     AND a.pid <> pg_catalog.pg_backend_pid()
     LOOP
         IF pg_catalog.pg_terminate_backend(v_pid, 5000) THEN
@@ -515,7 +532,7 @@ $$;
 -- If a session of hers holds the lock (session_read_scope gives it back at once, but a statement
 -- cancelled in between could keep it for the session's life), ending her sessions frees it: the
 -- wait is 10 seconds at most. The change then marks itself (migration 0025): a transaction
--- whose snapshot does not see it once it has committed is refused (staff_change_unseen).
+-- whose snapshot does not see it once it has committed is refused (caller_identity).
 CREATE FUNCTION disrupt.staff_read_scope_changing() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp SET lock_timeout = '10s'
 AS $$
@@ -524,14 +541,17 @@ DECLARE
 BEGIN
     IF disrupt.staff_read_scope_changes(OLD, CASE WHEN TG_OP = 'UPDATE' THEN NEW END) THEN
         IF NOT pg_catalog.pg_try_advisory_xact_lock(disrupt.staff_login_lock_key(OLD.login)) THEN
-            PERFORM disrupt.staff_login_end_sessions(OLD.login, false);
+            PERFORM disrupt.staff_login_end_sessions(OLD.login);
             PERFORM pg_catalog.pg_advisory_xact_lock(disrupt.staff_login_lock_key(OLD.login));
         END IF;
         -- the previous change has ended (changes take turns: staff_read_scope_lock); kept when it
-        -- committed, so that one rolled back after it cannot hide it
+        -- committed, so that one rolled back after it cannot hide it. Marks from another
+        -- cluster's history (a dump restored here) are ahead of this one's: both are cleared
         SELECT m.last_value INTO v_previous FROM disrupt.staff_change_last m;
-        IF v_previous > 0 AND v_previous::text::xid8 <> pg_catalog.pg_current_xact_id()
-           AND pg_catalog.pg_xact_status(v_previous::text::xid8) = 'committed' THEN
+        IF v_previous::text::xid8 >= pg_catalog.pg_current_xact_id()
+           OR (SELECT m.last_value FROM disrupt.staff_change_committed m)::text::xid8 >= pg_catalog.pg_current_xact_id() THEN
+            PERFORM pg_catalog.setval('disrupt.staff_change_committed', 0);
+        ELSIF v_previous > 0 AND pg_catalog.pg_xact_status(v_previous::text::xid8) = 'committed' THEN
             PERFORM pg_catalog.setval('disrupt.staff_change_committed', v_previous);
         END IF;
         PERFORM pg_catalog.setval('disrupt.staff_change_last', pg_catalog.pg_current_xact_id()::text::bigint);
@@ -552,7 +572,7 @@ BEGIN
     EXECUTE pg_catalog.format('ALTER FUNCTION disrupt.read_scope(boolean) COST %s',
                               (SELECT p.procost FROM pg_catalog.pg_proc p
                                 WHERE p.oid = 'disrupt.read_scope(boolean)'::pg_catalog.regprocedure));
-    PERFORM disrupt.staff_login_end_sessions(OLD.login, false);
+    PERFORM disrupt.staff_login_end_sessions(OLD.login);
     RETURN NULL;
 END
 $$;
@@ -772,7 +792,7 @@ ALTER FUNCTION disrupt.staff_login_is_ours(text) OWNER TO disrupt_role_admin;
 ALTER FUNCTION disrupt.staff_login_enable(text, boolean, integer) OWNER TO disrupt_role_admin;
 ALTER FUNCTION disrupt.staff_login_disable(text) OWNER TO disrupt_role_admin;
 ALTER FUNCTION disrupt.staff_login_alter(text, text) OWNER TO disrupt_role_admin;
-ALTER FUNCTION disrupt.staff_login_end_sessions(text, boolean) OWNER TO disrupt_role_admin;
+ALTER FUNCTION disrupt.staff_login_end_sessions(text) OWNER TO disrupt_role_admin;
 
 -- ---------------------------------------------------------------------------
 -- Privileges
@@ -799,12 +819,12 @@ GRANT EXECUTE ON FUNCTION
     TO disrupt_staff;
 REVOKE ALL ON FUNCTION
     disrupt.staff_login_is_ours(text), disrupt.staff_login_enable(text, boolean, integer), disrupt.staff_login_disable(text),
-    disrupt.staff_login_alter(text, text), disrupt.staff_login_end_sessions(text, boolean)
+    disrupt.staff_login_alter(text, text), disrupt.staff_login_end_sessions(text)
 FROM PUBLIC;
 -- staff_login_alter is called only by the two login functions above it (its owner's)
 GRANT EXECUTE ON FUNCTION
     disrupt.staff_login_is_ours(text), disrupt.staff_login_enable(text, boolean, integer), disrupt.staff_login_disable(text),
-    disrupt.staff_login_end_sessions(text, boolean)
+    disrupt.staff_login_end_sessions(text)
     TO disrupt_owner;
 GRANT USAGE ON SCHEMA disrupt TO disrupt_role_admin;
 -- staff_add/staff_disable check is_admin() themselves

@@ -9,7 +9,7 @@
 -- (staff_read_scope_changing, definitions/security.sql) sets staff_change_last to its own
 -- transaction id, having first copied the previous one to staff_change_committed if that one
 -- committed (changes take turns, so the previous one has ended); caller_identity refuses a
--- snapshot that does not see a committed mark (staff_change_unseen).
+-- snapshot that does not see a committed mark (caller_identity, definitions/foundation.sql).
 CREATE SEQUENCE disrupt.staff_change_last AS bigint MINVALUE 0 START 0 NO CYCLE;
 CREATE SEQUENCE disrupt.staff_change_committed AS bigint MINVALUE 0 START 0 NO CYCLE;
 REVOKE ALL ON SEQUENCE disrupt.staff_change_last, disrupt.staff_change_committed FROM PUBLIC;
