@@ -254,6 +254,9 @@ public struct EmbeddedCluster: Sendable {
                 // Created by a concurrent first run: fine.
             }
         }
+        // PostgreSQL's views of other sessions are locked in disrupt's databases only
+        // (StatisticsLock): no login but the superuser may connect to the maintenance ones
+        try connection.execute("REVOKE CONNECT ON DATABASE postgres, template1 FROM PUBLIC")
     }
 
     /// Runs `initdb` or `pg_ctl`, as the `postgres` user when we are root. The log file

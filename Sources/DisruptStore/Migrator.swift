@@ -40,6 +40,9 @@ public struct Migrator: Sendable {
         /// Whether PostgreSQL's row-counting statistics are the monitoring role's only
         /// (`StatisticsLock`: a superuser's run locks them); nil on a dry run.
         public var statisticsLocked: Bool?
+        /// The cluster's other databases that every login may connect to, where the statistics
+        /// are not locked (`StatisticsLock.openDatabases`); nil on a dry run.
+        public var openDatabases: [String]?
     }
 
     /// Applies pending migrations and changed definitions (or, with `dryRun`, only lists them).
@@ -69,6 +72,7 @@ public struct Migrator: Sendable {
             report.pending = []
         }
         report.statisticsLocked = try StatisticsLock.apply(connection)  // every run: see StatisticsLock
+        report.openDatabases = try StatisticsLock.openDatabases(connection)
         return report
     }
 

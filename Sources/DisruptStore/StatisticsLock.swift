@@ -109,4 +109,18 @@ enum StatisticsLock {
                 """)).first?.decode("locked", as: Bool.self) ?? false
         }
     }
+
+    /// The cluster's other databases that every login may connect to. The lock is made in this
+    /// database only (privileges on `pg_catalog` are each database's): connected to one of
+    /// those, a staff login reads `pg_locks`, `pg_stat_activity` and `pg_xact_status` there,
+    /// and with them who is changing whose access, and whether it committed (helper-98). Their
+    /// names only; any role may ask.
+    static func openDatabases(_ connection: PostgresConnection) throws -> [String] {
+        try connection.query("""
+            SELECT d.datname FROM pg_catalog.pg_database d
+             WHERE d.datallowconn AND d.datname <> pg_catalog.current_database()
+               AND pg_catalog.has_database_privilege('public', d.oid, 'CONNECT')
+             ORDER BY d.datname
+            """).map { try $0.decode("datname", as: String.self) }
+    }
 }

@@ -54,6 +54,25 @@ struct StatisticsLockTests {
         #expect(!bySuperuser.definitionsApplied && bySuperuser.statisticsLocked == true, "nothing else to do, yet locked")
         #expect(try !staffMayCount())
         let again = try DisruptBinary.run(["db", "migrate"], databaseURL: location.testURL + "&user=\(owner)")
-        #expect(again.status == 0 && !again.stderr.contains("warning"), "\(again.stderr)")
+        #expect(again.status == 0 && !again.stderr.contains("warning: PostgreSQL's statistics"), "\(again.stderr)")
+    }
+
+    /// The lock is each database's: connected to another database of the cluster, staff read
+    /// pg_locks and pg_stat_activity there (helper-98). `migrate` names the other databases every
+    /// login may connect to; the embedded cluster's maintenance databases are not among them.
+    @Test func aMigrateNamesTheOtherDatabasesEveryLoginMayConnectTo() throws {
+        let location = try TestCluster.freshDatabase("opendb")
+        let open = "open_\(String(UUID().uuidString.lowercased().filter(\.isLetter).prefix(8)))"
+        let su = try TestCluster.superuserConnection(database: "postgres")
+        defer { su.close() }
+        try su.execute("CREATE DATABASE \(identifier: open)")
+        defer { _ = try? su.execute("DROP DATABASE \(identifier: open)") }
+        let result = try DisruptBinary.run(["db", "migrate", "--format", "json"], databaseURL: location.testURL)
+        #expect(result.status == 0, "\(result.stderr)")
+        let names = try (JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])?["open_databases"] as? [String]
+        #expect(names?.contains(open) == true)
+        #expect(names?.contains("postgres") == false && names?.contains("template1") == false)
+        #expect(names?.contains(location.testDatabaseName) == false)
+        #expect(result.stderr.contains("warning: every login may connect to this cluster's other databases"))
     }
 }

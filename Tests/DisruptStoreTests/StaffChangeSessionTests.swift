@@ -20,6 +20,17 @@ struct StaffChangeSessionTests {
         fixture = try SecurityFixture.shared.get()
     }
 
+    /// Another database of the cluster that every login may connect to, as a shared cluster's
+    /// databases are unless their owner says otherwise (the embedded cluster's maintenance
+    /// databases are not: `EmbeddedCluster`). Empty: her role is what is held there.
+    static let otherDatabase = Result { () throws -> String in
+        let name = "other_\(UUID().uuidString.prefix(8).lowercased())"
+        let su = try TestCluster.superuserConnection(database: "postgres")
+        defer { su.close() }
+        try su.execute("CREATE DATABASE \(identifier: name)")
+        return name
+    }
+
     /// A person only `agency` (and administrators) may see: restricted, that agency's; returns
     /// its reference.
     func restrictedPerson(_ label: String, of agency: String = "police") throws -> String {
@@ -220,7 +231,7 @@ struct StaffChangeSessionTests {
     @Test func sheCannotHoldUpHerOwnDisableFromAnotherDatabase() throws {
         let f = fixture
         let login = try f.addStaff("kohome", agency: "police")
-        let elsewhere = PQconnectdb(TestCluster.url(database: "postgres", user: login))
+        let elsewhere = PQconnectdb(TestCluster.url(database: try Self.otherDatabase.get(), user: login))
         defer { PQfinish(elsewhere) }
         #expect(PQstatus(elsewhere) == CONNECTION_OK)
         #expect(sqlState(ofLibpqResult: PQexec(elsewhere, "BEGIN")) == "")
@@ -240,7 +251,7 @@ struct StaffChangeSessionTests {
         let f = fixture
         let login = try f.addStaff("koloop", agency: "police")
         let stop = Outcome()
-        let url = TestCluster.url(database: "postgres", user: login)
+        let url = TestCluster.url(database: try Self.otherDatabase.get(), user: login)
         let loops = (0..<4).map { _ in DispatchSemaphore(value: 0) }
         for done in loops {
             Thread.detachNewThread {
@@ -272,6 +283,30 @@ struct StaffChangeSessionTests {
         try admin.execute("SELECT disrupt.staff_disable(\(login), 'left the service')")
         #expect(try admin.query("SELECT active FROM disrupt.staff WHERE login = \(login)")[0].decode("active", as: Bool.self) == false)
         #expect(throws: PostgresError.self) { try plainLibpqConnection(f, as: login) }
+    }
+
+    /// A session that takes long to go (clearing away a thousand temporary tables, with local
+    /// buffers set high) made the change fail after 5 seconds, every time it was tried
+    /// (helper-98). Told to end, it runs nothing more; the change commits.
+    @Test func aSessionSlowToGoDoesNotStopAChangeOfHerAccess() throws {
+        let f = fixture
+        let login = try f.addStaff("koslow", agency: "police")
+        let conn = try plainLibpqConnection(f, as: login)
+        defer { PQfinish(conn) }
+        #expect(sqlState(ofLibpqResult: PQexec(conn, "SET temp_buffers = 5000000")) == "")
+        for i in 1...1000 {
+            PQclear(PQexec(conn, "CREATE TEMP TABLE slow_\(i) (x int)"))
+        }
+        #expect(sqlState(ofLibpqResult: PQexec(conn, "INSERT INTO slow_1 VALUES (1)")) == "")
+        let admin = try f.connect(as: f.admin)
+        defer { admin.close() }
+        let started = Date()
+        try admin.execute("SELECT disrupt.staff_disable(\(login), 'left the service')")
+        #expect(Date().timeIntervalSince(started) < 8)
+        #expect(try admin.query("SELECT active FROM disrupt.staff WHERE login = \(login)")[0].decode("active", as: Bool.self) == false)
+        let after = PQexec(conn, "SELECT 1")
+        defer { PQclear(after) }
+        #expect(PQresultStatus(after) != PGRES_TUPLES_OK, "told to end, her session ran a statement")
     }
 
     /// When someone else holds her role (a superuser's open ALTER ROLE in another database), the
@@ -378,7 +413,7 @@ struct StaffChangeSessionTests {
         let login = try f.addStaff("korb", agency: "police")
         let conn = try plainLibpqConnection(f, as: login)
         defer { PQfinish(conn) }
-        let elsewhere = PQconnectdb(TestCluster.url(database: "postgres", user: login))
+        let elsewhere = PQconnectdb(TestCluster.url(database: try Self.otherDatabase.get(), user: login))
         defer { PQfinish(elsewhere) }
         let admin = try f.connect(as: f.admin)
         defer { admin.close() }

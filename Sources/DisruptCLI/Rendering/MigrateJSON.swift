@@ -4,7 +4,9 @@ import DisruptStore
 /// applied (`applied`, `definitions_applied`; with `--dry-run` what it would apply: `pending`,
 /// `definitions_pending`), how many migrations the database already had (`already_applied`, a
 /// number), and which definition files were new, changed or removed (`definitions_changed`,
-/// objects with `name` and `state`).
+/// objects with `name` and `state`), whether PostgreSQL's statistics are locked in this database
+/// (`statistics_locked`) and the cluster's other databases every login may connect to, where
+/// they are not (`open_databases`; both null on a dry run).
 struct MigrateJSON: Encodable {
     var dryRun: Bool
     var migrations: [String]
@@ -12,6 +14,7 @@ struct MigrateJSON: Encodable {
     var definitions: [String]
     var definitionsChanged: [DefinitionStatus]
     var statisticsLocked: Bool?
+    var openDatabases: [String]?
 
     init(_ report: Migrator.Report, dryRun: Bool, definitionNames: [String]) {
         self.dryRun = dryRun
@@ -20,6 +23,7 @@ struct MigrateJSON: Encodable {
         definitions = report.definitionsApplied ? definitionNames : []
         definitionsChanged = report.definitionChanges
         statisticsLocked = report.statisticsLocked
+        openDatabases = report.openDatabases
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -28,6 +32,7 @@ struct MigrateJSON: Encodable {
         case definitionsApplied = "definitions_applied", definitionsPending = "definitions_pending"
         case definitionsChanged = "definitions_changed"
         case statisticsLocked = "statistics_locked"
+        case openDatabases = "open_databases"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -37,5 +42,6 @@ struct MigrateJSON: Encodable {
         try container.encode(definitions, forKey: dryRun ? .definitionsPending : .definitionsApplied)
         try container.encode(definitionsChanged, forKey: .definitionsChanged)
         try container.encode(statisticsLocked, forKey: .statisticsLocked)
+        try container.encode(openDatabases, forKey: .openDatabases)
     }
 }
