@@ -31,13 +31,14 @@ $$;
 -- the callers' own words, never a caller's text). A staff login may alter her own role (her
 -- password), in any database of the cluster, and keep that transaction open: the ALTER ROLE then
 -- waited for as long as she liked, holding up every other staff change, and failed when she
--- committed (helper-92, helper-96). It waits a second; then every session of hers that has a
--- transaction open, in any database, is told to end (her transaction goes with it), and the
--- ALTER ROLE queues on her role at once, ahead of any session she opens again (waiting for them
--- to go first let a script that reconnected and altered her role again win every time,
--- helper-99), for 10 seconds at most. When no session of hers has one, someone else holds her
--- role: nothing of hers is ended, and the change fails at once (55P03). A change that waits for
--- nobody ends no session here (helper-97).
+-- committed (helper-92, helper-96). It waits a second; then every session of hers, in any
+-- database, that is altering a role (it holds pg_authid's row-exclusive lock) is told to end (her
+-- transaction goes with it), and the ALTER ROLE queues on her role at once, ahead of any session
+-- she opens again (waiting for them to go first let a script that reconnected and altered her
+-- role again win every time, helper-99), for 10 seconds at most. When no session of hers is,
+-- someone else holds her role: nothing of hers is ended (her other work included, helper-101),
+-- and the change fails at once (55P03). A change that waits for nobody ends no session here
+-- (helper-97).
 CREATE FUNCTION disrupt.staff_login_alter(login text, change text) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET lock_timeout = '1s'
 AS $$
@@ -49,8 +50,10 @@ BEGIN
         EXECUTE format('ALTER ROLE %I %s', login, change);
     EXCEPTION WHEN lock_not_available THEN
         PERFORM pg_catalog.pg_stat_clear_snapshot();
-        FOR v_pid IN SELECT a.pid FROM pg_catalog.pg_stat_activity a
-                      WHERE a.usename = login AND a.backend_xid IS NOT NULL AND a.pid <> pg_catalog.pg_backend_pid()
+        FOR v_pid IN SELECT DISTINCT a.pid FROM pg_catalog.pg_stat_activity a
+                       JOIN pg_catalog.pg_locks l ON l.pid = a.pid AND l.granted AND l.mode = 'RowExclusiveLock'
+                                                 AND l.locktype = 'relation' AND l.relation = 'pg_catalog.pg_authid'::pg_catalog.regclass
+                      WHERE a.usename = login AND a.pid <> pg_catalog.pg_backend_pid()
         LOOP
             IF pg_catalog.pg_terminate_backend(v_pid) THEN
                 v_signalled := v_signalled + 1;
@@ -545,12 +548,16 @@ BEGIN
             PERFORM disrupt.staff_login_end_sessions(OLD.login);
             PERFORM pg_catalog.pg_advisory_xact_lock(disrupt.staff_login_lock_key(OLD.login));
         END IF;
-        -- the previous change has ended (changes take turns: staff_read_scope_lock); kept when it
-        -- committed, so that one rolled back after it cannot hide it. Marks from another
-        -- cluster's history (a dump restored here) are ahead of this one's: both are cleared
+        -- the previous change has ended (changes take turns: staff_read_scope_lock), unless it is
+        -- this one (a second row changed in the same transaction: nothing to keep; clearing then
+        -- lost an earlier committed change, helper-101); kept when it committed, so that one rolled
+        -- back after it cannot hide it. Marks from another cluster's history (a dump restored
+        -- here) are ahead of this one's: both are cleared
         SELECT m.last_value INTO v_previous FROM disrupt.staff_change_last m;
-        IF v_previous::text::xid8 >= pg_catalog.pg_current_xact_id()
-           OR (SELECT m.last_value FROM disrupt.staff_change_committed m)::text::xid8 >= pg_catalog.pg_current_xact_id() THEN
+        IF v_previous::text::xid8 = pg_catalog.pg_current_xact_id() THEN
+            NULL;
+        ELSIF v_previous::text::xid8 > pg_catalog.pg_current_xact_id()
+              OR (SELECT m.last_value FROM disrupt.staff_change_committed m)::text::xid8 > pg_catalog.pg_current_xact_id() THEN
             PERFORM pg_catalog.setval('disrupt.staff_change_committed', 0);
         ELSIF v_previous > 0 AND pg_catalog.pg_xact_status(v_previous::text::xid8) = 'committed' THEN
             PERFORM pg_catalog.setval('disrupt.staff_change_committed', v_previous);

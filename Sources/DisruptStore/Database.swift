@@ -50,6 +50,9 @@ public struct Database: Sendable {
     /// in words that say how to recreate this one.
     @discardableResult
     public func migrate(_ connection: PostgresConnection, dryRun: Bool = false) throws -> Migrator.Report {
+        if case .embedded = location, !dryRun {
+            try EmbeddedCluster.closeMaintenanceDatabases(connection)
+        }
         do {
             return try Migrator().migrate(connection, dryRun: dryRun)
         } catch let error as LegacyDatabase {

@@ -243,6 +243,23 @@ public struct EmbeddedCluster: Sendable {
         }
     }
 
+    /// PostgreSQL's views of other sessions and locks are locked in disrupt's databases only
+    /// (`StatisticsLock`): no login but the superuser may connect to the embedded cluster's
+    /// maintenance databases, where they are open (helper-98). Run when the cluster starts and
+    /// whenever its database is migrated (an install upgraded while its cluster kept running);
+    /// changes nothing when they are closed already, or when the connection is no superuser's.
+    static func closeMaintenanceDatabases(_ connection: PostgresConnection) throws {
+        let open = try connection.query("""
+            SELECT b.datname FROM pg_catalog.pg_database b
+             WHERE b.datname IN ('postgres', 'template1')
+               AND pg_catalog.has_database_privilege('public', b.oid, 'CONNECT')
+               AND (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = current_user)
+            """).map { try $0.decode("datname", as: String.self) }
+        for name in open {
+            try connection.execute("REVOKE CONNECT ON DATABASE \(identifier: name) FROM PUBLIC")
+        }
+    }
+
     private func createDatabaseIfNeeded() throws {
         let connection = try superuserConnection()
         defer { connection.close() }
@@ -254,9 +271,7 @@ public struct EmbeddedCluster: Sendable {
                 // Created by a concurrent first run: fine.
             }
         }
-        // PostgreSQL's views of other sessions are locked in disrupt's databases only
-        // (StatisticsLock): no login but the superuser may connect to the maintenance ones
-        try connection.execute("REVOKE CONNECT ON DATABASE postgres, template1 FROM PUBLIC")
+        try Self.closeMaintenanceDatabases(connection)
     }
 
     /// Runs `initdb` or `pg_ctl`, as the `postgres` user when we are root. The log file

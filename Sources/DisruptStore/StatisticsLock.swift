@@ -16,7 +16,8 @@ import Postgres
 /// transaction that opened the consultation committed; `caller_identity` whether its snapshot sees the last change of
 /// what staff may read), `pg_stat_activity` and
 /// `pg_stat_get_activity` also `disrupt_role_admin`'s (it ends the sessions of a staff login
-/// whose agency, role or access changed, `staff_login_end_sessions`): otherwise every login reads a person count go
+/// whose agency, role or access changed, `staff_login_end_sessions`), and `pg_locks` with
+/// `pg_lock_status` too (it finds her sessions altering her role, `staff_login_alter`): otherwise every login reads a person count go
 /// from 3,000 to 3,001 the moment another agency records a restricted one, or who was writing
 /// which table then. The advisory-lock functions become the schema owner's (the migration lock):
 /// any login could hold a lock with a known key and stall whoever waits on it. Only a superuser
@@ -35,6 +36,7 @@ enum StatisticsLock {
     static let objects = """
         SELECT 'v' AS kind, c.oid::pg_catalog.regclass::pg_catalog.text AS name,
                CASE WHEN c.relname = 'pg_stat_activity' THEN 'pg_monitor, disrupt_owner, disrupt_role_admin'
+                    WHEN c.relname = 'pg_locks' THEN 'pg_monitor, disrupt_role_admin'
                     ELSE 'pg_monitor' END AS grantees
           FROM pg_catalog.pg_class c
          WHERE c.relnamespace = 'pg_catalog'::pg_catalog.regnamespace AND c.relkind = 'v'
@@ -47,6 +49,7 @@ enum StatisticsLock {
                CASE WHEN p.proname ~ 'advisory' OR p.proname = 'pg_logical_emit_message' THEN 'disrupt_owner'
                     WHEN p.proname IN ('pg_cancel_backend', 'pg_terminate_backend') THEN 'pg_signal_backend'
                     WHEN p.proname = 'pg_stat_get_activity' THEN 'pg_monitor, disrupt_owner, disrupt_role_admin'
+                    WHEN p.proname = 'pg_lock_status' THEN 'pg_monitor, disrupt_role_admin'
                     WHEN p.proname IN ('pg_xact_status', 'pg_current_snapshot') OR p.proname ~ '^pg_stat_get_backend_'
                          THEN 'pg_monitor, disrupt_owner'
                     ELSE 'pg_monitor' END
@@ -112,7 +115,7 @@ enum StatisticsLock {
 
     /// The cluster's other databases that every login may connect to. The lock is made in this
     /// database only (privileges on `pg_catalog` are each database's): connected to one of
-    /// those, a staff login reads `pg_locks`, `pg_stat_activity` and `pg_xact_status` there,
+    /// those where it is not made (any but another disrupt database), a staff login reads `pg_locks`, `pg_stat_activity` and `pg_xact_status` there,
     /// and with them who is changing whose access, and whether it committed (helper-98). Their
     /// names only; any role may ask.
     static func openDatabases(_ connection: PostgresConnection) throws -> [String] {

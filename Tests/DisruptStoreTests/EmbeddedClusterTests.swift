@@ -1,4 +1,4 @@
-import DisruptStore
+@testable import DisruptStore
 import DisruptTestSupport
 import Foundation
 import Postgres
@@ -16,6 +16,26 @@ struct EmbeddedClusterTests {
         #expect(try db.query("SELECT current_setting('listen_addresses') AS l")[0].decode("l", as: String.self) == "")
         let socket = try FileManager.default.attributesOfItem(atPath: cluster.socketDirectory.path)
         #expect((socket[.posixPermissions] as? Int) == 0o700, "the socket directory is private to the server's user")
+    }
+
+    /// PostgreSQL's views of other sessions are locked in disrupt's databases only: no login but
+    /// the superuser may connect to the cluster's maintenance databases (helper-98), and a
+    /// cluster that allowed it (made before the rule, or by hand) is closed again at its next
+    /// start or migrate.
+    @Test func onlyTheSuperuserMayConnectToTheMaintenanceDatabases() throws {
+        let db = try TestCluster.superuserConnection(database: "postgres")
+        defer { db.close() }
+        func open() throws -> [Bool] {
+            try db.query("""
+                SELECT has_database_privilege('public', datname, 'CONNECT') AS open FROM pg_database
+                 WHERE datname IN ('postgres', 'template1') ORDER BY datname
+                """).map { try $0.decode("open", as: Bool.self) }
+        }
+        #expect(try open() == [false, false])
+        try db.execute("GRANT CONNECT ON DATABASE template1 TO PUBLIC")
+        #expect(try open() == [false, true])
+        try EmbeddedCluster.closeMaintenanceDatabases(db)
+        #expect(try open() == [false, false])
     }
 
     @Test func locationFollowsTheDocumentedOrder() {

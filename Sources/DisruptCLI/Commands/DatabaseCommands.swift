@@ -84,7 +84,7 @@ enum DatabaseCommands {
         if let open = report.openDatabases, !open.isEmpty {
             let names = open.prefix(5).joined(separator: ", ") + (open.count > 5 ? " and \(open.count - 5) more" : "")
             invocation.console.error("warning: every login may connect to this cluster's other databases (\(names)), where PostgreSQL's "
-                + "views of other sessions and locks are open (pg_stat_activity, pg_locks, pg_xact_status): connected there, staff see "
+                + "views of other sessions and locks may be open (pg_stat_activity, pg_locks, pg_xact_status): connected there, staff may see "
                 + "who is connected here and whose access is being changed. Give disrupt a cluster of its own, or, as a superuser: "
                 + "REVOKE CONNECT ON DATABASE <name> FROM PUBLIC (granting it back to whoever needs it).")
         }

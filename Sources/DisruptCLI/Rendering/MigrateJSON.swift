@@ -6,7 +6,7 @@ import DisruptStore
 /// number), and which definition files were new, changed or removed (`definitions_changed`,
 /// objects with `name` and `state`), whether PostgreSQL's statistics are locked in this database
 /// (`statistics_locked`) and the cluster's other databases every login may connect to, where
-/// they are not (`open_databases`; both null on a dry run).
+/// they may not be (`open_databases`; both null on a dry run).
 struct MigrateJSON: Encodable {
     var dryRun: Bool
     var migrations: [String]

@@ -36,19 +36,14 @@ public struct ReportReader: Sendable {
         try consultation(scope, purpose: purpose, format: format).open(on: db)
         // one snapshot for every figure; refused (40001) when a change of what staff may read
         // commits while it is open (caller_identity), and then read again, twice at most
-        var attempt = 1
-        while true {
-            do {
-                return try db.transaction {
-                    try db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-                    var facts = ReportFacts()
-                    try readCounts(scope, into: &facts, on: db)
-                    facts.actions = try readActions(scope, on: db)
-                    try readOutcomes(scope, into: &facts, on: db)
-                    return facts
-                }
-            } catch let error as PostgresError where error.sqlState == "40001" && attempt < 3 {
-                attempt += 1
+        return try retryingSerializationFailures(attempts: 3) {
+            try db.transaction {
+                try db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                var facts = ReportFacts()
+                try readCounts(scope, into: &facts, on: db)
+                facts.actions = try readActions(scope, on: db)
+                try readOutcomes(scope, into: &facts, on: db)
+                return facts
             }
         }
     }
