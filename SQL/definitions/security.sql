@@ -27,45 +27,63 @@ AS $$
                    JOIN pg_catalog.pg_roles g ON g.oid = m.roleid AND g.rolname = 'disrupt_login')
 $$;
 
--- staff_login_alter(login, change): ALTER ROLE login change (LOGIN, NOLOGIN, CONNECTION LIMIT n;
--- the callers' own words, never a caller's text). A staff login may alter her own role (her
--- password), in any database of the cluster, and keep that transaction open: the ALTER ROLE then
--- waited for as long as she liked, holding up every other staff change, and failed when she
--- committed (helper-92, helper-96). It waits a second; then every session of hers, in any
--- database, that is altering a role (it holds pg_authid's row-exclusive lock) is told to end (her
--- transaction goes with it), and the ALTER ROLE queues on her role at once, ahead of any session
--- she opens again (waiting for them to go first let a script that reconnected and altered her
--- role again win every time, helper-99), for 10 seconds at most. When no session of hers is,
--- someone else holds her role: nothing of hers is ended (her other work included, helper-101),
--- and the change fails at once (55P03). A change that waits for nobody ends no session here
--- (helper-97).
-CREATE FUNCTION disrupt.staff_login_alter(login text, change text) RETURNS void
+-- staff_login_alter(login, change, every_session): ALTER ROLE login change (LOGIN, NOLOGIN,
+-- CONNECTION LIMIT n; the callers' own words, never a caller's text); true when done. A staff login may alter her own
+-- role (her password), in any database of the cluster, and keep that transaction open: the
+-- ALTER ROLE then waited for as long as she liked, holding up every other staff change, and
+-- failed when she committed (helper-92, helper-96); committing while it waited failed it too
+-- ("tuple concurrently updated", helper-100). It waits a second; then every session of hers, in
+-- any database, that is altering a role (it holds pg_authid's row-exclusive lock) is told to end
+-- (her transaction goes with it), and the ALTER ROLE queues on her role at once, ahead of any
+-- session she opens again (waiting for them to go first let a script that reconnected and
+-- altered her role again win every time, helper-99), for 5 seconds at most, three times in all.
+-- With every_session (a disable, which ends them anyway when it commits), every session of hers
+-- in any database is told to end: one that altered her role and committed between two tries
+-- held no lock to be found by, and won every try (helper-100).
+-- A session told to end that does not (one that is sending a client who never reads it an error,
+-- helper-100) keeps her role: false. When no session of hers is altering a role, someone else
+-- holds it: nothing of hers is ended, her other work included (helper-101), and the change fails
+-- at once (55P03). A change that waits for nobody ends no session here (helper-97).
+CREATE FUNCTION disrupt.staff_login_alter(login text, change text, every_session boolean) RETURNS boolean
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET lock_timeout = '1s'
 AS $$
 DECLARE
     v_pid       integer;
-    v_signalled integer := 0;
+    v_signalled integer;
+    v_state     text;
+    v_message   text;
 BEGIN
-    BEGIN
-        EXECUTE format('ALTER ROLE %I %s', login, change);
-    EXCEPTION WHEN lock_not_available THEN
+    FOR v_attempt IN 1..3 LOOP
+        BEGIN
+            EXECUTE format('ALTER ROLE %I %s', login, change);
+            RETURN true;
+        EXCEPTION WHEN lock_not_available OR internal_error THEN
+            GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_message = MESSAGE_TEXT;
+            IF v_state = 'XX000' AND v_message <> 'tuple concurrently updated' THEN
+                RAISE;
+            END IF;
+        END;
+        EXIT WHEN v_attempt = 3;
         PERFORM pg_catalog.pg_stat_clear_snapshot();
-        FOR v_pid IN SELECT DISTINCT a.pid FROM pg_catalog.pg_stat_activity a
-                       JOIN pg_catalog.pg_locks l ON l.pid = a.pid AND l.granted AND l.mode = 'RowExclusiveLock'
-                                                 AND l.locktype = 'relation' AND l.relation = 'pg_catalog.pg_authid'::pg_catalog.regclass
+        v_signalled := 0;
+        FOR v_pid IN SELECT a.pid FROM pg_catalog.pg_stat_activity a
                       WHERE a.usename = login AND a.pid <> pg_catalog.pg_backend_pid()
+                        AND (every_session
+                             OR EXISTS (SELECT 1 FROM pg_catalog.pg_locks l
+                                         WHERE l.pid = a.pid AND l.granted AND l.mode = 'RowExclusiveLock' AND l.locktype = 'relation'
+                                           AND l.relation = 'pg_catalog.pg_authid'::pg_catalog.regclass))
         LOOP
             IF pg_catalog.pg_terminate_backend(v_pid) THEN
                 v_signalled := v_signalled + 1;
             END IF;
         END LOOP;
-        IF v_signalled = 0 THEN
+        IF v_signalled = 0 AND v_state = '55P03' THEN
             RAISE EXCEPTION 'the role % is being changed by another transaction; nothing was changed', login
                 USING ERRCODE = '55P03', HINT = 'Try again in a moment.';
         END IF;
-        PERFORM pg_catalog.set_config('lock_timeout', '10s', true);
-        EXECUTE format('ALTER ROLE %I %s', login, change);
-    END;
+        PERFORM pg_catalog.set_config('lock_timeout', '5s', true);
+    END LOOP;
+    RETURN false;
 END
 $$;
 
@@ -86,11 +104,17 @@ BEGIN
             HINT = 'Choose another login for this member of staff.';
     END IF;
     IF NOT (SELECT r.rolcanlogin FROM pg_catalog.pg_roles r WHERE r.rolname = login) THEN
-        PERFORM disrupt.staff_login_alter(login, 'LOGIN');  -- re-enabling someone who was disabled
+        IF NOT disrupt.staff_login_alter(login, 'LOGIN', false) THEN  -- re-enabling someone who was disabled
+            RAISE EXCEPTION 'her login % could not be switched on now; nothing was changed', login
+                USING ERRCODE = '55P03', HINT = 'Try again in a moment.';
+        END IF;
     END IF;
     -- without a limit one login could take every connection the server has, the service's too
     IF (SELECT r.rolconnlimit FROM pg_catalog.pg_roles r WHERE r.rolname = login) IS DISTINCT FROM connection_limit THEN
-        PERFORM disrupt.staff_login_alter(login, format('CONNECTION LIMIT %s', connection_limit));
+        IF NOT disrupt.staff_login_alter(login, format('CONNECTION LIMIT %s', connection_limit), false) THEN
+            RAISE EXCEPTION 'the connection limit of % could not be changed now: a session of hers holds her role; nothing was changed', login
+                USING ERRCODE = '55P03', HINT = 'Try again in a moment.';
+        END IF;
     END IF;
     IF NOT pg_catalog.pg_has_role(login, 'disrupt_staff', 'MEMBER') THEN
         BEGIN
@@ -122,7 +146,12 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = '42501',
             MESSAGE = format('staff_disable: the role %s was not created by disrupt for staff; it is left unchanged', login);
     END IF;
-    PERFORM disrupt.staff_login_alter(login, 'NOLOGIN');
+    -- her staff row says she is disabled whatever happens here, and with it she can do nothing
+    -- in disrupt; a session of hers that keeps her role must not stop that (helper-100)
+    IF NOT disrupt.staff_login_alter(login, 'NOLOGIN', true) THEN
+        RAISE WARNING 'staff_disable: % can do nothing in disrupt, but her login could not be switched off now: a session of hers holds her role and did not end', login
+            USING HINT = 'Disable her again in a while to switch her login off.';
+    END IF;
     IF pg_catalog.pg_has_role(login, 'disrupt_admin', 'MEMBER') THEN
         EXECUTE format('REVOKE disrupt_admin FROM %I', login);
     END IF;
@@ -172,10 +201,13 @@ $$;
 -- ---------------------------------------------------------------------------
 -- Staff management (admin only)
 -- ---------------------------------------------------------------------------
+-- Both take their turn among staff changes first (each of which is bounded), then wait 10
+-- seconds at most for any other lock (an administrator's LOCK TABLE of the agencies, kept open,
+-- held staff_add, and every staff change behind it, for as long as she liked, helper-100).
 CREATE OR REPLACE FUNCTION disrupt.staff_add(login text, full_name text, agency text, role text,
                                              connection_limit integer DEFAULT 10)
 RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp SET lock_timeout = 0
 AS $$
 BEGIN
     IF NOT disrupt.is_admin() THEN
@@ -184,6 +216,7 @@ BEGIN
     -- changes of what a login may read take turns, before any role or row is locked
     -- (staff_read_scope_lock, below)
     PERFORM pg_catalog.pg_advisory_xact_lock(disrupt.staff_change_lock_key());
+    PERFORM pg_catalog.set_config('lock_timeout', '10s', true);
     IF login IS NULL OR login !~ '^[A-Za-z0-9_.@-]{1,63}$' THEN
         RAISE EXCEPTION 'staff_add: login % must be 1-63 characters of letters, digits, _ . @ -', quote_literal(login)
             USING ERRCODE = '22023';
@@ -224,13 +257,14 @@ END
 $$;
 
 CREATE OR REPLACE FUNCTION disrupt.staff_disable(login text, reason text) RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp SET lock_timeout = 0
 AS $$
 BEGIN
     IF NOT disrupt.is_admin() THEN
         RAISE EXCEPTION 'staff_disable: only an administrator may disable staff' USING ERRCODE = '42501';
     END IF;
     PERFORM pg_catalog.pg_advisory_xact_lock(disrupt.staff_change_lock_key());  -- as staff_add
+    PERFORM pg_catalog.set_config('lock_timeout', '10s', true);
     reason := disrupt.clean_reason(reason);
     IF reason IS NULL THEN
         RAISE EXCEPTION 'staff_disable: a reason is required' USING ERRCODE = '22023';
@@ -544,10 +578,16 @@ DECLARE
     v_previous bigint;
 BEGIN
     IF disrupt.staff_read_scope_changes(OLD, CASE WHEN TG_OP = 'UPDATE' THEN NEW END) THEN
-        IF NOT pg_catalog.pg_try_advisory_xact_lock(disrupt.staff_login_lock_key(OLD.login)) THEN
+        -- a moment's wait first: a session of hers holds it while one statement is planned, and
+        -- ending her sessions for that ended them for changes that were then rolled back
+        -- (helper-100)
+        BEGIN
+            PERFORM pg_catalog.set_config('lock_timeout', '200ms', true);
+            PERFORM pg_catalog.pg_advisory_xact_lock(disrupt.staff_login_lock_key(OLD.login));
+        EXCEPTION WHEN lock_not_available THEN  -- (the block's lock_timeout is undone with it)
             PERFORM disrupt.staff_login_end_sessions(OLD.login);
             PERFORM pg_catalog.pg_advisory_xact_lock(disrupt.staff_login_lock_key(OLD.login));
-        END IF;
+        END;
         -- the previous change has ended (changes take turns: staff_read_scope_lock), unless it is
         -- this one (a second row changed in the same transaction: nothing to keep; clearing then
         -- lost an earlier committed change, helper-101); kept when it committed, so that one rolled
@@ -794,12 +834,37 @@ ALTER TABLE disrupt.audit_log ENABLE ROW LEVEL SECURITY;
 CREATE POLICY owner_insert ON disrupt.audit_log FOR INSERT TO disrupt_owner WITH CHECK (true);
 CREATE POLICY owner_read ON disrupt.audit_log FOR SELECT TO disrupt_owner USING (true);
 
+-- ---------------------------------------------------------------------------
+-- No schema changes by staff. PostgreSQL takes some commands' table locks before it checks that
+-- the caller may run them (CREATE RULE takes ACCESS EXCLUSIVE, CREATE TRIGGER SHARE ROW
+-- EXCLUSIVE, COMMENT SHARE UPDATE EXCLUSIVE), and a client that then never reads the error keeps
+-- them: the server sends errors with interrupts held, so not even pg_terminate_backend ends it.
+-- A CREATE RULE on disrupt.staff with a 20 MB literal stopped every login's work (helper-100).
+-- Refused when the command starts, before any lock. Her own temporary tables (imports stage
+-- their rows in one, and grant it to disrupt_reader) stay hers to create, grant and drop; superusers and disrupt's own roles (the
+-- migrations, the functions the definitions own) pass. Dropped first by the definitions' reset.
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION disrupt.refuse_staff_ddl() RETURNS event_trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF tg_tag IN ('CREATE TABLE', 'CREATE TABLE AS', 'SELECT INTO', 'DROP TABLE', 'GRANT')
+       OR (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = current_user)
+       OR pg_catalog.pg_has_role(current_user, 'disrupt_owner', 'MEMBER')
+       OR pg_catalog.pg_has_role(current_user, 'disrupt_reader', 'MEMBER') THEN
+        RETURN;
+    END IF;
+    RAISE EXCEPTION 'disrupt: % is not for staff', tg_tag USING ERRCODE = '42501';
+END
+$$;
+CREATE EVENT TRIGGER disrupt_refuse_staff_ddl ON ddl_command_start EXECUTE FUNCTION disrupt.refuse_staff_ddl();
+
 SELECT disrupt.hand_to_owner();
 -- the login functions run with CREATEROLE: owned by disrupt_role_admin, not disrupt_owner
 ALTER FUNCTION disrupt.staff_login_is_ours(text) OWNER TO disrupt_role_admin;
 ALTER FUNCTION disrupt.staff_login_enable(text, boolean, integer) OWNER TO disrupt_role_admin;
 ALTER FUNCTION disrupt.staff_login_disable(text) OWNER TO disrupt_role_admin;
-ALTER FUNCTION disrupt.staff_login_alter(text, text) OWNER TO disrupt_role_admin;
+ALTER FUNCTION disrupt.staff_login_alter(text, text, boolean) OWNER TO disrupt_role_admin;
 ALTER FUNCTION disrupt.staff_login_end_sessions(text) OWNER TO disrupt_role_admin;
 
 -- ---------------------------------------------------------------------------
@@ -812,7 +877,7 @@ REVOKE ALL ON FUNCTION
     disrupt.session_read_scope(boolean), disrupt.session_consulted(),
     disrupt.staff_read_scope_lock(), disrupt.staff_read_scope_changes(disrupt.staff, disrupt.staff),
     disrupt.staff_read_scope_changing(), disrupt.staff_read_scope_changed(), disrupt.staff_no_truncate(),
-    disrupt.staff_change_lock_key(), disrupt.staff_login_lock_key(text),
+    disrupt.staff_change_lock_key(), disrupt.staff_login_lock_key(text), disrupt.refuse_staff_ddl(),
     disrupt.require_consultation(), disrupt.audit_entries(bigint, text, timestamptz, timestamptz, text, integer),
     disrupt.import_mark(text), disrupt.import_file(), disrupt.import_writing()
 FROM PUBLIC;
@@ -827,7 +892,7 @@ GRANT EXECUTE ON FUNCTION
     TO disrupt_staff;
 REVOKE ALL ON FUNCTION
     disrupt.staff_login_is_ours(text), disrupt.staff_login_enable(text, boolean, integer), disrupt.staff_login_disable(text),
-    disrupt.staff_login_alter(text, text), disrupt.staff_login_end_sessions(text)
+    disrupt.staff_login_alter(text, text, boolean), disrupt.staff_login_end_sessions(text)
 FROM PUBLIC;
 -- staff_login_alter is called only by the two login functions above it (its owner's)
 GRANT EXECUTE ON FUNCTION

@@ -1,4 +1,5 @@
 import CLibPQ
+import DisruptStore
 import DisruptTestSupport
 import Foundation
 import Postgres
@@ -307,6 +308,74 @@ struct StaffChangeSessionTests {
         let after = PQexec(conn, "SELECT 1")
         defer { PQclear(after) }
         #expect(PQresultStatus(after) != PGRES_TUPLES_OK, "told to end, her session ran a statement")
+    }
+
+    /// Altering her role and committing, again and again on one connection: her commit landed
+    /// while the disable's ALTER ROLE waited, which then failed ("tuple concurrently updated",
+    /// XX000) and ended nothing; every disable failed (helper-100).
+    @Test func sheCannotHoldUpHerOwnDisableByCommittingInALoop() throws {
+        let f = fixture
+        let login = try f.addStaff("kocommit", agency: "police")
+        let stop = Outcome()
+        let url = TestCluster.url(database: try Self.otherDatabase.get(), user: login)
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            while stop.value.isEmpty {
+                let conn = PQconnectdb(url)
+                while stop.value.isEmpty && PQstatus(conn) == CONNECTION_OK {
+                    PQclear(PQexec(conn, "BEGIN"))
+                    PQclear(PQexec(conn, "ALTER ROLE \"\(login)\" PASSWORD NULL"))
+                    PQclear(PQexec(conn, "SELECT pg_sleep(0.3)"))
+                    PQclear(PQexec(conn, "COMMIT"))
+                }
+                PQfinish(conn)
+            }
+            done.signal()
+        }
+        defer {
+            stop.set("stop")
+            done.wait()
+        }
+        Thread.sleep(forTimeInterval: 0.5)
+        let admin = try f.connect(as: f.admin)
+        defer { admin.close() }
+        try admin.execute("SELECT disrupt.staff_disable(\(login), 'left the service')")
+        #expect(try admin.query("SELECT active FROM disrupt.staff WHERE login = \(login)")[0].decode("active", as: Bool.self) == false)
+        #expect(throws: PostgresError.self) { try plainLibpqConnection(f, as: login) }
+    }
+
+    /// A session of hers that altered her role and is sending an error to a client that never
+    /// reads it cannot be ended (the server sends errors with interrupts held) and keeps her role:
+    /// the disable failed, every time (helper-100). The disable now commits: her staff row says
+    /// she is disabled, and with it she can do nothing in disrupt; the login itself is switched
+    /// off by a later disable, once that session has gone.
+    @Test func aSessionThatCannotBeEndedDoesNotStopHerDisable() throws {
+        let f = fixture
+        let login = try f.addStaff("kostuck", agency: "police")
+        let stuck = try plainLibpqConnection(f, as: login)
+        var finished = false
+        defer { if !finished { PQfinish(stuck) } }
+        #expect(sqlState(ofLibpqResult: PQexec(stuck, "BEGIN")) == "")
+        #expect(sqlState(ofLibpqResult: PQexec(stuck, "ALTER ROLE \"\(login)\" PASSWORD NULL")) == "")
+        #expect(PQsendQuery(stuck, "SELECT repeat('x', 20000000)::int") == 1)  // never read
+        let su = try f.superuser()
+        defer { su.close() }
+        for _ in 0..<200 {  // until the server is writing the error
+            if try !su.query("SELECT 1 FROM pg_stat_activity WHERE pid = \(Int(PQbackendPID(stuck))) AND wait_event = 'ClientWrite'").isEmpty { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        let admin = try f.connect(as: f.admin)
+        defer { admin.close() }
+        try admin.execute("SELECT disrupt.staff_disable(\(login), 'left the service')")
+        #expect(try admin.query("SELECT active FROM disrupt.staff WHERE login = \(login)")[0].decode("active", as: Bool.self) == false)
+        #expect(try StaffDirectory().disable(login: login, reason: "left the service", on: admin).canLogIn)
+        let other = try plainLibpqConnection(f, as: login)  // her login is still on: she can do nothing
+        defer { PQfinish(other) }
+        #expect(sqlState(ofLibpqResult: PQexec(other, "SELECT disrupt.consult('attack test', 'after her disable')")) == "42501")
+        PQfinish(stuck)  // the client goes: so does the session
+        finished = true
+        try admin.execute("SELECT disrupt.staff_disable(\(login), 'left the service')")
+        #expect(throws: PostgresError.self) { try plainLibpqConnection(f, as: login) }
     }
 
     /// When someone else holds her role (a superuser's open ALTER ROLE in another database), the

@@ -69,7 +69,13 @@ enum StaffCommands {
         if input.format == .json {
             try invocation.console.printJSON(member)
         } else {
-            invocation.console.print("\(member.login) is disabled: it can no longer log in, and its open sessions have been ended.")
+            if member.canLogIn {
+                invocation.console.print("\(member.login) is disabled: it can do nothing in disrupt, and its open sessions were told to end.")
+                invocation.console.error("warning: its login could not be switched off now: a session of it holds its role and did not end. "
+                    + "Run this command again in a while to switch it off.")
+            } else {
+                invocation.console.print("\(member.login) is disabled: it can no longer log in, and its open sessions have been ended.")
+            }
         }
         return 0
     }

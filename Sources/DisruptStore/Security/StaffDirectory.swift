@@ -14,11 +14,15 @@ public struct StaffMember: Sendable, Equatable, Encodable {
     public var disabledReason: String?
     /// The login's `CONNECTION LIMIT`; nil when it has none (or the role is gone).
     public var connectionLimit: Int?
+    /// Whether PostgreSQL lets the login connect. A disabled login whose role a session of hers
+    /// kept (one that could not be ended) is still on, and can do nothing in disrupt; disabling
+    /// her again switches it off.
+    public var canLogIn: Bool
 
     enum CodingKeys: String, CodingKey {
         case login, agency, role, active
         case fullName = "full_name", createdAt = "created_at", disabledAt = "disabled_at", disabledReason = "disabled_reason"
-        case connectionLimit = "connection_limit"
+        case connectionLimit = "connection_limit", canLogIn = "can_log_in"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -32,6 +36,7 @@ public struct StaffMember: Sendable, Equatable, Encodable {
         try container.encode(disabledAt.map(Timestamp.utc), forKey: .disabledAt)
         try container.encode(disabledReason, forKey: .disabledReason)
         try container.encode(connectionLimit, forKey: .connectionLimit)
+        try container.encode(canLogIn, forKey: .canLogIn)
     }
 }
 
@@ -95,7 +100,8 @@ public struct StaffDirectory: Sendable {
     }
 
     /// Disables a login (NOLOGIN; its open sessions in this database are ended when this
-    /// commits, and it reads nothing); returns the record.
+    /// commits, and it reads nothing); returns the record (`canLogIn` still true when a session
+    /// of hers kept her role: disable her again later).
     public func disable(login: String, reason: String, on db: PostgresConnection) throws -> StaffMember {
         guard BlankText.reason(reason) != nil else {
             throw StoreError(.usage, "give a reason for disabling the login (at least one letter A-Z or digit)")
@@ -128,7 +134,8 @@ public struct StaffDirectory: Sendable {
 
     static let columns = """
         login, full_name, agency, role, active, created_at, disabled_at, disabled_reason,
-        (SELECT nullif(r.rolconnlimit, -1) FROM pg_catalog.pg_roles r WHERE r.rolname = staff.login) AS connection_limit
+        (SELECT nullif(r.rolconnlimit, -1) FROM pg_catalog.pg_roles r WHERE r.rolname = staff.login) AS connection_limit,
+        coalesce((SELECT r.rolcanlogin FROM pg_catalog.pg_roles r WHERE r.rolname = staff.login), false) AS can_log_in
         """
 
     /// The text with control characters shown as `\u{..}`, safe to print in a message.
@@ -144,6 +151,6 @@ extension StaffMember: FetchableRecord {
             login: try row["login"], fullName: try row["full_name"], agency: try row["agency"],
             role: try row["role"], active: try row["active"], createdAt: try row["created_at"],
             disabledAt: try row["disabled_at"], disabledReason: try row["disabled_reason"],
-            connectionLimit: try row["connection_limit"])
+            connectionLimit: try row["connection_limit"], canLogIn: try row["can_log_in"])
     }
 }
