@@ -149,6 +149,9 @@ BEGIN
     -- her staff row says she is disabled whatever happens here, and with it she can do nothing
     -- in disrupt; a session of hers that keeps her role must not stop that (helper-100)
     IF NOT disrupt.staff_login_alter(login, 'NOLOGIN', true) THEN
+        -- nor may she use anything of disrupt's meanwhile (a membership is not her role's row;
+        -- staff_add grants it again): still able to log in, she took table locks (helper-102)
+        EXECUTE format('REVOKE disrupt_staff FROM %I', login);
         RAISE WARNING 'staff_disable: % can do nothing in disrupt, but her login could not be switched off now: a session of hers holds her role and did not end', login
             USING HINT = 'Disable her again in a while to switch her login off.';
     END IF;
@@ -201,13 +204,22 @@ $$;
 -- ---------------------------------------------------------------------------
 -- Staff management (admin only)
 -- ---------------------------------------------------------------------------
--- Both take their turn among staff changes first (each of which is bounded), then wait 10
--- seconds at most for any other lock (an administrator's LOCK TABLE of the agencies, kept open,
--- held staff_add, and every staff change behind it, for as long as she liked, helper-100).
+-- Both wait 10 seconds at most for any lock but their turn among staff changes (each of which
+-- is bounded): an administrator's LOCK TABLE of the agencies, kept open, held staff_add, and
+-- every staff change behind it, for as long as she liked (helper-100).
+-- staff_change_turn(): waits for the turn, however long the change before takes
+CREATE FUNCTION disrupt.staff_change_turn() RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp SET lock_timeout = 0
+AS $$
+BEGIN
+    PERFORM pg_catalog.pg_advisory_xact_lock(disrupt.staff_change_lock_key());
+END
+$$;
+
 CREATE OR REPLACE FUNCTION disrupt.staff_add(login text, full_name text, agency text, role text,
                                              connection_limit integer DEFAULT 10)
 RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp SET lock_timeout = 0
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp SET lock_timeout = '10s'
 AS $$
 BEGIN
     IF NOT disrupt.is_admin() THEN
@@ -215,8 +227,7 @@ BEGIN
     END IF;
     -- changes of what a login may read take turns, before any role or row is locked
     -- (staff_read_scope_lock, below)
-    PERFORM pg_catalog.pg_advisory_xact_lock(disrupt.staff_change_lock_key());
-    PERFORM pg_catalog.set_config('lock_timeout', '10s', true);
+    PERFORM disrupt.staff_change_turn();
     IF login IS NULL OR login !~ '^[A-Za-z0-9_.@-]{1,63}$' THEN
         RAISE EXCEPTION 'staff_add: login % must be 1-63 characters of letters, digits, _ . @ -', quote_literal(login)
             USING ERRCODE = '22023';
@@ -257,14 +268,13 @@ END
 $$;
 
 CREATE OR REPLACE FUNCTION disrupt.staff_disable(login text, reason text) RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp SET lock_timeout = 0
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp SET lock_timeout = '10s'
 AS $$
 BEGIN
     IF NOT disrupt.is_admin() THEN
         RAISE EXCEPTION 'staff_disable: only an administrator may disable staff' USING ERRCODE = '42501';
     END IF;
-    PERFORM pg_catalog.pg_advisory_xact_lock(disrupt.staff_change_lock_key());  -- as staff_add
-    PERFORM pg_catalog.set_config('lock_timeout', '10s', true);
+    PERFORM disrupt.staff_change_turn();  -- as staff_add
     reason := disrupt.clean_reason(reason);
     IF reason IS NULL THEN
         RAISE EXCEPTION 'staff_disable: a reason is required' USING ERRCODE = '22023';
@@ -552,7 +562,7 @@ CREATE FUNCTION disrupt.staff_read_scope_lock() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
 BEGIN
-    PERFORM pg_catalog.pg_advisory_xact_lock(disrupt.staff_change_lock_key());
+    PERFORM disrupt.staff_change_turn();
     RETURN NULL;
 END
 $$;
@@ -841,18 +851,32 @@ CREATE POLICY owner_read ON disrupt.audit_log FOR SELECT TO disrupt_owner USING 
 -- them: the server sends errors with interrupts held, so not even pg_terminate_backend ends it.
 -- A CREATE RULE on disrupt.staff with a 20 MB literal stopped every login's work (helper-100).
 -- Refused when the command starts, before any lock. Her own temporary tables (imports stage
--- their rows in one, and grant it to disrupt_reader) stay hers to create, grant and drop; superusers and disrupt's own roles (the
+-- their rows in one, and grant it to disrupt_reader) stay hers to create, grant and drop, when
+-- built from plain columns; superusers and disrupt's own roles (the
 -- migrations, the functions the definitions own) pass. Dropped first by the definitions' reset.
 -- ---------------------------------------------------------------------------
 CREATE FUNCTION disrupt.refuse_staff_ddl() RETURNS event_trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    IF tg_tag IN ('CREATE TABLE', 'CREATE TABLE AS', 'SELECT INTO', 'DROP TABLE', 'GRANT')
-       OR (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = current_user)
+    IF (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = current_user)
        OR pg_catalog.pg_has_role(current_user, 'disrupt_owner', 'MEMBER')
        OR pg_catalog.pg_has_role(current_user, 'disrupt_reader', 'MEMBER') THEN
         RETURN;
+    END IF;
+    -- a temporary table built on one of disrupt's (PARTITION OF, INHERITS, LIKE) locks that table
+    -- first (helper-102). Staff cannot write functions or DO blocks, so a table of theirs is
+    -- created by a statement they sent, whose text this is; keywords cannot be disguised
+    IF tg_tag IN ('CREATE TABLE', 'CREATE TABLE AS', 'SELECT INTO')
+       AND pg_catalog.current_query() !~* '\m(partition|inherits|like)\M' THEN
+        RETURN;
+    END IF;
+    IF tg_tag IN ('DROP TABLE', 'GRANT') THEN
+        RETURN;
+    END IF;
+    IF tg_tag IN ('CREATE TABLE', 'CREATE TABLE AS', 'SELECT INTO') THEN
+        RAISE EXCEPTION 'disrupt: % is not for staff', tg_tag USING ERRCODE = '42501',
+            HINT = 'A temporary table of your own is built from plain columns, not on a table of disrupt''s.';
     END IF;
     RAISE EXCEPTION 'disrupt: % is not for staff', tg_tag USING ERRCODE = '42501';
 END
@@ -877,7 +901,7 @@ REVOKE ALL ON FUNCTION
     disrupt.session_read_scope(boolean), disrupt.session_consulted(),
     disrupt.staff_read_scope_lock(), disrupt.staff_read_scope_changes(disrupt.staff, disrupt.staff),
     disrupt.staff_read_scope_changing(), disrupt.staff_read_scope_changed(), disrupt.staff_no_truncate(),
-    disrupt.staff_change_lock_key(), disrupt.staff_login_lock_key(text), disrupt.refuse_staff_ddl(),
+    disrupt.staff_change_lock_key(), disrupt.staff_login_lock_key(text), disrupt.refuse_staff_ddl(), disrupt.staff_change_turn(),
     disrupt.require_consultation(), disrupt.audit_entries(bigint, text, timestamptz, timestamptz, text, integer),
     disrupt.import_mark(text), disrupt.import_file(), disrupt.import_writing()
 FROM PUBLIC;
