@@ -51,17 +51,15 @@ DECLARE
     v_pid       integer;
     v_signalled integer;
     v_state     text;
-    v_message   text;
 BEGIN
     FOR v_attempt IN 1..3 LOOP
         BEGIN
             EXECUTE format('ALTER ROLE %I %s', login, change);
             RETURN true;
         EXCEPTION WHEN lock_not_available OR internal_error THEN
-            GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_message = MESSAGE_TEXT;
-            IF v_state = 'XX000' AND v_message <> 'tuple concurrently updated' THEN
-                RAISE;
-            END IF;
+            -- XX000 from this ALTER ROLE is "tuple concurrently updated" (whatever the language
+            -- of the server's messages): her own change of her role committed while it waited
+            GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE;
         END;
         EXIT WHEN v_attempt = 3;
         PERFORM pg_catalog.pg_stat_clear_snapshot();
@@ -150,7 +148,8 @@ BEGIN
     -- in disrupt; a session of hers that keeps her role must not stop that (helper-100)
     IF NOT disrupt.staff_login_alter(login, 'NOLOGIN', true) THEN
         -- nor may she use anything of disrupt's meanwhile (a membership is not her role's row;
-        -- staff_add grants it again): still able to log in, she took table locks (helper-102)
+        -- staff_add grants it again): still able to log in, she could take table locks
+        -- (helper-102)
         EXECUTE format('REVOKE disrupt_staff FROM %I', login);
         RAISE WARNING 'staff_disable: % can do nothing in disrupt, but her login could not be switched off now: a session of hers holds her role and did not end', login
             USING HINT = 'Disable her again in a while to switch her login off.';
@@ -844,45 +843,6 @@ ALTER TABLE disrupt.audit_log ENABLE ROW LEVEL SECURITY;
 CREATE POLICY owner_insert ON disrupt.audit_log FOR INSERT TO disrupt_owner WITH CHECK (true);
 CREATE POLICY owner_read ON disrupt.audit_log FOR SELECT TO disrupt_owner USING (true);
 
--- ---------------------------------------------------------------------------
--- No schema changes by staff. PostgreSQL takes some commands' table locks before it checks that
--- the caller may run them (CREATE RULE takes ACCESS EXCLUSIVE, CREATE TRIGGER SHARE ROW
--- EXCLUSIVE, COMMENT SHARE UPDATE EXCLUSIVE), and a client that then never reads the error keeps
--- them: the server sends errors with interrupts held, so not even pg_terminate_backend ends it.
--- A CREATE RULE on disrupt.staff with a 20 MB literal stopped every login's work (helper-100).
--- Refused when the command starts, before any lock. Her own temporary tables (imports stage
--- their rows in one, and grant it to disrupt_reader) stay hers to create, grant and drop, when
--- built from plain columns; superusers and disrupt's own roles (the
--- migrations, the functions the definitions own) pass. Dropped first by the definitions' reset.
--- ---------------------------------------------------------------------------
-CREATE FUNCTION disrupt.refuse_staff_ddl() RETURNS event_trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    IF (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = current_user)
-       OR pg_catalog.pg_has_role(current_user, 'disrupt_owner', 'MEMBER')
-       OR pg_catalog.pg_has_role(current_user, 'disrupt_reader', 'MEMBER') THEN
-        RETURN;
-    END IF;
-    -- a temporary table built on one of disrupt's (PARTITION OF, INHERITS, LIKE) locks that table
-    -- first (helper-102). Staff cannot write functions or DO blocks, so a table of theirs is
-    -- created by a statement they sent, whose text this is; keywords cannot be disguised
-    IF tg_tag IN ('CREATE TABLE', 'CREATE TABLE AS', 'SELECT INTO')
-       AND pg_catalog.current_query() !~* '\m(partition|inherits|like)\M' THEN
-        RETURN;
-    END IF;
-    IF tg_tag IN ('DROP TABLE', 'GRANT') THEN
-        RETURN;
-    END IF;
-    IF tg_tag IN ('CREATE TABLE', 'CREATE TABLE AS', 'SELECT INTO') THEN
-        RAISE EXCEPTION 'disrupt: % is not for staff', tg_tag USING ERRCODE = '42501',
-            HINT = 'A temporary table of your own is built from plain columns, not on a table of disrupt''s.';
-    END IF;
-    RAISE EXCEPTION 'disrupt: % is not for staff', tg_tag USING ERRCODE = '42501';
-END
-$$;
-CREATE EVENT TRIGGER disrupt_refuse_staff_ddl ON ddl_command_start EXECUTE FUNCTION disrupt.refuse_staff_ddl();
-
 SELECT disrupt.hand_to_owner();
 -- the login functions run with CREATEROLE: owned by disrupt_role_admin, not disrupt_owner
 ALTER FUNCTION disrupt.staff_login_is_ours(text) OWNER TO disrupt_role_admin;
@@ -901,7 +861,7 @@ REVOKE ALL ON FUNCTION
     disrupt.session_read_scope(boolean), disrupt.session_consulted(),
     disrupt.staff_read_scope_lock(), disrupt.staff_read_scope_changes(disrupt.staff, disrupt.staff),
     disrupt.staff_read_scope_changing(), disrupt.staff_read_scope_changed(), disrupt.staff_no_truncate(),
-    disrupt.staff_change_lock_key(), disrupt.staff_login_lock_key(text), disrupt.refuse_staff_ddl(), disrupt.staff_change_turn(),
+    disrupt.staff_change_lock_key(), disrupt.staff_login_lock_key(text), disrupt.staff_change_turn(),
     disrupt.require_consultation(), disrupt.audit_entries(bigint, text, timestamptz, timestamptz, text, integer),
     disrupt.import_mark(text), disrupt.import_file(), disrupt.import_writing()
 FROM PUBLIC;

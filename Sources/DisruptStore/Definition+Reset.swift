@@ -15,8 +15,6 @@ extension Definition {
             o record;
             routines text;
         BEGIN
-            -- the one object outside the schema the definitions make (security.sql)
-            DROP EVENT TRIGGER IF EXISTS disrupt_refuse_staff_ddl;
             FOR o IN SELECT p.polname, p.polrelid::regclass AS tbl FROM pg_catalog.pg_policy p
                      JOIN pg_catalog.pg_class c ON c.oid = p.polrelid
                      WHERE c.relnamespace = 'disrupt'::regnamespace

@@ -105,20 +105,6 @@ final class SecurityFixture: Sendable {
         return db
     }
 
-    /// Runs `body` with the event trigger that refuses staff every schema change switched off in
-    /// this database (security.sql), for the tests of the walls behind it: what a login could do
-    /// on a cluster without it. One such test at a time.
-    func withoutStaffDDLRefusal<T>(_ body: () throws -> T) throws -> T {
-        try Self.ddlRefusalOff.withLock {
-            let su = try superuser()
-            defer { su.close() }
-            try su.execute("ALTER EVENT TRIGGER disrupt_refuse_staff_ddl DISABLE")
-            defer { _ = try? su.execute("ALTER EVENT TRIGGER disrupt_refuse_staff_ddl ENABLE") }
-            return try body()
-        }
-    }
-    private static let ddlRefusalOff = NSLock()
-
     /// Adds a staff login of its own for a test that changes it.
     func addStaff(_ prefix: String, agency: String = "probation", role: String = "rep") throws -> String {
         let login = "\(prefix)_\(token)"

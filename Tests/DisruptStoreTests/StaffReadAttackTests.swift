@@ -123,13 +123,10 @@ struct StaffReadAttackTests {
         defer { _ = try? grantor.execute("REVOKE USAGE ON LANGUAGE plpgsql FROM \(identifier: marker)") }
         let own = try f.connect(as: marker)
         defer { own.close() }
-        // (and without the refusal of every schema change by staff, the wall before this one)
-        try f.withoutStaffDDLRefusal {
-            try own.execute("""
-                CREATE FUNCTION pg_temp.import_run(kind text, default_agency text, source_file text) RETURNS void
-                LANGUAGE plpgsql SET search_path = pg_temp, disrupt AS $$ BEGIN PERFORM disrupt.import_mark(source_file); END $$
-                """)
-        }
+        try own.execute("""
+            CREATE FUNCTION pg_temp.import_run(kind text, default_agency text, source_file text) RETURNS void
+            LANGUAGE plpgsql SET search_path = pg_temp, disrupt AS $$ BEGIN PERFORM disrupt.import_mark(source_file); END $$
+            """)
         try own.execute("SET search_path = pg_temp, disrupt")
         #expect(failure { _ = try own.query("SELECT pg_temp.import_run('markers', NULL, 'fake.csv')") }?.message.contains("only disrupt.import_run marks an import") == true)
         // the old session setting is not trusted: a hand-made insert keeps its whole row image
@@ -354,59 +351,53 @@ struct StaffReadAttackTests {
                 RETURN NULL;
             END $$
             """
-        // the first walls: a staff login may run no schema change, and may not write a function
-        #expect(failure { try db.executeScript(unsafeSQL: ride) }?.message == "disrupt: CREATE FUNCTION is not for staff")
-        try f.withoutStaffDDLRefusal {
-            #expect(sqlState { try db.executeScript(unsafeSQL: ride) } == "42501")
-        }
+        // the first wall: a staff login may not write a function
+        #expect(sqlState { try db.executeScript(unsafeSQL: ride) } == "42501")
         // the second: this one login is let use PL/pgSQL, as on a cluster whose languages were not
         // locked, so that the attack reaches import_run (revoked again when the test ends)
         let su = try f.superuser()
         defer { su.close() }
         try su.execute("GRANT USAGE ON LANGUAGE plpgsql TO \(identifier: login)")
         defer { _ = try? su.execute("REVOKE USAGE ON LANGUAGE plpgsql FROM \(identifier: login)") }
-        // (and without the refusal of every schema change by staff, the wall before it)
-        try f.withoutStaffDDLRefusal {
-            // (the functions test the reference with ref_in_use: she may not SELECT disrupt.marker, and
-            // a refused read inside them would end the import in 42501 whatever import_run checks)
-            try db.executeScript(unsafeSQL: ride)
-            try db.executeScript(unsafeSQL: """
-                CREATE FUNCTION pg_temp.ride_check(t text) RETURNS boolean LANGUAGE plpgsql AS $$
-                BEGIN
-                    IF t IS NOT NULL THEN
-                        INSERT INTO disrupt.marker (source_ref, person_id, kind, recorded_on, note, agency)
-                        SELECT '\(ref)', \(f.personID), 'weapons', '2026-03-01', 'by hand', 'health'
-                        WHERE NOT disrupt.ref_in_use('marker', '\(ref)');
-                    END IF;
-                    RETURN true;
-                END $$
-                """)
-            // (a control: run on their own, they do write, so each refusal below is import_run's)
+        // (the functions test the reference with ref_in_use: she may not SELECT disrupt.marker, and
+        // a refused read inside them would end the import in 42501 whatever import_run checks)
+        try db.executeScript(unsafeSQL: ride)
+        try db.executeScript(unsafeSQL: """
+            CREATE FUNCTION pg_temp.ride_check(t text) RETURNS boolean LANGUAGE plpgsql AS $$
+            BEGIN
+                IF t IS NOT NULL THEN
+                    INSERT INTO disrupt.marker (source_ref, person_id, kind, recorded_on, note, agency)
+                    SELECT '\(ref)', \(f.personID), 'weapons', '2026-03-01', 'by hand', 'health'
+                    WHERE NOT disrupt.ref_in_use('marker', '\(ref)');
+                END IF;
+                RETURN true;
+            END $$
+            """)
+        // (a control: run on their own, they do write, so each refusal below is import_run's)
+        try db.execute("BEGIN")
+        _ = try db.query("SELECT pg_temp.ride_check('x')")
+        #expect(try db.query("SELECT disrupt.ref_in_use('marker', \(ref)) AS used")[0].decode("used", as: Bool.self))
+        try db.execute("ROLLBACK")
+        for addition in [
+            "CREATE TRIGGER ride AFTER UPDATE ON pg_temp.stage_markers FOR EACH ROW WHEN (NEW.reject_reason IS NOT NULL) EXECUTE FUNCTION pg_temp.ride()",
+            "ALTER TABLE pg_temp.stage_markers ADD CONSTRAINT ride CHECK (pg_temp.ride_check(reject_reason))",
+            "ALTER TABLE pg_temp.stage_markers ENABLE ROW LEVEL SECURITY; ALTER TABLE pg_temp.stage_markers FORCE ROW LEVEL SECURITY; "
+                + "CREATE POLICY ride ON pg_temp.stage_markers USING (pg_temp.ride_check(reject_reason))",
+            "CREATE INDEX ride ON pg_temp.stage_markers (line)",
+            "ALTER TABLE pg_temp.stage_markers ADD COLUMN ride text",
+            // a domain of her own that prints as "text" (helper-53)
+            "CREATE DOMAIN pg_temp.text AS pg_catalog.text CHECK (pg_temp.ride_check(VALUE)); "
+                + "ALTER TABLE pg_temp.stage_markers ALTER COLUMN reject_reason TYPE pg_temp.text",
+            "DROP TABLE pg_temp.stage_markers; CREATE TEMP VIEW stage_markers AS SELECT 1 AS line",
+        ] {
             try db.execute("BEGIN")
-            _ = try db.query("SELECT pg_temp.ride_check('x')")
-            #expect(try db.query("SELECT disrupt.ref_in_use('marker', \(ref)) AS used")[0].decode("used", as: Bool.self))
-            try db.execute("ROLLBACK")
-            for addition in [
-                "CREATE TRIGGER ride AFTER UPDATE ON pg_temp.stage_markers FOR EACH ROW WHEN (NEW.reject_reason IS NOT NULL) EXECUTE FUNCTION pg_temp.ride()",
-                "ALTER TABLE pg_temp.stage_markers ADD CONSTRAINT ride CHECK (pg_temp.ride_check(reject_reason))",
-                "ALTER TABLE pg_temp.stage_markers ENABLE ROW LEVEL SECURITY; ALTER TABLE pg_temp.stage_markers FORCE ROW LEVEL SECURITY; "
-                    + "CREATE POLICY ride ON pg_temp.stage_markers USING (pg_temp.ride_check(reject_reason))",
-                "CREATE INDEX ride ON pg_temp.stage_markers (line)",
-                "ALTER TABLE pg_temp.stage_markers ADD COLUMN ride text",
-                // a domain of her own that prints as "text" (helper-53)
-                "CREATE DOMAIN pg_temp.text AS pg_catalog.text CHECK (pg_temp.ride_check(VALUE)); "
-                    + "ALTER TABLE pg_temp.stage_markers ALTER COLUMN reject_reason TYPE pg_temp.text",
-                "DROP TABLE pg_temp.stage_markers; CREATE TEMP VIEW stage_markers AS SELECT 1 AS line",
-            ] {
-                try db.execute("BEGIN")
-                _ = try db.query("SELECT * FROM disrupt.import_stage('markers')")
-                try db.execute("INSERT INTO pg_temp.stage_markers (line, source_ref) VALUES (2, 'M-not-a-marker')")
-                try db.executeScript(unsafeSQL: addition)
-                #expect(sqlState { _ = try db.query("SELECT * FROM disrupt.import_run('markers', NULL, 'innocent.csv')") } == "42501", "\(addition)")
-                try db.execute("COMMIT")   // what the attacker would do; a refused import leaves nothing to commit
-            }
-            try db.execute("DROP VIEW IF EXISTS pg_temp.stage_markers")
+            _ = try db.query("SELECT * FROM disrupt.import_stage('markers')")
+            try db.execute("INSERT INTO pg_temp.stage_markers (line, source_ref) VALUES (2, 'M-not-a-marker')")
+            try db.executeScript(unsafeSQL: addition)
+            #expect(sqlState { _ = try db.query("SELECT * FROM disrupt.import_run('markers', NULL, 'innocent.csv')") } == "42501", "\(addition)")
+            try db.execute("COMMIT")   // what the attacker would do; a refused import leaves nothing to commit
         }
+        try db.execute("DROP VIEW IF EXISTS pg_temp.stage_markers")
         #expect(try su.query("SELECT 1 FROM disrupt.marker WHERE source_ref = \(ref)").isEmpty)
         #expect(try su.query("SELECT 1 FROM disrupt.audit_log WHERE after ->> 'import' = 'innocent.csv'").isEmpty)
         // the stage as import_stage makes it still imports (and rejects the bad line)
