@@ -150,10 +150,9 @@ struct SummaryCommandTests {
         }
     }
 
-    /// The configuration is read while the consultation's record is written, and the record is
-    /// committed only once the configuration is whole: a broken configuration file reads nothing
-    /// and leaves no consultation in the audit log, whether he is asked for by reference or by
-    /// name.
+    /// The configuration is whole before the consultation is logged: a broken configuration file
+    /// reads nothing and leaves no consultation in the audit log, whether he is asked for by
+    /// reference or by name.
     @Test func aBrokenConfigurationReadsAndLogsNothing() throws {
         let db = try TestCluster.superuserConnection(database: location.testDatabaseName)
         let config = FileManager.default.temporaryDirectory.appendingPathComponent("summary-config-\(token)")

@@ -29,16 +29,15 @@ enum SummaryCommand {
         let format = input.format
         let asOf = input.asOf ?? Day.today()
         // the configuration is read while the connection opens (and the embedded cluster starts,
-        // when it must) and the consultation is written, and is whole before the consultation is
-        // committed: a configuration error reads and logs nothing (a connection error, if both,
-        // is the one reported)
+        // when it must), and is whole before the consultation is logged: a configuration error
+        // reads and logs nothing (a connection error, if both, is the one reported)
         let loading = invocation.riskModelInBackground()
         _ = try invocation.database()
+        let model = try loading.value()
         let consultation = PersonDossierReader.consultation(
             scope: "summary", purpose: purpose, subject: input.person, format: format.rawValue, asOf: asOf)
         // one transaction, one consultation: the person, the dossier and what changed since
-        let (person, summary) = try invocation.reading(person: consultation, beforeCommit: { _ = try loading.value() }) { db, person throws -> (PersonReference, Summary) in
-            let model = try loading.value()
+        let (person, summary) = try invocation.reading(person: consultation) { db, person throws -> (PersonReference, Summary) in
             let since = SinceLastHeardReader(model: model)
             let sinceDay = input.sinceLastHeard ? try since.lastHeardOn(personID: person.id, on: db) : input.since
             if input.sinceLastHeard && sinceDay == nil {

@@ -49,12 +49,10 @@ public final class Invocation: @unchecked Sendable {
 
     /// Opens the consultation of the one person `consultation`'s subject names, then runs `body`
     /// for him in one transaction; the audit log names him however he was asked for
-    /// (`PostgresConnection.consulting(person:)`). `beforeCommit` runs before the consultation's
-    /// record is committed; when it throws, nothing is logged (`Consultation.open`).
-    public func reading<T>(person consultation: Consultation, beforeCommit: (() throws -> Void)? = nil,
-                           _ body: (PostgresConnection, PersonReference) throws -> T) throws -> T {
+    /// (`PostgresConnection.consulting(person:)`).
+    public func reading<T>(person consultation: Consultation, _ body: (PostgresConnection, PersonReference) throws -> T) throws -> T {
         let db = try database()
-        return try db.consulting(person: consultation, beforeCommit: beforeCommit) { person in try body(db, person) }
+        return try db.consulting(person: consultation) { person in try body(db, person) }
     }
 
     /// The configuration (embedded defaults, overridden by the config directory).

@@ -22,27 +22,17 @@ public struct Consultation: Sendable {
     /// Opens the consultation in a transaction of its own and commits it; returns the id of the
     /// person its record names (the subject was the reference or PNC id of a person the caller may
     /// see), else nil. Refused inside a transaction: the record must be committed before anything
-    /// is read. `beforeCommit`, when given, runs once the record is written and before it is
-    /// committed, so that the database's work overlaps the caller's (`summary` reads its
-    /// configuration meanwhile); when it throws, the record is rolled back and nothing is logged.
+    /// is read.
     @discardableResult
-    public func open(on db: PostgresConnection, beforeCommit: (() throws -> Void)? = nil) throws -> Int64? {
+    public func open(on db: PostgresConnection) throws -> Int64? {
         guard !db.isInTransaction else {
             throw StoreError(.failure, "a consultation is opened before the reading transaction, not inside it")
         }
         let keys = detail.keys.sorted()
-        let record = {
-            try db.query("""
-                SELECT disrupt.consult(\(purpose), \(scope), \(subject),
-                                       jsonb_object(\(keys)::text[], \(keys.map { detail[$0]! })::text[])) AS person_id
-                """)[0].decode("person_id", as: Int64?.self)
-        }
-        guard let beforeCommit else { return try record() }
-        return try db.transaction {
-            let person = try record()
-            try beforeCommit()
-            return person
-        }
+        return try db.query("""
+            SELECT disrupt.consult(\(purpose), \(scope), \(subject),
+                                   jsonb_object(\(keys)::text[], \(keys.map { detail[$0]! })::text[])) AS person_id
+            """)[0].decode("person_id")
     }
 }
 
@@ -59,13 +49,11 @@ extension PostgresConnection {
     /// transaction as `body`. Otherwise (he was asked for by name) a second consultation,
     /// committed before `body` reads anything of his, names him by reference: every read of a
     /// person's records is logged against that person.
-    /// `beforeCommit` as for `Consultation.open`.
-    public func consulting<T>(person consultation: Consultation, beforeCommit: (() throws -> Void)? = nil,
-                              _ body: (PersonReference) throws -> T) throws -> T {
+    public func consulting<T>(person consultation: Consultation, _ body: (PersonReference) throws -> T) throws -> T {
         guard let subject = consultation.subject else {
             throw StoreError(.failure, "a consultation of one person names him")
         }
-        let recorded = try consultation.open(on: self, beforeCommit: beforeCommit)
+        let recorded = try consultation.open(on: self)
         if let recorded {
             let read = try transaction { () throws -> [T] in
                 // none when he was merged since: then he is found again by what was typed, below
