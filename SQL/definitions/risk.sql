@@ -36,7 +36,7 @@ SELECT disrupt.attach_owner_policy('disrupt.risk_current');
 
 CREATE POLICY admin_read ON disrupt.risk_assessment FOR SELECT
     USING (disrupt.not_explaining() AND coalesce(disrupt.read_scope(true) = '*', false));
-CREATE POLICY admin_insert ON disrupt.risk_assessment FOR INSERT
+CREATE POLICY admin_history_insert ON disrupt.risk_assessment FOR INSERT
     WITH CHECK (disrupt.not_explaining() AND coalesce(disrupt.read_scope(false) = '*', false));
 SELECT disrupt.attach_owner_policy('disrupt.risk_assessment');
 

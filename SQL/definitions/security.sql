@@ -565,7 +565,7 @@ BEGIN
     RETURN NULL;
 END
 $$;
-CREATE TRIGGER staff_read_scope_lock BEFORE UPDATE OR DELETE ON disrupt.staff
+CREATE TRIGGER staff_change_turn_first BEFORE UPDATE OR DELETE ON disrupt.staff
     FOR EACH STATEMENT EXECUTE FUNCTION disrupt.staff_read_scope_lock();
 
 -- staff_read_scope_changes(old, new): does this change of a staff row change what its login
@@ -616,7 +616,7 @@ BEGIN
     RETURN CASE WHEN TG_OP = 'UPDATE' THEN NEW ELSE OLD END;
 END
 $$;
-CREATE TRIGGER staff_read_scope_changing BEFORE UPDATE OR DELETE ON disrupt.staff
+CREATE TRIGGER staff_login_lock_first BEFORE UPDATE OR DELETE ON disrupt.staff
     FOR EACH ROW EXECUTE FUNCTION disrupt.staff_read_scope_changing();
 
 CREATE FUNCTION disrupt.staff_read_scope_changed() RETURNS trigger
@@ -645,7 +645,7 @@ BEGIN
     RAISE EXCEPTION 'staff rows are not truncated: disable a login with disrupt.staff_disable' USING ERRCODE = '42501';
 END
 $$;
-CREATE TRIGGER staff_no_truncate BEFORE TRUNCATE ON disrupt.staff
+CREATE TRIGGER staff_truncate_refused BEFORE TRUNCATE ON disrupt.staff
     FOR EACH STATEMENT EXECUTE FUNCTION disrupt.staff_no_truncate();
 
 -- require_consultation(): the same gate for the SECURITY DEFINER functions that read personal

@@ -70,6 +70,16 @@ struct StaffChangeSessionTests {
         return admin
     }
 
+    /// An administrator disables her as the CLI does: the disable commits and she can no longer
+    /// log in.
+    func expectDisableCommits(_ login: String) throws {
+        let admin = try fixture.connect(as: fixture.admin)
+        defer { admin.close() }
+        try admin.execute("SELECT disrupt.staff_disable(\(login), 'left the service')")
+        #expect(try admin.query("SELECT active FROM disrupt.staff WHERE login = \(login)")[0].decode("active", as: Bool.self) == false)
+        #expect(throws: PostgresError.self) { try plainLibpqConnection(fixture, as: login) }
+    }
+
     /// A change that alters what a police login may read, made as the CLI makes it: her role
     /// before it, the agency of the restricted person she reads, and whether she sees him before
     /// and after it (nil: she can no longer log in).
@@ -281,11 +291,7 @@ struct StaffChangeSessionTests {
             if !holding.isEmpty { break }
             Thread.sleep(forTimeInterval: 0.02)
         }
-        let admin = try f.connect(as: f.admin)
-        defer { admin.close() }
-        try admin.execute("SELECT disrupt.staff_disable(\(login), 'left the service')")
-        #expect(try admin.query("SELECT active FROM disrupt.staff WHERE login = \(login)")[0].decode("active", as: Bool.self) == false)
-        #expect(throws: PostgresError.self) { try plainLibpqConnection(f, as: login) }
+        try expectDisableCommits(login)
     }
 
     /// A session that takes long to go (clearing away a thousand temporary tables, with local
@@ -337,11 +343,7 @@ struct StaffChangeSessionTests {
             done.wait()
         }
         Thread.sleep(forTimeInterval: 0.5)
-        let admin = try f.connect(as: f.admin)
-        defer { admin.close() }
-        try admin.execute("SELECT disrupt.staff_disable(\(login), 'left the service')")
-        #expect(try admin.query("SELECT active FROM disrupt.staff WHERE login = \(login)")[0].decode("active", as: Bool.self) == false)
-        #expect(throws: PostgresError.self) { try plainLibpqConnection(f, as: login) }
+        try expectDisableCommits(login)
     }
 
     /// A session of hers that altered her role and is sending an error to a client that never
