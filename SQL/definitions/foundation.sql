@@ -634,7 +634,8 @@ $$;
 -- Ownership: hand everything in schema disrupt to disrupt_owner (extension members
 -- excepted).  Idempotent; each definition file calls it after creating its objects.
 -- Run by the migration runner, a superuser (the files also give functions to
--- disrupt_role_admin and disrupt_reader, which only a superuser may do for roles it is not in).
+-- disrupt_role_admin, disrupt_reader and disrupt_stager, which only a superuser may do for roles
+-- it is not in).
 -- ---------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION disrupt.hand_to_owner() RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, disrupt
@@ -672,8 +673,10 @@ BEGIN
         WHERE p.pronamespace = 'disrupt'::regnamespace
           AND p.proowner <> 'disrupt_owner'::regrole
           -- the login functions of security.sql stay with the role that has CREATEROLE, the
-          -- readers of reading.sql with disrupt_reader
-          AND p.proowner NOT IN (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname IN ('disrupt_role_admin', 'disrupt_reader'))
+          -- readers of reading.sql with disrupt_reader, the makers of temporary tables with
+          -- disrupt_stager (migration 0026)
+          AND p.proowner NOT IN (SELECT r.oid FROM pg_catalog.pg_roles r
+                                 WHERE r.rolname IN ('disrupt_role_admin', 'disrupt_reader', 'disrupt_stager'))
           AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass
                           AND d.objid = p.oid AND d.deptype = 'e')
     LOOP

@@ -405,8 +405,9 @@ BEGIN
 END
 $$;
 
--- The stage is the caller's own temporary table, so she may add to it what runs code of hers when
--- import_run reads or writes it: a trigger, a rule, a row-level-security policy, a check
+-- The stage is disrupt_stager's (import_stage), and staff may run no schema command where a
+-- superuser migrated (SchemaChangeGuard.swift). Where the guard is not in place, or the stage is
+-- her own, she could add to it what runs code of hers when import_run reads or writes it: a trigger, a rule, a row-level-security policy, a check
 -- constraint, an index, a default, a column of another type. Her code would run inside
 -- import_run's marked statement, where the audit logs each new row by key and file only: a
 -- hand-made insert made there passed for a row of the file and lost its row image (found by a
@@ -426,6 +427,7 @@ BEGIN
     END IF;
     IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class c
                    WHERE c.oid = stage AND c.relkind = 'r' AND c.relnamespace = pg_catalog.pg_my_temp_schema()
+                     AND c.relowner = 'disrupt_stager'::pg_catalog.regrole
                      AND NOT c.relrowsecurity AND NOT c.relhastriggers AND NOT c.relhasrules AND NOT c.relhasindex)
        OR EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t WHERE t.tgrelid = stage)
        OR EXISTS (SELECT 1 FROM pg_catalog.pg_rewrite w WHERE w.ev_class = stage)
@@ -452,9 +454,12 @@ $$;
 
 -- Creates the kind's stage table pg_temp.stage_<kind> (line, the CSV columns as text,
 -- reject_column, reject_reason; dropped at commit) and returns the CSV header, in file order.
+-- Staff may run no schema command (migration 0026, SchemaChangeGuard.swift): the table is made by
+-- disrupt_stager (SECURITY DEFINER, owned by that role) in the caller's session, and the caller
+-- (her login) may fill, read and mark it; import_run reads and marks it as disrupt_reader.
 CREATE OR REPLACE FUNCTION disrupt.import_stage(kind text)
 RETURNS TABLE (column_name text)
-LANGUAGE plpgsql SET search_path = pg_catalog, disrupt, pg_temp
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
 AS $$
 DECLARE d jsonb := disrupt.import_kind(kind);
 BEGIN
@@ -462,9 +467,20 @@ BEGIN
                    'stage_' || kind,
                    (SELECT string_agg(format('%I text', c), ', ' ORDER BY n)
                       FROM jsonb_array_elements_text(d -> 'header') WITH ORDINALITY h(c, n)));
-    -- import_run reads and marks it as disrupt_reader (below)
+    EXECUTE format('GRANT SELECT, INSERT, UPDATE ON TABLE pg_temp.%I TO %I', 'stage_' || kind, session_user);
     EXECUTE format('GRANT SELECT, UPDATE ON TABLE pg_temp.%I TO disrupt_reader', 'stage_' || kind);
     RETURN QUERY SELECT c FROM jsonb_array_elements_text(d -> 'header') WITH ORDINALITY h(c, n) ORDER BY n;
+END
+$$;
+
+-- ANALYZE of the kind's stage once it is filled (only its owner, disrupt_stager, may): the
+-- merge's plan needs its row count and key distribution.
+CREATE OR REPLACE FUNCTION disrupt.import_stage_analyze(kind text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
+AS $$
+BEGIN
+    PERFORM disrupt.import_kind(kind);
+    EXECUTE format('ANALYZE pg_temp.%I', 'stage_' || kind);
 END
 $$;
 
@@ -908,19 +924,24 @@ SELECT disrupt.hand_to_owner();
 -- login may SELECT them (reading.sql): it runs as disrupt_reader (migration 0022), under the
 -- same policies, reading the caller's stage, which import_stage grants it.
 ALTER FUNCTION disrupt.import_run(text, text, text) OWNER TO disrupt_reader;
+-- the stage is made and analysed by disrupt_stager (migration 0026), which needs nothing else
+ALTER FUNCTION disrupt.import_stage(text) OWNER TO disrupt_stager;
+ALTER FUNCTION disrupt.import_stage_analyze(text) OWNER TO disrupt_stager;
+GRANT USAGE ON SCHEMA disrupt TO disrupt_stager;
 
 -- ---------------------------------------------------------------------------
 -- Privileges: staff import; nothing else may call these.
 -- ---------------------------------------------------------------------------
 REVOKE ALL ON FUNCTION
-    disrupt.import_declaration(), disrupt.import_kind(text), disrupt.import_stage(text),
+    disrupt.import_declaration(), disrupt.import_kind(text), disrupt.import_stage(text), disrupt.import_stage_analyze(text),
     disrupt.import_run(text, text, text), disrupt.import_hidden_keys(text, text, text[]), disrupt.import_agency(text),
     disrupt.import_prepare(regclass), disrupt.import_stage_check(regclass, text), disrupt.import_date_fields(), disrupt.import_stale_query(text, text, text),
     disrupt.import_update(text, text[], jsonb)
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
-    disrupt.import_declaration(), disrupt.import_kind(text), disrupt.import_stage(text),
+    disrupt.import_declaration(), disrupt.import_kind(text), disrupt.import_stage(text), disrupt.import_stage_analyze(text),
     disrupt.import_run(text, text, text), disrupt.import_hidden_keys(text, text, text[]), disrupt.import_agency(text),
     disrupt.import_prepare(regclass), disrupt.import_stage_check(regclass, text), disrupt.import_date_fields(), disrupt.import_stale_query(text, text, text),
     disrupt.import_update(text, text[], jsonb)
     TO disrupt_staff;
+GRANT EXECUTE ON FUNCTION disrupt.import_declaration(), disrupt.import_kind(text) TO disrupt_stager;

@@ -47,3 +47,35 @@ SELECT disrupt.grant_read('{disrupt_staff}', 'disrupt.risk_current');
 GRANT INSERT, UPDATE, DELETE ON disrupt.risk_current TO disrupt_admin;
 GRANT INSERT ON disrupt.risk_assessment TO disrupt_admin;
 SELECT disrupt.grant_read('{disrupt_admin}', 'disrupt.risk_assessment');
+
+-- ---------------------------------------------------------------------------
+-- The recompute's batch table: each connection's pg_temp.risk_batch (RiskRecompute.swift), the
+-- rules' results of one batch, COPYed in and merged into risk_current and risk_assessment. Staff
+-- may run no schema command (migration 0026, SchemaChangeGuard.swift): disrupt_stager makes it
+-- for an administrator's session, and her login may fill and read it. Emptied at each commit.
+-- The evidence columns (triggers, flags, rfg) are text: only the rows that become history are
+-- read as jsonb.
+-- ---------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION disrupt.risk_batch_open() RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
+AS $$
+BEGIN
+    IF NOT disrupt.is_admin() THEN
+        RAISE EXCEPTION 'only an administrator can recompute stored risk scores' USING ERRCODE = '42501';
+    END IF;
+    IF pg_catalog.to_regclass('pg_temp.risk_batch') IS NULL THEN
+        CREATE TEMP TABLE risk_batch (
+            person_id bigint, as_of date, inputs_changed_at timestamptz, score int, band text,
+            trigger_codes text[], rfg_recency int, rfg_frequency int, rfg_gravity int, rfg_victims int,
+            rfg_total int, victims int, latest_incident_on date, serial bool, escalating bool, is_repeat bool,
+            model_version text, rfg_version text, triggers text, flags text, rfg text
+        ) ON COMMIT DELETE ROWS;
+        EXECUTE format('GRANT SELECT, INSERT ON TABLE pg_temp.risk_batch TO %I', session_user);
+    END IF;
+END
+$$;
+SELECT disrupt.hand_to_owner();
+ALTER FUNCTION disrupt.risk_batch_open() OWNER TO disrupt_stager;
+REVOKE ALL ON FUNCTION disrupt.risk_batch_open() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION disrupt.risk_batch_open() TO disrupt_staff;
+GRANT EXECUTE ON FUNCTION disrupt.is_admin() TO disrupt_stager;

@@ -231,7 +231,7 @@ BEGIN
         RAISE EXCEPTION 'staff_add: login % must be 1-63 characters of letters, digits, _ . @ -', quote_literal(login)
             USING ERRCODE = '22023';
     END IF;
-    IF login LIKE 'pg\_%' OR login IN ('disrupt_owner', 'disrupt_staff', 'disrupt_admin', 'disrupt_service', 'disrupt_role_admin', 'disrupt_login', 'disrupt_reader', 'public') THEN
+    IF login LIKE 'pg\_%' OR login IN ('disrupt_owner', 'disrupt_staff', 'disrupt_admin', 'disrupt_service', 'disrupt_role_admin', 'disrupt_login', 'disrupt_reader', 'disrupt_stager', 'public') THEN
         RAISE EXCEPTION 'staff_add: % is a reserved role name', login USING ERRCODE = '22023';
     END IF;
     IF full_name IS NULL OR btrim(full_name) = '' THEN

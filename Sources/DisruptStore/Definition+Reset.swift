@@ -58,6 +58,11 @@ extension Definition {
             -- the role staff read the record tables through (migration 0022)
             REVOKE ALL ON ALL TABLES IN SCHEMA disrupt FROM disrupt_reader;
             REVOKE ALL ON ALL FUNCTIONS IN SCHEMA disrupt FROM disrupt_reader;
+            -- the role that makes staff sessions' temporary tables (migration 0026)
+            IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'disrupt_stager') THEN
+                REVOKE ALL ON SCHEMA disrupt FROM disrupt_stager;
+                REVOKE ALL ON ALL FUNCTIONS IN SCHEMA disrupt FROM disrupt_stager;
+            END IF;
             FOR o IN SELECT p.oid::regprocedure AS name FROM pg_catalog.pg_proc p
                      WHERE p.pronamespace = 'disrupt'::regnamespace AND p.proowner <> 'disrupt_owner'::regrole
             LOOP

@@ -43,6 +43,9 @@ public struct Migrator: Sendable {
         /// The cluster's other databases that every login may connect to, where the statistics
         /// are not locked (`StatisticsLock.openDatabases`); nil on a dry run.
         public var openDatabases: [String]?
+        /// Whether staff are refused every schema command before it runs (`SchemaChangeGuard`:
+        /// a superuser's run makes it); nil on a dry run.
+        public var schemaChangesGuarded: Bool?
     }
 
     /// Applies pending migrations and changed definitions (or, with `dryRun`, only lists them).
@@ -73,6 +76,7 @@ public struct Migrator: Sendable {
         }
         report.statisticsLocked = try StatisticsLock.apply(connection)  // every run: see StatisticsLock
         report.openDatabases = try StatisticsLock.openDatabases(connection)
+        report.schemaChangesGuarded = try SchemaChangeGuard.apply(connection)  // every run: see SchemaChangeGuard
         return report
     }
 

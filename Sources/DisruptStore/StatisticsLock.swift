@@ -77,10 +77,7 @@ enum StatisticsLock {
     /// Locks them when the connection is a superuser's; answers whether they are locked (PUBLIC
     /// may use none of them). Any role may ask. Runs with `search_path` pinned to `pg_catalog`.
     static func apply(_ connection: PostgresConnection) throws -> Bool {
-        try connection.transaction {
-            try connection.execute("SET LOCAL search_path = pg_catalog, pg_temp")
-            let superuser = try connection.query("SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user")
-                .first?.decode("rolsuper", as: Bool.self) ?? false
+        try connection.superuserTransaction { superuser in
             if superuser {
                 try connection.executeScript(unsafeSQL: """
                     DO $lock$

@@ -11,21 +11,12 @@ import Testing
 @Suite("Statistics: locked by every superuser migrate, reported by any other")
 struct StatisticsLockTests {
     @Test func aMigrateWithNothingToDoLocksStatisticsLeftOpenAndAnOwnersRunSaysTheyAreOpen() throws {
-        let location = try TestCluster.freshDatabase("statistics")
-        let token = String(UUID().uuidString.lowercased().filter(\.isLetter).prefix(8))
-        let (staff, owner) = ("stat_\(token)", "own_\(token)")
-        let su = try TestCluster.superuserConnection(database: location.testDatabaseName)
-        defer { su.close() }
-        try su.execute("SELECT disrupt.staff_add(\(staff), 'Stat Staff', 'police', 'rep')")
         // a DBA's set-up: the database owned by a login that is not a superuser
-        let database = location.testDatabaseName
-        let formerOwner: String = try su.query("SELECT pg_get_userbyid(datdba)::text AS o FROM pg_database WHERE datname = \(database)")[0].decode("o")
-        try su.execute(PostgresQuery(unsafeSQL: "CREATE ROLE \(owner) LOGIN IN ROLE disrupt_owner"))
-        try su.execute(PostgresQuery(unsafeSQL: "ALTER DATABASE \"\(database)\" OWNER TO \(owner)"))
-        defer {
-            _ = try? su.execute(PostgresQuery(unsafeSQL: "ALTER DATABASE \"\(database)\" OWNER TO \"\(formerOwner)\""))
-            _ = try? su.execute(PostgresQuery(unsafeSQL: "DROP ROLE \(owner)"))
-        }
+        let set = try DatabaseOwnedByLogin("statistics")
+        defer { set.close() }
+        let (location, su) = (set.location, set.superuser)
+        let staff = "stat_\(set.token)"
+        try su.execute("SELECT disrupt.staff_add(\(staff), 'Stat Staff', 'police', 'rep')")
 
         func staffMayCount() throws -> Bool {
             let db = try PostgresConnection(location.asUser(staff).configuration)
@@ -43,7 +34,7 @@ struct StatisticsLockTests {
         try su.execute("GRANT EXECUTE ON FUNCTION pg_catalog.pg_stat_get_live_tuples(oid) TO PUBLIC")
         #expect(try staffMayCount())
 
-        let byOwner = try DisruptBinary.run(["db", "migrate", "--format", "json"], databaseURL: location.testURL + "&user=\(owner)")
+        let byOwner = try DisruptBinary.run(["db", "migrate", "--format", "json"], databaseURL: set.ownerURL)
         #expect(byOwner.status == 0, "\(byOwner.stderr)")
         let report = try JSONSerialization.jsonObject(with: Data(byOwner.stdout.utf8)) as? [String: Any]
         #expect(report?["statistics_locked"] as? Bool == false, "the owner may not lock them, and says so")
@@ -53,7 +44,7 @@ struct StatisticsLockTests {
         let bySuperuser = try Migrator().migrate(su)
         #expect(!bySuperuser.definitionsApplied && bySuperuser.statisticsLocked == true, "nothing else to do, yet locked")
         #expect(try !staffMayCount())
-        let again = try DisruptBinary.run(["db", "migrate"], databaseURL: location.testURL + "&user=\(owner)")
+        let again = try DisruptBinary.run(["db", "migrate"], databaseURL: set.ownerURL)
         #expect(again.status == 0 && !again.stderr.contains("warning: PostgreSQL's statistics"), "\(again.stderr)")
     }
 

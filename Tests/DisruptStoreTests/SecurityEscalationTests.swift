@@ -63,6 +63,9 @@ struct SecurityEscalationTests {
                           "order_meant", "marker_to_change", "link_to_change", "person_find", "person_candidates",
                           "ref_in_use", "import_run", "agenda"]
 
+    /// The functions disrupt_stager owns (migration 0026): they make a staff session's temporary tables.
+    static let stagers = ["import_stage", "import_stage_analyze", "risk_batch_open"]
+
     @Test func everySecurityDefinerFunctionPinsItsSearchPathWithTempLast() throws {
         let db = try fixture.superuser()
         defer { db.close() }
@@ -80,8 +83,11 @@ struct SecurityEscalationTests {
             #expect(path?.hasSuffix("pg_temp") == true, "\(name): search_path \(path ?? "not set")")
             #expect(path?.hasPrefix("pg_catalog") == true, "\(name): search_path \(path ?? "not set")")
             // the login functions run as disrupt_role_admin (CREATEROLE, pg_signal_backend); the readers of
-            // the record tables under the caller's policies, as disrupt_reader (issue 12)
+            // the record tables under the caller's policies, as disrupt_reader; the makers of temporary
+            // tables as disrupt_stager, the one role the schema guard lets make them (issue 12)
+            let bare = String(name.prefix { $0 != "(" }).replacingOccurrences(of: "disrupt.", with: "")
             let owner = name.contains("staff_login_") ? "disrupt_role_admin"
+                : Self.stagers.contains(bare) ? "disrupt_stager"
                 : Self.readers.contains(String(name.prefix { $0 != "(" }).replacingOccurrences(of: "disrupt.", with: "")) ? "disrupt_reader" : "disrupt_owner"
             #expect(try row.decode("owner", as: String.self) == owner, "\(name)")
             #expect(try row.decode("super", as: Bool.self) == false && row.decode("bypass", as: Bool.self) == false, "\(name)")

@@ -105,6 +105,16 @@ final class SecurityFixture: Sendable {
         return db
     }
 
+    /// Makes this database, for `login`, what one never migrated by a superuser would be: she may
+    /// write PL/pgSQL functions (`StatisticsLock` did not lock the languages) and run schema
+    /// commands (no `SchemaChangeGuard`). For a test's own fixture only: it stays so.
+    func openAsIfNeverLocked(for login: String) throws {
+        let su = try superuser()
+        defer { su.close() }
+        try su.execute("GRANT USAGE ON LANGUAGE plpgsql TO \(identifier: login)")
+        try su.execute("DROP EVENT TRIGGER IF EXISTS disrupt_schema_guard")
+    }
+
     /// Adds a staff login of its own for a test that changes it.
     func addStaff(_ prefix: String, agency: String = "probation", role: String = "rep") throws -> String {
         let login = "\(prefix)_\(token)"

@@ -40,8 +40,9 @@ struct SecurityMigrationTests {
             #expect(failures.all.isEmpty, "round \(round)")
             for connection in connections { #expect(try Migrator().isCurrent(connection)) }
             let roles = try admin.query("SELECT rolname::text AS name FROM pg_roles WHERE rolname LIKE 'disrupt\\_%' ORDER BY 1").map { try $0.decode("name", as: String.self) }
-            // disrupt_login and disrupt_role_admin: migration 0007; disrupt_reader: 0022 (issue 12)
-            #expect(roles == ["disrupt_admin", "disrupt_login", "disrupt_owner", "disrupt_reader", "disrupt_role_admin", "disrupt_service", "disrupt_staff"])
+            // disrupt_login and disrupt_role_admin: migration 0007; disrupt_reader: 0022, disrupt_stager: 0026 (issue 12)
+            #expect(roles == ["disrupt_admin", "disrupt_login", "disrupt_owner", "disrupt_reader", "disrupt_role_admin", "disrupt_service",
+                              "disrupt_staff", "disrupt_stager"])
             #expect(try admin.query("SELECT pg_has_role('disrupt_reader', 'disrupt_staff', 'MEMBER') AS member")[0].decode("member", as: Bool.self))
             #expect(try admin.query("SELECT rolcreaterole FROM pg_roles WHERE rolname = 'disrupt_owner'")[0].decode("rolcreaterole", as: Bool.self) == false)
             #expect(try admin.query("SELECT pg_has_role('disrupt_admin', 'disrupt_staff', 'MEMBER') AS member")[0].decode("member", as: Bool.self))
@@ -53,10 +54,12 @@ struct SecurityMigrationTests {
                        AND has_function_privilege('disrupt_role_admin', 'pg_catalog.pg_stat_get_activity(integer)', 'EXECUTE')
                        AND NOT has_table_privilege('disrupt_staff', 'pg_catalog.pg_stat_activity', 'SELECT') AS ok
                     """)[0].decode("ok", as: Bool.self))
+                // each database has its schema guard (SchemaChangeGuard), made by the superuser's migrate
+                #expect(try connection.query("SELECT count(*)::int AS n FROM pg_event_trigger WHERE evtname = 'disrupt_schema_guard'")[0].decode("n", as: Int.self) == 1)
             }
             connections.forEach { $0.close() }
             for name in names { try admin.execute("DROP DATABASE \(identifier: name) WITH (FORCE)") }
-            try admin.execute("DROP ROLE disrupt_admin, disrupt_staff, disrupt_service, disrupt_owner, disrupt_login, disrupt_role_admin, disrupt_reader")
+            try admin.execute("DROP ROLE disrupt_admin, disrupt_staff, disrupt_service, disrupt_owner, disrupt_login, disrupt_role_admin, disrupt_reader, disrupt_stager")
         }
     }
 }

@@ -102,7 +102,7 @@ struct StaffReadAttackTests {
     }
 
     @Test func theAuditTrailCannotBeWrittenOrBentByStaff() throws {
-        let f = fixture
+        let f = try SecurityFixture()  // its own: it opens the database as if never locked, below
         let db = try f.connect(as: f.health)
         defer { db.close() }
         // the free-standing audit writers are gone, and the log takes no direct insert
@@ -113,14 +113,11 @@ struct StaffReadAttackTests {
         } == "42501")
         // only import_run marks an import: a direct call, or one from a function of one's own, is refused
         #expect(sqlState { _ = try db.query("SELECT disrupt.import_mark('fake.csv')") } == "42501")
-        // staff may write no function at all (StatisticsLock); a login that could (a cluster whose
-        // languages were not locked, simulated by a grant to a throwaway login) is refused by
-        // import_mark's own check of its caller
+        // staff may write no function at all (StatisticsLock, SchemaChangeGuard); a login that could
+        // (a database never migrated by a superuser, simulated for a throwaway login) is refused
+        // by import_mark's own check of its caller
         let marker = try f.addStaff("mark", agency: "health")
-        let grantor = try f.superuser()
-        defer { grantor.close() }
-        try grantor.execute("GRANT USAGE ON LANGUAGE plpgsql TO \(identifier: marker)")
-        defer { _ = try? grantor.execute("REVOKE USAGE ON LANGUAGE plpgsql FROM \(identifier: marker)") }
+        try f.openAsIfNeverLocked(for: marker)
         let own = try f.connect(as: marker)
         defer { own.close() }
         try own.execute("""
@@ -328,14 +325,15 @@ struct StaffReadAttackTests {
         try holder.execute("ROLLBACK")
     }
 
-    /// The stage is the caller's own temporary table: a trigger (or a check, a policy, an index)
-    /// she adds to it runs her code inside import_run's marked statement, where a hand-made
-    /// insert was logged as `{"import": file}`, without its row image. Staff may no longer write
-    /// a function of their own at all (StatisticsLock revokes PUBLIC's use of PL/pgSQL and SQL): that is
-    /// the first wall. Behind it, import_run refuses a stage that is not exactly as import_stage
-    /// made it, and nothing is written.
+    /// A trigger (or a check, a policy, an index) on the stage runs its author's code inside
+    /// import_run's marked statement, where a hand-made insert was logged as `{"import": file}`,
+    /// without its row image. Four walls: staff may write no function (StatisticsLock revokes
+    /// PUBLIC's use of PL/pgSQL and SQL) and run no schema command (SchemaChangeGuard); the stage
+    /// is disrupt_stager's, so she cannot change it; and import_run refuses a stage that is not
+    /// exactly as import_stage made it (one of her own, made where the first two walls are down),
+    /// and nothing is written.
     @Test func aHandMadeInsertCannotRideOnAnImportsStatement() throws {
-        let f = fixture
+        let f = try SecurityFixture()  // its own: it opens the database as if never locked, below
         let login = try f.addStaff("ride", agency: "health")
         let db = try f.connect(as: login)
         defer { db.close() }
@@ -351,14 +349,14 @@ struct StaffReadAttackTests {
                 RETURN NULL;
             END $$
             """
-        // the first wall: a staff login may not write a function
+        // the first two walls: a staff login may write no function, nor run a schema command
         #expect(sqlState { try db.executeScript(unsafeSQL: ride) } == "42501")
-        // the second: this one login is let use PL/pgSQL, as on a cluster whose languages were not
-        // locked, so that the attack reaches import_run (revoked again when the test ends)
+        #expect(failure { try db.execute("CREATE TEMP TABLE stage_markers (line integer)") }?.message.contains("schema commands are not available") == true)
+        // the others: this one login is let use PL/pgSQL and run schema commands, as in a database
+        // never migrated by a superuser, so that the attack reaches the stage and import_run
+        try f.openAsIfNeverLocked(for: login)
         let su = try f.superuser()
         defer { su.close() }
-        try su.execute("GRANT USAGE ON LANGUAGE plpgsql TO \(identifier: login)")
-        defer { _ = try? su.execute("REVOKE USAGE ON LANGUAGE plpgsql FROM \(identifier: login)") }
         // (the functions test the reference with ref_in_use: she may not SELECT disrupt.marker, and
         // a refused read inside them would end the import in 42501 whatever import_run checks)
         try db.executeScript(unsafeSQL: ride)
@@ -378,7 +376,7 @@ struct StaffReadAttackTests {
         _ = try db.query("SELECT pg_temp.ride_check('x')")
         #expect(try db.query("SELECT disrupt.ref_in_use('marker', \(ref)) AS used")[0].decode("used", as: Bool.self))
         try db.execute("ROLLBACK")
-        for addition in [
+        let additions = [
             "CREATE TRIGGER ride AFTER UPDATE ON pg_temp.stage_markers FOR EACH ROW WHEN (NEW.reject_reason IS NOT NULL) EXECUTE FUNCTION pg_temp.ride()",
             "ALTER TABLE pg_temp.stage_markers ADD CONSTRAINT ride CHECK (pg_temp.ride_check(reject_reason))",
             "ALTER TABLE pg_temp.stage_markers ENABLE ROW LEVEL SECURITY; ALTER TABLE pg_temp.stage_markers FORCE ROW LEVEL SECURITY; "
@@ -388,12 +386,25 @@ struct StaffReadAttackTests {
             // a domain of her own that prints as "text" (helper-53)
             "CREATE DOMAIN pg_temp.text AS pg_catalog.text CHECK (pg_temp.ride_check(VALUE)); "
                 + "ALTER TABLE pg_temp.stage_markers ALTER COLUMN reject_reason TYPE pg_temp.text",
-            "DROP TABLE pg_temp.stage_markers; CREATE TEMP VIEW stage_markers AS SELECT 1 AS line",
-        ] {
+        ]
+        // the third wall: the stage import_stage makes is disrupt_stager's, not hers to change
+        for addition in additions + ["DROP TABLE pg_temp.stage_markers"] {
             try db.execute("BEGIN")
             _ = try db.query("SELECT * FROM disrupt.import_stage('markers')")
+            #expect(sqlState { try db.executeScript(unsafeSQL: addition) } == "42501", "\(addition)")
+            try db.execute("ROLLBACK")
+        }
+        // the fourth: a stage of her own, made as import_stage would make it, with each addition
+        try db.execute("BEGIN")
+        let columns = try db.query("SELECT column_name FROM disrupt.import_stage('markers')").map { try $0.decode("column_name", as: String.self) }
+        try db.execute("ROLLBACK")
+        let own = "CREATE TEMP TABLE stage_markers (line integer, "
+            + columns.map { "\(PostgresQuery.quoteIdentifier($0)) text" }.joined(separator: ", ") + ", reject_column text, reject_reason text) ON COMMIT DROP"
+        for addition in [""] + additions + ["DROP TABLE pg_temp.stage_markers; CREATE TEMP VIEW stage_markers AS SELECT 1 AS line"] {
+            try db.execute("BEGIN")
+            try db.execute(PostgresQuery(unsafeSQL: own))
             try db.execute("INSERT INTO pg_temp.stage_markers (line, source_ref) VALUES (2, 'M-not-a-marker')")
-            try db.executeScript(unsafeSQL: addition)
+            if !addition.isEmpty { try db.executeScript(unsafeSQL: addition) }
             #expect(sqlState { _ = try db.query("SELECT * FROM disrupt.import_run('markers', NULL, 'innocent.csv')") } == "42501", "\(addition)")
             try db.execute("COMMIT")   // what the attacker would do; a refused import leaves nothing to commit
         }

@@ -81,6 +81,12 @@ enum DatabaseCommands {
                 + "and every login may write PL/pgSQL and SQL functions (with which staff can EXPLAIN what disrupt reads for them). "
                 + "Run `disrupt db migrate` once as a superuser to make them the monitoring role's and the schema owner's only.")
         }
+        if report.schemaChangesGuarded == false {
+            invocation.console.error("warning: staff may still run schema commands here (CREATE RULE, COMMENT, CREATE TEMP TABLE ... "
+                + "REFERENCES/PARTITION OF ...), and PostgreSQL locks the table they name before it refuses them: one such command "
+                + "from a client that never reads the refusal can stop every login. "
+                + "Run `disrupt db migrate` once as a superuser to refuse them before they run.")
+        }
         if let open = report.openDatabases, !open.isEmpty {
             let names = open.prefix(5).joined(separator: ", ") + (open.count > 5 ? " and \(open.count - 5) more" : "")
             invocation.console.error("warning: every login may connect to this cluster's other databases (\(names)), where PostgreSQL's "

@@ -6,7 +6,8 @@ import DisruptStore
 /// number), and which definition files were new, changed or removed (`definitions_changed`,
 /// objects with `name` and `state`), whether PostgreSQL's statistics are locked in this database
 /// (`statistics_locked`) and the cluster's other databases every login may connect to, where
-/// they may not be (`open_databases`; both null on a dry run).
+/// they may not be (`open_databases`), and whether staff are refused every schema command
+/// (`schema_changes_guarded`; these three null on a dry run).
 struct MigrateJSON: Encodable {
     var dryRun: Bool
     var migrations: [String]
@@ -15,6 +16,7 @@ struct MigrateJSON: Encodable {
     var definitionsChanged: [DefinitionStatus]
     var statisticsLocked: Bool?
     var openDatabases: [String]?
+    var schemaChangesGuarded: Bool?
 
     init(_ report: Migrator.Report, dryRun: Bool, definitionNames: [String]) {
         self.dryRun = dryRun
@@ -24,6 +26,7 @@ struct MigrateJSON: Encodable {
         definitionsChanged = report.definitionChanges
         statisticsLocked = report.statisticsLocked
         openDatabases = report.openDatabases
+        schemaChangesGuarded = report.schemaChangesGuarded
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -33,6 +36,7 @@ struct MigrateJSON: Encodable {
         case definitionsChanged = "definitions_changed"
         case statisticsLocked = "statistics_locked"
         case openDatabases = "open_databases"
+        case schemaChangesGuarded = "schema_changes_guarded"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -43,5 +47,6 @@ struct MigrateJSON: Encodable {
         try container.encode(definitionsChanged, forKey: .definitionsChanged)
         try container.encode(statisticsLocked, forKey: .statisticsLocked)
         try container.encode(openDatabases, forKey: .openDatabases)
+        try container.encode(schemaChangesGuarded, forKey: .schemaChangesGuarded)
     }
 }

@@ -80,7 +80,7 @@ public struct Importer {
                     .map { try $0.decode("column_name", as: String.self) }
                 try checkHeader(reader, columns: columns)
                 try copyRecords(from: reader, columns: columns, into: db, spool: spool, progress: progress)
-                try db.execute("ANALYZE pg_temp.\(identifier: kind.stageTable)")
+                try db.execute("SELECT disrupt.import_stage_analyze(\(kind.rawValue))")
                 // import_run marks its statement with this file: the audit trigger logs imported rows as
                 // key + person + file (definitions/foundation.sql, security.sql)
                 let counts = try db.query("SELECT * FROM disrupt.import_run(\(kind.rawValue), \(options.defaultAgency), \(sourceName))")

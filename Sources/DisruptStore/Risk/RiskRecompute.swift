@@ -26,7 +26,7 @@ public struct RecomputeReport: Sendable, Encodable, Equatable {
 /// `disrupt.person_dirty`, reads their records (one statement of range scans, in binary
 /// format; with `all`, the parties come from one `PartyDirectory` read at the start instead of
 /// a join in every batch), evaluates the rules, COPYs the results into
-/// a temporary table and merges them with one INSERT ... ON CONFLICT, which leaves a stored
+/// a temporary table (`disrupt.risk_batch_open`, risk.sql) and merges them with one INSERT ... ON CONFLICT, which leaves a stored
 /// row whose values are unchanged as it is (so a recompute that changes nothing writes
 /// nothing). A failure leaves earlier batches stored and later people still queued.
 ///
@@ -93,7 +93,7 @@ public struct RiskRecompute: Sendable {
         for _ in 1..<max(1, min(workers, batches)) { opened.append(try db.openAnother()) }
         for connection in opened {
             if connection !== db { try consultation.open(on: connection) }
-            try connection.execute(Self.batchTable)
+            try connection.execute("SELECT disrupt.risk_batch_open()")
         }
         let connections = opened
 
@@ -168,17 +168,6 @@ public struct RiskRecompute: Sendable {
             """)
         return RecomputeBatch(scored: people.count, changed: changed, removed: removed)
     }
-
-    /// Each connection's staging table for one batch's results. The evidence columns are text:
-    /// only the rows that become history are read as jsonb.
-    static let batchTable: PostgresQuery = """
-        CREATE TEMP TABLE IF NOT EXISTS risk_batch (
-            person_id bigint, as_of date, inputs_changed_at timestamptz, score int, band text,
-            trigger_codes text[], rfg_recency int, rfg_frequency int, rfg_gravity int, rfg_victims int,
-            rfg_total int, victims int, latest_incident_on date, serial bool, escalating bool, is_repeat bool,
-            model_version text, rfg_version text, triggers text, flags text, rfg text
-        ) ON COMMIT DELETE ROWS
-        """
 
     /// A history row for each person whose result differs from the stored one (or who has none).
     static let history: PostgresQuery = """

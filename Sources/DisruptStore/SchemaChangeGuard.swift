@@ -1,0 +1,67 @@
+import Postgres
+
+/// The event trigger that refuses every schema command (CREATE, ALTER, DROP, COMMENT, GRANT,
+/// SECURITY LABEL, ...) of any role but a superuser, the schema owner (`disrupt_owner` and its
+/// members: migrations) and `disrupt_stager` (which makes staff sessions' temporary tables,
+/// migration 0026): before PostgreSQL runs the command, so before it takes any lock.
+///
+/// Why (issue 12): PostgreSQL takes some commands' table locks before it checks whether the
+/// caller may run them (CREATE RULE: ACCESS EXCLUSIVE; CREATE TEMP TABLE ... PARTITION OF:
+/// ACCESS EXCLUSIVE on the parent; a temporary table's REFERENCES: SHARE ROW EXCLUSIVE; LIKE,
+/// INHERITS, COMMENT, CREATE STATISTICS: weaker ones), and a client that never reads the refusal
+/// keeps the lock: PostgreSQL sends the error before it lets go and holds off termination while
+/// it sends. On `disrupt.staff` or the audit log that stopped every login (helper-100, -102,
+/// -103). `ddl_command_start` fires before the command's own work, so the refusal comes first.
+///
+/// An event trigger's function runs as whoever runs the command, superusers included, so it must
+/// be one no one but a superuser can change: it lives in schema `disrupt_guard`, which the
+/// superuser who migrates makes anew on every run (a schema of that name someone else made is
+/// dropped first), and reads only `pg_catalog`. Only a superuser may create an event trigger, so,
+/// like `StatisticsLock`, it is text in the binary that `Migrator` runs on every migration, and a
+/// migrate by anyone else reports whether it is in place (`schema_changes_guarded`).
+enum SchemaChangeGuard {
+    /// Makes the guard when the connection is a superuser's; answers whether it is in place
+    /// (enabled, always, on this function). Any role may ask.
+    static func apply(_ connection: PostgresConnection) throws -> Bool {
+        try connection.superuserTransaction { superuser in
+            if superuser {
+                try connection.executeScript(unsafeSQL: """
+                    DROP EVENT TRIGGER IF EXISTS disrupt_schema_guard;
+                    DROP SCHEMA IF EXISTS disrupt_guard CASCADE;
+                    CREATE SCHEMA disrupt_guard;
+                    REVOKE ALL ON SCHEMA disrupt_guard FROM PUBLIC;
+                    CREATE FUNCTION disrupt_guard.refuse_schema_change() RETURNS event_trigger
+                    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+                    AS $guard$
+                    BEGIN
+                        IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) current_user AND r.rolsuper)
+                           OR pg_catalog.pg_has_role(current_user, 'disrupt_owner', 'MEMBER')
+                           OR (current_user OPERATOR(pg_catalog.=) 'disrupt_stager'
+                               AND tg_tag OPERATOR(pg_catalog.=) ANY (ARRAY['CREATE TABLE', 'GRANT'])) THEN
+                            RETURN;
+                        END IF;
+                        RAISE EXCEPTION USING ERRCODE = '42501',
+                            MESSAGE = pg_catalog.format('%s: schema commands are not available to disrupt''s staff', tg_tag),
+                            HINT = 'disrupt makes the temporary tables its commands need; use the disrupt command, or ask an administrator.';
+                    END
+                    $guard$;
+                    REVOKE ALL ON FUNCTION disrupt_guard.refuse_schema_change() FROM PUBLIC;
+                    CREATE EVENT TRIGGER disrupt_schema_guard ON ddl_command_start
+                        EXECUTE FUNCTION disrupt_guard.refuse_schema_change();
+                    ALTER EVENT TRIGGER disrupt_schema_guard ENABLE ALWAYS;
+                    """)
+            }
+            return try connection.query("""
+                SELECT EXISTS (
+                    SELECT 1 FROM pg_catalog.pg_event_trigger e
+                      JOIN pg_catalog.pg_proc p ON p.oid = e.evtfoid
+                      JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+                      JOIN pg_catalog.pg_roles o ON o.oid = p.proowner AND o.rolsuper
+                      JOIN pg_catalog.pg_roles s ON s.oid = n.nspowner AND s.rolsuper
+                     WHERE e.evtname = 'disrupt_schema_guard' AND e.evtevent = 'ddl_command_start'
+                       AND e.evtenabled = 'A' AND e.evttags IS NULL
+                       AND n.nspname = 'disrupt_guard' AND p.proname = 'refuse_schema_change') AS guarded
+                """).first?.decode("guarded", as: Bool.self) ?? false
+        }
+    }
+}
