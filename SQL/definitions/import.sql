@@ -11,8 +11,10 @@
 -- Protocol (the Swift importer), inside ONE transaction:
 --   SELECT column_name FROM disrupt.import_stage($kind);
 --        -- creates pg_temp.stage_<kind> (line int, <CSV columns, all text>,
---        -- reject_column text, reject_reason text) ON COMMIT DROP; returns the header
+--        -- reject_column text, reject_reason text) ON COMMIT DROP, disrupt_stager's, which
+--        -- the caller may fill and read; returns the header
 --   COPY pg_temp.stage_<kind> (line, <CSV columns>) FROM STDIN (FORMAT csv);
+--   SELECT disrupt.import_stage_analyze($kind);
 --   SELECT * FROM disrupt.import_run($kind, $default_agency, $file);   -- NULL = the caller's
 --   SELECT line, reject_column, reject_reason, <CSV columns> FROM pg_temp.stage_<kind>
 --    WHERE reject_reason IS NOT NULL ORDER BY line;
@@ -32,9 +34,11 @@
 -- The caller's row-level security applies: a person or party the caller cannot see is "not
 -- found". import_run runs as disrupt_reader (SECURITY DEFINER, owned by that role, migration
 -- 0022: no staff login may SELECT the record tables, reading.sql), under the caller's own
--- policies, and reads the caller's temp stage, which import_stage grants it; the other
--- functions are SECURITY INVOKER. The one exception, import_update, changes the stored rows the
--- merge found (staff hold no UPDATE privilege) and applies the agency rule itself.  Row agency: the CSV's agency column when the kind has one (a field of type
+-- policies, and reads the caller's temp stage, which import_stage grants it. import_stage and
+-- import_stage_analyze run as disrupt_stager (migration 0026), which makes and analyses the
+-- stage (staff run no schema command); the other functions are SECURITY INVOKER but one,
+-- import_update, which changes the stored rows the merge found (staff hold no UPDATE
+-- privilege) and applies the agency rule itself.  Row agency: the CSV's agency column when the kind has one (a field of type
 -- "agency"), else the caller's agency; an administrator (or superuser) may pass
 -- default_agency (default 'police' when they have no staff row).  Non-admins may only write
 -- rows of their own agency; a key that already exists under another agency is rejected
@@ -405,10 +409,11 @@ BEGIN
 END
 $$;
 
--- The stage is disrupt_stager's (import_stage), and staff may run no schema command where a
--- superuser migrated (SchemaChangeGuard.swift). Where the guard is not in place, or the stage is
--- her own, she could add to it what runs code of hers when import_run reads or writes it: a trigger, a rule, a row-level-security policy, a check
--- constraint, an index, a default, a column of another type. Her code would run inside
+-- The stage is disrupt_stager's (import_stage): the caller cannot change it, and staff run no
+-- schema command where a superuser migrated (SchemaChangeGuard.swift). This check is the wall
+-- behind those: a stage that was her own (made where the guard is not in place) could carry
+-- what runs code of hers when import_run reads or writes it: a trigger, a rule, a
+-- row-level-security policy, a check constraint, an index, a default, a column of another type. Her code would run inside
 -- import_run's marked statement, where the audit logs each new row by key and file only: a
 -- hand-made insert made there passed for a row of the file and lost its row image (found by a
 -- psql attack: a trigger on the stage). import_run takes the stage only as import_stage makes it:
@@ -456,7 +461,7 @@ $$;
 -- reject_column, reject_reason; dropped at commit) and returns the CSV header, in file order.
 -- Staff may run no schema command (migration 0026, SchemaChangeGuard.swift): the table is made by
 -- disrupt_stager (SECURITY DEFINER, owned by that role) in the caller's session, and the caller
--- (her login) may fill, read and mark it; import_run reads and marks it as disrupt_reader.
+-- (her login) may fill and read it; import_run reads and marks it as disrupt_reader.
 CREATE OR REPLACE FUNCTION disrupt.import_stage(kind text)
 RETURNS TABLE (column_name text)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, disrupt, pg_temp
@@ -467,7 +472,7 @@ BEGIN
                    'stage_' || kind,
                    (SELECT string_agg(format('%I text', c), ', ' ORDER BY n)
                       FROM jsonb_array_elements_text(d -> 'header') WITH ORDINALITY h(c, n)));
-    EXECUTE format('GRANT SELECT, INSERT, UPDATE ON TABLE pg_temp.%I TO %I', 'stage_' || kind, session_user);
+    EXECUTE format('GRANT SELECT, INSERT ON TABLE pg_temp.%I TO %I', 'stage_' || kind, session_user);
     EXECUTE format('GRANT SELECT, UPDATE ON TABLE pg_temp.%I TO disrupt_reader', 'stage_' || kind);
     RETURN QUERY SELECT c FROM jsonb_array_elements_text(d -> 'header') WITH ORDINALITY h(c, n) ORDER BY n;
 END
@@ -927,7 +932,6 @@ ALTER FUNCTION disrupt.import_run(text, text, text) OWNER TO disrupt_reader;
 -- the stage is made and analysed by disrupt_stager (migration 0026), which needs nothing else
 ALTER FUNCTION disrupt.import_stage(text) OWNER TO disrupt_stager;
 ALTER FUNCTION disrupt.import_stage_analyze(text) OWNER TO disrupt_stager;
-GRANT USAGE ON SCHEMA disrupt TO disrupt_stager;
 
 -- ---------------------------------------------------------------------------
 -- Privileges: staff import; nothing else may call these.

@@ -13,9 +13,13 @@
 -- owner the guard lets make them.
 --
 -- NOLOGIN; no role is a member of it; it holds only what those functions need (definitions).
+-- The guard trusts it, so a role of that name made before (staff_add did not reserve the name)
+-- is made what this one is: its attributes taken away and its members removed.
 -- Several databases of one cluster may run this at once: each statement absorbs the loser's
 -- duplicate.
 DO $do$
+DECLARE
+    member text;
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'disrupt_stager') THEN
         BEGIN
@@ -24,5 +28,13 @@ BEGIN
             NULL;
         END;
     END IF;
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'disrupt_stager'
+               AND (rolcanlogin OR rolsuper OR rolcreatedb OR rolcreaterole OR rolreplication OR rolbypassrls)) THEN
+        EXECUTE 'ALTER ROLE disrupt_stager NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS';
+    END IF;
+    FOR member IN SELECT m.member::pg_catalog.regrole::pg_catalog.text FROM pg_catalog.pg_auth_members m
+                  WHERE m.roleid = 'disrupt_stager'::pg_catalog.regrole LOOP
+        EXECUTE pg_catalog.format('REVOKE disrupt_stager FROM %s', member);
+    END LOOP;
 END
 $do$;

@@ -41,8 +41,8 @@ enum SchemaChangeGuard {
                             RETURN;
                         END IF;
                         RAISE EXCEPTION USING ERRCODE = '42501',
-                            MESSAGE = pg_catalog.format('%s: schema commands are not available to disrupt''s staff', tg_tag),
-                            HINT = 'disrupt makes the temporary tables its commands need; use the disrupt command, or ask an administrator.';
+                            MESSAGE = pg_catalog.format('%s: schema commands are refused to this role in disrupt''s database', tg_tag),
+                            HINT = 'Only disrupt''s migrations change the schema; the disrupt command makes the temporary tables it needs.';
                     END
                     $guard$;
                     REVOKE ALL ON FUNCTION disrupt_guard.refuse_schema_change() FROM PUBLIC;

@@ -26,6 +26,11 @@ import Postgres
 /// disrupt's schema, because a superuser runs it and the schema's owner could replace such a
 /// function.
 ///
+/// The BRIN maintenance functions (`brin_summarize_new_values`, `brin_summarize_range`,
+/// `brin_desummarize_range`) become the schema owner's too: given any index, they lock its table
+/// SHARE UPDATE EXCLUSIVE before they check the index or the caller, and a client that never reads
+/// the refusal keeps that lock (helper-104; `SchemaChangeGuard` says why that matters).
+///
 /// Every trusted language (SQL, PL/pgSQL, and any other installed) becomes the schema owner's too
 /// (issue 12): a login that may write a function or a `DO` block of her own can build a
 /// statement's text on the server, where `disrupt.refuse_explain` cannot see it
@@ -46,7 +51,7 @@ enum StatisticsLock {
                                  'pg_stat_activity', 'pg_stat_ssl', 'pg_stat_gssapi'))
         UNION ALL
         SELECT 'f', p.oid::pg_catalog.regprocedure::pg_catalog.text,
-               CASE WHEN p.proname ~ 'advisory' OR p.proname = 'pg_logical_emit_message' THEN 'disrupt_owner'
+               CASE WHEN p.proname ~ 'advisory' OR p.proname = 'pg_logical_emit_message' OR p.proname ~ '^brin_' THEN 'disrupt_owner'
                     WHEN p.proname IN ('pg_cancel_backend', 'pg_terminate_backend') THEN 'pg_signal_backend'
                     WHEN p.proname = 'pg_stat_get_activity' THEN 'pg_monitor, disrupt_owner, disrupt_role_admin'
                     WHEN p.proname = 'pg_lock_status' THEN 'pg_monitor, disrupt_role_admin'
@@ -67,7 +72,8 @@ enum StatisticsLock {
                                  'pg_xact_status', 'txid_status', 'pg_notification_queue_usage',
                                  'pg_stat_get_activity', 'pg_stat_get_progress_info', 'pg_get_multixact_members',
                                  'pg_xact_commit_timestamp', 'pg_xact_commit_timestamp_origin', 'pg_last_committed_xact',
-                                 'pg_cancel_backend', 'pg_terminate_backend', 'pg_logical_emit_message'))
+                                 'pg_cancel_backend', 'pg_terminate_backend', 'pg_logical_emit_message',
+                                 'brin_summarize_new_values', 'brin_summarize_range', 'brin_desummarize_range'))
         UNION ALL
         SELECT 'l', l.lanname::pg_catalog.text, 'disrupt_owner'
           FROM pg_catalog.pg_language l

@@ -32,7 +32,7 @@ struct SchemaChangeGuardMigrateTests {
         #expect(bySuperuser.schemaChangesGuarded == true)
         let made = try su.query("""
             SELECT n.nspowner::regrole::text AS schema_owner, p.proowner::regrole::text AS function_owner,
-                   p.prosrc LIKE '%schema commands are not available%' AS ours
+                   p.prosrc LIKE '%schema commands are refused%' AS ours
             FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
             WHERE n.nspname = 'disrupt_guard'
             """)

@@ -197,11 +197,12 @@ struct PolicyPlanGuardTests {
         let members = try su.query("""
             SELECT r.rolname::text AS name FROM pg_roles r
              WHERE NOT r.rolsuper AND r.rolname NOT IN ('disrupt_owner', 'disrupt_reader', 'disrupt_stager')
-               AND r.rolname !~ '^own_'
+               AND r.rolname !~ '^own_[a-z]{8}$'
                AND (pg_has_role(r.oid, 'disrupt_owner', 'MEMBER') OR pg_has_role(r.oid, 'disrupt_reader', 'MEMBER')
                     OR pg_has_role(r.oid, 'disrupt_stager', 'MEMBER'))
             """).map { try $0.decode("name", as: String.self) }
         #expect(members.isEmpty, "\(members)")
+        #expect(try su.query("SELECT 1 FROM pg_roles WHERE rolname IN ('disrupt_owner', 'disrupt_reader', 'disrupt_stager') AND rolcanlogin").isEmpty)
         let db = try f.connect(as: f.police)
         defer { db.close() }
         try db.execute("SET ROLE disrupt_staff")

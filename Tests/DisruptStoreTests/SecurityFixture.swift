@@ -106,13 +106,15 @@ final class SecurityFixture: Sendable {
     }
 
     /// Makes this database, for `login`, what one never migrated by a superuser would be: she may
-    /// write PL/pgSQL functions (`StatisticsLock` did not lock the languages) and run schema
-    /// commands (no `SchemaChangeGuard`). For a test's own fixture only: it stays so.
+    /// write PL/pgSQL functions (`StatisticsLock` did not lock the languages), run schema
+    /// commands (no `SchemaChangeGuard`) and make temporary tables (as on a database whose TEMP
+    /// privilege was given back to PUBLIC). For a test's own fixture only: it stays so.
     func openAsIfNeverLocked(for login: String) throws {
         let su = try superuser()
         defer { su.close() }
         try su.execute("GRANT USAGE ON LANGUAGE plpgsql TO \(identifier: login)")
         try su.execute("DROP EVENT TRIGGER IF EXISTS disrupt_schema_guard")
+        try su.execute("GRANT TEMPORARY ON DATABASE \(identifier: location.testDatabaseName) TO \(identifier: login)")
     }
 
     /// Adds a staff login of its own for a test that changes it.
