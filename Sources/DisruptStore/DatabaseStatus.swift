@@ -14,6 +14,8 @@ public struct DatabaseStatus: Encodable, Sendable {
     public var latestMigration: String?
     /// Every definition file with its state (applied, pending, changed, removed).
     public var definitions: [DefinitionStatus]?
+    /// Whether staff are refused every schema command (`SchemaChangeGuard`); nil before migration.
+    public var schemaChangesGuarded: Bool?
     public var problem: String?
 
     enum CodingKeys: String, CodingKey {
@@ -21,6 +23,7 @@ public struct DatabaseStatus: Encodable, Sendable {
         case migrationsApplied = "migrations_applied"
         case migrationsPending = "migrations_pending"
         case latestMigration = "latest_migration"
+        case schemaChangesGuarded = "schema_changes_guarded"
     }
 
     /// Reads the state without starting anything.
@@ -52,6 +55,7 @@ public struct DatabaseStatus: Encodable, Sendable {
             do {
                 status.migrationsPending = try migrator.pending(connection).map(\.label)
                 status.definitions = try migrator.definitionStatus(connection)
+                if !applied.isEmpty { status.schemaChangesGuarded = try SchemaChangeGuard.isInPlace(connection) }
             } catch let error as StoreError {
                 status.problem = error.message
             } catch let error as LegacyDatabase {
@@ -79,6 +83,11 @@ public struct DatabaseStatus: Encodable, Sendable {
             let stale = definitions.filter { $0.state != .applied }.map { "\($0.name) (\($0.state.rawValue))" }
             if !stale.isEmpty { line += ": " + stale.joined(separator: ", ") }
             lines.append(line)
+        }
+        if let schemaChangesGuarded {
+            lines.append("schema guard: " + (schemaChangesGuarded
+                ? "in place (staff run no schema command)"
+                : "missing: staff may run schema commands; run `disrupt db migrate` once as a superuser"))
         }
         if let problem { lines.append("problem:    \(problem)") }
         return lines

@@ -51,17 +51,23 @@ enum SchemaChangeGuard {
                     ALTER EVENT TRIGGER disrupt_schema_guard ENABLE ALWAYS;
                     """)
             }
-            return try connection.query("""
-                SELECT EXISTS (
-                    SELECT 1 FROM pg_catalog.pg_event_trigger e
-                      JOIN pg_catalog.pg_proc p ON p.oid = e.evtfoid
-                      JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-                      JOIN pg_catalog.pg_roles o ON o.oid = p.proowner AND o.rolsuper
-                      JOIN pg_catalog.pg_roles s ON s.oid = n.nspowner AND s.rolsuper
-                     WHERE e.evtname = 'disrupt_schema_guard' AND e.evtevent = 'ddl_command_start'
-                       AND e.evtenabled = 'A' AND e.evttags IS NULL
-                       AND n.nspname = 'disrupt_guard' AND p.proname = 'refuse_schema_change') AS guarded
-                """).first?.decode("guarded", as: Bool.self) ?? false
+            return try isInPlace(connection)
         }
+    }
+
+    /// Whether the guard is in place: the event trigger, enabled always, on this function, both
+    /// the superuser's. Reads only the catalogs, so any role may ask (`disrupt db status`).
+    static func isInPlace(_ connection: PostgresConnection) throws -> Bool {
+        try connection.query("""
+            SELECT EXISTS (
+                SELECT 1 FROM pg_catalog.pg_event_trigger e
+                  JOIN pg_catalog.pg_proc p ON p.oid = e.evtfoid
+                  JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+                  JOIN pg_catalog.pg_roles o ON o.oid = p.proowner AND o.rolsuper
+                  JOIN pg_catalog.pg_roles s ON s.oid = n.nspowner AND s.rolsuper
+                 WHERE e.evtname = 'disrupt_schema_guard' AND e.evtevent = 'ddl_command_start'
+                   AND e.evtenabled = 'A' AND e.evttags IS NULL
+                   AND n.nspname = 'disrupt_guard' AND p.proname = 'refuse_schema_change') AS guarded
+            """).first?.decode("guarded", as: Bool.self) ?? false
     }
 }

@@ -22,6 +22,10 @@ struct SchemaChangeGuardMigrateTests {
         try own.execute("CREATE SCHEMA disrupt_guard")
         try own.execute("CREATE FUNCTION disrupt_guard.refuse_schema_change() RETURNS event_trigger LANGUAGE plpgsql AS 'BEGIN END'")
 
+        let missing = try DisruptBinary.run(["db", "status", "--format", "json"], databaseURL: location.testURL)
+        #expect((try JSONSerialization.jsonObject(with: Data(missing.stdout.utf8)) as? [String: Any])?["schema_changes_guarded"] as? Bool == false)
+        #expect(try DisruptBinary.run(["db", "status"], databaseURL: location.testURL).stdout.contains("schema guard: missing"))
+
         let byOwner = try DisruptBinary.run(["db", "migrate", "--format", "json"], databaseURL: set.ownerURL)
         #expect(byOwner.status == 0, "\(byOwner.stderr)")
         let report = try JSONSerialization.jsonObject(with: Data(byOwner.stdout.utf8)) as? [String: Any]
@@ -41,6 +45,9 @@ struct SchemaChangeGuardMigrateTests {
         #expect(try made.first?.decode("schema_owner", as: String.self) == superuserName)
         #expect(try made.first?.decode("function_owner", as: String.self) == superuserName)
         #expect(try made.first?.decode("ours", as: Bool.self) == true)
+
+        let status = try DisruptBinary.run(["db", "status", "--format", "json"], databaseURL: location.testURL)
+        #expect((try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])?["schema_changes_guarded"] as? Bool == true)
 
         let again = try DisruptBinary.run(["db", "migrate"], databaseURL: set.ownerURL)
         #expect(again.status == 0 && !again.stderr.contains("schema commands"), "\(again.stderr)")
