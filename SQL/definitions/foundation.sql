@@ -705,18 +705,9 @@ SELECT disrupt.hand_to_owner();
 REVOKE ALL ON SCHEMA disrupt FROM PUBLIC;
 GRANT USAGE ON SCHEMA disrupt TO disrupt_staff, disrupt_service;
 -- disrupt_stager (migration 0026) makes the temporary tables staff commands need, in functions
--- it owns (import.sql, risk.sql); no other role of disrupt's makes one. A temporary table may
--- name a table of the schema (LIKE, INHERITS, PARTITION OF, REFERENCES), and PostgreSQL locks that
--- table before it checks whether she may: the schema guard (SchemaChangeGuard.swift) refuses
--- every schema command of staff first, and where it is not in place this is the wall, checked
--- before any of those locks. A superuser bypasses it; the database's owner gives it.
+-- it owns (import.sql, risk.sql); no other role of disrupt's makes one (the TEMPORARY privilege
+-- on the database is its only: SchemaChangeGuard.swift, a superuser's migrate).
 GRANT USAGE ON SCHEMA disrupt TO disrupt_stager;
-DO $do$
-BEGIN
-    EXECUTE format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC', current_database());
-    EXECUTE format('GRANT TEMPORARY ON DATABASE %I TO disrupt_stager', current_database());
-END
-$do$;
 
 -- functions: nothing by default (PostgreSQL grants EXECUTE to PUBLIC); then what staff may call
 -- (new_id, migration 0012, is the id columns' default, which runs as the inserting login)

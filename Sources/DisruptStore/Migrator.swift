@@ -12,10 +12,18 @@ import Postgres
 public struct Migrator: Sendable {
     public let migrations: [Migration]
     public let definitions: [Definition]
+    /// How long a migration waits for any one lock before it gives up and tries again (three times
+    /// in all). A migration changes tables, and a change waiting for its lock makes every later
+    /// read and write of the table wait behind it: a session that holds even a weak lock and will
+    /// not let go (a client that never reads the error it was sent keeps its locks past
+    /// `pg_terminate_backend`, helper-106) would otherwise stop everyone for as long as it likes.
+    public let lockTimeoutMilliseconds: Int
 
-    public init(migrations: [Migration] = Migration.embedded, definitions: [Definition] = Definition.embedded) {
+    public init(migrations: [Migration] = Migration.embedded, definitions: [Definition] = Definition.embedded,
+                lockTimeoutMilliseconds: Int = 10_000) {
         self.migrations = migrations
         self.definitions = definitions
+        self.lockTimeoutMilliseconds = lockTimeoutMilliseconds
     }
 
     /// An applied migration as recorded in the database.
@@ -48,6 +56,13 @@ public struct Migrator: Sendable {
         public var schemaChangesGuarded: Bool?
     }
 
+    /// What a migration that could not get its locks says.
+    private var heldUp: StoreError {
+        StoreError(
+            .failure, "the migration was held up: another session kept a lock on a table it changes for more than \(lockTimeoutMilliseconds) ms, three times; nothing was changed",
+            hint: "Find the session (SELECT pid, usename, state, wait_event, query FROM pg_stat_activity WHERE pid IN (SELECT pid FROM pg_locks WHERE granted AND relation IS NOT NULL)), end it, and run disrupt db migrate again.")
+    }
+
     /// Applies pending migrations and changed definitions (or, with `dryRun`, only lists them).
     @discardableResult
     public func migrate(_ connection: PostgresConnection, dryRun: Bool = false) throws -> Report {
@@ -62,14 +77,21 @@ public struct Migrator: Sendable {
         report.definitionsApplied = !pending.isEmpty || !changes.isEmpty
         guard !dryRun else { return report }
         if report.definitionsApplied {
-            try connection.transaction {
-                for migration in pending {
-                    try connection.executeScript(unsafeSQL: migration.sql)
-                    try connection.execute("""
-                        INSERT INTO disrupt.schema_migrations (version, name, checksum) VALUES (\(migration.version), \(migration.name), \(migration.checksum))
-                        """)
+            do {
+                try retrying(sqlState: "55P03", attempts: 3) {
+                    try connection.transaction {
+                        try connection.execute(PostgresQuery(unsafeSQL: "SET LOCAL lock_timeout = '\(lockTimeoutMilliseconds)ms'"))
+                        for migration in pending {
+                            try connection.executeScript(unsafeSQL: migration.sql)
+                            try connection.execute("""
+                                INSERT INTO disrupt.schema_migrations (version, name, checksum) VALUES (\(migration.version), \(migration.name), \(migration.checksum))
+                                """)
+                        }
+                        try applyDefinitions(connection)
+                    }
                 }
-                try applyDefinitions(connection)
+            } catch let error as PostgresError where error.sqlState == "55P03" {
+                throw heldUp
             }
             report.applied = pending
             report.pending = []

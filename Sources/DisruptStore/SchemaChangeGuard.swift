@@ -20,44 +20,79 @@ import Postgres
 /// like `StatisticsLock`, it is text in the binary that `Migrator` runs on every migration, and a
 /// migrate by anyone else reports whether it is in place (`schema_changes_guarded`).
 enum SchemaChangeGuard {
-    /// Makes the guard when the connection is a superuser's; answers whether it is in place
-    /// (enabled, always, on this function). Any role may ask.
+    /// The guard's function body: it reads only `pg_catalog`.
+    static let body = """
+
+        BEGIN
+            IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) current_user AND r.rolsuper)
+               OR pg_catalog.pg_has_role(current_user, 'disrupt_owner', 'MEMBER')
+               OR (current_user OPERATOR(pg_catalog.=) 'disrupt_stager'
+                   AND tg_tag OPERATOR(pg_catalog.=) ANY (ARRAY['CREATE TABLE', 'GRANT'])) THEN
+                RETURN;
+            END IF;
+            RAISE EXCEPTION USING ERRCODE = '42501',
+                MESSAGE = pg_catalog.format('%s: schema commands are refused to this role in disrupt''s database', tg_tag),
+                HINT = 'Only disrupt''s migrations change the schema; the disrupt command makes the temporary tables it needs.';
+        END
+
+        """
+
+    /// Makes the guard when the connection is a superuser's and it is not in place as this binary
+    /// would make it; answers whether it is in place. Any role may ask. What is in place already is
+    /// left alone: a session that holds a lock on the event trigger or on the database's row
+    /// (commands on them lock before they check, and no event trigger sees them: helper-106) then
+    /// holds up nothing, and where something must change, each lock is waited for 5 seconds at most.
     static func apply(_ connection: PostgresConnection) throws -> Bool {
-        try connection.superuserTransaction { superuser in
-            if superuser {
-                try connection.executeScript(unsafeSQL: """
-                    DROP EVENT TRIGGER IF EXISTS disrupt_schema_guard;
-                    DROP SCHEMA IF EXISTS disrupt_guard CASCADE;
-                    CREATE SCHEMA disrupt_guard;
-                    REVOKE ALL ON SCHEMA disrupt_guard FROM PUBLIC;
-                    CREATE FUNCTION disrupt_guard.refuse_schema_change() RETURNS event_trigger
-                    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
-                    AS $guard$
-                    BEGIN
-                        IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) current_user AND r.rolsuper)
-                           OR pg_catalog.pg_has_role(current_user, 'disrupt_owner', 'MEMBER')
-                           OR (current_user OPERATOR(pg_catalog.=) 'disrupt_stager'
-                               AND tg_tag OPERATOR(pg_catalog.=) ANY (ARRAY['CREATE TABLE', 'GRANT'])) THEN
-                            RETURN;
-                        END IF;
-                        RAISE EXCEPTION USING ERRCODE = '42501',
-                            MESSAGE = pg_catalog.format('%s: schema commands are refused to this role in disrupt''s database', tg_tag),
-                            HINT = 'Only disrupt''s migrations change the schema; the disrupt command makes the temporary tables it needs.';
-                    END
-                    $guard$;
-                    REVOKE ALL ON FUNCTION disrupt_guard.refuse_schema_change() FROM PUBLIC;
-                    CREATE EVENT TRIGGER disrupt_schema_guard ON ddl_command_start
-                        EXECUTE FUNCTION disrupt_guard.refuse_schema_change();
-                    ALTER EVENT TRIGGER disrupt_schema_guard ENABLE ALWAYS;
-                    """)
+        do {
+            return try connection.superuserTransaction { superuser in
+                guard superuser else { return try isInPlace(connection) }
+                try connection.execute("SET LOCAL lock_timeout = '5s'")
+                if try !triggerInPlace(connection) {
+                    try connection.executeScript(unsafeSQL: """
+                        DROP EVENT TRIGGER IF EXISTS disrupt_schema_guard;
+                        DROP SCHEMA IF EXISTS disrupt_guard CASCADE;
+                        CREATE SCHEMA disrupt_guard;
+                        REVOKE ALL ON SCHEMA disrupt_guard FROM PUBLIC;
+                        CREATE FUNCTION disrupt_guard.refuse_schema_change() RETURNS event_trigger
+                        LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+                        AS $guard$\(body)$guard$;
+                        REVOKE ALL ON FUNCTION disrupt_guard.refuse_schema_change() FROM PUBLIC;
+                        CREATE EVENT TRIGGER disrupt_schema_guard ON ddl_command_start
+                            EXECUTE FUNCTION disrupt_guard.refuse_schema_change();
+                        ALTER EVENT TRIGGER disrupt_schema_guard ENABLE ALWAYS;
+                        """)
+                }
+                // The second wall: no temporary table but disrupt_stager's. PostgreSQL checks the
+                // privilege before any lock a temporary table's LIKE, INHERITS, PARTITION OF or
+                // REFERENCES takes, so it holds where the guard is missing, and it refuses the
+                // table EXPLAIN ANALYZE CREATE TABLE AS makes, which fires no event trigger.
+                if try !temporaryClosed(connection) {
+                    try connection.executeScript(unsafeSQL: """
+                        DO $temporary$
+                        BEGIN
+                            EXECUTE pg_catalog.format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC', pg_catalog.current_database());
+                            EXECUTE pg_catalog.format('GRANT TEMPORARY ON DATABASE %I TO disrupt_stager', pg_catalog.current_database());
+                        END
+                        $temporary$;
+                        """)
+                }
+                return try isInPlace(connection)
             }
-            return try isInPlace(connection)
+        } catch let error as PostgresError where error.sqlState == "55P03" {
+            throw StoreError(
+                .failure, "the schema guard was not made: another session kept a lock on the guard or on the database for more than 5 seconds (the migration itself is done)",
+                hint: "Find the session (pg_locks where locktype = 'object'), end it, and run disrupt db migrate again as a superuser.")
         }
     }
 
-    /// Whether the guard is in place: the event trigger, enabled always, on this function, both
-    /// the superuser's. Reads only the catalogs, so any role may ask (`disrupt db status`).
+    /// Whether the guard is in place: the event trigger, enabled always, on a function with this
+    /// binary's body, both the superuser's, and no temporary table for PUBLIC. Reads only the
+    /// catalogs, so any role may ask (`disrupt db status`).
     static func isInPlace(_ connection: PostgresConnection) throws -> Bool {
+        try triggerInPlace(connection) && temporaryClosed(connection)
+    }
+
+    private static func triggerInPlace(_ connection: PostgresConnection) throws -> Bool {
         try connection.query("""
             SELECT EXISTS (
                 SELECT 1 FROM pg_catalog.pg_event_trigger e
@@ -67,7 +102,15 @@ enum SchemaChangeGuard {
                   JOIN pg_catalog.pg_roles s ON s.oid = n.nspowner AND s.rolsuper
                  WHERE e.evtname = 'disrupt_schema_guard' AND e.evtevent = 'ddl_command_start'
                    AND e.evtenabled = 'A' AND e.evttags IS NULL
-                   AND n.nspname = 'disrupt_guard' AND p.proname = 'refuse_schema_change') AS guarded
+                   AND n.nspname = 'disrupt_guard' AND p.proname = 'refuse_schema_change'
+                   AND p.prosrc = \(body) AND NOT p.prosecdef) AS guarded
             """).first?.decode("guarded", as: Bool.self) ?? false
+    }
+
+    private static func temporaryClosed(_ connection: PostgresConnection) throws -> Bool {
+        try connection.query("""
+            SELECT NOT pg_catalog.has_database_privilege('public', pg_catalog.current_database(), 'TEMPORARY')
+                   AND pg_catalog.has_database_privilege('disrupt_stager', pg_catalog.current_database(), 'TEMPORARY') AS closed
+            """).first?.decode("closed", as: Bool.self) ?? false
     }
 }

@@ -29,7 +29,9 @@ import Postgres
 /// The BRIN maintenance functions (`brin_summarize_new_values`, `brin_summarize_range`,
 /// `brin_desummarize_range`) become the schema owner's too: given any index, they lock its table
 /// SHARE UPDATE EXCLUSIVE before they check the index or the caller, and a client that never reads
-/// the refusal keeps that lock (helper-104; `SchemaChangeGuard` says why that matters).
+/// the refusal keeps that lock (helper-104; `SchemaChangeGuard` says why that matters); so do
+/// `gin_clean_pending_list` (ROW EXCLUSIVE on any relation before "is not an index") and
+/// `currtid2` (helper-106), which disrupt does not use.
 ///
 /// Every trusted language (SQL, PL/pgSQL, and any other installed) becomes the schema owner's too
 /// (issue 12): a login that may write a function or a `DO` block of her own can build a
@@ -51,7 +53,8 @@ enum StatisticsLock {
                                  'pg_stat_activity', 'pg_stat_ssl', 'pg_stat_gssapi'))
         UNION ALL
         SELECT 'f', p.oid::pg_catalog.regprocedure::pg_catalog.text,
-               CASE WHEN p.proname ~ 'advisory' OR p.proname = 'pg_logical_emit_message' OR p.proname ~ '^brin_' THEN 'disrupt_owner'
+               CASE WHEN p.proname ~ 'advisory' OR p.proname = 'pg_logical_emit_message' OR p.proname ~ '^brin_'
+                         OR p.proname IN ('gin_clean_pending_list', 'currtid2') THEN 'disrupt_owner'
                     WHEN p.proname IN ('pg_cancel_backend', 'pg_terminate_backend') THEN 'pg_signal_backend'
                     WHEN p.proname = 'pg_stat_get_activity' THEN 'pg_monitor, disrupt_owner, disrupt_role_admin'
                     WHEN p.proname = 'pg_lock_status' THEN 'pg_monitor, disrupt_role_admin'
@@ -73,7 +76,8 @@ enum StatisticsLock {
                                  'pg_stat_get_activity', 'pg_stat_get_progress_info', 'pg_get_multixact_members',
                                  'pg_xact_commit_timestamp', 'pg_xact_commit_timestamp_origin', 'pg_last_committed_xact',
                                  'pg_cancel_backend', 'pg_terminate_backend', 'pg_logical_emit_message',
-                                 'brin_summarize_new_values', 'brin_summarize_range', 'brin_desummarize_range'))
+                                 'brin_summarize_new_values', 'brin_summarize_range', 'brin_desummarize_range',
+                                 'gin_clean_pending_list', 'currtid2'))
         UNION ALL
         SELECT 'l', l.lanname::pg_catalog.text, 'disrupt_owner'
           FROM pg_catalog.pg_language l
