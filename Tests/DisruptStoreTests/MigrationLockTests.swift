@@ -12,12 +12,16 @@ import Testing
 /// nothing.
 @Suite("Migrations: no lock waited for without end")
 struct MigrationLockTests {
+    /// A fresh database and two superuser sessions on it: one to hold a lock, one to migrate.
+    static func database(_ label: String) throws -> (DatabaseLocation, holder: PostgresConnection, migrating: PostgresConnection) {
+        let location = try TestCluster.freshDatabase(label)
+        return (location, try TestCluster.superuserConnection(database: location.testDatabaseName),
+                try TestCluster.superuserConnection(database: location.testDatabaseName))
+    }
+
     @Test func aMigrationHeldUpByALockGivesUpAndChangesNothing() throws {
-        let location = try TestCluster.freshDatabase("migrationlock")
-        let holder = try TestCluster.superuserConnection(database: location.testDatabaseName)
-        defer { holder.close() }
-        let su = try TestCluster.superuserConnection(database: location.testDatabaseName)
-        defer { su.close() }
+        let (_, holder, su) = try Self.database("migrationlock")
+        defer { holder.close(); su.close() }
         // a definition file to apply again: every policy is dropped and made again, which needs
         // each table's ACCESS EXCLUSIVE lock
         try su.execute("UPDATE disrupt.schema_definitions SET checksum = 'stale' WHERE name = 'risk'")
@@ -39,11 +43,8 @@ struct MigrationLockTests {
     /// `DROP EVENT TRIGGER` locks the trigger before it checks the caller (helper-106): a migrate
     /// that made the guard again on every run waited for such a lock without end.
     @Test func aSuperusersMigrateLeavesAGuardInPlaceAloneAndRemakesOneThatIsNot() throws {
-        let location = try TestCluster.freshDatabase("guardlock")
-        let holder = try TestCluster.superuserConnection(database: location.testDatabaseName)
-        defer { holder.close() }
-        let su = try TestCluster.superuserConnection(database: location.testDatabaseName)
-        defer { su.close() }
+        let (location, holder, su) = try Self.database("guardlock")
+        defer { holder.close(); su.close() }
         try su.execute("SET statement_timeout = '20s'")
         try holder.execute("BEGIN")
         try holder.execute("COMMENT ON EVENT TRIGGER disrupt_schema_guard IS 'held'")
