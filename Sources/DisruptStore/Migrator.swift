@@ -80,7 +80,7 @@ public struct Migrator: Sendable {
             do {
                 try retrying(sqlState: "55P03", attempts: 3) {
                     try connection.transaction {
-                        try connection.execute(PostgresQuery(unsafeSQL: "SET LOCAL lock_timeout = '\(lockTimeoutMilliseconds)ms'"))
+                        try connection.execute("SELECT set_config('lock_timeout', \("\(lockTimeoutMilliseconds)ms"), true)")
                         for migration in pending {
                             try connection.executeScript(unsafeSQL: migration.sql)
                             try connection.execute("""

@@ -72,10 +72,12 @@ struct StaffChangeSessionTests {
 
     /// An administrator disables her as the CLI does: the disable commits and she can no longer
     /// log in.
-    func expectDisableCommits(_ login: String) throws {
+    func expectDisableCommits(_ login: String, ending sessions: [OpaquePointer?] = []) throws {
         let admin = try fixture.connect(as: fixture.admin)
         defer { admin.close() }
+        try admin.execute("SET statement_timeout = '30s'")  // the old definitions waited until she committed
         try admin.execute("SELECT disrupt.staff_disable(\(login), 'left the service')")
+        for session in sessions { #expect(try fixture.sessionEnded(Int(PQbackendPID(session)))) }
         #expect(try admin.query("SELECT active FROM disrupt.staff WHERE login = \(login)")[0].decode("active", as: Bool.self) == false)
         #expect(throws: PostgresError.self) { try plainLibpqConnection(fixture, as: login) }
     }
@@ -203,13 +205,7 @@ struct StaffChangeSessionTests {
         defer { PQfinish(conn) }
         #expect(sqlState(ofLibpqResult: PQexec(conn, "BEGIN")) == "")
         #expect(sqlState(ofLibpqResult: PQexec(conn, "ALTER ROLE \"\(login)\" PASSWORD NULL")) == "")
-        let admin = try f.connect(as: f.admin)
-        defer { admin.close() }
-        try admin.execute("SET statement_timeout = '30s'")  // the old definitions waited until she committed
-        try admin.execute("SELECT disrupt.staff_disable(\(login), 'left the service')")
-        #expect(try f.sessionEnded(Int(PQbackendPID(conn))))
-        #expect(try admin.query("SELECT active FROM disrupt.staff WHERE login = \(login)")[0].decode("active", as: Bool.self) == false)
-        #expect(throws: PostgresError.self) { try plainLibpqConnection(f, as: login) }
+        try expectDisableCommits(login, ending: [conn])
     }
 
     /// session_read_scope takes the lock a change holds and gives it back in one expression; a
@@ -248,12 +244,7 @@ struct StaffChangeSessionTests {
         #expect(PQstatus(elsewhere) == CONNECTION_OK)
         #expect(sqlState(ofLibpqResult: PQexec(elsewhere, "BEGIN")) == "")
         #expect(sqlState(ofLibpqResult: PQexec(elsewhere, "ALTER ROLE \"\(login)\" PASSWORD NULL")) == "")
-        let admin = try f.connect(as: f.admin)
-        defer { admin.close() }
-        try admin.execute("SELECT disrupt.staff_disable(\(login), 'left the service')")
-        #expect(try f.sessionEnded(Int(PQbackendPID(elsewhere))))
-        #expect(try admin.query("SELECT active FROM disrupt.staff WHERE login = \(login)")[0].decode("active", as: Bool.self) == false)
-        #expect(throws: PostgresError.self) { try plainLibpqConnection(f, as: login) }
+        try expectDisableCommits(login, ending: [elsewhere])
     }
 
     /// Ending her sessions and then altering her role lost to a script that reconnected at once
