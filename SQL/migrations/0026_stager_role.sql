@@ -12,14 +12,19 @@
 -- this role (disrupt.import_stage, disrupt.risk_batch_open), the one role besides the schema
 -- owner the guard lets make them.
 --
--- NOLOGIN; no role is a member of it; it holds only what those functions need (definitions).
--- The guard trusts it, so a role of that name made before (staff_add did not reserve the name)
--- is made what this one is: its attributes taken away and its members removed.
--- Several databases of one cluster may run this at once: each statement absorbs the loser's
--- duplicate.
+-- NOLOGIN; no role is a member of it and it is a member of none; it holds only what those
+-- functions need (definitions). The guard trusts it, so a role of that name made before
+-- (staff_add did not reserve the name) is made what this one is: its login and attributes taken
+-- away, its members and its memberships removed (a superuser's migrate; a role that is a
+-- superuser, replicates or bypasses row-level security needs one anyway), and the guard lets it
+-- through only inside the functions it owns (SchemaChangeGuard.swift), never as a session's own
+-- login. Several databases of one cluster may run this at once: the CREATE absorbs the loser's
+-- duplicate; the repairs, needed only once, may fail in the loser with "tuple concurrently
+-- updated", and a second run succeeds.
 DO $do$
 DECLARE
-    member text;
+    r record;
+    changes text;
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'disrupt_stager') THEN
         BEGIN
@@ -28,13 +33,21 @@ BEGIN
             NULL;
         END;
     END IF;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'disrupt_stager'
-               AND (rolcanlogin OR rolsuper OR rolcreatedb OR rolcreaterole OR rolreplication OR rolbypassrls)) THEN
-        EXECUTE 'ALTER ROLE disrupt_stager NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS';
+    SELECT concat_ws(' ', CASE WHEN rolcanlogin THEN 'NOLOGIN' END, CASE WHEN rolcreatedb THEN 'NOCREATEDB' END,
+                     CASE WHEN rolcreaterole THEN 'NOCREATEROLE' END, CASE WHEN rolsuper THEN 'NOSUPERUSER' END,
+                     CASE WHEN rolreplication THEN 'NOREPLICATION' END, CASE WHEN rolbypassrls THEN 'NOBYPASSRLS' END)
+      INTO changes FROM pg_catalog.pg_roles WHERE rolname = 'disrupt_stager';
+    IF changes <> '' THEN
+        EXECUTE 'ALTER ROLE disrupt_stager ' || changes;
     END IF;
-    FOR member IN SELECT m.member::pg_catalog.regrole::pg_catalog.text FROM pg_catalog.pg_auth_members m
-                  WHERE m.roleid = 'disrupt_stager'::pg_catalog.regrole LOOP
-        EXECUTE pg_catalog.format('REVOKE disrupt_stager FROM %s', member);
+    FOR r IN SELECT m.roleid::pg_catalog.regrole::pg_catalog.text AS role_name, m.member::pg_catalog.regrole::pg_catalog.text AS member_name
+             FROM pg_catalog.pg_auth_members m
+             WHERE m.roleid = 'disrupt_stager'::pg_catalog.regrole OR m.member = 'disrupt_stager'::pg_catalog.regrole LOOP
+        EXECUTE pg_catalog.format('REVOKE %s FROM %s', r.role_name, r.member_name);
     END LOOP;
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members m
+               WHERE m.roleid = 'disrupt_stager'::pg_catalog.regrole OR m.member = 'disrupt_stager'::pg_catalog.regrole) THEN
+        RAISE EXCEPTION 'disrupt_stager still has members or memberships another role granted: revoke them as a superuser, then migrate again';
+    END IF;
 END
 $do$;

@@ -87,7 +87,7 @@ public struct DatabaseStatus: Encodable, Sendable {
         if let schemaChangesGuarded {
             lines.append("schema guard: " + (schemaChangesGuarded
                 ? "in place (staff run no schema command)"
-                : "missing: staff may run schema commands; run `disrupt db migrate` once as a superuser"))
+                : "not in place: staff may run schema commands or make tables; run `disrupt db migrate` once as a superuser"))
         }
         if let problem { lines.append("problem:    \(problem)") }
         return lines

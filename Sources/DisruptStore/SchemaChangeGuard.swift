@@ -3,7 +3,9 @@ import Postgres
 /// The event trigger that refuses every schema command (CREATE, ALTER, DROP, COMMENT, GRANT,
 /// SECURITY LABEL, ...) of any role but a superuser, the schema owner (`disrupt_owner` and its
 /// members: migrations) and `disrupt_stager` (which makes staff sessions' temporary tables,
-/// migration 0026): before PostgreSQL runs the command, so before it takes any lock.
+/// migration 0026: only CREATE TABLE and GRANT, only inside the functions it owns): before
+/// PostgreSQL runs the command, so before it takes any lock. With it, the walls behind it: no
+/// temporary table but disrupt_stager's, and no schema where every login may create.
 ///
 /// Why (issue 12): PostgreSQL takes some commands' table locks before it checks whether the
 /// caller may run them (CREATE RULE: ACCESS EXCLUSIVE; CREATE TEMP TABLE ... PARTITION OF:
@@ -15,8 +17,8 @@ import Postgres
 ///
 /// An event trigger's function runs as whoever runs the command, superusers included, so it must
 /// be one no one but a superuser can change: it lives in schema `disrupt_guard`, which the
-/// superuser who migrates makes anew on every run (a schema of that name someone else made is
-/// dropped first), and reads only `pg_catalog`. Only a superuser may create an event trigger, so,
+/// superuser who migrates makes whenever it is not as this binary makes it (a schema of that name
+/// someone else made is dropped first), and reads only `pg_catalog`. Only a superuser may create an event trigger, so,
 /// like `StatisticsLock`, it is text in the binary that `Migrator` runs on every migration, and a
 /// migrate by anyone else reports whether it is in place (`schema_changes_guarded`).
 enum SchemaChangeGuard {
@@ -27,6 +29,7 @@ enum SchemaChangeGuard {
             IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) current_user AND r.rolsuper)
                OR pg_catalog.pg_has_role(current_user, 'disrupt_owner', 'MEMBER')
                OR (current_user OPERATOR(pg_catalog.=) 'disrupt_stager'
+                   AND session_user OPERATOR(pg_catalog.<>) 'disrupt_stager'
                    AND tg_tag OPERATOR(pg_catalog.=) ANY (ARRAY['CREATE TABLE', 'GRANT'])) THEN
                 RETURN;
             END IF;
@@ -66,12 +69,21 @@ enum SchemaChangeGuard {
                 // privilege before any lock a temporary table's LIKE, INHERITS, PARTITION OF or
                 // REFERENCES takes, so it holds where the guard is missing, and it refuses the
                 // table EXPLAIN ANALYZE CREATE TABLE AS makes, which fires no event trigger.
+                // And no schema where every login may create (PostgreSQL 15's public schema has
+                // none, one upgraded from 14 or made from another template may): EXPLAIN ANALYZE
+                // CREATE TABLE AS would make a table there (helper-107).
                 if try !temporaryClosed(connection) {
                     try connection.executeScript(unsafeSQL: """
                         DO $temporary$
+                        DECLARE
+                            n pg_catalog.text;
                         BEGIN
                             EXECUTE pg_catalog.format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC', pg_catalog.current_database());
                             EXECUTE pg_catalog.format('GRANT TEMPORARY ON DATABASE %I TO disrupt_stager', pg_catalog.current_database());
+                            FOR n IN SELECT s.nspname FROM pg_catalog.pg_namespace s
+                                     WHERE pg_catalog.has_schema_privilege('public', s.oid, 'CREATE') LOOP
+                                EXECUTE pg_catalog.format('REVOKE CREATE ON SCHEMA %I FROM PUBLIC', n);
+                            END LOOP;
                         END
                         $temporary$;
                         """)
@@ -86,10 +98,20 @@ enum SchemaChangeGuard {
     }
 
     /// Whether the guard is in place: the event trigger, enabled always, on a function with this
-    /// binary's body, both the superuser's, and no temporary table for PUBLIC. Reads only the
-    /// catalogs, so any role may ask (`disrupt db status`).
+    /// binary's body, both the superuser's; no temporary table and no schema to create in for
+    /// PUBLIC; and disrupt_stager a role with no login, no members and no memberships (migration
+    /// 0026). Reads only the catalogs, so any role may ask (`disrupt db status`).
     static func isInPlace(_ connection: PostgresConnection) throws -> Bool {
-        try triggerInPlace(connection) && temporaryClosed(connection)
+        try triggerInPlace(connection) && temporaryClosed(connection) && stagerBare(connection)
+    }
+
+    private static func stagerBare(_ connection: PostgresConnection) throws -> Bool {
+        try connection.query("""
+            SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = 'disrupt_stager'
+                                  AND (r.rolcanlogin OR r.rolsuper OR r.rolbypassrls))
+                   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles r ON r.rolname = 'disrupt_stager'
+                                    WHERE m.roleid = r.oid OR m.member = r.oid) AS bare
+            """).first?.decode("bare", as: Bool.self) ?? false
     }
 
     private static func triggerInPlace(_ connection: PostgresConnection) throws -> Bool {
@@ -110,7 +132,9 @@ enum SchemaChangeGuard {
     private static func temporaryClosed(_ connection: PostgresConnection) throws -> Bool {
         try connection.query("""
             SELECT NOT pg_catalog.has_database_privilege('public', pg_catalog.current_database(), 'TEMPORARY')
-                   AND pg_catalog.has_database_privilege('disrupt_stager', pg_catalog.current_database(), 'TEMPORARY') AS closed
+                   AND pg_catalog.has_database_privilege('disrupt_stager', pg_catalog.current_database(), 'TEMPORARY')
+                   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace s
+                                    WHERE pg_catalog.has_schema_privilege('public', s.oid, 'CREATE')) AS closed
             """).first?.decode("closed", as: Bool.self) ?? false
     }
 }

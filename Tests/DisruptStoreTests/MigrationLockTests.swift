@@ -65,4 +65,31 @@ struct MigrationLockTests {
         #expect(try Migrator().migrate(su).schemaChangesGuarded == true)
         #expect(try su.query("SELECT has_database_privilege('public', current_database(), 'TEMPORARY') AS t")[0].decode("t", as: Bool.self) == false)
     }
+
+    /// The guard trusts disrupt_stager by name, and staff_add did not reserve the name before
+    /// migration 0026: a login of that name, in other roles, with members, is made a bare role
+    /// (in a transaction that is rolled back, so no other test sees the change).
+    @Test func migration0026MakesAnExistingRoleOfThatNameBare() throws {
+        let location = try TestCluster.freshDatabase("stagerbare")
+        let su = try TestCluster.superuserConnection(database: location.testDatabaseName)
+        defer { su.close() }
+        let sql = try #require(Migration.embedded.first { $0.version == 26 }).sql
+        let member = "stm_\(UUID().uuidString.prefix(8).lowercased())"
+        try su.execute("BEGIN")
+        try su.execute("ALTER ROLE disrupt_stager LOGIN CREATEDB")
+        try su.execute("CREATE ROLE \(identifier: member) LOGIN")
+        try su.execute("GRANT disrupt_stager TO \(identifier: member) WITH ADMIN OPTION")
+        try su.execute("GRANT disrupt_staff, disrupt_owner TO disrupt_stager")
+        #expect(try DatabaseStatus.read(location).schemaChangesGuarded == true, "(another session does not see the uncommitted change)")
+        try su.executeScript(unsafeSQL: sql)
+        let row = try su.query("""
+            SELECT rolcanlogin, rolcreatedb,
+                   (SELECT count(*)::int FROM pg_auth_members m WHERE m.roleid = r.oid OR m.member = r.oid) AS links
+            FROM pg_roles r WHERE rolname = 'disrupt_stager'
+            """)[0]
+        #expect(try row.decode("rolcanlogin", as: Bool.self) == false)
+        #expect(try row.decode("rolcreatedb", as: Bool.self) == false)
+        #expect(try row.decode("links", as: Int.self) == 0)
+        try su.execute("ROLLBACK")
+    }
 }

@@ -187,6 +187,18 @@ struct SchemaChangeGuardTests {
         }
     }
 
+    /// disrupt_stager may make a table only inside the functions it owns: a session that is
+    /// disrupt_stager itself (a login of that name made before migration 0026 reserved it, its
+    /// session still open) is refused like staff (helper-107).
+    @Test func disruptStagerAsASessionsOwnRoleIsRefused() throws {
+        let f = try SecurityFixture.shared.get()
+        let su = try f.superuser()
+        defer { su.close() }
+        try su.execute("SET SESSION AUTHORIZATION disrupt_stager")
+        let refused = failure { try su.execute("CREATE TABLE pg_temp.made_by_stager (x int)") }
+        #expect(refused?.sqlState == "42501" && refused?.message.contains(Self.refusal) == true, "\(String(describing: refused))")
+    }
+
     /// A recompute by an administrator's login (not a superuser), on two connections at once:
     /// each opens its own batch table through disrupt_stager and fills, reads and empties it.
     @Test func anAdministratorsRecomputeOnTwoConnectionsStoresEveryScore() throws {

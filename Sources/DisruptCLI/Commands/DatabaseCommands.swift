@@ -82,7 +82,7 @@ enum DatabaseCommands {
                 + "Run `disrupt db migrate` once as a superuser to make them the monitoring role's and the schema owner's only.")
         }
         if report.schemaChangesGuarded == false {
-            invocation.console.error("warning: staff may still run schema commands here (CREATE RULE, COMMENT, CREATE TEMP TABLE ... "
+            invocation.console.error("warning: staff may still run schema commands or make tables here (CREATE RULE, COMMENT, CREATE TEMP TABLE ... "
                 + "REFERENCES/PARTITION OF ...), and PostgreSQL locks the table they name before it refuses them: one such command "
                 + "from a client that never reads the refusal can stop every login. "
                 + "Run `disrupt db migrate` once as a superuser to refuse them before they run.")
