@@ -69,6 +69,9 @@ public struct RiskModel: Sendable {
         compiled.evaluator(asOf: asOf).assess(facts)
     }
 
+    /// Triggers and RFG for people as of one day: create once per run, call `score` per person.
+    public func scorer(asOf: Day) -> RiskScorer { RiskScorer(evaluator: evaluator(asOf: asOf), rfg: rfg) }
+
     /// RFGV score for one person.
     public func rfgScore(_ facts: PersonFacts, asOf: Day) -> RFGScore { rfg.score(facts, asOf: asOf) }
 

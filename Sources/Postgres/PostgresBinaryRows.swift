@@ -84,6 +84,45 @@ public final class PostgresBinaryRows {
         try bytes(row, column, (16, 16), "Bool", length: 1).map { $0[0] != 0 }
     }
 
+    /// A one-dimensional `text[]` column (an empty array for `{}`); a NULL element is nil.
+    /// Arrays of more dimensions, or of another element type, throw.
+    public func strings(_ row: Int, _ column: Int) throws -> [String?]? {
+        guard let bytes = try bytes(row, column, (1009, 1015), "[String]", length: nil) else { return nil }
+        func malformed(_ reason: String) -> PostgresDecodingError {
+            PostgresDecodingError(column: names[column], type: "[String]", reason: reason)
+        }
+        var offset = 0
+        func int32() throws -> Int32 {
+            guard offset + 4 <= bytes.count else { throw malformed("the array ends early") }
+            defer { offset += 4 }
+            return Int32(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: Int32.self))
+        }
+        // header: dimensions, has-null flag, element type; then (size, lower bound) per dimension
+        let dimensions = try int32()
+        _ = try int32()
+        let elementType = try int32()
+        guard dimensions == 0 || dimensions == 1 else { throw malformed("the array has \(dimensions) dimensions") }
+        guard elementType == 25 || elementType == 1043 else { throw malformed("the elements' type is oid \(elementType)") }
+        guard dimensions == 1 else { return [] }
+        let size = try int32()
+        _ = try int32()
+        guard size >= 0 else { throw malformed("the array's size is negative") }
+        var values: [String?] = []
+        values.reserveCapacity(Int(size))
+        for _ in 0..<size {
+            let length = try int32()
+            if length == -1 {
+                values.append(nil)
+                continue
+            }
+            guard length >= 0, offset + Int(length) <= bytes.count else { throw malformed("an element runs past the value") }
+            values.append(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + Int(length)]), as: UTF8.self))
+            offset += Int(length)
+        }
+        guard offset == bytes.count else { throw malformed("the value has bytes after its last element") }
+        return values
+    }
+
     /// A `date` column as days since 1970-01-01; `infinity` and `-infinity` throw.
     public func daysSince1970(_ row: Int, _ column: Int) throws -> Int? {
         guard let raw = try bytes(row, column, (1082, 1082), "a date", length: 4).map({ Int32(bigEndian: $0.loadUnaligned(as: Int32.self)) }) else {

@@ -74,6 +74,21 @@ struct RoundTripTests {
         #expect(throws: PostgresDecodingError.self) { try rows.position(of: "missing") }
     }
 
+    @Test func binaryTextArraysReadElementByElement() throws {
+        let values = ["a", "b c", "quote\"d", "comma,", "NULL", "back\\slash", "", "Zoë 李"]
+        let rows = try connection.queryBinary("""
+            SELECT \(values)::text[] AS list, '{}'::text[] AS empty, '{x,NULL}'::text[] AS with_null,
+                   NULL::text[] AS none, '{{a,b},{c,d}}'::text[] AS square, '{1,2}'::int[] AS numbers
+            """)
+        let position = { (name: String) in try rows.position(of: name) }
+        #expect(try rows.strings(0, position("list")) == values)
+        #expect(try rows.strings(0, position("empty")) == [])
+        #expect(try rows.strings(0, position("with_null")) == ["x", nil])
+        #expect(try rows.strings(0, position("none")) == nil)
+        #expect(throws: PostgresDecodingError.self) { try rows.strings(0, position("square")) }
+        #expect(throws: PostgresDecodingError.self) { try rows.strings(0, position("numbers")) }
+    }
+
     @Test func textArraysAndJSON() throws {
         let values = ["a", "b c", "quote\"d", "comma,", "NULL", "back\\slash", ""]
         let row = try connection.query("SELECT \(values)::text[] AS list, '{x,NULL}'::text[] AS with_null, jsonb_build_object('k', \("v")::text) AS doc")[0]

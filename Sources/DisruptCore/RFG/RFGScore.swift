@@ -65,12 +65,17 @@ extension RFGConfiguration {
     /// are counted once per event (`Incident.consolidate`): frequency counts events, gravity
     /// takes each event's gravest record, never the sum of its records.
     public func score(_ facts: PersonFacts, asOf: Day) -> RFGScore {
+        score(personRef: facts.personRef, incidents: Incident.consolidate(facts.incidents), asOf: asOf)
+    }
+
+    /// `score(_:asOf:)` over incidents already consolidated from the person's records.
+    func score(personRef: String, incidents: [Incident], asOf: Day) -> RFGScore {
         let start = window.start(asOf: asOf)
         var latest: Day?
         var count = 0
         var gravitySum = 0
         var distinct: [String] = []
-        for incident in Incident.consolidate(facts.incidents) where incident.occurredOn <= asOf {
+        for incident in incidents where incident.occurredOn <= asOf {
             if latest.map({ incident.occurredOn > $0 }) ?? true { latest = incident.occurredOn }
             guard incident.occurredOn > start else { continue }
             count += 1
@@ -79,7 +84,7 @@ extension RFGConfiguration {
         }
         let days = latest.map { asOf.days(since: $0) }
         return RFGScore(
-            personRef: facts.personRef, asOf: asOf, version: version, latestIncident: latest, daysSinceLatest: days,
+            personRef: personRef, asOf: asOf, version: version, latestIncident: latest, daysSinceLatest: days,
             incidentCount: count, gravityTotal: gravitySum, victimCount: distinct.count,
             recency: recencyPoints(days: days), frequency: frequencyPoints(count: count),
             gravity: gravityPoints(total: gravitySum), victims: victimPoints(count: distinct.count))

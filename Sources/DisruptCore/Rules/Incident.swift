@@ -39,38 +39,51 @@ public struct Incident: Sendable, Hashable, Codable {
         case recordRefs = "record_refs", victimRef = "victim_ref", occurredOn = "occurred_on"
     }
 
-    private struct Key: Hashable {
-        let victim: String
-        let day: Day
-    }
-
     /// The incidents the records describe, by date then ref.
     public static func consolidate(_ records: [IncidentFact]) -> [Incident] {
-        let gravestFirst = records.sorted { ($0.gravity, $1.ref) > ($1.gravity, $0.ref) }
-        var result: [Incident] = []
-        result.reserveCapacity(records.count)
-        var index: [Key: Int] = [:]
-        for record in gravestFirst {
-            let code = record.offence ?? OffenceCatalogue.defaultCode
-            if let victim = record.victimRef, !record.separateEvent {
-                let key = Key(victim: victim, day: record.occurredOn)
-                if let at = index[key] {
+        records.withUnsafeBufferPointer { records in
+            // by day, then victim, then gravest first (highest gravity, then smallest ref): the
+            // records of one event are adjacent, the one that names it first
+            var order = Array(records.indices)
+            order.sort { a, b in
+                if records[a].occurredOn != records[b].occurredOn { return records[a].occurredOn < records[b].occurredOn }
+                if records[a].victimRef != records[b].victimRef {
+                    // no victim first
+                    guard let x = records[a].victimRef else { return true }
+                    guard let y = records[b].victimRef else { return false }
+                    return x < y
+                }
+                if records[a].gravity != records[b].gravity { return records[a].gravity > records[b].gravity }
+                return records[a].ref < records[b].ref
+            }
+            var result: [Incident] = []
+            result.reserveCapacity(records.count)
+            // the incident that this day's records against the same victim join (none yet: nil)
+            var open: Int?
+            for (position, i) in order.enumerated() {
+                let record = records[i]
+                let code = record.offence ?? OffenceCatalogue.defaultCode
+                if position > 0 {
+                    let previous = records[order[position - 1]]
+                    if previous.occurredOn != record.occurredOn || previous.victimRef != record.victimRef { open = nil }
+                }
+                if let at = open, record.victimRef != nil, !record.separateEvent {
                     result[at].recordRefs.append(record.ref)
                     if !result[at].offences.contains(code) { result[at].offences.append(code) }
                     if !result[at].agencies.contains(record.agency) { result[at].agencies.append(record.agency) }
                     continue
                 }
-                index[key] = result.count
+                if record.victimRef != nil, !record.separateEvent { open = result.count }
+                result.append(Incident(
+                    ref: record.ref, recordRefs: [record.ref], victimRef: record.victimRef, occurredOn: record.occurredOn,
+                    offence: record.offence, offences: [code], gravity: record.gravity, agencies: [record.agency]))
             }
-            result.append(Incident(
-                ref: record.ref, recordRefs: [record.ref], victimRef: record.victimRef, occurredOn: record.occurredOn,
-                offence: record.offence, offences: [code], gravity: record.gravity, agencies: [record.agency]))
+            let agencyOrder = Agency.allCases
+            for i in result.indices where result[i].agencies.count > 1 {
+                result[i].agencies.sort { agencyOrder.firstIndex(of: $0)! < agencyOrder.firstIndex(of: $1)! }
+            }
+            result.sort { ($0.occurredOn, $0.ref) < ($1.occurredOn, $1.ref) }
+            return result
         }
-        let order = Agency.allCases
-        for i in result.indices where result[i].agencies.count > 1 {
-            result[i].agencies.sort { order.firstIndex(of: $0)! < order.firstIndex(of: $1)! }
-        }
-        result.sort { ($0.occurredOn, $0.ref) < ($1.occurredOn, $1.ref) }
-        return result
     }
 }

@@ -35,27 +35,34 @@ public struct TriggerEvaluator: Sendable {
 
     /// Evaluates every enabled trigger, the score, band and flags for one person.
     public func assess(_ facts: PersonFacts) -> RiskAssessment {
+        assess(facts, incidents: Incident.consolidate(facts.incidents))
+    }
+
+    /// `assess(_:)` over incidents already consolidated from the person's records. Without
+    /// `explained`, every fired trigger's `reason` is empty (nothing else differs): for callers
+    /// that compare results and explain only those they keep (`disrupt recompute`).
+    func assess(_ facts: PersonFacts, incidents: [Incident], explained: Bool = true) -> RiskAssessment {
         let config = compiled.configuration
-        let incidents = Incident.consolidate(facts.incidents)
         var fired: [FiredTrigger] = []
         var serial = false
         var escalating = false
-        withMasks(facts, incidents) { markerMasks, incidentMasks, orderMasks in
-            let context = Context(
-                facts: facts, incidents: incidents, markerMasks: markerMasks, incidentMasks: incidentMasks,
-                orderMasks: orderMasks)
-            for (index, rule) in config.rules.enumerated() {
-                let isFlag = index == compiled.serialIndex || index == compiled.escalationIndex
-                guard rule.enabled || isFlag, rule.kind != .contact else { continue }
-                let result = evaluate(rule, index: index, context)
-                if index == compiled.serialIndex { serial = result != nil }
-                if index == compiled.escalationIndex { escalating = result != nil }
-                if rule.enabled, let result { fired.append(result) }
+        withContext(facts, incidents, explained: explained) { context in
+            // read in place through a buffer: a rule (or a fact) is never copied, since a copy
+            // retains each of its strings and arrays
+            config.rules.withUnsafeBufferPointer { rules in
+                for index in rules.indices {
+                    let isFlag = index == compiled.serialIndex || index == compiled.escalationIndex
+                    guard rules[index].enabled || isFlag, rules[index].kind != .contact else { continue }
+                    let result = evaluate(rules[index], index: index, context)
+                    if index == compiled.serialIndex { serial = result != nil }
+                    if index == compiled.escalationIndex { escalating = result != nil }
+                    if rules[index].enabled, let result { fired.append(result) }
+                }
             }
         }
         if !fired.isEmpty {
             for rule in config.rules where rule.enabled && rule.kind == .contact {
-                if let result = contact(rule, facts: facts, others: fired.count) {
+                if let result = contact(rule, facts: facts, others: fired.count, explained: explained) {
                     let position = config.rules.firstIndex { $0.code == rule.code } ?? 0
                     let insertAt = fired.firstIndex { other in
                         (config.rules.firstIndex { $0.code == other.code } ?? 0) > position
@@ -73,38 +80,55 @@ public struct TriggerEvaluator: Sendable {
             flags: RiskFlags(serial: serial, escalating: escalating, repeatEvent: repeatEvent))
     }
 
-    /// Per-fact rule masks, zero for facts that cannot count at as-of (inactive markers, future events).
+    /// One person's facts as buffers read in place, and per-fact rule masks (zero for facts that
+    /// cannot count at as-of: inactive markers, future events).
     struct Context {
         let facts: PersonFacts
-        let incidents: [Incident]
+        let markers: UnsafeBufferPointer<MarkerFact>
+        let incidents: UnsafeBufferPointer<Incident>
+        let orders: UnsafeBufferPointer<OrderFact>
+        let breaches: UnsafeBufferPointer<BreachFact>
+        let parties: UnsafeBufferPointer<PartyFact>
         let markerMasks: UnsafeMutableBufferPointer<UInt64>
         let incidentMasks: UnsafeMutableBufferPointer<UInt64>
         let orderMasks: UnsafeMutableBufferPointer<UInt64>
+        /// Whether reasons are written.
+        let explained: Bool
     }
 
-    private func withMasks(
-        _ facts: PersonFacts, _ incidentList: [Incident],
-        _ body: (UnsafeMutableBufferPointer<UInt64>, UnsafeMutableBufferPointer<UInt64>, UnsafeMutableBufferPointer<UInt64>) -> Void
-    ) {
-        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: facts.markers.count) { markers in
-            for (i, marker) in facts.markers.enumerated() {
-                markers[i] = marker.isActive(on: asOf) ? compiled.markerMask[marker.kind] ?? 0 : 0
-            }
-            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: incidentList.count) { incidents in
-                for (i, incident) in incidentList.enumerated() {
-                    var mask: UInt64 = 0
-                    if incident.occurredOn <= asOf {
-                        for code in incident.offences { mask |= compiled.offenceMask[code] ?? 0 }
-                    }
-                    incidents[i] = mask
+    private func withContext(_ facts: PersonFacts, _ incidentList: [Incident], explained: Bool, _ body: (Context) -> Void) {
+        facts.markers.withUnsafeBufferPointer { markers in
+        incidentList.withUnsafeBufferPointer { incidents in
+        facts.orders.withUnsafeBufferPointer { orders in
+        facts.breaches.withUnsafeBufferPointer { breaches in
+        facts.parties.withUnsafeBufferPointer { parties in
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: markers.count) { markerMasks in
+                for i in markers.indices {
+                    markerMasks[i] = markers[i].isActive(on: asOf) ? compiled.markerMask[markers[i].kind] ?? 0 : 0
                 }
-                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: facts.orders.count) { orders in
-                    for (i, order) in facts.orders.enumerated() {
-                        orders[i] = order.startsOn <= asOf ? compiled.orderMask[order.type] ?? 0 : 0
+                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: incidents.count) { incidentMasks in
+                    for i in incidents.indices {
+                        var mask: UInt64 = 0
+                        if incidents[i].occurredOn <= asOf {
+                            for code in incidents[i].offences { mask |= compiled.offenceMask[code] ?? 0 }
+                        }
+                        incidentMasks[i] = mask
                     }
-                    body(markers, incidents, orders)
+                    withUnsafeTemporaryAllocation(of: UInt64.self, capacity: orders.count) { orderMasks in
+                        for i in orders.indices {
+                            orderMasks[i] = orders[i].startsOn <= asOf ? compiled.orderMask[orders[i].type] ?? 0 : 0
+                        }
+                        body(Context(
+                            facts: facts, markers: markers, incidents: incidents, orders: orders, breaches: breaches,
+                            parties: parties, markerMasks: markerMasks, incidentMasks: incidentMasks,
+                            orderMasks: orderMasks, explained: explained))
+                    }
                 }
             }
+        }
+        }
+        }
+        }
         }
     }
 
@@ -122,9 +146,9 @@ public struct TriggerEvaluator: Sendable {
     // MARK: rules
 
     private func activeMarkers(bit: UInt64, after start: Day?, _ c: Context, into evidence: inout [Evidence]) {
-        for (i, marker) in c.facts.markers.enumerated() where c.markerMasks[i] & bit != 0 {
-            if let start, marker.recordedOn <= start { continue }
-            evidence.append(Evidence(kind: .marker, ref: marker.ref, on: marker.recordedOn))
+        for i in c.markers.indices where c.markerMasks[i] & bit != 0 {
+            if let start, c.markers[i].recordedOn <= start { continue }
+            evidence.append(Evidence(kind: .marker, ref: c.markers[i].ref, on: c.markers[i].recordedOn))
         }
     }
 
@@ -133,25 +157,25 @@ public struct TriggerEvaluator: Sendable {
         let start = windowStart[index]
         var evidence: [Evidence] = []
         activeMarkers(bit: bit, after: start, c, into: &evidence)
-        for (i, incident) in c.incidents.enumerated() where c.incidentMasks[i] & bit != 0 {
-            if let start, incident.occurredOn <= start { continue }
-            evidence.append(Evidence(kind: .incident, ref: incident.ref, on: incident.occurredOn))
+        for i in c.incidents.indices where c.incidentMasks[i] & bit != 0 {
+            if let start, c.incidents[i].occurredOn <= start { continue }
+            evidence.append(Evidence(kind: .incident, ref: c.incidents[i].ref, on: c.incidents[i].occurredOn))
         }
-        for (i, order) in c.facts.orders.enumerated() where c.orderMasks[i] & bit != 0 {
-            if let start, let ends = order.endsOn, ends <= start { continue }
-            evidence.append(Evidence(kind: .order, ref: order.ref, on: order.startsOn))
+        for i in c.orders.indices where c.orderMasks[i] & bit != 0 {
+            if let start, let ends = c.orders[i].endsOn, ends <= start { continue }
+            evidence.append(Evidence(kind: .order, ref: c.orders[i].ref, on: c.orders[i].startsOn))
         }
         guard !evidence.isEmpty else { return nil }
         Self.sortEvidence(&evidence)
         let latest = evidence[0]
         var weight = rule.weight
-        var reason = evidence.count == 1
+        var reason = !c.explained ? "" : evidence.count == 1
             ? describe(latest, c.facts) + (rule.window.map { " (within \($0))" } ?? "")
             : "\(evidence.count) records" + (rule.window.map { " in \($0)" } ?? "") + ", most recent: "
                 + describe(latest, c.facts)
         if let recent = recentStart[index], let recentWeight = rule.recentWeight, latest.on > recent {
             weight = recentWeight
-            reason += "; recent (within \(rule.recentWindow!))"
+            if c.explained { reason += "; recent (within \(rule.recentWindow!))" }
         }
         return FiredTrigger(code: rule.code, label: rule.label, weight: weight, reason: reason, evidence: evidence)
     }
@@ -165,23 +189,22 @@ public struct TriggerEvaluator: Sendable {
         let markerCount = evidence.count
         let half = halfStart[index], previous = previousStart[index]
         var recentCount = 0, previousCount = 0
-        for (i, incident) in c.incidents.enumerated()
-        where c.incidentMasks[i] & bit != 0 && incident.occurredOn > previous {
-            if incident.occurredOn > half { recentCount += 1 } else { previousCount += 1 }
+        for i in c.incidents.indices where c.incidentMasks[i] & bit != 0 && c.incidents[i].occurredOn > previous {
+            if c.incidents[i].occurredOn > half { recentCount += 1 } else { previousCount += 1 }
         }
         let isRising = recentCount >= rule.minRecentIncidents && recentCount > previousCount
         if isRising {
-            for (i, incident) in c.incidents.enumerated() where c.incidentMasks[i] & bit != 0 && incident.occurredOn > half {
-                evidence.append(Evidence(kind: .incident, ref: incident.ref, on: incident.occurredOn))
+            for i in c.incidents.indices where c.incidentMasks[i] & bit != 0 && c.incidents[i].occurredOn > half {
+                evidence.append(Evidence(kind: .incident, ref: c.incidents[i].ref, on: c.incidents[i].occurredOn))
             }
         }
         guard markerCount > 0 || isRising else { return nil }
         Self.sortEvidence(&evidence)
         var parts: [String] = []
-        if markerCount > 0, let marker = evidence.first(where: { $0.kind == .marker }) {
+        if c.explained, markerCount > 0, let marker = evidence.first(where: { $0.kind == .marker }) {
             parts.append(describe(marker, c.facts))
         }
-        if isRising {
+        if isRising, c.explained {
             let months = rule.compareMonths
             let what = rule.offenceTags.map(Self.human).joined(separator: " or ")
             parts.append("\(Self.count(recentCount, "\(what) incident")) in the last \(months) months against \(previousCount) in the \(months) months before")
@@ -196,29 +219,32 @@ public struct TriggerEvaluator: Sendable {
     /// positive action.
     private func breaches(_ rule: TriggerRule, index: Int, _ c: Context) -> FiredTrigger? {
         guard let start = windowStart[index] else { return nil }
-        let config = compiled.configuration
         var evidence: [Evidence] = []
-        var inWindow: [BreachFact] = []
-        for breach in c.facts.breaches where breach.occurredOn > start && breach.occurredOn <= asOf {
-            evidence.append(Evidence(kind: .breach, ref: breach.ref, on: breach.occurredOn))
-            inWindow.append(breach)
+        var inWindow: [Int] = []
+        for i in c.breaches.indices where c.breaches[i].occurredOn > start && c.breaches[i].occurredOn <= asOf {
+            evidence.append(Evidence(kind: .breach, ref: c.breaches[i].ref, on: c.breaches[i].occurredOn))
+            inWindow.append(i)
         }
         var released = 0
         if !rule.orderTypes.isEmpty {
-            let orders = c.facts.orders.filter { rule.orderTypes.contains($0.type) }
-            for incident in c.incidents where incident.occurredOn > start && incident.occurredOn <= asOf {
-                guard orders.contains(where: { $0.isInForce(on: incident.occurredOn) }) else { continue }
-                let alreadyBreach = inWindow.contains { breach in
-                    breach.occurredOn == incident.occurredOn
-                        && (breach.orderType.map { rule.orderTypes.contains($0) } ?? true)
+            let orders = c.orders.indices.filter { rule.orderTypes.contains(c.orders[$0].type) }
+            for i in c.incidents.indices where c.incidents[i].occurredOn > start && c.incidents[i].occurredOn <= asOf {
+                let day = c.incidents[i].occurredOn
+                guard orders.contains(where: { c.orders[$0].isInForce(on: day) }) else { continue }
+                let alreadyBreach = inWindow.contains { b in
+                    c.breaches[b].occurredOn == day && (c.breaches[b].orderType.map { rule.orderTypes.contains($0) } ?? true)
                 }
                 if alreadyBreach { continue }
                 released += 1
-                evidence.append(Evidence(kind: .incident, ref: incident.ref, on: incident.occurredOn))
+                evidence.append(Evidence(kind: .incident, ref: c.incidents[i].ref, on: day))
             }
         }
         guard !evidence.isEmpty else { return nil }
         Self.sortEvidence(&evidence)
+        let weight = rule.breachWeight(count: inWindow.count + released)
+        guard c.explained else {
+            return FiredTrigger(code: rule.code, label: rule.label, weight: weight, reason: "", evidence: evidence)
+        }
         var counts: [String] = []
         if !inWindow.isEmpty { counts.append(Self.count(inWindow.count, "breach", plural: "breaches")) }
         if released > 0 {
@@ -226,7 +252,8 @@ public struct TriggerEvaluator: Sendable {
         }
         var reason = counts.joined(separator: " and ") + " in \(rule.window!), most recent \(evidence[0].on)"
         if !inWindow.isEmpty {
-            let unanswered = inWindow
+            let config = compiled.configuration
+            let unanswered = inWindow.map { c.breaches[$0] }
                 .filter { !config.isPositive($0.actionTaken) }
                 .sorted { ($0.occurredOn, $1.ref) > ($1.occurredOn, $0.ref) }
             if unanswered.isEmpty {
@@ -239,9 +266,7 @@ public struct TriggerEvaluator: Sendable {
                     + list.joined(separator: ", ")
             }
         }
-        return FiredTrigger(
-            code: rule.code, label: rule.label, weight: rule.breachWeight(count: inWindow.count + released),
-            reason: reason, evidence: evidence)
+        return FiredTrigger(code: rule.code, label: rule.label, weight: weight, reason: reason, evidence: evidence)
     }
 
     /// Serial: incidents against `minVictims` different victims aged 16 or over on the day, in the window.
@@ -251,30 +276,32 @@ public struct TriggerEvaluator: Sendable {
         var evidence: [Evidence] = []
         activeMarkers(bit: bit, after: nil, c, into: &evidence)
         let markerCount = evidence.count
-        var parties: [String: PartyFact] = [:]
-        for party in c.facts.parties { parties[party.ref] = party }
         var distinct: [String] = []
-        var counted: [Incident] = []
-        for incident in c.incidents where incident.occurredOn > start && incident.occurredOn <= asOf {
-            guard let victim = incident.victimRef else { continue }
-            if let party = parties[victim], !party.isAdultVictim(on: incident.occurredOn) { continue }
-            counted.append(incident)
+        var counted: [Int] = []
+        for i in c.incidents.indices where c.incidents[i].occurredOn > start && c.incidents[i].occurredOn <= asOf {
+            guard let victim = c.incidents[i].victimRef else { continue }
+            // the party recorded last under that reference, as the records name it
+            if let party = c.parties.indices.last(where: { c.parties[$0].ref == victim }),
+               !c.parties[party].isAdultVictim(on: c.incidents[i].occurredOn) {
+                continue
+            }
+            counted.append(i)
             if !distinct.contains(victim) { distinct.append(victim) }
         }
         let isSerial = distinct.count >= rule.minVictims
         guard isSerial || markerCount > 0 else { return nil }
         if isSerial {
-            for incident in counted {
-                evidence.append(Evidence(kind: .incident, ref: incident.ref, on: incident.occurredOn))
+            for i in counted {
+                evidence.append(Evidence(kind: .incident, ref: c.incidents[i].ref, on: c.incidents[i].occurredOn))
             }
         }
         Self.sortEvidence(&evidence)
         var parts: [String] = []
-        if isSerial {
+        if isSerial, c.explained {
             let latest = evidence.first { $0.kind == .incident }!
             parts.append("incidents against \(distinct.count) different victims aged \(PartyFact.adultVictimAge) or over in \(rule.window!), most recent \(latest.on)")
         }
-        if markerCount > 0, let marker = evidence.first(where: { $0.kind == .marker }) {
+        if markerCount > 0, c.explained, let marker = evidence.first(where: { $0.kind == .marker }) {
             parts.append(describe(marker, c.facts))
         }
         return FiredTrigger(
@@ -285,16 +312,17 @@ public struct TriggerEvaluator: Sendable {
     private func frequency(_ rule: TriggerRule, index: Int, _ c: Context) -> FiredTrigger? {
         guard let start = windowStart[index] else { return nil }
         var evidence: [Evidence] = []
-        for incident in c.incidents where incident.occurredOn > start && incident.occurredOn <= asOf {
-            evidence.append(Evidence(kind: .incident, ref: incident.ref, on: incident.occurredOn))
+        for i in c.incidents.indices where c.incidents[i].occurredOn > start && c.incidents[i].occurredOn <= asOf {
+            evidence.append(Evidence(kind: .incident, ref: c.incidents[i].ref, on: c.incidents[i].occurredOn))
         }
         guard evidence.count >= rule.minIncidents, !evidence.isEmpty else { return nil }
         Self.sortEvidence(&evidence)
-        let reason = "\(Self.count(evidence.count, "incident")) in \(rule.window!), most recent \(evidence[0].on)"
+        let reason = !c.explained ? ""
+            : "\(Self.count(evidence.count, "incident")) in \(rule.window!), most recent \(evidence[0].on)"
         return FiredTrigger(code: rule.code, label: rule.label, weight: rule.weight, reason: reason, evidence: evidence)
     }
 
-    private func contact(_ rule: TriggerRule, facts: PersonFacts, others: Int) -> FiredTrigger? {
+    private func contact(_ rule: TriggerRule, facts: PersonFacts, others: Int, explained: Bool) -> FiredTrigger? {
         var evidence: [Evidence] = []
         for r in facts.relationships
         where r.hasContact && rule.relationships.contains(r.relationship) && r.isCurrent(on: asOf) {
@@ -302,7 +330,8 @@ public struct TriggerEvaluator: Sendable {
         }
         guard !evidence.isEmpty else { return nil }
         Self.sortEvidence(&evidence)
-        let reason = "contact with \(Self.count(evidence.count, "child", plural: "children")) while \(Self.count(others, "other trigger")) \(others == 1 ? "fires" : "fire")"
+        let reason = !explained ? ""
+            : "contact with \(Self.count(evidence.count, "child", plural: "children")) while \(Self.count(others, "other trigger")) \(others == 1 ? "fires" : "fire")"
         return FiredTrigger(code: rule.code, label: rule.label, weight: rule.weight, reason: reason, evidence: evidence)
     }
 

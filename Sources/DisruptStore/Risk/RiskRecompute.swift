@@ -25,10 +25,13 @@ public struct RecomputeReport: Sendable, Encodable, Equatable {
 /// `batchSize` people: each batch is one transaction that takes its people off
 /// `disrupt.person_dirty`, reads their records (one statement of range scans, in binary
 /// format; with `all`, the parties come from one `PartyDirectory` read at the start instead of
-/// a join in every batch), evaluates the rules, COPYs the results into
-/// a temporary table (`disrupt.risk_batch_open`, risk.sql) and merges them with one INSERT ... ON CONFLICT, which leaves a stored
-/// row whose values are unchanged as it is (so a recompute that changes nothing writes
-/// nothing). A failure leaves earlier batches stored and later people still queued.
+/// a join in every batch) and their stored rows (`StoredRisk`), and evaluates the rules
+/// (`RiskScorer`, without reasons). Only the people whose result differs from their stored row
+/// are explained and sent: COPYed into a temporary table (`disrupt.risk_batch_open`, risk.sql)
+/// and merged with one INSERT ... ON CONFLICT, which still leaves a row whose values are
+/// unchanged as it is; a row that differs only in its as-of day gets the new day. So a
+/// recompute that changes nothing writes nothing, and one the next day writes the day alone.
+/// A failure leaves earlier batches stored and later people still queued.
 ///
 /// `workers` batches run at once, each on its own connection (the caller's and
 /// `workers - 1` more of the same login) and thread, so the server's reads and writes for one
@@ -100,7 +103,7 @@ public struct RiskRecompute: Sendable {
         // every shared party, read once for the whole run rather than joined in each batch
         let parties = all ? try PartyDirectory(sharedOnly: true, on: db) : nil
         let loader = FactsLoader(model: model)
-        let evaluator = model.evaluator(asOf: asOf)
+        let scorer = model.scorer(asOf: asOf)
         let state = RecomputeState(
             report: RecomputeReport(asOf: asOf, mode: all ? "all" : "dirty", people: 0, changed: 0, removed: 0, seconds: 0),
             progress: progress.map { progress in { progress($0, total) } })
@@ -109,7 +112,7 @@ public struct RiskRecompute: Sendable {
             while let index = state.next(limit: ranges.count) {
                 do {
                     let batch = try db.transaction {
-                        try self.batch(ranges[index], all: all, loader: loader, parties: parties, evaluator: evaluator, asOf: asOf, on: db)
+                        try self.batch(ranges[index], all: all, loader: loader, parties: parties, scorer: scorer, on: db)
                     }
                     state.add(batch)
                 } catch {
@@ -130,11 +133,13 @@ public struct RiskRecompute: Sendable {
 
     /// One batch, inside its transaction: the people of `range`, every live one (`all`) or the
     /// queued ones, taken off the queue (the committed rows: a writer still in flight keeps its
-    /// row for the next run).
+    /// row for the next run). Only people whose result differs from their stored row are sent
+    /// (COPY, history, merge); those whose row differs only in its as-of day get that day.
     private func batch(
-        _ range: ClosedRange<Int64>, all: Bool, loader: FactsLoader, parties: PartyDirectory?, evaluator: TriggerEvaluator, asOf: Day,
+        _ range: ClosedRange<Int64>, all: Bool, loader: FactsLoader, parties: PartyDirectory?, scorer: RiskScorer,
         on db: PostgresConnection
     ) throws -> RecomputeBatch {
+        let asOf = scorer.evaluator.asOf
         // each person once, with the latest time one of his records changed
         let taken = try db.query("""
             WITH taken AS (DELETE FROM disrupt.person_dirty WHERE person_id BETWEEN \(range.lowerBound) AND \(range.upperBound)
@@ -145,26 +150,38 @@ public struct RiskRecompute: Sendable {
             ? try loader.load(lo: range.lowerBound, hi: range.upperBound, ids: nil, sharedOnly: true, parties: parties, on: db)
             : taken.isEmpty ? [] : try loader.load(lo: range.lowerBound, hi: range.upperBound, ids: taken.map(\.id), sharedOnly: true, on: db)
         let changedAt = Dictionary(uniqueKeysWithValues: taken.map { ($0.id, $0.changedAt) })
-        try db.copyIn("COPY risk_batch FROM STDIN (FORMAT csv)") { writer in
-            var rows = RiskRowWriter()
-            for (id, facts) in people {
-                rows.append(
-                    id: id, assessment: evaluator.assess(facts), rfg: model.rfgScore(facts, asOf: asOf),
-                    changedAt: changedAt[id] ?? nil)
-                if rows.buffer.count > 1 << 20 {
-                    try writer.write(rows.buffer)
-                    rows.buffer.removeAll(keepingCapacity: true)
-                }
+        let stored = try StoredRisk.read(range, on: db)
+        var rows = RiskRowWriter()
+        var sent = 0
+        var redated: [Int64] = []
+        for (id, facts) in people {
+            // scored without reasons first: most people's result is what is stored
+            let (assessment, rfg) = scorer.score(facts, explained: false)
+            if let kept = stored[id], kept.risk == StoredRisk(assessment, rfg) {
+                if kept.asOf != asOf { redated.append(id) }
+                continue
             }
-            try writer.write(rows.buffer)
+            let explained = scorer.score(facts)
+            rows.append(id: id, assessment: explained.assessment, rfg: explained.rfg, changedAt: changedAt[id] ?? nil)
+            sent += 1
         }
-        let changed = try db.execute(Self.history)
-        try db.execute(Self.upsert)
+        var changed = 0
+        if sent > 0 {
+            try db.copyIn("COPY risk_batch FROM STDIN (FORMAT csv)") { try $0.write(rows.buffer) }
+            changed = try db.execute(Self.history)
+            try db.execute(Self.upsert)
+        }
+        if !redated.isEmpty {
+            try db.execute("""
+                UPDATE disrupt.risk_current SET as_of = \(asOf), computed_at = now()
+                WHERE person_id = ANY (\(redated.map(String.init))::bigint[])
+                """)
+        }
         // queued people who are no longer live (merged) lose their stored score
         let removed = all ? 0 : try db.execute("""
-            DELETE FROM disrupt.risk_current
-            WHERE person_id = ANY (\(taken.map { String($0.id) })::bigint[])
-              AND person_id NOT IN (SELECT person_id FROM risk_batch)
+            DELETE FROM disrupt.risk_current rc
+            WHERE rc.person_id = ANY (\(taken.map { String($0.id) })::bigint[])
+              AND NOT EXISTS (SELECT 1 FROM disrupt.person p WHERE p.id = rc.person_id AND p.merged_into IS NULL)
             """)
         return RecomputeBatch(scored: people.count, changed: changed, removed: removed)
     }
