@@ -74,22 +74,18 @@ public struct RiskRecompute: Sendable {
         // the run's consultation, committed on this connection before its first read (and on each
         // further connection below)
         try consultation.open(on: db)
-        let total: Int = try db.query(all
-            ? "SELECT count(*)::int AS n FROM disrupt.person WHERE merged_into IS NULL"
-            : "SELECT count(DISTINCT person_id)::int AS n FROM disrupt.person_dirty")[0].decode("n")
-        // every live (or queued) person, cut into id ranges of batchSize people (one statement,
-        // a few rows)
-        let ranges: [ClosedRange<Int64>] = try db.query(all ? """
-            SELECT min(id) AS lo, max(id) AS hi
-            FROM (SELECT id, (row_number() OVER (ORDER BY id) - 1) / \(batchSize) AS batch
-                  FROM disrupt.person WHERE merged_into IS NULL) s
-            GROUP BY batch ORDER BY batch
-            """ : """
-            SELECT min(person_id) AS lo, max(person_id) AS hi
-            FROM (SELECT person_id, (dense_rank() OVER (ORDER BY person_id) - 1) / \(batchSize) AS batch
-                  FROM disrupt.person_dirty) s
-            GROUP BY batch ORDER BY batch
-            """).map { try $0.decode("lo", as: Int64.self)...$0.decode("hi", as: Int64.self) }
+        // every live (or queued) person's id (one statement, binary), cut into ranges of
+        // batchSize people
+        let rows = try db.queryBinary(all
+            ? "SELECT id FROM disrupt.person WHERE merged_into IS NULL"
+            : "SELECT DISTINCT person_id AS id FROM disrupt.person_dirty")
+        var ids = try (0..<rows.count).map { row in
+            guard let id = try rows.int64(row, 0) else { throw PostgresDecodingError(column: "id", type: "Int64", reason: "the value is NULL") }
+            return id
+        }
+        ids.sort()
+        let total = ids.count
+        let ranges = stride(from: 0, to: total, by: batchSize).map { ids[$0]...ids[min($0 + batchSize, total) - 1] }
         let batches = ranges.count
         var opened = [db]
         defer { opened.dropFirst().forEach { $0.close() } }
