@@ -50,7 +50,8 @@ SELECT disrupt.grant_read('{disrupt_admin}', 'disrupt.risk_assessment');
 
 -- ---------------------------------------------------------------------------
 -- The recompute's batch table: each connection's pg_temp.risk_batch (RiskRecompute.swift), the
--- rules' results of one batch, COPYed in and merged into risk_current and risk_assessment. Staff
+-- results of one batch that differ from the stored rows, COPYed in and merged into risk_current
+-- and risk_assessment. Staff
 -- may run no schema command (migration 0026, SchemaChangeGuard.swift): disrupt_stager makes it
 -- for an administrator's session, and her login may fill and read it. Emptied at each commit.
 -- The evidence columns (triggers, flags, rfg) are text: only the rows that become history are

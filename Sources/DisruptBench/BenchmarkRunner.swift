@@ -90,12 +90,13 @@ public struct BenchmarkRunner {
             startedAt: Timestamp.utc(Date()), rows: rows, results: results)
     }
 
-    /// Recompute of every person (`--runs` times), then the ranking it feeds.
+    /// Recompute of every person (first, next days, same day: see `QueryBenchmarks.recompute`),
+    /// then the ranking it feeds.
     private func recomputeAndRank(_ queries: QueryBenchmarks) throws -> [BenchmarkResult] {
         log("recompute")
         let recompute = try queries.recompute(runs: options.runs, log: log)
         log("rank")
-        return [recompute, try queries.rank(runs: options.runs)]
+        return recompute + [try queries.rank(runs: options.runs)]
     }
 
     /// Summary latency in process, then whole processes beside `psql -c`.

@@ -42,22 +42,34 @@ struct QueryBenchmarks {
         UNION ALL SELECT 'relationship', relationship, from_on::text FROM disrupt.relationship WHERE person_id = (SELECT id FROM p);
         """
 
-    /// `log` gets each run's time: the first run after an import also drains the recompute queue
-    /// the import left and writes every stored score, the later ones find them unchanged.
-    func recompute(runs: Int, log: (String) -> Void) throws -> BenchmarkResult {
-        var times: [Double] = []
-        var floors: [Double] = []
+    /// A recompute of every person in its three situations, each beside the floor on the same
+    /// day: the first after the import (it drains the queue the import left and writes every
+    /// score; one run), then `runs` nightly runs one day apart up to as-of (each re-dates every
+    /// row and writes the people whose result the new day changes), then `runs` more on as-of
+    /// itself (nothing changes, nothing is written). `log` gets each run's time.
+    func recompute(runs: Int, log: (String) -> Void) throws -> [BenchmarkResult] {
         var memory = 0
-        for run in 1...runs {
-            let output = try environment.disrupt(["recompute", "--all", "--as-of", asOf.iso, "--format", "json"], databaseURL: databaseURL)
-            times.append(output.seconds)
+        func run(_ day: Day, _ label: String) throws -> (Double, Double) {
+            let output = try environment.disrupt(["recompute", "--all", "--as-of", day.iso, "--format", "json"], databaseURL: databaseURL)
             memory = max(memory, output.maxResidentKiB)
-            floors.append(try environment.psql(recomputeFloorSQL, databaseURL: databaseURL, variables: ["as_of": asOf.iso]).seconds)
-            log(String(format: "recompute run %d: %.3f s, floor %.3f s", run, output.seconds, floors[floors.count - 1]))
+            let floor = try environment.psql(recomputeFloorSQL, databaseURL: databaseURL, variables: ["as_of": day.iso]).seconds
+            log(String(format: "recompute %@ %@: %.3f s, floor %.3f s", label, day.iso, output.seconds, floor))
+            return (output.seconds, floor)
         }
-        return BenchmarkResult(
-            name: "recompute triggers + RFG, every person", unit: "s", disrupt: Statistics(times), floor: Statistics(floors),
-            floorDescription: "one SQL aggregate over the same incidents, markers and breaches (psql -c)", peakMemoryKiB: memory)
+        func result(_ name: String, _ times: [(Double, Double)]) -> BenchmarkResult {
+            BenchmarkResult(
+                name: name, unit: "s", disrupt: Statistics(times.map(\.0)), floor: Statistics(times.map(\.1)),
+                floorDescription: "one SQL aggregate over the same incidents, markers and breaches (psql -c)",
+                peakMemoryKiB: memory)
+        }
+        let first = [try run(asOf.adding(days: -runs), "first")]
+        let nextDays = try (1...runs).map { try run(asOf.adding(days: $0 - runs), "next day") }
+        let sameDay = try (1...runs).map { _ in try run(asOf, "same day") }
+        return [
+            result("recompute every person, first after the import (every score written)", first),
+            result("recompute every person, the next day (every score re-dated)", nextDays),
+            result("recompute every person, again the same day (nothing written)", sameDay),
+        ]
     }
 
     func rank(runs: Int) throws -> BenchmarkResult {

@@ -84,8 +84,8 @@ public final class PostgresBinaryRows {
         try bytes(row, column, (16, 16), "Bool", length: 1).map { $0[0] != 0 }
     }
 
-    /// A one-dimensional `text[]` column (an empty array for `{}`); a NULL element is nil.
-    /// Arrays of more dimensions, or of another element type, throw.
+    /// A one-dimensional `text[]` column starting at 1 (an empty array for `{}`); a NULL
+    /// element is nil. Arrays of more dimensions, with other bounds, or of another element type, throw.
     public func strings(_ row: Int, _ column: Int) throws -> [String?]? {
         guard let bytes = try bytes(row, column, (1009, 1015), "[String]", length: nil) else { return nil }
         func malformed(_ reason: String) -> PostgresDecodingError {
@@ -105,8 +105,9 @@ public final class PostgresBinaryRows {
         guard elementType == 25 || elementType == 1043 else { throw malformed("the elements' type is oid \(elementType)") }
         guard dimensions == 1 else { return [] }
         let size = try int32()
-        _ = try int32()
-        guard size >= 0 else { throw malformed("the array's size is negative") }
+        guard try int32() == 1 else { throw malformed("the array does not start at 1") }
+        // each element takes at least its four-byte length
+        guard size >= 0, Int(size) <= (bytes.count - offset) / 4 else { throw malformed("the array's size does not fit its value") }
         var values: [String?] = []
         values.reserveCapacity(Int(size))
         for _ in 0..<size {

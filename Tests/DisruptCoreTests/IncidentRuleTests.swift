@@ -43,6 +43,18 @@ import Testing
         #expect(Incident.consolidate([morning, evening]).count == 2)
     }
 
+    /// Two agencies may use the same reference (a shared record and a restricted one): incidents
+    /// named by the same reference on the same day come gravest first, then in the records'
+    /// order, whatever the victims' references (the first on a tie is the one the repeat flag names).
+    @Test func incidentsOfOneReferenceOnOneDayComeGravestFirstThenInTheirOrder() {
+        let milder = IncidentFact(ref: "INC-7", victimRef: "V-A", occurredOn: day("2026-03-04"), gravity: 2)
+        let graver = IncidentFact(ref: "INC-7", victimRef: "V-B", occurredOn: day("2026-03-04"), gravity: 5)
+        let alike = IncidentFact(ref: "INC-7", victimRef: "V-C", occurredOn: day("2026-03-04"), gravity: 2)
+        #expect(Incident.consolidate([milder, graver]).map(\.victimRef) == ["V-B", "V-A"])
+        #expect(Incident.consolidate([alike, milder, graver]).map(\.victimRef) == ["V-B", "V-C", "V-A"])
+        #expect(Incident.consolidate([milder, alike, graver]).map(\.victimRef) == ["V-B", "V-A", "V-C"])
+    }
+
     @Test func otherVictimOrNoVictimIsAnotherIncident() {
         let her = record("a", "2026-03-04", nil, .police)
         let sister = record("b", "2026-03-04", nil, .police, victim: "v2")

@@ -39,11 +39,12 @@ public struct Incident: Sendable, Hashable, Codable {
         case recordRefs = "record_refs", victimRef = "victim_ref", occurredOn = "occurred_on"
     }
 
-    /// The incidents the records describe, by date then ref.
+    /// The incidents the records describe, by date then ref (incidents named by records of the
+    /// same ref: gravest first, then in the order of the records).
     public static func consolidate(_ records: [IncidentFact]) -> [Incident] {
         records.withUnsafeBufferPointer { records in
-            // by day, then victim, then gravest first (highest gravity, then smallest ref): the
-            // records of one event are adjacent, the one that names it first
+            // by day, then victim, then gravest first (highest gravity, then smallest ref, then
+            // the order given): the records of one event are adjacent, the one that names it first
             var order = Array(records.indices)
             order.sort { a, b in
                 if records[a].occurredOn != records[b].occurredOn { return records[a].occurredOn < records[b].occurredOn }
@@ -54,10 +55,14 @@ public struct Incident: Sendable, Hashable, Codable {
                     return x < y
                 }
                 if records[a].gravity != records[b].gravity { return records[a].gravity > records[b].gravity }
-                return records[a].ref < records[b].ref
+                if records[a].ref != records[b].ref { return records[a].ref < records[b].ref }
+                return a < b
             }
             var result: [Incident] = []
             result.reserveCapacity(records.count)
+            // the position in `records` of the record that names each incident
+            var naming: [Int] = []
+            naming.reserveCapacity(records.count)
             // the incident that this day's records against the same victim join (none yet: nil)
             var open: Int?
             for (position, i) in order.enumerated() {
@@ -74,6 +79,7 @@ public struct Incident: Sendable, Hashable, Codable {
                     continue
                 }
                 if record.victimRef != nil, !record.separateEvent { open = result.count }
+                naming.append(i)
                 result.append(Incident(
                     ref: record.ref, recordRefs: [record.ref], victimRef: record.victimRef, occurredOn: record.occurredOn,
                     offence: record.offence, offences: [code], gravity: record.gravity, agencies: [record.agency]))
@@ -82,8 +88,12 @@ public struct Incident: Sendable, Hashable, Codable {
             for i in result.indices where result[i].agencies.count > 1 {
                 result[i].agencies.sort { agencyOrder.firstIndex(of: $0)! < agencyOrder.firstIndex(of: $1)! }
             }
-            result.sort { ($0.occurredOn, $0.ref) < ($1.occurredOn, $1.ref) }
-            return result
+            return result.indices.sorted { a, b in
+                if result[a].occurredOn != result[b].occurredOn { return result[a].occurredOn < result[b].occurredOn }
+                if result[a].ref != result[b].ref { return result[a].ref < result[b].ref }
+                if result[a].gravity != result[b].gravity { return result[a].gravity > result[b].gravity }
+                return naming[a] < naming[b]
+            }.map { result[$0] }
         }
     }
 }

@@ -146,16 +146,25 @@ public struct RiskRecompute: Sendable {
             ? try loader.load(lo: range.lowerBound, hi: range.upperBound, ids: nil, sharedOnly: true, parties: parties, on: db)
             : taken.isEmpty ? [] : try loader.load(lo: range.lowerBound, hi: range.upperBound, ids: taken.map(\.id), sharedOnly: true, on: db)
         let changedAt = Dictionary(uniqueKeysWithValues: taken.map { ($0.id, $0.changedAt) })
-        let stored = try StoredRisk.read(range, on: db)
+        let stored = all
+            ? try StoredRisk.read(range, ids: nil, on: db)
+            : people.isEmpty ? [:] : try StoredRisk.read(range, ids: people.map(\.id), on: db)
+        let versions = (model: model.triggers.version, rfg: model.rfg.version)
         var rows = RiskRowWriter()
         var sent = 0
-        var redated: [Int64] = []
+        var redated: (ids: [String], computedAt: [String]) = ([], [])
         for (id, facts) in people {
-            // scored without reasons first: most people's result is what is stored
-            let (assessment, rfg) = scorer.score(facts, explained: false)
-            if let kept = stored[id], kept.risk == StoredRisk(assessment, rfg) {
-                if kept.asOf != asOf { redated.append(id) }
-                continue
+            // a person whose stored row is of these rules' versions is scored without reasons
+            // first: most people's result is what is stored, and only a written result needs them
+            if let kept = stored[id], kept.risk.modelVersion == versions.model, kept.risk.rfgVersion == versions.rfg {
+                let (assessment, rfg) = scorer.score(facts, explained: false)
+                if kept.risk == StoredRisk(assessment, rfg) {
+                    if kept.asOf != asOf {
+                        redated.ids.append(String(id))
+                        redated.computedAt.append(kept.computedAt)
+                    }
+                    continue
+                }
             }
             let explained = scorer.score(facts)
             rows.append(id: id, assessment: explained.assessment, rfg: explained.rfg, changedAt: changedAt[id] ?? nil)
@@ -167,10 +176,12 @@ public struct RiskRecompute: Sendable {
             changed = try db.execute(Self.history)
             try db.execute(Self.upsert)
         }
-        if !redated.isEmpty {
+        if !redated.ids.isEmpty {
+            // only rows still as they were read: one another run changed since keeps its values and day
             try db.execute("""
-                UPDATE disrupt.risk_current SET as_of = \(asOf), computed_at = now()
-                WHERE person_id = ANY (\(redated.map(String.init))::bigint[])
+                UPDATE disrupt.risk_current rc SET as_of = \(asOf), computed_at = now()
+                FROM unnest(\(redated.ids)::bigint[], \(redated.computedAt)::text[]) AS kept (person_id, computed_at)
+                WHERE rc.person_id = kept.person_id AND rc.computed_at::text = kept.computed_at
                 """)
         }
         // queued people who are no longer live (merged) lose their stored score

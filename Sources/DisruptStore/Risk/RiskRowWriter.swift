@@ -2,7 +2,7 @@ import DisruptCore
 
 /// People's results as CSV records for `COPY risk_batch`, with their triggers, flags and RFG
 /// as JSON. Written byte by byte into one buffer (not `JSONEncoder`, not intermediate
-/// strings): a full recompute writes 100,000 of them.
+/// strings): the first recompute of a force writes one for every person.
 struct RiskRowWriter {
     /// The records written so far.
     var buffer: [UInt8] = []

@@ -42,17 +42,28 @@ struct StoredRisk: Equatable {
         rfgVersion = rfg.version
     }
 
-    /// The stored rows of the people with ids in `range`, with the day each is as of (one
-    /// statement, binary format), as the connection's login may read them.
-    static func read(_ range: ClosedRange<Int64>, on db: PostgresConnection) throws -> [Int64: (asOf: Day, risk: StoredRisk)] {
-        let rows = try db.queryBinary(PostgresQuery(
-            unsafeSQL: """
-                SELECT person_id, as_of, score, band, trigger_codes, rfg_recency, rfg_frequency, rfg_gravity, rfg_victims,
-                       rfg_total, victims, latest_incident_on, serial, escalating, is_repeat, model_version, rfg_version
-                FROM disrupt.risk_current WHERE person_id BETWEEN $1 AND $2
-                """,
-            binds: [PostgresBind(range.lowerBound), PostgresBind(range.upperBound)]))
-        var stored: [Int64: (asOf: Day, risk: StoredRisk)] = [:]
+    /// A person's stored row as read: its values, its as-of day, and when it was written
+    /// (`computed_at`, the writing transaction's start, which any later write replaces).
+    struct Kept {
+        let asOf: Day
+        let risk: StoredRisk
+        let computedAt: String
+    }
+
+    /// The stored rows of the people with ids in `range` (and in `ids`, when given), as the
+    /// connection's login may read them (one statement, binary format). A row that cannot be
+    /// read as the recompute writes it (changed by hand: a NULL, an array of two dimensions) is
+    /// left out, so that its person is scored and written again.
+    static func read(_ range: ClosedRange<Int64>, ids: [Int64]?, on db: PostgresConnection) throws -> [Int64: Kept] {
+        let rows = try db.queryBinary("""
+            SELECT person_id, as_of, score, band, trigger_codes, rfg_recency, rfg_frequency, rfg_gravity, rfg_victims,
+                   rfg_total, victims, latest_incident_on, serial, escalating, is_repeat, model_version, rfg_version,
+                   computed_at::text AS written
+            FROM disrupt.risk_current
+            WHERE person_id BETWEEN \(range.lowerBound) AND \(range.upperBound)
+              AND (\(ids.map { $0.map(String.init) })::bigint[] IS NULL OR person_id = ANY (\(ids.map { $0.map(String.init) })::bigint[]))
+            """)
+        var stored: [Int64: Kept] = [:]
         stored.reserveCapacity(rows.count)
         for row in 0..<rows.count {
             func value<T>(_ column: Int, _ read: (Int, Int) throws -> T?) throws -> T {
@@ -62,16 +73,33 @@ struct StoredRisk: Equatable {
                 return value
             }
             func int(_ column: Int) throws -> Int { Int(try value(column, rows.int32)) }
-            stored[try value(0, rows.int64)] = (
-                asOf: try value(1) { try FactsLoader.day(rows, $0, $1) },
+            let person = try value(0, rows.int64)
+            guard let kept = try? Kept(
+                asOf: value(1) { try FactsLoader.day(rows, $0, $1) },
                 risk: StoredRisk(
-                    score: try int(2), band: try value(3, rows.string), triggerCodes: try value(4, rows.strings),
-                    rfgRecency: try int(5), rfgFrequency: try int(6), rfgGravity: try int(7), rfgVictims: try int(8),
-                    rfgTotal: try int(9), victims: try int(10), latestIncidentOn: try FactsLoader.day(rows, row, 11),
-                    serial: try value(12, rows.bool), escalating: try value(13, rows.bool), isRepeat: try value(14, rows.bool),
-                    modelVersion: try value(15, rows.string), rfgVersion: try value(16, rows.string)))
+                    score: int(2), band: value(3, rows.string), triggerCodes: value(4, rows.strings),
+                    rfgRecency: int(5), rfgFrequency: int(6), rfgGravity: int(7), rfgVictims: int(8), rfgTotal: int(9),
+                    victims: int(10), latestIncidentOn: FactsLoader.day(rows, row, 11), serial: value(12, rows.bool),
+                    escalating: value(13, rows.bool), isRepeat: value(14, rows.bool), modelVersion: value(15, rows.string),
+                    rfgVersion: value(16, rows.string)),
+                computedAt: value(17, rows.string))
+            else { continue }
+            stored[person] = kept
         }
         return stored
+    }
+
+    /// Equal as PostgreSQL's `IS DISTINCT FROM` compares them: text byte for byte (Swift's `==`
+    /// on strings also equates canonically equivalent Unicode).
+    static func == (a: StoredRisk, b: StoredRisk) -> Bool {
+        func same(_ x: String, _ y: String) -> Bool { x.utf8.elementsEqual(y.utf8) }
+        func same(_ x: String?, _ y: String?) -> Bool { x.map { x in y.map { same(x, $0) } ?? false } ?? (y == nil) }
+        return a.score == b.score && same(a.band, b.band)
+            && a.triggerCodes.count == b.triggerCodes.count && zip(a.triggerCodes, b.triggerCodes).allSatisfy(same)
+            && a.rfgRecency == b.rfgRecency && a.rfgFrequency == b.rfgFrequency && a.rfgGravity == b.rfgGravity
+            && a.rfgVictims == b.rfgVictims && a.rfgTotal == b.rfgTotal && a.victims == b.victims
+            && a.latestIncidentOn == b.latestIncidentOn && a.serial == b.serial && a.escalating == b.escalating
+            && a.isRepeat == b.isRepeat && same(a.modelVersion, b.modelVersion) && same(a.rfgVersion, b.rfgVersion)
     }
 
     private init(
